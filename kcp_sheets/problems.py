@@ -1,0 +1,129 @@
+"""Problems: everything the officer must be told, as data.
+
+One dataclass and one catalogue of stable codes. Code that finds a problem
+names the code and fills in the facts; the wording and the severity live here,
+so the CLI, the problems workbook and the tests all say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    severity: Severity
+    message: str
+    ask: str
+
+
+CATALOGUE: dict[str, Kind] = {
+    # The review folder.
+    "settings-missing": Kind("error", "{what} is missing.", "Create it, or run `kcp-sheets init` for a new review folder to copy from."),
+    "settings-unreadable": Kind("error", "Cannot read the file: {detail}.", "Fix the file so it opens; for review.yaml check the indentation and colons near the line named."),
+    "settings-invalid": Kind("error", "{detail}", "{fix}"),
+    "template-invalid": Kind("error", "Workbook template is not valid: {detail}", "Correct the template entry named; templates ship with kcp_sheets."),
+    # A file in the inbox.
+    "file-unreadable": Kind("error", "The file could not be read: {detail}.", "Ask the sender to save it again as an Excel workbook (.xlsx) and re-send it."),
+    "file-empty": Kind("error", "The file is empty (0 bytes).", "Ask the sender to attach the workbook again: the attachment arrived empty."),
+    "file-not-spreadsheet": Kind("error", "This is not a spreadsheet ({detail}).", "Ask the sender for the workbook itself, saved as .xlsx."),
+    "file-truncated": Kind("error", "The workbook is damaged or cut short ({detail}).", "Ask the sender to save the workbook again and re-send it; the copy received is incomplete."),
+    "file-encrypted": Kind("error", "The workbook is protected with a password to open it.", "Ask the sender to remove the password (File > Info > Protect Workbook) and re-send it."),
+    "file-too-large": Kind("error", "The file is {detail}, more than the limit of {limit}.", "Ask the sender to re-save the workbook without pictures or extra sheets, or raise max_return_mb in review.yaml."),
+    "file-hostile": Kind("error", "The file was refused unread: {detail}.", "Ask the sender to save the workbook again from Excel or LibreOffice; do not open this copy."),
+    "file-macro": Kind("warning", "The workbook contains macros; they were not run.", "Nothing to ask; macros are never run. Ask for .xlsx next time."),
+    "file-lock": Kind("warning", "Skipped: an office program's lock file, not a return.", "Nothing to ask."),
+    "file-unknown": Kind("error", "Not a workbook of this review: {detail}.", "Check the file; if it is a return, ask the sender to fill in the workbook they were sent."),
+    "file-read-failed": Kind("error", "Unexpected failure reading this file: {detail}.", "Keep the file and report it; ask the sender to re-save it as .xlsx meanwhile."),
+    "email-no-attachment": Kind("error", "The e-mail has no workbook attached.", "Ask the sender to attach the workbook and re-send it."),
+    "email-unreadable": Kind("error", "The e-mail could not be read: {detail}.", "Ask the sender to forward the workbook as an attachment again."),
+    # Identity of a return.
+    "identity-missing": Kind("warning", "The hidden identity sheet is missing; recognised by its headers as {detail} ({sure} sure).", "Check it is the right cluster; next time ask senders not to delete sheets."),
+    "identity-edited": Kind("warning", "The hidden identity sheet was changed: {detail}.", "Check the return is for the right cluster."),
+    "other-review": Kind("error", "The workbook belongs to another review: {detail}.", "Ask the sender for this year's workbook ({expected}); re-send it if they do not have it."),
+    "other-version": Kind("warning", "The workbook was made from template version {found}; this review uses version {expected}.", "It was read by its headers; check the values in the consolidated workbook."),
+    "duplicate-return": Kind("warning", "Two returns for {detail}: this one is older and was not used; the newer one is {newer}.", "Nothing to ask unless the older one holds answers the newer lacks."),
+    # Structure.
+    "sheet-missing": Kind("error", "The sheet '{sheet}' is missing.", "Ask the sender to return the whole workbook as it was sent."),
+    "sheet-renamed": Kind("warning", "The sheet '{expected}' was found as '{sheet}'.", "Nothing to ask."),
+    "header-missing": Kind("error", "The column '{detail}' is missing from the header row.", "Ask the sender not to delete columns and to re-send the workbook."),
+    "row-deleted": Kind("error", "The row for {row_id} was deleted.", "Ask the sender for the progress and scores for {row_id}."),
+    "row-duplicated": Kind("warning", "The row for {row_id} appears twice; the first was used, the other kept here: {detail}.", "Ask the sender which row is right."),
+    "row-unknown-id": Kind("warning", "A row has an ID this workbook was not sent with ({detail}); read as a new action.", "Check whether it is a new action or a mistyped ID."),
+    "fixed-edited": Kind("warning", "Fixed text was changed. Was: '{old}'. Now: '{new}'.", "It may be a correction: update actions.csv if so."),
+    "new-action": Kind("warning", "A new action was added: '{detail}'.", "Add it to actions.csv if the cluster wants to keep it."),
+    "merged-input": Kind("warning", "Cells {detail} are merged over input cells; the text was read from the first.", "Nothing to ask unless a value is missing."),
+    # Values.
+    "score-invalid": Kind("error", "'{found}' is not a score from 5 to 1.", "Ask the sender for a score from 5 (achieved) to 1 (not achieved) for {row_id}."),
+    "score-out-of-range": Kind("error", "{found} is outside the scale 5 to 1.", "Ask the sender for a score from 5 to 1 for {row_id}."),
+    "score-unscored": Kind("warning", "No score given.", "Ask the co-ordinators to score {row_id}, or to agree one with the champions at stage 2."),
+    "agreed-missing": Kind("warning", "No agreed score although the return is at stage 2.", "Ask the champions and co-ordinators to agree a score for {row_id}."),
+    "flag-invalid": Kind("warning", "'{found}' is not Yes or No; kept as typed.", "Ask the sender whether {row_id} should be flagged."),
+    "choice-invalid": Kind("warning", "'{found}' is not one of {detail}; kept as typed.", "Ask the sender which they meant for {row_id}."),
+    "formula": Kind("warning", "The cell holds a formula; its value '{found}' was read as text.", "Nothing to ask unless the value looks wrong."),
+    "cell-error": Kind("error", "The cell shows an error ({found}).", "Ask the sender to type the value again for {row_id}."),
+    "date-as-text": Kind("warning", "The date '{found}' is not a date; kept as typed.", "Nothing to ask unless a firm date is needed."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the officer must see, with where it is and what to ask for."""
+
+    code: str
+    severity: Severity
+    file: str
+    message: str
+    ask: str
+    sheet: str = ""
+    cell: str = ""
+    row_id: str = ""
+    found: str = ""
+
+    def where(self) -> str:
+        place = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet or self.cell
+        return f"{self.file}: {place}" if place else self.file
+
+
+def problem(
+    code: str,
+    file: str,
+    *,
+    sheet: str = "",
+    cell: str = "",
+    row_id: str = "",
+    found: str = "",
+    **facts: object,
+) -> Problem:
+    """Build a Problem from the catalogue; `facts` fill its message and ask."""
+    kind = CATALOGUE[code]
+    values = {"row_id": row_id or "this row", "found": found, "sheet": sheet, **facts}
+    return Problem(
+        code=code,
+        severity=kind.severity,
+        file=file,
+        message=kind.message.format_map(_Blank(values)),
+        ask=kind.ask.format_map(_Blank(values)),
+        sheet=sheet,
+        cell=cell,
+        row_id=row_id,
+        found=found,
+    )
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass
+class ProblemError(Exception):
+    """Raised when work cannot go on; carries every problem found so far."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{p.where()}: {p.message} {p.ask}" for p in self.problems)

@@ -1,0 +1,406 @@
+"""The review folder: the officer's settings and master lists, checked.
+
+A review folder holds review.yaml (settings), actions.csv (the master list of
+actions), health_criteria.csv and accreditation_plan.csv. Everything is
+checked before anything is generated, and every mistake is reported at once
+with the file, the line or row, and the fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem, ProblemError, problem
+
+SETTINGS_FILE = "review.yaml"
+ACTIONS_FILE = "actions.csv"
+CRITERIA_FILE = "health_criteria.csv"
+ACCREDITATION_FILE = "accreditation_plan.csv"
+
+SCALE_NAMES = ("achievement", "appropriateness", "health")
+EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
+CODE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
+YES = {"yes", "y", "true", "1", "x", "nrf"}
+NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+    title: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    code: str
+    name: str
+    champions: tuple[Person, ...]
+    coordinators: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    cluster: str
+    issue: str
+    outcome: str
+    action: str
+    partners: str
+    lead_partner: str
+    nrf: bool
+    earlier: tuple[tuple[int, str], ...] = ()
+
+    def progress_in(self, year: int) -> str:
+        return dict(self.earlier).get(year, "")
+
+
+@dataclass(frozen=True)
+class SubCriterion:
+    ref: str
+    criterion: str
+    title: str
+    standard: str
+
+
+@dataclass(frozen=True)
+class AccreditationAction:
+    ref: str
+    criterion: str
+    area: str
+    action: str
+    due: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """A checked review folder: everything the workbooks are made from."""
+
+    folder: Path
+    partnership: str
+    title: str
+    year: int
+    issued: dt.date
+    stage1_deadline: dt.date
+    stage2_deadline: dt.date
+    plan_due: dt.date
+    steering_group_meeting: dt.date | None
+    earlier_years: tuple[int, ...]
+    officer: Person
+    protection_password: str
+    max_return_mb: float
+    scales: dict[str, dict[int, str]]
+    in_depth_this_year: tuple[str, ...]
+    last_in_depth: dict[str, int]
+    clusters: tuple[Cluster, ...]
+    actions: tuple[Action, ...]
+    criteria: tuple[SubCriterion, ...]
+    accreditation: tuple[AccreditationAction, ...]
+
+    def cluster(self, code: str) -> Cluster:
+        return next(c for c in self.clusters if c.code == code)
+
+    def actions_of(self, code: str) -> list[Action]:
+        return [a for a in self.actions if a.cluster == code]
+
+    def criterion_names(self) -> list[str]:
+        return list(dict.fromkeys(s.criterion for s in self.criteria))
+
+    @property
+    def review_id(self) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.partnership.lower()).strip("-")
+        return f"{slug}-{self.year}"
+
+
+class _Checker:
+    """Collects problems for one file, naming the line of the offending text."""
+
+    def __init__(self, path: Path, text: str = "") -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.problems: list[Problem] = []
+
+    def line_of(self, needle: object, after: int = 0) -> str:
+        token = str(needle)
+        for number, line in enumerate(self.lines[after:], start=after + 1):
+            if token and token in line:
+                return f"line {number}"
+        return ""
+
+    def add(self, detail: str, fix: str, cell: str = "", row_id: str = "") -> None:
+        self.problems.append(
+            problem("settings-invalid", self.path.name, cell=cell, row_id=row_id, detail=detail, fix=fix)
+        )
+
+
+def load_review(folder: Path) -> Review:
+    """Read and check a review folder; raise ProblemError listing every mistake."""
+    folder = Path(folder)
+    settings_path = folder / SETTINGS_FILE
+    if not folder.is_dir():
+        raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])
+    text = _read_text(settings_path)
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        cell = f"line {mark.line + 1}" if mark else ""
+        raise ProblemError(
+            [problem("settings-unreadable", SETTINGS_FILE, cell=cell, detail=str(getattr(exc, "problem", exc)))]
+        ) from None
+    if not isinstance(data, dict):
+        raise ProblemError([problem("settings-unreadable", SETTINGS_FILE, detail="it is not a list of 'name: value' settings")])
+
+    check = _Checker(settings_path, text)
+    review_fields = _settings(data, check)
+    clusters = _clusters(data.get("clusters"), check)
+    codes = {c.code for c in clusters}
+    earlier = review_fields["earlier_years"]
+    actions, action_problems = _actions(folder / ACTIONS_FILE, codes, earlier)
+    criteria, criteria_problems = _criteria(folder / CRITERIA_FILE)
+    names = list(dict.fromkeys(s.criterion for s in criteria))
+    accreditation, accreditation_problems = _accreditation(folder / ACCREDITATION_FILE, set(names))
+    for key in ("in_depth_this_year",):
+        for name in review_fields[key]:
+            if names and name not in names:
+                check.add(f"'{name}' in {key} is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.line_of(name))
+    for name in review_fields["last_in_depth"]:
+        if names and name not in names:
+            check.add(f"'{name}' in last_in_depth is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.line_of(name))
+    problems = check.problems + action_problems + criteria_problems + accreditation_problems
+    for code in sorted(codes - {a.cluster for a in actions}):
+        if not action_problems:
+            problems.append(
+                problem("settings-invalid", ACTIONS_FILE, detail=f"Cluster {code} has no actions.", fix=f"Add the {code} actions to {ACTIONS_FILE}, or remove the cluster from {SETTINGS_FILE}.")
+            )
+    if problems:
+        raise ProblemError(problems)
+    return Review(
+        folder=folder,
+        clusters=tuple(clusters),
+        actions=tuple(actions),
+        criteria=tuple(criteria),
+        accreditation=tuple(accreditation),
+        **review_fields,
+    )
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise ProblemError([problem("settings-missing", path.name, what=f"{path.name} (in {path.parent})")])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProblemError([problem("settings-unreadable", path.name, detail=exc.strerror or str(exc))]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves CSV in the Windows code page.
+        return raw.decode("cp1252", errors="replace")
+
+
+def _settings(data: dict[str, Any], check: _Checker) -> dict[str, Any]:
+    def text(key: str, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None or str(value).strip() == "":
+            if required:
+                check.add(f"'{key}' is missing or empty.", f"Add a line '{key}: ...' to {SETTINGS_FILE}.")
+            return ""
+        return str(value).strip()
+
+    def date(key: str, required: bool = True) -> dt.date | None:
+        value = data.get(key)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if value is None and not required:
+            return None
+        check.add(f"'{key}' must be a date written year-month-day, not '{value}'.", f"Write it like {key}: 2004-04-16.", check.line_of(f"{key}:"))
+        return dt.date(1900, 1, 1)
+
+    year = data.get("year")
+    if not isinstance(year, int) or not 1990 <= year <= 2100:
+        check.add(f"'year' must be a year such as 2004, not '{year}'.", "Write it like year: 2004.", check.line_of("year:"))
+        year = 0
+    earlier = data.get("earlier_years") or []
+    if not isinstance(earlier, list) or not all(isinstance(y, int) and y < (year or 9999) for y in earlier):
+        check.add("'earlier_years' must be a list of years before the review year.", "Write it like earlier_years: [2003].", check.line_of("earlier_years:"))
+        earlier = []
+    issued, s1, s2, due = date("issued"), date("stage1_deadline"), date("stage2_deadline"), date("plan_due")
+    if issued and s1 and s2 and due and not issued <= s1 <= s2 <= due:
+        check.add("The dates must run issued, stage1_deadline, stage2_deadline, plan_due in that order.", "Correct the dates.", check.line_of("stage1_deadline:"))
+    officer = data.get("officer") or {}
+    if not isinstance(officer, dict):
+        officer = {}
+    person = Person(str(officer.get("name", "")).strip(), str(officer.get("email", "")).strip(), str(officer.get("title", "")).strip(), str(officer.get("phone", "")).strip())
+    if not person.name:
+        check.add("The officer's name is missing.", "Add officer: name: ... to review.yaml.", check.line_of("officer:"))
+    if not EMAIL.match(person.email):
+        check.add(f"The officer's e-mail address '{person.email}' is not valid.", "Write a full address such as name@council.gov.uk.", check.line_of(person.email or "officer:"))
+    scales = _scales(data.get("scales"), check)
+    try:
+        max_mb = float(data.get("max_return_mb", 20))
+        if max_mb <= 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        check.add("'max_return_mb' must be a number of megabytes above 0.", "Write it like max_return_mb: 20.", check.line_of("max_return_mb:"))
+        max_mb = 20.0
+    in_depth = data.get("in_depth_this_year") or []
+    last = data.get("last_in_depth") or {}
+    if not isinstance(in_depth, list):
+        check.add("'in_depth_this_year' must be a list of criteria.", "Write it like in_depth_this_year: [Strategic, Inclusive].", check.line_of("in_depth_this_year:"))
+        in_depth = []
+    if not isinstance(last, dict) or not all(isinstance(v, int) for v in last.values()):
+        check.add("'last_in_depth' must give a year for each criterion.", "Write it like   Strategic: 2003", check.line_of("last_in_depth:"))
+        last = {}
+    return {
+        "partnership": text("partnership"),
+        "title": text("title"),
+        "year": year,
+        "issued": issued,
+        "stage1_deadline": s1,
+        "stage2_deadline": s2,
+        "plan_due": due,
+        "steering_group_meeting": date("steering_group_meeting", required=False),
+        "earlier_years": tuple(earlier),
+        "officer": person,
+        "protection_password": str(data.get("protection_password") or ""),
+        "max_return_mb": max_mb,
+        "scales": scales,
+        "in_depth_this_year": tuple(str(c) for c in in_depth),
+        "last_in_depth": {str(k): v for k, v in last.items()},
+    }
+
+
+def _scales(raw: Any, check: _Checker) -> dict[str, dict[int, str]]:
+    scales: dict[str, dict[int, str]] = {}
+    raw = raw if isinstance(raw, dict) else {}
+    for name in SCALE_NAMES:
+        labels = raw.get(name)
+        if not isinstance(labels, dict) or sorted(labels) != [1, 2, 3, 4, 5] or not all(str(v).strip() for v in labels.values()):
+            check.add(f"The '{name}' scale must give a label for each score 5 to 1.", f"Under scales: {name}: write five lines 5: Achieved ... 1: Not achieved.", check.line_of(f"{name}:"))
+            labels = {n: str(n) for n in range(1, 6)}
+        scales[name] = {int(k): str(v).strip() for k, v in sorted(labels.items(), reverse=True)}
+    return scales
+
+
+def _people(raw: Any, role: str, cluster: str, check: _Checker, at: str) -> tuple[Person, ...]:
+    people = []
+    for entry in raw if isinstance(raw, list) else []:
+        entry = entry if isinstance(entry, dict) else {}
+        name, email = str(entry.get("name", "")).strip(), str(entry.get("email", "")).strip()
+        if not name:
+            check.add(f"A {role} of cluster {cluster} has no name.", "Give every person a name and an e-mail address.", at)
+        if not EMAIL.match(email):
+            check.add(f"The e-mail address '{email}' of {name or 'a ' + role} ({cluster}) is not valid.", "Write a full address such as name@example.org.", check.line_of(email) if email else at)
+        people.append(Person(name, email))
+    return tuple(people)
+
+
+def _clusters(raw: Any, check: _Checker) -> list[Cluster]:
+    if not isinstance(raw, list) or not raw:
+        check.add("There are no clusters.", "List the clusters under clusters: with code, name, champions and coordinators.", check.line_of("clusters:"))
+        return []
+    clusters: list[Cluster] = []
+    for entry in raw:
+        entry = entry if isinstance(entry, dict) else {}
+        code, name = str(entry.get("code", "")).strip(), str(entry.get("name", "")).strip()
+        at = check.line_of(f"code: {code}") if code else check.line_of("clusters:")
+        if not CODE.match(code):
+            check.add(f"The cluster code '{code}' must be 2 to 6 capital letters or digits.", "Use a short code such as ET.", at)
+        if not name:
+            check.add(f"Cluster {code} has no name.", "Add name: under the cluster.", at)
+        if any(c.code == code for c in clusters):
+            check.add(f"The cluster code {code} is used twice.", "Give every cluster its own code.", at)
+        if any(c.name.lower() == name.lower() for c in clusters if name):
+            check.add(f"The cluster name '{name}' is used twice.", "Give every cluster its own name.", at)
+        champions = _people(entry.get("champions"), "champion", code, check, at)
+        coordinators = _people(entry.get("coordinators"), "co-ordinator", code, check, at)
+        if not coordinators:
+            check.add(f"Cluster {code} has no co-ordinator.", "Add at least one co-ordinator with a name and e-mail under coordinators:.", at)
+        clusters.append(Cluster(code, name, champions, coordinators))
+    return clusters
+
+
+def read_table(path: Path, required: list[str]) -> tuple[list[dict[str, str]], list[Problem]]:
+    """Rows of a CSV list as dicts; problems name the row as a spreadsheet would."""
+    try:
+        text = _read_text(path)
+    except ProblemError as exc:
+        return [], exc.problems
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in required if c not in header]
+    if missing:
+        return [], [problem("settings-invalid", path.name, cell="row 1", detail=f"The column(s) {', '.join(missing)} are missing from the header row.", fix=f"The first row must name the columns: {', '.join(required)}.")]
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        cleaned = {k: (v or "").strip() for k, v in row.items() if k}
+        if any(cleaned.values()):
+            cleaned["_row"] = str(reader.line_num)
+            rows.append(cleaned)
+    return rows, []
+
+
+def _unique_ids(rows: list[dict[str, str]], key: str, path: Path, problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for row in rows:
+        ident = row[key]
+        if not ident:
+            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", detail=f"The row has no {key}.", fix=f"Give every row a {key}."))
+        elif ident in seen:
+            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=ident, detail=f"The {key} {ident} is used twice (rows {seen[ident]} and {row['_row']}).", fix=f"Give every row its own {key}; IDs must stay the same from year to year."))
+        else:
+            seen[ident] = row["_row"]
+
+
+def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[list[Action], list[Problem]]:
+    columns = ["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf"]
+    rows, problems = read_table(path, columns + [f"progress_{y}" for y in earlier])
+    _unique_ids(rows, "id", path, problems)
+    actions = []
+    for row in rows:
+        where = f"row {row['_row']}"
+        if row["cluster"] not in codes:
+            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} is for cluster '{row['cluster']}', which is not in {SETTINGS_FILE}.", fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}."))
+        if not row["action"] and not row["outcome"]:
+            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} has neither an outcome nor an action.", fix="Fill in the outcome or the action required."))
+        nrf = row["nrf"].lower()
+        if nrf not in YES | NO:
+            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"nrf must be Yes or No, not '{row['nrf']}'.", fix="Write Yes or No."))
+        actions.append(
+            Action(
+                id=row["id"], cluster=row["cluster"], issue=row["issue"], outcome=row["outcome"], action=row["action"],
+                partners=row["partners"], lead_partner=row["lead_partner"], nrf=nrf in YES,
+                earlier=tuple((y, row.get(f"progress_{y}", "")) for y in earlier),
+            )
+        )
+    return actions, problems
+
+
+def _criteria(path: Path) -> tuple[list[SubCriterion], list[Problem]]:
+    rows, problems = read_table(path, ["ref", "criterion", "title", "standard"])
+    _unique_ids(rows, "ref", path, problems)
+    if not rows and not problems:
+        problems.append(problem("settings-invalid", path.name, detail="There are no sub-criteria.", fix="List each sub-criterion with ref, criterion, title and standard."))
+    return [SubCriterion(r["ref"], r["criterion"], r["title"], r["standard"]) for r in rows], problems
+
+
+def _accreditation(path: Path, criteria: set[str]) -> tuple[list[AccreditationAction], list[Problem]]:
+    rows, problems = read_table(path, ["ref", "criterion", "area", "action", "due"])
+    _unique_ids(rows, "ref", path, problems)
+    for row in rows:
+        if criteria and row["criterion"] not in criteria:
+            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=row["ref"], detail=f"'{row['criterion']}' is not a criterion of {CRITERIA_FILE}.", fix=f"Use one of: {', '.join(sorted(criteria))}."))
+    return [AccreditationAction(r["ref"], r["criterion"], r["area"], r["action"], r["due"]) for r in rows], problems

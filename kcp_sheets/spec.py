@@ -1,0 +1,342 @@
+"""The spec: what a workbook is, read from workbook_templates/.
+
+Every sheet, column, header, width, kind of cell and position is declared in
+a template file; this module loads and checks those files and answers where
+things are (which row holds the headers, which row a form field is on), so
+the writer and the reader never disagree about a cell.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .problems import ProblemError, problem
+
+CellKind = Literal["id", "fixed", "text", "score", "flag", "choice", "date"]
+CELL_KINDS = ("id", "fixed", "text", "score", "flag", "choice", "date")
+INPUT_KINDS = ("text", "score", "flag", "choice", "date")
+SCALES = ("achievement", "appropriateness", "health")
+FLAG_CHOICES = ("Yes", "No")
+TEMPLATES = ("cluster_tracker", "partnership_health", "accreditation_review")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    kind: CellKind
+    stage: int = 0
+    scale: str = ""
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    fixed: bool = False
+    per_earlier_year: bool = False
+
+    @property
+    def is_input(self) -> bool:
+        return self.kind in INPUT_KINDS and not self.fixed
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    label: str
+    kind: CellKind
+    lines: int = 1
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells under one header row, each row keyed by its ID column."""
+
+    columns: tuple[Column, ...]
+    header_row: int = 0  # 1-based; for a form's table it is computed
+    title: str = ""
+    rows: int = 0  # fixed number of rows (form tables)
+    id: str = ""  # ID pattern of fixed rows, e.g. AI-{n:02d}
+    spare_rows: int = 0
+    new_id: str = ""
+    highlight_when: str = ""
+    group_by: str = ""
+    group_title: str = ""
+    total_of: str = ""
+    total_label: str = ""
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+    @property
+    def inputs(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.is_input)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    kind: Literal["instructions", "table", "form"]
+    title: str = ""
+    subtitle: str = ""
+    paragraphs: tuple[Paragraph, ...] = ()
+    scale_heading: str = ""
+    contacts_heading: str = ""
+    table: Table | None = None
+    fields: tuple[FormField, ...] = ()
+
+    def field_rows(self) -> dict[str, int]:
+        """1-based row of each form field; the form's table follows them."""
+        rows, row = {}, 4
+        for f in self.fields:
+            rows[f.key] = row
+            row += 1
+        return rows
+
+    def form_table_header_row(self) -> int:
+        return 4 + len(self.fields) + 2
+
+
+@dataclass(frozen=True)
+class Common:
+    identity_sheet: str
+    paper: str
+    orientation: str
+    font: str
+    font_size: int
+    date_format: str
+    styles: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    template: str
+    version: int
+    title: str
+    file_name: str
+    footer_name: str
+    sheets: tuple[Sheet, ...]
+    common: Common = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+    def sheet(self, name: str) -> Sheet:
+        return next(s for s in self.sheets if s.name == name)
+
+    def main_table(self) -> Sheet:
+        """The sheet holding the rows a return is mostly about."""
+        return next(s for s in self.sheets if s.kind == "table")
+
+    def resolve(self, context: dict[str, Any], earlier_years: tuple[int, ...] = ()) -> WorkbookSpec:
+        """The spec for one workbook: placeholders filled, per-year columns expanded."""
+        fill = _Filler(context)
+        sheets = []
+        for sheet in self.sheets:
+            table = sheet.table
+            if table is not None:
+                columns: list[Column] = []
+                for col in table.columns:
+                    if col.per_earlier_year:
+                        for year in earlier_years:
+                            columns.append(replace(col, key=f"{col.key.removesuffix('_earlier')}_{year}", header=fill(col.header, earlier_year=year), per_earlier_year=False))
+                    else:
+                        columns.append(replace(col, header=fill(col.header), help=fill(col.help)))
+                table = replace(table, columns=tuple(columns), title=fill(table.title))
+            sheets.append(
+                replace(
+                    sheet,
+                    title=fill(sheet.title),
+                    subtitle=fill(sheet.subtitle),
+                    paragraphs=tuple(Paragraph(fill(p.heading), fill(p.text)) for p in sheet.paragraphs),
+                    table=table,
+                )
+            )
+        return replace(self, title=fill(self.title), file_name=fill(self.file_name), footer_name=fill(self.footer_name), sheets=tuple(sheets))
+
+
+class _Filler:
+    """Fills {placeholders}; an unknown name is a template mistake, not a crash."""
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
+
+    def __call__(self, text: str, **extra: Any) -> str:
+        try:
+            return string.Formatter().vformat(text, (), {**self.context, **extra})
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ProblemError([problem("template-invalid", "workbook_templates", detail=f"the placeholder {exc} in '{text[:60]}' is not known")]) from None
+
+
+def templates_dir() -> Path:
+    """workbook_templates/ as shipped in the wheel, or beside the source tree."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "workbook_templates", here.parent / "workbook_templates"):
+        if (candidate / "common.yaml").is_file():
+            return candidate
+    raise ProblemError([problem("template-invalid", "workbook_templates", detail="the folder workbook_templates/ was not found; reinstall kcp-sheets")])
+
+
+@cache
+def load_common() -> Common:
+    path = templates_dir() / "common.yaml"
+    data = _load_yaml(path)
+    try:
+        return Common(
+            identity_sheet=str(data["identity_sheet"]),
+            paper=str(data["paper"]),
+            orientation=str(data["orientation"]),
+            font=str(data["font"]),
+            font_size=int(data["font_size"]),
+            date_format=str(data["date_format"]),
+            styles=dict(data["styles"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProblemError([problem("template-invalid", path.name, detail=f"missing or wrong entry {exc}")]) from None
+
+
+@cache
+def load_spec(name: str) -> WorkbookSpec:
+    """Load and check one template; every mistake names the file and the entry."""
+    path = templates_dir() / f"{name}.yaml"
+    data = _load_yaml(path)
+    errors: list[str] = []
+    sheets = tuple(_sheet(s, i, errors) for i, s in enumerate(data.get("sheets") or []))
+    for key in ("template", "version", "title", "file_name", "footer_name"):
+        if key not in data:
+            errors.append(f"'{key}' is missing")
+    if not sheets:
+        errors.append("there are no sheets")
+    if sum(s.kind == "table" for s in sheets) < 1:
+        errors.append("no sheet is a table")
+    if errors:
+        raise ProblemError([problem("template-invalid", path.name, detail=e) for e in errors])
+    return WorkbookSpec(
+        template=str(data["template"]),
+        version=int(data["version"]),
+        title=str(data["title"]),
+        file_name=str(data["file_name"]),
+        footer_name=str(data["footer_name"]),
+        sheets=sheets,
+        common=load_common(),
+    )
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProblemError([problem("template-invalid", path.name, detail=str(exc))]) from None
+    if not isinstance(data, dict):
+        raise ProblemError([problem("template-invalid", path.name, detail="not a mapping")])
+    return data
+
+
+def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
+    name = str(raw.get("name", ""))
+    where = f"sheets[{index}] ({name or 'no name'})"
+    kind = raw.get("kind")
+    if not name or len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
+        errors.append(f"{where}: a sheet name must be 1 to 31 characters without []:*?/\\")
+    if kind not in ("instructions", "table", "form"):
+        errors.append(f"{where}: kind must be instructions, table or form, not {kind!r}")
+        kind = "instructions"
+    table = None
+    if kind == "table":
+        table = _table(raw, where, errors)
+        if table.header_row < 3:
+            errors.append(f"{where}: header_row must be 3 or more (title and subtitle come first)")
+    fields = tuple(
+        FormField(str(f.get("key")), str(f.get("label")), f.get("kind", "text"), int(f.get("lines", 1)), str(f.get("help", "")))
+        for f in raw.get("fields") or []
+    )
+    for f in fields:
+        if f.kind not in INPUT_KINDS:
+            errors.append(f"{where}: field {f.key}: kind {f.kind!r} is not an input kind")
+    if kind == "form":
+        table = _table(raw["table"], f"{where}.table", errors) if raw.get("table") else None
+    return Sheet(
+        name=name,
+        kind=kind,
+        title=str(raw.get("title", "")),
+        subtitle=str(raw.get("subtitle", "")),
+        paragraphs=tuple(Paragraph(str(p.get("heading", "")), str(p.get("text", ""))) for p in raw.get("paragraphs") or []),
+        scale_heading=str(raw.get("scale_heading", "")),
+        contacts_heading=str(raw.get("contacts_heading", "")),
+        table=table,
+        fields=fields,
+    )
+
+
+def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
+    columns = []
+    for i, c in enumerate(raw.get("columns") or []):
+        at = f"{where}.columns[{i}] ({c.get('key', '?')})"
+        kind = c.get("kind")
+        if kind not in CELL_KINDS:
+            errors.append(f"{at}: kind {kind!r} is not one of {', '.join(CELL_KINDS)}")
+        if kind == "score" and c.get("scale") not in SCALES:
+            errors.append(f"{at}: a score needs scale: one of {', '.join(SCALES)}")
+        if kind == "choice" and not c.get("choices"):
+            errors.append(f"{at}: a choice needs choices: [...]")
+        if not c.get("key") or not c.get("header"):
+            errors.append(f"{at}: key and header are required")
+        columns.append(
+            Column(
+                key=str(c.get("key")),
+                header=str(c.get("header")),
+                width=float(c.get("width", 12)),
+                kind=kind,
+                stage=int(c.get("stage", 0)),
+                scale=str(c.get("scale", "")),
+                help=str(c.get("help", "")),
+                choices=tuple(str(x) for x in c.get("choices") or (FLAG_CHOICES if kind == "flag" else ())),
+                fixed=bool(c.get("fixed", False)),
+                per_earlier_year=bool(c.get("per_earlier_year", False)),
+            )
+        )
+    keys = [c.key for c in columns]
+    if len(set(keys)) != len(keys):
+        errors.append(f"{where}: column keys must be unique")
+    if not columns or columns[0].kind != "id":
+        errors.append(f"{where}: the first column must be the row ID (kind: id)")
+    return Table(
+        columns=tuple(columns),
+        header_row=int(raw.get("header_row", 0)),
+        title=str(raw.get("title", "")),
+        rows=int(raw.get("rows", 0)),
+        id=str(raw.get("id", "")),
+        spare_rows=int(raw.get("spare_rows", 0)),
+        new_id=str(raw.get("new_id", "")),
+        highlight_when=str(raw.get("highlight_when", "")),
+        group_by=str(raw.get("group_by", "")),
+        group_title=str(raw.get("group_title", "")),
+        total_of=str(raw.get("total_of", "")),
+        total_label=str(raw.get("total_label", "")),
+    )
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to its letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """1-based row and 0-based column as A1 notation, for problems."""
+    return f"{column_letter(col)}{row}"

@@ -1,0 +1,321 @@
+"""The writer: a resolved spec plus its content, rendered as an .xlsx file.
+
+Every position comes from the spec; every string is written as a string, so
+text that looks like a formula or a link stays text. The file is written to
+a temporary name and moved into place, so an interrupted run leaves nothing
+half-written, and document dates come from the review so the same inputs give
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from .spec import Column, Sheet, Table, WorkbookSpec
+
+A4 = 9
+MAX_ROW_HEIGHT = 409
+LINE_HEIGHT = 13.0
+IDENTITY_MARK = "kcp_sheets identity"
+
+
+@dataclass
+class Content:
+    """What goes into one workbook besides its layout."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    group_titles: dict[str, str] = field(default_factory=dict)
+    scales: dict[str, dict[int, str]] = field(default_factory=dict)
+    contacts: list[tuple[str, str, str]] = field(default_factory=list)
+    identity: dict[str, str] = field(default_factory=dict)
+    author: str = ""
+    company: str = ""
+    created: dt.date = dt.date(2000, 1, 1)
+    password: str = ""
+
+
+def scale_entries(labels: dict[int, str]) -> list[str]:
+    """Drop-down entries that say what each number means: '5 - Achieved'."""
+    return [f"{n} - {label}" for n, label in sorted(labels.items(), reverse=True)]
+
+
+def fingerprint(spec: WorkbookSpec, content: Content) -> str:
+    """A short hash of the fixed text, so an edited return can be spotted."""
+    digest = hashlib.sha256(f"{spec.template}:{spec.version}".encode())
+    for sheet in spec.sheets:
+        if sheet.table is None:
+            continue
+        fixed = [c.key for c in sheet.table.columns if not c.is_input]
+        for row in content.rows.get(sheet.name, []):
+            for key in fixed:
+                digest.update(f"\x1f{_text(row.get(key))}".encode())
+            digest.update(b"\x1e")
+    return digest.hexdigest()[:16]
+
+
+def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
+    """Render the workbook atomically at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".kcp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        workbook = xlsxwriter.Workbook(tmp_name, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+        _Renderer(workbook, spec, content).render()
+        workbook.close()
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class _Renderer:
+    def __init__(self, workbook: Workbook, spec: WorkbookSpec, content: Content) -> None:
+        self.wb = workbook
+        self.spec = spec
+        self.content = content
+        common = spec.common
+        base = {"font_name": common.font, "font_size": common.font_size}
+        self.formats = {name: workbook.add_format({**base, **style}) for name, style in common.styles.items()}
+        self.date_formats = {
+            name: workbook.add_format({**base, **style, "num_format": common.date_format})
+            for name, style in common.styles.items()
+        }
+
+    def render(self) -> None:
+        created = dt.datetime.combine(self.content.created, dt.time(9, 0))
+        self.wb.set_properties(
+            {
+                "title": self.spec.title,
+                "subject": self.spec.template,
+                "author": self.content.author,
+                "company": self.content.company,
+                "created": created,
+                "keywords": f"{self.spec.template} v{self.spec.version}",
+                "comments": "Made by kcp-sheets. Fill the coloured cells and e-mail the workbook back.",
+            }
+        )
+        for sheet in self.spec.sheets:
+            ws = self.wb.add_worksheet(sheet.name)
+            self._page_setup(ws)
+            if sheet.kind == "instructions":
+                self._instructions(ws, sheet)
+            elif sheet.kind == "table":
+                assert sheet.table is not None
+                self._table_sheet(ws, sheet, sheet.table)
+            else:
+                self._form(ws, sheet)
+            ws.protect(self.content.password, {"autofilter": True, "format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
+        self._identity()
+
+    # Page set-up shared by every sheet.
+    def _page_setup(self, ws: Worksheet) -> None:
+        if self.spec.common.orientation == "landscape":
+            ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        name = self.spec.footer_name.replace("&", "&&")
+        ws.set_footer(f"&L{name}&RPage &P of &N")
+
+    def _title(self, ws: Worksheet, sheet: Sheet) -> None:
+        ws.write_string(0, 0, sheet.title, self.formats["title"])
+        if sheet.subtitle:
+            ws.write_string(1, 0, sheet.subtitle, self.formats["subtitle"])
+
+    def _instructions(self, ws: Worksheet, sheet: Sheet) -> None:
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 90)
+        self._title(ws, sheet)
+        row = 2
+        for para in sheet.paragraphs:
+            ws.write_string(row, 0, para.heading, self.formats["label"])
+            ws.write_string(row, 1, para.text, self.formats["fixed"])
+            ws.set_row(row, _height(para.text, 90))
+            row += 1
+        used = {c.scale for s in self.spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
+        if sheet.scale_heading and used:
+            row += 1
+            ws.write_string(row, 0, sheet.scale_heading, self.formats["heading"])
+            ws.write_string(row, 1, "Pick the score from the drop-down list in each score cell.", self.formats["heading"])
+            row += 1
+            for scale in sorted(used):
+                for entry in scale_entries(self.content.scales.get(scale, {})):
+                    ws.write_string(row, 0, scale.capitalize(), self.formats["fixed"])
+                    ws.write_string(row, 1, entry, self.formats["fixed"])
+                    row += 1
+        if sheet.contacts_heading and self.content.contacts:
+            row += 1
+            ws.write_string(row, 0, sheet.contacts_heading, self.formats["heading"])
+            ws.write_string(row, 1, "", self.formats["heading"])
+            row += 1
+            for role, name, email in self.content.contacts:
+                ws.write_string(row, 0, role, self.formats["fixed"])
+                ws.write_string(row, 1, f"{name} <{email}>" if email else name, self.formats["fixed"])
+                row += 1
+
+    def _table_sheet(self, ws: Worksheet, sheet: Sheet, table: Table) -> None:
+        self._title(ws, sheet)
+        header = table.header_row - 1
+        self._headers(ws, table, header)
+        ws.freeze_panes(header + 1, 1)
+        ws.repeat_rows(header)
+        row = header + 1
+        rows = self.content.rows.get(sheet.name, [])
+        groups: list[tuple[str, list[dict[str, Any]]]] = []
+        for data in rows:
+            key = str(data.get(table.group_by, "")) if table.group_by else ""
+            if not groups or groups[-1][0] != key:
+                groups.append((key, []))
+            groups[-1][1].append(data)
+        first_data = row
+        for key, members in groups:
+            if table.group_by:
+                title = self.content.group_titles.get(key, key)
+                ws.merge_range(row, 0, row, len(table.columns) - 1, title, self.formats["group"])
+                row += 1
+            start = row
+            for data in members:
+                highlight = bool(table.highlight_when and data.get(table.highlight_when))
+                self._data_row(ws, table, row, data, highlight)
+                row += 1
+            if table.total_of:
+                self._total_row(ws, table, row, start, row - 1)
+                row += 1
+        for n in range(1, table.spare_rows + 1):
+            self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True)
+            row += 1
+        if row > first_data:
+            ws.autofilter(header, 0, row - 1, len(table.columns) - 1)
+
+    def _headers(self, ws: Worksheet, table: Table, header: int) -> None:
+        for col, column in enumerate(table.columns):
+            ws.set_column(col, col, column.width)
+            ws.write_string(header, col, column.header, self.formats["header"])
+        ws.set_row(header, max(_height(c.header, c.width) for c in table.columns))
+
+    def _data_row(self, ws: Worksheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False) -> None:
+        height = LINE_HEIGHT
+        for col, column in enumerate(table.columns):
+            if column.kind == "id":
+                style = "fixed"
+            elif column.is_input or (spare and column.kind != "id"):
+                style = "stage2" if column.stage == 2 else "stage1"
+            else:
+                style = "highlight" if highlight else "fixed"
+            value = data.get(column.key)
+            self._value(ws, row, col, value, style)
+            if column.is_input or spare:
+                self._validate(ws, row, col, column)
+            height = max(height, _height(_text(value), column.width))
+        ws.set_row(row, height)
+
+    def _total_row(self, ws: Worksheet, table: Table, row: int, first: int, last: int) -> None:
+        target = table.index(table.total_of)
+        for col in range(len(table.columns)):
+            ws.write_blank(row, col, None, self.formats["total"])
+        ws.write_string(row, 0, table.total_label, self.formats["total"])
+        letter = xlsxwriter.utility.xl_col_to_name(target)
+        # VALUE(LEFT(...)) so a picked '4 - Largely met' counts as 4.
+        terms = ",".join(f'IFERROR(VALUE(LEFT({letter}{r + 1},1)),0)' for r in range(first, last + 1))
+        ws.write_formula(row, target, f"=SUM({terms})", self.formats["total"], 0)
+
+    def _form(self, ws: Worksheet, sheet: Sheet) -> None:
+        self._title(ws, sheet)
+        table = sheet.table
+        last_col = len(table.columns) - 1 if table else 3
+        if table:
+            for col, column in enumerate(table.columns):
+                ws.set_column(col, col, column.width)
+        ws.set_column(0, 0, 28)
+        for f in sheet.fields:
+            row = sheet.field_rows()[f.key] - 1
+            ws.write_string(row, 0, f.label, self.formats["label"])
+            ws.merge_range(row, 1, row, last_col, "", self.formats["stage2"])
+            if f.help:
+                ws.data_validation(row, 1, row, 1, {"validate": "any", "input_title": f.label[:32], "input_message": f.help[:255]})
+            ws.set_row(row, max(LINE_HEIGHT * f.lines, _height(f.label, 28)))
+        if table:
+            header = sheet.form_table_header_row() - 1
+            ws.write_string(header - 1, 0, table.title, self.formats["heading"])
+            self._headers(ws, table, header)
+            ws.set_column(0, 0, 28)
+            for n in range(1, table.rows + 1):
+                self._data_row(ws, table, header + n, {"id": table.id.format(n=n)}, False)
+                ws.set_row(header + n, LINE_HEIGHT * 3)
+
+    def _value(self, ws: Worksheet, row: int, col: int, value: Any, style: str) -> None:
+        fmt = self.formats[style]
+        if value is None or value == "":
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_string(row, col, "Yes" if value else "No", fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, col, value, fmt)
+        elif isinstance(value, dt.date):
+            when = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+            ws.write_datetime(row, col, when, self.date_formats[style])
+        else:
+            ws.write_string(row, col, str(value)[:32767], fmt)
+
+    def _validate(self, ws: Worksheet, row: int, col: int, column: Column) -> None:
+        options: dict[str, Any] = {"input_title": column.header[:32]}
+        if column.help:
+            options["input_message"] = column.help[:255]
+        if column.kind == "score":
+            entries = scale_entries(self.content.scales.get(column.scale, {}))
+            options.update(validate="list", source=entries, error_title="Pick a score", error_message=("Pick one of: " + "; ".join(entries))[:255])
+        elif column.kind in ("flag", "choice"):
+            options.update(validate="list", source=list(column.choices), error_title="Pick from the list", error_message=("Pick one of: " + ", ".join(column.choices))[:255])
+        elif "input_message" not in options:
+            return
+        else:
+            options["validate"] = "any"
+        ws.data_validation(row, col, row, col, options)
+
+    def _identity(self) -> None:
+        ws = self.wb.add_worksheet(self.spec.common.identity_sheet)
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 60)
+        ws.write_string(0, 0, IDENTITY_MARK)
+        ws.write_string(0, 1, "Please do not edit or delete this sheet: it tells the officer which workbook this is.")
+        for row, (key, value) in enumerate(self.content.identity.items(), start=1):
+            ws.write_string(row, 0, key)
+            ws.write_string(row, 1, value)
+        ws.hide()
+        ws.protect(self.content.password)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _height(text: str, width: float) -> float:
+    """Row height that shows wrapped text whole; programs do not grow rows themselves."""
+    if not text:
+        return LINE_HEIGHT
+    per_line = max(1.0, width * 1.15)
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2)
