@@ -91,5 +91,70 @@ def generate(folder: Folder = Path(".")) -> None:
     console.print(f"{len(paths)} workbooks written to {paths[0].parent if paths else folder}.")
 
 
+def _check(folder: Path, files: list[Path] | None):  # noqa: ANN202
+    from rich.progress import Progress
+
+    from .check import check_returns
+
+    review = _review(folder)
+    with Progress(transient=True, console=_console()) as bar:
+        task = bar.add_task("Reading returns", total=None)
+        result = check_returns(review, files or None, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    return result
+
+
+@app.command()
+def check(
+    folder: Folder = Path("."),
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Returns to check instead of FOLDER/inbox/.", show_default=False)] = None,
+) -> None:
+    """Read every return in FOLDER/inbox/ (or the FILES given) and list what is wrong.
+
+    Reads .xlsx, .xlsm, .xls, .ods and saved e-mails (.eml). Writes the full list
+    of problems to FOLDER/output/. Exits 1 if any problem is an error.
+    """
+    from rich.table import Table
+
+    from .check import write_problems
+
+    result = _check(folder, files)
+    console = _console()
+    table = Table(header_style="bold", title="Returns")
+    for name in ("file", "what it is", "cluster", "answers read", "errors", "warnings"):
+        table.add_column(name, overflow="fold")
+    for ret in result.returns:
+        what = ret.plan.spec.title if ret.plan else "not recognised"
+        if ret.plan and not ret.used:
+            what += " (older copy, not used)"
+        table.add_row(ret.source.name, what, ret.cluster, str(ret.answers), str(ret.errors), str(ret.warnings))
+    for p in result.problems:
+        table.add_row(p.file, "not a return", "", "0", str(int(p.severity == "error")), str(int(p.severity == "warning")))
+    console.print(table)
+    path = write_problems(result)
+    problems = result.all_problems()
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        console.print("[bold]Errors[/] (what to go back and ask for):")
+        _show_problems(errors)
+    console.print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings. Full list: {path}")
+    raise typer.Exit(1 if errors else 0)
+
+
+@app.command()
+def status(folder: Folder = Path(".")) -> None:
+    """The chase list: which returns have arrived, which are clean, who to chase."""
+    from rich.table import Table
+
+    from .check import chase_list
+
+    result = _check(folder, None)
+    table = Table(header_style="bold", title=f"Returns for {result.review.title} {result.review.year}")
+    for name in ("workbook", "arrived", "from", "state", "unscored", "chase"):
+        table.add_column(name, overflow="fold")
+    for line in chase_list(result):
+        table.add_row(line.workbook, line.arrived, line.sender, line.clean, str(line.unscored) if line.arrived != "not yet" else "", line.chase)
+    _console().print(table)
+
+
 def main() -> None:
     app()

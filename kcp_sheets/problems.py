@@ -55,7 +55,8 @@ CATALOGUE: dict[str, Kind] = {
     "row-unknown-id": Kind("warning", "A row has an ID this workbook was not sent with ({detail}); read as a new action.", "Check whether it is a new action or a mistyped ID."),
     "fixed-edited": Kind("warning", "Fixed text was changed. Was: '{old}'. Now: '{new}'.", "It may be a correction: update actions.csv if so."),
     "new-action": Kind("warning", "A new action was added: '{detail}'.", "Add it to actions.csv if the cluster wants to keep it."),
-    "merged-input": Kind("warning", "Cells {detail} are merged over input cells; the text was read from the first.", "Nothing to ask unless a value is missing."),
+    "column-added": Kind("warning", "A column '{found}' was added; its values are kept with each row.", "Nothing to ask; check the values in the consolidated workbook."),
+    "cell-unread": Kind("warning", "Text typed {detail}: '{found}'.", "Check whether it belongs in the return; it is not in any table."),
     # Values.
     "score-invalid": Kind("error", "'{found}' is not a score from 5 to 1.", "Ask the sender for a score from 5 (achieved) to 1 (not achieved) for {row_id}."),
     "score-out-of-range": Kind("error", "{found} is outside the scale 5 to 1.", "Ask the sender for a score from 5 to 1 for {row_id}."),
@@ -63,9 +64,7 @@ CATALOGUE: dict[str, Kind] = {
     "agreed-missing": Kind("warning", "No agreed score although the return is at stage 2.", "Ask the champions and co-ordinators to agree a score for {row_id}."),
     "flag-invalid": Kind("warning", "'{found}' is not Yes or No; kept as typed.", "Ask the sender whether {row_id} should be flagged."),
     "choice-invalid": Kind("warning", "'{found}' is not one of {detail}; kept as typed.", "Ask the sender which they meant for {row_id}."),
-    "formula": Kind("warning", "The cell holds a formula; its value '{found}' was read as text.", "Nothing to ask unless the value looks wrong."),
     "cell-error": Kind("error", "The cell shows an error ({found}).", "Ask the sender to type the value again for {row_id}."),
-    "date-as-text": Kind("warning", "The date '{found}' is not a date; kept as typed.", "Nothing to ask unless a firm date is needed."),
 }
 
 

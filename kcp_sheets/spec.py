@@ -23,7 +23,7 @@ CELL_KINDS = ("id", "fixed", "text", "score", "flag", "choice", "date")
 INPUT_KINDS = ("text", "score", "flag", "choice", "date")
 SCALES = ("achievement", "appropriateness", "health")
 FLAG_CHOICES = ("Yes", "No")
-TEMPLATES = ("cluster_tracker", "partnership_health", "accreditation_review")
+TEMPLATES = ("cluster_tracker", "partnership_health", "accreditation_review", "return_problems")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ class Table:
     group_title: str = ""
     total_of: str = ""
     total_label: str = ""
+    scored_by: tuple[str, ...] = ()
+    agreed: str = ""
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -130,6 +132,8 @@ class WorkbookSpec:
     file_name: str
     footer_name: str
     sheets: tuple[Sheet, ...]
+    protect: bool = True
+    identity: bool = True
     common: Common = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     def sheet(self, name: str) -> Sheet:
@@ -229,6 +233,8 @@ def load_spec(name: str) -> WorkbookSpec:
         file_name=str(data["file_name"]),
         footer_name=str(data["footer_name"]),
         sheets=sheets,
+        protect=bool(data.get("protect", True)),
+        identity=bool(data.get("identity", True)),
         common=load_common(),
     )
 
@@ -311,6 +317,9 @@ def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
         errors.append(f"{where}: column keys must be unique")
     if not columns or columns[0].kind != "id":
         errors.append(f"{where}: the first column must be the row ID (kind: id)")
+    for key in [*(raw.get("scored_by") or ()), raw.get("agreed"), raw.get("total_of"), raw.get("highlight_when")]:
+        if key and key not in keys:
+            errors.append(f"{where}: '{key}' names no column")
     return Table(
         columns=tuple(columns),
         header_row=int(raw.get("header_row", 0)),
@@ -324,6 +333,8 @@ def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
         group_title=str(raw.get("group_title", "")),
         total_of=str(raw.get("total_of", "")),
         total_label=str(raw.get("total_label", "")),
+        scored_by=tuple(str(k) for k in raw.get("scored_by") or ()),
+        agreed=str(raw.get("agreed", "")),
     )
 
 

@@ -117,8 +117,10 @@ class _Renderer:
                 self._table_sheet(ws, sheet, sheet.table)
             else:
                 self._form(ws, sheet)
-            ws.protect(self.content.password, {"autofilter": True, "format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
-        self._identity()
+            if self.spec.protect:
+                ws.protect(self.content.password, {"autofilter": True, "format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
+        if self.spec.identity:
+            self._identity()
 
     # Page set-up shared by every sheet.
     def _page_setup(self, ws: Worksheet) -> None:

@@ -1,0 +1,147 @@
+"""Checking the returns: every file in the inbox read with the spec it was
+sent with, duplicates resolved, and the problems listed for the officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .folder import INBOX, OUTPUT
+from .generate import Planned, planned_workbooks, review_context
+from .intake import Source, gather, inbox_files
+from .problems import Problem, problem
+from .reader import Return, read_source
+from .settings import Review
+from .spec import load_spec
+from .writer import Content, write_workbook
+
+PARALLEL_FROM = 24  # below this many files, worker start-up costs more than it saves
+
+
+@dataclass
+class CheckResult:
+    review: Review
+    returns: list[Return]
+    problems: list[Problem] = field(default_factory=list)  # files that were not returns
+
+    def all_problems(self) -> list[Problem]:
+        found = list(self.problems)
+        for ret in self.returns:
+            found += ret.problems
+        return sorted(found, key=lambda p: (p.severity != "error", p.file.lower(), p.sheet, _cell_order(p.cell), p.code))
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.all_problems())
+
+    def used(self) -> list[Return]:
+        return [r for r in self.returns if r.used and r.plan is not None]
+
+    def latest(self) -> dt.datetime | None:
+        return max((r.source.received for r in self.returns), default=None)
+
+
+def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None) -> CheckResult:
+    """Read every return (the inbox, or the files given) and mark superseded duplicates."""
+    files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
+    sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024))
+    planned = planned_workbooks(review)
+    returns = list(_read_all(sources, review, planned, progress))
+    _supersede(returns)
+    return CheckResult(review, returns, problems)
+
+
+def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None) -> Iterable[Return]:
+    total = len(sources)
+    if total < PARALLEL_FROM:
+        for done, source in enumerate(sources, start=1):
+            yield read_source(source, review, planned)
+            if progress:
+                progress(done, total)
+        return
+    with ProcessPoolExecutor() as pool:
+        results = pool.map(read_source, sources, [review] * total, [planned] * total, chunksize=4)
+        for done, result in enumerate(results, start=1):
+            yield result
+            if progress:
+                progress(done, total)
+
+
+def _supersede(returns: list[Return]) -> None:
+    """Two returns for one workbook: use the newer, keep the older listed."""
+    by_label: dict[str, list[Return]] = {}
+    for ret in returns:
+        if ret.plan is not None:
+            by_label.setdefault(ret.label, []).append(ret)
+    for label, group in by_label.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (r.source.received, r.source.name))
+        newest = group[-1]
+        for older in group[:-1]:
+            older.used = False
+            older.problems.append(problem("duplicate-return", older.source.name, detail=newest.plan.spec.title, newer=f"{newest.source.name} ({newest.source.received:%d/%m/%Y %H:%M})"))
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)
+
+
+def write_problems(result: CheckResult, out_dir: Path | None = None) -> Path:
+    """The problems as a workbook the officer can sort, filter and forward."""
+    review = result.review
+    latest = result.latest()
+    checked = f"returns received up to {latest:%d/%m/%Y %H:%M}" if latest else "no returns yet"
+    spec = load_spec("return_problems").resolve({**review_context(review), "checked": checked})
+    clusters = {r.source.name: r.cluster for r in result.returns}
+    rows = [
+        {
+            "id": n, "severity": p.severity, "file": p.file, "cluster": clusters.get(p.file, ""), "sheet": p.sheet,
+            "cell": p.cell, "row_id": p.row_id, "found": p.found, "message": p.message, "ask": p.ask, "code": p.code,
+        }
+        for n, p in enumerate(result.all_problems(), start=1)
+    ]
+    content = Content(rows={spec.main_table().name: rows}, author=review.officer.name, company=review.partnership, created=(latest or dt.datetime.combine(review.issued, dt.time())).date())
+    path = (out_dir or review.folder / OUTPUT) / spec.file_name
+    return write_workbook(spec, content, path)
+
+
+@dataclass(frozen=True)
+class Chase:
+    """One line of the chase list."""
+
+    workbook: str
+    arrived: str
+    sender: str
+    clean: str
+    unscored: int
+    chase: str
+
+
+def chase_list(result: CheckResult) -> list[Chase]:
+    review = result.review
+    lines = []
+    for plan in planned_workbooks(review):
+        got = [r for r in result.used() if r.label == plan.label]
+        ret = got[0] if got else None
+        if plan.cluster:
+            cluster = review.cluster(plan.cluster)
+            who = ", ".join(p.email for p in cluster.coordinators)
+            name = f"{cluster.code} {cluster.name}"
+        else:
+            who = review.officer.email
+            name = plan.spec.title
+        if ret is None:
+            lines.append(Chase(name, "not yet", "", "", 0, who))
+            continue
+        unscored = ret.unscored()
+        clean = "errors" if ret.errors else ("warnings" if ret.warnings else "clean")
+        late = ret.source.received.date() > review.stage2_deadline
+        chase = who if ret.errors or unscored else ""
+        arrived = f"{ret.source.received:%d/%m/%Y}" + (" (late)" if late else "") + f", stage {ret.stage}"
+        lines.append(Chase(name, arrived, ret.source.sender or ret.source.name, clean, unscored, chase))
+    return lines

@@ -1,0 +1,61 @@
+"""Filling a generated workbook as a co-ordinator would: used by the demo's
+simulated returns and by the tests. Cells are found through the spec, like
+the reader finds them, never by address."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from .generate import Planned
+from .spec import Sheet
+
+Answers = dict[str, dict[str, dict[str, Any]]]  # sheet -> row ID -> column key -> value
+
+
+def fill_workbook(plan: Planned, source: Path, dest: Path, rows: Answers | None = None, fields: dict[str, dict[str, Any]] | None = None) -> Path:
+    """Type `rows` and `fields` into a copy of the generated workbook at `dest`."""
+    book = openpyxl.load_workbook(source)
+    for sheet in plan.spec.sheets:
+        if sheet.table is None:
+            continue
+        ws = book[sheet.name]
+        header = sheet.table.header_row or sheet.form_table_header_row()
+        columns = {c.key: i + 1 for i, c in enumerate(sheet.table.columns)}
+        where = {}
+        for r in range(header + 1, ws.max_row + 1):
+            value = ws.cell(r, 1).value
+            if value is not None:
+                where[str(value)] = r
+        for ident, values in (rows or {}).get(sheet.name, {}).items():
+            r = where.get(ident)
+            if r is None:  # a row typed below the table, with no ID
+                r = ws.max_row + 1
+                ws.cell(r, 1).value = None if ident.startswith("+") else ident
+            for key, value in values.items():
+                _set(ws.cell(r, columns[key]), value)
+        if sheet.kind == "form":
+            _fill_form(ws, sheet, (fields or {}).get(sheet.name, {}))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+def _fill_form(ws: Any, sheet: Sheet, values: dict[str, Any]) -> None:
+    rows = sheet.field_rows()
+    for key, value in values.items():
+        _set(ws.cell(rows[key], 2), value)
+
+
+def _set(cell: Any, value: Any) -> None:
+    """Type a value; text starting with '=' stays text, as it would in a typed cell."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    if isinstance(value, dt.datetime):
+        cell.number_format = "dd/mm/yyyy"
