@@ -156,5 +156,52 @@ def status(folder: Folder = Path(".")) -> None:
     _console().print(table)
 
 
+@app.command()
+def consolidate(
+    folder: Folder = Path("."),
+    public: Annotated[bool, typer.Option("--public", help="Also write a copy fit to publish: individuals' names, e-mail addresses and telephone numbers removed.")] = False,
+) -> None:
+    """Merge the returns into FOLDER/output/<year> Improvement Action Plan.xlsx."""
+    from .consolidate import write_plan
+
+    result = _check(folder, None)
+    paths = [write_plan(result)]
+    if public:
+        paths.append(write_plan(result, public=True))
+    problems = result.all_problems()
+    errors = sum(p.severity == "error" for p in problems)
+    console = _console()
+    console.print(f"{len(result.used())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet.")
+    for path in paths:
+        console.print(f"Written: {path}")
+
+
+@app.command()
+def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo review.")] = Path("demo-review")) -> None:
+    """Run the whole review on the bundled sample: init, generate, simulated returns, check, consolidate."""
+    from .check import check_returns, write_problems
+    from .consolidate import write_plan
+    from .demo import prepare_demo
+    from .problems import ProblemError
+
+    console = _console()
+    try:
+        with console.status("Generating the sample review's workbooks and simulated returns..."):
+            review = prepare_demo(folder)
+    except ProblemError as exc:
+        _show_problems(exc.problems)
+        raise typer.Exit(2) from None
+    console.print(f"1. Review folder {folder}: settings, actions and the workbooks in {folder / 'outbox'}")
+    console.print(f"2. Simulated returns in {folder / 'inbox'} (one by e-mail, one late with mistakes, one sent twice, one missing)")
+    result = check_returns(review)
+    problems = write_problems(result)
+    errors = result.errors
+    console.print(f"3. Checked {len(result.returns)} returns: {errors} errors to chase; list in {problems}")
+    plan = write_plan(result)
+    public = write_plan(result, public=True)
+    console.print(f"4. Consolidated. Public copy: {public}")
+    console.print(f"\n[bold]Open the improvement action plan:[/] {plan}")
+
+
 def main() -> None:
     app()

@@ -23,7 +23,7 @@ CELL_KINDS = ("id", "fixed", "text", "score", "flag", "choice", "date")
 INPUT_KINDS = ("text", "score", "flag", "choice", "date")
 SCALES = ("achievement", "appropriateness", "health")
 FLAG_CHOICES = ("Yes", "No")
-TEMPLATES = ("cluster_tracker", "partnership_health", "accreditation_review", "return_problems")
+TEMPLATES = ("cluster_tracker", "partnership_health", "accreditation_review", "return_problems", "improvement_plan")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Column:
     choices: tuple[str, ...] = ()
     fixed: bool = False
     per_earlier_year: bool = False
+    personal: bool = False  # names a person: emptied in the public copy
 
     @property
     def is_input(self) -> bool:
@@ -77,6 +78,7 @@ class Table:
     total_label: str = ""
     scored_by: tuple[str, ...] = ()
     agreed: str = ""
+    excel_table: str = ""  # written as a filterable Excel table of this name
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -90,9 +92,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A small table on a summary sheet."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    block: str
+    title: str
+    series: tuple[str, ...]
+    colours: tuple[str, ...]
+    height_rows: int
+
+
+@dataclass(frozen=True)
 class Sheet:
     name: str
-    kind: Literal["instructions", "table", "form"]
+    kind: Literal["instructions", "table", "form", "summary"]
     title: str = ""
     subtitle: str = ""
     paragraphs: tuple[Paragraph, ...] = ()
@@ -100,6 +120,8 @@ class Sheet:
     contacts_heading: str = ""
     table: Table | None = None
     fields: tuple[FormField, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    chart: Chart | None = None
 
     def field_rows(self) -> dict[str, int]:
         """1-based row of each form field; the form's table follows them."""
@@ -158,6 +180,8 @@ class WorkbookSpec:
                     else:
                         columns.append(replace(col, header=fill(col.header), help=fill(col.help)))
                 table = replace(table, columns=tuple(columns), title=fill(table.title))
+            blocks = tuple(replace(b, title=fill(b.title), columns=tuple(replace(c, header=fill(c.header)) for c in b.columns)) for b in sheet.blocks)
+            chart = replace(sheet.chart, title=fill(sheet.chart.title)) if sheet.chart else None
             sheets.append(
                 replace(
                     sheet,
@@ -165,6 +189,8 @@ class WorkbookSpec:
                     subtitle=fill(sheet.subtitle),
                     paragraphs=tuple(Paragraph(fill(p.heading), fill(p.text)) for p in sheet.paragraphs),
                     table=table,
+                    blocks=blocks,
+                    chart=chart,
                 )
             )
         return replace(self, title=fill(self.title), file_name=fill(self.file_name), footer_name=fill(self.footer_name), sheets=tuple(sheets))
@@ -222,7 +248,7 @@ def load_spec(name: str) -> WorkbookSpec:
             errors.append(f"'{key}' is missing")
     if not sheets:
         errors.append("there are no sheets")
-    if sum(s.kind == "table" for s in sheets) < 1:
+    if not any(s.kind == "table" for s in sheets):
         errors.append("no sheet is a table")
     if errors:
         raise ProblemError([problem("template-invalid", path.name, detail=e) for e in errors])
@@ -255,8 +281,8 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
     kind = raw.get("kind")
     if not name or len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
         errors.append(f"{where}: a sheet name must be 1 to 31 characters without []:*?/\\")
-    if kind not in ("instructions", "table", "form"):
-        errors.append(f"{where}: kind must be instructions, table or form, not {kind!r}")
+    if kind not in ("instructions", "table", "form", "summary"):
+        errors.append(f"{where}: kind must be instructions, table, form or summary, not {kind!r}")
         kind = "instructions"
     table = None
     if kind == "table":
@@ -272,6 +298,19 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
             errors.append(f"{where}: field {f.key}: kind {f.kind!r} is not an input kind")
     if kind == "form":
         table = _table(raw["table"], f"{where}.table", errors) if raw.get("table") else None
+    blocks = tuple(
+        Block(str(b.get("key")), str(b.get("title", "")), tuple(_column(c, f"{where}.blocks[{i}]", errors) for c in b.get("columns") or []))
+        for i, b in enumerate(raw.get("blocks") or [])
+    )
+    chart = None
+    if raw.get("chart"):
+        c = raw["chart"]
+        chart = Chart(str(c.get("block")), str(c.get("title", "")), tuple(c.get("series") or ()), tuple(c.get("colours") or ()), int(c.get("height_rows", 18)))
+        block = next((b for b in blocks if b.key == chart.block), None)
+        if block is None:
+            errors.append(f"{where}: the chart's block '{chart.block}' is not a block of the sheet")
+        elif any(s not in {col.key for col in block.columns} for s in chart.series):
+            errors.append(f"{where}: a chart series names no column of block '{chart.block}'")
     return Sheet(
         name=name,
         kind=kind,
@@ -282,36 +321,39 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         contacts_heading=str(raw.get("contacts_heading", "")),
         table=table,
         fields=fields,
+        blocks=blocks,
+        chart=chart,
+    )
+
+
+def _column(c: dict[str, Any], where: str, errors: list[str], default_kind: str = "fixed") -> Column:
+    at = f"{where}.columns ({c.get('key', '?')})"
+    kind = c.get("kind", default_kind)
+    if kind not in CELL_KINDS:
+        errors.append(f"{at}: kind {kind!r} is not one of {', '.join(CELL_KINDS)}")
+    if kind == "score" and c.get("scale") not in SCALES:
+        errors.append(f"{at}: a score needs scale: one of {', '.join(SCALES)}")
+    if kind == "choice" and not c.get("choices"):
+        errors.append(f"{at}: a choice needs choices: [...]")
+    if not c.get("key") or "header" not in c:
+        errors.append(f"{at}: key and header are required")
+    return Column(
+        key=str(c.get("key")),
+        header=str(c.get("header", "")),
+        width=float(c.get("width", 12)),
+        kind=kind,
+        stage=int(c.get("stage", 0)),
+        scale=str(c.get("scale", "")),
+        help=str(c.get("help", "")),
+        choices=tuple(str(x) for x in c.get("choices") or (FLAG_CHOICES if kind == "flag" else ())),
+        fixed=bool(c.get("fixed", False)),
+        per_earlier_year=bool(c.get("per_earlier_year", False)),
+        personal=bool(c.get("personal", False)),
     )
 
 
 def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
-    columns = []
-    for i, c in enumerate(raw.get("columns") or []):
-        at = f"{where}.columns[{i}] ({c.get('key', '?')})"
-        kind = c.get("kind")
-        if kind not in CELL_KINDS:
-            errors.append(f"{at}: kind {kind!r} is not one of {', '.join(CELL_KINDS)}")
-        if kind == "score" and c.get("scale") not in SCALES:
-            errors.append(f"{at}: a score needs scale: one of {', '.join(SCALES)}")
-        if kind == "choice" and not c.get("choices"):
-            errors.append(f"{at}: a choice needs choices: [...]")
-        if not c.get("key") or not c.get("header"):
-            errors.append(f"{at}: key and header are required")
-        columns.append(
-            Column(
-                key=str(c.get("key")),
-                header=str(c.get("header")),
-                width=float(c.get("width", 12)),
-                kind=kind,
-                stage=int(c.get("stage", 0)),
-                scale=str(c.get("scale", "")),
-                help=str(c.get("help", "")),
-                choices=tuple(str(x) for x in c.get("choices") or (FLAG_CHOICES if kind == "flag" else ())),
-                fixed=bool(c.get("fixed", False)),
-                per_earlier_year=bool(c.get("per_earlier_year", False)),
-            )
-        )
+    columns = [_column(c, where, errors, default_kind="") for c in raw.get("columns") or []]
     keys = [c.key for c in columns]
     if len(set(keys)) != len(keys):
         errors.append(f"{where}: column keys must be unique")
@@ -335,6 +377,7 @@ def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
         total_label=str(raw.get("total_label", "")),
         scored_by=tuple(str(k) for k in raw.get("scored_by") or ()),
         agreed=str(raw.get("agreed", "")),
+        excel_table=str(raw.get("excel_table", "")),
     )
 
 

@@ -35,6 +35,7 @@ class Content:
     """What goes into one workbook besides its layout."""
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    blocks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # summary sheets
     group_titles: dict[str, str] = field(default_factory=dict)
     scales: dict[str, dict[int, str]] = field(default_factory=dict)
     contacts: list[tuple[str, str, str]] = field(default_factory=list)
@@ -115,6 +116,8 @@ class _Renderer:
             elif sheet.kind == "table":
                 assert sheet.table is not None
                 self._table_sheet(ws, sheet, sheet.table)
+            elif sheet.kind == "summary":
+                self._summary(ws, sheet)
             else:
                 self._form(ws, sheet)
             if self.spec.protect:
@@ -199,8 +202,60 @@ class _Renderer:
         for n in range(1, table.spare_rows + 1):
             self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True)
             row += 1
-        if row > first_data:
-            ws.autofilter(header, 0, row - 1, len(table.columns) - 1)
+        last_col = len(table.columns) - 1
+        if table.excel_table:
+            columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
+            ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
+        elif row > first_data:
+            ws.autofilter(header, 0, row - 1, last_col)
+
+    def _summary(self, ws: Worksheet, sheet: Sheet) -> None:
+        """Title, the chart, then each block as a small table the chart reads."""
+        self._title(ws, sheet)
+        widths: dict[int, float] = {}
+        for block in sheet.blocks:
+            for col, column in enumerate(block.columns):
+                widths[col] = max(widths.get(col, 0), column.width)
+        for col, width in widths.items():
+            ws.set_column(col, col, width)
+        row = 3 + (sheet.chart.height_rows + 1 if sheet.chart else 0)
+        placed: dict[str, tuple[int, int]] = {}
+        for block in sheet.blocks:
+            ws.write_string(row, 0, block.title, self.formats["heading"])
+            row += 1
+            for col, column in enumerate(block.columns):
+                ws.write_string(row, col, column.header, self.formats["header"])
+            ws.set_row(row, max(_height(c.header, c.width) for c in block.columns))
+            data = self.content.blocks.get(block.key, [])
+            placed[block.key] = (row + 1, row + len(data))
+            for values in data:
+                row += 1
+                for col, column in enumerate(block.columns):
+                    self._value(ws, row, col, values.get(column.key), "fixed")
+            row += 2
+        chart_spec = sheet.chart
+        if chart_spec and placed.get(chart_spec.block, (0, -1))[1] >= placed[chart_spec.block][0]:
+            block = next(b for b in sheet.blocks if b.key == chart_spec.block)
+            first, last = placed[block.key]
+            chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+            name = sheet.name.replace("'", "''")
+            for n, key in enumerate(chart_spec.series):
+                col = next(i for i, c in enumerate(block.columns) if c.key == key)
+                series: dict[str, Any] = {
+                    "name": [sheet.name, first - 1, col],
+                    "categories": f"='{name}'!$A${first + 1}:$A${last + 1}",
+                    "values": [sheet.name, first, col, last, col],
+                    "data_labels": {"value": True},
+                }
+                if n < len(chart_spec.colours):
+                    series["fill"] = {"color": chart_spec.colours[n]}
+                    series["border"] = {"color": "#404040"}
+                chart.add_series(series)
+            chart.set_title({"name": chart_spec.title, "name_font": {"size": 11}})
+            chart.set_y_axis({"reverse": True})
+            chart.set_legend({"position": "bottom"})
+            chart.set_size({"width": 900, "height": int(chart_spec.height_rows * 20)})
+            ws.insert_chart(3, 0, chart)
 
     def _headers(self, ws: Worksheet, table: Table, header: int) -> None:
         for col, column in enumerate(table.columns):

@@ -1,0 +1,304 @@
+"""Consolidation: the checked returns merged into the improvement action plan
+the steering group reads (seeds/000 Annex C; Part 2 as in seeds/004).
+
+Every value read from a return lands on a sheet here, and every problem on
+the Problems sheet, so nothing typed is lost from view. A cluster that has
+not returned still appears, unscored, so the plan never looks more complete
+than it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .check import CheckResult
+from .folder import OUTPUT
+from .generate import Planned, planned_workbooks, review_context, safe_file_name
+from .reader import Return, Row
+from .settings import Review
+from .spec import WorkbookSpec, load_spec
+from .values import as_text
+from .writer import Content, write_workbook
+
+EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+REMOVED = "[removed]"
+
+
+@dataclass(frozen=True)
+class ClusterReturn:
+    plan: Planned
+    ret: Return | None
+
+    @property
+    def code(self) -> str:
+        return self.plan.cluster
+
+    def rows(self) -> list[Row]:
+        sheet = self.plan.spec.main_table()
+        if self.ret is None:
+            return [Row(str(r["id"]), dict(r), 0) for r in self.plan.content.rows.get(sheet.name, [])]
+        return self.ret.rows.get(sheet.name, [])
+
+    def form(self) -> tuple[dict[str, Any], list[Row]]:
+        form = next((s for s in self.plan.spec.sheets if s.kind == "form"), None)
+        if self.ret is None or form is None:
+            return {}, []
+        return self.ret.fields.get(form.name, {}), self.ret.rows.get(form.name, [])
+
+
+def final_score(values: dict[str, Any]) -> int | None:
+    """The agreed score where there is one, else the co-ordinator's."""
+    agreed = values.get("agreed_score")
+    return agreed if agreed is not None else values.get("coordinator_score")
+
+
+def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec, Content]:
+    review = result.review
+    plans = planned_workbooks(review)
+    used = {r.label: r for r in result.used()}
+    clusters = [ClusterReturn(p, used.get(p.label)) for p in plans if p.cluster]
+    health = next((p for p in plans if p.spec.template == "partnership-health"), None)
+    accreditation = next((p for p in plans if p.spec.template == "accreditation-review"), None)
+    latest = result.latest()
+    as_at = f"{latest:%d %B %Y}" if latest else "no returns yet"
+    scale = review.scales["achievement"]
+    context = {
+        **review_context(review),
+        "as_at": as_at,
+        "returned": sum(1 for p in plans if p.label in used),
+        "expected": len(plans),
+        **{f"achievement_{n}": label for n, label in scale.items()},
+    }
+    spec = load_spec("improvement_plan").resolve(context, review.earlier_years)
+    if public:
+        spec = _public_spec(spec)
+    words = _Words(review)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    rows["All Actions"] = [_action_row(c, row, words) for c in clusters for row in c.rows()]
+    rows["Outstanding"] = [
+        {**r, "cluster_name": review.cluster(r["cluster"]).name} for r in rows["All Actions"] if final_score(r) in (None, 1, 2)
+    ]
+    rows["Cluster Reviews"], rows["Improvement Plan"] = _cluster_reviews(clusters, review)
+    health_rows = _health_rows(review, used.get(health.label) if health else None, words)
+    rows["Partnership Health"] = health_rows
+    accreditation_rows = _accreditation_rows(review, used.get(accreditation.label) if accreditation else None)
+    rows["Accreditation Review"] = accreditation_rows
+    rows["Partnership Plan"] = _partnership_plan(review, health_rows, accreditation_rows)
+    rows["Flagged Projects"] = _flagged(clusters[0].plan if clusters else None, rows["All Actions"])
+    problems = result.all_problems()
+    rows["Problems"] = [
+        {"id": n, "severity": p.severity, "file": p.file, "where": f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.sheet or p.cell,
+         "row_id": p.row_id, "found": p.found, "message": p.message, "ask": p.ask}
+        for n, p in enumerate(problems, start=1)
+    ]
+    rows["Sources"] = _sources(result)
+    blocks = {
+        "clusters": _cluster_block(clusters, review),
+        "health": _health_block(review, health_rows, health is not None and health.label in used),
+        "counts": [
+            {"what": "Returns received", "count": f"{context['returned']} of {context['expected']}", "where": "Sources"},
+            {"what": "Targets and actions", "count": len(rows["All Actions"]), "where": "All Actions"},
+            {"what": "Outstanding (scored 1 or 2, or unscored)", "count": len(rows["Outstanding"]), "where": "Outstanding"},
+            {"what": "New actions added by clusters", "count": sum(1 for r in rows["All Actions"] if r["new"]), "where": "All Actions"},
+            {"what": "Actions for improvement (part 1)", "count": len(rows["Improvement Plan"]), "where": "Improvement Plan"},
+            {"what": "Partnership actions (part 2)", "count": len(rows["Partnership Plan"]), "where": "Partnership Plan"},
+            {"what": "Flagged projects", "count": len(rows["Flagged Projects"]), "where": "Flagged Projects"},
+            {"what": "Problems: errors", "count": sum(p.severity == "error" for p in problems), "where": "Problems"},
+            {"what": "Problems: warnings", "count": sum(p.severity == "warning" for p in problems), "where": "Problems"},
+        ],
+    }
+    created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
+    content = Content(rows=rows, blocks=blocks, author=review.officer.name, company=review.partnership, created=created)
+    if public:
+        _redact(spec, content, review, result)
+    return spec, content
+
+
+def write_plan(result: CheckResult, out_dir: Path | None = None, public: bool = False) -> Path:
+    """Write the improvement-plan workbook (or its public copy) atomically."""
+    spec, content = consolidate(result, public)
+    name = safe_file_name(spec.file_name)
+    if public:
+        name = name.removesuffix(".xlsx") + " (public).xlsx"
+    return write_workbook(spec, content, (out_dir or result.review.folder / OUTPUT) / name)
+
+
+class _Words:
+    """A score as number and words, so colour is never the only signal."""
+
+    def __init__(self, review: Review) -> None:
+        self.scales = review.scales
+
+    def __call__(self, score: int | None, scale: str = "achievement") -> str:
+        return f"{score} - {self.scales[scale][score]}" if score is not None else "Unscored"
+
+
+def _action_row(c: ClusterReturn, row: Row, words: _Words) -> dict[str, Any]:
+    values = dict(row.values)
+    values.update(
+        id=row.id,
+        cluster=c.code,
+        new=row.new or None,
+        added="; ".join(f"{k}: {as_text(v)}" for k, v in row.extra.items()) or None,
+        source=c.ret.source.name if c.ret else "not returned",
+    )
+    values["score_word"] = words(final_score(values))
+    return values
+
+
+def _cluster_reviews(clusters: list[ClusterReturn], review: Review) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    summaries, plan = [], []
+    for c in clusters:
+        fields, actions = c.form()
+        summaries.append({"id": c.code, "cluster_name": review.cluster(c.code).name, **fields})
+        for row in actions:
+            plan.append({**row.values, "id": f"{c.code}-{row.id}", "cluster_name": review.cluster(c.code).name})
+    return summaries, plan
+
+
+def _criterion_titles(review: Review) -> dict[str, str]:
+    return {name: f"{n}. {name}" for n, name in enumerate(review.criterion_names(), start=1)}
+
+
+def _health_rows(review: Review, ret: Return | None, words: _Words) -> list[dict[str, Any]]:
+    titles = _criterion_titles(review)
+    read = {r.id: r.values for rows in (ret.rows.values() if ret else []) for r in rows}
+    rows = []
+    for sub in review.criteria:
+        values = read.get(sub.ref, {})
+        rows.append({**values, "id": sub.ref, "title": sub.title, "criterion": sub.criterion, "criterion_title": titles[sub.criterion],
+                     "score_value": values.get("score"), "score": words(values.get("score"), "health")})
+    known = {s.ref for s in review.criteria}
+    for ref, values in read.items():
+        if ref not in known:
+            rows.append({**values, "id": ref, "criterion_title": "Added in the return", "score_value": values.get("score"), "score": words(values.get("score"), "health")})
+    return rows
+
+
+def _accreditation_rows(review: Review, ret: Return | None) -> list[dict[str, Any]]:
+    titles = _criterion_titles(review)
+    read = {r.id: r.values for rows in (ret.rows.values() if ret else []) for r in rows}
+    rows = []
+    for action in review.accreditation:
+        values = read.get(action.ref, {})
+        rows.append({**values, "id": action.ref, "action": action.action, "due": action.due, "criterion": action.criterion,
+                     "criterion_title": titles.get(action.criterion, action.criterion), "achieved": values.get("achieved") or "Not reviewed"})
+    return rows
+
+
+def _partnership_plan(review: Review, health: list[dict[str, Any]], accreditation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = {name: n for n, name in enumerate(_criterion_titles(review).values())}
+    plan = []
+    for row in health:
+        if row.get("action"):
+            plan.append({"id": row["id"], "action": row["action"], "situation": row.get("progress"), "lead": row.get("key_contact"),
+                         "due": row.get("due"), "origin": "Health review", "criterion_title": row.get("criterion_title", "")})
+    for row in accreditation:
+        if row["achieved"] == "Yes":
+            continue
+        situation = row.get("note") or ("Partly achieved" if row["achieved"] == "Partly" else f"Not achieved by {row['due']}" if row["achieved"] == "No" else "Not yet reviewed")
+        plan.append({"id": row["id"], "action": row["action"], "situation": situation, "lead": None,
+                     "due": row.get("new_date") or "To be agreed", "origin": "Accreditation plan", "criterion_title": row["criterion_title"]})
+    return sorted(plan, key=lambda r: order.get(r["criterion_title"], len(order)))
+
+
+def _flagged(plan: Planned | None, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if plan is None:
+        return []
+    flags = [c for c in plan.spec.main_table().table.columns if c.kind == "flag" and c.is_input]
+    return [{**row, "flag": flag.header} for flag in flags for row in actions if row.get(flag.key)]
+
+
+def _sources(result: CheckResult) -> list[dict[str, Any]]:
+    rows = []
+    for ret in result.returns:
+        if ret.plan is None:
+            status = "not read: " + (ret.problems[0].message if ret.problems else "unknown")
+        else:
+            status = "used" if ret.used else "older copy, not used"
+            status += f"; stage {ret.stage}; {ret.answers} answers; {ret.errors} errors, {ret.warnings} warnings"
+        rows.append({"file": ret.source.name, "workbook": ret.plan.spec.title if ret.plan else "", "cluster": ret.cluster,
+                     "sender": ret.source.sender, "received": f"{ret.source.received:%d/%m/%Y %H:%M}",
+                     "fingerprint": hashlib.sha256(ret.source.data).hexdigest()[:16], "status": status})
+    for p in result.problems:
+        rows.append({"file": p.file, "status": f"not a return: {p.message}"})
+    return [{"id": n, **r} for n, r in enumerate(rows, start=1)]
+
+
+def _cluster_block(clusters: list[ClusterReturn], review: Review) -> list[dict[str, Any]]:
+    block = []
+    for c in clusters:
+        scores = [final_score(r.values) for r in c.rows()]
+        agreed = [r.values.get("agreed_score") for r in c.rows() if r.values.get("agreed_score") is not None]
+        received = f"received {c.ret.source.received:%d/%m/%Y}, stage {c.ret.stage}" if c.ret else "not received"
+        row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": received}
+        for n in range(5, 0, -1):
+            row[f"s{n}"] = sum(s == n for s in scores)
+        row["unscored"] = sum(s is None for s in scores)
+        row["average"] = round(sum(agreed) / len(agreed), 2) if agreed else "none agreed"
+        row["outstanding"] = sum(s in (None, 1, 2) for s in scores)
+        block.append(row)
+    return block
+
+
+def _health_block(review: Review, health: list[dict[str, Any]], returned: bool) -> list[dict[str, Any]]:
+    block = []
+    for name in review.criterion_names():
+        mine = [r for r in health if r.get("criterion") == name]
+        scored = [r["score_value"] for r in mine if r.get("score_value") is not None]
+        last = review.last_in_depth.get(name)
+        if name in review.in_depth_this_year:
+            due, last_shown = "In depth this year", review.year
+        elif last is None:
+            due, last_shown = "Due: never reviewed in depth", "never"
+        elif review.year - last >= 3:
+            due, last_shown = f"Overdue: last {last}", last
+        else:
+            due, last_shown = f"Due by {last + 3}", last
+        block.append({"criterion": name, "total": sum(scored) if returned else "not returned", "maximum": 5 * len(mine),
+                      "scored": f"{len(scored)} of {len(mine)}", "last_in_depth": last_shown, "due": due})
+    return block
+
+
+def _public_spec(spec: WorkbookSpec) -> WorkbookSpec:
+    from dataclasses import replace
+
+    return replace(spec, title=spec.title + " (public copy)")
+
+
+def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckResult) -> None:
+    """Remove individuals' names, e-mail addresses and telephone numbers; keep organisations."""
+    names = {review.officer.name}
+    for cluster in review.clusters:
+        names |= {p.name for p in cluster.champions + cluster.coordinators}
+    for ret in result.returns:
+        display, _ = email.utils.parseaddr(ret.source.sender)
+        if display:
+            names.add(display)
+    names = {n for n in names if n.strip()}
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE) if names else None
+
+    def clean(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = EMAIL_ADDRESS.sub("[e-mail removed]", value)
+        value = PHONE.sub("[telephone removed]", value)
+        return pattern.sub("[name removed]", value) if pattern else value
+
+    personal = {s.name: {c.key for c in s.table.columns if c.personal} for s in spec.sheets if s.table}
+    for sheet, rows in content.rows.items():
+        for row in rows:
+            for key, value in list(row.items()):
+                row[key] = REMOVED if key in personal.get(sheet, set()) and value not in (None, "") else clean(value)
+    for rows in content.blocks.values():
+        for row in rows:
+            for key, value in list(row.items()):
+                row[key] = clean(value)
+    content.author = review.partnership
