@@ -199,9 +199,12 @@ class _Renderer:
             if table.total_of:
                 self._total_row(ws, table, row, start, row - 1)
                 row += 1
+        self._validate(ws, table, first_data, row - 1, spare=False)
+        first_spare = row
         for n in range(1, table.spare_rows + 1):
             self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True)
             row += 1
+        self._validate(ws, table, first_spare, row - 1, spare=True)
         last_col = len(table.columns) - 1
         if table.excel_table:
             columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
@@ -274,8 +277,6 @@ class _Renderer:
                 style = "highlight" if highlight else "fixed"
             value = data.get(column.key)
             self._value(ws, row, col, value, style)
-            if column.is_input or spare:
-                self._validate(ws, row, col, column)
             height = max(height, _height(_text(value), column.width))
         ws.set_row(row, height)
 
@@ -312,6 +313,7 @@ class _Renderer:
             for n in range(1, table.rows + 1):
                 self._data_row(ws, table, header + n, {"id": table.id.format(n=n)}, False)
                 ws.set_row(header + n, LINE_HEIGHT * 3)
+            self._validate(ws, table, header + 1, header + table.rows, spare=False)
 
     def _value(self, ws: Worksheet, row: int, col: int, value: Any, style: str) -> None:
         fmt = self.formats[style]
@@ -327,7 +329,15 @@ class _Renderer:
         else:
             ws.write_string(row, col, str(value)[:32767], fmt)
 
-    def _validate(self, ws: Worksheet, row: int, col: int, column: Column) -> None:
+    def _validate(self, ws: Worksheet, table: Table, first: int, last: int, spare: bool) -> None:
+        """One validation per column over the rows: drop-downs and input messages."""
+        if last < first:
+            return
+        for col, column in enumerate(table.columns):
+            if column.is_input or (spare and column.kind != "id"):
+                self._validate_cells(ws, first, last, col, column)
+
+    def _validate_cells(self, ws: Worksheet, first: int, last: int, col: int, column: Column) -> None:
         options: dict[str, Any] = {"input_title": column.header[:32]}
         if column.help:
             options["input_message"] = column.help[:255]
@@ -340,7 +350,7 @@ class _Renderer:
             return
         else:
             options["validate"] = "any"
-        ws.data_validation(row, col, row, col, options)
+        ws.data_validation(first, col, last, col, options)
 
     def _identity(self) -> None:
         ws = self.wb.add_worksheet(self.spec.common.identity_sheet)

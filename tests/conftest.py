@@ -1,0 +1,49 @@
+"""Shared fixtures: the bundled sample review, its generated workbooks, and a
+helper that fills a workbook the way a co-ordinator would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kcp_sheets.folder import init_folder
+from kcp_sheets.generate import Planned, generate, planned_workbooks
+from kcp_sheets.settings import Review, load_review
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "kcp-2004"
+
+
+@pytest.fixture(scope="session")
+def review() -> Review:
+    return load_review(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def plans(review: Review) -> dict[str, Planned]:
+    return {p.label: p for p in planned_workbooks(review)}
+
+
+@pytest.fixture(scope="session")
+def outbox(review: Review, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("outbox")
+    generate(review, out)
+    return out
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    """A fresh review folder holding the sample."""
+    return init_folder(tmp_path / "review")
+
+
+def soffice() -> str:
+    """The LibreOffice binary, or skip; in CI (KCP_REQUIRE_LIBREOFFICE=1) a missing one fails."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.environ.get("KCP_REQUIRE_LIBREOFFICE"):
+        pytest.fail("LibreOffice (soffice) is required here but not installed")
+    pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
