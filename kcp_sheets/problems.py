@@ -64,6 +64,7 @@ CATALOGUE: dict[str, Kind] = {
     "agreed-missing": Kind("warning", "No agreed score although the return is at stage 2.", "Ask the champions and co-ordinators to agree a score for {row_id}."),
     "flag-invalid": Kind("warning", "'{found}' is not Yes or No; kept as typed.", "Ask the sender whether {row_id} should be flagged."),
     "choice-invalid": Kind("warning", "'{found}' is not one of {detail}; kept as typed.", "Ask the sender which they meant for {row_id}."),
+    "formula": Kind("warning", "The cell holds a formula; its value '{found}' was read, the formula was not run.", "Nothing to ask unless the value looks wrong."),
     "cell-error": Kind("error", "The cell shows an error ({found}).", "Ask the sender to type the value again for {row_id}."),
 }
 

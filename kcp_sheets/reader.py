@@ -10,9 +10,13 @@ or reported, so nothing typed is silently dropped.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+
+import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
 
 import python_calamine as calamine
 
@@ -110,6 +114,7 @@ class _Reading:
         self.name = result.source.name
         self.grids: dict[str, Grid] = {}
         self.claimed: set[str] = set()
+        self.formulas: dict[str, set[tuple[int, int]]] = {}
 
     def add(self, code: str, **facts: Any) -> None:
         self.result.problems.append(problem(code, self.name, **facts))
@@ -125,6 +130,8 @@ class _Reading:
             except calamine.CalamineError as exc:
                 self.add("file-truncated", sheet=meta.name, detail=str(exc)[:120])
                 self.grids[meta.name] = []
+        if self.result.source.data.startswith(b"PK"):
+            self._mark_errors_and_formulas()
         plan = self._recognise()
         if plan is None:
             return
@@ -158,6 +165,22 @@ class _Reading:
         except calamine.CalamineError as exc:
             self.add("file-unreadable", detail=str(exc)[:160])
         return None
+
+    def _mark_errors_and_formulas(self) -> None:
+        """calamine reads error cells as empty and formulas as their values; the
+        sheet XML says which cells they are, so neither passes unnoticed."""
+        try:
+            marks = xlsx_cell_marks(self.result.source.data)
+        except (KeyError, zipfile.BadZipFile, ET.ParseError, ValueError):
+            return
+        for name, (errors, formulas) in marks.items():
+            grid = self.grids.get(name)
+            if grid is None:
+                continue
+            for (r, c), text in errors.items():
+                if r < len(grid) and c < len(grid[r]):
+                    grid[r][c] = text
+            self.formulas[name] = formulas
 
     # Which workbook is this?
     def _recognise(self) -> Planned | None:
@@ -341,8 +364,8 @@ class _Reading:
             value, code = self._parse(col, raw)
             if code:
                 self.add(code, **where, found=as_text(raw)[:500], detail=", ".join(col.choices))
-                if code in ("flag-invalid", "choice-invalid", "score-invalid", "score-out-of-range"):
-                    value = value if value is not None else None
+            elif c is not None and (r, c) in self.formulas.get(sheet_name, ()):
+                self.add("formula", **where, found=as_text(raw)[:500])
             if value is not None and col.is_input:
                 self.result.answers += 1
             values[col.key] = value
@@ -441,6 +464,50 @@ class _Reading:
     def _flagged(self, row: Row, table: Table) -> bool:
         """A score already reported as wrong is not also reported as missing."""
         return any(p.row_id == row.id and p.code in ("score-invalid", "score-out-of-range", "cell-error") for p in self.result.problems)
+
+
+def xlsx_cell_marks(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
+    """Per sheet name: error cells with their text, and cells holding formulas (0-based)."""
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        for sheet in book.iter(f"{ns}sheet"):
+            target = targets.get(sheet.get(f"{rel_ns}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            if part not in archive.namelist():
+                continue
+            errors: dict[tuple[int, int], str] = {}
+            formulas: set[tuple[int, int]] = set()
+            with archive.open(part) as stream:
+                for _, element in ET.iterparse(stream):
+                    if element.tag != f"{ns}c":
+                        continue
+                    has_formula = element.find(f"{ns}f") is not None
+                    if element.get("t") == "e" or has_formula:
+                        where = _a1(element.get("r", ""))
+                        if where is not None:
+                            if element.get("t") == "e":
+                                value = element.find(f"{ns}v")
+                                errors[where] = value.text if value is not None and value.text else "#ERROR"
+                            if has_formula:
+                                formulas.add(where)
+                    element.clear()
+            marks[sheet.get("name", "")] = (errors, formulas)
+    return marks
+
+
+def _a1(ref: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, col - 1
 
 
 def _sent_text(value: Any) -> str:

@@ -16,7 +16,7 @@ ERRORS = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 YES = {"yes", "y", "x", "true", "1", "✓", "✔", "tick", "ticked"}
 NO = {"no", "n", "false", "0", "-", "none"}
-LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*(?:[-–—:=/)]|$|\s))")
+LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*(?:[-–—:=/).]|$|\s))")
 UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 
