@@ -1,0 +1,215 @@
+"""Bad and hostile input: each costs a problem line with what to ask for,
+never a traceback, a hang or the rest of the run."""
+
+from __future__ import annotations
+
+import io
+import resource
+import time
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kcp_sheets.check import check_returns
+from kcp_sheets.fill import fill_workbook
+
+
+def xlsx_with(source: Path, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = (), add: dict[str, bytes] | None = None) -> bytes:
+    """A copy of a workbook with parts of its zip replaced, removed or added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in drop:
+                continue
+            data = (replace or {}).get(info.filename, zin.read(info.filename))
+            zout.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+        for name, data in (replace or {}).items():
+            if name not in zin.namelist():
+                zout.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.fixture()
+def good(plans, outbox: Path, tmp_path: Path) -> Path:
+    plan = plans["ET"]
+    return fill_workbook(plan, outbox / plan.file_name, tmp_path / "good.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
+
+
+def first_code(review, path: Path) -> tuple[str, str]:
+    """Read one file in bounded time and memory; its first problem's code and severity."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    result = check_returns(review, [path])
+    assert time.monotonic() - start < 20, "reading took too long"
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 500, f"reading grew memory by {grown_mb:.0f} MB"
+    problems = result.all_problems()
+    assert problems, "no problem reported"
+    assert all(p.file and p.message and p.ask for p in problems)
+    return problems[0].code, problems[0].severity
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_empty_file(review, tmp_path: Path) -> None:
+    assert first_code(review, write(tmp_path, "empty.xlsx", b"")) == ("file-empty", "error")
+
+
+def test_text_file_renamed_xlsx(review, tmp_path: Path) -> None:
+    assert first_code(review, write(tmp_path, "notes.xlsx", b"Dear Helen, scores to follow.\n")) == ("file-not-spreadsheet", "error")
+
+
+def test_web_page_saved_as_xls(review, tmp_path: Path) -> None:
+    assert first_code(review, write(tmp_path, "export.xls", b"<html><body><table></table></body></html>")) == ("file-not-spreadsheet", "error")
+
+
+def test_other_kind_of_file_in_the_inbox(review, tmp_path: Path) -> None:
+    assert first_code(review, write(tmp_path, "minutes.docx", b"PK\x03\x04 not really")) == ("file-not-spreadsheet", "error")
+
+
+def test_truncated_zip(review, good: Path, tmp_path: Path) -> None:
+    data = good.read_bytes()
+    assert first_code(review, write(tmp_path, "cut.xlsx", data[: len(data) // 2])) == ("file-truncated", "error")
+
+
+def test_zip_with_the_workbook_part_missing(review, good: Path, tmp_path: Path) -> None:
+    assert first_code(review, write(tmp_path, "part.xlsx", xlsx_with(good, drop=("xl/workbook.xml",)))) == ("file-truncated", "error")
+
+
+def test_zip_with_a_sheet_part_missing(review, good: Path, tmp_path: Path) -> None:
+    code, severity = first_code(review, write(tmp_path, "sheet.xlsx", xlsx_with(good, drop=("xl/worksheets/sheet2.xml",))))
+    assert severity == "error" and code in ("file-truncated", "file-unreadable", "sheet-missing")
+
+
+def test_password_protected_workbook(review, good: Path, tmp_path: Path) -> None:
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(good.read_bytes())).encrypt("secret", out)
+    assert first_code(review, write(tmp_path, "locked.xlsx", out.getvalue())) == ("file-encrypted", "error")
+    del msoffcrypto
+
+
+def test_macro_workbook_is_read_and_macros_never_run(review, good: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "with macro.xlsm", xlsx_with(good, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake vba"}))
+    result = check_returns(review, [path])
+    [ret] = result.returns
+    assert ret.cluster == "ET" and "file-macro" in {p.code for p in ret.problems}
+
+
+def test_xml_entity_expansion_is_refused(review, good: Path, tmp_path: Path) -> None:
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>'
+    assert first_code(review, write(tmp_path, "lol.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": bomb}))) == ("file-hostile", "error")
+
+
+def test_external_entity_is_refused(review, good: Path, tmp_path: Path) -> None:
+    xxe = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&e;</t></si></sst>'
+    assert first_code(review, write(tmp_path, "xxe.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": xxe}))) == ("file-hostile", "error")
+
+
+def test_zip_bomb_is_refused_unread(review, good: Path, tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        zout.writestr("xl/media/padding.bin", b"\x00" * (300 * 1024 * 1024))
+    path = write(tmp_path, "bomb.xlsx", out.getvalue())
+    assert path.stat().st_size < 2 * 1024 * 1024
+    assert first_code(review, path) == ("file-hostile", "error")
+
+
+def test_absurd_dimension_is_refused(review, good: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(good) as z:
+        sheet = z.read("xl/worksheets/sheet2.xml")
+    import re
+
+    huge = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', sheet, count=1)
+    assert first_code(review, write(tmp_path, "dim.xlsx", xlsx_with(good, replace={"xl/worksheets/sheet2.xml": huge}))) == ("file-hostile", "error")
+
+
+def test_huge_shared_string_count_is_refused(review, good: Path, tmp_path: Path) -> None:
+    sst = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="900000000" uniqueCount="900000000"><si><t>x</t></si></sst>'
+    assert first_code(review, write(tmp_path, "sst.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": sst}))) == ("file-hostile", "error")
+
+
+def test_file_over_the_size_limit(review, tmp_path: Path) -> None:
+    path = tmp_path / "big.xlsx"
+    with path.open("wb") as f:
+        f.truncate(int(review.max_return_mb * 1024 * 1024) + 1)
+    assert first_code(review, path) == ("file-too-large", "error")
+
+
+def test_a_million_rows_and_16384_columns_are_read_in_bounded_time(review, plans, outbox: Path, tmp_path: Path) -> None:
+    plan = plans["ET"]
+    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "far.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
+    book = openpyxl.load_workbook(path)
+    ws = book["Progress Tracker"]
+    ws.cell(1_048_576, 1).value = "bottom"
+    ws.cell(1, 16_384).value = "far right"
+    book.save(path)
+    code, _ = first_code(review, path)
+    assert code in ("file-hostile", "cell-unread", "score-unscored")
+
+
+def test_a_32767_character_cell_is_read_whole(review, plans, outbox: Path, tmp_path: Path) -> None:
+    plan = plans["ET"]
+    text = ("Progress recorded in full. " * 1300)[:32767]
+    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "long.xlsx", {"Progress Tracker": {"ET-01": {"progress": text, "coordinator_score": 4}}})
+    [ret] = check_returns(review, [path]).returns
+    assert ret.rows["Progress Tracker"][0].values["progress"] == text
+
+
+def test_sheet_deleted(review, good: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(good)
+    del book["Review Summary"]
+    book.save(tmp_path / "no summary.xlsx")
+    [ret] = check_returns(review, [tmp_path / "no summary.xlsx"]).returns
+    assert [(p.code, p.sheet) for p in ret.problems if p.code == "sheet-missing"] == [("sheet-missing", "Review Summary")]
+    assert ret.rows["Progress Tracker"][0].values["coordinator_score"] == 4
+
+
+def test_formula_typed_in_an_input_cell_is_read_as_its_value_never_run(review, good: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(good)
+    ws = book["Progress Tracker"]
+    ws["J6"] = "=2+1"
+    book.save(tmp_path / "formula.xlsx")
+    [ret] = check_returns(review, [tmp_path / "formula.xlsx"]).returns
+    found = {(p.code, p.sheet, p.row_id) for p in ret.problems if p.cell == "J6"}
+    assert ("formula", "Progress Tracker", "ET-02") in found
+
+
+def test_email_with_two_workbooks_and_non_utf8_text(review, plans, outbox: Path, tmp_path: Path) -> None:
+    message = EmailMessage()
+    message["From"] = "=?iso-8859-1?q?Jos=E9_Ram=EDrez?= <jose@example.org>"
+    message["Subject"] = "returns"
+    message.set_content("Voil\xe0 les fichiers", charset="iso-8859-1")
+    for label in ("ET", "HW"):
+        plan = plans[label]
+        message.add_attachment((outbox / plan.file_name).read_bytes(), maintype="application", subtype="vnd.ms-excel", filename=plan.file_name)
+    path = write(tmp_path, "two.eml", bytes(message))
+    result = check_returns(review, [path])
+    assert sorted(r.cluster for r in result.returns) == ["ET", "HW"]
+    assert all("Ram" in r.source.sender for r in result.returns)
+
+
+def test_broken_email_is_one_problem(review, tmp_path: Path) -> None:
+    path = write(tmp_path, "broken.eml", b"\xff\xfe\x00garbage\r\n\r\n--")
+    result = check_returns(review, [path])
+    assert result.returns == [] and result.problems[0].code in ("email-no-attachment", "email-unreadable")
+
+
+def test_one_bad_file_does_not_stop_the_rest(review, good: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.xlsx", b"nonsense")
+    result = check_returns(review, [bad, good])
+    assert [r.cluster for r in result.used()] == ["ET"]
+    assert [p.code for p in result.all_problems() if p.severity == "error"] == ["file-not-spreadsheet"]
