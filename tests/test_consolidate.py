@@ -1,0 +1,195 @@
+"""The improvement-plan workbook: known returns give known totals, averages
+and plan rows (worked by hand below); nothing typed is lost; the same returns
+give the same bytes; the public copy names no individual."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from kcp_sheets.check import check_returns
+from kcp_sheets.consolidate import write_plan
+from kcp_sheets.demo import prepare_demo
+from kcp_sheets.fill import fill_workbook
+from kcp_sheets.folder import INBOX
+from kcp_sheets.settings import load_review
+from kcp_sheets.spec import load_spec
+from kcp_sheets.values import as_text, parse_score
+
+
+@pytest.fixture()
+def known(folder: Path, plans, outbox: Path) -> Path:
+    """ET returned at stage 2, the health and accreditation reviews partly filled."""
+    inbox = folder / INBOX
+    et = plans["ET"]
+    fill_workbook(
+        et, outbox / et.file_name, inbox / "et.xlsx",
+        {
+            "Progress Tracker": {
+                "ET-01": {"coordinator_score": 4, "agreed_score": "5 - Achieved", "case_study": "Yes"},
+                "ET-02": {"coordinator_score": "2 - Little progress", "why_not_met": "=Funding ended"},
+                "ET-03": {"agreed_score": 1},
+                "ET-04": {"coordinator_score": 3, "agreed_score": 3},
+                "ET-NEW-01": {"action": "Tree planting with schools", "coordinator_score": 5},
+            },
+            "Review Summary": {"AI-01": {"action": "Agree bridge works", "due": "End March 2005", "key_contact": "Miles Watson", "support_needed": "Engineer", "support_how": "Secondment"}},
+        },
+        {"Review Summary": {"attendance": "Anne Reeves, Mark Raisbeck", "review_date": dt.date(2004, 4, 21), "achievements": "Street closures"}},
+    )
+    health = plans["partnership-health"]
+    fill_workbook(health, outbox / health.file_name, inbox / "health.xlsx", {"Partnership Health": {
+        "2.1.1": {"score": 4},
+        "2.1.3": {"score": "2", "progress": "New chair", "action": "Induction for new members", "key_contact": "Helen Kay, 020 7361 3671", "due": "Ongoing"},
+    }})
+    accreditation = plans["accreditation-review"]
+    fill_workbook(accreditation, outbox / accreditation.file_name, inbox / "accreditation.xlsx", {"Action Plan": {
+        "A1.1": {"achieved": "Yes"},
+        "A1.2": {"achieved": "No", "new_date": "Ongoing"},
+    }})
+    return folder
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
+    return [list(r) for r in openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True)]
+
+
+def row_of(rows: list[list[Any]], first: str) -> list[Any]:
+    return next(r for r in rows if r and r[0] == first)
+
+
+def test_known_returns_give_hand_worked_figures(known: Path) -> None:
+    review = load_review(known)
+    path = write_plan(check_returns(review))
+    assert path.name == "2004 Improvement Action Plan.xlsx"
+    summary = sheet_rows(path, "Summary")
+    headers = row_of(summary, "Cluster")
+    et = dict(zip(headers, row_of(summary, "Environment and transport")))
+    # Final score = agreed, else co-ordinator's: ET-01 5, ET-02 2, ET-03 1, ET-04 3, new action 5; ET-05..ET-13 unscored.
+    assert [et[h] for h in headers[2:8]] == [2, 0, 1, 1, 1, 9]
+    assert et["Average agreed score"] == 3  # (5 + 1 + 3) / 3
+    assert et["Outstanding (1, 2 or unscored)"] == 11
+    hw = dict(zip(headers, row_of(summary, "Health and well-being")))
+    assert hw["Return"] == "not received" and hw["Unscored"] == 13
+    health_headers = row_of(summary, "Criterion")
+    strategic = dict(zip(health_headers, row_of(summary, "Strategic")))
+    assert (strategic["Total score"], strategic["Maximum"], strategic["Sub-criteria scored"]) == (6, 20, "2 of 4")
+    assert strategic["In-depth review"] == "In depth this year"
+    assert dict(zip(health_headers, row_of(summary, "Efficient")))["In-depth review"] == "In depth this year"
+    assert dict(zip(health_headers, row_of(summary, "Learning and Development")))["In-depth review"] == "Due by 2005"  # last 2002: three years run to 2005
+    assert row_of(summary, "Returns received")[1] == "3 of 9"
+
+    plan = sheet_rows(path, "Improvement Plan")
+    assert row_of(plan, "ET-AI-01")[1:] == ["Agree bridge works", "End March 2005", "Miles Watson", "Engineer", "Secondment"]
+    part2 = sheet_rows(path, "Partnership Plan")
+    assert row_of(part2, "2.1.3")[1:] == ["Induction for new members", "New chair", "Helen Kay, 020 7361 3671", "Ongoing", "Health review"]
+    assert row_of(part2, "A1.2")[2:5] == ["Not achieved by February 2003", None, "Ongoing"]
+    assert not any(r[0] == "A1.1" for r in part2)  # achieved: not carried forward
+    review_rows = len(review.accreditation) - 1 + 1  # every accreditation action but A1.1, plus one health action
+    assert sum(1 for r in part2 if r[0] and re.match(r"^(A\d|\d\.\d)", str(r[0]))) == review_rows
+
+    outstanding = [r[0] for r in sheet_rows(path, "Outstanding") if r[0] and str(r[0]).startswith("ET-")]
+    assert outstanding[:2] == ["ET-02", "ET-03"] and "ET-01" not in outstanding and len(outstanding) == 11
+    flagged = sheet_rows(path, "Flagged Projects")
+    assert row_of(flagged, "ET-01")[1] == "ET"
+    all_actions = openpyxl.load_workbook(path)["All Actions"]
+    assert list(all_actions.tables) == ["AllActions"]
+    new = [r for r in all_actions.iter_rows(values_only=True) if r[0] == "ET-NEW-01"]
+    assert new and new[0][4] == "Tree planting with schools"
+
+
+def test_formula_looking_text_stays_text(known: Path) -> None:
+    path = write_plan(check_returns(load_review(known)))
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name), name
+    outstanding = sheet_rows(path, "Outstanding")
+    assert row_of(outstanding, "ET-02")[-1] == "=Funding ended"
+
+
+def test_same_returns_give_identical_bytes(known: Path, tmp_path: Path) -> None:
+    review = load_review(known)
+    first = write_plan(check_returns(review), tmp_path / "a")
+    second = write_plan(check_returns(review), tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_public_copy_has_no_email_address_phone_number_or_named_individual(known: Path) -> None:
+    review = load_review(known)
+    path = write_plan(check_returns(review), public=True)
+    assert path.name == "2004 Improvement Action Plan (public).xlsx"
+    text = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                text.append(z.read(name).decode("utf-8"))
+    everything = "\n".join(text)
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", everything)
+    assert "7361" not in everything and "Helen Kay" not in everything and "Mark Raisbeck" not in everything
+    assert "RBKC Waste Management Services" in everything  # organisations kept
+    part2 = sheet_rows(path, "Partnership Plan")
+    assert row_of(part2, "2.1.3")[3] == "[removed]"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("demo") / "review"
+    review = prepare_demo(folder)
+    return folder, write_plan(check_returns(review))
+
+
+def test_every_typed_value_is_in_the_plan_or_its_problems(demo: tuple[Path, Path]) -> None:
+    folder, plan_path = demo
+    review = load_review(folder)
+    book = openpyxl.load_workbook(plan_path)
+    seen = {as_text(c).strip() for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None}
+    problems = sheet_rows(plan_path, "Problems")
+    seen |= {as_text(r[5]).strip() for r in problems if r and r[5] is not None}
+    spec_inputs = {}
+    for name in ("cluster_tracker", "partnership_health", "accreditation_review"):
+        for sheet in load_spec(name).sheets:
+            if sheet.table:
+                spec_inputs[sheet.name] = sheet.table
+    checked = 0
+    sent = {p.name: p for p in (folder / "outbox").glob("*.xlsx")}
+    for path in sorted((folder / INBOX).glob("*.xlsx")):
+        returned = openpyxl.load_workbook(path)
+        original = openpyxl.load_workbook(next(sent[n] for n in sent if _same_workbook(returned, n, sent)))
+        for ws in returned.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = cell.value
+                    if value is None or value == original[ws.title][cell.coordinate].value:
+                        continue  # not typed: what we sent
+                    forms = {as_text(value).strip()}
+                    number, _ = parse_score(value, review.scales["achievement"])
+                    if number is not None:
+                        forms.add(str(number))
+                    if isinstance(value, str) and value.strip().lower() in ("yes", "no", "y", "x"):
+                        forms |= {"Yes", "No"}
+                    assert forms & seen, f"{path.name} {ws.title}!{cell.coordinate} {value!r} is not in the plan"
+                    checked += 1
+    assert checked > 300
+
+
+def _same_workbook(returned: Any, name: str, sent: dict[str, Path]) -> bool:
+    identity = {r[0].value: r[1].value for r in returned["KCP identity"].iter_rows()}
+    sent_book = openpyxl.load_workbook(sent[name], read_only=True)
+    sent_identity = {r[0].value: r[1].value for r in sent_book["KCP identity"].iter_rows()}
+    return identity.get("fingerprint") == sent_identity.get("fingerprint")
+
+
+def test_demo_plan_opens_and_lists_every_source(demo: tuple[Path, Path]) -> None:
+    folder, plan_path = demo
+    sources = sheet_rows(plan_path, "Sources")
+    files = {r[1] for r in sources if isinstance(r[0], int)}
+    assert {p.name for p in (folder / INBOX).glob("*.xlsx")} <= {f.split(" > ")[-1] if " > " not in f else f for f in files} | files
+    assert any(r[7] and "older copy, not used" in r[7] for r in sources if isinstance(r[0], int))
+    assert os.path.getsize(plan_path) > 10_000
