@@ -31,16 +31,14 @@ def _console():  # noqa: ANN202 - rich is imported lazily
 
 
 def _show_problems(problems: list[Problem], limit: int = 40) -> None:
-    from rich.table import Table
-
-    table = Table(show_lines=False, header_style="bold")
-    for name in ("", "where", "what", "what to do"):
-        table.add_column(name, overflow="fold")
+    """One problem a line, then what to do: readable at any width, easy to copy."""
+    console = _console()
     for p in problems[:limit]:
-        table.add_row("[red]error[/]" if p.severity == "error" else "[yellow]warning[/]", p.where(), p.message, p.ask)
-    _console().print(table)
+        mark = "[red]error[/]  " if p.severity == "error" else "[yellow]warning[/]"
+        console.print(f"{mark} {p.where()}: {p.message}", soft_wrap=True)
+        console.print(f"         -> {p.ask}", soft_wrap=True, style="dim")
     if len(problems) > limit:
-        _console().print(f"... and {len(problems) - limit} more.")
+        console.print(f"... and {len(problems) - limit} more.")
 
 
 def _review(folder: Path):  # noqa: ANN202

@@ -226,7 +226,7 @@ def _settings(data: dict[str, Any], check: _Checker) -> dict[str, Any]:
         if value is None and not required:
             return None
         check.add(f"'{key}' must be a date written year-month-day, not '{value}'.", f"Write it like {key}: 2004-04-16.", check.line_of(f"{key}:"))
-        return dt.date(1900, 1, 1)
+        return None
 
     year = data.get("year")
     if not isinstance(year, int) or not 1990 <= year <= 2100:

@@ -1,0 +1,87 @@
+"""The commands as the officer types them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kcp_sheets.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):  # noqa: ANN201
+    return runner.invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": "200"})
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("init", "generate", "check", "status", "consolidate", "demo"):
+        assert command in result.output
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "kcp_sheets", "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "generate" in done.stdout
+
+
+def test_init_then_generate(tmp_path: Path) -> None:
+    folder = tmp_path / "review 2004"
+    assert run("init", str(folder)).exit_code == 0
+    assert (folder / "review.yaml").is_file() and (folder / "inbox").is_dir()
+    again = run("init", str(folder))
+    assert again.exit_code == 2 and "--force" in again.output
+    result = run("generate", str(folder))
+    assert result.exit_code == 0 and "9 workbooks written" in result.output
+    assert len(list((folder / "outbox").glob("*.xlsx"))) == 9
+
+
+def test_generate_from_a_bad_folder_says_where_and_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "review"
+    run("init", str(folder))
+    settings = folder / "review.yaml"
+    settings.write_text(settings.read_text().replace("stage1_deadline: 2004-04-16", "stage1_deadline: 16th April"))
+    result = run("generate", str(folder))
+    assert result.exit_code == 2
+    assert "review.yaml" in result.output and "review.yaml: line 8" in result.output and "Traceback" not in result.output
+    assert not list((folder / "outbox").glob("*.xlsx"))
+
+
+def test_generate_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    result = run("generate", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "missing" in result.output
+
+
+def test_demo_check_status_consolidate(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = run("demo", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "Improvement Action Plan.xlsx" in result.output
+    check = run("check", str(folder))
+    assert check.exit_code == 1  # the demo's return with mistakes has an error
+    assert "score" in check.output and (folder / "output" / "2004 Problems in the returns.xlsx").is_file()
+    status = run("status", str(folder))
+    assert status.exit_code == 0 and "not yet" in status.output
+    plan = run("consolidate", str(folder), "--public")
+    assert plan.exit_code == 0 and "(public).xlsx" in plan.output
+
+
+def test_check_named_files_and_a_clean_return_exits_zero(tmp_path: Path) -> None:
+    folder = tmp_path / "review"
+    run("init", str(folder))
+    run("generate", str(folder))
+    sent = folder / "outbox" / "2004 Accreditation action plan review.xlsx"
+    result = run("check", str(folder), str(sent))
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+
+
+def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
+    folder = tmp_path / "real review"
+    run("init", str(folder))
+    result = run("demo", str(folder))
+    assert result.exit_code == 2 and "not a demo folder" in result.output
