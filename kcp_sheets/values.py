@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 
-ERRORS = ("#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "Err:")
+ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#ERROR"}
+LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 YES = {"yes", "y", "x", "true", "1", "✓", "✔", "tick", "ticked"}
 NO = {"no", "n", "false", "0", "-", "none"}
@@ -26,7 +27,8 @@ def is_blank(value: Any) -> bool:
 
 
 def is_error(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().startswith(ERRORS)
+    """A spreadsheet error value; text that merely starts like one is text."""
+    return isinstance(value, str) and (value.strip() in ERRORS or bool(LIBREOFFICE_ERROR.match(value.strip())))
 
 
 def as_text(value: Any) -> str:

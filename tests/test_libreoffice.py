@@ -1,0 +1,99 @@
+"""A real spreadsheet program: LibreOffice opens every workbook we write,
+prints it, and its re-saved copies (.xlsx, .ods, .xls) read back exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kcp_sheets.check import check_returns
+from kcp_sheets.fill import fill_workbook
+
+from conftest import soffice
+
+pytestmark = pytest.mark.libreoffice
+
+FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls:MS Excel 97"}
+
+
+def convert(paths: list[Path], to: str, out: Path, profile: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    command = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", to, "--outdir", str(out), *map(str, paths)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    suffix = "." + to.split(":")[0]
+    converted = [out / (p.stem + suffix) for p in paths]
+    missing = [p.name for p in converted if not p.is_file()]
+    assert not missing, f"LibreOffice did not write {missing}: {done.stdout} {done.stderr}"
+    return converted
+
+
+def pdf_pages(pdf: Path) -> tuple[int, bool]:
+    """Page count and whether every page is landscape, from pdfinfo."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    sizes = [line.split(":", 1)[1].split("pts")[0].split(" x ") for line in info.splitlines() if line.startswith("Page") and "size:" in line]
+    landscape = all(float(w) > float(h) for w, h in sizes)
+    return pages, landscape
+
+
+def test_every_generated_workbook_opens_and_prints_on_landscape_pages(outbox: Path, tmp_path: Path) -> None:
+    workbooks = sorted(outbox.glob("*.xlsx"))
+    pdfs = convert(workbooks, "pdf", tmp_path / "pdf", tmp_path / "profile")
+    for pdf in pdfs:
+        pages, landscape = pdf_pages(pdf)
+        assert landscape, pdf.name
+        assert 2 <= pages <= 12, f"{pdf.name}: {pages} pages"
+
+
+@pytest.fixture(scope="module")
+def filled(plans, outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    plan = plans["ET"]
+    rows = {
+        "Progress Tracker": {
+            "ET-01": {"progress": "Protocol agreed\nwith the markets", "coordinator_score": "4 - Largely achieved", "agreed_score": 4, "case_study": "Yes"},
+            "ET-02": {"progress": "Ünïcödé and 中文 text", "coordinator_score": 2, "why_not_met": "=not a formula"},
+            "ET-NEW-01": {"action": "Green roofs pilot", "coordinator_score": "5 - Achieved"},
+        },
+        "Review Summary": {"AI-01": {"action": "Meet Network Rail", "due": "End March 2005", "key_contact": "Vera Gajic"}},
+    }
+    fields = {"Review Summary": {"attendance": "All four", "review_date": dt.date(2004, 4, 21), "achievements": "Closures agreed"}}
+    return fill_workbook(plan, outbox / plan.file_name, tmp_path_factory.mktemp("filled") / "et return.xlsx", rows, fields)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_resaved_by_libreoffice_reads_back_exactly(review, filled: Path, tmp_path: Path, fmt: str) -> None:
+    [resaved] = convert([filled], FILTERS[fmt], tmp_path / fmt, tmp_path / "profile")
+    [ret] = check_returns(review, [resaved]).returns
+    assert ret.cluster == "ET", [p.message for p in ret.problems]
+    rows = {r.id: r.values for r in ret.rows["Progress Tracker"]}
+    assert rows["ET-01"]["progress"] == "Protocol agreed\nwith the markets"
+    assert (rows["ET-01"]["coordinator_score"], rows["ET-01"]["agreed_score"], rows["ET-01"]["case_study"]) == (4, 4, True)
+    assert rows["ET-02"]["progress"] == "Ünïcödé and 中文 text" and rows["ET-02"]["why_not_met"] == "=not a formula"
+    assert rows["ET-NEW-01"]["action"] == "Green roofs pilot" and rows["ET-NEW-01"]["coordinator_score"] == 5
+    assert ret.fields["Review Summary"]["review_date"] == dt.date(2004, 4, 21)
+    [action] = ret.rows["Review Summary"]
+    assert action.values["due"] == "End March 2005" and action.values["key_contact"] == "Vera Gajic"
+    assert not [p for p in ret.problems if p.severity == "error"]
+
+
+def test_protection_and_drop_downs_survive_a_libreoffice_resave(filled: Path, tmp_path: Path) -> None:
+    [resaved] = convert([filled], FILTERS["xlsx"], tmp_path / "x", tmp_path / "profile")
+    ws = openpyxl.load_workbook(resaved)["Progress Tracker"]
+    assert ws.protection.sheet
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert any("Largely achieved" in (dv.formula1 or "") for dv in lists)
+    assert openpyxl.load_workbook(resaved)["KCP identity"].sheet_state == "hidden"
+
+
+def test_consolidated_workbook_renders(review, filled: Path, tmp_path: Path) -> None:
+    from kcp_sheets.consolidate import write_plan
+
+    plan = write_plan(check_returns(review, [filled]), tmp_path / "out")
+    [pdf] = convert([plan], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    pages, landscape = pdf_pages(pdf)
+    assert landscape and pages >= 10
