@@ -235,6 +235,7 @@ class _Renderer:
                 row += 1
                 for col, column in enumerate(block.columns):
                     self._value(ws, row, col, values.get(column.key), "fixed")
+                ws.set_row(row, max(_height(_text(values.get(c.key)), c.width) for c in block.columns))
             row += 2
         chart_spec = sheet.chart
         if chart_spec and placed.get(chart_spec.block, (0, -1))[1] >= placed[chart_spec.block][0]:
@@ -248,7 +249,7 @@ class _Renderer:
                     "name": [sheet.name, first - 1, col],
                     "categories": f"='{name}'!$A${first + 1}:$A${last + 1}",
                     "values": [sheet.name, first, col, last, col],
-                    "data_labels": {"value": True},
+                    "data_labels": {"value": True, "num_format": "0;;;"},  # no label on an empty segment
                 }
                 if n < len(chart_spec.colours):
                     series["fill"] = {"color": chart_spec.colours[n]}
@@ -383,6 +384,6 @@ def _height(text: str, width: float) -> float:
     """Row height that shows wrapped text whole; programs do not grow rows themselves."""
     if not text:
         return LINE_HEIGHT
-    per_line = max(1.0, width * 1.15)
+    per_line = max(1.0, width * 1.0)
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
     return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2)
