@@ -280,9 +280,6 @@ class _Reading:
         consumed |= {(header_row, c) for c, v in enumerate(header) if not is_blank(v)}
         for c, title in extra.items():
             self.add("column-added", sheet=sheet_name, cell=cell_name(header_row + 1, c), found=title)
-        if start == 0:
-            title_rows = range(0, header_row)
-            consumed |= {(r, 0) for r in title_rows if r < 2}
         sent_by_id = {str(r["id"]): r for r in sent}
         if fixed_ids is not None:
             sent_by_id.update({i: {"id": i} for i in fixed_ids})
@@ -291,7 +288,7 @@ class _Reading:
         rows: list[Row] = []
         seen: dict[str, int] = {}
         id_col = columns.get("id", 0)
-        end = self._table_end(grid, table, header_row, start)
+        end = len(grid)
         new_count = 0
         for r in range(header_row + 1, end):
             cells = grid[r]
@@ -305,8 +302,6 @@ class _Reading:
             if present == [id_col] and (ident in group_titles or ident in spare or (ident in sent_by_id and fixed_ids is not None)):
                 consumed.add((r, id_col))
                 continue
-            if present == [id_col] and ident in sent_by_id:
-                pass  # a sent row with nothing filled in: still a row
             row = self._row(sheet_name, table, columns, extra, cells, r, ident, sent_by_id.get(ident))
             consumed |= {(r, c) for c in present}
             if ident in sent_by_id:
@@ -337,9 +332,6 @@ class _Reading:
         self.result.rows[sheet.name] = rows
         self._unread(sheet_name, grid, consumed, start, end)
 
-    def _table_end(self, grid: Grid, table: Table, header_row: int, start: int) -> int:
-        return len(grid)
-
     def _identity_facts(self) -> dict[str, str]:
         return self.result.plan.content.identity if self.result.plan else {}
 
@@ -357,7 +349,7 @@ class _Reading:
                 continue
             if not col.is_input and sent is not None:
                 old = sent.get(col.key)
-                if not same_text(raw if not isinstance(raw, bool) else raw, _sent_text(old)):
+                if not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, _sent_text(old)):
                     self.add("fixed-edited", **where, found=as_text(raw)[:500], old=_sent_text(old)[:300], new=as_text(raw)[:300])
                 values[col.key] = old
                 continue
@@ -413,7 +405,6 @@ class _Reading:
             values[f.key] = value
         self.result.fields[sheet.name] = values
         if sheet.table:
-            self.grids_consumed = consumed
             self._read_form_table(sheet_name, sheet, last_field + 1, consumed)
         else:
             self._unread(sheet_name, grid, consumed, 0)
