@@ -62,12 +62,31 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
             if progress:
                 progress(done, total)
         return
-    with ProcessPoolExecutor() as pool:
-        results = pool.map(read_source, sources, [review] * total, [planned] * total, chunksize=4)
-        for done, result in enumerate(results, start=1):
+    # Each worker gets the review and its plans once, not once per file.
+    with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
+        results = pool.map(_read_in_worker, sources, chunksize=8)
+        for done, (source, (result, plan_index)) in enumerate(zip(sources, results), start=1):
+            # The bytes and the plan are already here: they are not sent back.
+            result.source = source
+            result.plan = planned[plan_index] if plan_index >= 0 else None
             yield result
             if progress:
                 progress(done, total)
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(review: Review, planned: list[Planned]) -> None:
+    _WORKER.update(review=review, planned=planned, index={id(p): i for i, p in enumerate(planned)})
+
+
+def _read_in_worker(source: Source) -> tuple[Return, int]:
+    result = read_source(source, _WORKER["review"], _WORKER["planned"])  # type: ignore[arg-type]
+    index = _WORKER["index"].get(id(result.plan), -1) if result.plan else -1  # type: ignore[union-attr]
+    result.plan = None
+    result.source = Source(source.name, b"", source.received, source.sender)
+    return result, index
 
 
 def _supersede(returns: list[Return]) -> None:

@@ -33,6 +33,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
+FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Source:
     sender: str = ""
     problems: list[Problem] = field(default_factory=list)
     macros: bool = False
+    formulas_or_errors: bool = False  # set by inspect(): some sheet holds <f> or t="e" cells
 
     @property
     def suffix(self) -> str:
@@ -174,13 +176,16 @@ def inspect(source: Source) -> list[Problem]:
             continue
         try:
             with archive.open(info) as part:
-                head = part.read(64 * 1024)
+                sheet = info.filename.startswith("xl/worksheets/")
+                head = part.read() if sheet else part.read(64 * 1024)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     return [problem("file-hostile", name, detail=f"{info.filename} declares XML entities")]
-                if info.filename.startswith("xl/worksheets/"):
-                    found = _absurd_dimension(head)
+                if sheet:
+                    found = _absurd_dimension(head[:4096])
                     if found:
                         return [problem("file-hostile", name, detail=f"{info.filename} claims {found} cells")]
+                    if FORMULA_OR_ERROR.search(head):
+                        source.formulas_or_errors = True
                 if info.filename == "xl/sharedStrings.xml":
                     count = UNIQUE_COUNT.search(head)
                     if count and int(count.group(1)) > MAX_SHARED_STRINGS:

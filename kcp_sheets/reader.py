@@ -130,7 +130,7 @@ class _Reading:
             except calamine.CalamineError as exc:
                 self.add("file-truncated", sheet=meta.name, detail=str(exc)[:120])
                 self.grids[meta.name] = []
-        if self.result.source.data.startswith(b"PK"):
+        if self.result.source.formulas_or_errors:
             self._mark_errors_and_formulas()
         plan = self._recognise()
         if plan is None:
@@ -339,25 +339,32 @@ class _Reading:
         return list(self.result.plan.content.group_titles.values()) if self.result.plan else []
 
     def _row(self, sheet_name: str, table: Table, columns: dict[str, int], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {"id": ident}
+        formulas = self.formulas.get(sheet_name, ())
+
+        def at(c: int | None) -> dict[str, str]:
+            return {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident}
+
         for col in table.columns:
+            if col.kind == "id":
+                continue
             c = columns.get(col.key)
             raw = cells[c] if c is not None and c < len(cells) else None
-            where = {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident}
-            if col.kind == "id":
-                values["id"] = ident
-                continue
             if not col.is_input and sent is not None:
                 old = sent.get(col.key)
-                if not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, _sent_text(old)):
-                    self.add("fixed-edited", **where, found=as_text(raw)[:500], old=_sent_text(old)[:300], new=as_text(raw)[:300])
+                was = _sent_text(old)
+                if raw != was and not (raw in ("", None) and was == "") and not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, was):
+                    self.add("fixed-edited", **at(c), found=as_text(raw)[:500], old=was[:300], new=as_text(raw)[:300])
                 values[col.key] = old
+                continue
+            if (raw is None or raw == "") and (r, c) not in formulas:
+                values[col.key] = None
                 continue
             value, code = self._parse(col, raw)
             if code:
-                self.add(code, **where, found=as_text(raw)[:500], detail=", ".join(col.choices))
-            elif c is not None and (r, c) in self.formulas.get(sheet_name, ()):
-                self.add("formula", **where, found=as_text(raw)[:500])
+                self.add(code, **at(c), found=as_text(raw)[:500], detail=", ".join(col.choices))
+            elif (r, c) in formulas:
+                self.add("formula", **at(c), found=as_text(raw)[:500])
             if value is not None and col.is_input:
                 self.result.answers += 1
             values[col.key] = value
@@ -512,17 +519,28 @@ def _norm(text: Any) -> str:
 
 
 def _find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) -> tuple[int, dict[str, int]]:
-    """The header row (0-based) and the column of each key found in it."""
+    """The header row (0-based) and the column of each key found in it.
+
+    The row the template puts it on is tried first; only if most headers are
+    not there are the rows around it searched (rows inserted above, say)."""
     wanted = {_norm(c.header): c.key for c in table.columns}
-    best: tuple[int, dict[str, int]] = (-1, {})
-    stop = min(len(grid), max(start, expected) + HEADER_SCAN_ROWS)
-    for r in range(start, stop):
+
+    def match(r: int) -> dict[str, int]:
         columns: dict[str, int] = {}
         for c, v in enumerate(grid[r]):
-            key = wanted.get(_norm(v))
-            if key and key not in columns:
-                columns[key] = c
-        better = len(columns) > len(best[1]) or (len(columns) == len(best[1]) and r == expected)
-        if len(columns) >= 2 and better:
+            if isinstance(v, str) and v:
+                key = wanted.get(_norm(v))
+                if key and key not in columns:
+                    columns[key] = c
+        return columns
+
+    if start <= expected < len(grid):
+        found = match(expected)
+        if len(found) * 2 > len(wanted):
+            return expected, found
+    best: tuple[int, dict[str, int]] = (-1, {})
+    for r in range(start, min(len(grid), max(start, expected) + HEADER_SCAN_ROWS)):
+        columns = match(r)
+        if len(columns) >= 2 and len(columns) > len(best[1]):
             best = (r, columns)
     return best

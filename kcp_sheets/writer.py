@@ -71,7 +71,7 @@ def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
     fd, tmp_name = tempfile.mkstemp(prefix=".kcp-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        workbook = xlsxwriter.Workbook(tmp_name, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+        workbook = xlsxwriter.Workbook(tmp_name, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True})
         _Renderer(workbook, spec, content).render()
         workbook.close()
         os.chmod(tmp_name, 0o666 & ~_umask())

@@ -289,3 +289,23 @@ def test_inbox_and_email_attachments(review, plans, outbox: Path, tmp_path: Path
     assert ret.source.received == dt.datetime(2004, 4, 21, 9, 15, tzinfo=dt.timezone.utc)
     assert by_id(ret)["HH-01"].values["coordinator_score"] == 5
     assert [p.code for p in result.problems] == ["email-no-attachment"]
+
+
+def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, outbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kcp_sheets.check as check
+
+    paths = []
+    for n in range(check.PARALLEL_FROM + 2):
+        plan = plans[["ET", "HW", "partnership-health"][n % 3]]
+        label = "partnership-health" if plan.cluster == "" else plan.cluster
+        paths.append(fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{n:02d} {label}.xlsx", {}))
+    paths.append(tmp_path / "junk.xlsx")
+    paths[-1].write_bytes(b"junk")
+    parallel = check_returns(review, paths)
+    monkeypatch.setattr(check, "PARALLEL_FROM", 10_000)
+    serial = check_returns(review, paths)
+    assert [(r.source.name, r.label, r.used, r.answers, r.source.data == Path(tmp_path / r.source.name).read_bytes()) for r in parallel.returns] == [
+        (r.source.name, r.label, r.used, r.answers, True) for r in serial.returns
+    ]
+    assert parallel.all_problems() == serial.all_problems()
+    assert parallel.returns[0].plan is plans["ET"] or parallel.returns[0].plan.label == "ET"

@@ -1,0 +1,227 @@
+"""kcp-sheets side by side with the raw libraries, from one borough to all of
+England. Run: `.venv/bin/python benchmarks/bench.py` (add --quick for a smoke
+run with tiny sizes). Prints one table; every figure is the median of several
+runs with min and max, and ratios are taken from the same run."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import python_calamine
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kcp_sheets.check import check_returns  # noqa: E402
+from kcp_sheets.consolidate import write_plan  # noqa: E402
+from kcp_sheets.folder import INBOX, init_folder  # noqa: E402
+from kcp_sheets.generate import cluster_workbook, generate, planned_workbooks  # noqa: E402
+from kcp_sheets.intake import Source  # noqa: E402
+from kcp_sheets.reader import read_source  # noqa: E402
+from kcp_sheets.settings import load_review  # noqa: E402
+from kcp_sheets.writer import Content, scale_entries, write_workbook  # noqa: E402
+from kcp_sheets.writer import _height as row_height  # noqa: E402
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs), min(runs), max(runs)
+
+
+def fmt(t: tuple[float, float, float]) -> str:
+    return f"{t[0]:.3f} s (min {t[1]:.3f}, max {t[2]:.3f})"
+
+
+def raw_tracker(path: Path, plan) -> None:  # noqa: ANN001
+    """The same cells, formats and validation as a tracker, written by hand with xlsxwriter."""
+    sheet = plan.spec.main_table()
+    table = sheet.table
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+    fixed = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    entry = wb.add_format({"text_wrap": True, "valign": "top", "border": 1, "locked": False, "bg_color": "#FFF2CC"})
+    header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "text_wrap": True, "border": 1})
+    ws = wb.add_worksheet(sheet.name)
+    for c, col in enumerate(table.columns):
+        ws.set_column(c, c, col.width)
+        ws.write_string(table.header_row - 1, c, col.header, header)
+    rows = plan.content.rows[sheet.name] + [{"id": f"ET-NEW-{n:02d}"} for n in range(1, table.spare_rows + 1)]
+    for r, row in enumerate(rows, start=table.header_row):
+        height = 13.0
+        for c, col in enumerate(table.columns):
+            value = row.get(col.key)
+            if col.is_input or value is None:
+                ws.write_blank(r, c, None, entry)
+            else:
+                text = "Yes" if value is True else "No" if value is False else str(value)
+                ws.write_string(r, c, text, fixed)
+                height = max(height, row_height(text, col.width))
+        ws.set_row(r, height)  # programs do not grow wrapped rows themselves
+    last = table.header_row + len(rows) - 1
+    for c, col in enumerate(table.columns):
+        if col.kind == "score":
+            ws.data_validation(table.header_row, c, last, c, {"validate": "list", "source": scale_entries(plan.content.scales[col.scale])})
+    ws.protect()
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    wb.close()
+
+
+def raw_read(path: Path) -> None:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def openpyxl_read(path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for ws in book.worksheets:
+        for _ in ws.iter_rows(values_only=True):
+            pass
+
+
+def cli(*args: str) -> Callable[[], object]:
+    exe = shutil.which("kcp-sheets", path=str(Path(sys.executable).parent)) or "kcp-sheets"
+    return lambda: subprocess.run([exe, *args], check=True, capture_output=True)
+
+
+def national_folder(base: Path, returns: int, seed: int = 7) -> Path:
+    """One review with `returns` clusters of 60 to 100 actions each, every return filled."""
+    folder = init_folder(base / f"national-{returns}")
+    rng = random.Random(seed)
+    text = (folder / "review.yaml").read_text()
+    head = text[: text.index("clusters:")]
+    tail = text[text.index("# The year each partnership-health"):]
+    lines = ["clusters:"]
+    actions: list[list[str]] = []
+    for n in range(returns):
+        code = f"C{n:04d}"
+        lines += [f"  - code: {code}", f"    name: Cluster {n:04d}", "    champions: [{name: A Champion, email: champion@example.org}]", "    coordinators: [{name: A Coordinator, email: coordinator@example.org}]"]
+        for a in range(rng.randint(60, 100)):
+            actions.append([f"{code}-{a:03d}", code, f"Issue {a}", f"Outcome {a} measured by indicator {a}", f"Action {a} " * 6, "Partner A; Partner B", "Partner A", "Yes" if a % 7 == 0 else "No", f"Progress recorded for {a}."])
+    (folder / "review.yaml").write_text(head + "\n".join(lines) + "\n\n" + tail)
+    with (folder / "actions.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf", "progress_2003"])
+        writer.writerows(actions)
+    review = load_review(folder)
+    inbox = folder / INBOX
+    scale = review.scales["achievement"]
+    for plan in planned_workbooks(review):
+        if not plan.cluster:
+            continue
+        sheet = plan.spec.main_table().name
+        filled = [
+            {**row, "progress": f"Progress this year on {row['id']}.", "coordinator_score": f"{(i % 5) + 1} - {scale[(i % 5) + 1]}", "agreed_score": (i % 5) + 1}
+            for i, row in enumerate(plan.content.rows[sheet])
+        ]
+        content = Content(**{**plan.content.__dict__, "rows": {sheet: filled}})
+        write_workbook(plan.spec, content, inbox / f"{plan.cluster}.xlsx")
+    return folder
+
+
+def phase(folder: Path, what: str) -> dict[str, float]:
+    """Time one phase in a fresh process and report its peak memory and its workers'."""
+    code = f"""
+import json, resource, time, sys
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from kcp_sheets.settings import load_review
+from kcp_sheets.check import check_returns
+from kcp_sheets.consolidate import write_plan
+review = load_review(Path({str(folder)!r}))
+start = time.perf_counter()
+result = check_returns(review)
+if {what!r} == "consolidate":
+    write_plan(result)
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, "returns": len(result.returns)}}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each: proves the script works")
+    parser.add_argument("--returns", type=int, default=2500, help="returns at national scale")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
+    national = 6 if args.quick else args.returns
+    small = 3 if args.quick else max(1, national // 10)
+    lines = [f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; each figure the median of {repeat} runs"]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        folder = init_folder(base / "borough")
+        review = load_review(folder)
+        plan = cluster_workbook(review, "ET")
+        # The same cells: the tracker sheet alone, as the raw version writes it.
+        tracker_only = replace(plan.spec, sheets=(plan.spec.main_table(),), identity=False)
+        ours = timed(lambda: write_workbook(tracker_only, plan.content, base / "ours.xlsx"), repeat * 4)
+        raw = timed(lambda: raw_tracker(base / "raw.xlsx", plan), repeat * 4)
+        lines.append(f"generate one tracker: kcp-sheets {fmt(ours)}; raw xlsxwriter {fmt(raw)}; ratio {ours[0] / raw[0]:.2f}x (target <= 1.3x)")
+
+        generate(review)
+        from kcp_sheets.demo import prepare_demo
+
+        prepare_demo(base / "filled")
+        sent = base / "filled" / "inbox" / "HW return 2004.xlsx"  # a filled return
+        planned = planned_workbooks(review)
+        source = Source(sent.name, sent.read_bytes(), dt.datetime.now(dt.timezone.utc))
+        check = timed(lambda: read_source(source, review, planned), repeat * 4)
+        setup = timed(lambda: check_returns(review, [sent]), repeat * 4)
+        calamine = timed(lambda: raw_read(sent), repeat * 4)
+        openpyxl_t = timed(lambda: openpyxl_read(sent), repeat * 4)
+        lines.append(f"read and check one return: kcp-sheets {fmt(check)}; raw python-calamine {fmt(calamine)}; ratio {check[0] / calamine[0]:.2f}x (target <= 2x)")
+        lines.append(f"  check_returns of that one file, including planning the review's 9 workbooks: {fmt(setup)}")
+        lines.append(f"  raw openpyxl read-only of the same file {fmt(openpyxl_t)}: {openpyxl_t[0] / calamine[0]:.1f}x python-calamine")
+
+        lines.append(f"kcp-sheets --help: {fmt(timed(cli('--help'), repeat))} (target median < 0.3 s)")
+        lines.append(f"kcp-sheets generate (sample, 9 workbooks): {fmt(timed(cli('generate', str(folder)), repeat))}")
+        demo_dir = base / "demo"
+        lines.append(f"kcp-sheets demo end to end: {fmt(timed(cli('demo', str(demo_dir)), repeat))} (target < 3 s)")
+        borough = timed(lambda: (generate(review), write_plan(check_returns(load_review(demo_dir)))), repeat)
+        lines.append(f"generate + check + consolidate (sample, in-process): {fmt(borough)}")
+
+        for size in (small, national):
+            started = time.perf_counter()
+            nat = national_folder(base, size)
+            setup = time.perf_counter() - started
+            for what in ("check", "consolidate"):
+                runs = [phase(nat, what) for _ in range(1 if args.quick else 3)]
+                seconds = sorted(r["seconds"] for r in runs)
+                lines.append(
+                    f"national {what}, {runs[0]['returns']} returns: median {statistics.median(seconds):.2f} s (min {seconds[0]:.2f}, max {seconds[-1]:.2f}); "
+                    f"peak memory main {max(r['main_mb'] for r in runs):.0f} MB, largest worker {max(r['worker_mb'] for r in runs):.0f} MB"
+                )
+            lines.append(f"  (making {size} synthetic returns took {setup:.1f} s, not counted)")
+            shutil.rmtree(nat)
+
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
