@@ -71,9 +71,13 @@ def init(
 
 
 @app.command()
-def generate(folder: Folder = Path(".")) -> None:
+def generate(
+    folder: Folder = Path("."),
+    emails: Annotated[bool, typer.Option("--emails", help="Also write one draft e-mail (.eml) per cluster, its workbook attached.")] = False,
+) -> None:
     """Write every workbook of the review into FOLDER/outbox/, ready to e-mail."""
     from .generate import generate as run
+    from .generate import planned_workbooks
     from .problems import ProblemError
 
     review = _review(folder)
@@ -81,12 +85,16 @@ def generate(folder: Folder = Path(".")) -> None:
     try:
         with console.status("Generating workbooks...") as status:
             paths = run(review, progress=lambda name: status.update(f"Writing {name}"))
+            if emails:
+                from .mail import write_drafts
+
+                paths += write_drafts(review, planned_workbooks(review), paths[0].parent)
     except ProblemError as exc:
         _show_problems(exc.problems)
         raise typer.Exit(2) from None
     for path in paths:
         console.print(f"  {path}")
-    console.print(f"{len(paths)} workbooks written to {paths[0].parent if paths else folder}.")
+    console.print(f"{len(paths)} files written to {paths[0].parent if paths else folder}.")
 
 
 def _check(folder: Path, files: list[Path] | None):  # noqa: ANN202

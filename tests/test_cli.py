@@ -36,7 +36,7 @@ def test_init_then_generate(tmp_path: Path) -> None:
     again = run("init", str(folder))
     assert again.exit_code == 2 and "--force" in again.output
     result = run("generate", str(folder))
-    assert result.exit_code == 0 and "9 workbooks written" in result.output
+    assert result.exit_code == 0 and "9 files written" in result.output
     assert len(list((folder / "outbox").glob("*.xlsx"))) == 9
 
 
