@@ -57,13 +57,26 @@ def _review(folder: Path):  # noqa: ANN202
 def init(
     folder: Annotated[Path, typer.Argument(help="The new review folder.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite the settings of an existing review.")] = False,
+    last_year: Annotated[Optional[Path], typer.Option("--from", help="Last year's review folder, its returns in its inbox: carry it forward.", show_default=False)] = None,
 ) -> None:
-    """Start a review folder from the bundled sample review (Kensington and Chelsea, 2004)."""
+    """Start a review folder: from the bundled sample review, or --from last year's.
+
+    With --from, the new folder has last year's settings a year on, every
+    action with last year's progress and agreed score, the actions the
+    clusters added (given stable IDs), actions marked retired = Yes in actions.csv
+    dropped, and last year's partnership plan as the accreditation
+    plan to review.
+    """
     from .folder import init_folder
     from .problems import ProblemError
 
     try:
-        init_folder(folder, force)
+        if last_year is not None:
+            from .carry import carry_forward
+
+            carry_forward(last_year, folder)
+        else:
+            init_folder(folder, force)
     except ProblemError as exc:
         _show_problems(exc.problems)
         raise typer.Exit(2) from None

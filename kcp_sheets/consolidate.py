@@ -76,7 +76,7 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
         "expected": len(plans),
         **{f"achievement_{n}": label for n, label in scale.items()},
     }
-    spec = load_spec("improvement_plan").resolve(context, review.earlier_years)
+    spec = load_spec("improvement_plan").resolve(context, review.earlier_years, review.scored_years)
     if public:
         spec = _public_spec(spec)
     words = _Words(review)
@@ -119,6 +119,15 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
     if public:
         _redact(spec, content, review, result)
     return spec, content
+
+
+def partnership_plan(result: CheckResult) -> list[dict[str, Any]]:
+    """Part 2 of the plan alone: what next year's accreditation review looks back on."""
+    review = result.review
+    used = {r.label: r for r in result.used()}
+    words = _Words(review)
+    health = _health_rows(review, used.get("partnership-health"), words)
+    return _partnership_plan(review, health, _accreditation_rows(review, used.get("accreditation-review")))
 
 
 def write_plan(result: CheckResult, out_dir: Path | None = None, public: bool = False) -> Path:

@@ -93,7 +93,7 @@ def _officer(review: Review) -> tuple[str, str, str]:
 def cluster_workbook(review: Review, code: str) -> Planned:
     cluster = review.cluster(code)
     base = load_spec("cluster_tracker")
-    spec = base.resolve({**review_context(review), "cluster_name": cluster.name, "cluster_code": cluster.code}, review.earlier_years)
+    spec = base.resolve({**review_context(review), "cluster_name": cluster.name, "cluster_code": cluster.code}, review.earlier_years, review.scored_years)
     tracker = spec.main_table()
     rows = []
     for action in review.actions_of(code):
@@ -108,6 +108,7 @@ def cluster_workbook(review: Review, code: str) -> Planned:
         }
         for year in review.earlier_years:
             row[f"progress_{year}"] = action.progress_in(year)
+            row[f"score_{year}"] = action.score_in(year)
         rows.append(row)
     contacts = [_officer(review)]
     contacts += [("Cluster champion", p.name, p.email) for p in cluster.champions]

@@ -58,10 +58,14 @@ class Action:
     partners: str
     lead_partner: str
     nrf: bool
-    earlier: tuple[tuple[int, str], ...] = ()
-
+    earlier: tuple[tuple[int, str], ...] = ()  # progress recorded, by year
+    scores: tuple[tuple[int, int], ...] = ()  # agreed score, by year
+    retired: bool = False  # still reviewed this year, not carried into next year
     def progress_in(self, year: int) -> str:
         return dict(self.earlier).get(year, "")
+
+    def score_in(self, year: int) -> int | None:
+        return dict(self.scores).get(year)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,11 @@ class Review:
 
     def actions_of(self, code: str) -> list[Action]:
         return [a for a in self.actions if a.cluster == code]
+
+    @property
+    def scored_years(self) -> tuple[int, ...]:
+        """Earlier years for which some action has an agreed score (carried forward)."""
+        return tuple(y for y in self.earlier_years if any(a.score_in(y) is not None for a in self.actions))
 
     def criterion_names(self) -> list[str]:
         return list(dict.fromkeys(s.criterion for s in self.criteria))
@@ -372,6 +381,13 @@ def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[lis
     actions = []
     for row in rows:
         where = f"row {row['_row']}"
+        scores = []
+        for year in earlier:
+            typed = row.get(f"score_{year}", "")
+            if typed and typed not in {"1", "2", "3", "4", "5"}:
+                problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.", fix="Write a whole number from 1 to 5, or leave it empty."))
+            elif typed:
+                scores.append((year, int(typed)))
         if row["cluster"] not in codes:
             problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} is for cluster '{row['cluster']}', which is not in {SETTINGS_FILE}.", fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}."))
         if not row["action"] and not row["outcome"]:
@@ -384,6 +400,8 @@ def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[lis
                 id=row["id"], cluster=row["cluster"], issue=row["issue"], outcome=row["outcome"], action=row["action"],
                 partners=row["partners"], lead_partner=row["lead_partner"], nrf=nrf in YES,
                 earlier=tuple((y, row.get(f"progress_{y}", "")) for y in earlier),
+                scores=tuple(scores),
+                retired=row.get("retired", "").lower() in YES,
             )
         )
     return actions, problems

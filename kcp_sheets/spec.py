@@ -38,6 +38,7 @@ class Column:
     choices: tuple[str, ...] = ()
     fixed: bool = False
     per_earlier_year: bool = False
+    per_scored_year: bool = False  # one column per earlier year with scores carried forward
     personal: bool = False  # names a person: emptied in the public copy
 
     @property
@@ -165,7 +166,7 @@ class WorkbookSpec:
         """The sheet holding the rows a return is mostly about."""
         return next(s for s in self.sheets if s.kind == "table")
 
-    def resolve(self, context: dict[str, Any], earlier_years: tuple[int, ...] = ()) -> WorkbookSpec:
+    def resolve(self, context: dict[str, Any], earlier_years: tuple[int, ...] = (), scored_years: tuple[int, ...] = ()) -> WorkbookSpec:
         """The spec for one workbook: placeholders filled, per-year columns expanded."""
         fill = _Filler(context)
         sheets = []
@@ -174,9 +175,9 @@ class WorkbookSpec:
             if table is not None:
                 columns: list[Column] = []
                 for col in table.columns:
-                    if col.per_earlier_year:
-                        for year in earlier_years:
-                            columns.append(replace(col, key=f"{col.key.removesuffix('_earlier')}_{year}", header=fill(col.header, earlier_year=year), per_earlier_year=False))
+                    if col.per_earlier_year or col.per_scored_year:
+                        for year in earlier_years if col.per_earlier_year else scored_years:
+                            columns.append(replace(col, key=f"{col.key.removesuffix('_earlier')}_{year}", header=fill(col.header, earlier_year=year), per_earlier_year=False, per_scored_year=False))
                     else:
                         columns.append(replace(col, header=fill(col.header), help=fill(col.help)))
                 table = replace(table, columns=tuple(columns), title=fill(table.title))
@@ -348,6 +349,7 @@ def _column(c: dict[str, Any], where: str, errors: list[str], default_kind: str 
         choices=tuple(str(x) for x in c.get("choices") or (FLAG_CHOICES if kind == "flag" else ())),
         fixed=bool(c.get("fixed", False)),
         per_earlier_year=bool(c.get("per_earlier_year", False)),
+        per_scored_year=bool(c.get("per_scored_year", False)),
         personal=bool(c.get("personal", False)),
     )
 
