@@ -172,7 +172,12 @@ def status(folder: Folder = Path(".")) -> None:
         table.add_column(name, overflow="fold")
     for line in chase_list(result):
         table.add_row(line.workbook, line.arrived, line.sender, line.clean, str(line.unscored) if line.arrived != "not yet" else "", line.chase)
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    review = result.review
+    console.print("Partnership health, in-depth reviews (each criterion at least once in three years):")
+    for name in review.criterion_names():
+        console.print(f"  {name}: {review.in_depth(name)[1]}")
 
 
 @app.command()

@@ -262,15 +262,7 @@ def _health_block(review: Review, health: list[dict[str, Any]], returned: bool) 
     for name in review.criterion_names():
         mine = [r for r in health if r.get("criterion") == name]
         scored = [r["score_value"] for r in mine if r.get("score_value") is not None]
-        last = review.last_in_depth.get(name)
-        if name in review.in_depth_this_year:
-            due, last_shown = "In depth this year", review.year
-        elif last is None:
-            due, last_shown = "Due: never reviewed in depth", "never"
-        elif review.year - last >= 3:
-            due, last_shown = f"Overdue: last {last}", last
-        else:
-            due, last_shown = f"Due by {last + 3}", last
+        last_shown, due = review.in_depth(name)
         block.append({"criterion": name, "total": sum(scored) if returned else "not returned", "maximum": 5 * len(mine),
                       "scored": f"{len(scored)} of {len(mine)}", "last_in_depth": last_shown, "due": due})
     return block

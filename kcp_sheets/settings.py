@@ -121,6 +121,17 @@ class Review:
         """Earlier years for which some action has an agreed score (carried forward)."""
         return tuple(y for y in self.earlier_years if any(a.score_in(y) is not None for a in self.actions))
 
+    def in_depth(self, criterion: str) -> tuple[int | str, str]:
+        """When the criterion was last reviewed in depth, and when it is due (once in three years)."""
+        last = self.last_in_depth.get(criterion)
+        if criterion in self.in_depth_this_year:
+            return self.year, "In depth this year"
+        if last is None:
+            return "never", "Due: never reviewed in depth"
+        if self.year - last >= 3:
+            return last, f"Overdue: last {last}"
+        return last, f"Due by {last + 3}"
+
     def criterion_names(self) -> list[str]:
         return list(dict.fromkeys(s.criterion for s in self.criteria))
 

@@ -66,6 +66,7 @@ def test_demo_check_status_consolidate(tmp_path: Path) -> None:
     assert "score" in check.output and (folder / "output" / "2004 Problems in the returns.xlsx").is_file()
     status = run("status", str(folder))
     assert status.exit_code == 0 and "not yet" in status.output
+    assert "Strategic: In depth this year" in status.output and "Inclusive: Due by 2006" in status.output
     plan = run("consolidate", str(folder), "--public")
     assert plan.exit_code == 0 and "(public).xlsx" in plan.output
 
