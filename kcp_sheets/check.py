@@ -44,11 +44,14 @@ class CheckResult:
         return max((r.source.received for r in self.returns), default=None)
 
 
-def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None) -> CheckResult:
-    """Read every return (the inbox, or the files given) and mark superseded duplicates."""
+def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None, planned: list[Planned] | None = None) -> CheckResult:
+    """Read every return (the inbox, or the files given) and mark superseded duplicates.
+
+    `planned` is what was sent out: the review's workbooks unless given (the
+    plan-update round sends others)."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
     sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024))
-    planned = planned_workbooks(review)
+    planned = planned if planned is not None else planned_workbooks(review)
     returns = list(_read_all(sources, review, planned, progress))
     _supersede(returns)
     return CheckResult(review, returns, problems)

@@ -200,6 +200,40 @@ def consolidate(
         console.print(f"Written: {path}")
 
 
+@app.command("plan-update")
+def plan_update(
+    folder: Folder = Path("."),
+    collect: Annotated[bool, typer.Option("--collect", help="Read the updates in FOLDER/update/inbox/ and write the mid-year progress workbook.")] = False,
+    plan: Annotated[Optional[Path], typer.Option("--plan", help="The improvement plan as the steering group amended it (default: the one in FOLDER/output/).", show_default=False)] = None,
+) -> None:
+    """The plan's mid-year update: one workbook per cluster or criterion to FOLDER/update/outbox/.
+
+    Each lists its actions with their lead and due date, to be given a current
+    situation and a status (on track, done, late, dropped). With --collect, the
+    returned updates are read like any return and merged for the steering group.
+    """
+    from .plan_update import collect_updates, write_updates
+    from .problems import ProblemError
+
+    review = _review(folder)
+    console = _console()
+    try:
+        if not collect:
+            paths = write_updates(review, plan)
+            for path in paths:
+                console.print(f"  {path}")
+            console.print(f"{len(paths)} update workbooks written. Put the returns in {folder / 'update' / 'inbox'} and run: kcp-sheets plan-update {folder} --collect")
+            return
+        result, path = collect_updates(review)
+    except ProblemError as exc:
+        _show_problems(exc.problems)
+        raise typer.Exit(2) from None
+    errors = [p for p in result.all_problems() if p.severity == "error"]
+    if errors:
+        _show_problems(errors)
+    console.print(f"{len(result.used())} updates read, {len(errors)} errors. Mid-year progress: {path}")
+
+
 @app.command()
 def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo review.")] = Path("demo-review")) -> None:
     """Run the whole review on the bundled sample: init, generate, simulated returns, check, consolidate."""

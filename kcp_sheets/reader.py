@@ -221,7 +221,7 @@ class _Reading:
             table = sheet.table
             ids = {str(r["id"]) for r in plan.content.rows.get(sheet.name, [])}
             for grid in self.grids.values():
-                header_row, columns = _find_header(grid, table)
+                header_row, columns = find_header(grid, table)
                 if header_row < 0:
                     continue
                 header_fit = len(columns) / len(table.columns)
@@ -255,7 +255,7 @@ class _Reading:
             for name, grid in self.grids.items():
                 if name in self.claimed:
                     continue
-                header_row, columns = _find_header(grid, table, table.header_row - 1 if sheet.kind == "table" else -1)
+                header_row, columns = find_header(grid, table, table.header_row - 1 if sheet.kind == "table" else -1)
                 if header_row >= 0 and len(columns) >= len(table.columns) / 2:
                     self._claim(name)
                     self.add("sheet-renamed", sheet=name, expected=sheet.name)
@@ -266,7 +266,7 @@ class _Reading:
     def _read_table(self, sheet_name: str, sheet: Sheet, table: Table, sent: list[dict[str, Any]], start: int = 0, fixed_ids: list[str] | None = None) -> None:
         grid = self.grids[sheet_name]
         expected_at = (table.header_row - 1) if table.header_row else (sheet.form_table_header_row() - 1)
-        header_row, columns = _find_header(grid, table, expected_at, start)
+        header_row, columns = find_header(grid, table, expected_at, start)
         consumed: set[tuple[int, int]] = {(0, 0), (1, 0)} if start == 0 else set()
         if header_row < 0:
             self.add("header-missing", sheet=sheet_name, detail=", ".join(c.header for c in table.columns[:3]) + " ...")
@@ -423,7 +423,7 @@ class _Reading:
         # Cells above the table that are not fields are reported by _unread below.
         self._unread(sheet_name, grid[:start], consumed, 0)
         ids = [table.id.format(n=n) for n in range(1, table.rows + 1)]
-        header_row, _ = _find_header(grid, table, sheet.form_table_header_row() - 1, start)
+        header_row, _ = find_header(grid, table, sheet.form_table_header_row() - 1, start)
         if header_row > 0 and not is_blank(grid[header_row - 1][0] if grid[header_row - 1] else None):
             title = as_text(grid[header_row - 1][0]).strip()
             if same_text(title, table.title):
@@ -518,7 +518,7 @@ def _norm(text: Any) -> str:
     return re.sub(r"\s+", " ", as_text(text)).strip().casefold()
 
 
-def _find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) -> tuple[int, dict[str, int]]:
+def find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) -> tuple[int, dict[str, int]]:
     """The header row (0-based) and the column of each key found in it.
 
     The row the template puts it on is tried first; only if most headers are
