@@ -97,3 +97,58 @@ def test_consolidated_workbook_renders(review, filled: Path, tmp_path: Path) -> 
     [pdf] = convert([plan], "pdf", tmp_path / "pdf", tmp_path / "profile")
     pages, landscape = pdf_pages(pdf)
     assert landscape and pages >= 10
+
+
+def system_python_with_uno() -> str:
+    """Debian's python3 with python3-uno; skip (or, in CI, fail) without it."""
+    import os
+    import shutil as sh
+
+    for candidate in ("/usr/bin/python3", sh.which("python3") or ""):
+        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    if os.environ.get("KCP_REQUIRE_LIBREOFFICE"):
+        pytest.fail("python3-uno is required here but not installed")
+    pytest.skip("python3-uno is not installed: apt-get install python3-uno")
+
+
+def test_typed_in_libreoffice_and_saved_in_three_formats_reads_back_exactly(review, plans, outbox: Path, tmp_path: Path) -> None:
+    import json
+
+    soffice()
+    python = system_python_with_uno()
+    plan = plans["HW"]
+    sent = outbox / plan.file_name
+    ws = openpyxl.load_workbook(sent)["Progress Tracker"]
+    header = plan.spec.main_table().table.header_row
+    column = {c.value: c.column_letter for c in ws[header]}
+    row = {c.value: c.row for c in ws["A"] if c.value}
+    summary = openpyxl.load_workbook(sent)["Review Summary"]
+    label_row = {c.value: c.row for c in summary["A"] if c.value}
+    score = column["Co-ordinator's score (5-1)"]
+    typing = [
+        ["Progress Tracker", f"{column['Progress this year']}{row['HW-01']}", "Three groups run; 62 quitters."],
+        ["Progress Tracker", f"{score}{row['HW-01']}", "4 - Largely achieved"],
+        ["Progress Tracker", f"{column['Agreed score (5-1)']}{row['HW-01']}", "5 - Achieved"],
+        ["Progress Tracker", f"{column['Case study for Annual Report']}{row['HW-01']}", "Yes"],
+        ["Progress Tracker", f"{score}{row['HW-02']}", 3],
+        ["Progress Tracker", f"{column['Issue']}{row['HW-NEW-01']}", "Loneliness among older men"],
+        ["Progress Tracker", f"{column['Action required']}{row['HW-NEW-01']}", "Men's sheds pilot"],
+        ["Progress Tracker", f"{score}{row['HW-NEW-01']}", "2 - Little progress"],
+        ["Review Summary", f"B{label_row['Special achievements']}", "Stop-smoking groups in three languages"],
+    ]
+    plan_file = tmp_path / "typing.json"
+    plan_file.write_text(json.dumps(typing))
+    done = subprocess.run([python, str(Path(__file__).parent / "lo_type.py"), str(sent), str(tmp_path / "typed"), str(plan_file)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    for fmt in ("xlsx", "ods", "xls"):
+        [ret] = check_returns(review, [tmp_path / f"typed.{fmt}"]).returns
+        rows = {r.id: r for r in ret.rows["Progress Tracker"]}
+        assert rows["HW-01"].values["progress"] == "Three groups run; 62 quitters.", fmt
+        assert (rows["HW-01"].values["coordinator_score"], rows["HW-01"].values["agreed_score"], rows["HW-01"].values["case_study"]) == (4, 5, True), fmt
+        assert rows["HW-02"].values["coordinator_score"] == 3, fmt
+        assert rows["HW-NEW-01"].new and rows["HW-NEW-01"].values["action"] == "Men's sheds pilot" and rows["HW-NEW-01"].values["coordinator_score"] == 2, fmt
+        assert ret.fields["Review Summary"]["achievements"] == "Stop-smoking groups in three languages", fmt
+        assert not [p for p in ret.problems if p.severity == "error"], (fmt, [p.message for p in ret.problems if p.severity == "error"])
+    resaved = openpyxl.load_workbook(tmp_path / "typed.xlsx")
+    assert resaved["Progress Tracker"].protection.sheet and resaved["KCP identity"].sheet_state == "hidden"

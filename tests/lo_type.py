@@ -1,0 +1,70 @@
+"""Type into a workbook in LibreOffice, as a person would, and save it.
+
+Run with the system Python that has Debian's python3-uno (not the project's
+venv): `/usr/bin/python3 tests/lo_type.py IN.xlsx OUT_BASE plan.json`. The plan
+is a JSON list of [sheet, cell, value] entries; each value is typed into the
+cell through LibreOffice's own API (a string is typed as text, a number as a
+number), then the document is saved as OUT_BASE.xlsx, .ods and .xls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+FILTERS = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8", "xls": "MS Excel 97"}
+
+
+def prop(name: str, value: object) -> PropertyValue:
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def main(source: str, out_base: str, plan_file: str) -> None:
+    plan = json.loads(open(plan_file, encoding="utf-8").read())
+    pipe = f"kcp{os.getpid()}"
+    profile = tempfile.mkdtemp(prefix="kcp-lo-")
+    office = subprocess.Popen(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", "--norestore", "--nologo", f"--accept=pipe,name={pipe};urp;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
+        for _ in range(120):
+            try:
+                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except NoConnectException:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("LibreOffice did not start")
+        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0, (prop("Hidden", True),))
+        for sheet_name, cell_name, value in plan:
+            cell = doc.Sheets.getByName(sheet_name).getCellRangeByName(cell_name)
+            if isinstance(value, (int, float)):
+                cell.setValue(value)
+            else:
+                cell.setString(value)
+        for ext, filter_name in FILTERS.items():
+            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(f"{out_base}.{ext}")), (prop("FilterName", filter_name), prop("Overwrite", True)))
+        doc.close(True)
+    finally:
+        office.terminate()
+        try:
+            office.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
