@@ -16,6 +16,7 @@ import email.utils
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -190,7 +191,7 @@ def inspect(source: Source) -> list[Problem]:
                     count = UNIQUE_COUNT.search(head)
                     if count and int(count.group(1)) > MAX_SHARED_STRINGS:
                         return [problem("file-hostile", name, detail=f"{int(count.group(1)):,} shared strings")]
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
             if "encrypted" in str(exc).lower():
                 return [problem("file-encrypted", name)]
             return [problem("file-truncated", name, detail=f"{info.filename}: {exc}")]

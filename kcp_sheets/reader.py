@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,13 +94,13 @@ class Return:
 def read_source(source: Source, review: Review, planned: list[Planned]) -> Return:
     """Read one source; whatever happens, the result is a Return with problems."""
     result = Return(source)
-    refused = inspect(source)
-    if refused:
-        result.problems += refused
-        return result
-    if source.macros:
-        result.problems.append(problem("file-macro", source.name))
     try:
+        refused = inspect(source)
+        if refused:
+            result.problems += refused
+            return result
+        if source.macros:
+            result.problems.append(problem("file-macro", source.name))
         _Reading(result, review, planned).run()
     except Exception as exc:  # one bad file must never cost the run
         result.problems.append(problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200]))
@@ -171,7 +172,7 @@ class _Reading:
         sheet XML says which cells they are, so neither passes unnoticed."""
         try:
             marks = xlsx_cell_marks(self.result.source.data)
-        except (KeyError, zipfile.BadZipFile, ET.ParseError, ValueError):
+        except (KeyError, zipfile.BadZipFile, zlib.error, ET.ParseError, ValueError, EOFError):
             return
         for name, (errors, formulas) in marks.items():
             grid = self.grids.get(name)
