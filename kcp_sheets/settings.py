@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +112,23 @@ class Review:
     accreditation: tuple[AccreditationAction, ...]
 
     def cluster(self, code: str) -> Cluster:
-        return next(c for c in self.clusters if c.code == code)
+        return self._clusters_by_code[code]
 
     def actions_of(self, code: str) -> list[Action]:
-        return [a for a in self.actions if a.cluster == code]
+        return list(self._actions_by_cluster.get(code, ()))
 
-    @property
+    @cached_property
+    def _clusters_by_code(self) -> dict[str, Cluster]:
+        return {c.code: c for c in self.clusters}
+
+    @cached_property
+    def _actions_by_cluster(self) -> dict[str, list[Action]]:
+        grouped: dict[str, list[Action]] = {}
+        for action in self.actions:
+            grouped.setdefault(action.cluster, []).append(action)
+        return grouped
+
+    @cached_property
     def scored_years(self) -> tuple[int, ...]:
         """Earlier years for which some action has an agreed score (carried forward)."""
         return tuple(y for y in self.earlier_years if any(a.score_in(y) is not None for a in self.actions))

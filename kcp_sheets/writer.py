@@ -28,6 +28,7 @@ A4 = 9
 MAX_ROW_HEIGHT = 409
 LINE_HEIGHT = 13.0
 IDENTITY_MARK = "kcp_sheets identity"
+STREAM_FROM_ROWS = 20_000  # larger workbooks are streamed row by row (xlsxwriter constant_memory)
 
 
 @dataclass
@@ -71,8 +72,11 @@ def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
     fd, tmp_name = tempfile.mkstemp(prefix=".kcp-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        workbook = xlsxwriter.Workbook(tmp_name, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True})
-        _Renderer(workbook, spec, content).render()
+        large = sum(len(rows) for rows in content.rows.values()) > STREAM_FROM_ROWS
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        options.update({"constant_memory": True} if large else {"in_memory": True})
+        workbook = xlsxwriter.Workbook(tmp_name, options)
+        _Renderer(workbook, spec, content, streaming=large).render()
         workbook.close()
         os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, path)
@@ -83,8 +87,9 @@ def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
 
 
 class _Renderer:
-    def __init__(self, workbook: Workbook, spec: WorkbookSpec, content: Content) -> None:
+    def __init__(self, workbook: Workbook, spec: WorkbookSpec, content: Content, streaming: bool = False) -> None:
         self.wb = workbook
+        self.streaming = streaming
         self.spec = spec
         self.content = content
         common = spec.common
@@ -206,7 +211,7 @@ class _Renderer:
             row += 1
         self._validate(ws, table, first_spare, row - 1, spare=True)
         last_col = len(table.columns) - 1
-        if table.excel_table:
+        if table.excel_table and not self.streaming:  # xlsxwriter cannot stream tables: a filter instead
             columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
             ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
         elif row > first_data:

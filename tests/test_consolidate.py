@@ -193,3 +193,16 @@ def test_demo_plan_opens_and_lists_every_source(demo: tuple[Path, Path]) -> None
     assert {p.name for p in (folder / INBOX).glob("*.xlsx")} <= {f.split(" > ")[-1] if " > " not in f else f for f in files} | files
     assert any(r[7] and "older copy, not used" in r[7] for r in sources if isinstance(r[0], int))
     assert os.path.getsize(plan_path) > 10_000
+
+
+def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kcp_sheets.writer as writer
+
+    review = load_review(known)
+    in_memory = write_plan(check_returns(review), tmp_path / "a")
+    monkeypatch.setattr(writer, "STREAM_FROM_ROWS", 10)
+    streamed = write_plan(check_returns(review), tmp_path / "b")
+    for sheet in ("Summary", "All Actions", "Outstanding", "Improvement Plan", "Partnership Plan"):
+        assert sheet_rows(streamed, sheet) == sheet_rows(in_memory, sheet), sheet
+    streamed_sheet = openpyxl.load_workbook(streamed)["All Actions"]
+    assert streamed_sheet.auto_filter.ref and streamed_sheet.auto_filter.ref.startswith("A4:")  # a filter where a table cannot be streamed
