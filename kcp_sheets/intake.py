@@ -34,6 +34,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
+# What Python's zipfile raises on a damaged or unusual container.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError)
 FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
 
 
@@ -158,7 +160,7 @@ def inspect(source: Source) -> list[Problem]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except ZIP_ERRORS as exc:
         return [problem("file-truncated", name, detail=str(exc) or "not a complete zip")]
     if len(infos) > MAX_PARTS:
         return [problem("file-hostile", name, detail=f"{len(infos)} parts inside the file")]
@@ -191,7 +193,7 @@ def inspect(source: Source) -> list[Problem]:
                     count = UNIQUE_COUNT.search(head)
                     if count and int(count.group(1)) > MAX_SHARED_STRINGS:
                         return [problem("file-hostile", name, detail=f"{int(count.group(1)):,} shared strings")]
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
+        except ZIP_ERRORS as exc:
             if "encrypted" in str(exc).lower():
                 return [problem("file-encrypted", name)]
             return [problem("file-truncated", name, detail=f"{info.filename}: {exc}")]

@@ -13,7 +13,6 @@ import io
 import posixpath
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity
 import python_calamine as calamine
 
 from .generate import Planned
-from .intake import Source, inspect
+from .intake import ZIP_ERRORS, Source, inspect
 from .problems import Problem, problem
 from .settings import Review
 from .spec import Column, Sheet, Table, cell_name
@@ -172,7 +171,7 @@ class _Reading:
         sheet XML says which cells they are, so neither passes unnoticed."""
         try:
             marks = xlsx_cell_marks(self.result.source.data)
-        except (KeyError, zipfile.BadZipFile, zlib.error, ET.ParseError, ValueError, EOFError):
+        except (*ZIP_ERRORS, ET.ParseError):
             return
         for name, (errors, formulas) in marks.items():
             grid = self.grids.get(name)
