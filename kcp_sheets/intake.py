@@ -170,6 +170,8 @@ def inspect(source: Source) -> list[Problem]:
         return [problem("file-hostile", name, detail=f"it would unpack to {_mb(total)} (a 'zip bomb')")]
     names = {i.filename for i in infos}
     if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
+        if any(n.startswith(("word/", "ppt/")) for n in names):
+            return [problem("file-not-spreadsheet", name, detail="a Word or PowerPoint document")]
         return [problem("file-truncated", name, detail="the workbook part is missing")]
     if "xl/workbook.bin" in names:
         return [problem("file-not-spreadsheet", name, detail="an Excel binary workbook (.xlsb); please save as .xlsx")]

@@ -388,6 +388,7 @@ class _Reading:
         consumed: set[tuple[int, int]] = {(0, 0), (1, 0)}
         values: dict[str, Any] = {}
         labels = {r: as_text(row[0]).strip().casefold() for r, row in enumerate(grid) if row and not is_blank(row[0])}
+        last_col = sheet.form_last_col()
         last_field = 0
         for f in sheet.fields:
             r = next((r for r, text in labels.items() if text == f.label.strip().casefold()), None)
@@ -397,7 +398,8 @@ class _Reading:
             last_field = max(last_field, r)
             consumed.add((r, 0))
             row = grid[r]
-            typed = [(c, v) for c, v in enumerate(row[1:], start=1) if not is_blank(v)]
+            # The value cell spans the columns of the form's table (merged); beyond is not the field.
+            typed = [(c, v) for c, v in enumerate(row[1 : last_col + 1], start=1) if not is_blank(v)]
             raw = typed[0][1] if typed else None
             col = Column(key=f.key, header=f.label, width=0, kind=f.kind, stage=2)
             value, code = self._parse(col, raw)

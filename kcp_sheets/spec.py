@@ -132,6 +132,10 @@ class Sheet:
             row += 1
         return rows
 
+    def form_last_col(self) -> int:
+        """0-based last column of a form's value cells: they span its table's width."""
+        return len(self.table.columns) - 1 if self.table else 3
+
     def form_table_header_row(self) -> int:
         return 4 + len(self.fields) + 2
 

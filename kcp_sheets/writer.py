@@ -299,7 +299,7 @@ class _Renderer:
     def _form(self, ws: Worksheet, sheet: Sheet) -> None:
         self._title(ws, sheet)
         table = sheet.table
-        last_col = len(table.columns) - 1 if table else 3
+        last_col = sheet.form_last_col()
         if table:
             for col, column in enumerate(table.columns):
                 ws.set_column(col, col, column.width)
