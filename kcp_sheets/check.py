@@ -12,7 +12,7 @@ from pathlib import Path
 from .folder import INBOX, OUTPUT
 from .generate import Planned, planned_workbooks, review_context
 from .intake import Source, gather, inbox_files
-from .problems import Problem, problem
+from .problems import Problem, problem, problem_rows
 from .reader import Return, read_source
 from .settings import Review
 from .spec import load_spec
@@ -120,13 +120,7 @@ def write_problems(result: CheckResult, out_dir: Path | None = None) -> Path:
     checked = f"returns received up to {latest:%d/%m/%Y %H:%M}" if latest else "no returns yet"
     spec = load_spec("return_problems").resolve({**review_context(review), "checked": checked})
     clusters = {r.source.name: r.cluster for r in result.returns}
-    rows = [
-        {
-            "id": n, "severity": p.severity, "file": p.file, "cluster": clusters.get(p.file, ""), "sheet": p.sheet,
-            "cell": p.cell, "row_id": p.row_id, "found": p.found, "message": p.message, "ask": p.ask, "code": p.code,
-        }
-        for n, p in enumerate(result.all_problems(), start=1)
-    ]
+    rows = [{**row, "cluster": clusters.get(str(row["file"]), "")} for row in problem_rows(result.all_problems())]
     content = Content(rows={spec.main_table().name: rows}, author=review.officer.name, company=review.partnership, created=(latest or dt.datetime.combine(review.issued, dt.time())).date())
     path = (out_dir or review.folder / OUTPUT) / spec.file_name
     return write_workbook(spec, content, path)

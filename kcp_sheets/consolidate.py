@@ -20,6 +20,7 @@ from typing import Any
 from .check import CheckResult
 from .folder import OUTPUT
 from .generate import Planned, planned_workbooks, review_context, safe_file_name
+from .problems import problem_rows
 from .reader import Return, Row
 from .settings import Review
 from .spec import WorkbookSpec, load_spec
@@ -93,11 +94,7 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
     rows["Partnership Plan"] = _partnership_plan(review, health_rows, accreditation_rows)
     rows["Flagged Projects"] = _flagged(clusters[0].plan if clusters else None, rows["All Actions"])
     problems = result.all_problems()
-    rows["Problems"] = [
-        {"id": n, "severity": p.severity, "file": p.file, "where": f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.sheet or p.cell,
-         "row_id": p.row_id, "found": p.found, "message": p.message, "ask": p.ask}
-        for n, p in enumerate(problems, start=1)
-    ]
+    rows["Problems"] = problem_rows(problems)
     rows["Sources"] = _sources(result)
     blocks = {
         "clusters": _cluster_block(clusters, review),

@@ -21,7 +21,7 @@ from .check import CheckResult, check_returns
 from .folder import OUTPUT
 from .generate import Planned, review_context, safe_file_name
 from .intake import inbox_files
-from .problems import ProblemError, problem
+from .problems import ProblemError, problem, problem_rows
 from .reader import find_header
 from .settings import Review
 from .spec import load_spec
@@ -128,11 +128,7 @@ def collect_updates(review: Review) -> tuple[CheckResult, Path]:
                          "revised_date": values.get("revised_date"), "source": name})
     latest = result.latest()
     spec = load_spec("plan_progress").resolve({**review_context(review), "as_at": f"{latest:%d %B %Y}" if latest else "no updates yet"})
-    problems = [
-        {"id": n, "severity": p.severity, "file": p.file, "where": f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.sheet, "row_id": p.row_id,
-         "found": p.found, "message": p.message, "ask": p.ask}
-        for n, p in enumerate(result.all_problems(), start=1)
-    ]
+    problems = problem_rows(result.all_problems())
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
     content = Content(rows={"Progress": rows, "Problems": problems}, author=review.officer.name, company=review.partnership, created=created)
     return result, write_workbook(spec, content, base / "output" / safe_file_name(spec.file_name))

@@ -83,9 +83,18 @@ class Problem:
     row_id: str = ""
     found: str = ""
 
+    @property
+    def place(self) -> str:
+        """Sheet!cell, or whichever of them is known."""
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet or self.cell
+
     def where(self) -> str:
-        place = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet or self.cell
-        return f"{self.file}: {place}" if place else self.file
+        return f"{self.file}: {self.place}" if self.place else self.file
+
+
+def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
+    """Problems as rows for a workbook's problems table; its template picks the columns."""
+    return [{"id": n, "where": p.place, **p.__dict__} for n, p in enumerate(problems, start=1)]
 
 
 def problem(
