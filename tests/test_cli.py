@@ -86,3 +86,18 @@ def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     run("init", str(folder))
     result = run("demo", str(folder))
     assert result.exit_code == 2 and "not a demo folder" in result.output
+
+
+def test_every_command_and_option_in_the_readme_exists() -> None:
+    import re
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    uses = re.findall(r"`kcp-sheets ([a-z-]+)([^`]*)`", readme)
+    assert len(uses) >= 8
+    for command, rest in uses:
+        if command == "COMMAND":
+            continue
+        help_text = run(command, "--help").output
+        assert "Usage" in help_text, command
+        for option in re.findall(r"--[a-z-]+", rest):
+            assert option in help_text, f"README mentions kcp-sheets {command} {option}, which --help does not list"
