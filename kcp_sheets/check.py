@@ -61,7 +61,9 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
     total = len(sources)
     if total < PARALLEL_FROM:
         for done, source in enumerate(sources, start=1):
-            yield read_source(source, review, planned)
+            result = read_source(source, review, planned)
+            source.release()
+            yield result
             if progress:
                 progress(done, total)
         return
@@ -71,6 +73,7 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
         for done, (source, (result, plan_index)) in enumerate(zip(sources, results), start=1):
             # The bytes and the plan are already here: they are not sent back.
             result.source = source
+            source.release()
             result.plan = planned[plan_index] if plan_index >= 0 else None
             yield result
             if progress:
@@ -88,7 +91,7 @@ def _read_in_worker(source: Source) -> tuple[Return, int]:
     result = read_source(source, _WORKER["review"], _WORKER["planned"])  # type: ignore[arg-type]
     index = _WORKER["index"].get(id(result.plan), -1) if result.plan else -1  # type: ignore[union-attr]
     result.plan = None
-    result.source = Source(source.name, b"", source.received, source.sender)
+    result.source = Source(source.name, b"", source.received, source.sender, sha256=source.sha256)
     return result, index
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,7 +231,7 @@ def _sources(result: CheckResult) -> list[dict[str, Any]]:
             status += f"; stage {ret.stage}; {ret.answers} answers; {ret.errors} errors, {ret.warnings} warnings"
         rows.append({"file": ret.source.name, "workbook": ret.plan.spec.title if ret.plan else "", "cluster": ret.cluster,
                      "sender": ret.source.sender, "received": f"{ret.source.received:%d/%m/%Y %H:%M}",
-                     "fingerprint": hashlib.sha256(ret.source.data).hexdigest()[:16], "status": status})
+                     "fingerprint": ret.source.sha256[:16], "status": status})
     for p in result.problems:
         rows.append({"file": p.file, "status": f"not a return: {p.message}"})
     return [{"id": n, **r} for n, r in enumerate(rows, start=1)]

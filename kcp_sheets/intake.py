@@ -13,6 +13,7 @@ import datetime as dt
 import email
 import email.policy
 import email.utils
+import hashlib
 import io
 import re
 import zipfile
@@ -50,6 +51,15 @@ class Source:
     problems: list[Problem] = field(default_factory=list)
     macros: bool = False
     formulas_or_errors: bool = False  # set by inspect(): some sheet holds <f> or t="e" cells
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if self.data and not self.sha256:
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    def release(self) -> None:
+        """Drop the bytes once read: thousands of returns need not stay in memory."""
+        self.data = b""
 
     @property
     def suffix(self) -> str:
