@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .folder import INBOX, OUTPUT
-from .generate import Planned, planned_workbooks, review_context
+from .generate import Planned, Plans, planned_workbooks, review_context
 from .intake import Source, gather, inbox_files
 from .problems import Problem, problem, problem_rows
 from .reader import Return, read_source
@@ -51,30 +51,34 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     plan-update round sends others)."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
     sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024))
+    given = planned
     planned = planned if planned is not None else planned_workbooks(review)
-    returns = list(_read_all(sources, review, planned, progress))
+    returns = list(_read_all(sources, review, planned, given, progress))
     _supersede(returns)
     return CheckResult(review, returns, problems)
 
 
-def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None) -> Iterable[Return]:
+def _read_all(sources: list[Source], review: Review, planned: list[Planned], given: list[Planned] | None, progress: Callable[[int, int], None] | None) -> Iterable[Return]:
     total = len(sources)
     if total < PARALLEL_FROM:
+        plans = Plans(review, planned)
         for done, source in enumerate(sources, start=1):
-            result = read_source(source, review, planned)
+            result = read_source(source, review, plans)
             source.release()
             yield result
             if progress:
                 progress(done, total)
         return
-    # Each worker gets the review and its plans once, not once per file.
-    with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
+    # Each worker gets the review once and makes only the plans its returns
+    # name (or gets the given plans, which are few).
+    by_key = {(p.spec.template, p.cluster): p for p in planned}
+    with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, given)) as pool:
         results = pool.map(_read_in_worker, sources, chunksize=8)
-        for done, (source, (result, plan_index)) in enumerate(zip(sources, results), start=1):
+        for done, (source, (result, key)) in enumerate(zip(sources, results), start=1):
             # The bytes and the plan are already here: they are not sent back.
             result.source = source
             source.release()
-            result.plan = planned[plan_index] if plan_index >= 0 else None
+            result.plan = by_key.get(key) if key else None
             yield result
             if progress:
                 progress(done, total)
@@ -83,16 +87,16 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(review: Review, planned: list[Planned]) -> None:
-    _WORKER.update(review=review, planned=planned, index={id(p): i for i, p in enumerate(planned)})
+def _start_worker(review: Review, given: list[Planned] | None) -> None:
+    _WORKER.update(review=review, plans=Plans(review, given))
 
 
-def _read_in_worker(source: Source) -> tuple[Return, int]:
-    result = read_source(source, _WORKER["review"], _WORKER["planned"])  # type: ignore[arg-type]
-    index = _WORKER["index"].get(id(result.plan), -1) if result.plan else -1  # type: ignore[union-attr]
+def _read_in_worker(source: Source) -> tuple[Return, tuple[str, str] | None]:
+    result = read_source(source, _WORKER["review"], _WORKER["plans"])  # type: ignore[arg-type]
+    key = (result.plan.spec.template, result.plan.cluster) if result.plan else None
     result.plan = None
     result.source = Source(source.name, b"", source.received, source.sender, sha256=source.sha256)
-    return result, index
+    return result, key
 
 
 def _supersede(returns: list[Return]) -> None:

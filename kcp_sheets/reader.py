@@ -20,11 +20,11 @@ import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity
 
 import python_calamine as calamine
 
-from .generate import Planned
+from .generate import Planned, Plans
 from .intake import ZIP_ERRORS, Source, inspect
 from .problems import Problem, problem
 from .settings import Review
-from .spec import Column, Sheet, Table, cell_name
+from .spec import Column, Sheet, Table, cell_name, load_common
 from .values import as_text, is_blank, parse_choice, parse_date, parse_flag, parse_score, parse_text, same_text
 from .writer import IDENTITY_MARK
 
@@ -90,7 +90,7 @@ class Return:
         return count
 
 
-def read_source(source: Source, review: Review, planned: list[Planned]) -> Return:
+def read_source(source: Source, review: Review, planned: list[Planned] | Plans) -> Return:
     """Read one source; whatever happens, the result is a Return with problems."""
     result = Return(source)
     try:
@@ -100,14 +100,14 @@ def read_source(source: Source, review: Review, planned: list[Planned]) -> Retur
             return result
         if source.macros:
             result.problems.append(problem("file-macro", source.name))
-        _Reading(result, review, planned).run()
+        _Reading(result, review, planned if isinstance(planned, Plans) else Plans(review, planned)).run()
     except Exception as exc:  # one bad file must never cost the run
         result.problems.append(problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200]))
     return result
 
 
 class _Reading:
-    def __init__(self, result: Return, review: Review, planned: list[Planned]) -> None:
+    def __init__(self, result: Return, review: Review, planned: Plans) -> None:
         self.result = result
         self.review = review
         self.planned = planned
@@ -184,7 +184,7 @@ class _Reading:
 
     # Which workbook is this?
     def _recognise(self) -> Planned | None:
-        common = self.planned[0].spec.common
+        common = load_common()
         identity_name = next((n for n, g in self.grids.items() if g and g[0] and as_text(g[0][0]) == IDENTITY_MARK), None)
         if identity_name is None and common.identity_sheet in self.grids:
             identity_name = common.identity_sheet
@@ -201,7 +201,7 @@ class _Reading:
             self.add("other-review", detail=f"{identity.get('review') or 'unknown'} (year {identity.get('year', '?')})", expected=expected)
             return None
         template, cluster = identity.get("template", ""), identity.get("cluster", "")
-        plan = next((p for p in self.planned if p.spec.template == template and p.cluster == cluster), None)
+        plan = self.planned.find(template, cluster)
         if plan is None:
             self.add("file-unknown", detail=f"template '{template}' for cluster '{cluster or '-'}' is not part of this review")
             return None
@@ -216,7 +216,7 @@ class _Reading:
     def _by_headers(self) -> Planned | None:
         """No identity sheet: find the template whose headers and row IDs fit best."""
         best: tuple[float, Planned | None] = (0.0, None)
-        for plan in self.planned:
+        for plan in self.planned.all():
             sheet = plan.spec.main_table()
             table = sheet.table
             ids = {str(r["id"]) for r in plan.content.rows.get(sheet.name, [])}
@@ -320,7 +320,7 @@ class _Reading:
                     new_count += 1
                     n = table.spare_rows + new_count
                     ident = table.new_id.format(n=n, **self._identity_facts()) if table.new_id else f"NEW-{r + 1}"
-                row.id = ident
+                row.id = row.values["id"] = ident
             if fixed_ids is None:
                 what = next((as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), "")
                 self.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=row.id, detail=(what or "a row with no action text")[:200])
