@@ -51,17 +51,16 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     plan-update round sends others)."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
     sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024))
-    given = planned
     planned = planned if planned is not None else planned_workbooks(review)
-    returns = list(_read_all(sources, review, planned, given, progress))
+    returns = list(_read_all(sources, review, planned, progress))
     _supersede(returns)
     return CheckResult(review, returns, problems)
 
 
-def _read_all(sources: list[Source], review: Review, planned: list[Planned], given: list[Planned] | None, progress: Callable[[int, int], None] | None) -> Iterable[Return]:
+def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None) -> Iterable[Return]:
     total = len(sources)
     if total < PARALLEL_FROM:
-        plans = Plans(review, planned)
+        plans = Plans(planned)
         for done, source in enumerate(sources, start=1):
             result = read_source(source, review, plans)
             source.release()
@@ -69,10 +68,10 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], giv
             if progress:
                 progress(done, total)
         return
-    # Each worker gets the review once and makes only the plans its returns
-    # name (or gets the given plans, which are few).
+    # Each worker gets the review and the plans once, not once per file; where
+    # processes fork, they share this process's copy instead of pickling it.
     by_key = {(p.spec.template, p.cluster): p for p in planned}
-    with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, given)) as pool:
+    with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
         results = pool.map(_read_in_worker, sources, chunksize=8)
         for done, (source, (result, key)) in enumerate(zip(sources, results), start=1):
             # The bytes and the plan are already here: they are not sent back.
@@ -87,8 +86,8 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], giv
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(review: Review, given: list[Planned] | None) -> None:
-    _WORKER.update(review=review, plans=Plans(review, given))
+def _start_worker(review: Review, planned: list[Planned]) -> None:
+    _WORKER.update(review=review, plans=Plans(planned))
 
 
 def _read_in_worker(source: Source) -> tuple[Return, tuple[str, str] | None]:

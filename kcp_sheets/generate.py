@@ -150,40 +150,17 @@ def planned_workbooks(review: Review) -> list[Planned]:
     return planned
 
 
-def planned_workbook(review: Review, template: str, cluster: str) -> Planned | None:
-    """One workbook of the review, made alone: what a return's identity names."""
-    codes = {c.code for c in review.clusters}
-    if template == "cluster-tracker" and cluster in codes:
-        return cluster_workbook(review, cluster)
-    if template == "partnership-health" and not cluster:
-        return health_workbook(review)
-    if template == "accreditation-review" and not cluster and review.accreditation:
-        return accreditation_workbook(review)
-    return None
-
-
 class Plans:
-    """What was sent out, found by (template, cluster).
+    """What was sent out, found by the (template, cluster) a return's identity names."""
 
-    Given a list it indexes it; given only the review it makes each workbook
-    when first asked, so a worker reading a few returns of thousands holds
-    only their plans."""
-
-    def __init__(self, review: Review, planned: list[Planned] | None = None) -> None:
-        self.review = review
+    def __init__(self, planned: list[Planned]) -> None:
         self._all = planned
-        self._found: dict[tuple[str, str], Planned | None] = {(p.spec.template, p.cluster): p for p in planned or []}
+        self._found = {(p.spec.template, p.cluster): p for p in planned}
 
     def find(self, template: str, cluster: str) -> Planned | None:
-        key = (template, cluster)
-        if key not in self._found and self._all is None:
-            self._found[key] = planned_workbook(self.review, template, cluster)
-        return self._found.get(key)
+        return self._found.get((template, cluster))
 
     def all(self) -> list[Planned]:
-        if self._all is None:
-            self._all = planned_workbooks(self.review)
-            self._found.update({(p.spec.template, p.cluster): p for p in self._all})
         return self._all
 
 

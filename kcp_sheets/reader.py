@@ -100,7 +100,7 @@ def read_source(source: Source, review: Review, planned: list[Planned] | Plans) 
             return result
         if source.macros:
             result.problems.append(problem("file-macro", source.name))
-        _Reading(result, review, planned if isinstance(planned, Plans) else Plans(review, planned)).run()
+        _Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
     except Exception as exc:  # one bad file must never cost the run
         result.problems.append(problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200]))
     return result
