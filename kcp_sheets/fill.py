@@ -47,7 +47,7 @@ def fill_workbook(plan: Planned, source: Path, dest: Path, rows: Answers | None 
 def _fill_form(ws: Any, sheet: Sheet, values: dict[str, Any]) -> None:
     rows = sheet.field_rows()
     for key, value in values.items():
-        _set(ws.cell(rows[key], 2), value)
+        _set(ws.cell(rows[key], sheet.form_value_col + 1), value)
 
 
 def _set(cell: Any, value: Any) -> None:

@@ -399,12 +399,13 @@ class _Reading:
             consumed.add((r, 0))
             row = grid[r]
             # The value cell spans the columns of the form's table (merged); beyond is not the field.
-            typed = [(c, v) for c, v in enumerate(row[1 : last_col + 1], start=1) if not is_blank(v)]
+            first = sheet.form_value_col
+            typed = [(c, v) for c, v in enumerate(row[first : last_col + 1], start=first) if not is_blank(v)]
             raw = typed[0][1] if typed else None
             col = Column(key=f.key, header=f.label, width=0, kind=f.kind, stage=2)
             value, code = self._parse(col, raw)
             if code:
-                self.add(code, sheet=sheet_name, cell=cell_name(r + 1, typed[0][0] if typed else 1), found=as_text(raw)[:500])
+                self.add(code, sheet=sheet_name, cell=cell_name(r + 1, typed[0][0] if typed else first), found=as_text(raw)[:500])
             if typed[1:]:
                 joined = "\n".join(as_text(v) for _, v in typed)
                 value = joined

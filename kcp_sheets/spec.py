@@ -123,21 +123,21 @@ class Sheet:
     fields: tuple[FormField, ...] = ()
     blocks: tuple[Block, ...] = ()
     chart: Chart | None = None
+    first_row: int = 4  # a form's first field (1-based); labels in column A, values from B
 
     def field_rows(self) -> dict[str, int]:
         """1-based row of each form field; the form's table follows them."""
-        rows, row = {}, 4
-        for f in self.fields:
-            rows[f.key] = row
-            row += 1
-        return rows
+        return {f.key: self.first_row + n for n, f in enumerate(self.fields)}
+
+    form_value_col = 1  # 0-based: a form's labels are in column A, what is typed from column B
 
     def form_last_col(self) -> int:
         """0-based last column of a form's value cells: they span its table's width."""
         return len(self.table.columns) - 1 if self.table else 3
 
     def form_table_header_row(self) -> int:
-        return 4 + len(self.fields) + 2
+        """A blank row and the table's title row after the last field, then its headers."""
+        return self.first_row + len(self.fields) + 2
 
 
 @dataclass(frozen=True)
@@ -328,6 +328,7 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         fields=fields,
         blocks=blocks,
         chart=chart,
+        first_row=int(raw.get("first_row", 4)),
     )
 
 

@@ -307,9 +307,10 @@ class _Renderer:
         for f in sheet.fields:
             row = sheet.field_rows()[f.key] - 1
             ws.write_string(row, 0, f.label, self.formats["label"])
-            ws.merge_range(row, 1, row, last_col, "", self.formats["stage2"])
+            value_col = sheet.form_value_col
+            ws.merge_range(row, value_col, row, last_col, "", self.formats["stage2"])
             if f.help:
-                ws.data_validation(row, 1, row, 1, {"validate": "any", "input_title": f.label[:32], "input_message": f.help[:255]})
+                ws.data_validation(row, value_col, row, value_col, {"validate": "any", "input_title": f.label[:32], "input_message": f.help[:255]})
             ws.set_row(row, max(LINE_HEIGHT * f.lines, _height(f.label, 28)))
         if table:
             header = sheet.form_table_header_row() - 1

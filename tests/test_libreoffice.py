@@ -41,6 +41,11 @@ def pdf_pages(pdf: Path) -> tuple[int, bool]:
     return pages, landscape
 
 
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
 def test_every_generated_workbook_opens_and_prints_on_landscape_pages(outbox: Path, tmp_path: Path) -> None:
     workbooks = sorted(outbox.glob("*.xlsx"))
     pdfs = convert(workbooks, "pdf", tmp_path / "pdf", tmp_path / "profile")
@@ -48,6 +53,11 @@ def test_every_generated_workbook_opens_and_prints_on_landscape_pages(outbox: Pa
         pages, landscape = pdf_pages(pdf)
         assert landscape, pdf.name
         assert 2 <= pages <= 12, f"{pdf.name}: {pages} pages"
+        if "progress tracker" in pdf.name:
+            # One page wide: every page of the tracker shows its first and last column headers.
+            tracker_pages = [p for p in page_texts(pdf) if "Outcome / means" in p]
+            assert tracker_pages, pdf.name
+            assert all("Could be" in p for p in tracker_pages), f"{pdf.name}: a tracker page lacks its last column"
 
 
 @pytest.fixture(scope="module")
