@@ -262,4 +262,20 @@ def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo revi
 
 
 def main() -> None:
-    app()
+    """The console script: a failure the commands did not foresee is still one
+    plain sentence, never a traceback (set KCP_DEBUG=1 to see one)."""
+    import os
+    import sys
+
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except OSError as exc:
+        print(f"kcp-sheets: {exc.strerror or exc}: {exc.filename or ''}. Check the folder exists and can be written to.", file=sys.stderr)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a person at a prompt
+        if os.environ.get("KCP_DEBUG"):
+            raise
+        print(f"kcp-sheets: unexpected {type(exc).__name__}: {exc}. Run again with KCP_DEBUG=1 and report what it shows.", file=sys.stderr)
+        sys.exit(3)

@@ -101,3 +101,13 @@ def test_every_command_and_option_in_the_readme_exists() -> None:
         assert "Usage" in help_text, command
         for option in re.findall(r"--[a-z-]+", rest):
             assert option in help_text, f"README mentions kcp-sheets {command} {option}, which --help does not list"
+
+
+def test_an_unwritable_folder_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "review"
+    run("init", str(folder))
+    (folder / "outbox").rmdir()
+    (folder / "outbox").write_text("a file where the outbox folder should be")
+    done = subprocess.run([sys.executable, "-m", "kcp_sheets", "generate", str(folder)], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "outbox" in done.stderr
