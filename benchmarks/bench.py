@@ -63,7 +63,7 @@ def raw_tracker(path: Path, plan) -> None:  # noqa: ANN001
     for c, col in enumerate(table.columns):
         ws.set_column(c, c, col.width)
         ws.write_string(table.header_row - 1, c, col.header, header)
-    rows = plan.content.rows[sheet.name] + [{"id": f"ET-NEW-{n:02d}"} for n in range(1, table.spare_rows + 1)]
+    rows = plan.content.rows[sheet.key] + [{"id": f"ET-NEW-{n:02d}"} for n in range(1, table.spare_rows + 1)]
     for r, row in enumerate(rows, start=table.header_row):
         height = 13.0
         for c, col in enumerate(table.columns):

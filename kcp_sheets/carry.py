@@ -78,7 +78,7 @@ def _write_actions(review: Review, result: Any, path: Path) -> None:
     for ret in result.used():
         if not ret.cluster:
             continue
-        for row in ret.rows.get(ret.plan.spec.main_table().name, []):
+        for row in ret.rows.get(ret.plan.spec.main_table().key, []):
             if row.new:
                 added.append((ret.cluster, row.values))
             else:

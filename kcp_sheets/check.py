@@ -127,7 +127,7 @@ def write_problems(result: CheckResult, out_dir: Path | None = None) -> Path:
     spec = load_spec("return_problems").resolve({**review_context(review), "checked": checked})
     clusters = {r.source.name: r.cluster for r in result.returns}
     rows = [{**row, "cluster": clusters.get(str(row["file"]), "")} for row in problem_rows(result.all_problems())]
-    content = Content(rows={spec.main_table().name: rows}, author=review.officer.name, company=review.partnership, created=(latest or dt.datetime.combine(review.issued, dt.time())).date())
+    content = Content(rows={spec.main_table().key: rows}, author=review.officer.name, company=review.partnership, created=(latest or dt.datetime.combine(review.issued, dt.time())).date())
     path = (out_dir or review.folder / OUTPUT) / spec.file_name
     return write_workbook(spec, content, path)
 

@@ -43,14 +43,14 @@ class ClusterReturn:
     def rows(self) -> list[Row]:
         sheet = self.plan.spec.main_table()
         if self.ret is None:
-            return [Row(str(r["id"]), dict(r), 0) for r in self.plan.content.rows.get(sheet.name, [])]
-        return self.ret.rows.get(sheet.name, [])
+            return [Row(str(r["id"]), dict(r), 0) for r in self.plan.content.rows.get(sheet.key, [])]
+        return self.ret.rows.get(sheet.key, [])
 
     def form(self) -> tuple[dict[str, Any], list[Row]]:
         form = next((s for s in self.plan.spec.sheets if s.kind == "form"), None)
         if self.ret is None or form is None:
             return {}, []
-        return self.ret.fields.get(form.name, {}), self.ret.rows.get(form.name, [])
+        return self.ret.fields.get(form.key, {}), self.ret.rows.get(form.key, [])
 
 
 def final_score(values: dict[str, Any]) -> int | None:
@@ -80,34 +80,35 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
     if public:
         spec = _public_spec(spec)
     words = _Words(review)
+    tab = {s.key: s.name for s in spec.sheets}  # where the summary points people
     rows: dict[str, list[dict[str, Any]]] = {}
-    rows["All Actions"] = [_action_row(c, row, words) for c in clusters for row in c.rows()]
-    rows["Outstanding"] = [
-        {**r, "cluster_name": review.cluster(r["cluster"]).name} for r in rows["All Actions"] if final_score(r) in (None, 1, 2)
+    rows["all_actions"] = [_action_row(c, row, words) for c in clusters for row in c.rows()]
+    rows["outstanding"] = [
+        {**r, "cluster_name": review.cluster(r["cluster"]).name} for r in rows["all_actions"] if final_score(r) in (None, 1, 2)
     ]
-    rows["Cluster Reviews"], rows["Improvement Plan"] = _cluster_reviews(clusters, review)
+    rows["cluster_reviews"], rows["part1"] = _cluster_reviews(clusters, review)
     health_rows = _health_rows(review, used.get(health.label) if health else None, words)
-    rows["Partnership Health"] = health_rows
+    rows["health"] = health_rows
     accreditation_rows = _accreditation_rows(review, used.get(accreditation.label) if accreditation else None)
-    rows["Accreditation Review"] = accreditation_rows
-    rows["Partnership Plan"] = _partnership_plan(review, health_rows, accreditation_rows)
-    rows["Flagged Projects"] = _flagged(clusters[0].plan if clusters else None, rows["All Actions"])
+    rows["accreditation"] = accreditation_rows
+    rows["part2"] = _partnership_plan(review, health_rows, accreditation_rows)
+    rows["flagged"] = _flagged(clusters[0].plan if clusters else None, rows["all_actions"])
     problems = result.all_problems()
-    rows["Problems"] = problem_rows(problems)
-    rows["Sources"] = _sources(result)
+    rows["problems"] = problem_rows(problems)
+    rows["sources"] = _sources(result)
     blocks = {
         "clusters": _cluster_block(clusters, review),
         "health": _health_block(review, health_rows, health is not None and health.label in used),
         "counts": [
-            {"what": "Returns received", "count": f"{context['returned']} of {context['expected']}", "where": "Sources"},
-            {"what": "Targets and actions", "count": len(rows["All Actions"]), "where": "All Actions"},
-            {"what": "Outstanding (scored 1 or 2, or unscored)", "count": len(rows["Outstanding"]), "where": "Outstanding"},
-            {"what": "New actions added by clusters", "count": sum(1 for r in rows["All Actions"] if r["new"]), "where": "All Actions"},
-            {"what": "Actions for improvement (part 1)", "count": len(rows["Improvement Plan"]), "where": "Improvement Plan"},
-            {"what": "Partnership actions (part 2)", "count": len(rows["Partnership Plan"]), "where": "Partnership Plan"},
-            {"what": "Flagged projects", "count": len(rows["Flagged Projects"]), "where": "Flagged Projects"},
-            {"what": "Problems: errors", "count": sum(p.severity == "error" for p in problems), "where": "Problems"},
-            {"what": "Problems: warnings", "count": sum(p.severity == "warning" for p in problems), "where": "Problems"},
+            {"what": "Returns received", "count": f"{context['returned']} of {context['expected']}", "where": tab["sources"]},
+            {"what": "Targets and actions", "count": len(rows["all_actions"]), "where": tab["all_actions"]},
+            {"what": "Outstanding (scored 1 or 2, or unscored)", "count": len(rows["outstanding"]), "where": tab["outstanding"]},
+            {"what": "New actions added by clusters", "count": sum(1 for r in rows["all_actions"] if r["new"]), "where": tab["all_actions"]},
+            {"what": "Actions for improvement (part 1)", "count": len(rows["part1"]), "where": tab["part1"]},
+            {"what": "Partnership actions (part 2)", "count": len(rows["part2"]), "where": tab["part2"]},
+            {"what": "Flagged projects", "count": len(rows["flagged"]), "where": tab["flagged"]},
+            {"what": "Problems: errors", "count": sum(p.severity == "error" for p in problems), "where": tab["problems"]},
+            {"what": "Problems: warnings", "count": sum(p.severity == "warning" for p in problems), "where": tab["problems"]},
         ],
     }
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
@@ -289,7 +290,7 @@ def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckR
         value = PHONE.sub("[telephone removed]", value)
         return pattern.sub("[name removed]", value) if pattern else value
 
-    personal = {s.name: {c.key for c in s.table.columns if c.personal} for s in spec.sheets if s.table}
+    personal = {s.key: {c.key for c in s.table.columns if c.personal} for s in spec.sheets if s.table}
     for sheet, rows in content.rows.items():
         for row in rows:
             for key, value in list(row.items()):

@@ -114,7 +114,7 @@ def _cluster_answers(review: Review, plan: Planned, rng: random.Random, stage: i
     flags = [c.key for c in tracker.table.columns if c.kind == "flag" and c.is_input]
     answers: dict[str, dict[str, Any]] = {}
     scale = review.scales["achievement"]
-    for row in plan.content.rows[tracker.name]:
+    for row in plan.content.rows[tracker.key]:
         score = rng.choices([5, 4, 3, 2, 1, None], weights=[3, 4, 3, 2, 1, 1])[0]
         lead = row.get("lead_partner") or "the lead partner"
         values: dict[str, Any] = {"progress": rng.choice(PROGRESS[score or 3]).format(lead=lead)}
@@ -145,7 +145,7 @@ def _cluster_answers(review: Review, plan: Planned, rng: random.Random, stage: i
     if stage == 2:
         cluster = review.cluster(plan.cluster)
         people = [p.name for p in cluster.champions + cluster.coordinators]
-        fields[form.name] = {
+        fields[form.key] = {
             "attendance": ", ".join(people) + ", " + review.officer.name,
             "review_date": review.stage2_deadline - dt.timedelta(days=2),
             "achievements": "Most NRF-funded projects delivered on time; partners now meet monthly.",
@@ -154,13 +154,13 @@ def _cluster_answers(review: Review, plan: Planned, rng: random.Random, stage: i
         }
         picks = rng.sample(IMPROVEMENT, 2)
         answers_form = {form.table.id.format(n=i): dict(zip(("action", "due", "key_contact", "support_needed", "support_how"), pick)) for i, pick in enumerate(picks, start=1)}
-        return {tracker.name: answers, form.name: answers_form}, fields
-    return {tracker.name: answers}, fields
+        return {tracker.key: answers, form.key: answers_form}, fields
+    return {tracker.key: answers}, fields
 
 
 def _mistakes(plan: Planned, rows: Answers) -> None:
     """What people really do: words for scores, a score off the scale, edited fixed text."""
-    tracker = plan.spec.main_table().name
+    tracker = plan.spec.main_table().key
     ids = [str(r["id"]) for r in plan.content.rows[tracker]]
     rows[tracker][ids[0]]["coordinator_score"] = "four"
     rows[tracker][ids[1]]["coordinator_score"] = 7
@@ -172,7 +172,7 @@ def _mistakes(plan: Planned, rows: Answers) -> None:
 def _review_answers(review: Review, plan: Planned, rng: random.Random) -> Answers:
     sheet = plan.spec.main_table()
     answers: dict[str, dict[str, Any]] = {}
-    for n, row in enumerate(plan.content.rows[sheet.name]):
+    for n, row in enumerate(plan.content.rows[sheet.key]):
         if plan.spec.template == "partnership-health":
             score = rng.choice([5, 4, 4, 3, 3, 2])
             values: dict[str, Any] = {"score": score, "evidence": "Steering group minutes; partners' business plans.", "progress": "Terms of reference updated; sub-groups in place."}

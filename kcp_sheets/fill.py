@@ -30,7 +30,7 @@ def fill_workbook(plan: Planned, source: Path, dest: Path, rows: Answers | None 
             value = ws.cell(r, 1).value
             if value is not None:
                 where[str(value)] = r
-        for ident, values in (rows or {}).get(sheet.name, {}).items():
+        for ident, values in (rows or {}).get(sheet.key, {}).items():
             r = where.get(ident)
             if r is None:  # a row typed below the table, with no ID
                 r = ws.max_row + 1
@@ -38,7 +38,7 @@ def fill_workbook(plan: Planned, source: Path, dest: Path, rows: Answers | None 
             for key, value in values.items():
                 _set(ws.cell(r, columns[key]), value)
         if sheet.kind == "form":
-            _fill_form(ws, sheet, (fields or {}).get(sheet.name, {}))
+            _fill_form(ws, sheet, (fields or {}).get(sheet.key, {}))
     dest.parent.mkdir(parents=True, exist_ok=True)
     book.save(dest)
     return dest

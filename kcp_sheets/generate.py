@@ -113,7 +113,7 @@ def cluster_workbook(review: Review, code: str) -> Planned:
     contacts = [_officer(review)]
     contacts += [("Cluster champion", p.name, p.email) for p in cluster.champions]
     contacts += [("Cluster co-ordinator", p.name, p.email) for p in cluster.coordinators]
-    content = _content(review, spec, {tracker.name: rows}, {"cluster": code, "cluster_name": cluster.name, "cluster_code": code}, contacts)
+    content = _content(review, spec, {tracker.key: rows}, {"cluster": code, "cluster_name": cluster.name, "cluster_code": code}, contacts)
     return Planned(spec, content, code)
 
 
@@ -126,7 +126,7 @@ def health_workbook(review: Review) -> Planned:
         in_depth = " (in depth this year)" if name in review.in_depth_this_year else ""
         titles[name] = sheet.table.group_title.format(criterion_number=number, criterion=name, in_depth=in_depth)
     rows = [{"id": s.ref, "criterion": s.criterion, "title": s.title, "standard": s.standard} for s in review.criteria]
-    content = _content(review, spec, {sheet.name: rows}, {}, [_officer(review)], titles)
+    content = _content(review, spec, {sheet.key: rows}, {}, [_officer(review)], titles)
     return Planned(spec, content)
 
 
@@ -138,7 +138,7 @@ def accreditation_workbook(review: Review) -> Planned:
     order = {name: n for n, name in enumerate(review.criterion_names())}
     actions = sorted(review.accreditation, key=lambda a: order.get(a.criterion, len(order)))
     rows = [{"id": a.ref, "criterion": a.criterion, "area": a.area, "action": a.action, "due": a.due} for a in actions]
-    content = _content(review, spec, {sheet.name: rows}, {}, [_officer(review)], titles)
+    content = _content(review, spec, {sheet.key: rows}, {}, [_officer(review)], titles)
     return Planned(spec, content)
 
 

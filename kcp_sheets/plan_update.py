@@ -30,7 +30,7 @@ from .writer import Content, fingerprint, write_workbook
 
 UPDATE = "update"
 SNAPSHOT = "plan.xlsx"
-PARTS = {"Improvement Plan": "key_contact", "Partnership Plan": "lead"}  # sheet -> its lead column
+PARTS = {"part1": "key_contact", "part2": "lead"}  # the plan's sheets (by key) and each one's lead column
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ def read_plan(path: Path) -> list[PlanItem]:
         raise ProblemError([problem("file-unreadable", path.name, detail=str(exc)[:160])]) from None
     spec = load_spec("improvement_plan")
     items: list[PlanItem] = []
-    for sheet_name, lead_key in PARTS.items():
-        table = spec.sheet(sheet_name).table
+    for part, lead_key in PARTS.items():
+        sheet_name = spec.sheet(part).name
+        table = spec.sheet(part).table
         if sheet_name not in book.sheet_names:
             raise ProblemError([problem("sheet-missing", path.name, sheet=sheet_name)])
         grid = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
@@ -84,7 +85,7 @@ def update_plans(review: Review, items: list[PlanItem]) -> list[Planned]:
     plans = []
     for n, group in enumerate(groups, start=1):
         spec = load_spec("plan_update").resolve({**review_context(review), "group": group})
-        sheet = spec.main_table().name
+        sheet = spec.main_table().key
         rows = [{"id": i.id, "action": i.action, "lead": i.lead, "due": i.due} for i in items if i.group == group]
         content = Content(rows={sheet: rows}, scales=review.scales, contacts=[(review.officer.title or "Support officer", review.officer.name, review.officer.email)],
                           author=review.officer.name, company=review.partnership, created=review.issued, password=review.protection_password)
@@ -117,12 +118,12 @@ def collect_updates(review: Review) -> tuple[CheckResult, Path]:
     result = check_returns(review, inbox_files(base / "inbox"), planned=plans)
     returned = {}
     for ret in result.used():
-        for row in ret.rows.get(ret.plan.spec.main_table().name, []):
+        for row in ret.rows.get(ret.plan.spec.main_table().key, []):
             returned[(ret.plan.cluster, row.id)] = (row.values, ret.source.name)
     rows = []
     for plan in plans:
         group = plan.content.identity["group"]
-        for row in plan.content.rows[plan.spec.main_table().name]:
+        for row in plan.content.rows[plan.spec.main_table().key]:
             values, name = returned.get((plan.cluster, row["id"]), ({}, "no update"))
             rows.append({**row, "group": group, "status": values.get("status") or "No update", "situation": values.get("situation"),
                          "revised_date": values.get("revised_date"), "source": name})
@@ -130,5 +131,5 @@ def collect_updates(review: Review) -> tuple[CheckResult, Path]:
     spec = load_spec("plan_progress").resolve({**review_context(review), "as_at": f"{latest:%d %B %Y}" if latest else "no updates yet"})
     problems = problem_rows(result.all_problems())
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
-    content = Content(rows={"Progress": rows, "Problems": problems}, author=review.officer.name, company=review.partnership, created=created)
+    content = Content(rows={"progress": rows, "problems": problems}, author=review.officer.name, company=review.partnership, created=created)
     return result, write_workbook(spec, content, base / "output" / safe_file_name(spec.file_name))

@@ -84,7 +84,7 @@ class Return:
         count = 0
         for sheet in self.plan.spec.sheets:
             if sheet.kind == "table" and sheet.table and sheet.table.scored_by:
-                for row in self.rows.get(sheet.name, []):
+                for row in self.rows.get(sheet.key, []):
                     if all(row.values.get(k) is None for k in sheet.table.scored_by):
                         count += 1
         return count
@@ -145,7 +145,7 @@ class _Reading:
                 self.add("sheet-missing", sheet=sheet.name)
                 continue
             if sheet.kind == "table":
-                self._read_table(found, sheet, sheet.table, plan.content.rows.get(sheet.name, []))
+                self._read_table(found, sheet, sheet.table, plan.content.rows.get(sheet.key, []))
             else:
                 self._read_form(found, sheet)
         self._stage_checks(plan)
@@ -219,7 +219,7 @@ class _Reading:
         for plan in self.planned.all():
             sheet = plan.spec.main_table()
             table = sheet.table
-            ids = {str(r["id"]) for r in plan.content.rows.get(sheet.name, [])}
+            ids = {str(r["id"]) for r in plan.content.rows.get(sheet.key, [])}
             for grid in self.grids.values():
                 header_row, columns = find_header(grid, table)
                 if header_row < 0:
@@ -329,7 +329,7 @@ class _Reading:
             for ident in sent_by_id:
                 if ident not in seen:
                     self.add("row-deleted", sheet=sheet_name, row_id=ident)
-        self.result.rows[sheet.name] = rows
+        self.result.rows[sheet.key] = rows
         self._unread(sheet_name, grid, consumed, start, end)
 
     def _identity_facts(self) -> dict[str, str]:
@@ -413,7 +413,7 @@ class _Reading:
             if value is not None:
                 self.result.answers += 1
             values[f.key] = value
-        self.result.fields[sheet.name] = values
+        self.result.fields[sheet.key] = values
         if sheet.table:
             self._read_form_table(sheet_name, sheet, last_field + 1, consumed)
         else:
@@ -432,8 +432,8 @@ class _Reading:
             if same_text(title, table.title):
                 grid[header_row - 1][0] = None  # the table's own title is ours, not typed
         self._read_table(sheet_name, sheet, table, [], start=start, fixed_ids=ids)
-        rows = self.result.rows.get(sheet.name, [])
-        self.result.rows[sheet.name] = [r for r in rows if any(v is not None for k, v in r.values.items() if k != "id") or r.extra]
+        rows = self.result.rows.get(sheet.key, [])
+        self.result.rows[sheet.key] = [r for r in rows if any(v is not None for k, v in r.values.items() if k != "id") or r.extra]
 
     def _unread(self, sheet_name: str, grid: Grid, consumed: set[tuple[int, int]], start: int, end: int | None = None) -> None:
         for r in range(start, len(grid) if end is None else min(end, len(grid))):
@@ -451,12 +451,12 @@ class _Reading:
             if table is None:
                 continue
             stage2 = [c.key for c in table.inputs if c.stage == 2]
-            if any(row.values.get(k) is not None for row in self.result.rows.get(sheet.name, []) for k in stage2):
+            if any(row.values.get(k) is not None for row in self.result.rows.get(sheet.key, []) for k in stage2):
                 stage2_typed = True
         self.result.stage = 2 if stage2_typed else 1
         main = plan.spec.main_table()
         table = main.table
-        for row in self.result.rows.get(main.name, []):
+        for row in self.result.rows.get(main.key, []):
             if table.scored_by and all(row.values.get(k) is None for k in table.scored_by) and not self._flagged(row, table):
                 self.add("score-unscored", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.scored_by[0])), row_id=row.id)
             elif self.result.stage == 2 and table.agreed and row.values.get(table.agreed) is None and not self._flagged(row, table):

@@ -112,7 +112,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class Sheet:
-    name: str
+    name: str  # what people see on the tab
     kind: Literal["instructions", "table", "form", "summary"]
     title: str = ""
     subtitle: str = ""
@@ -123,6 +123,7 @@ class Sheet:
     fields: tuple[FormField, ...] = ()
     blocks: tuple[Block, ...] = ()
     chart: Chart | None = None
+    key: str = ""  # what code calls it: content is keyed by this, so a tab can be renamed in the template alone
     first_row: int = 4  # a form's first field (1-based); labels in column A, values from B
 
     def field_rows(self) -> dict[str, int]:
@@ -163,8 +164,8 @@ class WorkbookSpec:
     identity: bool = True
     common: Common = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
-    def sheet(self, name: str) -> Sheet:
-        return next(s for s in self.sheets if s.name == name)
+    def sheet(self, key: str) -> Sheet:
+        return next(s for s in self.sheets if s.key == key)
 
     def main_table(self) -> Sheet:
         """The sheet holding the rows a return is mostly about."""
@@ -253,6 +254,9 @@ def load_spec(name: str) -> WorkbookSpec:
             errors.append(f"'{key}' is missing")
     if not sheets:
         errors.append("there are no sheets")
+    keys = [s.key for s in sheets]
+    if len(set(keys)) != len(keys):
+        errors.append("two sheets have the same key (or the same name)")
     if not any(s.kind == "table" for s in sheets):
         errors.append("no sheet is a table")
     if errors:
@@ -329,6 +333,7 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         blocks=blocks,
         chart=chart,
         first_row=int(raw.get("first_row", 4)),
+        key=str(raw.get("key") or name),
     )
 
 

@@ -59,7 +59,7 @@ def fingerprint(spec: WorkbookSpec, content: Content) -> str:
         if sheet.table is None:
             continue
         fixed = [c.key for c in sheet.table.columns if not c.is_input]
-        for row in content.rows.get(sheet.name, []):
+        for row in content.rows.get(sheet.key, []):
             for key in fixed:
                 digest.update(f"\x1f{_text(row.get(key))}".encode())
             digest.update(b"\x1e")
@@ -183,7 +183,7 @@ class _Renderer:
         ws.freeze_panes(header + 1, 1)
         ws.repeat_rows(header)
         row = header + 1
-        rows = self.content.rows.get(sheet.name, [])
+        rows = self.content.rows.get(sheet.key, [])
         groups: list[tuple[str, list[dict[str, Any]]]] = []
         for data in rows:
             key = str(data.get(table.group_by, "")) if table.group_by else ""
