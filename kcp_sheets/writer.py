@@ -194,7 +194,9 @@ class _Renderer:
         for key, members in groups:
             if table.group_by:
                 title = self.content.group_titles.get(key, key)
-                ws.merge_range(row, 0, row, len(table.columns) - 1, title, self.formats["group"])
+                # merge_range writes its text with write(), which would make '=...' a formula.
+                ws.merge_range(row, 0, row, len(table.columns) - 1, "", self.formats["group"])
+                ws.write_string(row, 0, title, self.formats["group"])
                 row += 1
             start = row
             for data in members:

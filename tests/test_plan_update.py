@@ -44,3 +44,18 @@ def test_update_round_trip(tmp_path: Path) -> None:
     assert rows[ids[0]][4:6] == ("On track", "Bid submitted in July")
     assert rows[ids[1]][4:7] == ("Late", "Stalled", "End March 2005")
     assert rows[items[-1].id][4] == "No update"
+
+
+def test_group_titles_typed_by_people_stay_text(review, tmp_path: Path) -> None:
+    import zipfile
+
+    from kcp_sheets.plan_update import PlanItem
+    from kcp_sheets.writer import write_workbook
+
+    items = [PlanItem("X-1", "=HYPERLINK('http://example.org')", "=1+1", "@lead", "+44 20 7361 3671")]
+    [plan] = update_plans(review, items)
+    path = write_workbook(plan.spec, plan.content, tmp_path / "update.xlsx")
+    with zipfile.ZipFile(path) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    values = [c for row in openpyxl.load_workbook(path)["Plan Update"].iter_rows(values_only=True) for c in row if c]
+    assert "=1+1" in values and "@lead" in values
