@@ -4,6 +4,7 @@ sent with, duplicates resolved, and the problems listed for the officer."""
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024))
     planned = planned if planned is not None else planned_workbooks(review)
     returns = list(_read_all(sources, review, planned, progress))
+    _check_senders(review, returns)
     _supersede(returns)
     return CheckResult(review, returns, problems)
 
@@ -96,6 +98,19 @@ def _read_in_worker(source: Source) -> tuple[Return, tuple[str, str] | None]:
     result.plan = None
     result.source = Source(source.name, b"", source.received, source.sender, sha256=source.sha256)
     return result, key
+
+
+def _check_senders(review: Review, returns: list[Return]) -> None:
+    """A cluster's return e-mailed by someone outside the cluster may be the wrong workbook."""
+    codes = {c.code for c in review.clusters}
+    for ret in returns:
+        if not ret.source.sender or ret.cluster not in codes:
+            continue
+        _, address = email.utils.parseaddr(ret.source.sender)
+        cluster = review.cluster(ret.cluster)
+        known = {p.email.lower() for p in (*cluster.coordinators, *cluster.champions, review.officer)}
+        if address and address.lower() not in known:
+            ret.problems.append(problem("sender-unexpected", ret.source.name, found=ret.source.sender, detail=cluster.name))
 
 
 def _supersede(returns: list[Return]) -> None:

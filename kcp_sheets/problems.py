@@ -45,6 +45,7 @@ CATALOGUE: dict[str, Kind] = {
     "identity-edited": Kind("warning", "The hidden identity sheet was changed: {detail}.", "Check the return is for the right cluster."),
     "other-review": Kind("error", "The workbook belongs to another review: {detail}.", "Ask the sender for this year's workbook ({expected}); re-send it if they do not have it."),
     "other-version": Kind("warning", "The workbook was made from template version {found}; this review uses version {expected}.", "It was read by its headers; check the values in the consolidated workbook."),
+    "sender-unexpected": Kind("warning", "The {detail} return came from {found}, who is not one of that cluster's co-ordinators or champions.", "Check it is the right cluster's workbook; the sender may have filled in another cluster's by mistake."),
     "duplicate-return": Kind("warning", "Two returns for {detail}: this one is older and was not used; the newer one is {newer}.", "Nothing to ask unless the older one holds answers the newer lacks."),
     # Structure.
     "sheet-missing": Kind("error", "The sheet '{sheet}' is missing.", "Ask the sender to return the whole workbook as it was sent."),

@@ -197,3 +197,16 @@ def test_text_typed_in_the_review_summary_margin(review, make) -> None:
 
     path = make(note)
     assert ("cell-unread", "Review Summary", "H5") in problems(review, path)
+
+
+def test_a_return_sent_by_someone_outside_the_cluster(review, make, tmp_path: Path) -> None:
+    path = make()
+    message = EmailMessage()
+    message["From"] = "Jo Fisher <jo.fisher@example.org>"  # a Safe communities co-ordinator
+    message.set_content("Our return")
+    message.add_attachment(path.read_bytes(), maintype="application", subtype="octet-stream", filename="ours.xlsx")
+    eml = tmp_path / "from jo.eml"
+    eml.write_bytes(bytes(message))
+    [ret] = check_returns(review, [eml]).returns
+    [p] = [p for p in ret.problems if p.code == "sender-unexpected"]
+    assert "Environment and transport" in p.message and "jo.fisher@example.org" in p.message

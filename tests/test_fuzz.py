@@ -6,6 +6,7 @@ tests/regressions/ and re-read on every run."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import time
@@ -42,7 +43,7 @@ def read_safely(review, path: Path) -> None:
     unexpected = [p for p in result.all_problems() if p.code == "file-read-failed"]
     if unexpected:
         REGRESSIONS.mkdir(exist_ok=True)
-        (REGRESSIONS / f"failure-{abs(hash(path.read_bytes())) % 10**8}.xlsx").write_bytes(path.read_bytes())
+        (REGRESSIONS / f"failure-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}.xlsx").write_bytes(path.read_bytes())
     assert not unexpected, unexpected[0].message
     assert sorted(p.name for p in path.parent.iterdir()) == before
 
