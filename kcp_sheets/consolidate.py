@@ -29,6 +29,28 @@ from .writer import Content, write_workbook
 EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
 REMOVED = "[removed]"
+CONTACT_AFTER_DASH = re.compile(r"\s[-–]\s*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
+NAME = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)\b")
+
+
+ORGANISATION_WORDS = {
+    "agency", "association", "board", "centre", "college", "council", "department", "exchange", "forum", "group",
+    "health", "network", "office", "officer", "officers", "partnership", "police", "project", "school", "service",
+    "services", "society", "strategy", "sub-group", "subgroup", "team", "trust", "unit",
+}
+
+
+def _people_in(text: Any) -> set[str]:
+    """Names of people in a column that names people: each listed piece that is two
+    or three capitalised words and no organisation's word ("Miles Watson", not
+    "Youth Service")."""
+    people = set()
+    for piece in re.split(r"[,;/&()]|\band\b", str(text or "")):
+        piece = piece.strip()
+        words = piece.split()
+        if 2 <= len(words) <= 3 and NAME.fullmatch(piece) and not ORGANISATION_WORDS & {w.lower() for w in words}:
+            people.add(piece)
+    return people
 
 
 @dataclass(frozen=True)
@@ -280,7 +302,18 @@ def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckR
         display, _ = email.utils.parseaddr(ret.source.sender)
         if display:
             names.add(display)
-    names = {n for n in names if n.strip()}
+    personal = {s.key: {c.key for c in s.table.columns if c.personal} for s in spec.sheets if s.table}
+    for sheet, rows in content.rows.items():
+        for row in rows:
+            # People named where people are named (key contacts, attendance) are
+            # removed wherever else they appear; so are those named after a dash in
+            # a partners list, the papers' way of naming a contact ("The Westway
+            # Project - Miles Watson").
+            for key in personal.get(sheet, ()):
+                names |= _people_in(row.get(key))
+            for match in CONTACT_AFTER_DASH.finditer(str(row.get("partners") or "")):
+                names |= _people_in(match.group(1))
+    names = {n for n in names if len(n.strip()) > 3 and " " in n.strip()}
     pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE) if names else None
 
     def clean(value: Any) -> Any:
@@ -290,7 +323,6 @@ def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckR
         value = PHONE.sub("[telephone removed]", value)
         return pattern.sub("[name removed]", value) if pattern else value
 
-    personal = {s.key: {c.key for c in s.table.columns if c.personal} for s in spec.sheets if s.table}
     for sheet, rows in content.rows.items():
         for row in rows:
             for key, value in list(row.items()):

@@ -133,6 +133,7 @@ def test_public_copy_has_no_email_address_phone_number_or_named_individual(known
     everything = "\n".join(text)
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", everything)
     assert "7361" not in everything and "Helen Kay" not in everything and "Mark Raisbeck" not in everything
+    assert "Miles Watson" not in everything  # named as a key contact, and as a partner's contact
     assert "RBKC Waste Management Services" in everything  # organisations kept
     part2 = sheet_rows(path, "Partnership Plan")
     assert row_of(part2, "2.1.3")[3] == "[removed]"
@@ -206,3 +207,11 @@ def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path
         assert sheet_rows(streamed, sheet) == sheet_rows(in_memory, sheet), sheet
     streamed_sheet = openpyxl.load_workbook(streamed)["All Actions"]
     assert streamed_sheet.auto_filter.ref and streamed_sheet.auto_filter.ref.startswith("A4:")  # a filter where a table cannot be streamed
+
+
+def test_finding_people_leaves_organisations_alone() -> None:
+    from kcp_sheets.consolidate import _people_in
+
+    assert _people_in("Miles Watson, RBKC Youth Service and Cluster co-ordinators; Helen Kay") == {"Miles Watson", "Helen Kay"}
+    assert _people_in("Community Strategy subgroup") == set()
+    assert _people_in("Youth Service") == set()
