@@ -90,6 +90,7 @@ class _Renderer:
     def __init__(self, workbook: Workbook, spec: WorkbookSpec, content: Content, streaming: bool = False) -> None:
         self.wb = workbook
         self.streaming = streaming
+        self._styles: dict[int, list[tuple[str, float, tuple[str, str, str]]]] = {}
         self.spec = spec
         self.content = content
         common = spec.common
@@ -276,17 +277,29 @@ class _Renderer:
 
     def _data_row(self, ws: Worksheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False) -> None:
         height = LINE_HEIGHT
-        for col, column in enumerate(table.columns):
-            if column.kind == "id":
-                style = "fixed"
-            elif column.is_input or (spare and column.kind != "id"):
-                style = "stage2" if column.stage == 2 else "stage1"
-            else:
-                style = "highlight" if highlight else "fixed"
-            value = data.get(column.key)
-            self._value(ws, row, col, value, style)
-            height = max(height, _height(_text(value), column.width))
+        for col, (key, width, styles) in enumerate(self._row_styles(table)):
+            value = data.get(key)
+            self._value(ws, row, col, value, styles[2] if spare else styles[1] if highlight else styles[0])
+            if value is not None:
+                height = max(height, _height(_text(value), width))
         ws.set_row(row, height)
+
+    def _row_styles(self, table: Table) -> list[tuple[str, float, tuple[str, str, str]]]:
+        """Per column: key, width and its style in a plain, a highlighted and a spare row."""
+        cached = self._styles.get(id(table))
+        if cached is None:
+            cached = []
+            for column in table.columns:
+                entry = "stage2" if column.stage == 2 else "stage1"
+                if column.kind == "id":
+                    styles = ("fixed", "fixed", "fixed")
+                elif column.is_input:
+                    styles = (entry, entry, entry)
+                else:
+                    styles = ("fixed", "highlight", entry)  # a spare row's every cell is typed in
+                cached.append((column.key, column.width, styles))
+            self._styles[id(table)] = cached
+        return cached
 
     def _total_row(self, ws: Worksheet, table: Table, row: int, first: int, last: int) -> None:
         target = table.index(table.total_of)
@@ -390,8 +403,8 @@ def _text(value: Any) -> str:
 
 def _height(text: str, width: float) -> float:
     """Row height that shows wrapped text whole; programs do not grow rows themselves."""
-    if not text:
-        return LINE_HEIGHT
+    if len(text) <= width and "\n" not in text:
+        return LINE_HEIGHT + 2 if text else LINE_HEIGHT
     per_line = max(1.0, width * 1.0)
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
     return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2)
