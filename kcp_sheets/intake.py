@@ -37,7 +37,7 @@ DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
 # What Python's zipfile raises on a damaged or unusual container.
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError)
-FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
+FORMULA_OR_ERROR = (b"<f>", b"<f ", b":f>", b":f ", b' t="e"')  # formula or error cells in sheet XML
 
 
 @dataclass
@@ -199,7 +199,7 @@ def inspect(source: Source) -> list[Problem]:
                     found = _absurd_dimension(head[:4096])
                     if found:
                         return [problem("file-hostile", name, detail=f"{info.filename} claims {found} cells")]
-                    if FORMULA_OR_ERROR.search(head):
+                    if any(mark in head for mark in FORMULA_OR_ERROR):
                         source.formulas_or_errors = True
                 if info.filename == "xl/sharedStrings.xml":
                     count = UNIQUE_COUNT.search(head)

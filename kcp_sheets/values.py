@@ -23,7 +23,9 @@ ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    if value is None or value == "":
+        return True
+    return value.__class__ is str and not value.strip()
 
 
 def is_error(value: Any) -> bool:
