@@ -149,3 +149,13 @@ def test_a_template_with_a_mistake_names_the_file_and_the_entry(tmp_path: Path, 
         spec.load_spec.cache_clear()
     [p] = caught.value.problems
     assert p.file == "cluster_tracker.yaml" and "coordinator_score" in p.message and "'scorr'" in p.message
+
+
+def test_a_protection_password_can_be_set(folder: Path) -> None:
+    from kcp_sheets.settings import load_review
+
+    settings = folder / "review.yaml"
+    settings.write_text(settings.read_text().replace('protection_password: ""', 'protection_password: "kcp2004"'))
+    [tracker, *_] = generate(load_review(folder))
+    ws = openpyxl.load_workbook(tracker)["Progress Tracker"]
+    assert ws.protection.sheet and ws.protection.password  # stored as a hash
