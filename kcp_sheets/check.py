@@ -75,7 +75,7 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
     by_key = {(p.spec.template, p.cluster): p for p in planned}
     with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
         results = pool.map(_read_in_worker, sources, chunksize=8)
-        for done, (source, (result, key)) in enumerate(zip(sources, results), start=1):
+        for done, (source, (result, key)) in enumerate(zip(sources, results, strict=True), start=1):
             # The bytes and the plan are already here: they are not sent back.
             result.source = source
             source.release()
@@ -119,7 +119,7 @@ def _supersede(returns: list[Return]) -> None:
     for ret in returns:
         if ret.plan is not None:
             by_label.setdefault(ret.label, []).append(ret)
-    for label, group in by_label.items():
+    for group in by_label.values():
         if len(group) < 2:
             continue
         group.sort(key=lambda r: (r.source.received, r.source.name))

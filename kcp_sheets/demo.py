@@ -153,7 +153,7 @@ def _cluster_answers(review: Review, plan: Planned, rng: random.Random, stage: i
             "solutions": "Named deputies for every lead; early bids for mainstream funding.",
         }
         picks = rng.sample(IMPROVEMENT, 2)
-        answers_form = {form.table.id.format(n=i): dict(zip(("action", "due", "key_contact", "support_needed", "support_how"), pick)) for i, pick in enumerate(picks, start=1)}
+        answers_form = {form.table.id.format(n=i): dict(zip(("action", "due", "key_contact", "support_needed", "support_how"), pick, strict=True)) for i, pick in enumerate(picks, start=1)}
         return {tracker.key: answers, form.key: answers_form}, fields
     return {tracker.key: answers}, fields
 
@@ -172,7 +172,7 @@ def _mistakes(plan: Planned, rows: Answers) -> None:
 def _review_answers(review: Review, plan: Planned, rng: random.Random) -> Answers:
     sheet = plan.spec.main_table()
     answers: dict[str, dict[str, Any]] = {}
-    for n, row in enumerate(plan.content.rows[sheet.key]):
+    for row in plan.content.rows[sheet.key]:
         if plan.spec.template == "partnership-health":
             score = rng.choice([5, 4, 4, 3, 3, 2])
             values: dict[str, Any] = {"score": score, "evidence": "Steering group minutes; partners' business plans.", "progress": "Terms of reference updated; sub-groups in place."}

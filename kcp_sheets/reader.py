@@ -267,7 +267,7 @@ class _Reading:
         grid = self.grids[sheet_name]
         expected_at = (table.header_row - 1) if table.header_row else (sheet.form_table_header_row() - 1)
         header_row, columns = find_header(grid, table, expected_at, start)
-        consumed: set[tuple[int, int]] = {(0, 0), (1, 0)} if start == 0 else set()
+        consumed: set[tuple[int, int]] = set(sheet.title_cells) if start == 0 else set()
         if header_row < 0:
             self.add("header-missing", sheet=sheet_name, detail=", ".join(c.header for c in table.columns[:3]) + " ...")
             self._unread(sheet_name, grid, consumed, start)
@@ -385,7 +385,7 @@ class _Reading:
     # Forms.
     def _read_form(self, sheet_name: str, sheet: Sheet) -> None:
         grid = self.grids[sheet_name]
-        consumed: set[tuple[int, int]] = {(0, 0), (1, 0)}
+        consumed: set[tuple[int, int]] = set(sheet.title_cells)
         values: dict[str, Any] = {}
         labels = {r: as_text(row[0]).strip().casefold() for r, row in enumerate(grid) if row and not is_blank(row[0])}
         last_col = sheet.form_last_col()

@@ -131,6 +131,7 @@ class Sheet:
         return {f.key: self.first_row + n for n, f in enumerate(self.fields)}
 
     form_value_col = 1  # 0-based: a form's labels are in column A, what is typed from column B
+    title_cells = ((0, 0), (1, 0))  # 0-based (row, column) of every sheet's title and subtitle
 
     def form_last_col(self) -> int:
         """0-based last column of a form's value cells: they span its table's width."""

@@ -142,9 +142,10 @@ class _Renderer:
         ws.set_footer(f"&L{name}&RPage &P of &N")
 
     def _title(self, ws: Worksheet, sheet: Sheet) -> None:
-        ws.write_string(0, 0, sheet.title, self.formats["title"])
+        (title_row, title_col), (sub_row, sub_col) = sheet.title_cells
+        ws.write_string(title_row, title_col, sheet.title, self.formats["title"])
         if sheet.subtitle:
-            ws.write_string(1, 0, sheet.subtitle, self.formats["subtitle"])
+            ws.write_string(sub_row, sub_col, sheet.subtitle, self.formats["subtitle"])
 
     def _instructions(self, ws: Worksheet, sheet: Sheet) -> None:
         ws.set_column(0, 0, 22)

@@ -84,7 +84,8 @@ def test_health_total_updates_as_scores_are_typed(outbox: Path) -> None:
 def test_same_review_gives_identical_bytes(review, tmp_path: Path) -> None:
     first = generate(review, tmp_path / "a")
     second = generate(review, tmp_path / "b")
-    for a, b in zip(first, second):
+    assert len(first) == len(second) == 9
+    for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
