@@ -1,0 +1,89 @@
+"""One read, start to finish: open, recognise, read each sheet the template
+declares, check the stage, account for every cell. Whatever happens, the
+result is a Return with problems; one bad file never costs the run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..generate import Planned, Plans
+from ..intake import Source, inspect
+from ..problems import problem
+from ..settings import Review
+from .accounting import Accounts
+from .form import read_form
+from .opening import Grid, Sheets, open_sheets
+from .recognising import find_sheet, recognise
+from .records import Return
+from .stage import stage_checks
+from .table import read_table
+
+
+def read_source(source: Source, review: Review, planned: list[Planned] | Plans) -> Return:
+    """Read one source; whatever happens, the result is a Return with problems."""
+    result = Return(source)
+    try:
+        refused = inspect(source)
+        if refused:
+            result.problems += refused
+            return result
+        if source.macros:
+            result.problems.append(problem("file-macro", source.name))
+        Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
+    except Exception as exc:  # one bad file must never cost the run
+        result.problems.append(problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200]))
+    return result
+
+
+class Reading:
+    """The state of one read: the Return being filled in and the sheets it came from."""
+
+    def __init__(self, result: Return, review: Review, planned: Plans) -> None:
+        self.result = result
+        self.review = review
+        self.planned = planned
+        self.name = result.source.name
+        self.sheets = Sheets()
+        self.accounts = Accounts(self.sheets.grids, self.add)
+
+    @property
+    def grids(self) -> dict[str, Grid]:
+        return self.sheets.grids
+
+    @property
+    def formulas(self) -> dict[str, set[tuple[int, int]]]:
+        return self.sheets.formulas
+
+    def add(self, code: str, **facts: Any) -> None:
+        self.result.problems.append(problem(code, self.name, **facts))
+
+    def identity_facts(self) -> dict[str, str]:
+        return self.result.plan.content.identity if self.result.plan else {}
+
+    def group_titles(self) -> list[str]:
+        return list(self.result.plan.content.group_titles.values()) if self.result.plan else []
+
+    def run(self) -> None:
+        sheets = open_sheets(self.result.source, self.add)
+        if sheets is None:
+            return
+        self.sheets = sheets
+        self.accounts = Accounts(sheets.grids, self.add)
+        plan = recognise(self)
+        if plan is None:
+            return
+        self.result.plan = plan
+        for sheet in plan.spec.sheets:
+            if sheet.kind == "instructions":
+                self.accounts.claim(sheet.name)
+                continue
+            found = find_sheet(self, sheet)
+            if found is None:
+                self.add("sheet-missing", sheet=sheet.name)
+                continue
+            if sheet.kind == "table":
+                read_table(self, found, sheet, sheet.table, plan.content.rows.get(sheet.key, []))
+            else:
+                read_form(self, found, sheet)
+        stage_checks(self, plan)
+        self.accounts.settle_added_sheets()

@@ -1,0 +1,68 @@
+"""What a read produces: one Return per file, with its rows, fields and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..generate import Planned
+from ..intake import Source
+from ..problems import Problem
+
+
+@dataclass
+class Row:
+    """One row as returned: values by column key, in the template's terms."""
+
+    id: str
+    values: dict[str, Any]
+    cell_row: int  # 1-based row in the returned sheet
+    new: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # columns a person added
+
+
+@dataclass
+class Return:
+    """One returned workbook, read."""
+
+    source: Source
+    plan: Planned | None = None
+    identity: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, list[Row]] = field(default_factory=dict)  # by sheet key
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # form sheets
+    problems: list[Problem] = field(default_factory=list)
+    stage: int = 0
+    answers: int = 0
+    used: bool = True
+
+    @property
+    def template(self) -> str:
+        return self.plan.spec.template if self.plan else ""
+
+    @property
+    def cluster(self) -> str:
+        return self.plan.cluster if self.plan else ""
+
+    @property
+    def label(self) -> str:
+        return self.plan.label if self.plan else ""
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    def unscored(self) -> int:
+        """Rows the return has not scored yet (none of the table's scored_by)."""
+        if not self.plan:
+            return 0
+        count = 0
+        for sheet in self.plan.spec.sheets:
+            if sheet.kind == "table" and sheet.table and sheet.table.scored_by:
+                for row in self.rows.get(sheet.key, []):
+                    if all(row.values.get(k) is None for k in sheet.table.scored_by):
+                        count += 1
+        return count

@@ -1,0 +1,39 @@
+"""Which stage a return has reached, and the scores it still lacks for it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..generate import Planned
+from ..spec import Table, cell_name
+from .records import Row
+
+if TYPE_CHECKING:
+    from .reading import Reading
+
+
+def stage_checks(reading: Reading, plan: Planned) -> None:
+    result = reading.result
+    stage2_typed = False
+    for sheet in plan.spec.sheets:
+        table = sheet.table
+        if sheet.kind == "form" and any(v is not None for v in result.fields.get(sheet.name, {}).values()):
+            stage2_typed = True
+        if table is None:
+            continue
+        stage2 = [c.key for c in table.inputs if c.stage == 2]
+        if any(row.values.get(k) is not None for row in result.rows.get(sheet.key, []) for k in stage2):
+            stage2_typed = True
+    result.stage = 2 if stage2_typed else 1
+    main = plan.spec.main_table()
+    table = main.table
+    for row in result.rows.get(main.key, []):
+        if table.scored_by and all(row.values.get(k) is None for k in table.scored_by) and not _flagged(reading, row, table):
+            reading.add("score-unscored", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.scored_by[0])), row_id=row.id)
+        elif result.stage == 2 and table.agreed and row.values.get(table.agreed) is None and not _flagged(reading, row, table):
+            reading.add("agreed-missing", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.agreed)), row_id=row.id)
+
+
+def _flagged(reading: Reading, row: Row, table: Table) -> bool:
+    """A score already reported as wrong is not also reported as missing."""
+    return any(p.row_id == row.id and p.code in ("score-invalid", "score-out-of-range", "cell-error") for p in reading.result.problems)

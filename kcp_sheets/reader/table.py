@@ -1,0 +1,179 @@
+"""Reading a table: rows found by their ID, columns by their header, each
+cell parsed by its column's kind; what does not fit is reported."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..settings import Review
+from ..spec import Column, Sheet, Table, cell_name
+from ..values import as_text, is_blank, parse_choice, parse_date, parse_flag, parse_score, parse_text, same_text
+from .opening import Grid
+from .records import Row
+
+if TYPE_CHECKING:
+    from .reading import Reading
+
+HEADER_SCAN_ROWS = 60
+
+
+def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, sent: list[dict[str, Any]], start: int = 0, fixed_ids: list[str] | None = None) -> None:
+    """Read the table found on `sheet_name` into the Return's rows for `sheet`.
+
+    `sent` are the rows the workbook was sent with; `fixed_ids` are the
+    row IDs of a form's fixed-size table (no rows sent, none new)."""
+    grid = reading.grids[sheet_name]
+    accounts = reading.accounts
+    expected_at = (table.header_row - 1) if table.header_row else (sheet.form_table_header_row() - 1)
+    header_row, columns = find_header(grid, table, expected_at, start)
+    if start == 0:
+        accounts.take(sheet_name, sheet.title_cells)
+    if header_row < 0:
+        reading.add("header-missing", sheet=sheet_name, detail=", ".join(c.header for c in table.columns[:3]) + " ...")
+        accounts.settle(sheet_name, start)
+        return
+    for col in table.columns:
+        if col.key not in columns:
+            reading.add("header-missing", sheet=sheet_name, cell=cell_name(header_row + 1, 0), detail=col.header)
+    header = grid[header_row]
+    extra = {c: as_text(v).strip() for c, v in enumerate(header) if not is_blank(v) and c not in columns.values()}
+    accounts.take(sheet_name, ((header_row, c) for c, v in enumerate(header) if not is_blank(v)))
+    for c, title in extra.items():
+        reading.add("column-added", sheet=sheet_name, cell=cell_name(header_row + 1, c), found=title)
+    sent_by_id = {str(r["id"]): r for r in sent}
+    if fixed_ids is not None:
+        sent_by_id.update({i: {"id": i} for i in fixed_ids})
+    spare = {table.new_id.format(n=n, **reading.identity_facts()) for n in range(1, table.spare_rows + 1)} if table.new_id else set()
+    group_titles = {as_text(t).strip() for t in reading.group_titles()}
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    id_col = columns.get("id", 0)
+    end = len(grid)
+    new_count = 0
+    for r in range(header_row + 1, end):
+        cells = grid[r]
+        present = [c for c, v in enumerate(cells) if not is_blank(v)]
+        if not present:
+            continue
+        ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
+        if table.total_label and ident.casefold() == table.total_label.casefold():
+            accounts.take(sheet_name, ((r, c) for c in present))
+            continue
+        if present == [id_col] and (ident in group_titles or ident in spare or (ident in sent_by_id and fixed_ids is not None)):
+            accounts.take(sheet_name, [(r, id_col)])
+            continue
+        row = _row(reading, sheet_name, table, columns, extra, cells, r, ident, sent_by_id.get(ident))
+        accounts.take(sheet_name, ((r, c) for c in present))
+        if ident in sent_by_id:
+            if ident in seen:
+                typed = "; ".join(f"{k}: {as_text(v)}" for k, v in row.values.items() if v is not None and table.column(k).is_input)
+                reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=ident, detail=typed or "nothing typed")
+                continue
+            seen[ident] = r
+            rows.append(row)
+            continue
+        row.new = True
+        if not ident or ident not in spare:
+            if ident:
+                reading.add("row-unknown-id", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=ident, detail=ident)
+            else:
+                new_count += 1
+                n = table.spare_rows + new_count
+                ident = table.new_id.format(n=n, **reading.identity_facts()) if table.new_id else f"NEW-{r + 1}"
+            row.id = row.values["id"] = ident
+        if fixed_ids is None:
+            what = next((as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), "")
+            reading.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=row.id, detail=(what or "a row with no action text")[:200])
+        rows.append(row)
+    if fixed_ids is None:
+        for ident in sent_by_id:
+            if ident not in seen:
+                reading.add("row-deleted", sheet=sheet_name, row_id=ident)
+    reading.result.rows[sheet.key] = rows
+    accounts.settle(sheet_name, start, end)
+
+
+def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
+    values: dict[str, Any] = {"id": ident}
+    formulas = reading.formulas.get(sheet_name, ())
+
+    def at(c: int | None) -> dict[str, str]:
+        return {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident}
+
+    for col in table.columns:
+        if col.kind == "id":
+            continue
+        c = columns.get(col.key)
+        raw = cells[c] if c is not None and c < len(cells) else None
+        if not col.is_input and sent is not None:
+            old = sent.get(col.key)
+            was = _sent_text(old)
+            if raw != was and not (raw in ("", None) and was == "") and not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, was):
+                reading.add("fixed-edited", **at(c), found=as_text(raw)[:500], old=was[:300], new=as_text(raw)[:300])
+            values[col.key] = old
+            continue
+        if (raw is None or raw == "") and (r, c) not in formulas:
+            values[col.key] = None
+            continue
+        value, code = parse_cell(col, raw, reading.review)
+        if code:
+            reading.add(code, **at(c), found=as_text(raw)[:500], detail=", ".join(col.choices))
+        elif (r, c) in formulas:
+            reading.add("formula", **at(c), found=as_text(raw)[:500])
+        if value is not None and col.is_input:
+            reading.result.answers += 1
+        values[col.key] = value
+    extras = {title: cells[c] for c, title in extra.items() if c < len(cells) and not is_blank(cells[c])}
+    return Row(ident, values, r + 1, extra=extras)
+
+
+def parse_cell(col: Column, raw: Any, review: Review) -> tuple[Any, str]:
+    """A cell's value by its column's kind, and the problem code if it cannot be taken at its word."""
+    if col.kind == "score":
+        return parse_score(raw, review.scales.get(col.scale, {}))
+    if col.kind == "flag":
+        return parse_flag(raw)
+    if col.kind == "choice":
+        return parse_choice(raw, col.choices)
+    if col.kind == "date":
+        return parse_date(raw)
+    return parse_text(raw)
+
+
+def _sent_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return as_text(value)
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", " ", as_text(text)).strip().casefold()
+
+
+def find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) -> tuple[int, dict[str, int]]:
+    """The header row (0-based) and the column of each key found in it.
+
+    The row the template puts it on is tried first; only if most headers are
+    not there are the rows around it searched (rows inserted above, say)."""
+    wanted = {_norm(c.header): c.key for c in table.columns}
+
+    def match(r: int) -> dict[str, int]:
+        columns: dict[str, int] = {}
+        for c, v in enumerate(grid[r]):
+            if isinstance(v, str) and v:
+                key = wanted.get(_norm(v))
+                if key and key not in columns:
+                    columns[key] = c
+        return columns
+
+    if start <= expected < len(grid):
+        found = match(expected)
+        if len(found) * 2 > len(wanted):
+            return expected, found
+    best: tuple[int, dict[str, int]] = (-1, {})
+    for r in range(start, min(len(grid), max(start, expected) + HEADER_SCAN_ROWS)):
+        columns = match(r)
+        if len(columns) >= 2 and len(columns) > len(best[1]):
+            best = (r, columns)
+    return best
