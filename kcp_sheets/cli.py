@@ -25,17 +25,22 @@ Folder = Annotated[Path, typer.Argument(help="The review folder.", show_default=
 
 
 def _console():  # noqa: ANN202 - rich is imported lazily
+    """The console every command prints through. Markup is off: file names and
+    what people typed ("[tbc]", "[/]") are printed as they are, never read as
+    styling; our own emphasis is given with `style=` or rich Text."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, markup=False)
 
 
 def _show_problems(problems: list[Problem], limit: int = 40) -> None:
     """One problem a line, then what to do: readable at any width, easy to copy."""
+    from rich.text import Text
+
     console = _console()
     for p in problems[:limit]:
-        mark = "[red]error[/]  " if p.severity == "error" else "[yellow]warning[/]"
-        console.print(f"{mark} {p.where()}: {p.message}", soft_wrap=True)
+        mark = Text("error  ", style="red") if p.severity == "error" else Text("warning", style="yellow")
+        console.print(Text.assemble(mark, f" {p.where()}: {p.message}"), soft_wrap=True)
         console.print(f"         -> {p.ask}", soft_wrap=True, style="dim")
     if len(problems) > limit:
         console.print(f"... and {len(problems) - limit} more.")
@@ -48,7 +53,7 @@ def _review(folder: Path):  # noqa: ANN202
     try:
         return load_review(folder)
     except ProblemError as exc:
-        _console().print(f"[bold red]The review folder {folder} has mistakes; nothing was done.[/]")
+        _console().print(f"The review folder {folder} has mistakes; nothing was done.", style="bold red")
         _show_problems(exc.problems)
         raise typer.Exit(2) from None
 
@@ -153,7 +158,7 @@ def check(
     problems = result.all_problems()
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        console.print("[bold]Errors[/] (what to go back and ask for):")
+        console.print("Errors (what to go back and ask for):", style="bold")
         _show_problems(errors)
     console.print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings. Full list: {path}")
     raise typer.Exit(1 if errors else 0)
@@ -258,7 +263,7 @@ def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo revi
     plan = write_plan(result)
     public = write_plan(result, public=True)
     console.print(f"4. Consolidated. Public copy: {public}")
-    console.print(f"\n[bold]Open the improvement action plan:[/] {plan}")
+    console.print(f"\nOpen the improvement action plan: {plan}", style="bold")
 
 
 def main() -> None:
