@@ -174,11 +174,23 @@ def _action_row(c: ClusterReturn, row: Row, words: _Words) -> dict[str, Any]:
         id=row.id,
         cluster=c.code,
         new=row.new or None,
-        added="; ".join(f"{k}: {as_text(v)}" for k, v in row.extra.items()) or None,
+        added=_added(row),
+        notes=_notes(row, c.plan.spec.main_table().table.columns),
         source=c.ret.source.name if c.ret else "not returned",
     )
     values["score_word"] = words(final_score(values))
     return values
+
+
+def _added(row: Row) -> str | None:
+    """What was typed in columns a person added to the row, under their headers."""
+    return "; ".join(f"{k}: {as_text(v)}" for k, v in row.extra.items()) or None
+
+
+def _notes(row: Row, columns: Any) -> str | None:
+    """Words typed with a score, or a score that could not be read, by the column's header."""
+    headers = {c.key: c.header for c in columns}
+    return "; ".join(f"{headers.get(k, k)}: {v}" for k, v in row.notes.items()) or None
 
 
 def _cluster_reviews(clusters: list[ClusterReturn], review: Review) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -187,7 +199,7 @@ def _cluster_reviews(clusters: list[ClusterReturn], review: Review) -> tuple[lis
         fields, actions = c.form()
         summaries.append({"id": c.code, "cluster_name": review.cluster(c.code).name, **fields})
         for row in actions:
-            plan.append({**row.values, "id": f"{c.code}-{row.id}", "cluster_name": review.cluster(c.code).name})
+            plan.append({**row.values, "id": f"{c.code}-{row.id}", "cluster_name": review.cluster(c.code).name, "added": _added(row)})
     return summaries, plan
 
 
@@ -197,16 +209,17 @@ def _criterion_titles(review: Review) -> dict[str, str]:
 
 def _health_rows(review: Review, ret: Return | None, words: _Words) -> list[dict[str, Any]]:
     titles = _criterion_titles(review)
-    read = {r.id: r.values for rows in (ret.rows.values() if ret else []) for r in rows}
-    rows = []
-    for sub in review.criteria:
-        values = read.get(sub.ref, {})
-        rows.append({**values, "id": sub.ref, "title": sub.title, "criterion": sub.criterion, "criterion_title": titles[sub.criterion],
-                     "score_value": values.get("score"), "score": words(values.get("score"), "health")})
+    read = {r.id: r for rows in (ret.rows.values() if ret else []) for r in rows}
+    columns = [c for s in (ret.plan.spec.sheets if ret and ret.plan else []) if s.table for c in s.table.columns]
+
+    def row(ref: str, found: Row | None, **fixed: Any) -> dict[str, Any]:
+        values = found.values if found else {}
+        extra = {"added": _added(found), "notes": _notes(found, columns)} if found else {}
+        return {**values, **extra, "id": ref, **fixed, "score_value": values.get("score"), "score": words(values.get("score"), "health")}
+
+    rows = [row(sub.ref, read.get(sub.ref), title=sub.title, criterion=sub.criterion, criterion_title=titles[sub.criterion]) for sub in review.criteria]
     known = {s.ref for s in review.criteria}
-    for ref, values in read.items():
-        if ref not in known:
-            rows.append({**values, "id": ref, "criterion_title": "Added in the return", "score_value": values.get("score"), "score": words(values.get("score"), "health")})
+    rows += [row(ref, found, criterion_title="Added in the return") for ref, found in read.items() if ref not in known]
     return rows
 
 
@@ -225,13 +238,16 @@ def _partnership_plan(review: Review, health: list[dict[str, Any]], accreditatio
     order = {name: n for n, name in enumerate(_criterion_titles(review).values())}
     plan = []
     for row in health:
-        if row.get("action"):
-            plan.append({"id": row["id"], "action": row["action"], "situation": row.get("progress"), "lead": row.get("key_contact"),
+        # A key contact or a date without an action is still something the group must see.
+        if row.get("action") or row.get("key_contact") or row.get("due"):
+            action = row.get("action") or "No action typed; a key contact or date was given"
+            plan.append({"id": row["id"], "action": action, "situation": row.get("progress"), "lead": row.get("key_contact"),
                          "due": row.get("due"), "origin": "Health review", "criterion_title": row.get("criterion_title", "")})
     for row in accreditation:
         if row["achieved"] == "Yes":
             continue
-        situation = row.get("note") or ("Partly achieved" if row["achieved"] == "Partly" else f"Not achieved by {row['due']}" if row["achieved"] == "No" else "Not yet reviewed")
+        achieved = row["achieved"]
+        situation = row.get("note") or ("Partly achieved" if achieved == "Partly" else f"Not achieved by {row['due']}" if achieved == "No" else "Not yet reviewed" if achieved == "Not reviewed" else f"Achieved? '{achieved}'")
         plan.append({"id": row["id"], "action": row["action"], "situation": situation, "lead": None,
                      "due": row.get("new_date") or "To be agreed", "origin": "Accreditation plan", "criterion_title": row["criterion_title"]})
     return sorted(plan, key=lambda r: order.get(r["criterion_title"], len(order)))
@@ -241,7 +257,7 @@ def _flagged(plan: Planned | None, actions: list[dict[str, Any]]) -> list[dict[s
     if plan is None:
         return []
     flags = [c for c in plan.spec.main_table().table.columns if c.kind == "flag" and c.is_input]
-    return [{**row, "flag": flag.header} for flag in flags for row in actions if row.get(flag.key)]
+    return [{**row, "flag": flag.header} for flag in flags for row in actions if row.get(flag.key) is True]
 
 
 def _sources(result: CheckResult) -> list[dict[str, Any]]:

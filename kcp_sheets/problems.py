@@ -60,6 +60,8 @@ CATALOGUE: dict[str, Kind] = {
     "cell-unread": Kind("warning", "Text typed {detail}: '{found}'.", "Check whether it belongs in the return; it is not in any table."),
     # Values.
     "score-invalid": Kind("error", "'{found}' is not a score from 5 to 1.", "Ask the sender for a score from 5 (achieved) to 1 (not achieved) for {row_id}."),
+    "score-note": Kind("warning", "Read as the score {value}; the words typed with it are kept as a note beside the score: '{note}'.", "Nothing to ask unless the note changes the score for {row_id}."),
+    "score-ambiguous": Kind("error", "'{found}' could be read as {detail}; it was taken as neither.", "Ask the sender which score they mean for {row_id}."),
     "score-out-of-range": Kind("error", "{found} is outside the scale 5 to 1.", "Ask the sender for a score from 5 to 1 for {row_id}."),
     "score-unscored": Kind("warning", "No score given.", "Ask the co-ordinators to score {row_id}, or to agree one with the champions at stage 2."),
     "agreed-missing": Kind("warning", "No agreed score although the return is at stage 2.", "Ask the champions and co-ordinators to agree a score for {row_id}."),

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#ERROR"}
 LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 YES = {"yes", "y", "x", "true", "1", "✓", "✔", "tick", "ticked"}
 NO = {"no", "n", "false", "0", "-", "none"}
-LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*(?:[-–—:=/).]|$|\s))")
+NUMBER = r"(?:[+-]?\d+(?:[.,]\d+)?|one|two|three|four|five)"
+# A score first, then the end, a separator or a space: '4', '4.', '4 - mostly', 'four: nearly'.
+LEADING_SCORE = re.compile(rf"^({NUMBER})(?=$|\s|[-–—:=/).,;?(])\.?", re.IGNORECASE)
+# Two scores typed as one: '3/4', '3 or 4', '3-4', 'three to four', '3 & 4'.
+TWO_SCORES = re.compile(rf"^({NUMBER})\s*(?:/|\\|-|–|—|&|\bor\b|\bto\b|\band\b)\s*({NUMBER})(?=$|\W)", re.IGNORECASE)
 UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 
@@ -54,38 +58,74 @@ def same_text(a: Any, b: Any) -> bool:
     return " ".join(as_text(a).split()).casefold() == " ".join(as_text(b).split()).casefold()
 
 
-def parse_score(value: Any, labels: dict[int, str]) -> tuple[int | None, str]:
-    """4, 4.0, '4', '4 - Largely achieved', 'Largely achieved', ' four ' -> 4."""
+class Score(NamedTuple):
+    """A score cell understood: the number (or None), the problem code if it
+    cannot be taken at its word, and the words typed with it (kept as a note)
+    or, when it is ambiguous, its readings."""
+
+    value: int | None
+    code: str = ""
+    note: str = ""
+
+
+def parse_score(value: Any, labels: dict[int, str]) -> Score:
+    """4, 4.0, '4', '4 - Largely achieved', 'Largely achieved', ' four ' -> 4.
+
+    '4 - mostly, see note' is 4 with the note 'mostly, see note' ("score-note");
+    '3/4', '3 or 4' and '4?' are not taken as either reading ("score-ambiguous")."""
     if is_blank(value):
-        return None, ""
+        return Score(None)
     if is_error(value):
-        return None, "cell-error"
+        return Score(None, "cell-error")
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.timedelta)):
-        return None, "score-invalid"
+        return Score(None, "score-invalid")
     if isinstance(value, (int, float)):
         if float(value).is_integer():
             n = int(value)
-            return (n, "") if n in labels else (None, "score-out-of-range")
-        return None, "score-invalid"
-    text = str(value).strip()
-    folded = " ".join(text.split()).casefold()
-    match = LEADING_NUMBER.match(text)
+            return Score(n) if n in labels else Score(None, "score-out-of-range")
+        return Score(None, "score-invalid")
+    text = " ".join(str(value).split())
+    two = TWO_SCORES.match(text)
+    if two:
+        first, second = (_number_word(two.group(i)) for i in (1, 2))
+        return Score(None, "score-ambiguous", f"{_whole(first)} or as {_whole(second)}")
+    match = LEADING_SCORE.match(text)
     if match:
-        number = float(match.group(1).replace(",", "."))
-        if number.is_integer() and int(number) in labels:
-            return int(number), ""
-        return None, "score-out-of-range"
-    first = folded.split(" ")[0].strip("-–:")
-    if first in WORDS:
-        return WORDS[first], ""
-    for number, label in labels.items():
-        if folded == label.casefold() or folded.startswith(label.casefold()):
-            return number, ""
-    return None, "score-invalid"
+        number = _number_word(match.group(1))
+        rest = text[match.end() :]
+        if rest.lstrip().startswith("?"):
+            return Score(None, "score-ambiguous", f"{_whole(number)} or as not yet decided (a question mark follows it)")
+        if not float(number).is_integer() or int(number) not in labels:
+            return Score(None, "score-out-of-range" if float(number).is_integer() else "score-invalid")
+        return _with_note(int(number), rest, labels)
+    folded = text.casefold()
+    for number, label in sorted(labels.items(), key=lambda item: -len(item[1])):
+        if folded == label.casefold() or folded.startswith(label.casefold() + " ") or folded.startswith(label.casefold() + ","):
+            return _with_note(number, text[len(label) :], labels)
+    return Score(None, "score-invalid")
 
 
-def parse_flag(value: Any) -> tuple[bool | None, str]:
-    """Yes/Y/x/TRUE/1 -> True; No/N/FALSE/0 -> False; blank -> None."""
+def _number_word(text: str) -> float:
+    word = text.strip().casefold()
+    return float(WORDS[word]) if word in WORDS else float(word.replace(",", "."))
+
+
+def _whole(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _with_note(number: int, rest: str, labels: dict[int, str]) -> Score:
+    """The score, and whatever else was typed with it that is not its own label."""
+    note = rest.strip().lstrip("-–—:=/).,;").strip()
+    label = labels.get(number, "")
+    if label and note.casefold().startswith(label.casefold()):
+        note = note[len(label) :].strip().lstrip("-–—:=/).,;").strip()
+    return Score(number, "score-note" if note else "", note)
+
+
+def parse_flag(value: Any) -> tuple[bool | str | None, str]:
+    """Yes/Y/x/TRUE/1 -> True; No/N/FALSE/0 -> False; blank -> None; anything
+    else ('N/A', 'maybe') is kept as typed, with "flag-invalid"."""
     if is_blank(value):
         return None, ""
     if is_error(value):
@@ -97,10 +137,11 @@ def parse_flag(value: Any) -> tuple[bool | None, str]:
         return True, ""
     if folded in NO:
         return False, ""
-    return None, "flag-invalid"
+    return as_text(value).strip(), "flag-invalid"
 
 
 def parse_choice(value: Any, choices: tuple[str, ...]) -> tuple[str | None, str]:
+    """One of `choices`, ignoring case, or Yes/No written any way; anything else kept as typed."""
     if is_blank(value):
         return None, ""
     if is_error(value):
@@ -112,12 +153,12 @@ def parse_choice(value: Any, choices: tuple[str, ...]) -> tuple[str | None, str]
         if folded == choice.casefold():
             return choice, ""
     flag, _ = parse_flag(value)
-    if flag is not None:
+    if isinstance(flag, bool):
         wanted = "yes" if flag else "no"
         for choice in choices:
             if choice.casefold() == wanted:
                 return choice, ""
-    return None, "choice-invalid"
+    return as_text(value).strip(), "choice-invalid"
 
 
 def parse_date(value: Any) -> tuple[dt.date | str | None, str]:

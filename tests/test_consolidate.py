@@ -86,7 +86,7 @@ def test_known_returns_give_hand_worked_figures(known: Path) -> None:
     assert row_of(summary, "Returns received")[1] == "3 of 9"
 
     plan = sheet_rows(path, "Improvement Plan")
-    assert row_of(plan, "ET-AI-01")[1:] == ["Agree bridge works", "End March 2005", "Miles Watson", "Engineer", "Secondment"]
+    assert row_of(plan, "ET-AI-01")[1:] == ["Agree bridge works", "End March 2005", "Miles Watson", "Engineer", "Secondment", None]
     part2 = sheet_rows(path, "Partnership Plan")
     assert row_of(part2, "2.1.3")[1:] == ["Induction for new members", "New chair", "Helen Kay, 020 7361 3671", "Ongoing", "Health review"]
     assert row_of(part2, "A1.2")[2:5] == ["Not achieved by February 2003", None, "Ongoing"]
@@ -170,7 +170,7 @@ def test_every_typed_value_is_in_the_plan_or_its_problems(demo: tuple[Path, Path
                     if value is None or value == original[ws.title][cell.coordinate].value:
                         continue  # not typed: what we sent
                     forms = {as_text(value).strip()}
-                    number, _ = parse_score(value, review.scales["achievement"])
+                    number, _, _ = parse_score(value, review.scales["achievement"])
                     if number is not None:
                         forms.add(str(number))
                     if isinstance(value, str) and value.strip().lower() in ("yes", "no", "y", "x"):

@@ -35,3 +35,110 @@ def test_a_score_typed_as_brackets_and_a_file_named_with_brackets_are_printed_as
         assert "SC tracker [final].xlsx" in result.output or command != "check", result.output
     check = _cli("check", str(folder))
     assert "'[/]'" in check.output and "'[bold]4?'" in check.output
+
+
+# Helpers: a review folder with its workbooks sent, returns typed into its inbox.
+
+import datetime as dt  # noqa: E402
+from typing import Any  # noqa: E402
+
+import openpyxl  # noqa: E402
+import pytest  # noqa: E402
+
+from kcp_sheets.check import check_returns  # noqa: E402
+from kcp_sheets.consolidate import write_plan  # noqa: E402
+from kcp_sheets.problems import Problem  # noqa: E402
+
+
+@pytest.fixture()
+def sent(folder: Path) -> Path:
+    generate(load_review(folder), folder / "outbox")
+    return folder
+
+
+def plan_of(folder: Path, label: str):  # noqa: ANN201
+    return next(p for p in planned_workbooks(load_review(folder)) if p.label == label)
+
+
+def fill(folder: Path, label: str, name: str, rows: dict[str, Any] | None = None, fields: dict[str, Any] | None = None) -> Path:
+    plan = plan_of(folder, label)
+    return fill_workbook(plan, folder / "outbox" / plan.file_name, folder / INBOX / name, rows, fields)
+
+
+def consolidated(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], list[Problem]]:
+    """The plan's tables as rows by header, and every problem."""
+    result = check_returns(load_review(folder))
+    path = write_plan(result)
+    book = openpyxl.load_workbook(path)
+    tables = {}
+    for ws in book.worksheets:
+        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        header_at = next((n for n, r in enumerate(grid) if r and r[0] in ("ID", "No.", "Ref", "Cluster")), None)
+        if header_at is None:
+            continue
+        header = grid[header_at]
+        tables[ws.title] = [dict(zip(header, r)) for r in grid[header_at + 1 :] if any(v is not None for v in r)]
+    return tables, result.all_problems()
+
+
+def row(table: list[dict[str, Any]], ident: str, key: str = "ID") -> dict[str, Any]:
+    return next(r for r in table if r.get(key) == ident)
+
+
+def test_a_co_ordinator_typed_words_after_a_score_and_they_reach_the_plan_beside_it(sent: Path) -> None:
+    fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": "4 - mostly, see TOKEN"}, "ET-02": {"agreed_score": "Little progress, bridge closed"}}})
+    tables, problems = consolidated(sent)
+    et01, et02 = row(tables["All Actions"], "ET-01"), row(tables["All Actions"], "ET-02")
+    assert et01["Co-ordinator's score"] == 4 and "mostly, see TOKEN" in et01["Words typed with the scores"]
+    assert et02["Agreed score"] == 2 and "bridge closed" in et02["Words typed with the scores"]
+    notes = {(p.row_id, p.found) for p in problems if p.code == "score-note" and p.severity == "warning"}
+    assert notes == {("ET-01", "4 - mostly, see TOKEN"), ("ET-02", "Little progress, bridge closed")}
+
+
+@pytest.mark.parametrize("typed", ["3/4", "3 or 4", "4?"])
+def test_a_co_ordinator_typed_a_score_that_reads_two_ways(sent: Path, typed: str) -> None:
+    fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": typed}}})
+    tables, problems = consolidated(sent)
+    et01 = row(tables["All Actions"], "ET-01")
+    assert et01["Co-ordinator's score"] is None and typed in et01["Words typed with the scores"]
+    [ambiguous] = [p for p in problems if p.code == "score-ambiguous"]
+    assert ambiguous.severity == "error" and ambiguous.found == typed and ambiguous.row_id == "ET-01"
+    assert "4" in ambiguous.message and ("3" in ambiguous.message or "not yet decided" in ambiguous.message)
+
+
+def test_a_co_ordinator_typed_maybe_and_n_a_as_flags(sent: Path) -> None:
+    fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"case_study": "maybe", "mainstream": "N/A"}, "ET-02": {"case_study": "Yes"}}})
+    tables, problems = consolidated(sent)
+    et01 = row(tables["All Actions"], "ET-01")
+    assert (et01["Case study"], et01["Could be mainstreamed"]) == ("maybe", "N/A")
+    assert {r["ID"] for r in tables["Flagged Projects"] if r.get("Cluster")} == {"ET-02"}  # 'maybe' is shown, not counted as flagged
+    assert {(p.row_id, p.found) for p in problems if p.code == "flag-invalid"} == {("ET-01", "maybe"), ("ET-01", "N/A")}
+
+
+def test_a_co_ordinator_added_a_notes_column_to_the_actions_for_improvement(sent: Path) -> None:
+    path = fill(sent, "ET", "et.xlsx", {SUMMARY: {"AI-01": {"action": "Agree bridge works"}}})
+    plan = plan_of(sent, "ET")
+    form = next(s for s in plan.spec.sheets if s.kind == "form")
+    book = openpyxl.load_workbook(path)
+    ws = book[form.name]
+    header = form.form_table_header_row()
+    extra_col = len(form.table.columns) + 1
+    ws.cell(header, extra_col).value = "Notes added by the cluster"
+    ws.cell(header + 1, extra_col).value = "Network Rail to confirm"
+    book.save(path)
+    tables, problems = consolidated(sent)
+    ai = row(tables["Improvement Plan"], "ET-AI-01", "No.")
+    assert ai["Columns added by the cluster"] == "Notes added by the cluster: Network Rail to confirm"
+    assert any(p.code == "column-added" and p.found == "Notes added by the cluster" for p in problems)
+
+
+def test_the_steering_group_gave_a_key_contact_and_date_without_an_action(sent: Path) -> None:
+    fill(sent, "partnership-health", "health.xlsx", {"Partnership Health": {
+        "2.1.1": {"score": "Largely met", "key_contact": "Helen Kay", "due": dt.date(2004, 9, 21)},
+        "2.1.2": {"score": "three", "due": "Ongoing"},
+    }})
+    tables, _ = consolidated(sent)
+    health = tables["Partnership Health"]
+    assert row(health, "2.1.1", "Ref")["Key contact"] == "Helen Kay" and row(health, "2.1.2", "Ref")["Date to be completed"] == "Ongoing"
+    part2 = {r["Ref"]: r for r in tables["Partnership Plan"]}
+    assert part2["2.1.1"]["Lead contact/organisation"] == "Helen Kay" and part2["2.1.2"]["Due date"] == "Ongoing"

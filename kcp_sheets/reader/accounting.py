@@ -42,7 +42,7 @@ class Accounts:
         for r in range(start, len(grid) if end is None else min(end, len(grid))):
             for c, v in enumerate(grid[r]):
                 if not is_blank(v) and (r, c) not in taken:
-                    self.report("cell-unread", sheet=sheet, cell=cell_name(r + 1, c), found=as_text(v)[:500], detail="outside the table")
+                    self.report("cell-unread", sheet=sheet, cell=cell_name(r + 1, c), found=as_text(v), detail="outside the table")
 
     def settle_added_sheets(self) -> None:
         """Sheets a person added: what they typed there is reported too."""
@@ -51,7 +51,7 @@ class Accounts:
                 continue
             cells = [(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if not is_blank(v)]
             for r, c, v in cells[:ADDED_SHEET_CELLS]:
-                self.report("cell-unread", sheet=name, cell=cell_name(r + 1, c), found=as_text(v)[:500], detail="a sheet that was added")
+                self.report("cell-unread", sheet=name, cell=cell_name(r + 1, c), found=as_text(v), detail="a sheet that was added")
 
 
 def typed_cells(grid: Grid) -> list[tuple[int, int, Any]]:

@@ -19,6 +19,7 @@ class Row:
     cell_row: int  # 1-based row in the returned sheet
     new: bool = False
     extra: dict[str, Any] = field(default_factory=dict)  # columns a person added
+    notes: dict[str, str] = field(default_factory=dict)  # by column key: words typed with a score, or a score not read
 
 
 @dataclass

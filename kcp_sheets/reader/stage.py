@@ -36,4 +36,4 @@ def stage_checks(reading: Reading, plan: Planned) -> None:
 
 def _flagged(reading: Reading, row: Row, table: Table) -> bool:
     """A score already reported as wrong is not also reported as missing."""
-    return any(p.row_id == row.id and p.code in ("score-invalid", "score-out-of-range", "cell-error") for p in reading.result.problems)
+    return any(p.row_id == row.id and p.code in ("score-invalid", "score-out-of-range", "score-ambiguous", "cell-error") for p in reading.result.problems)

@@ -96,6 +96,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
 
 def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
     values: dict[str, Any] = {"id": ident}
+    notes: dict[str, str] = {}
     formulas = reading.formulas.get(sheet_name, ())
 
     def at(c: int | None) -> dict[str, str]:
@@ -110,35 +111,47 @@ def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int
             old = sent.get(col.key)
             was = _sent_text(old)
             if raw != was and not (raw in ("", None) and was == "") and not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, was):
-                reading.add("fixed-edited", **at(c), found=as_text(raw)[:500], old=was[:300], new=as_text(raw)[:300])
+                reading.add("fixed-edited", **at(c), found=as_text(raw), old=was, new=as_text(raw))
             values[col.key] = old
             continue
         if (raw is None or raw == "") and (r, c) not in formulas:
             values[col.key] = None
             continue
-        value, code = parse_cell(col, raw, reading.review)
-        if code:
-            reading.add(code, **at(c), found=as_text(raw)[:500], detail=", ".join(col.choices))
-        elif (r, c) in formulas:
-            reading.add("formula", **at(c), found=as_text(raw)[:500])
+        value, code, note = parse_cell(col, raw, reading.review)
+        report_value(reading, code, value, note, raw, at(c), col)
+        if (r, c) in formulas:
+            reading.add("formula", **at(c), found=as_text(raw))
+        if note or (code and col.kind == "score"):
+            notes[col.key] = note if code == "score-note" else as_text(raw)
         if value is not None and col.is_input:
             reading.result.answers += 1
         values[col.key] = value
     extras = {title: cells[c] for c, title in extra.items() if c < len(cells) and not is_blank(cells[c])}
-    return Row(ident, values, r + 1, extra=extras)
+    return Row(ident, values, r + 1, extra=extras, notes=notes)
 
 
-def parse_cell(col: Column, raw: Any, review: Review) -> tuple[Any, str]:
-    """A cell's value by its column's kind, and the problem code if it cannot be taken at its word."""
+def parse_cell(col: Column, raw: Any, review: Review) -> tuple[Any, str, str]:
+    """A cell's value by its column's kind, the problem code if it cannot be
+    taken at its word, and a score's note (words typed with it) or readings."""
     if col.kind == "score":
-        return parse_score(raw, review.scales.get(col.scale, {}))
+        return tuple(parse_score(raw, review.scales.get(col.scale, {})))  # type: ignore[return-value]
     if col.kind == "flag":
-        return parse_flag(raw)
+        return (*parse_flag(raw), "")
     if col.kind == "choice":
-        return parse_choice(raw, col.choices)
+        return (*parse_choice(raw, col.choices), "")
     if col.kind == "date":
-        return parse_date(raw)
-    return parse_text(raw)
+        return (*parse_date(raw), "")
+    return (*parse_text(raw), "")
+
+
+def report_value(reading: Reading, code: str, value: Any, note: str, raw: Any, at: dict[str, str], col: Column) -> None:
+    """The problem a cell's value raised, with the cell's full text."""
+    if code == "score-note":
+        reading.add(code, **at, found=as_text(raw), value=value, note=note)
+    elif code == "score-ambiguous":
+        reading.add(code, **at, found=as_text(raw), detail=note)
+    elif code:
+        reading.add(code, **at, found=as_text(raw), detail=", ".join(col.choices))
 
 
 def _sent_text(value: Any) -> str:
