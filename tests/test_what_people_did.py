@@ -48,6 +48,7 @@ import pytest  # noqa: E402
 from kcp_sheets.check import check_returns  # noqa: E402
 from kcp_sheets.consolidate import write_plan  # noqa: E402
 from kcp_sheets.problems import Problem  # noqa: E402
+from kcp_sheets.values import as_text  # noqa: E402
 
 
 @pytest.fixture()
@@ -142,3 +143,63 @@ def test_the_steering_group_gave_a_key_contact_and_date_without_an_action(sent: 
     assert row(health, "2.1.1", "Ref")["Key contact"] == "Helen Kay" and row(health, "2.1.2", "Ref")["Date to be completed"] == "Ongoing"
     part2 = {r["Ref"]: r for r in tables["Partnership Plan"]}
     assert part2["2.1.1"]["Lead contact/organisation"] == "Helen Kay" and part2["2.1.2"]["Due date"] == "Ongoing"
+
+
+def _text_everywhere(folder: Path) -> tuple[set[str], list[Problem]]:
+    """Every text in the consolidated workbook, and every problem."""
+    result = check_returns(load_review(folder))
+    book = openpyxl.load_workbook(write_plan(result))
+    seen = {as_text(v) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for v in r if v is not None}
+    return seen, result.all_problems()
+
+
+def test_a_co_ordinator_typed_beside_the_table_on_the_total_row_on_the_instructions_and_on_a_sheet_of_their_own(sent: Path) -> None:
+    long_text = "A long account of the year. " * 80
+    path = fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"progress": long_text}}, SUMMARY: {"AI-01": {"action": "Agree bridge works"}}})
+    book = openpyxl.load_workbook(path)
+    plan = plan_of(sent, "ET")
+    tracker, form = plan.spec.sheets[1], plan.spec.sheets[2]
+    ws = book[tracker.name]
+    header = tracker.table.header_row
+    ws.cell(header + 1, len(tracker.table.columns) + 2).value = "beside ET-01, no header"
+    summary = book[form.name]
+    summary.cell(form.form_table_header_row() + 1, len(form.table.columns) + 1).value = "beyond the actions table"
+    book[plan.spec.sheets[0].name].cell(40, 2).value = "typed on the instructions"
+    notes = book.create_sheet("Our notes")
+    for n in range(70):
+        notes.cell(n // 7 + 1, n % 7 + 1).value = f"note {n}"
+    book.save(path)
+    health = fill(sent, "partnership-health", "health.xlsx", {"Partnership Health": {"2.1.1": {"score": 4}}})
+    book = openpyxl.load_workbook(health)
+    ws = book["Partnership Health"]
+    total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Total score")
+    ws.cell(total_row, 5).value = "typed on the total row"
+    book.save(health)
+    seen, problems = _text_everywhere(sent)
+    found = {p.found for p in problems}
+    assert long_text.strip() in {s.strip() for s in seen}  # the plan keeps the whole text
+    for typed in ("beside ET-01, no header", "beyond the actions table", "typed on the instructions", "typed on the total row"):
+        assert typed in found, typed
+    on_notes = [p.found for p in problems if p.sheet == "Our notes"]
+    assert all(f"note {n}" in on_notes or any(f": note {n} |" in f"{found} |" for found in on_notes) for n in range(70))
+
+
+def test_every_cell_of_every_sheet_is_accounted_for_after_a_read(sent: Path) -> None:
+    from kcp_sheets.generate import Plans
+    from kcp_sheets.intake import gather
+    from kcp_sheets.reader.reading import Reading
+    from kcp_sheets.reader.records import Return
+
+    path = fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": "4 - mostly", "progress": "done"}, "+1": {"action": "New", "coordinator_score": 9}}})
+    book = openpyxl.load_workbook(path)
+    book["Progress Tracker"]["Z3"] = "far away"
+    book.create_sheet("Mine")["C9"] = "mine"
+    book.save(path)
+    review = load_review(sent)
+    [source], _ = gather([path], 10**8)
+    reading = Reading(Return(source), review, Plans(planned_workbooks(review)))
+    reading.run()
+    assert reading.result.plan is not None
+    for name in reading.grids:
+        assert reading.accounts.unaccounted(name) == [], name
+    assert {"far away", "mine"} <= {p.found for p in reading.result.problems}

@@ -1,59 +1,105 @@
 """Accounting: every non-empty cell of every sheet is either taken (into a
-record, or as a header, a title or a label we wrote) or reported.
+record, or as a header, a title or other text we wrote) or reported in a
+problem that carries its full text.
 
-The readers of tables and forms `take` the cells they use; `settle` then
-reports every other non-empty cell, with its full text, so a test can assert
-for any sheet that nothing typed went nowhere.
+The readers of tables and forms `take` the cells they use; a problem that
+names a cell accounts for it; `settle` reports whatever is left. After a read,
+`unaccounted` is empty for every sheet: a test can assert it for any sheet.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import python_calamine as calamine
+
+from ..generate import Planned
 from ..spec import cell_name
 from ..values import as_text, is_blank
-from .opening import Grid, Report
+from ..writer import write_workbook
+from .opening import Grid, Report, a1
 
-ADDED_SHEET_CELLS = 50  # cells listed one by one from a sheet that was added
+ADDED_SHEET_CELLS = 50  # cells of an added sheet reported one by one; beyond, one problem per row
 
 
 class Accounts:
-    """Which sheets belong to the workbook, and which cells of them were taken."""
+    """Which sheets belong to the workbook, and what became of each cell."""
 
     def __init__(self, grids: dict[str, Grid], report: Report) -> None:
         self.grids = grids
         self.report = report
         self.claimed: set[str] = set()
         self.taken: dict[str, set[tuple[int, int]]] = {}
+        self.reported: dict[str, set[tuple[int, int]]] = {}
 
     def claim(self, name: str) -> None:
-        """The sheet is one of the workbook's own (read, or ours and not read)."""
+        """The sheet is one of the workbook's own."""
         self.claimed.add(name)
 
     def take(self, sheet: str, cells: Iterable[tuple[int, int]]) -> None:
         """These cells (0-based row, column) went into a record or were ours."""
         self.taken.setdefault(sheet, set()).update(cells)
 
-    def settle(self, sheet: str, start: int = 0, end: int | None = None) -> None:
-        """Report every non-empty cell in rows [start, end) that was not taken."""
+    def noted(self, sheet: str, cell: str) -> None:
+        """A problem names this cell (as 'B7'); it carries what was typed there."""
+        where = a1(cell)
+        if where is not None:
+            self.reported.setdefault(sheet, set()).add(where)
+
+    def settle(self, sheet: str, start: int = 0, end: int | None = None, detail: str = "outside the table") -> None:
+        """Report every non-empty cell in rows [start, end) not yet taken or reported."""
+        for r, c, v in self._open_cells(sheet, start, end):
+            self.report("cell-unread", sheet=sheet, cell=cell_name(r + 1, c), found=as_text(v), detail=detail)
+
+    def settle_all(self) -> None:
+        """The last step of a read: anything typed anywhere that is still open is reported.
+        A sheet a person added is listed cell by cell, then a row to a problem."""
+        for name in self.grids:
+            if name in self.claimed:
+                self.settle(name)
+                continue
+            cells = self._open_cells(name)
+            for r, c, v in cells[:ADDED_SHEET_CELLS]:
+                self.report("cell-unread", sheet=name, cell=cell_name(r + 1, c), found=as_text(v), detail="on a sheet that was added")
+            rest: dict[int, list[tuple[int, Any]]] = {}
+            for r, c, v in cells[ADDED_SHEET_CELLS:]:
+                rest.setdefault(r, []).append((c, v))
+            for r, row in rest.items():
+                text = " | ".join(f"{cell_name(r + 1, c)}: {as_text(v)}" for c, v in row)
+                first = cell_name(r + 1, row[0][0])
+                self.report("cell-unread", sheet=name, cell=first, found=text, detail=f"on a sheet that was added (row {r + 1})")
+                self.reported.setdefault(name, set()).update((r, c) for c, _ in row)
+
+    def unaccounted(self, sheet: str) -> list[tuple[int, int, Any]]:
+        """Non-empty cells neither taken nor reported: empty after a read."""
+        return self._open_cells(sheet)
+
+    def _open_cells(self, sheet: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, Any]]:
         grid = self.grids[sheet]
         taken = self.taken.get(sheet, set())
-        for r in range(start, len(grid) if end is None else min(end, len(grid))):
-            for c, v in enumerate(grid[r]):
-                if not is_blank(v) and (r, c) not in taken:
-                    self.report("cell-unread", sheet=sheet, cell=cell_name(r + 1, c), found=as_text(v), detail="outside the table")
-
-    def settle_added_sheets(self) -> None:
-        """Sheets a person added: what they typed there is reported too."""
-        for name, grid in self.grids.items():
-            if name in self.claimed:
-                continue
-            cells = [(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if not is_blank(v)]
-            for r, c, v in cells[:ADDED_SHEET_CELLS]:
-                self.report("cell-unread", sheet=name, cell=cell_name(r + 1, c), found=as_text(v), detail="a sheet that was added")
+        reported = self.reported.get(sheet, set())
+        stop = len(grid) if end is None else min(end, len(grid))
+        return [(r, c, v) for r in range(start, stop) for c, v in enumerate(grid[r]) if not is_blank(v) and (r, c) not in taken and (r, c) not in reported]
 
 
-def typed_cells(grid: Grid) -> list[tuple[int, int, Any]]:
-    """Every non-empty cell of a grid, 0-based."""
-    return [(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if not is_blank(v)]
+_SENT_TEXT: dict[tuple[str, str, str], list[str]] = {}
+
+
+def take_sent_text(accounts: Accounts, sheet: str, plan: Planned, sent_name: str) -> None:
+    """Take the cells of a sheet we only wrote to (the instructions) whose text
+    is what we sent, wherever it now is; what a person typed there stays open."""
+    key = (plan.spec.template, plan.cluster, plan.content.identity.get("fingerprint", ""))
+    sent = _SENT_TEXT.get(key)
+    if sent is None:
+        with tempfile.TemporaryDirectory(prefix="kcp-sent-") as tmp:
+            path = write_workbook(plan.spec, plan.content, Path(tmp) / "sent.xlsx")
+            book = calamine.CalamineWorkbook.from_path(str(path))
+            grid = book.get_sheet_by_name(sent_name).to_python() if sent_name in book.sheet_names else []
+        sent = _SENT_TEXT[key] = [" ".join(as_text(v).split()).casefold() for row in grid for v in row if not is_blank(v)]
+    ours = set(sent)
+    grid = accounts.grids[sheet]
+    accounts.take(sheet, ((r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if not is_blank(v) and " ".join(as_text(v).split()).casefold() in ours))
+

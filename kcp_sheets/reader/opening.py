@@ -93,7 +93,7 @@ def xlsx_cell_marks(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], 
                         continue
                     has_formula = element.find(f"{ns}f") is not None
                     if element.get("t") == "e" or has_formula:
-                        where = _a1(element.get("r", ""))
+                        where = a1(element.get("r", ""))
                         if where is not None:
                             if element.get("t") == "e":
                                 value = element.find(f"{ns}v")
@@ -105,7 +105,7 @@ def xlsx_cell_marks(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], 
     return marks
 
 
-def _a1(ref: str) -> tuple[int, int] | None:
+def a1(ref: str) -> tuple[int, int] | None:
     match = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
     if not match:
         return None

@@ -10,7 +10,7 @@ from ..generate import Planned, Plans
 from ..intake import Source, inspect
 from ..problems import problem
 from ..settings import Review
-from .accounting import Accounts
+from .accounting import Accounts, take_sent_text
 from .form import read_form
 from .opening import Grid, Sheets, open_sheets
 from .recognising import find_sheet, recognise
@@ -55,7 +55,10 @@ class Reading:
         return self.sheets.formulas
 
     def add(self, code: str, **facts: Any) -> None:
+        """Report a problem; one that names a cell accounts for what was typed there."""
         self.result.problems.append(problem(code, self.name, **facts))
+        if facts.get("sheet") and facts.get("cell"):
+            self.accounts.noted(facts["sheet"], facts["cell"])
 
     def identity_facts(self) -> dict[str, str]:
         return self.result.plan.content.identity if self.result.plan else {}
@@ -75,7 +78,9 @@ class Reading:
         self.result.plan = plan
         for sheet in plan.spec.sheets:
             if sheet.kind == "instructions":
-                self.accounts.claim(sheet.name)
+                found = find_sheet(self, sheet)
+                if found is not None:
+                    take_sent_text(self.accounts, found, plan, sheet.name)
                 continue
             found = find_sheet(self, sheet)
             if found is None:
@@ -86,4 +91,4 @@ class Reading:
             else:
                 read_form(self, found, sheet)
         stage_checks(self, plan)
-        self.accounts.settle_added_sheets()
+        self.accounts.settle_all()

@@ -25,6 +25,7 @@ def recognise(reading: Reading) -> Planned | None:
         identity_name = common.identity_sheet
     if identity_name is not None:
         reading.accounts.claim(identity_name)
+        reading.accounts.take(identity_name, ((r, c) for r, row in enumerate(grids[identity_name]) for c in range(min(2, len(row)))))
         identity = {as_text(r[0]).strip(): as_text(r[1]).strip() for r in grids[identity_name][1:] if len(r) > 1 and not is_blank(r[0])}
         reading.result.identity = identity
         return _by_identity(reading, identity)

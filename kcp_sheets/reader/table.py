@@ -41,6 +41,8 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
     accounts.take(sheet_name, ((header_row, c) for c, v in enumerate(header) if not is_blank(v)))
     for c, title in extra.items():
         reading.add("column-added", sheet=sheet_name, cell=cell_name(header_row + 1, c), found=title)
+    known = set(columns.values()) | set(extra)
+    headers = {c: col.header for col in table.columns for c in [columns.get(col.key)] if c is not None} | extra
     sent_by_id = {str(r["id"]): r for r in sent}
     if fixed_ids is not None:
         sent_by_id.update({i: {"id": i} for i in fixed_ids})
@@ -58,18 +60,27 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             continue
         ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
         if table.total_label and ident.casefold() == table.total_label.casefold():
-            accounts.take(sheet_name, ((r, c) for c in present))
+            ours = {id_col, columns.get(table.total_of or "", -1)}
+            accounts.take(sheet_name, ((r, c) for c in present if c in ours))
+            for c in present:
+                if c not in ours:
+                    reading.add("cell-unread", sheet=sheet_name, cell=cell_name(r + 1, c), found=as_text(cells[c]), detail=f"on the '{table.total_label}' row")
             continue
         if present == [id_col] and (ident in group_titles or ident in spare or (ident in sent_by_id and fixed_ids is not None)):
             accounts.take(sheet_name, [(r, id_col)])
             continue
+        if ident in seen:
+            # The row is not read twice: everything typed on it goes into the problem.
+            typed = "; ".join(f"{headers.get(c, cell_name(r + 1, c))}: {as_text(cells[c])}" for c in present if c != id_col)
+            reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=ident, found=typed, detail=typed or "nothing typed")
+            accounts.take(sheet_name, ((r, c) for c in present))
+            continue
         row = _row(reading, sheet_name, table, columns, extra, cells, r, ident, sent_by_id.get(ident))
-        accounts.take(sheet_name, ((r, c) for c in present))
+        accounts.take(sheet_name, ((r, c) for c in present if c in known))
+        for c in present:
+            if c not in known:
+                reading.add("cell-unread", sheet=sheet_name, cell=cell_name(r + 1, c), row_id=ident, found=as_text(cells[c]), detail=f"in a column with no header, on the row for {ident or 'a row with no ID'}")
         if ident in sent_by_id:
-            if ident in seen:
-                typed = "; ".join(f"{k}: {as_text(v)}" for k, v in row.values.items() if v is not None and table.column(k).is_input)
-                reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=ident, detail=typed or "nothing typed")
-                continue
             seen[ident] = r
             rows.append(row)
             continue
