@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -153,25 +154,127 @@ class Review:
         return f"{slug}-{self.year}"
 
 
+@dataclass(frozen=True)
+class Key:
+    """One setting of review.yaml: what it holds and the comment that explains it."""
+
+    help: str
+    required: bool = True
+    keys: dict[str, "Key"] | None = None  # a mapping with these keys
+    items: dict[str, "Key"] | None = None  # a list of mappings with these keys
+
+
+PERSON = {
+    "name": Key("their name as it appears on the workbooks"),
+    "email": Key("their e-mail address, for the drafts and reminders"),
+    "title": Key("their job title", required=False),
+    "phone": Key("their telephone number", required=False),
+}
+SCALE = Key("five labels, 5 (best) down to 1")
+# review.yaml, every key it may hold: the sample file's comments are tested against it.
+SCHEMA: dict[str, Key] = {
+    "partnership": Key("the partnership's name, on every workbook"),
+    "title": Key("the review's title, on every workbook"),
+    "year": Key("the review year: in every file name and workbook"),
+    "issued": Key("the date the workbooks go out (also their \"created\" date)"),
+    "stage1_deadline": Key("co-ordinators' progress and scores are due"),
+    "stage2_deadline": Key("agreed scores and the cluster review summary are due"),
+    "plan_due": Key("the draft improvement action plan is due"),
+    "steering_group_meeting": Key("the steering group meets on the plan", required=False),
+    "earlier_years": Key("progress recorded in these years is shown read-only", required=False),
+    "officer": Key("the partnership support officer: sends the workbooks, receives the returns", keys=PERSON),
+    "protection_password": Key("the password that protects fixed text; empty lets co-ordinators unprotect a sheet", required=False),
+    "max_return_mb": Key("larger returns are refused unread", required=False),
+    "scales": Key("what each score from 5 to 1 means, for each scale", keys={name: SCALE for name in SCALE_NAMES}),
+    "in_depth_this_year": Key("the criteria the steering group reviews in depth this year", required=False),
+    "clusters": Key(
+        "the thematic clusters, each with a code, a name, its champions and its co-ordinators",
+        items={
+            "code": Key("a short code of 2 to 6 letters or digits, used in IDs and file names"),
+            "name": Key("the cluster's name"),
+            "champions": Key("the cluster champions (steering-group members)", items=PERSON),
+            "coordinators": Key("the cluster co-ordinators, who fill in the workbook", items=PERSON),
+        },
+    ),
+    "last_in_depth": Key("the year each partnership-health criterion was last reviewed in depth", required=False),
+}
+
+Path_ = tuple[object, ...]  # a place in review.yaml: keys and list positions
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML in which an impossible date (2004-13-45) stays text, so it is
+    reported with its line like any other bad date instead of stopping the read."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> object:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 class _Checker:
-    """Collects problems for one file, naming the line of the offending text."""
+    """Collects problems for one file, naming the line of the offending setting."""
 
-    def __init__(self, path: Path, text: str = "") -> None:
+    def __init__(self, path: Path, lines: dict[Path_, int] | None = None) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        self.lines = lines or {}
         self.problems: list[Problem] = []
+        self.suggested: set[Path_] = set()  # settings an unknown key was probably meant to be
 
-    def line_of(self, needle: object, after: int = 0) -> str:
-        token = str(needle)
-        for number, line in enumerate(self.lines[after:], start=after + 1):
-            if token and token in line:
-                return f"line {number}"
+    def at(self, *place: object) -> str:
+        """'line N' of the setting at `place`, or of the nearest setting that holds it."""
+        while place:
+            if place in self.lines:
+                return f"line {self.lines[place]}"
+            place = place[:-1]
         return ""
 
     def add(self, detail: str, fix: str, cell: str = "", row_id: str = "") -> None:
         self.problems.append(
             problem("settings-invalid", self.path.name, cell=cell, row_id=row_id, detail=detail, fix=fix)
         )
+
+    def missing(self, *place: object) -> bool:
+        """Whether a required setting is absent and no misspelt key already explains it."""
+        return place not in self.suggested
+
+
+def _node_lines(node: yaml.Node, check: _Checker, schema: dict[str, Key] | None, place: Path_ = (), items: dict[str, Key] | None = None) -> None:
+    """Record the line of every setting, and report unknown and repeated keys."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + 1
+            here = (*place, key)
+            check.lines.setdefault(here, line)
+            if key in seen:
+                check.add(f"'{key}' is set twice (lines {seen[key]} and {line}); only one can count.", f"Keep one '{key}:' line.", f"line {line}")
+            seen[key] = line
+            known = schema.get(key) if schema is not None else None
+            if schema is not None and known is None:
+                close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
+                if close:
+                    check.suggested.add((*place, close[0]))
+                    fix = f"Did you mean `{close[0]}`? Correct the name."
+                else:
+                    fix = f"Use one of: {', '.join(schema)}."
+                check.add(f"'{key}' is not a setting {_of(place)}, so it would be ignored.", fix, f"line {line}")
+                continue
+            _node_lines(value_node, check, known.keys if known else None, here, known.items if known else None)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            check.lines.setdefault((*place, index), item.start_mark.line + 1)
+            _node_lines(item, check, items, (*place, index))
+
+
+def _of(place: Path_) -> str:
+    names = [str(p) for p in place if isinstance(p, str)]
+    return f"under {names[-1]}:" if names else f"of {SETTINGS_FILE}"
 
 
 def load_review(folder: Path) -> Review:
@@ -182,17 +285,20 @@ def load_review(folder: Path) -> Review:
         raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])
     text = _read_text(settings_path)
     try:
-        data = yaml.safe_load(text) or {}
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         cell = f"line {mark.line + 1}" if mark else ""
         raise ProblemError(
-            [problem("settings-unreadable", SETTINGS_FILE, cell=cell, detail=str(getattr(exc, "problem", exc)))]
+            [problem("settings-unreadable", SETTINGS_FILE, cell=cell, detail=str(getattr(exc, "problem", None) or exc))]
         ) from None
     if not isinstance(data, dict):
-        raise ProblemError([problem("settings-unreadable", SETTINGS_FILE, detail="it is not a list of 'name: value' settings")])
+        raise ProblemError([problem("settings-unreadable", SETTINGS_FILE, cell="line 1", detail="it is not a list of 'name: value' settings")])
 
-    check = _Checker(settings_path, text)
+    check = _Checker(settings_path)
+    if root is not None:
+        _node_lines(root, check, SCHEMA)
     review_fields = _settings(data, check)
     clusters = _clusters(data.get("clusters"), check)
     codes = {c.code for c in clusters}
@@ -201,13 +307,12 @@ def load_review(folder: Path) -> Review:
     criteria, criteria_problems = _criteria(folder / CRITERIA_FILE)
     names = list(dict.fromkeys(s.criterion for s in criteria))
     accreditation, accreditation_problems = _accreditation(folder / ACCREDITATION_FILE, set(names))
-    for key in ("in_depth_this_year",):
-        for name in review_fields[key]:
-            if names and name not in names:
-                check.add(f"'{name}' in {key} is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.line_of(name))
+    for index, name in enumerate(review_fields["in_depth_this_year"]):
+        if names and name not in names:
+            check.add(f"'{name}' in in_depth_this_year is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.at("in_depth_this_year", index))
     for name in review_fields["last_in_depth"]:
         if names and name not in names:
-            check.add(f"'{name}' in last_in_depth is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.line_of(name))
+            check.add(f"'{name}' in last_in_depth is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.at("last_in_depth", name))
     problems = check.problems + action_problems + criteria_problems + accreditation_problems
     for code in sorted(codes - {a.cluster for a in actions}):
         if not action_problems:
@@ -215,7 +320,7 @@ def load_review(folder: Path) -> Review:
                 problem("settings-invalid", ACTIONS_FILE, detail=f"Cluster {code} has no actions.", fix=f"Add the {code} actions to {ACTIONS_FILE}, or remove the cluster from {SETTINGS_FILE}.")
             )
     if problems:
-        raise ProblemError(problems)
+        raise ProblemError(sorted(problems, key=_by_file_and_line))
     return Review(
         folder=folder,
         clusters=tuple(clusters),
@@ -224,6 +329,12 @@ def load_review(folder: Path) -> Review:
         accreditation=tuple(accreditation),
         **review_fields,
     )
+
+
+def _by_file_and_line(p: Problem) -> tuple[int, str, int]:
+    order = [SETTINGS_FILE, ACTIONS_FILE, CRITERIA_FILE, ACCREDITATION_FILE]
+    number = int(p.cell.split()[-1]) if p.cell[-1:].isdigit() else 0
+    return (order.index(p.file) if p.file in order else len(order), p.file, number)
 
 
 def _read_text(path: Path) -> str:
@@ -244,8 +355,8 @@ def _settings(data: dict[str, Any], check: _Checker) -> dict[str, Any]:
     def text(key: str, required: bool = True) -> str:
         value = data.get(key)
         if value is None or str(value).strip() == "":
-            if required:
-                check.add(f"'{key}' is missing or empty.", f"Add a line '{key}: ...' to {SETTINGS_FILE}.")
+            if required and check.missing(key):
+                check.add(f"'{key}' is missing or empty.", f"Add a line '{key}: ...' ({SCHEMA[key].help}).", check.at(key))
             return ""
         return str(value).strip()
 
@@ -255,45 +366,51 @@ def _settings(data: dict[str, Any], check: _Checker) -> dict[str, Any]:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if value is None and not required:
+        if value is None and (not required or not check.missing(key)):
             return None
-        check.add(f"'{key}' must be a date written year-month-day, not '{value}'.", f"Write it like {key}: 2004-04-16.", check.line_of(f"{key}:"))
+        if value is None:
+            check.add(f"'{key}' is missing: the date {SCHEMA[key].help}.", f"Add a line '{key}: 2004-04-16' (year-month-day).", check.at(key))
+        else:
+            check.add(f"'{key}' must be a date written year-month-day, not '{value}'.", f"Write it like {key}: 2004-04-16.", check.at(key))
         return None
 
     year = data.get("year")
-    if not isinstance(year, int) or not 1990 <= year <= 2100:
-        check.add(f"'year' must be a year such as 2004, not '{year}'.", "Write it like year: 2004.", check.line_of("year:"))
+    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
+        if year is not None or check.missing("year"):
+            check.add(f"'year' must be a year such as 2004, not '{year if year is not None else 'nothing'}'.", "Write it like year: 2004.", check.at("year"))
         year = 0
     earlier = data.get("earlier_years") or []
     if not isinstance(earlier, list) or not all(isinstance(y, int) and y < (year or 9999) for y in earlier):
-        check.add("'earlier_years' must be a list of years before the review year.", "Write it like earlier_years: [2003].", check.line_of("earlier_years:"))
+        check.add("'earlier_years' must be a list of years before the review year.", "Write it like earlier_years: [2003].", check.at("earlier_years"))
         earlier = []
     issued, s1, s2, due = date("issued"), date("stage1_deadline"), date("stage2_deadline"), date("plan_due")
     if issued and s1 and s2 and due and not issued <= s1 <= s2 <= due:
-        check.add("The dates must run issued, stage1_deadline, stage2_deadline, plan_due in that order.", "Correct the dates.", check.line_of("stage1_deadline:"))
-    officer = data.get("officer") or {}
+        check.add("The dates must run issued, stage1_deadline, stage2_deadline, plan_due in that order.", "Correct the dates.", check.at("stage1_deadline"))
+    officer = data.get("officer")
     if not isinstance(officer, dict):
+        if officer is not None:
+            check.add("'officer' must give the officer's name and email on indented lines.", "Write officer: then lines '  name: ...' and '  email: ...'.", check.at("officer"))
         officer = {}
-    person = Person(str(officer.get("name", "")).strip(), str(officer.get("email", "")).strip(), str(officer.get("title", "")).strip(), str(officer.get("phone", "")).strip())
-    if not person.name:
-        check.add("The officer's name is missing.", "Add officer: name: ... to review.yaml.", check.line_of("officer:"))
-    if not EMAIL.match(person.email):
-        check.add(f"The officer's e-mail address '{person.email}' is not valid.", "Write a full address such as name@council.gov.uk.", check.line_of(person.email or "officer:"))
+    person = Person(str(officer.get("name") or "").strip(), str(officer.get("email") or "").strip(), str(officer.get("title") or "").strip(), str(officer.get("phone") or "").strip())
+    if not person.name and check.missing("officer", "name"):
+        check.add("The officer's name is missing.", "Add officer: name: ... to review.yaml.", check.at("officer", "name"))
+    if not EMAIL.match(person.email) and (person.email or check.missing("officer", "email")):
+        check.add(f"The officer's e-mail address '{person.email}' is not valid.", "Write a full address such as name@council.gov.uk.", check.at("officer", "email"))
     scales = _scales(data.get("scales"), check)
     try:
         max_mb = float(data.get("max_return_mb", 20))
         if max_mb <= 0:
             raise ValueError
     except (TypeError, ValueError):
-        check.add("'max_return_mb' must be a number of megabytes above 0.", "Write it like max_return_mb: 20.", check.line_of("max_return_mb:"))
+        check.add("'max_return_mb' must be a number of megabytes above 0.", "Write it like max_return_mb: 20.", check.at("max_return_mb"))
         max_mb = 20.0
     in_depth = data.get("in_depth_this_year") or []
     last = data.get("last_in_depth") or {}
     if not isinstance(in_depth, list):
-        check.add("'in_depth_this_year' must be a list of criteria.", "Write it like in_depth_this_year: [Strategic, Inclusive].", check.line_of("in_depth_this_year:"))
+        check.add("'in_depth_this_year' must be a list of criteria.", "Write it like in_depth_this_year: [Strategic, Inclusive].", check.at("in_depth_this_year"))
         in_depth = []
     if not isinstance(last, dict) or not all(isinstance(v, int) for v in last.values()):
-        check.add("'last_in_depth' must give a year for each criterion.", "Write it like   Strategic: 2003", check.line_of("last_in_depth:"))
+        check.add("'last_in_depth' must give a year for each criterion.", "Write it like   Strategic: 2003", check.at("last_in_depth"))
         last = {}
     return {
         "partnership": text("partnership"),
@@ -319,47 +436,55 @@ def _scales(raw: Any, check: _Checker) -> dict[str, dict[int, str]]:
     raw = raw if isinstance(raw, dict) else {}
     for name in SCALE_NAMES:
         labels = raw.get(name)
-        if not isinstance(labels, dict) or sorted(labels) != [1, 2, 3, 4, 5] or not all(str(v).strip() for v in labels.values()):
-            check.add(f"The '{name}' scale must give a label for each score 5 to 1.", f"Under scales: {name}: write five lines 5: Achieved ... 1: Not achieved.", check.line_of(f"{name}:"))
+        if not isinstance(labels, dict) or sorted(labels, key=str) != [1, 2, 3, 4, 5] or not all(str(v).strip() for v in labels.values()):
+            if labels is not None or check.missing("scales", name):
+                check.add(f"The '{name}' scale must give a label for each score 5 to 1.", f"Under scales: {name}: write five lines 5: Achieved ... 1: Not achieved.", check.at("scales", name))
             labels = {n: str(n) for n in range(1, 6)}
         scales[name] = {int(k): str(v).strip() for k, v in sorted(labels.items(), reverse=True)}
     return scales
 
 
-def _people(raw: Any, role: str, cluster: str, check: _Checker, at: str) -> tuple[Person, ...]:
+def _people(raw: Any, role: str, key: str, cluster: str, check: _Checker, index: int) -> tuple[Person, ...]:
     people = []
-    for entry in raw if isinstance(raw, list) else []:
+    if raw is not None and not isinstance(raw, list):
+        check.add(f"The {key} of cluster {cluster} must be a list, one person a line.", f"Write each as '      - {{name: ..., email: ...}}' under {key}:.", check.at("clusters", index, key))
+        return ()
+    for n, entry in enumerate(raw or []):
         entry = entry if isinstance(entry, dict) else {}
-        name, email = str(entry.get("name", "")).strip(), str(entry.get("email", "")).strip()
+        name, email = str(entry.get("name") or "").strip(), str(entry.get("email") or "").strip()
+        at = check.at("clusters", index, key, n)
         if not name:
             check.add(f"A {role} of cluster {cluster} has no name.", "Give every person a name and an e-mail address.", at)
         if not EMAIL.match(email):
-            check.add(f"The e-mail address '{email}' of {name or 'a ' + role} ({cluster}) is not valid.", "Write a full address such as name@example.org.", check.line_of(email) if email else at)
+            check.add(f"The e-mail address '{email}' of {name or 'a ' + role} ({cluster}) is not valid.", "Write a full address such as name@example.org.", check.at("clusters", index, key, n, "email"))
         people.append(Person(name, email))
     return tuple(people)
 
 
 def _clusters(raw: Any, check: _Checker) -> list[Cluster]:
     if not isinstance(raw, list) or not raw:
-        check.add("There are no clusters.", "List the clusters under clusters: with code, name, champions and coordinators.", check.line_of("clusters:"))
+        if raw is not None or check.missing("clusters"):
+            check.add("There are no clusters.", "List the clusters under clusters: with code, name, champions and coordinators.", check.at("clusters"))
         return []
     clusters: list[Cluster] = []
-    for entry in raw:
+    for index, entry in enumerate(raw):
         entry = entry if isinstance(entry, dict) else {}
-        code, name = str(entry.get("code", "")).strip(), str(entry.get("name", "")).strip()
-        at = check.line_of(f"code: {code}") if code else check.line_of("clusters:")
+        code, name = str(entry.get("code") or "").strip().upper(), str(entry.get("name") or "").strip()
+        at = check.at("clusters", index, "code")
         if not CODE.match(code):
-            check.add(f"The cluster code '{code}' must be 2 to 6 capital letters or digits.", "Use a short code such as ET.", at)
+            check.add(f"The cluster code '{code}' must be 2 to 6 letters or digits.", "Use a short code such as ET.", at)
         if not name:
             check.add(f"Cluster {code} has no name.", "Add name: under the cluster.", at)
         if any(c.code == code for c in clusters):
             check.add(f"The cluster code {code} is used twice.", "Give every cluster its own code.", at)
         if any(c.name.lower() == name.lower() for c in clusters if name):
             check.add(f"The cluster name '{name}' is used twice.", "Give every cluster its own name.", at)
-        champions = _people(entry.get("champions"), "champion", code, check, at)
-        coordinators = _people(entry.get("coordinators"), "co-ordinator", code, check, at)
-        if not coordinators:
-            check.add(f"Cluster {code} has no co-ordinator.", "Add at least one co-ordinator with a name and e-mail under coordinators:.", at)
+        champions = _people(entry.get("champions"), "champion", "champions", code, check, index)
+        coordinators = _people(entry.get("coordinators"), "co-ordinator", "coordinators", code, check, index)
+        if not coordinators and check.missing("clusters", index, "coordinators"):
+            check.add(f"Cluster {code} has no co-ordinator: nobody would be sent its workbook.", "Add at least one co-ordinator with a name and e-mail under coordinators:.", at)
+        if not champions and check.missing("clusters", index, "champions"):
+            check.add(f"Cluster {code} has no champion: its workbook would name nobody to agree the scores with.", "Add at least one champion with a name and e-mail under champions:.", at)
         clusters.append(Cluster(code, name, champions, coordinators))
     return clusters
 
@@ -411,8 +536,9 @@ def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[lis
                 problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.", fix="Write a whole number from 1 to 5, or leave it empty."))
             elif typed:
                 scores.append((year, int(typed)))
+        typed_code, row["cluster"] = row["cluster"], row["cluster"].upper()  # 'et' is ET
         if row["cluster"] not in codes:
-            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} is for cluster '{row['cluster']}', which is not in {SETTINGS_FILE}.", fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}."))
+            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} is for cluster '{typed_code}', which is not in {SETTINGS_FILE}.", fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}."))
         if not row["action"] and not row["outcome"]:
             problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} has neither an outcome nor an action.", fix="Fill in the outcome or the action required."))
         nrf = row["nrf"].lower()

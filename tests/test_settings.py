@@ -101,3 +101,86 @@ def test_windows_csv_encoding_is_read(folder: Path) -> None:
     path.write_bytes(text.encode("cp1252"))
     review = load_review(folder)
     assert any("caf\u00e9" in a.partners for a in review.actions)
+
+
+# The schema: every key known, every mistake on its line.
+
+
+def line_text(folder: Path, p) -> str:
+    assert p.cell.startswith("line "), p
+    return (folder / "review.yaml").read_text().splitlines()[int(p.cell.split()[1]) - 1]
+
+
+def test_renamed_champions_is_an_error_naming_the_line_and_the_key(folder: Path) -> None:
+    edit(folder / "review.yaml", "    champions:\n      - {name: Dr Alan Marsh", "    champion:\n      - {name: Dr Alan Marsh")
+    [p] = problems_of(folder)
+    assert p.file == "review.yaml" and line_text(folder, p).strip() == "champion:"
+    assert "'champion'" in p.message and "did you mean `champions`?" in p.ask.lower()
+
+
+def test_unknown_and_misspelt_keys_name_the_nearest_known_key(folder: Path) -> None:
+    edit(folder / "review.yaml", "title: Review", "titel: Review")
+    edit(folder / "review.yaml", "stage1_deadline:", "stage1_deadlin:")
+    found = problems_of(folder)
+    assert [(line_text(folder, p).split(":")[0], p.ask) for p in found] == [
+        ("titel", "Did you mean `title`? Correct the name."),
+        ("stage1_deadlin", "Did you mean `stage1_deadline`? Correct the name."),
+    ]  # and no second message that 'title' or 'stage1_deadline' is missing
+
+
+def test_a_key_far_from_any_setting_lists_the_settings(folder: Path) -> None:
+    edit(folder / "review.yaml", "  phone: 020 7361 3671", "  phone: 020 7361 3671\n  fax: 020 7361 3672")
+    [p] = problems_of(folder)
+    assert line_text(folder, p).strip().startswith("fax:") and "under officer:" in p.message
+    assert "name, email, title, phone" in p.ask
+
+
+def test_a_setting_given_twice_is_an_error(folder: Path) -> None:
+    edit(folder / "review.yaml", "plan_due: 2004-04-30", "plan_due: 2004-04-30\nplan_due: 2004-05-07")
+    [p] = problems_of(folder)
+    assert "set twice" in p.message and line_text(folder, p).startswith("plan_due: 2004-05-07")
+
+
+@pytest.mark.parametrize("typed", ["2004-13-45", "16/04/2004", "next Friday"])
+def test_a_bad_date_names_its_line(folder: Path, typed: str) -> None:
+    edit(folder / "review.yaml", "stage1_deadline: 2004-04-16", f"stage1_deadline: {typed}")
+    [p] = problems_of(folder)
+    assert line_text(folder, p).startswith("stage1_deadline:") and typed in p.message
+
+
+def test_yaml_syntax_error_names_the_line(folder: Path) -> None:
+    edit(folder / "review.yaml", "  - code: LL\n", "  - code: LL\n   name: : oops\n")
+    [p] = problems_of(folder)
+    assert p.code == "settings-unreadable" and p.cell.startswith("line ")
+    assert abs(int(p.cell.split()[1]) - (folder / "review.yaml").read_text().splitlines().index("   name: : oops") - 1) <= 1
+
+
+def test_cluster_without_champion_is_an_error(folder: Path) -> None:
+    text = (folder / "review.yaml").read_text()
+    start = text.index("    champions:\n      - {name: Jane Hart")
+    end = text.index("    coordinators:\n      - {name: Lesley Cooke")
+    (folder / "review.yaml").write_text(text[:start] + text[end:])
+    [p] = problems_of(folder)
+    assert "HH has no champion" in p.message and line_text(folder, p).strip() == "- code: HH"
+
+
+def test_cluster_codes_in_actions_csv_ignore_case(folder: Path) -> None:
+    edit(folder / "actions.csv", "ET-02,ET,", "ET-02,et,")
+    review = load_review(folder)
+    assert [a.id for a in review.actions_of("ET")][:2] == ["ET-01", "ET-02"]
+
+
+def test_the_sample_settings_explain_every_key_of_the_schema() -> None:
+    """The sample's comments say what the schema says; a key added to one is added to the other."""
+    from kcp_sheets.settings import SCHEMA
+
+    lines = (Path(__file__).parent.parent / "samples" / "kcp-2004" / "review.yaml").read_text().splitlines()
+    for key, spec in SCHEMA.items():
+        at = next(n for n, line in enumerate(lines) if line.startswith(f"{key}:"))
+        above = at
+        while above > 0 and lines[above - 1].startswith("#"):
+            above -= 1
+        comments = [line.partition("#")[2] for line in lines[above : at + 1] if "#" in line]
+        assert " ".join(" ".join(comments).split()).find(spec.help) >= 0, f"{key}: the sample should say '{spec.help}'"
+    keys = {line.split(":")[0] for line in lines if line[:1].isalpha()}
+    assert keys == set(SCHEMA)
