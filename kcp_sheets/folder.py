@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 from .problems import ProblemError, problem
-from .settings import SETTINGS_FILE
+from .settings import ACTIONS_FILE, SETTINGS_FILE
 
 SAMPLE = "kcp-2004"
 INBOX, OUTBOX, OUTPUT = "inbox", "outbox", "output"
@@ -21,8 +22,23 @@ def samples_dir() -> Path:
     raise ProblemError([problem("settings-missing", "samples", what="The bundled sample review (reinstall kcp-sheets)")])
 
 
-def init_folder(target: Path, force: bool = False) -> Path:
-    """A new review folder holding the bundled sample, with an empty inbox."""
+YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+SETTING_YEAR = re.compile(r"^year:\s*(\d{4})", re.MULTILINE)
+
+
+def year_in_name(path: Path) -> int | None:
+    """The year a folder's name gives, as in review-2005 or KCP 2005/06 (the first year)."""
+    found = YEAR.findall(path.name)
+    return int(found[0]) if found else None
+
+
+def init_folder(target: Path, force: bool = False, year: int | None = None) -> Path:
+    """A new review folder holding the bundled sample, with an empty inbox.
+
+    The review is for `year`, else the year in the folder's name, else the
+    sample's: its dates, earlier years and progress columns moved to match."""
+    if year is not None and not 1990 <= year <= 2100:
+        raise ProblemError([problem("settings-invalid", str(target), detail=f"{year} is not a year a review can be for.", fix="Give the review's year, such as --year 2005.")])
     if (target / SETTINGS_FILE).exists() and not force:
         raise ProblemError(
             [problem("settings-invalid", str(target), detail=f"{target} already holds a review.", fix="Choose another folder, or add --force to overwrite its settings with the sample's.")]
@@ -33,4 +49,27 @@ def init_folder(target: Path, force: bool = False) -> Path:
             shutil.copyfile(item, target / item.name)
     for sub in (INBOX, OUTBOX, OUTPUT):
         (target / sub).mkdir(exist_ok=True)
+    settings = (target / SETTINGS_FILE).read_text(encoding="utf-8")
+    sample_year = int(SETTING_YEAR.search(settings).group(1))  # type: ignore[union-attr]
+    year = year or year_in_name(target) or sample_year
+    if year != sample_year:
+        _move_years(target, year - sample_year)
     return target
+
+
+def _move_years(folder: Path, by: int) -> None:
+    """The sample's settings `by` years on: every year and date in a value (not in a comment)."""
+
+    def later(match: re.Match[str]) -> str:
+        return str(int(match.group(1)) + by)
+
+    lines = []
+    for line in (folder / SETTINGS_FILE).read_text(encoding="utf-8").splitlines():
+        value, hash_, comment = line.partition("#")
+        value = YEAR.sub(later, value).replace("-02-29", "-02-28")
+        lines.append(value + hash_ + comment)
+    (folder / SETTINGS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    actions = folder / ACTIONS_FILE
+    header, _, rest = actions.read_text(encoding="utf-8-sig").partition("\n")
+    header = re.sub(r"\b(progress|score)_(\d{4})\b", lambda m: f"{m.group(1)}_{int(m.group(2)) + by}", header)
+    actions.write_text(header + "\n" + rest, encoding="utf-8-sig")
