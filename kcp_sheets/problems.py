@@ -85,6 +85,7 @@ class Problem:
     cell: str = ""
     row_id: str = ""
     found: str = ""
+    column: str = ""  # the header (or form label) of the cell, in the sender's terms
 
     @property
     def place(self) -> str:
@@ -108,6 +109,7 @@ def problem(
     cell: str = "",
     row_id: str = "",
     found: str = "",
+    column: str = "",
     **facts: object,
 ) -> Problem:
     """Build a Problem from the catalogue; `facts` fill its message and ask."""
@@ -123,6 +125,7 @@ def problem(
         cell=cell,
         row_id=row_id,
         found=found,
+        column=column,
     )
 
 

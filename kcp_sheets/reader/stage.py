@@ -29,9 +29,9 @@ def stage_checks(reading: Reading, plan: Planned) -> None:
     table = main.table
     for row in result.rows.get(main.key, []):
         if table.scored_by and all(row.values.get(k) is None for k in table.scored_by) and not _flagged(reading, row, table):
-            reading.add("score-unscored", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.scored_by[0])), row_id=row.id)
+            reading.add("score-unscored", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.scored_by[0])), row_id=row.id, column=table.column(table.scored_by[0]).header)
         elif result.stage == 2 and table.agreed and row.values.get(table.agreed) is None and not _flagged(reading, row, table):
-            reading.add("agreed-missing", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.agreed)), row_id=row.id)
+            reading.add("agreed-missing", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.agreed)), row_id=row.id, column=table.column(table.agreed).header)
 
 
 def _flagged(reading: Reading, row: Row, table: Table) -> bool:

@@ -111,12 +111,13 @@ def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int
     formulas = reading.formulas.get(sheet_name, ())
 
     def at(c: int | None) -> dict[str, str]:
-        return {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident}
+        return {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident, "column": column}
 
     for col in table.columns:
         if col.kind == "id":
             continue
         c = columns.get(col.key)
+        column = col.header  # the sender's word for the cell, for the reminders
         raw = cells[c] if c is not None and c < len(cells) else None
         if not col.is_input and sent is not None:
             old = sent.get(col.key)
