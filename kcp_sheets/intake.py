@@ -26,6 +26,7 @@ from .problems import Problem, problem
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 EMAIL_SUFFIXES = (".eml",)
+OUTLOOK_SUFFIXES = (".msg",)  # Outlook's own "Save as", and what dragging a message to a folder makes
 MAX_UNZIPPED = 256 * 1024 * 1024
 MAX_RATIO = 200
 MAX_PARTS = 2000
@@ -99,8 +100,9 @@ def gather(paths: list[Path], max_bytes: int) -> tuple[list[Source], list[Proble
             continue
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(microsecond=0)
         suffix = path.suffix.lower()
-        if suffix in EMAIL_SUFFIXES:
-            found, more = from_email(name, data, received, max_bytes)
+        if suffix in EMAIL_SUFFIXES or suffix in OUTLOOK_SUFFIXES:
+            read = from_email if suffix in EMAIL_SUFFIXES else from_outlook
+            found, more = read(name, data, received, max_bytes)
             sources += found
             problems += more
         elif suffix in SPREADSHEET_SUFFIXES:
@@ -123,10 +125,12 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) ->
                 pass
         sources: list[Source] = []
         problems: list[Problem] = []
+        others: list[str] = []
         for part in _attachments(message):
             filename = part.get_filename() or "attachment"
             label = f"{name} > {filename}"
             if Path(filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                others.append(filename)
                 continue
             payload = part.get_payload(decode=True) or b""
             if len(payload) > max_bytes:
@@ -136,8 +140,60 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) ->
     except Exception as exc:  # a malformed message must cost one problem, not the run
         return [], [problem("email-unreadable", name, detail=type(exc).__name__)]
     if not sources and not problems:
-        problems.append(problem("email-no-attachment", name, found=sender))
+        problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
+
+
+def _no_workbook(name: str, sender: str, sent: dt.datetime, others: list[str]) -> Problem:
+    """An e-mail without a workbook: whose, when, and what it did carry, to find the right one."""
+    holds = f"; it holds {', '.join(others[:5])}" if others else ""
+    return problem("email-no-attachment", name, found=sender, detail=f" (from {sender or 'an unknown sender'}, {sent:%d/%m/%Y %H:%M}{holds})")
+
+
+def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) -> tuple[list[Source], list[Problem]]:
+    """The workbooks attached to an Outlook .msg, with its sender and date, as for .eml."""
+    import extract_msg  # only an inbox with .msg files pays for importing it
+
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    sender = ""
+    others: list[str] = []
+    try:
+        message = extract_msg.openMsg(data)
+        try:
+            sender = str(message.sender or "")
+            when = message.date
+            if isinstance(when, dt.datetime):
+                received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+            for filename, payload in _outlook_attachments(message):
+                label = f"{name} > {filename}"
+                if Path(filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                    others.append(filename)
+                    continue
+                if len(payload) > max_bytes:
+                    problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
+                    continue
+                sources.append(Source(label, payload, received, sender))
+        finally:
+            message.close()
+    except Exception as exc:  # a damaged .msg must cost one problem, not the run
+        return [], [problem("email-unreadable", name, detail=f"not an Outlook message that can be read ({type(exc).__name__})")]
+    if not sources and not problems:
+        problems.append(_no_workbook(name, sender, received, others))
+    return sources, problems
+
+
+def _outlook_attachments(message: object, depth: int = 0) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of each attached file, also inside an attached (forwarded) message."""
+    found = []
+    for attachment in getattr(message, "attachments", []):
+        data = attachment.data
+        if isinstance(data, bytes):
+            filename = attachment.longFilename or attachment.shortFilename or "attachment"
+            found.append((Path(str(filename).replace("\\", "/")).name, data))
+        elif data is not None and depth < 3:
+            found += _outlook_attachments(data, depth + 1)
+    return found
 
 
 def _attachments(message: EmailMessage) -> list[EmailMessage]:
