@@ -1,7 +1,9 @@
 """E-mail drafts: one standard .eml per cluster, its workbook attached, To the
-co-ordinators, Cc the champions and the officer. The wording lives in
-workbook_templates/email.yaml. Drafts are byte-for-byte the same for the same
-review: the date, message ID and MIME boundaries come from the review."""
+co-ordinators, Cc the champions and the officer; and the reminders that chase
+a cluster, saying cell by cell what is missing or wrong. The wording lives in
+workbook_templates/email.yaml and reminder.yaml. Drafts are byte-for-byte the
+same for the same inputs: the date, message ID and MIME boundaries come from
+the review (and, for a reminder, the day it is written)."""
 
 from __future__ import annotations
 
@@ -10,21 +12,26 @@ import email.policy
 import email.utils
 import hashlib
 import html
+import mimetypes
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .generate import Planned, review_context, safe_file_name
+from .chase import Chase
+from .folder import INBOX
+from .generate import Planned, long_date, planned_workbooks, review_context, safe_file_name
+from .intake import gather, inbox_files
+from .problems import Problem
 from .settings import Person, Review
 from .spec import templates_dir
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _load() -> dict[str, str]:
-    return yaml.safe_load((templates_dir() / "email.yaml").read_text(encoding="utf-8"))
+def _load(name: str = "email") -> dict[str, Any]:
+    return yaml.safe_load((templates_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def _names(people: tuple[Person, ...]) -> str:
@@ -36,35 +43,52 @@ def _address(person: Person) -> str:
     return email.utils.formataddr((person.name, person.email))
 
 
-def draft(review: Review, plan: Planned, workbook: Path) -> tuple[str, bytes]:
-    """The file name and bytes of one cluster's draft e-mail."""
-    template = _load()
-    cluster = review.cluster(plan.cluster)
-    context: dict[str, Any] = {
+def _context(review: Review, code: str) -> dict[str, Any]:
+    cluster = review.cluster(code)
+    return {
         **review_context(review),
         "cluster_name": cluster.name,
         "cluster_code": cluster.code,
         "coordinator_names": _names(cluster.coordinators),
         "champion_names": _names(cluster.champions) or "your champions",
     }
-    escaped = {k: html.escape(str(v)) for k, v in context.items()}
+
+
+def _message(review: Review, code: str, subject: str, text: str, html_body: str, sent: dt.datetime, key: str, attachment: tuple[str, bytes] | None) -> bytes:
+    """A draft To the cluster's co-ordinators, Cc its champions and the officer."""
+    cluster = review.cluster(code)
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = _address(review.officer)
     message["To"] = ", ".join(_address(p) for p in cluster.coordinators)
     message["Cc"] = ", ".join(_address(p) for p in (*cluster.champions, review.officer))
-    message["Subject"] = template["subject"].format(**context)
-    sent = dt.datetime.combine(review.issued, dt.time(9, 0), tzinfo=dt.timezone.utc)
+    message["Subject"] = subject
     message["Date"] = email.utils.format_datetime(sent)
-    digest = hashlib.sha256(f"{review.review_id}/{cluster.code}".encode()).hexdigest()
+    digest = hashlib.sha256(key.encode()).hexdigest()
     message["Message-ID"] = f"<{digest[:24]}@kcp-sheets.invalid>"
     message["X-Unsent"] = "1"  # Outlook opens it as a draft to send
-    message.set_content(template["text"].format(**context))
-    message.add_alternative(template["html"].format(**escaped), subtype="html")
-    message.add_attachment(workbook.read_bytes(), maintype=XLSX[0], subtype=XLSX[1], filename=workbook.name)
+    message.set_content(text)
+    message.add_alternative(html_body, subtype="html")
+    if attachment:
+        name, data = attachment
+        kind = XLSX if name.lower().endswith(".xlsx") else (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/")
+        message.add_attachment(data, maintype=kind[0], subtype=kind[1], filename=name)
     for n, part in enumerate(message.walk()):
         if part.is_multipart():
             part.set_boundary(f"kcp-{digest[:16]}-{n}")
-    return safe_file_name(template["file_name"].format(**context)), message.as_bytes()
+    return message.as_bytes()
+
+
+def draft(review: Review, plan: Planned, workbook: Path) -> tuple[str, bytes]:
+    """The file name and bytes of one cluster's draft e-mail."""
+    template = _load()
+    context = _context(review, plan.cluster)
+    escaped = {k: html.escape(str(v)) for k, v in context.items()}
+    sent = dt.datetime.combine(review.issued, dt.time(9, 0), tzinfo=dt.timezone.utc)
+    data = _message(
+        review, plan.cluster, template["subject"].format(**context), template["text"].format(**context),
+        template["html"].format(**escaped), sent, f"{review.review_id}/{plan.cluster}", (workbook.name, workbook.read_bytes()),
+    )
+    return safe_file_name(template["file_name"].format(**context)), data
 
 
 def write_drafts(review: Review, plans: list[Planned], out_dir: Path) -> list[Path]:
@@ -77,3 +101,76 @@ def write_drafts(review: Review, plans: list[Planned], out_dir: Path) -> list[Pa
         path.write_bytes(data)
         written.append(path)
     return written
+
+
+def item(template: dict[str, Any], p: Problem) -> str:
+    """One thing to put right, where the co-ordinators will find it:
+    "Progress Tracker, row LL-02, Co-ordinator's score (5-1): 7 is not a score from 5 to 1"."""
+    what = template["items"].get(p.code, p.message.rstrip(".")).format(found=p.found)
+    where = [p.sheet, f"row {p.row_id}" if p.row_id else (p.cell if p.sheet and not p.column else ""), p.column]
+    place = ", ".join(w for w in where if w)
+    return f"{place}: {what}" if place else what[:1].upper() + what[1:]
+
+
+def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str, bytes] | None) -> tuple[str, bytes]:
+    """The file name and bytes of the draft that chases one cluster."""
+    template = _load("reminder")
+    context = {**_context(review, line.cluster), "return_name": line.return_name}
+    reasons = [r for r in line.reasons if r in template["subject_reasons"]]
+    context["subject_reason"] = ", ".join(template["subject_reasons"][r] for r in reasons)
+    due = line.due or review.stage2_deadline
+    context["due_line"] = template["due_ahead" if today <= due else "due_passed"].format(due=long_date(due))
+    items = [item(template, p) for p in line.problems]
+    text_parts, html_parts = [], []
+    for reason in line.reasons:
+        paragraph = template["paragraphs"].get(reason, "").format(**context)
+        if not paragraph:
+            continue
+        listed = [i for i, p in zip(items, line.problems) if (p.code in ("score-unscored", "agreed-missing")) == (reason == "unscored rows")]
+        listed = listed if reason in ("errors", "unscored rows") else []
+        text_parts.append("\n".join([paragraph, *(f"  - {i}" for i in listed)]))
+        bullets = "".join(f"<li>{html.escape(i)}</li>" for i in listed)
+        html_parts.append(f"<p>{html.escape(paragraph)}</p>" + (f"<ul>{bullets}</ul>" if bullets else ""))
+    escaped = {k: html.escape(str(v)) for k, v in context.items()}
+    text = template["text"].format(**{**context, "paragraphs": "\n\n".join(text_parts)})
+    html_body = template["html"].format(**{**escaped, "paragraphs": "\n".join(html_parts)})
+    sent = dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.timezone.utc)
+    data = _message(
+        review, line.cluster, template["subject"].format(**context), text, html_body, sent,
+        f"{review.review_id}/{line.cluster}/reminder/{today}/{line.return_sha256}", attachment,
+    )
+    return safe_file_name(template["file_name"].format(**context)), data
+
+
+def write_reminders(review: Review, lines: list[Chase], out_dir: Path, today: dt.date, outbox: Path | None = None) -> list[Path]:
+    """One reminder per cluster to chase. A return to correct is attached as it
+    came back; a missing one as it was sent (from `outbox`, where generate wrote it)."""
+    sent = {p.cluster: p.file_name for p in planned_workbooks(review) if p.cluster}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for line in lines:
+        if not line.chased:
+            continue
+        attachment = None
+        if line.return_name:
+            attachment = returned_workbook(review, line)
+        elif outbox is not None and (outbox / sent[line.cluster]).is_file():
+            attachment = (sent[line.cluster], (outbox / sent[line.cluster]).read_bytes())
+        name, data = reminder(review, line, today, attachment)
+        path = out_dir / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def returned_workbook(review: Review, line: Chase) -> tuple[str, bytes] | None:
+    """The return a line names, as it came: found again in the inbox by its checksum."""
+    container = line.return_name.split(" > ")[0]
+    for path in inbox_files(review.folder / INBOX):
+        if path.name != container:
+            continue
+        sources, _ = gather([path], int(review.max_return_mb * 1024 * 1024))
+        for source in sources:
+            if source.sha256 == line.return_sha256:
+                return Path(source.name.split(" > ")[-1]).name, source.data
+    return None

@@ -1,0 +1,96 @@
+"""Who to chase and why: one line per workbook sent, from the checked returns.
+
+The CLI's `status`, the reminder drafts and the web desk all read these
+lines, so they always agree. A line is data; nothing here prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .check import CheckResult
+from .generate import planned_workbooks
+from .problems import Problem
+from .settings import Person
+
+# Why a workbook is chased, in the order they are told.
+MISSING, LATE, ERRORS, STAGE1, UNSCORED = "missing", "late", "errors", "stage 1 only", "unscored rows"
+# Problems a reminder asks the co-ordinators to put right: every error, and the missing scores.
+ASK_ABOUT = ("score-unscored", "agreed-missing")
+
+
+@dataclass(frozen=True)
+class Chase:
+    """One workbook sent: what came back, and whom to ask for what."""
+
+    label: str  # the cluster code, or the template of a review-wide workbook
+    workbook: str  # what the officer calls it: "LL Learning and leisure", "Partnership health review"
+    cluster: str  # "" for the officer's own workbooks
+    arrived: dt.datetime | None = None
+    return_name: str = ""  # the return used, as the inbox names it
+    return_sha256: str = ""
+    sender: str = ""
+    stage: int = 0
+    errors: int = 0
+    warnings: int = 0
+    unscored: int = 0
+    due: dt.date | None = None  # the deadline for what is still owed
+    reasons: tuple[str, ...] = ()
+    to: tuple[Person, ...] = ()
+    cc: tuple[Person, ...] = ()
+    problems: tuple[Problem, ...] = ()  # what to ask for, cell by cell
+
+    @property
+    def own(self) -> bool:
+        """The officer's own workbook (health, accreditation): nobody to chase."""
+        return not self.cluster
+
+    @property
+    def chased(self) -> bool:
+        return bool(self.reasons) and not self.own
+
+    @property
+    def state(self) -> str:
+        if self.arrived is None:
+            return "not yet"
+        return "errors" if self.errors else ("warnings" if self.warnings else "clean")
+
+
+def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]:
+    """Every workbook of the review, in the order it was sent, with why it is chased."""
+    review = result.review
+    today = today or dt.date.today()
+    used = {r.label: r for r in result.used()}
+    lines = []
+    for plan in planned_workbooks(review):
+        ret = used.get(plan.label)
+        if plan.cluster:
+            cluster = review.cluster(plan.cluster)
+            name, to, cc = f"{cluster.code} {cluster.name}", cluster.coordinators, cluster.champions
+        else:
+            name, to, cc = plan.spec.title, (), ()
+        stage1_due = today <= review.stage1_deadline
+        due = review.stage1_deadline if stage1_due else review.stage2_deadline
+        if ret is None:
+            reasons = (MISSING,) + (() if stage1_due else (LATE,))
+            lines.append(Chase(plan.label, name, plan.cluster, due=review.stage1_deadline, reasons=reasons, to=to, cc=cc))
+            continue
+        unscored = ret.unscored()
+        reasons = []
+        if ret.errors:
+            reasons.append(ERRORS)
+        if plan.cluster and ret.stage < 2 and today > review.stage2_deadline:
+            reasons += [STAGE1, LATE]
+        if unscored:
+            reasons.append(UNSCORED)
+        asks = tuple(p for p in ret.problems if p.severity == "error" or p.code in ASK_ABOUT)
+        lines.append(
+            Chase(
+                plan.label, name, plan.cluster,
+                arrived=ret.source.received, return_name=ret.source.name, return_sha256=ret.source.sha256,
+                sender=ret.source.sender, stage=ret.stage, errors=ret.errors, warnings=ret.warnings,
+                unscored=unscored, due=due,
+                reasons=tuple(dict.fromkeys(reasons)), to=to, cc=cc, problems=asks,
+            )
+        )
+    return lines
