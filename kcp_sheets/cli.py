@@ -5,66 +5,136 @@ answers at once."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 if TYPE_CHECKING:
+    from .check import CheckResult
     from .problems import Problem
+    from .settings import Review
+
+# Exit codes, as the README says: 0 done and nothing wrong; 1 problems found in
+# the returns; 2 the command could not run (the folder, the settings, a file
+# named that does not exist, nothing to work on); 3 the tool itself failed.
+CLEAN, PROBLEMS, CANNOT_RUN, FAILED = 0, 1, 2, 3
+
+
+class _Prose(TyperCommand):
+    """Help that reads as prose: argument names and what they are, no type labels."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                arguments.append(((param.metavar or param.name or "").upper().rstrip("."), param.help or ""))
+            else:
+                record = param.get_help_record(ctx)
+                if record:
+                    options.append(record)
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
 
 app = typer.Typer(
     name="kcp-sheets",
     help="The support officer's side of the partnership's annual review: generate the "
-    "workbooks, check the returns, consolidate them into the improvement action plan.",
+    "workbooks, check the returns, chase the clusters, consolidate the returns into the "
+    "improvement action plan.\n\n"
+    "Each command takes the review folder (default: the current folder). Exit codes: "
+    "0 done, nothing wrong; 1 problems found in the returns; 2 the command could not "
+    "run (folder, settings or a file named); 3 the tool itself failed.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
-Folder = Annotated[Path, typer.Argument(help="The review folder.", show_default=True)]
+
+def command(name: str | None = None):  # noqa: ANN201 - typer's decorator
+    """app.command, with help that reads as prose."""
+    return app.command(name, cls=_Prose)
 
 
-def _console():  # noqa: ANN202 - rich is imported lazily
-    """The console every command prints through. Markup is off: file names and
-    what people typed ("[tbc]", "[/]") are printed as they are, never read as
-    styling; our own emphasis is given with `style=` or rich Text."""
+Folder = Annotated[Path, typer.Argument(help="The review folder (default: the current folder).", metavar="FOLDER", show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"kcp-sheets {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Say which version this is, and stop.", callback=_version, is_eager=True)] = False,
+) -> None:
+    """The support officer's side of the partnership's annual review."""
+
+
+def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+    """Results go to standard output, errors and warnings to standard error.
+    Markup is off (names and typed text are printed as they are) and nothing is
+    wrapped by us, so a path or an address is never broken across lines."""
     from rich.console import Console
 
-    return Console(highlight=False, markup=False)
+    return Console(highlight=False, markup=False, soft_wrap=True, stderr=stderr)
 
 
 def _show_problems(problems: list[Problem], limit: int = 40) -> None:
-    """One problem a line, then what to do: readable at any width, easy to copy."""
+    """One problem a line, then what to do, to standard error."""
     from rich.text import Text
 
-    console = _console()
+    console = _console(stderr=True)
     for p in problems[:limit]:
         mark = Text("error  ", style="red") if p.severity == "error" else Text("warning", style="yellow")
-        console.print(Text.assemble(mark, f" {p.where()}: {p.message}"), soft_wrap=True)
-        console.print(f"         -> {p.ask}", soft_wrap=True, style="dim")
+        console.print(Text.assemble(mark, f" {p.where()}: {p.message}" if p.where() else f" {p.message}"))
+        console.print(f"         -> {p.ask}", style="dim")
     if len(problems) > limit:
         console.print(f"... and {len(problems) - limit} more.")
 
 
-def _review(folder: Path):  # noqa: ANN202
+def _stop(problems: list[Problem], headline: str = "") -> None:
+    if headline:
+        _console(stderr=True).print(headline, style="bold red")
+    _show_problems(problems)
+    raise typer.Exit(CANNOT_RUN)
+
+
+def _review(folder: Path) -> Review:
+    from .folder import review_folder
     from .problems import ProblemError
     from .settings import load_review
 
     try:
+        review_folder(folder)
+    except ProblemError as exc:
+        _stop(exc.problems)
+    try:
         return load_review(folder)
     except ProblemError as exc:
-        _console().print(f"The review folder {folder} has mistakes; nothing was done.", style="bold red")
-        _show_problems(exc.problems)
-        raise typer.Exit(2) from None
+        _stop(exc.problems, f"The review folder {folder} has mistakes; nothing was done.")
+    raise AssertionError  # not reached
 
 
-@app.command()
+@command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="The new review folder.")],
+    folder: Annotated[Path, typer.Argument(help="The new review folder, named for its year (review-2005).", metavar="FOLDER")],
+    year: Annotated[Optional[int], typer.Option("--year", help="The review's year (default: the year in the folder's name).", metavar="YEAR", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the settings of an existing review.")] = False,
-    last_year: Annotated[Optional[Path], typer.Option("--from", help="Last year's review folder, its returns in its inbox: carry it forward.", show_default=False)] = None,
+    last_year: Annotated[Optional[Path], typer.Option("--from", help="Last year's review folder, its returns in its inbox: carry it forward.", metavar="LAST_YEAR", show_default=False)] = None,
 ) -> None:
     """Start a review folder: from the bundled sample review, or --from last year's.
+
+    The sample starts the year given with --year, or the year in the folder's
+    name (review-2005 starts 2005), its dates moved to match.
 
     With --from, the new folder has last year's settings a year on, every
     action with last year's progress and agreed score, the actions the
@@ -79,16 +149,19 @@ def init(
         if last_year is not None:
             from .carry import carry_forward
 
+            _review(last_year)
             carry_forward(last_year, folder)
         else:
-            init_folder(folder, force)
+            init_folder(folder, force, year)
     except ProblemError as exc:
-        _show_problems(exc.problems)
-        raise typer.Exit(2) from None
-    _console().print(f"Review folder ready: {folder}\nEdit review.yaml and actions.csv, then run: kcp-sheets generate {folder}")
+        _stop(exc.problems)
+    from .settings import load_review
+
+    made = load_review(folder)
+    _console().print(f"Review folder ready for {made.year}: {folder}\nEdit review.yaml and actions.csv, then run: kcp-sheets generate {folder}")
 
 
-@app.command()
+@command()
 def generate(
     folder: Folder = Path("."),
     emails: Annotated[bool, typer.Option("--emails", help="Also write one draft e-mail (.eml) per cluster, its workbook attached.")] = False,
@@ -101,99 +174,226 @@ def generate(
     review = _review(folder)
     console = _console()
     try:
-        with console.status("Generating workbooks...") as status:
+        with _console(stderr=True).status("Generating workbooks...") as status:
             paths = run(review, progress=lambda name: status.update(f"Writing {name}"))
             if emails:
                 from .mail import write_drafts
 
                 paths += write_drafts(review, planned_workbooks(review), paths[0].parent)
     except ProblemError as exc:
-        _show_problems(exc.problems)
-        raise typer.Exit(2) from None
+        _stop(exc.problems)
     for path in paths:
         console.print(f"  {path}")
     console.print(f"{len(paths)} files written to {paths[0].parent if paths else folder}.")
 
 
-def _check(folder: Path, files: list[Path] | None):  # noqa: ANN202
+def _check(review: Review, files: list[Path] | None = None) -> CheckResult:
     from rich.progress import Progress
 
     from .check import check_returns
 
-    review = _review(folder)
-    with Progress(transient=True, console=_console()) as bar:
+    with Progress(transient=True, console=_console(stderr=True)) as bar:
         task = bar.add_task("Reading returns", total=None)
-        result = check_returns(review, files or None, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    return result
+        return check_returns(review, files, progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
-@app.command()
+def _inbox(review: Review) -> list[Path]:
+    """The inbox's files; an empty inbox stops the command, saying what to do."""
+    from .folder import INBOX
+    from .intake import inbox_files
+    from .problems import problem
+
+    files = inbox_files(review.folder / INBOX)
+    if not files:
+        _stop([problem("inbox-empty", "", path=str(review.folder / INBOX))])
+    return files
+
+
+def _named_files(folder: Path, files: list[Path]) -> tuple[Path, list[Path]]:
+    """`check hw.xlsx`: a file where the folder goes is a file to check in the
+    review folder that holds it (or the current one); a file that does not exist
+    is the officer's typing, never the sender's fault."""
+    import difflib
+
+    from .problems import problem
+    from .settings import SETTINGS_FILE
+
+    if folder.is_file():
+        homes = [p for p in (Path("."), *folder.resolve().parents) if (p / SETTINGS_FILE).is_file()]
+        if not homes:
+            _stop([problem("folder-is-file", "", path=str(folder))])
+        folder, files = homes[0], [folder, *files]
+    missing = []
+    for path in files:
+        if not path.exists():
+            near = [p.name for p in (path.parent.iterdir() if path.parent.is_dir() else ()) if p.is_file()]
+            close = difflib.get_close_matches(path.name, near, n=1, cutoff=0.6)
+            missing.append(problem("file-missing", "", path=str(path), hint=f" (did you mean {path.parent / close[0]}?)" if close else ""))
+    if missing:
+        _stop(missing)
+    return folder, files
+
+
+@command()
 def check(
     folder: Folder = Path("."),
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Returns to check instead of FOLDER/inbox/.", show_default=False)] = None,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Returns to check besides those in FOLDER/inbox/ (a return named on its own, without FOLDER, is checked in the review folder that holds it).", metavar="FILES...", show_default=False)] = None,
 ) -> None:
-    """Read every return in FOLDER/inbox/ (or the FILES given) and list what is wrong.
+    """Read every return in FOLDER/inbox/, and any FILES named, and say what is wrong.
 
-    Reads .xlsx, .xlsm, .xls, .ods and saved e-mails (.eml). Writes the full list
-    of problems to FOLDER/output/. Exits 1 if any problem is an error.
+    Reads .xlsx, .xlsm, .xls, .ods and saved e-mails (.eml from any mail
+    program, .msg from Outlook). The full list of problems, for the inbox and
+    the files named, is written to FOLDER/output/; the files named are listed
+    here. Exits 1 if any problem is an error, 2 if there was nothing to check.
     """
-    from rich.table import Table
+    from rich.text import Text
 
     from .check import write_problems
+    from .folder import INBOX
 
-    result = _check(folder, files)
-    console = _console()
-    table = Table(header_style="bold", title="Returns")
-    for name in ("file", "what it is", "cluster", "answers read", "errors", "warnings"):
-        table.add_column(name, overflow="fold")
-    for ret in result.returns:
+    folder, named = _named_files(folder, list(files or []))
+    review = _review(folder)
+    inbox = _inbox(review) if not named else _inbox_or_nothing(review)
+    known = {p.resolve() for p in inbox}
+    result = _check(review, inbox + [p for p in named if p.resolve() not in known])
+    shown = _shown(result, named)
+    console, err = _console(), _console(stderr=True)
+    console.print(f"Returns checked ({'the files named' if named else 'the inbox'}):", style="bold")
+    for ret in shown["returns"]:
         what = ret.plan.spec.title if ret.plan else "not recognised"
         if ret.plan and not ret.used:
-            what += " (older copy, not used)"
-        table.add_row(ret.source.name, what, ret.cluster, str(ret.answers), str(ret.errors), str(ret.warnings))
-    for p in result.problems:
-        table.add_row(p.file, "not a return", "", "0", str(int(p.severity == "error")), str(int(p.severity == "warning")))
-    console.print(table)
+            what += ", an older copy, not used"
+        cluster = f" ({ret.cluster})" if ret.cluster else ""
+        console.print(Text(f"  {ret.source.name}: {what}{cluster}; {ret.answers} answers, {ret.errors} errors, {ret.warnings} warnings"))
+    for p in shown["not_returns"]:
+        console.print(Text(f"  {p.file}: not a return; 1 {p.severity}"))
     path = write_problems(result)
-    problems = result.all_problems()
+    problems = [p for p in result.all_problems() if p.file in shown["names"]]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        console.print("Errors (what to go back and ask for):", style="bold")
+        err.print("Errors (what to go back and ask for):", style="bold")
         _show_problems(errors)
-    console.print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings. Full list: {path}")
-    raise typer.Exit(1 if errors else 0)
+    for p in named:
+        if p.resolve() not in known and INBOX not in p.resolve().parts:
+            err.print(f"Note: {p} is not in {review.folder / INBOX}; put it there so that later runs count it.")
+    console.print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings. Full list for the inbox and the files named: {path}")
+    raise typer.Exit(PROBLEMS if errors else CLEAN)
 
 
-@app.command()
+def _inbox_or_nothing(review: Review) -> list[Path]:
+    from .folder import INBOX
+    from .intake import inbox_files
+
+    return inbox_files(review.folder / INBOX)
+
+
+def _shown(result: CheckResult, named: list[Path]) -> dict[str, Any]:
+    """What of a check to list on screen: everything, or the files named."""
+    names = {p.name for p in named}
+
+    def wanted(name: str) -> bool:
+        return not named or name.split(" > ")[0] in names
+
+    returns = [r for r in result.returns if wanted(r.source.name)]
+    not_returns = [p for p in result.problems if wanted(p.file)]
+    files = {r.source.name for r in returns} | {p.file for p in not_returns}
+    return {"returns": returns, "not_returns": not_returns, "names": files}
+
+
+@command()
 def status(folder: Folder = Path(".")) -> None:
-    """The chase list: which returns have arrived, which are clean, who to chase."""
-    from rich.table import Table
+    """The chase list: for each cluster, what has come back, and whom to chase and why.
 
-    from .check import chase_list
+    A cluster is chased when its return is missing, late, has errors, is at
+    stage 1 only after the stage 2 deadline, or leaves rows unscored: its
+    co-ordinators are chased, one address a line, with its champions in copy.
+    The partnership-health and accreditation reviews are the officer's own
+    workbooks, listed but never chased. kcp-sheets remind writes the e-mails.
+    """
+    from rich.text import Text
 
-    result = _check(folder, None)
-    table = Table(header_style="bold", title=f"Returns for {result.review.title} {result.review.year}")
-    for name in ("workbook", "arrived", "from", "state", "unscored", "chase"):
-        table.add_column(name, overflow="fold")
-    for line in chase_list(result):
-        table.add_row(line.workbook, line.arrived, line.sender, line.clean, str(line.unscored) if line.arrived != "not yet" else "", line.chase)
+    from .chase import chase_list
+    from .folder import INBOX
+    from .intake import inbox_files
+
+    review = _review(folder)
+    result = _check(review, inbox_files(review.folder / INBOX))
     console = _console()
-    console.print(table)
-    review = result.review
+    console.print(f"Returns for {review.title} {review.year}", style="bold")
+    chased = 0
+    for line in chase_list(result):
+        if line.arrived is None:
+            got = "not yet received"
+        else:
+            stage = "" if line.own else f", stage {line.stage}"
+            got = f"received {line.arrived:%d/%m/%Y} ({line.return_name}){stage}, {line.state}"
+            if line.unscored:
+                got += f", {line.unscored} unscored"
+        if line.own:
+            console.print(Text(f"{line.workbook}: {got}; your own workbook, nobody to chase"))
+            continue
+        if not line.chased:
+            console.print(Text(f"{line.workbook}: {got}"))
+            continue
+        chased += 1
+        console.print(Text.assemble((f"{line.workbook}: ", "bold"), f"{got}. Chase: {', '.join(line.reasons)} (due {line.due:%d/%m/%Y})"))
+        for role, people in (("to", line.to), ("cc", line.cc)):
+            for person in people:
+                console.print(Text(f"    {role} {person.email}  {person.name}"))
+    console.print(f"{chased} clusters to chase" + (f"; write the e-mails with: kcp-sheets remind {folder}" if chased else "."))
     console.print("Partnership health, in-depth reviews (each criterion at least once in three years):")
     for name in review.criterion_names():
-        console.print(f"  {name}: {review.in_depth(name)[1]}")
+        console.print(Text(f"  {name}: {review.in_depth(name)[1]}"))
 
 
-@app.command()
+@command()
+def remind(folder: Folder = Path(".")) -> None:
+    """Write one reminder e-mail (.eml) per cluster to chase into FOLDER/outbox/reminders/.
+
+    Each goes to the cluster's co-ordinators with its champions in copy, and
+    says what is missing or wrong, cell by cell, as they will find it in their
+    workbook, and by when. A return with errors is attached for them to
+    correct; a missing one is attached again as it was sent. Open each draft
+    in Thunderbird or Outlook, read it and send it.
+    """
+    import datetime as dt
+
+    from .chase import chase_list
+    from .folder import INBOX, OUTBOX
+    from .intake import inbox_files
+    from .mail import write_reminders
+
+    review = _review(folder)
+    result = _check(review, inbox_files(review.folder / INBOX))
+    today = dt.date.today()
+    lines = chase_list(result, today)
+    paths = write_reminders(review, lines, review.folder / OUTBOX / "reminders", today, review.folder / OUTBOX)
+    console = _console()
+    for path in paths:
+        console.print(f"  {path}")
+    if paths:
+        console.print(f"{len(paths)} reminders written. Open each in your e-mail program, read it, and send it.")
+    else:
+        console.print("Nobody to chase: every cluster's return is in, at stage 2, scored and free of errors.")
+
+
+@command()
 def consolidate(
     folder: Folder = Path("."),
     public: Annotated[bool, typer.Option("--public", help="Also write a copy fit to publish: individuals' names, e-mail addresses and telephone numbers removed.")] = False,
 ) -> None:
-    """Merge the returns into FOLDER/output/<year> Improvement Action Plan.xlsx."""
-    from .consolidate import write_plan
+    """Merge the returns into the improvement action plan, FOLDER/output/2005 Improvement Action Plan.xlsx for a 2005 review.
 
-    result = _check(folder, None)
+    Exits 2 when the inbox holds no usable return.
+    """
+    from .consolidate import write_plan
+    from .problems import problem
+
+    review = _review(folder)
+    result = _check(review, _inbox(review))
+    if not result.used():
+        count = len(result.returns) + len(result.problems)
+        _stop([problem("no-returns", "", detail=f"{count} file{'s' if count != 1 else ''}")])
     paths = [write_plan(result)]
     if public:
         paths.append(write_plan(result, public=True))
@@ -205,11 +405,11 @@ def consolidate(
         console.print(f"Written: {path}")
 
 
-@app.command("plan-update")
+@command("plan-update")
 def plan_update(
     folder: Folder = Path("."),
     collect: Annotated[bool, typer.Option("--collect", help="Read the updates in FOLDER/update/inbox/ and write the mid-year progress workbook.")] = False,
-    plan: Annotated[Optional[Path], typer.Option("--plan", help="The improvement plan as the steering group amended it (default: the one in FOLDER/output/).", show_default=False)] = None,
+    plan: Annotated[Optional[Path], typer.Option("--plan", help="The improvement plan as the steering group amended it (default: the one in FOLDER/output/).", metavar="PLAN", show_default=False)] = None,
 ) -> None:
     """The plan's mid-year update: one workbook per cluster or criterion to FOLDER/update/outbox/.
 
@@ -231,16 +431,15 @@ def plan_update(
             return
         result, path = collect_updates(review)
     except ProblemError as exc:
-        _show_problems(exc.problems)
-        raise typer.Exit(2) from None
+        _stop(exc.problems)
     errors = [p for p in result.all_problems() if p.severity == "error"]
     if errors:
         _show_problems(errors)
     console.print(f"{len(result.used())} updates read, {len(errors)} errors. Mid-year progress: {path}")
 
 
-@app.command()
-def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo review.")] = Path("demo-review")) -> None:
+@command()
+def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo review (default: demo-review).", metavar="FOLDER", show_default=False)] = Path("demo-review")) -> None:
     """Run the whole review on the bundled sample: init, generate, simulated returns, check, consolidate."""
     from .check import check_returns, write_problems
     from .consolidate import write_plan
@@ -249,11 +448,10 @@ def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo revi
 
     console = _console()
     try:
-        with console.status("Generating the sample review's workbooks and simulated returns..."):
+        with _console(stderr=True).status("Generating the sample review's workbooks and simulated returns..."):
             review = prepare_demo(folder)
     except ProblemError as exc:
-        _show_problems(exc.problems)
-        raise typer.Exit(2) from None
+        _stop(exc.problems)
     console.print(f"1. Review folder {folder}: settings, actions and the workbooks in {folder / 'outbox'}")
     console.print(f"2. Simulated returns in {folder / 'inbox'} (one by e-mail, one late with mistakes, one sent twice, one missing)")
     result = check_returns(review)
@@ -278,9 +476,9 @@ def main() -> None:
         raise
     except OSError as exc:
         print(f"kcp-sheets: {exc.strerror or exc}: {exc.filename or ''}. Check the folder exists and can be written to.", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(CANNOT_RUN)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person at a prompt
         if os.environ.get("KCP_DEBUG"):
             raise
         print(f"kcp-sheets: unexpected {type(exc).__name__}: {exc}. Run again with KCP_DEBUG=1 and report what it shows.", file=sys.stderr)
-        sys.exit(3)
+        sys.exit(FAILED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 from pathlib import Path
@@ -24,6 +25,36 @@ def samples_dir() -> Path:
 
 YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
 SETTING_YEAR = re.compile(r"^year:\s*(\d{4})", re.MULTILINE)
+
+
+def review_folder(folder: Path) -> Path:
+    """FOLDER, if it is a review folder; else a ProblemError that says what it
+    is instead and where the review folder may be."""
+    if folder.is_dir() and (folder / SETTINGS_FILE).is_file():
+        return folder
+    if folder.is_file():
+        raise ProblemError([problem("folder-is-file", "", path=str(folder))])
+    if not folder.exists():
+        parent = folder.parent if folder.parent.is_dir() else Path(".")
+        names = [p.name for p in parent.iterdir() if p.is_dir()] if parent.is_dir() else []
+        close = difflib.get_close_matches(folder.name, names, n=1, cutoff=0.6)
+        hint = f" (did you mean {parent / close[0]}?)" if close else ""
+        raise ProblemError([problem("folder-missing", "", path=str(folder), hint=hint)])
+    near = nearby_reviews(folder)
+    hint = f"Did you mean {' or '.join(str(p) for p in near[:3])}? " if near else ""
+    shown = f"The current folder ({folder.resolve()})" if folder == Path(".") else str(folder)
+    raise ProblemError([problem("folder-not-review", "", path=shown, hint=hint)])
+
+
+def nearby_reviews(folder: Path) -> list[Path]:
+    """Review folders the officer may have meant: one holding FOLDER, or inside it."""
+    found = [p for p in folder.resolve().parents if (p / SETTINGS_FILE).is_file()][:1]
+    if found:
+        return found
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_dir() and (p / SETTINGS_FILE).is_file())
+    except OSError:
+        return []
 
 
 def year_in_name(path: Path) -> int | None:

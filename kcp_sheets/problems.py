@@ -22,9 +22,15 @@ class Kind:
 
 CATALOGUE: dict[str, Kind] = {
     # The review folder.
-    "settings-missing": Kind("error", "{what} is missing.", "Create it, or run `kcp-sheets init` for a new review folder to copy from."),
+    "settings-missing": Kind("error", "{what} is missing.", "Create it; a new review folder made with kcp-sheets init holds one to copy from."),
     "settings-unreadable": Kind("error", "Cannot read the file: {detail}.", "Fix the file so it opens; for review.yaml check the indentation and colons near the line named."),
     "settings-invalid": Kind("error", "{detail}", "{fix}"),
+    "folder-missing": Kind("error", "There is no folder {path}.", "Check the folder's name{hint}. A review folder holds review.yaml and is named for its year, such as review-2005."),
+    "folder-not-review": Kind("error", "{path} is not a review folder: it has no review.yaml.", "{hint}Name the review folder after the command (for example kcp-sheets status review-2005), or run the command inside it."),
+    "folder-is-file": Kind("error", "{path} is a file, not a review folder.", "Name the review folder first, then the files: kcp-sheets check review-2005 {path}."),
+    "file-missing": Kind("error", "There is no file {path}; nothing was checked.", "Check the file's name and the folder it is in{hint}."),
+    "inbox-empty": Kind("error", "The inbox {path} is empty: there is nothing to check.", "Save the returned workbooks and e-mails (.xlsx, .xls, .ods, .eml, .msg) in it, then run the command again."),
+    "no-returns": Kind("error", "No usable return among the {detail} in the inbox: there is nothing to consolidate.", "Run kcp-sheets check to see what is wrong with each, and ask the senders for their workbooks."),
     "template-invalid": Kind("error", "Workbook template is not valid: {detail}", "Correct the template entry named; templates ship with kcp_sheets."),
     # A file in the inbox.
     "file-unreadable": Kind("error", "The file could not be read: {detail}.", "Ask the sender to save it again as an Excel workbook (.xlsx) and re-send it."),
@@ -38,7 +44,7 @@ CATALOGUE: dict[str, Kind] = {
     "file-lock": Kind("warning", "Skipped: an office program's lock file, not a return.", "Nothing to ask."),
     "file-unknown": Kind("error", "Not a workbook of this review: {detail}.", "Check the file; if it is a return, ask the sender to fill in the workbook they were sent."),
     "file-read-failed": Kind("error", "Unexpected failure reading this file: {detail}.", "Keep the file and report it; ask the sender to re-save it as .xlsx meanwhile."),
-    "email-no-attachment": Kind("error", "The e-mail has no workbook attached.", "Ask the sender to attach the workbook and re-send it."),
+    "email-no-attachment": Kind("error", "The e-mail has no workbook attached{detail}.", "Ask the sender to attach the workbook and re-send it."),
     "email-unreadable": Kind("error", "The e-mail could not be read: {detail}.", "Ask the sender to forward the workbook as an attachment again."),
     # Identity of a return.
     "identity-missing": Kind("warning", "The hidden identity sheet is missing; recognised by its headers as {detail} ({sure} sure).", "Check it is the right cluster; next time ask senders not to delete sheets."),
