@@ -181,6 +181,7 @@ def test_the_sample_settings_explain_every_key_of_the_schema() -> None:
         while above > 0 and lines[above - 1].startswith("#"):
             above -= 1
         comments = [line.partition("#")[2] for line in lines[above : at + 1] if "#" in line]
-        assert " ".join(" ".join(comments).split()).find(spec.help) >= 0, f"{key}: the sample should say '{spec.help}'"
+        said = " ".join(" ".join(comments).split()).lower()
+        assert spec.help.lower() in said, f"{key}: the sample should say '{spec.help}'"
     keys = {line.split(":")[0] for line in lines if line[:1].isalpha()}
     assert keys == set(SCHEMA)
