@@ -179,7 +179,7 @@ def test_a_co_ordinator_typed_beside_the_table_on_the_total_row_on_the_instructi
     found = {p.found for p in problems}
     assert long_text.strip() in {s.strip() for s in seen}  # the plan keeps the whole text
     for typed in ("beside ET-01, no header", "beyond the actions table", "typed on the instructions", "typed on the total row"):
-        assert typed in found, typed
+        assert any(typed in f for f in found), typed
     on_notes = [p.found for p in problems if p.sheet == "Our notes"]
     assert all(f"note {n}" in on_notes or any(f": note {n} |" in f"{found} |" for found in on_notes) for n in range(70))
 
@@ -203,3 +203,76 @@ def test_every_cell_of_every_sheet_is_accounted_for_after_a_read(sent: Path) -> 
     for name in reading.grids:
         assert reading.accounts.unaccounted(name) == [], name
     assert {"far away", "mine"} <= {p.found for p in reading.result.problems}
+
+
+def _input_columns(table) -> list[int]:  # noqa: ANN001
+    return [n + 1 for n, c in enumerate(table.columns) if c.is_input]
+
+
+def test_a_co_ordinator_sorted_the_tracker_by_action_without_the_id_column(sent: Path) -> None:
+    plan = plan_of(sent, "HW")
+    ids = [str(r["id"]) for r in plan.content.rows[plan.spec.main_table().key]]
+    typed = {ident: {"progress": f"progress of {ident}", "coordinator_score": 1 + n % 5} for n, ident in enumerate(ids)}
+    path = fill(sent, "HW", "hw.xlsx", {TRACKER: typed})
+    book = openpyxl.load_workbook(path)
+    ws = book[TRACKER]
+    first = plan.spec.main_table().table.header_row + 1
+    last = first + len(ids) - 1
+    width = len(plan.spec.main_table().table.columns)
+    rows = [[ws.cell(r, c).value for c in range(2, width + 1)] for r in range(first, last + 1)]
+    rows.sort(key=lambda cells: str(cells[2]), reverse=True)  # by "Action required", column A left where it was
+    for r, cells in enumerate(rows, start=first):
+        for c, value in enumerate(cells, start=2):
+            ws.cell(r, c).value = value
+    book.save(path)
+    tables, problems = consolidated(sent)
+    actions = {r["ID"]: r for r in tables["All Actions"] if r.get("Cluster") == "HW"}
+    for ident in ids:
+        assert actions[ident]["Progress this year"] == f"progress of {ident}", ident
+        assert actions[ident]["Action required"] == next(str(r["action"]) for r in plan.content.rows[plan.spec.main_table().key] if str(r["id"]) == ident)
+    assert [p for p in problems if p.severity == "error"] == []
+    moved = [p for p in problems if p.code == "row-moved"]
+    assert moved and all(p.severity == "warning" for p in moved)
+
+
+def test_a_co_ordinator_pasted_the_answers_one_row_down_onto_a_spare_row(sent: Path) -> None:
+    plan = plan_of(sent, "CD")
+    sheet = plan.spec.main_table()
+    ids = [str(r["id"]) for r in plan.content.rows[sheet.key]]
+    typed = {ident: {"progress": f"progress of {ident}", "coordinator_score": 3} for ident in ids[-3:]}
+    path = fill(sent, "CD", "cd.xlsx", {TRACKER: typed})
+    book = openpyxl.load_workbook(path)
+    ws = book[TRACKER]
+    first = sheet.table.header_row + len(ids) - 2  # the first of the last three rows
+    for c in _input_columns(sheet.table):
+        for r in range(first + 3, first, -1):
+            ws.cell(r, c).value = ws.cell(r - 1, c).value
+        ws.cell(first, c).value = None
+    book.save(path)
+    tables, problems = consolidated(sent)
+    assert not any(r["ID"].startswith("CD-NEW") for r in tables["All Actions"] if r.get("ID"))  # no action invented
+    [shifted] = [p for p in problems if p.code == "answers-shifted"]
+    assert shifted.severity == "error" and f"rows {first + 1}-{first + 3}" in shifted.message
+    assert all(ident in shifted.message for ident in ids[-3:])
+    assert f"progress of {ids[-1]}" in shifted.found  # what landed on the spare row is kept, in full
+
+
+def test_the_steering_group_pasted_a_criterion_s_answers_one_row_down_onto_its_total(sent: Path) -> None:
+    plan = plan_of(sent, "partnership-health")
+    sheet = plan.spec.main_table()
+    strategic = [str(r["id"]) for r in plan.content.rows[sheet.key] if r["criterion"] == "Strategic"]
+    path = fill(sent, "partnership-health", "health.xlsx", {sheet.name: {ident: {"score": 4, "evidence": f"evidence for {ident}"} for ident in strategic}})
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet.name]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    first, last = rows[strategic[0]], rows[strategic[-1]]
+    for c in _input_columns(sheet.table):
+        for r in range(last + 1, first, -1):
+            ws.cell(r, c).value = ws.cell(r - 1, c).value
+        ws.cell(first, c).value = None
+    book.save(path)
+    _, problems = consolidated(sent)
+    [shifted] = [p for p in problems if p.code == "answers-shifted"]
+    assert shifted.severity == "error" and all(ident in shifted.message for ident in strategic)
+    assert f"evidence for {strategic[-1]}" in shifted.found
+    assert not [p for p in problems if p.code == "new-action"]

@@ -48,40 +48,56 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         sent_by_id.update({i: {"id": i} for i in fixed_ids})
     spare = {table.new_id.format(n=n, **reading.identity_facts()) for n in range(1, table.spare_rows + 1)} if table.new_id else set()
     group_titles = {as_text(t).strip() for t in reading.group_titles()}
-    rows: list[Row] = []
-    seen: dict[str, int] = {}
     id_col = columns.get("id", 0)
-    end = len(grid)
-    new_count = 0
-    for r in range(header_row + 1, end):
+    inputs = {columns[c.key] for c in table.inputs if c.key in columns}
+    fixed = [c for c in table.columns if not c.is_input and c.kind != "id" and c.key in columns]
+
+    def typed(cells: list[Any], where: set[int]) -> str:
+        return "; ".join(f"{headers.get(c, '?')}: {as_text(cells[c])}" for c in sorted(where) if c < len(cells) and not is_blank(cells[c]))
+
+    # First pass: the rows that hold something, and what is ours among them.
+    found: list[tuple[int, str, list[Any], list[int]]] = []
+    spills: list[tuple[int, str, list[Any], list[int]]] = []  # answers on a row with no action
+    for r in range(header_row + 1, len(grid)):
         cells = grid[r]
         present = [c for c, v in enumerate(cells) if not is_blank(v)]
         if not present:
             continue
         ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
-        if table.total_label and ident.casefold() == table.total_label.casefold():
-            ours = {id_col, columns.get(table.total_of or "", -1)}
-            accounts.take(sheet_name, ((r, c) for c in present if c in ours))
-            for c in present:
-                if c not in ours:
-                    reading.add("cell-unread", sheet=sheet_name, cell=cell_name(r + 1, c), found=as_text(cells[c]), detail=f"on the '{table.total_label}' row")
-            continue
-        if present == [id_col] and (ident in group_titles or ident in spare or (ident in sent_by_id and fixed_ids is not None)):
-            accounts.take(sheet_name, [(r, id_col)])
-            continue
-        if ident in seen:
-            # The row is not read twice: everything typed on it goes into the problem.
-            typed = "; ".join(f"{headers.get(c, cell_name(r + 1, c))}: {as_text(cells[c])}" for c in present if c != id_col)
-            reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=ident, found=typed, detail=typed or "nothing typed")
+        is_total = bool(table.total_label) and ident.casefold() == table.total_label.casefold()
+        ours = {id_col, columns.get(table.total_of or "", -1)} if is_total else {id_col}
+        if (is_total or ident in group_titles or ident in spare) and all(c in ours for c in present):
             accounts.take(sheet_name, ((r, c) for c in present))
             continue
-        row = _row(reading, sheet_name, table, columns, extra, cells, r, ident, sent_by_id.get(ident))
+        if ident in sent_by_id and fixed_ids is not None and present == [id_col]:
+            accounts.take(sheet_name, [(r, id_col)])
+            continue
+        no_action = fixed and ident not in sent_by_id and not any(c in present for c in (columns[f.key] for f in fixed))
+        if fixed_ids is None and (is_total or ident in group_titles or no_action):
+            spills.append((r, ident, cells, present))
+            continue
+        found.append((r, ident, cells, present))
+
+    answered = {r for r, _, cells, present in found if any(c in inputs for c in present)}
+    assigned = _match_by_text(reading, sheet_name, table, columns, fixed, sent_by_id, found, id_col) if fixed_ids is None and fixed else {}
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    new_count = 0
+    for r, ident, cells, present in found:
+        read_as = assigned.get(r, ident)
+        if read_as in seen:
+            # The row is not read twice: everything typed on it goes into the problem.
+            text = typed(cells, set(present) - {id_col})
+            reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=read_as, found=text, detail=text or "nothing typed")
+            accounts.take(sheet_name, ((r, c) for c in present))
+            continue
+        row = _row(reading, sheet_name, table, columns, extra, cells, r, read_as, sent_by_id.get(read_as))
         accounts.take(sheet_name, ((r, c) for c in present if c in known))
         for c in present:
             if c not in known:
-                reading.add("cell-unread", sheet=sheet_name, cell=cell_name(r + 1, c), row_id=ident, found=as_text(cells[c]), detail=f"in a column with no header, on the row for {ident or 'a row with no ID'}")
-        if ident in sent_by_id:
-            seen[ident] = r
+                reading.add("cell-unread", sheet=sheet_name, cell=cell_name(r + 1, c), row_id=read_as, found=as_text(cells[c]), detail=f"in a column with no header, on the row for {read_as or 'a row with no ID'}")
+        if read_as in sent_by_id:
+            seen[read_as] = r
             rows.append(row)
             continue
         row.new = True
@@ -95,14 +111,74 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             row.id = row.values["id"] = ident
         if fixed_ids is None:
             what = next((as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), "")
-            reading.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=row.id, detail=(what or "a row with no action text")[:200])
+            reading.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=row.id, detail=what or "a row with no action text")
         rows.append(row)
+    by_row = {r: (ident, cells) for r, ident, cells, _ in found}
+    for r, ident, cells, present in spills:
+        _spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
+        accounts.take(sheet_name, ((r, c) for c in present))
     if fixed_ids is None:
         for ident in sent_by_id:
             if ident not in seen:
                 reading.add("row-deleted", sheet=sheet_name, row_id=ident)
     reading.result.rows[sheet.key] = rows
-    accounts.settle(sheet_name, start, end)
+    accounts.settle(sheet_name, start)
+
+
+def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], fixed: list[Column], sent_by_id: dict[str, dict[str, Any]],
+                   found: list[tuple[int, str, list[Any], list[int]]], id_col: int) -> dict[int, str]:
+    """Which sent row each returned row is, by its ID and its fixed text together.
+
+    A row whose fixed text is its ID's is that row. One whose text is another
+    sent row's (the IDs were sorted apart from the rest, say) is read as that
+    row, and the officer is told; if its text fits several rows as well as its
+    own, that is an error and the row stays with its ID."""
+    def text(cells: list[Any], col: Column) -> str:
+        c = columns[col.key]
+        return _norm(_sent_text(cells[c]) if c < len(cells) and isinstance(cells[c], bool) else (cells[c] if c < len(cells) else ""))
+
+    sent_text = {i: [_norm(_sent_text(row.get(col.key))) for col in fixed] for i, row in sent_by_id.items()}
+    assigned: dict[int, str] = {}
+    for r, ident, cells, _ in found:
+        mine = [text(cells, col) for col in fixed]
+        if ident in sent_text and sent_text[ident] == mine:
+            continue
+        fits = {i: sum(a == b and a != "" for a, b in zip(theirs, mine, strict=True)) for i, theirs in sent_text.items()}
+        best = max(fits.values(), default=0)
+        own = fits.get(ident, 0)
+        if best == 0 or own >= best:
+            continue  # its text was edited, or fits nothing better than its own ID
+        winners = [i for i, n in fits.items() if n == best]
+        where = {"sheet": sheet_name, "cell": cell_name(r + 1, id_col)}
+        if len(winners) == 1:
+            assigned[r] = winners[0]
+            reading.add("row-moved", **where, row_id=winners[0], found=ident or "no ID", detail=f"row {r + 1}")
+        else:
+            reading.add("row-text-ambiguous", **where, row_id=ident, found=ident or "no ID", detail=", ".join(winners[:6]) + (" ..." if len(winners) > 6 else ""))
+    return assigned
+
+
+def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], present: list[int], ident: str, by_row: dict[int, tuple[str, list[Any]]],
+             answered: set[int], text: str, id_col: int) -> None:
+    """Answers typed on a row with no action (a spare row, a group's title, the
+    total): never a new action. If a block of answered rows runs from here up
+    (or down) to a row left empty, the block has moved one row: say which."""
+    where = {"sheet": sheet_name, "cell": cell_name(r + 1, min(present)), "found": text}
+    for step, direction in ((-1, "down"), (1, "up")):
+        s = r + step
+        block = []
+        while s in answered:
+            block.append(s)
+            s += step
+        if block and s in by_row:
+            first, last = sorted((r, *block))[0], sorted((r, *block))[-1]
+            moved = sorted(block) if step == -1 else sorted(block)
+            ids = [by_row[b][0] for b in moved]
+            empty = by_row[s][0]
+            reading.add("answers-shifted", **where, row_id=ids[0], detail=f"{first + 1}-{last + 1}", direction=direction,
+                        ids=", ".join([empty, *ids]) if step == -1 else ", ".join([*ids, empty]))
+            return
+    reading.add("answers-without-action", **where, row_id=ident)
 
 
 def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
