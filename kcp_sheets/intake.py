@@ -162,6 +162,9 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
         message = extract_msg.openMsg(data)
         try:
             sender = str(message.sender or "")
+            if "@" not in sender:  # no headers: the address may be only in PR_SENDER_EMAIL_ADDRESS
+                address = message.getStringStream("__substg1.0_0C1F") or ""
+                sender = email.utils.formataddr((sender, address)) if "@" in address else sender
             when = message.date
             if isinstance(when, dt.datetime):
                 received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)

@@ -354,3 +354,46 @@ def test_a_damaged_msg_is_one_problem(tmp_path: Path) -> None:
     data = OUTLOOK.read_bytes()[:4096] if OUTLOOK.is_file() else b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
     sources, [p] = from_outlook("cut.msg", data, dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), 1024)
     assert sources == [] and p.code == "email-unreadable" and "Outlook message" in p.message
+
+
+def outlook_message(path: Path, attachment: Path, sender: tuple[str, str], sent: dt.datetime) -> Path:
+    """An Outlook .msg carrying a workbook, written by an MSG writer independent of the reader we use."""
+    from aspose.email_foss import msg
+
+    message = msg.MapiMessage.create(f"Re: {attachment.stem}", "Here is our return.")
+    message.set_property(msg.PropertyId.SENDER_NAME, sender[0])
+    message.set_property(msg.PropertyId.SENDER_ADDRESS_TYPE, "SMTP")
+    message.set_property(msg.PropertyId.SENDER_EMAIL_ADDRESS, sender[1])
+    message.set_property(msg.PropertyId.MESSAGE_DELIVERY_TIME, sent)
+    message.add_recipient("helen.kay@rbkc.gov.uk", display_name="Helen Kay")
+    message.add_attachment(attachment.name, attachment.read_bytes(), mime_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    message.save(str(path))
+    return path
+
+
+def test_an_outlook_msg_carrying_a_return_is_read_like_an_eml(demo: Path, tmp_path: Path) -> None:
+    from kcp_sheets.check import check_returns
+
+    folder = copy_of(demo, tmp_path)
+    workbook = folder / "inbox" / "HW return 2004.xlsx"
+    sent = dt.datetime(2004, 4, 21, 16, 5, tzinfo=dt.timezone.utc)
+    outlook_message(folder / "inbox" / "HW return.msg", workbook, ("Ruth Owen", "ruth.owen@example.org"), sent)
+    moved = tmp_path / workbook.name
+    workbook.rename(moved)
+    result = check_returns(load_review(folder))
+    [hw] = [r for r in result.returns if r.source.name.startswith("HW return.msg")]
+    assert hw.source.name == "HW return.msg > HW return 2004.xlsx" and hw.cluster == "HW" and hw.used
+    assert hw.source.sender == "Ruth Owen <ruth.owen@example.org>" and hw.source.received == sent
+    assert hw.source.sha256 == __import__("hashlib").sha256(moved.read_bytes()).hexdigest()
+    assert not [p for p in hw.problems if p.code == "sender-unexpected"]  # Ruth is an HW co-ordinator
+
+
+def test_a_msg_return_from_outside_the_cluster_is_flagged(demo: Path, tmp_path: Path) -> None:
+    from kcp_sheets.check import check_returns
+
+    folder = copy_of(demo, tmp_path)
+    workbook = folder / "inbox" / "HW return 2004.xlsx"
+    outlook_message(folder / "inbox" / "fwd.msg", workbook, ("Someone Else", "someone@elsewhere.org"), dt.datetime(2004, 4, 26, tzinfo=dt.timezone.utc))
+    workbook.unlink()
+    [flag] = [p for p in check_returns(load_review(folder)).all_problems() if p.code == "sender-unexpected"]
+    assert flag.file == "fwd.msg > HW return 2004.xlsx" and flag.found == "Someone Else <someone@elsewhere.org>"
