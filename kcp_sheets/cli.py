@@ -24,6 +24,10 @@ CLEAN, PROBLEMS, CANNOT_RUN, FAILED = 0, 1, 2, 3
 class _Prose(TyperCommand):
     """Help that reads as prose: argument names and what they are, no type labels."""
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The command's first sentence in full, never cut off with '...'."""
+        return " ".join((self.short_help or self.help or "").split("\n\n")[0].split())
+
     def format_options(self, ctx: Any, formatter: Any) -> None:
         arguments, options = [], []
         for param in self.get_params(ctx):
