@@ -13,6 +13,7 @@ from pathlib import Path
 from .folder import INBOX, OUTPUT
 from .generate import Planned, Plans, planned_workbooks, review_context
 from .intake import Source, gather, inbox_files
+from .merge import merge_into, newest_first, why_newer
 from .problems import Problem, problem, problem_rows
 from .reader import Return, read_source
 from .settings import Review
@@ -51,7 +52,7 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     `planned` is what was sent out: the review's workbooks unless given (the
     plan-update round sends others)."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
-    sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024))
+    sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX)
     planned = planned if planned is not None else planned_workbooks(review)
     returns = list(_read_all(sources, review, planned, progress))
     _check_senders(review, returns)
@@ -114,7 +115,7 @@ def _check_senders(review: Review, returns: list[Return]) -> None:
 
 
 def _supersede(returns: list[Return]) -> None:
-    """Two returns for one workbook: use the newer, keep the older listed."""
+    """Two returns for one workbook: merged into the newer, cell by cell; the older stays listed."""
     by_label: dict[str, list[Return]] = {}
     for ret in returns:
         if ret.plan is not None:
@@ -122,11 +123,11 @@ def _supersede(returns: list[Return]) -> None:
     for group in by_label.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda r: (r.source.received, r.source.name))
-        newest = group[-1]
-        for older in group[:-1]:
-            older.used = False
-            older.problems.append(problem("duplicate-return", older.source.name, detail=newest.plan.spec.title, newer=f"{newest.source.name} ({newest.source.received:%d/%m/%Y %H:%M})"))
+        newest, *older = newest_first(group)
+        for other in older:
+            merge_into(newest, other)
+            other.used = False
+            other.problems.append(problem("duplicate-return", other.source.name, detail=newest.plan.spec.title, newer=f"{newest.source.name} ({why_newer(newest, other)})"))
 
 
 def _cell_order(cell: str) -> tuple[int, str]:

@@ -266,7 +266,7 @@ def check(
     for ret in shown["returns"]:
         what = ret.plan.spec.title if ret.plan else "not recognised"
         if ret.plan and not ret.used:
-            what += ", an older copy, not used"
+            what += ", an older copy, merged into the newer"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
         console.print(Text(f"  {ret.source.name}: {what}{cluster}; {ret.answers} answers, {ret.errors} errors, {ret.warnings} warnings"))
     for p in shown["not_returns"]:

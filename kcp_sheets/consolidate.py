@@ -266,7 +266,7 @@ def _sources(result: CheckResult) -> list[dict[str, Any]]:
         if ret.plan is None:
             status = "not read: " + (ret.problems[0].message if ret.problems else "unknown")
         else:
-            status = "used" if ret.used else "older copy, not used"
+            status = "used" if ret.used else "older copy, merged into the newer"
             status += f"; stage {ret.stage}; {ret.answers} answers; {ret.errors} errors, {ret.warnings} warnings"
         rows.append({"file": ret.source.name, "workbook": ret.plan.spec.title if ret.plan else "", "cluster": ret.cluster,
                      "sender": ret.source.sender, "received": f"{ret.source.received:%d/%m/%Y %H:%M}",

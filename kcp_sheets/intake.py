@@ -53,6 +53,7 @@ class Source:
     macros: bool = False
     formulas_or_errors: bool = False  # set by inspect(): some sheet holds <f> or t="e" cells
     sha256: str = ""
+    emailed: bool = False  # `received` is the e-mail's own Date, not a file time
 
     def __post_init__(self) -> None:
         if self.data and not self.sha256:
@@ -78,12 +79,15 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted((p for p in inbox.rglob("*") if p.is_file()), key=lambda p: str(p.relative_to(inbox)).lower())
 
 
-def gather(paths: list[Path], max_bytes: int) -> tuple[list[Source], list[Problem]]:
-    """Sources to read from the given files, and the problems of files that are not."""
+def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tuple[list[Source], list[Problem]]:
+    """Sources to read from the given files, and the problems of files that are not.
+
+    A file in `inbox` is named by its path there, so two files of the same
+    name in different sub-folders are told apart."""
     sources: list[Source] = []
     problems: list[Problem] = []
     for path in paths:
-        name = path.name
+        name = path.relative_to(inbox).as_posix() if inbox is not None and path.is_relative_to(inbox) else path.name
         if is_lock_file(path):
             problems.append(problem("file-lock", name))
             continue
@@ -118,9 +122,11 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) ->
         message = email.message_from_bytes(data, policy=email.policy.default)
         sender = str(message.get("From", "") or "")
         when = message.get("Date")
+        dated = False
         if when:
             try:
                 received = email.utils.parsedate_to_datetime(str(when)).astimezone(dt.timezone.utc)
+                dated = True
             except (TypeError, ValueError, IndexError):
                 pass
         sources: list[Source] = []
@@ -136,7 +142,7 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) ->
             if len(payload) > max_bytes:
                 problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
                 continue
-            sources.append(Source(label, payload, received, sender))
+            sources.append(Source(label, payload, received, sender, emailed=dated))
     except Exception as exc:  # a malformed message must cost one problem, not the run
         return [], [problem("email-unreadable", name, detail=type(exc).__name__)]
     if not sources and not problems:
@@ -166,6 +172,7 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 address = message.getStringStream("__substg1.0_0C1F") or ""
                 sender = email.utils.formataddr((sender, address)) if "@" in address else sender
             when = message.date
+            dated = isinstance(when, dt.datetime)
             if isinstance(when, dt.datetime):
                 received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
             for filename, payload in _outlook_attachments(message):
@@ -176,7 +183,7 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 if len(payload) > max_bytes:
                     problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
                     continue
-                sources.append(Source(label, payload, received, sender))
+                sources.append(Source(label, payload, received, sender, emailed=dated))
         finally:
             message.close()
     except Exception as exc:  # a damaged .msg must cost one problem, not the run

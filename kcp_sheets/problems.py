@@ -52,7 +52,8 @@ CATALOGUE: dict[str, Kind] = {
     "other-review": Kind("error", "The workbook belongs to another review: {detail}.", "Ask the sender for this year's workbook ({expected}); re-send it if they do not have it."),
     "other-version": Kind("warning", "The workbook was made from template version {found}; this review uses version {expected}.", "It was read by its headers; check the values in the consolidated workbook."),
     "sender-unexpected": Kind("warning", "The {detail} return came from {found}, who is not one of that cluster's co-ordinators or champions.", "Check it is the right cluster's workbook; the sender may have filled in another cluster's by mistake."),
-    "duplicate-return": Kind("warning", "Two returns for {detail}: this one is older and was not used; the newer one is {newer}.", "Nothing to ask unless the older one holds answers the newer lacks."),
+    "duplicate-return": Kind("warning", "Two returns for {detail}: this older one was merged into the newer, {newer}, cell by cell.", "Nothing to ask unless the two disagree (see the problems of the newer one)."),
+    "returns-differ": Kind("warning", "Two returns differ here: '{found}' in this newer one (used); '{old}' in {older}.", "Ask the sender which is right for {row_id} if the newer one is not."),
     # Structure.
     "sheet-missing": Kind("error", "The sheet '{sheet}' is missing.", "Ask the sender to return the whole workbook as it was sent."),
     "sheet-renamed": Kind("warning", "The sheet '{expected}' was found as '{sheet}'.", "Nothing to ask."),

@@ -276,3 +276,39 @@ def test_the_steering_group_pasted_a_criterion_s_answers_one_row_down_onto_its_t
     assert shifted.severity == "error" and all(ident in shifted.message for ident in strategic)
     assert f"evidence for {strategic[-1]}" in shifted.found
     assert not [p for p in problems if p.code == "new-action"]
+
+
+def _email(path: Path, attachment: Path, date: str, sender: str = "Anne Reeves <anne.reeves@example.org>") -> Path:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"], message["Date"] = sender, "officer@example.org", "Our return", date
+    message.set_content("Attached.")
+    message.add_attachment(attachment.read_bytes(), maintype="application", subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=attachment.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(message))
+    attachment.unlink()
+    return path
+
+
+def test_a_cluster_sent_its_workbook_twice_with_different_edits(sent: Path) -> None:
+    import os
+
+    inbox = sent / INBOX
+    first = fill(sent, "ET", "first/ET tracker.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 2, "progress": "only in the first"}, "ET-02": {"coordinator_score": 3}}},
+                 {SUMMARY: {"barriers": "Railtrack"}})
+    second = fill(sent, "ET", "second/ET tracker.xlsx", {TRACKER: {"ET-02": {"coordinator_score": 4}, "ET-03": {"progress": "only in the second"}}})
+    # The first was e-mailed later than the second, though its file is older: the e-mail's Date decides.
+    os.utime(second, (2_000_000_000, 2_000_000_000))
+    _email(inbox / "first" / "ET tracker.eml", first, "Tue, 20 Apr 2004 10:00:00 +0100")
+    _email(inbox / "second" / "ET tracker.eml", second, "Mon, 19 Apr 2004 09:00:00 +0100")
+    tables, problems = consolidated(sent)
+    actions = {r["ID"]: r for r in tables["All Actions"] if r.get("Cluster") == "ET"}
+    assert actions["ET-01"]["Progress this year"] == "only in the first" and actions["ET-01"]["Co-ordinator's score"] == 2
+    assert actions["ET-03"]["Progress this year"] == "only in the second"
+    assert actions["ET-02"]["Co-ordinator's score"] == 3  # both typed: the one e-mailed later wins...
+    [differ] = [p for p in problems if p.code == "returns-differ"]
+    assert differ.row_id == "ET-02" and ": 3" in differ.found and "4" in differ.message  # ...and both values are shown
+    assert differ.file == "first/ET tracker.eml > ET tracker.xlsx" and "second/ET tracker.eml" in differ.message  # told apart by their path
+    assert row(tables["Cluster Reviews"], "ET", "Cluster")["Barriers"] == "Railtrack"
+    assert not [p for p in problems if p.code == "score-unscored" and p.row_id in ("ET-01", "ET-02")]

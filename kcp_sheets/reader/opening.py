@@ -3,6 +3,7 @@ cells shown as their error text and the cells that hold formulas marked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import posixpath
 import re
@@ -69,6 +70,27 @@ def _mark_errors_and_formulas(source: Source, sheets: Sheets) -> None:
             if r < len(grid) and c < len(grid[r]):
                 grid[r][c] = text
         sheets.formulas[name] = formulas
+
+
+def saved_at(data: bytes) -> dt.datetime | None:
+    """When the spreadsheet program last saved the workbook, from its own
+    properties (docProps/core.xml, or meta.xml in .ods); None if not said."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            part, tag = ("docProps/core.xml", "{http://purl.org/dc/terms/}modified") if "docProps/core.xml" in names else ("meta.xml", "{http://purl.org/dc/elements/1.1/}date")
+            if part not in names:
+                return None
+            found = ET.fromstring(archive.read(part)).find(f".//{tag}")
+    except (*ZIP_ERRORS, ET.ParseError):
+        return None
+    if found is None or not found.text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(found.text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
 
 
 def xlsx_cell_marks(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:

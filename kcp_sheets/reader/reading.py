@@ -12,7 +12,7 @@ from ..problems import problem
 from ..settings import Review
 from .accounting import Accounts, take_sent_text
 from .form import read_form
-from .opening import Grid, Sheets, open_sheets
+from .opening import Grid, Sheets, open_sheets, saved_at
 from .recognising import find_sheet, recognise
 from .records import Return
 from .stage import stage_checks
@@ -71,6 +71,7 @@ class Reading:
         if sheets is None:
             return
         self.sheets = sheets
+        self.result.saved = saved_at(self.result.source.data)
         self.accounts = Accounts(sheets.grids, self.add)
         plan = recognise(self)
         if plan is None:

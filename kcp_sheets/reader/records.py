@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ class Return:
     stage: int = 0
     answers: int = 0
     used: bool = True
+    saved: dt.datetime | None = None  # when the workbook says it was last saved
 
     @property
     def template(self) -> str:
