@@ -1,10 +1,9 @@
-"""What arrived: the files in the inbox, the workbooks inside saved e-mails,
-and the checks that come before any spreadsheet library sees a byte.
+"""What arrived: the files in the inbox and the workbooks inside saved
+e-mails, each as a Source to read.
 
 Every return is read into memory once (after its size is checked), so inputs
-are never opened for writing, and the zip container is inspected here for
-bombs, entity tricks, absurd dimensions and encryption, because those must
-be refused before a parser spends memory on them.
+are never opened for writing. What a file really is, and whether it may be
+parsed at all, is decided from its bytes by `formats.inspect`.
 """
 
 from __future__ import annotations
@@ -14,10 +13,6 @@ import email
 import email.policy
 import email.utils
 import hashlib
-import io
-import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -27,18 +22,9 @@ from .problems import Problem, problem
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 EMAIL_SUFFIXES = (".eml",)
 OUTLOOK_SUFFIXES = (".msg",)  # Outlook's own "Save as", and what dragging a message to a folder makes
-MAX_UNZIPPED = 256 * 1024 * 1024
-MAX_RATIO = 200
-MAX_PARTS = 2000
-MAX_CELLS = 5_000_000
-MAX_SHARED_STRINGS = 2_000_000
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
-# What Python's zipfile raises on a damaged or unusual container.
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError)
-FORMULA_OR_ERROR = (b"<f>", b"<f ", b":f>", b":f ", b' t="e"')  # formula or error cells in sheet XML
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # zip packages and compound files
+# Names that may hide a workbook: no extension, templates, Excel binary workbooks.
+SNIFFED_SUFFIXES = ("", ".xlsb", ".xlt", ".xltx", ".xltm", ".ots")
 
 
 @dataclass
@@ -50,8 +36,6 @@ class Source:
     received: dt.datetime
     sender: str = ""
     problems: list[Problem] = field(default_factory=list)
-    macros: bool = False
-    formulas_or_errors: bool = False  # set by inspect(): some sheet holds <f> or t="e" cells
     sha256: str = ""
     emailed: bool = False  # `received` is the e-mail's own Date, not a file time
 
@@ -109,10 +93,10 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
             found, more = read(name, data, received, max_bytes)
             sources += found
             problems += more
-        elif suffix in SPREADSHEET_SUFFIXES:
-            sources.append(Source(name, data, received))
+        elif suffix in SPREADSHEET_SUFFIXES or (suffix in SNIFFED_SUFFIXES and data.startswith(WORKBOOK_MAGIC)):
+            sources.append(Source(name, data, received))  # its bytes, not its name, say what it is
         else:
-            problems.append(problem("file-not-spreadsheet", name, detail=f"a {suffix or 'file with no extension'} file"))
+            problems.append(problem("file-not-spreadsheet", name, detail=f"a {suffix} file" if suffix else "a file with no extension"))
     return sources, problems
 
 
@@ -135,7 +119,7 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) ->
         for part in _attachments(message):
             filename = part.get_filename() or "attachment"
             label = f"{name} > {filename}"
-            if Path(filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
+            if Path(filename).suffix.lower() not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
                 others.append(filename)
                 continue
             payload = part.get_payload(decode=True) or b""
@@ -177,7 +161,7 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
             for filename, payload in _outlook_attachments(message):
                 label = f"{name} > {filename}"
-                if Path(filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                if Path(filename).suffix.lower() not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
                     others.append(filename)
                     continue
                 if len(payload) > max_bytes:
@@ -216,82 +200,6 @@ def _attachments(message: EmailMessage) -> list[EmailMessage]:
         if part.get_filename():
             parts.append(part)
     return parts
-
-
-def inspect(source: Source) -> list[Problem]:
-    """Refuse what must not reach a parser; [] means the bytes may be parsed."""
-    data, name = source.data, source.name
-    if not data:
-        return [problem("file-empty", name)]
-    if data.startswith(OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data[:1_000_000]:
-            return [problem("file-encrypted", name)]
-        return []  # an .xls workbook, whatever its name says
-    if not data.startswith(ZIP_MAGIC):
-        if data[:5].lower() in (b"<html", b"<!doc") or data[:1] in (b"<",):
-            return [problem("file-not-spreadsheet", name, detail="a web page or XML file")]
-        if b"\x00" not in data[:4096]:
-            return [problem("file-not-spreadsheet", name, detail="a text file")]
-        return [problem("file-not-spreadsheet", name, detail="an unknown kind of file")]
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except ZIP_ERRORS as exc:
-        return [problem("file-truncated", name, detail=str(exc) or "not a complete zip")]
-    if len(infos) > MAX_PARTS:
-        return [problem("file-hostile", name, detail=f"{len(infos)} parts inside the file")]
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        return [problem("file-hostile", name, detail=f"it would unpack to {_mb(total)} (a 'zip bomb')")]
-    names = {i.filename for i in infos}
-    if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
-        if any(n.startswith(("word/", "ppt/")) for n in names):
-            return [problem("file-not-spreadsheet", name, detail="a Word or PowerPoint document")]
-        return [problem("file-truncated", name, detail="the workbook part is missing")]
-    if "xl/workbook.bin" in names:
-        return [problem("file-not-spreadsheet", name, detail="an Excel binary workbook (.xlsb); please save as .xlsx")]
-    source.macros = any(n.lower().endswith("vbaproject.bin") for n in names)
-    for info in infos:
-        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
-        try:
-            with archive.open(info) as part:
-                sheet = info.filename.startswith("xl/worksheets/")
-                head = part.read() if sheet else part.read(64 * 1024)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    return [problem("file-hostile", name, detail=f"{info.filename} declares XML entities")]
-                if sheet:
-                    found = _absurd_dimension(head[:4096])
-                    if found:
-                        return [problem("file-hostile", name, detail=f"{info.filename} claims {found} cells")]
-                    if any(mark in head for mark in FORMULA_OR_ERROR):
-                        source.formulas_or_errors = True
-                if info.filename == "xl/sharedStrings.xml":
-                    count = UNIQUE_COUNT.search(head)
-                    if count and int(count.group(1)) > MAX_SHARED_STRINGS:
-                        return [problem("file-hostile", name, detail=f"{int(count.group(1)):,} shared strings")]
-        except ZIP_ERRORS as exc:
-            if "encrypted" in str(exc).lower():
-                return [problem("file-encrypted", name)]
-            return [problem("file-truncated", name, detail=f"{info.filename}: {exc}")]
-    return []
-
-
-def _absurd_dimension(head: bytes) -> str:
-    match = DIMENSION.search(head)
-    if not match or not match.group(3):
-        return ""
-    rows = int(match.group(4)) - int(match.group(2)) + 1
-    cols = _col_number(match.group(3)) - _col_number(match.group(1)) + 1
-    return f"{rows * cols:,}" if rows * cols > MAX_CELLS else ""
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _mb(size: int) -> str:

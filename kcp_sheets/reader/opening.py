@@ -1,14 +1,24 @@
-"""Opening a return: its bytes become sheets of cells (grids), with error
-cells shown as their error text and the cells that hold formulas marked."""
+"""Opening a return into bounded sheets: its bytes become grids of cell
+values, with error cells shown as their error text and the cells that hold
+formulas marked.
+
+What the file is comes from `formats.inspect`, which reads its structure
+first; the reading library is then told the format rather than left to guess,
+and no grid is built until every sheet's real extent (measured from its cells)
+is known to fit the budget. A failure of the library, Rust panics included,
+costs this one file a problem."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import posixpath
+import os
 import re
+import sys
+import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +26,9 @@ import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity
 
 import python_calamine as calamine
 
-from ..intake import ZIP_ERRORS, Source
+from ..formats import MAX_GRID_CELLS, ZIP_ERRORS, Facts, Refused, SheetFacts, inspect
+from ..intake import Source
+from ..spec import cell_name
 
 Grid = list[list[Any]]
 Report = Callable[..., None]
@@ -33,33 +45,88 @@ class Sheets:
 def open_sheets(source: Source, report: Report) -> Sheets | None:
     """Every sheet of the source, or None (with a problem reported) if it cannot be opened."""
     try:
-        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(source.data))
-    except calamine.PasswordError:
-        report("file-encrypted")
+        facts = inspect(source.data)
+    except Refused as refused:
+        report(refused.code, **refused.facts)
         return None
-    except (calamine.ZipError, calamine.XmlError) as exc:
-        report("file-truncated", detail=str(exc)[:160])
-        return None
-    except calamine.CalamineError as exc:
-        report("file-unreadable", detail=str(exc)[:160])
+    if facts.macros:
+        report("file-macro")
+    for sheet in facts.sheets:
+        if sheet.kind == "macro":
+            report("file-macro-sheet", sheet=sheet.name)
+        elif sheet.kind == "missing":
+            report("file-truncated", sheet=sheet.name, detail=f"the sheet '{sheet.name}' is missing from the file")
+    if not _fits(facts.sheets, report):
         return None
     sheets = Sheets()
-    for meta in workbook.sheets_metadata:
-        try:
-            sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        except calamine.CalamineError as exc:
-            report("file-truncated", sheet=meta.name, detail=str(exc)[:120])
-            sheets.grids[meta.name] = []
-    if source.formulas_or_errors:
-        _mark_errors_and_formulas(source, sheets)
+    with tempfile.TemporaryDirectory(prefix="kcp-") as folder:
+        # The library picks its reader by the file's extension: it is told the format we found.
+        path = os.path.join(folder, f"return.{facts.kind}")
+        with open(path, "wb") as file:
+            file.write(facts.package or source.data)
+        with _quiet_stderr():
+            try:
+                workbook = calamine.CalamineWorkbook.from_path(path)
+            except calamine.PasswordError:
+                report("file-encrypted")
+                return None
+            except calamine.CalamineError as exc:
+                report("file-truncated", detail=_said(exc))
+                return None
+            with workbook:
+                macro = {s.name for s in facts.sheets if s.kind == "macro"}
+                for meta in workbook.sheets_metadata:
+                    if meta.name in macro or meta.typ == calamine.SheetTypeEnum.MacroSheet:
+                        continue
+                    try:
+                        sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                    except calamine.CalamineError as exc:
+                        report("file-truncated", sheet=meta.name, detail=_said(exc, 120))
+                        sheets.grids[meta.name] = []
+    if facts.formulas_or_errors:
+        _mark_errors_and_formulas(source, facts, sheets)
     return sheets
 
 
-def _mark_errors_and_formulas(source: Source, sheets: Sheets) -> None:
+def _fits(sheets: list[SheetFacts], report: Report) -> bool:
+    """Whether every sheet's grid, from A1 to its farthest value, fits the budget
+    together; if not, the sheets that spread farthest are named."""
+    if sum(s.grid for s in sheets) <= MAX_GRID_CELLS:
+        return True
+    for sheet in sorted(sheets, key=lambda s: -s.grid):
+        if sheet.grid <= MAX_GRID_CELLS // 10:
+            break
+        spread = f"{sheet.rows:,} rows by {sheet.cols:,} columns ({sheet.cells:,} values)"
+        report("sheet-too-large", sheet=sheet.name, detail=spread, far=cell_name(sheet.rows, sheet.cols - 1))
+    return False
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """The reading library prints a panic to stderr before Python sees it; the
+    officer sees the file's problem line instead, never a backtrace."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
+def _said(exc: BaseException, limit: int = 160) -> str:
+    return (str(exc) or type(exc).__name__)[:limit]
+
+
+def _mark_errors_and_formulas(source: Source, facts: Facts, sheets: Sheets) -> None:
     """calamine reads error cells as empty and formulas as their values; the
     sheet XML says which cells they are, so neither passes unnoticed."""
     try:
-        marks = xlsx_cell_marks(source.data)
+        marks = xlsx_cell_marks(source.data, {s.name: s.part for s in facts.sheets if s.part})
     except (*ZIP_ERRORS, ET.ParseError):
         return
     for name, (errors, formulas) in marks.items():
@@ -79,7 +146,7 @@ def saved_at(data: bytes) -> dt.datetime | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             part, tag = ("docProps/core.xml", "{http://purl.org/dc/terms/}modified") if "docProps/core.xml" in names else ("meta.xml", "{http://purl.org/dc/elements/1.1/}date")
-            if part not in names:
+            if part not in names or archive.getinfo(part).file_size > 1024 * 1024:  # properties are a few hundred bytes
                 return None
             found = ET.fromstring(archive.read(part)).find(f".//{tag}")
     except (*ZIP_ERRORS, ET.ParseError):
@@ -93,24 +160,26 @@ def saved_at(data: bytes) -> dt.datetime | None:
     return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
 
 
-def xlsx_cell_marks(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
-    """Per sheet name: error cells with their text, and cells holding formulas (0-based)."""
+def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
+    """Per sheet name (its part found by formats.inspect): error cells with
+    their text, and cells holding formulas (0-based). Rows are dropped once
+    read, so memory does not grow with the sheet."""
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels}
-        book = ET.fromstring(archive.read("xl/workbook.xml"))
-        for sheet in book.iter(f"{ns}sheet"):
-            target = targets.get(sheet.get(f"{rel_ns}id"), "")
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            if part not in archive.namelist():
-                continue
+        for name, part in parts.items():
             errors: dict[tuple[int, int], str] = {}
             formulas: set[tuple[int, int]] = set()
+            rows: ET.Element | None = None
             with archive.open(part) as stream:
-                for _, element in ET.iterparse(stream):
+                for event, element in ET.iterparse(stream, events=("start", "end")):
+                    if event == "start":
+                        if element.tag == f"{ns}sheetData":
+                            rows = element
+                        continue
+                    if element.tag == f"{ns}row" and rows is not None:
+                        rows.clear()
+                        continue
                     if element.tag != f"{ns}c":
                         continue
                     has_formula = element.find(f"{ns}f") is not None
@@ -122,8 +191,7 @@ def xlsx_cell_marks(data: bytes) -> dict[str, tuple[dict[tuple[int, int], str], 
                                 errors[where] = value.text if value is not None and value.text else "#ERROR"
                             if has_formula:
                                 formulas.add(where)
-                    element.clear()
-            marks[sheet.get("name", "")] = (errors, formulas)
+            marks[name] = (errors, formulas)
     return marks
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..generate import Planned, Plans
-from ..intake import Source, inspect
+from ..intake import Source
 from ..problems import problem
 from ..settings import Review
 from .accounting import Accounts, take_sent_text
@@ -23,14 +23,10 @@ def read_source(source: Source, review: Review, planned: list[Planned] | Plans) 
     """Read one source; whatever happens, the result is a Return with problems."""
     result = Return(source)
     try:
-        refused = inspect(source)
-        if refused:
-            result.problems += refused
-            return result
-        if source.macros:
-            result.problems.append(problem("file-macro", source.name))
         Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
-    except Exception as exc:  # one bad file must never cost the run
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - one bad file must never cost the run; a library's panic is a BaseException
         result.problems.append(problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200]))
     return result
 

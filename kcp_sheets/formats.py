@@ -1,0 +1,532 @@
+"""What a returned file really is, read from its own structure before any
+spreadsheet library sees it.
+
+The file's name is not trusted: the bytes say whether it is an .xlsx package,
+an .xls compound file, an OpenDocument spreadsheet, an .xlsb, a workbook from
+Excel 2-4, a password-protected workbook of any kind, or something else. For
+what can be read, the parts actually used are found by following the
+package's relationships (not fixed paths), checked for entity tricks and size,
+and every sheet's real extent is measured from its cells (never from a
+declared dimension), so an absurd sheet is refused before a grid is built.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_UNZIPPED = 256 * 1024 * 1024  # the whole package, pictures included
+MAX_PART = 64 * 1024 * 1024  # one part a parser reads (a sheet, the shared strings)
+MAX_RATIO = 200
+MAX_PARTS = 2000
+MAX_GRID_CELLS = 2_000_000  # rows x columns of every sheet of one file, as grids
+MAX_SHARED_STRINGS = 2_000_000
+CHUNK = 1024 * 1024
+# What Python's zipfile raises on a damaged or unusual container.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError)
+FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[ >/]| t="e"')  # formula or error cells in sheet XML
+UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
+ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+OFFICE_DOCUMENT = ("officeDocument",)
+SHEET_KINDS = {"worksheet": "worksheet", "chartsheet": "chart", "dialogsheet": "dialog", "xlMacrosheet": "macro", "xlIntlMacrosheet": "macro"}
+BIFF_OLD = {0x0009: "Excel 2", 0x0209: "Excel 3", 0x0409: "Excel 4"}  # BOF record ids of bare BIFF2-4 streams
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """One sheet as its file declares it, with the extent its cells really take."""
+
+    name: str
+    kind: str = "worksheet"  # worksheet, chart, dialog, macro (Excel 4 macros)
+    rows: int = 0  # one past the last row holding a value
+    cols: int = 0  # one past the last column holding a value
+    cells: int = 0  # cells holding a value
+    part: str = ""  # the package part of an .xlsx sheet
+
+    @property
+    def grid(self) -> int:
+        """Cells in the grid from A1 to the farthest value."""
+        return self.rows * self.cols
+
+
+@dataclass
+class Facts:
+    """What inspection found in a file that may be parsed."""
+
+    kind: str  # "xlsx", "xls" or "ods": the format to open it as
+    sheets: list[SheetFacts] = field(default_factory=list)
+    macros: bool = False
+    formulas_or_errors: bool = False  # some .xlsx sheet holds <f> or t="e" cells
+    package: bytes = b""  # an .xlsx rewritten with its parts where the reading library looks
+    parts_read: set[str] = field(default_factory=set)  # parts already checked whole
+
+
+class Refused(Exception):
+    """The file must not be parsed: the problem code, and the facts its message needs."""
+
+    def __init__(self, code: str, **facts: str) -> None:
+        super().__init__(code)
+        self.code, self.facts = code, facts
+
+
+def inspect(data: bytes) -> Facts:
+    """The file's format and sheets; raises Refused with the one problem that says why not."""
+    return _inspect(data)
+
+
+def _inspect(data: bytes) -> Facts:
+    if not data:
+        raise Refused("file-empty")
+    if data.startswith(OLE_MAGIC):
+        return _compound(data)
+    if data.startswith(ZIP_MAGIC):
+        return _package(data)
+    if len(data) >= 4 and struct.unpack_from("<H", data)[0] in BIFF_OLD and struct.unpack_from("<H", data, 2)[0] <= 32:
+        raise Refused("file-old-excel", detail=BIFF_OLD[struct.unpack_from("<H", data)[0]])
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise Refused("file-not-spreadsheet", detail="an Excel 2003 XML spreadsheet")
+    if b"opendocument" in head and b"office:document" in head:
+        raise Refused("file-not-spreadsheet", detail="a flat OpenDocument file (.fods)")
+    if head.startswith((b"<html", b"<!doc")) or b"<html" in head[:1024] or b"<table" in head[:1024]:
+        raise Refused("file-not-spreadsheet", detail="a web page")
+    if head.startswith(b"<"):
+        raise Refused("file-not-spreadsheet", detail="an XML file")
+    if head.startswith(b"%pdf"):
+        raise Refused("file-not-spreadsheet", detail="a PDF document")
+    if b"\x00" not in data[:4096]:
+        raise Refused("file-not-spreadsheet", detail="a text file")
+    raise Refused("file-not-spreadsheet", detail="an unknown kind of file")
+
+
+# .xls: an OLE compound file holding a BIFF5 or BIFF8 workbook stream.
+def _compound(data: bytes) -> Facts:
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+        streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
+        if {"EncryptionInfo", "EncryptedPackage"} <= streams:
+            raise Refused("file-encrypted")  # an .xlsx or .xlsb with a password to open
+        stream = next((s for s in ("Workbook", "Book", "WORKBOOK", "BOOK") if s in streams), None)
+        if stream is None:
+            if any(s.startswith("__substg1.0_") for s in streams):
+                raise Refused("file-not-spreadsheet", detail="an Outlook message (.msg)")
+            if "WordDocument" in streams:
+                raise Refused("file-not-spreadsheet", detail="a Word document")
+            if "PowerPoint Document" in streams:
+                raise Refused("file-not-spreadsheet", detail="a PowerPoint presentation")
+            raise Refused("file-not-spreadsheet", detail="an Office file with no workbook inside")
+        book = ole.openstream(stream).read()
+    except Refused:
+        raise
+    except Exception as exc:  # olefile raises many kinds on a damaged container
+        raise Refused("file-truncated", detail=f"its container is damaged: {str(exc)[:80] or type(exc).__name__}") from None
+    return Facts("xls", _biff_sheets(book), macros=any(s.startswith(("_VBA_PROJECT_CUR", "Macros")) for s in streams))
+
+
+BIFF_CELLS = {0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}  # FORMULA NUMBER LABEL BOOLERR RK LABELSST RSTRING
+BIFF_SHEET_KINDS = {0: "worksheet", 1: "macro", 2: "chart", 6: "vba"}
+
+
+def _records(book: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
+    """BIFF records from pos: (offset, type, body); a record cut short is damage."""
+    while pos + 4 <= len(book):
+        kind, size = struct.unpack_from("<HH", book, pos)
+        body = book[pos + 4 : pos + 4 + size]
+        if len(body) < size:
+            raise Refused("file-truncated", detail="the workbook stream is cut short")
+        yield pos, kind, body
+        pos += 4 + size
+
+
+def _biff_sheets(book: bytes) -> list[SheetFacts]:
+    """The sheets of a BIFF5/8 workbook stream, each measured from its cell records."""
+    records = _records(book, 0)
+    first = next(records, None)
+    if first is None or first[1] != 0x0809:
+        raise Refused("file-truncated", detail="the workbook stream does not start as a workbook")
+    version = struct.unpack_from("<H", first[2])[0] if len(first[2]) >= 2 else 0
+    declared: list[tuple[str, str, int]] = []
+    for _, kind, body in records:
+        if kind == 0x000A:  # EOF of the workbook globals
+            break
+        if kind == 0x002F:  # FILEPASS: the rest is encrypted
+            raise Refused("file-encrypted")
+        if kind == 0x0085 and len(body) >= 8:  # BOUNDSHEET
+            offset, sheet_type = struct.unpack_from("<I", body)[0], body[5]
+            declared.append((_biff_name(body[6:], version), BIFF_SHEET_KINDS.get(sheet_type, "other"), offset))
+    sheets = []
+    for name, kind, offset in declared:
+        sheets.append(_biff_extent(book, name, kind, offset))
+    return sheets
+
+
+def _biff_name(raw: bytes, version: int) -> str:
+    if not raw:
+        return ""
+    count = raw[0]
+    if version >= 0x0600 and len(raw) >= 2:
+        wide = raw[1] & 1
+        text = raw[2 : 2 + count * (2 if wide else 1)]
+        return text.decode("utf-16-le" if wide else "latin-1", "replace")
+    return raw[1 : 1 + count].decode("cp1252", "replace")
+
+
+def _biff_extent(book: bytes, name: str, kind: str, offset: int) -> SheetFacts:
+    """A sheet's extent from its substream's cell records (charts inside it skipped)."""
+    records = _records(book, offset)
+    first = next(records, None)
+    if first is None or first[1] not in (0x0809, 0x0409, 0x0209, 0x0009):
+        raise Refused("file-truncated", detail=f"the sheet '{name}' is missing from the workbook stream")
+    rows = cols = cells = 0
+    depth = 1
+    for _, record, body in records:
+        if record in (0x0809, 0x0409, 0x0209, 0x0009):
+            depth += 1
+        elif record == 0x000A:
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and len(body) >= 6 and record in BIFF_CELLS:
+            row, col = struct.unpack_from("<HH", body)
+            rows, cols, cells = max(rows, row + 1), max(cols, col + 1), cells + 1
+        elif depth == 1 and len(body) >= 6 and record == 0x00BD:  # MULRK: several numbers in one row
+            row, first_col = struct.unpack_from("<HH", body)
+            last = struct.unpack_from("<H", body, len(body) - 2)[0]
+            if last >= first_col:
+                rows, cols, cells = max(rows, row + 1), max(cols, last + 1), cells + last - first_col + 1
+    return SheetFacts(name, kind, rows, cols, cells)
+
+
+# .xlsx and .ods: zip packages.
+def _package(data: bytes) -> Facts:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except ZIP_ERRORS as exc:
+        raise Refused("file-truncated", detail=str(exc) or "not a complete zip") from None
+    if len(infos) > MAX_PARTS:
+        raise Refused("file-hostile", detail=f"{len(infos)} parts inside the file")
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise Refused("file-hostile", detail=f"it would unpack to {total / 1024 / 1024:.1f} MB (a 'zip bomb')")
+    names = {i.filename for i in infos}
+    with archive:
+        if "content.xml" in names or "mimetype" in names or "META-INF/manifest.xml" in names:
+            return _opendocument(archive, names)
+        if "_rels/.rels" in names or "[Content_Types].xml" in names:
+            return _ooxml(archive, names)
+    if any(n.startswith(("word/", "ppt/")) for n in names):
+        raise Refused("file-not-spreadsheet", detail="a Word or PowerPoint document")
+    raise Refused("file-not-spreadsheet", detail="a zip archive of other files")
+
+
+def _read_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> bytes:
+    """A small part, whole, after the checks every part a parser reads must pass."""
+    try:
+        with _open_part(archive, part, limit) as stream:
+            data = stream.read(limit + 1)
+    except ZIP_ERRORS as exc:
+        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+    _no_entities(part, data[: 64 * 1024])
+    return data
+
+
+def _open_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART):  # noqa: ANN202 - a zip stream
+    try:
+        info = archive.getinfo(part)
+    except KeyError:
+        raise Refused("file-truncated", detail=f"the part {part} is missing") from None
+    if info.file_size > limit:
+        raise Refused("file-hostile", detail=f"{part} would unpack to {info.file_size / 1024 / 1024:.1f} MB")
+    if info.flag_bits & 0x1:
+        raise Refused("file-encrypted")
+    try:
+        return archive.open(info)
+    except ZIP_ERRORS as exc:
+        raise Refused("file-truncated", detail=f"{part}: {exc}") from None
+
+
+def _head(archive: zipfile.ZipFile, part: str) -> bytes:
+    try:
+        with archive.open(part) as stream:
+            return stream.read(64 * 1024)
+    except ZIP_ERRORS as exc:
+        if "encrypted" in str(exc).lower():
+            raise Refused("file-encrypted") from None
+        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+
+
+def _no_entities(part: str, head: bytes) -> None:
+    if ENTITY.search(head):
+        raise Refused("file-hostile", detail=f"{part} declares XML entities")
+
+
+def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A part's bytes in chunks, each starting where a tag starts: bounded memory for any size."""
+    carry = b""
+    try:
+        with _open_part(archive, part) as stream:
+            first = True
+            while True:
+                block = stream.read(CHUNK)
+                if first:
+                    _no_entities(part, block[: 64 * 1024])
+                    first = False
+                if not block:
+                    break
+                block = carry + block
+                cut = block.rfind(b"<")
+                if cut <= 0:
+                    carry = block
+                    if len(carry) > 4 * CHUNK:
+                        raise Refused("file-hostile", detail=f"{part} holds no XML structure")
+                    continue
+                carry = block[cut:]
+                yield block[:cut]
+    except ZIP_ERRORS as exc:
+        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+    if carry:
+        yield carry
+
+
+def _attribute(attrs: bytes, name: bytes) -> bytes | None:
+    match = re.search(rb"(?:^|[\s])(?:[\w.-]+:)?" + name + rb'\s*=\s*["\']([^"\']*)["\']', attrs)
+    return match.group(1) if match else None
+
+
+def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> list[tuple[str, str, str]]:
+    """(id, type, target part) of a part's relationships; targets resolved as the format says."""
+    base, file = posixpath.split(part)
+    rels = posixpath.join(base, "_rels", file + ".rels")
+    if rels not in names:
+        return []
+    found = []
+    for match in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", _read_part(archive, rels, 8 * 1024 * 1024)):
+        attrs = match.group(1)
+        if (_attribute(attrs, b"TargetMode") or b"").lower() == b"external":
+            continue
+        target = (_attribute(attrs, b"Target") or b"").decode("utf-8", "replace")
+        rel_id = (_attribute(attrs, b"Id") or b"").decode("utf-8", "replace")
+        rel_type = (_attribute(attrs, b"Type") or b"").decode("utf-8", "replace").rsplit("/", 1)[-1]
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        found.append((rel_id, rel_type, _unquote(resolved)))
+    return found
+
+
+def _unquote(part: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(part)
+
+
+def _ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
+    book_part = next((t for _, kind, t in _relationships(archive, names, "") if kind in OFFICE_DOCUMENT), None)
+    if book_part is None:
+        book_part = next((n for n in ("xl/workbook.xml", "xl/workbook.bin") if n in names), None)
+    if book_part is None:
+        if any(n.startswith(("word/", "ppt/")) for n in names):
+            raise Refused("file-not-spreadsheet", detail="a Word or PowerPoint document")
+        raise Refused("file-truncated", detail="the workbook part is missing")
+    if book_part.lower().endswith(".bin"):
+        raise Refused("file-xlsb")
+    if book_part not in names:
+        raise Refused("file-truncated", detail=f"the workbook part {book_part} is missing")
+    rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, book_part)}
+    book = _read_part(archive, book_part)
+    facts = Facts("xlsx", macros=any(n.lower().endswith("vbaproject.bin") for n in names))
+    unread: list[tuple[int, int]] = []  # <sheet> entries the library would refuse the whole file for
+    for match in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", book):
+        attrs = match.group(1)
+        sheet_name = _xml_text(_attribute(attrs, b"name") or b"")
+        kind, target = rels.get((_attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
+        if target not in names or SHEET_KINDS.get(kind) in (None, "macro"):
+            if attrs.rstrip().endswith(b"/"):
+                unread.append(match.span())
+            facts.sheets.append(SheetFacts(sheet_name, SHEET_KINDS.get(kind, "missing") if target in names else "missing"))
+            continue
+        facts.sheets.append(_xlsx_extent(archive, sheet_name, SHEET_KINDS[kind], target, facts))
+    # The reading library also looks at the usual paths whatever the relationships say.
+    strings = {t for k, t in rels.values() if k == "sharedStrings"} | {"xl/sharedStrings.xml"}
+    for part, head in _xml_heads(archive, names - facts.parts_read):
+        count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
+        if count and int(count.group(1)) > MAX_SHARED_STRINGS:
+            raise Refused("file-hostile", detail=f"{int(count.group(1)):,} shared strings")
+    usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
+    if unread or book_part != "xl/workbook.xml" or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values()):
+        for start, end in reversed(unread):
+            book = book[:start] + book[end:]
+        facts.package = _for_library(archive, book_part, book, rels)
+    return facts
+
+
+def _plain_target(book_part: str, target: str) -> bool:
+    """Whether the reading library finds this part: beside or below the workbook."""
+    return target.startswith(posixpath.dirname(book_part) + "/")
+
+
+def _xml_text(raw: bytes) -> str:
+    import html
+
+    return html.unescape(raw.decode("utf-8", "replace"))
+
+
+CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
+CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]{1,3})(\d+)"')
+ROW_REF = re.compile(rb'\br\s*=\s*"(\d+)"')
+
+
+def _xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts: Facts) -> SheetFacts:
+    rows = cols = cells = 0
+    row, col = -1, -1
+    tail = b""
+    for chunk in _chunks(archive, part):
+        if not facts.formulas_or_errors and FORMULA_OR_ERROR.search(tail + chunk):
+            facts.formulas_or_errors = True
+        tail = chunk[-16:]
+        for match in CELL_TAG.finditer(chunk):
+            tag, attrs = match.groups()
+            if tag == b"row":
+                ref = ROW_REF.search(attrs)
+                row, col = (int(ref.group(1)) - 1 if ref else row + 1), -1
+                continue
+            ref = CELL_REF.search(attrs)
+            if ref:
+                row, col = int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1
+            else:
+                col += 1
+            if attrs.rstrip().endswith(b"/"):
+                continue  # a cell with a style and no value
+            rows, cols, cells = max(rows, row + 1), max(cols, col + 1), cells + 1
+    facts.parts_read.add(part)
+    return SheetFacts(name, kind, rows, cols, cells, part)
+
+
+def _for_library(archive: zipfile.ZipFile, book_part: str, book: bytes, rels: dict[str, tuple[str, str]]) -> bytes:
+    """The package as the reading library can take it: the workbook, shared
+    strings and styles where it looks for them, every other relationship of
+    the workbook as an absolute target, and no <sheet> entry it would refuse
+    the whole file for (Excel 4 macro sheets, sheets whose part is missing).
+    The cells are the same bytes; only addresses and that list change."""
+    usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
+    moved = {book_part: "xl/workbook.xml"} | {t: usual[k] for k, t in rels.values() if k in usual}
+    book_rels = posixpath.join(posixpath.dirname(book_part), "_rels", posixpath.basename(book_part) + ".rels")
+    lines = "".join(f'<Relationship Id="{_xml_escape(i)}" Type="{REL}{_xml_escape(k)}" Target="/{_xml_escape(moved.get(t, t))}"/>' for i, (k, t) in rels.items())
+    skip = {*moved, *moved.values(), book_rels, "_rels/.rels", "xl/_rels/workbook.xml.rels"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in archive.infolist():
+            if info.filename not in skip:
+                package.writestr(info.filename, archive.read(info))
+        for old, new in moved.items():
+            package.writestr(new, book if old == book_part else archive.read(old))
+        package.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{lines}</Relationships>')
+        package.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    return out.getvalue()
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+ODS_TAG = re.compile(rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)([\s/>][^>]*)?>")
+
+
+def _opendocument(archive: zipfile.ZipFile, names: set[str]) -> Facts:
+    if "META-INF/manifest.xml" in names:
+        manifest = _read_part(archive, "META-INF/manifest.xml", 8 * 1024 * 1024)
+        if b"encryption-data" in manifest:
+            raise Refused("file-encrypted")
+    if "mimetype" in names:
+        kind = _read_part(archive, "mimetype", 1024).strip()
+        if kind and b"spreadsheet" not in kind:
+            what = kind.rsplit(b".", 1)[-1].decode("ascii", "replace")
+            raise Refused("file-not-spreadsheet", detail=f"an OpenDocument {what} file, not a spreadsheet")
+    if "content.xml" not in names:
+        raise Refused("file-truncated", detail="the content part is missing")
+    sheets = _ods_extents(archive)
+    for _ in _xml_heads(archive, names - {"content.xml"}):
+        pass
+    return Facts("ods", sheets, macros=any(n.startswith("Basic/") for n in names))
+
+
+def _xml_heads(archive: zipfile.ZipFile, parts: set[str]) -> Iterator[tuple[str, bytes]]:
+    """Every XML part not otherwise checked, refused if absurdly large or if it
+    declares entities: whatever reads it (the library, or the file's properties)
+    reads a checked part. Yields each with its first 64 KB."""
+    for part in sorted(parts):
+        if not part.lower().endswith((".xml", ".rels", ".vml", ".rdf")):
+            continue
+        size = archive.getinfo(part).file_size
+        if size > MAX_PART:  # no XML part of a workbook is this large
+            raise Refused("file-hostile", detail=f"{part} would unpack to {size / 1024 / 1024:.1f} MB")
+        head = _head(archive, part)
+        _no_entities(part, head)
+        yield part, head
+
+
+def _ods_extents(archive: zipfile.ZipFile) -> list[SheetFacts]:
+    """Each table's extent, with repeated rows and cells counted as what they become."""
+    sheets: list[SheetFacts] = []
+    name = ""
+    rows = cols = cells = 0
+    row = 0  # the first row of the current row element
+    repeat = 1  # how many times the current row element stands
+    row_cols = row_cells = col = 0
+    in_table = False
+
+    def end_row() -> None:
+        nonlocal rows, cols, cells, row, row_cols, row_cells, col, repeat
+        if row_cells:
+            rows, cols, cells = max(rows, row + repeat), max(cols, row_cols), cells + row_cells * repeat
+        row += repeat
+        row_cols = row_cells = col = 0
+        repeat = 0
+
+    for chunk in _chunks(archive, "content.xml"):
+        for match in ODS_TAG.finditer(chunk):
+            tag, attrs = match.group(1), match.group(2) or b""
+            if tag == b"table":
+                if in_table:
+                    end_row()
+                    sheets.append(SheetFacts(name, "worksheet", rows, cols, cells))
+                name = _xml_text(_attribute(attrs, b"name") or b"")
+                rows = cols = cells = row = row_cols = row_cells = col = repeat = 0
+                in_table = True
+            elif tag == b"table-row":
+                end_row()
+                repeat = _repeat(attrs, b"number-rows-repeated")
+            else:
+                span = _repeat(attrs, b"number-columns-repeated")
+                if b"value-type" in attrs or not attrs.rstrip().endswith(b"/"):
+                    row_cols, row_cells = col + span, row_cells + span
+                col += span
+    if in_table:
+        end_row()
+        sheets.append(SheetFacts(name, "worksheet", rows, cols, cells))
+    return sheets
+
+
+def _repeat(attrs: bytes, name: bytes) -> int:
+    value = _attribute(attrs, name)
+    return int(value) if value and value.isdigit() and len(value) < 10 else 1
