@@ -7,6 +7,7 @@ import datetime as dt
 import email.utils
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,10 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
 
 
 def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None) -> Iterable[Return]:
+    """Every source read, in order: in this process for a few, in worker
+    processes for many. Either way a failure while reading one file (a library
+    panic, a result that cannot be sent back, a worker process that dies) is
+    that file's problem, and every other file is still read."""
     total = len(sources)
     if total < PARALLEL_FROM:
         plans = Plans(planned)
@@ -75,8 +80,18 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
     # processes fork, they share this process's copy instead of pickling it.
     by_key = {(p.spec.template, p.cluster): p for p in planned}
     with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
-        results = pool.map(_read_in_worker, sources, chunksize=8)
-        for done, (source, (result, key)) in enumerate(zip(sources, results, strict=True), start=1):
+        futures = [pool.submit(_read_in_worker, source) for source in sources]
+        for done, (source, future) in enumerate(zip(sources, futures, strict=True), start=1):
+            try:
+                result, key = future.result()
+            except BrokenProcessPool:
+                # A worker died (killed, or crashed inside a library): which file
+                # did it is unknown, so each file not yet read is read on its own.
+                result, key = _read_alone(source, review, planned)
+            except BaseException as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                result, key = _failed(source, exc), None
             # The bytes and the plan are already here: they are not sent back.
             result.source = source
             source.release()
@@ -84,6 +99,23 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
             yield result
             if progress:
                 progress(done, total)
+
+
+def _read_alone(source: Source, review: Review, planned: list[Planned]) -> tuple[Return, tuple[str, str] | None]:
+    """Read one file in a process of its own: if that process dies, only this file is lost."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(review, planned)) as pool:
+        try:
+            return pool.submit(_read_in_worker, source).result()
+        except BrokenProcessPool:
+            return Return(source, problems=[problem("file-read-failed", source.name, detail="the process reading it stopped (a crash or lack of memory inside the reading library)")]), None
+        except BaseException as exc:  # noqa: BLE001
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            return _failed(source, exc), None
+
+
+def _failed(source: Source, exc: BaseException) -> Return:
+    return Return(source, problems=[problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200])])
 
 
 _WORKER: dict[str, object] = {}
@@ -146,3 +178,10 @@ def write_problems(result: CheckResult, out_dir: Path | None = None) -> Path:
     content = Content(rows={spec.main_table().key: rows}, author=review.officer.name, company=review.partnership, created=(latest or dt.datetime.combine(review.issued, dt.time())).date())
     path = (out_dir or review.folder / OUTPUT) / spec.file_name
     return write_workbook(spec, content, path)
+
+
+def withdraw_problems(review: Review, out_dir: Path | None = None) -> None:
+    """Remove the last run's problems workbook before a new run reads anything:
+    if the run then fails, no old list is left looking current."""
+    spec = load_spec("return_problems").resolve({**review_context(review), "checked": ""})
+    ((out_dir or review.folder / OUTPUT) / spec.file_name).unlink(missing_ok=True)

@@ -252,11 +252,12 @@ def check(
     """
     from rich.text import Text
 
-    from .check import write_problems
+    from .check import withdraw_problems, write_problems
     from .folder import INBOX
 
     folder, named = _named_files(folder, list(files or []))
     review = _review(folder)
+    withdraw_problems(review)  # a run that then fails leaves no old list looking current
     inbox = _inbox(review) if not named else _inbox_or_nothing(review)
     known = {p.resolve() for p in inbox}
     result = _check(review, inbox + [p for p in named if p.resolve() not in known])
