@@ -9,12 +9,14 @@ number), then the document is saved as OUT_BASE.xlsx, .ods and .xls.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
@@ -29,8 +31,9 @@ def prop(name: str, value: object) -> PropertyValue:
     return p
 
 
-def main(source: str, out_base: str, plan_file: str) -> None:
-    plan = json.loads(open(plan_file, encoding="utf-8").read())
+@contextlib.contextmanager
+def desktop() -> Iterator[object]:
+    """A headless LibreOffice of our own (its own profile), reached through UNO."""
     pipe = f"kcp{os.getpid()}"
     profile = tempfile.mkdtemp(prefix="kcp-lo-")
     office = subprocess.Popen(
@@ -47,8 +50,23 @@ def main(source: str, out_base: str, plan_file: str) -> None:
                 time.sleep(0.5)
         else:
             raise SystemExit("LibreOffice did not start")
-        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0, (prop("Hidden", True),))
+        yield context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    finally:
+        office.terminate()
+        try:
+            office.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+def load(office: object, path: str) -> object:
+    return office.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0, (prop("Hidden", True),))
+
+
+def main(source: str, out_base: str, plan_file: str) -> None:
+    plan = json.loads(open(plan_file, encoding="utf-8").read())
+    with desktop() as office:
+        doc = load(office, source)
         for sheet_name, cell_name, value in plan:
             cell = doc.Sheets.getByName(sheet_name).getCellRangeByName(cell_name)
             if isinstance(value, (int, float)):
@@ -58,12 +76,6 @@ def main(source: str, out_base: str, plan_file: str) -> None:
         for ext, filter_name in FILTERS.items():
             doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(f"{out_base}.{ext}")), (prop("FilterName", filter_name), prop("Overwrite", True)))
         doc.close(True)
-    finally:
-        office.terminate()
-        try:
-            office.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":
