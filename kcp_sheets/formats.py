@@ -33,7 +33,7 @@ MAX_SHARED_STRINGS = 2_000_000
 CHUNK = 1024 * 1024
 # What Python's zipfile raises on a damaged or unusual container.
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError)
-FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[ >/]| t="e"')  # formula or error cells in sheet XML
+FORMULA_OR_ERROR = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b' t="e"')  # formula or error cells in sheet XML
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
 ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
@@ -82,7 +82,10 @@ class Refused(Exception):
 
 def inspect(data: bytes) -> Facts:
     """The file's format and sheets; raises Refused with the one problem that says why not."""
-    return _inspect(data)
+    try:
+        return _inspect(data)
+    except (*ZIP_ERRORS, struct.error, UnicodeError) as exc:  # structure that contradicts itself
+        raise Refused("file-truncated", detail=f"{type(exc).__name__}: {str(exc)[:80]}") from None
 
 
 def _inspect(data: bytes) -> Facts:
@@ -387,16 +390,34 @@ def _xml_text(raw: bytes) -> str:
 CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]{1,3})(\d+)"')
 ROW_REF = re.compile(rb'\br\s*=\s*"(\d+)"')
+PLACED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(/?)>')  # a literal start: the scan runs at C speed
+ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
 
 
 def _xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts: Facts) -> SheetFacts:
+    """A sheet part's extent from its cells, in bounded memory: where every cell
+    says where it is (the usual case) from the references alone, in C; where
+    some do not, by walking the tags and counting their implied positions."""
     rows = cols = cells = 0
-    row, col = -1, -1
+    row, col = -1, -1  # the position of the last cell seen, for cells that do not say theirs
     tail = b""
     for chunk in _chunks(archive, part):
-        if not facts.formulas_or_errors and FORMULA_OR_ERROR.search(tail + chunk):
+        if not facts.formulas_or_errors and any(mark in tail + chunk[:16] or mark in chunk for mark in FORMULA_OR_ERROR):
             facts.formulas_or_errors = True
         tail = chunk[-16:]
+        placed = PLACED_CELL.findall(chunk)
+        if len(placed) == chunk.count(b"<c ") + chunk.count(b"<c>") and b":c " not in chunk and b":c>" not in chunk:
+            valued = [(letters, digits) for letters, digits, closed in placed if not closed]
+            if valued:
+                widest = max({letters for letters, _ in valued}, key=lambda s: (len(s), s))
+                rows, cols, cells = max(rows, max(int(d) for d in {d for _, d in valued})), max(cols, _col_number(widest)), cells + len(valued)
+            if placed:
+                row, col = int(placed[-1][1]) - 1, _col_number(placed[-1][0]) - 1
+            last_row = ROW_TAG.match(chunk, max(0, chunk.rfind(b"<row")))
+            if last_row is not None and (not placed or last_row.start() > chunk.rfind(b'r="' + placed[-1][0] + placed[-1][1] + b'"')):
+                ref = ROW_REF.search(last_row.group(1))
+                row, col = (int(ref.group(1)) - 1 if ref else row + 1), -1
+            continue
         for match in CELL_TAG.finditer(chunk):
             tag, attrs = match.groups()
             if tag == b"row":
@@ -422,7 +443,7 @@ def _for_library(archive: zipfile.ZipFile, book_part: str, book: bytes, rels: di
     the whole file for (Excel 4 macro sheets, sheets whose part is missing).
     The cells are the same bytes; only addresses and that list change."""
     usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
-    moved = {book_part: "xl/workbook.xml"} | {t: usual[k] for k, t in rels.values() if k in usual}
+    moved = {book_part: "xl/workbook.xml"} | {t: usual[k] for k, t in rels.values() if k in usual and t in archive.namelist()}
     book_rels = posixpath.join(posixpath.dirname(book_part), "_rels", posixpath.basename(book_part) + ".rels")
     lines = "".join(f'<Relationship Id="{_xml_escape(i)}" Type="{REL}{_xml_escape(k)}" Target="/{_xml_escape(moved.get(t, t))}"/>' for i, (k, t) in rels.items())
     skip = {*moved, *moved.values(), book_rels, "_rels/.rels", "xl/_rels/workbook.xml.rels"}
