@@ -75,7 +75,7 @@ def _write_actions(review: Review, result: Any, path: Path) -> None:
     years = (*review.earlier_years, review.year)
     returned: dict[str, dict[str, Any]] = {}
     added: list[tuple[str, dict[str, Any]]] = []
-    for ret in result.used():
+    for ret in result.merged():
         if not ret.cluster:
             continue
         for row in ret.rows.get(ret.plan.spec.main_table().key, []):

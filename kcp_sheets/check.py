@@ -1,5 +1,7 @@
-"""Checking the returns: every file in the inbox read with the spec it was
-sent with, duplicates resolved, and the problems listed for the officer."""
+"""Checking the returns: every file in the inbox read with the workbook its
+sender was sent (the ledger's record, whatever changed since), the officer's
+changes since then said as such, duplicates resolved, each return's review
+state kept in the ledger, and the problems listed for the officer."""
 
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .folder import INBOX, OUTPUT
-from .generate import Planned, Plans, planned_workbooks, review_context
+from .generate import planned_workbooks, record_as_sent, review_context
 from .intake import Source, gather, inbox_files
 from .merge import merge_into, newest_first, why_newer
+from .ledger import Ledger
 from .problems import Problem, problem, problem_rows
 from .reader import Return, read_source
+from .review_states import load_decisions, record_returns
+from .sent import Planned, Plans, changes_since, content_hash
 from .settings import Review
 from .spec import load_spec
 from .writer import Content, write_workbook
@@ -29,6 +34,7 @@ class CheckResult:
     review: Review
     returns: list[Return]
     problems: list[Problem] = field(default_factory=list)  # files that were not returns
+    notices: list[str] = field(default_factory=list)  # what the officer should know about the ledger
 
     def all_problems(self) -> list[Problem]:
         found = list(self.problems)
@@ -41,24 +47,82 @@ class CheckResult:
         return sum(p.severity == "error" for p in self.all_problems())
 
     def used(self) -> list[Return]:
+        """The current copy of each workbook returned (not superseded, not rejected)."""
         return [r for r in self.returns if r.used and r.plan is not None]
+
+    def merged(self) -> list[Return]:
+        """What goes into the plan: current copies that are accepted, or clean."""
+        return [r for r in self.returns if r.merged]
+
+    def left_out(self) -> list[tuple[Return, str]]:
+        """Every return not merged, and why, in the officer's words."""
+        out = []
+        for ret in self.returns:
+            if ret.merged:
+                continue
+            if ret.plan is None:
+                why = "not a workbook of this review"
+            elif ret.state == "rejected":
+                why = f"rejected: {ret.note}"
+            elif ret.state == "superseded":
+                why = "superseded by a newer copy"
+            else:
+                why = f"{ret.errors} errors not dealt with: accept it or deal with them"
+            out.append((ret, why))
+        return out
 
     def latest(self) -> dt.datetime | None:
         return max((r.source.received for r in self.returns), default=None)
 
 
 def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None, planned: list[Planned] | None = None) -> CheckResult:
-    """Read every return (the inbox, or the files given) and mark superseded duplicates.
+    """Read every return (the inbox, or the files given), each against what was
+    sent, and record what was read in the ledger.
 
-    `planned` is what was sent out: the review's workbooks unless given (the
-    plan-update round sends others)."""
+    `planned` is what was sent out when it is not the review's workbooks (the
+    plan-update round sends others); those returns are not in the ledger."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
     sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX)
-    planned = planned if planned is not None else planned_workbooks(review)
-    returns = list(_read_all(sources, review, planned, progress))
-    _check_senders(review, returns)
-    _supersede(returns)
-    return CheckResult(review, returns, problems)
+    if planned is not None:
+        returns = list(_read_all(sources, review, planned, progress))
+        _check_senders(review, returns)
+        _supersede(returns)
+        for ret in returns:
+            ret.state = "new" if ret.used and not ret.errors else "has problems"
+        return CheckResult(review, returns, problems)
+    notices = []
+    with Ledger(review.folder) as ledger:
+        if ledger.created:
+            notices.append(f"{ledger.path.name} was not found, so a new ledger was made: returns are read against what the settings make now.")
+        with ledger.transaction():
+            if record_as_sent(ledger, review) and not ledger.created:
+                notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
+        sent = ledger.sent(review.review_id)
+        returns = list(_read_all(sources, review, sent, progress))
+        _check_senders(review, returns)
+        _changes_since(review, returns)
+        with ledger.transaction():
+            load_decisions(ledger, returns)
+            _supersede(returns)
+            sent_ids = {p.key: ledger.sent_id(review.review_id, p) or 0 for p in sent}
+            record_returns(ledger, review.review_id, returns, sent_ids)
+    return CheckResult(review, returns, problems, notices)
+
+
+def _changes_since(review: Review, returns: list[Return]) -> None:
+    """Where the officer changed a workbook after sending it, say so, as the officer's change."""
+    now = Plans(planned_workbooks(review))
+    hashes: dict[tuple[str, str, int], str] = {}
+    for ret in returns:
+        if ret.plan is None:
+            continue
+        current = now.find(ret.plan.spec.template, ret.plan.cluster)
+        if current is None:
+            continue
+        if ret.plan.key not in hashes:
+            hashes[ret.plan.key] = content_hash(ret.plan)
+        if hashes[ret.plan.key] != content_hash(current):
+            ret.problems += changes_since(ret.plan, current, ret.source.name)
 
 
 def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None) -> Iterable[Return]:
@@ -78,7 +142,7 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
         return
     # Each worker gets the review and the plans once, not once per file; where
     # processes fork, they share this process's copy instead of pickling it.
-    by_key = {(p.spec.template, p.cluster): p for p in planned}
+    by_key = {p.key: p for p in planned}
     with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
         futures = [pool.submit(_read_in_worker, source) for source in sources]
         for done, (source, future) in enumerate(zip(sources, futures, strict=True), start=1):
@@ -101,7 +165,7 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
                 progress(done, total)
 
 
-def _read_alone(source: Source, review: Review, planned: list[Planned]) -> tuple[Return, tuple[str, str] | None]:
+def _read_alone(source: Source, review: Review, planned: list[Planned]) -> tuple[Return, tuple[str, str, int] | None]:
     """Read one file in a process of its own: if that process dies, only this file is lost."""
     with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(review, planned)) as pool:
         try:
@@ -125,9 +189,9 @@ def _start_worker(review: Review, planned: list[Planned]) -> None:
     _WORKER.update(review=review, plans=Plans(planned))
 
 
-def _read_in_worker(source: Source) -> tuple[Return, tuple[str, str] | None]:
+def _read_in_worker(source: Source) -> tuple[Return, tuple[str, str, int] | None]:
     result = read_source(source, _WORKER["review"], _WORKER["plans"])  # type: ignore[arg-type]
-    key = (result.plan.spec.template, result.plan.cluster) if result.plan else None
+    key = result.plan.key if result.plan else None
     result.plan = None
     result.source = Source(source.name, b"", source.received, source.sender, sha256=source.sha256)
     return result, key
@@ -147,10 +211,11 @@ def _check_senders(review: Review, returns: list[Return]) -> None:
 
 
 def _supersede(returns: list[Return]) -> None:
-    """Two returns for one workbook: merged into the newer, cell by cell; the older stays listed."""
+    """Two returns for one workbook: merged into the newer, cell by cell; the
+    older stays listed. A rejected return supersedes nothing and is not merged."""
     by_label: dict[str, list[Return]] = {}
     for ret in returns:
-        if ret.plan is not None:
+        if ret.plan is not None and ret.decision != "rejected":
             by_label.setdefault(ret.label, []).append(ret)
     for group in by_label.values():
         if len(group) < 2:

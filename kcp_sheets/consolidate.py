@@ -84,7 +84,7 @@ def final_score(values: dict[str, Any]) -> int | None:
 def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec, Content]:
     review = result.review
     plans = planned_workbooks(review)
-    used = {r.label: r for r in result.used()}
+    used = {r.label: r for r in result.merged()}
     clusters = [ClusterReturn(p, used.get(p.label)) for p in plans if p.cluster]
     health = next((p for p in plans if p.spec.template == "partnership-health"), None)
     accreditation = next((p for p in plans if p.spec.template == "accreditation-review"), None)
@@ -143,7 +143,7 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
 def partnership_plan(result: CheckResult) -> list[dict[str, Any]]:
     """Part 2 of the plan alone: what next year's accreditation review looks back on."""
     review = result.review
-    used = {r.label: r for r in result.used()}
+    used = {r.label: r for r in result.merged()}
     words = _Words(review)
     health = _health_rows(review, used.get("partnership-health"), words)
     return _partnership_plan(review, health, _accreditation_rows(review, used.get("accreditation-review")))
@@ -261,13 +261,21 @@ def _flagged(plan: Planned | None, actions: list[dict[str, Any]]) -> list[dict[s
 
 
 def _sources(result: CheckResult) -> list[dict[str, Any]]:
+    """Every file read: whether the plan used it, and if not, why."""
+    why = {id(ret): reason for ret, reason in result.left_out()}
     rows = []
     for ret in result.returns:
         if ret.plan is None:
             status = "not read: " + (ret.problems[0].message if ret.problems else "unknown")
         else:
-            status = "used" if ret.used else "older copy, merged into the newer"
+            status = "used" if ret.merged else "left out: " + why.get(id(ret), "")
+            if ret.state == "superseded":
+                status = "older copy, merged into the newer"
+            if ret.state == "accepted":
+                status += f" (accepted: {ret.note})"
             status += f"; stage {ret.stage}; {ret.answers} answers; {ret.errors} errors, {ret.warnings} warnings"
+            if ret.plan.edition:
+                status += f"; answers edition {ret.plan.edition} as sent"
         rows.append({"file": ret.source.name, "workbook": ret.plan.spec.title if ret.plan else "", "cluster": ret.cluster,
                      "sender": ret.source.sender, "received": f"{ret.source.received:%d/%m/%Y %H:%M}",
                      "fingerprint": ret.source.sha256[:16], "status": status})

@@ -10,7 +10,7 @@ from typing import Any
 
 import openpyxl
 
-from .generate import Planned
+from .sent import Planned
 from .spec import Sheet
 
 Answers = dict[str, dict[str, dict[str, Any]]]  # sheet -> row ID -> column key -> value

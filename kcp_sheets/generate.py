@@ -1,41 +1,30 @@
 """From a checked review to the workbooks sent out: one per cluster, plus the
 partnership-health review and the accreditation action plan review.
 
-`planned_workbooks` is also what the reader compares returns against, so a
-return is always read with exactly the spec and rows it was sent with.
+`generate` writes them and records each in the ledger as sent (see sent.py):
+a workbook whose content changed since it was last sent becomes a new
+edition, the old one kept, so every return is read with what its sender got.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .folder import OUTBOX
+from .ledger import Ledger
+from .sent import EDITION, Planned, Plans, content_hash
 from .settings import Review
 from .spec import WorkbookSpec, load_spec
 from .writer import Content, fingerprint, write_workbook
 
+__all__ = ["Planned", "Plans", "generate", "planned_workbooks", "record_as_sent", "review_context", "safe_file_name"]
 
 
-
-@dataclass(frozen=True)
-class Planned:
-    """One workbook the review sends out, with everything it was made from."""
-
-    spec: WorkbookSpec
-    content: Content
-    cluster: str = ""  # cluster code, or "" for review-wide workbooks
-
-    @property
-    def file_name(self) -> str:
-        return safe_file_name(self.spec.file_name)
-
-    @property
-    def label(self) -> str:
-        return self.cluster or self.spec.template
 
 
 def long_date(value: Any) -> str:
@@ -150,26 +139,51 @@ def planned_workbooks(review: Review) -> list[Planned]:
     return planned
 
 
-class Plans:
-    """What was sent out, found by the (template, cluster) a return's identity names."""
-
-    def __init__(self, planned: list[Planned]) -> None:
-        self._all = planned
-        self._found = {(p.spec.template, p.cluster): p for p in planned}
-
-    def find(self, template: str, cluster: str) -> Planned | None:
-        return self._found.get((template, cluster))
-
-    def all(self) -> list[Planned]:
-        return self._all
-
-
 def generate(review: Review, out_dir: Path | None = None, progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Write every workbook of the review; returns their paths in order."""
+    """Write every workbook of the review and record each as sent; returns their paths in order.
+
+    A workbook whose content is what was last sent keeps its edition (and its
+    bytes); one that changed is a new edition. The ledger is written in one
+    transaction, after every file is in place."""
     out_dir = out_dir or review.folder / OUTBOX
     written = []
-    for plan in planned_workbooks(review):
-        if progress:
-            progress(plan.file_name)
-        written.append(write_workbook(plan.spec, plan.content, out_dir / plan.file_name))
+    with Ledger(review.folder) as ledger, ledger.transaction():
+        record_as_sent(ledger, review, rebuilt=True)  # a folder from before the ledger: what it sent first
+        latest = {(p.spec.template, p.cluster): p for p in ledger.sent(review.review_id)}
+        for plan in planned_workbooks(review):
+            if progress:
+                progress(plan.file_name)
+            digest = content_hash(plan)
+            last = latest.get((plan.spec.template, plan.cluster))
+            same = last is not None and content_hash(last) == digest
+            edition = last.edition if same and last else (last.edition + 1 if last else 1)
+            plan.content.identity[EDITION] = str(edition)
+            path = write_workbook(plan.spec, plan.content, out_dir / plan.file_name)
+            written.append(path)
+            if not same:
+                ledger.record_sent(review.review_id, replace(plan, edition=edition), digest, _sha256(path), "generated")
+                ledger.event("sent", detail=f"{plan.label} edition {edition}: {path.name}")
     return written
+
+
+def record_as_sent(ledger: Ledger, review: Review, rebuilt: bool = False) -> bool:
+    """A review with nothing recorded as sent (a folder made before the ledger,
+    or whose ledger was deleted): record what its settings make now, as
+    edition 1 of each workbook, so its returns can be read. True if it did.
+
+    `rebuilt` records them only if the outbox shows they were sent."""
+    if ledger.sent_rows(review.review_id):
+        return False
+    outbox = review.folder / OUTBOX
+    plans = planned_workbooks(review)
+    if rebuilt and not any((outbox / p.file_name).is_file() for p in plans):
+        return False
+    for plan in plans:
+        path = outbox / plan.file_name
+        ledger.record_sent(review.review_id, replace(plan, edition=1), content_hash(plan), _sha256(path) if path.is_file() else "", "rebuilt from the folder")
+    ledger.event("rebuilt", detail="nothing was recorded as sent: edition 1 of each workbook taken from the folder's settings")
+    return True
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

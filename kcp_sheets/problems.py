@@ -7,6 +7,7 @@ so the CLI, the problems workbook and the tests all say the same thing.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,6 +33,13 @@ CATALOGUE: dict[str, Kind] = {
     "inbox-empty": Kind("error", "The inbox {path} is empty: there is nothing to check.", "Save the returned workbooks and e-mails (.xlsx, .xls, .ods, .eml, .msg) in it, then run the command again."),
     "no-returns": Kind("error", "No usable return among the {detail} in the inbox: there is nothing to consolidate.", "Run kcp-sheets check to see what is wrong with each, and ask the senders for their workbooks."),
     "template-invalid": Kind("error", "Workbook template is not valid: {detail}", "Correct the template entry named; templates ship with kcp_sheets."),
+    # The ledger.
+    "ledger-unreadable": Kind("error", "The ledger could not be opened: {detail}.", "Move ledger.sqlite aside and run the command again: a new ledger is built from the folder (earlier decisions about returns are then lost)."),
+    "ledger-newer": Kind("error", "The ledger was written by a newer kcp-sheets (schema {detail}; this one knows {expected}).", "Upgrade kcp-sheets to work on this folder."),
+    "ledger-unknown-return": Kind("error", "No return '{detail}' is in the ledger.", "Run `kcp-sheets returns` to see each return's number, then use that number or the file name."),
+    "ledger-unknown-problem": Kind("error", "The return has no problem '{detail}'.", "Run `kcp-sheets returns FOLDER RETURN` to see its problems and their keys."),
+    "ledger-bad-state": Kind("error", "'{detail}' is not a state the officer can set.", "Use accepted (with a note), rejected (with a reason) or new (to undo a decision)."),
+    "ledger-note-needed": Kind("error", "A return is {detail} only with a note saying why.", "Add the note, e.g. --note \"scores agreed by telephone\"."),
     # A file in the inbox.
     "file-unreadable": Kind("error", "The file could not be read: {detail}.", "Ask the sender to save it again as an Excel workbook (.xlsx) and re-send it."),
     "file-empty": Kind("error", "The file is empty (0 bytes).", "Ask the sender to attach the workbook again: the attachment arrived empty."),
@@ -56,6 +64,9 @@ CATALOGUE: dict[str, Kind] = {
     "other-review": Kind("error", "The workbook belongs to another review: {detail}.", "Ask the sender for this year's workbook ({expected}); re-send it if they do not have it."),
     "other-version": Kind("warning", "The workbook was made from template version {found}; this review uses version {expected}.", "It was read by its headers; check the values in the consolidated workbook."),
     "sender-unexpected": Kind("warning", "The {detail} return came from {found}, who is not one of that cluster's co-ordinators or champions.", "Check it is the right cluster's workbook; the sender may have filled in another cluster's by mistake."),
+    "row-added-since": Kind("warning", "{row_id} was added after this workbook was sent ({detail}).", "Ask the cluster for the progress and scores for {row_id}: it was not in the workbook they were sent."),
+    "row-changed-since": Kind("warning", "{row_id} was corrected after this workbook was sent ({detail}); the return was read against what was sent.", "Nothing to ask; the plan shows the corrected text."),
+    "row-removed-since": Kind("warning", "{row_id} was removed from the actions after this workbook was sent; its answers are kept.", "Nothing to ask."),
     "duplicate-return": Kind("warning", "Two returns for {detail}: this older one was merged into the newer, {newer}, cell by cell.", "Nothing to ask unless the two disagree (see the problems of the newer one)."),
     "returns-differ": Kind("warning", "Two returns differ here: '{found}' in this newer one (used); '{old}' in {older}.", "Ask the sender which is right for {row_id} if the newer one is not."),
     # Structure.
@@ -101,6 +112,13 @@ class Problem:
     row_id: str = ""
     found: str = ""
     column: str = ""  # the header (or form label) of the cell, in the sender's terms
+    dealt_with: str = ""  # the officer's note once the problem is dealt with
+
+    @property
+    def key(self) -> str:
+        """Names this problem of its file across re-reads (what was found where, not when)."""
+        text = "\x1f".join((self.code, self.sheet, self.cell, self.row_id, self.found, self.message))
+        return hashlib.sha256(text.encode()).hexdigest()[:10]
 
     @property
     def place(self) -> str:

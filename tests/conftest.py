@@ -17,8 +17,9 @@ SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "kcp-2004"
 
 
 @pytest.fixture(scope="session")
-def review() -> Review:
-    return load_review(SAMPLE)
+def review(tmp_path_factory: pytest.TempPathFactory) -> Review:
+    """The sample review, in a folder of its own: commands write its ledger there."""
+    return load_review(init_folder(tmp_path_factory.mktemp("sample") / "review"))
 
 
 @pytest.fixture(scope="session")

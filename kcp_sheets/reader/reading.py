@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..generate import Planned, Plans
 from ..intake import Source
+from ..sent import Planned, Plans
 from ..problems import problem
 from ..settings import Review
 from .accounting import Accounts, take_sent_text

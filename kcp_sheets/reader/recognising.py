@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..generate import Planned
+from ..sent import Planned
 from ..spec import Sheet, load_common
 from ..values import as_text, is_blank
 from ..writer import IDENTITY_MARK
@@ -38,7 +38,7 @@ def _by_identity(reading: Reading, identity: dict[str, str]) -> Planned | None:
         reading.add("other-review", detail=f"{identity.get('review') or 'unknown'} (year {identity.get('year', '?')})", expected=expected)
         return None
     template, cluster = identity.get("template", ""), identity.get("cluster", "")
-    plan = reading.planned.find(template, cluster)
+    plan = reading.planned.match(identity)
     if plan is None:
         reading.add("file-unknown", detail=f"template '{template}' for cluster '{cluster or '-'}' is not part of this review")
         return None

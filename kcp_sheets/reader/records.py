@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..generate import Planned
 from ..intake import Source
 from ..problems import Problem
+from ..sent import Planned
 
 
 @dataclass
@@ -35,8 +35,13 @@ class Return:
     problems: list[Problem] = field(default_factory=list)
     stage: int = 0
     answers: int = 0
-    used: bool = True
     saved: dt.datetime | None = None  # when the workbook says it was last saved
+    used: bool = True  # the current copy of its workbook: not superseded by a newer one, not rejected
+    # What the ledger knows (review_states.py): its number, review state, the officer's decision and note.
+    ledger_id: int = 0
+    state: str = ""
+    decision: str = ""
+    note: str = ""
 
     @property
     def template(self) -> str:
@@ -52,11 +57,17 @@ class Return:
 
     @property
     def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
+        """Errors not yet dealt with."""
+        return sum(p.severity == "error" and not p.dealt_with for p in self.problems)
 
     @property
     def warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
+        return sum(p.severity == "warning" and not p.dealt_with for p in self.problems)
+
+    @property
+    def merged(self) -> bool:
+        """Goes into the plan: the current copy, and accepted or clean."""
+        return self.used and self.plan is not None and self.state in ("accepted", "new", "")
 
     def unscored(self) -> int:
         """Rows the return has not scored yet (none of the table's scored_by)."""

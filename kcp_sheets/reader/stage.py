@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..generate import Planned
+from ..sent import Planned
 from ..spec import Table, cell_name
 from .records import Row
 

@@ -1,0 +1,223 @@
+"""The ledger: the review folder's record of what happened, in one SQLite file
+(`ledger.sqlite` beside review.yaml).
+
+What was sent (every edition of every workbook, with the spec and content it
+was made from), every return seen (its SHA-256, sender, which sent workbook
+it answers, its problems), what the officer decided about each, every
+consolidation (inputs and outputs by hash) and the records of each review,
+carried from year to year. The folder's CSV and YAML stay the officer's
+settings; nothing here is a second place to edit them.
+
+Each command writes in one transaction (BEGIN IMMEDIATE ... COMMIT), so a
+command that fails half-way leaves the ledger as it was and two commands on
+one folder take turns. The schema has a version (PRAGMA user_version) and a
+list of migrations; a ledger from an older kcp-sheets is brought up to date
+when opened. A folder without a ledger gets one on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .problems import ProblemError, problem
+from .sent import Planned, decode, encode
+
+LEDGER_FILE = "ledger.sqlite"
+BUSY_SECONDS = 120  # how long a command waits for another on the same folder
+
+# Each entry brings the schema up one version; never edit one that has shipped.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE sent (
+            id INTEGER PRIMARY KEY,
+            review TEXT NOT NULL, template TEXT NOT NULL, cluster TEXT NOT NULL, edition INTEGER NOT NULL,
+            template_version INTEGER NOT NULL, title TEXT NOT NULL, file_name TEXT NOT NULL,
+            fingerprint TEXT NOT NULL, content_hash TEXT NOT NULL, sha256 TEXT NOT NULL,
+            spec TEXT NOT NULL, content TEXT NOT NULL,
+            sent_at TEXT NOT NULL, how TEXT NOT NULL,
+            UNIQUE (review, template, cluster, edition))""",
+        """CREATE TABLE returns (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE, name TEXT NOT NULL, sender TEXT NOT NULL, received TEXT NOT NULL,
+            sent_id INTEGER REFERENCES sent(id), review TEXT NOT NULL,
+            first_read TEXT NOT NULL, last_read TEXT NOT NULL,
+            stage INTEGER NOT NULL, answers INTEGER NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
+            state TEXT NOT NULL, decision TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE problems (
+            return_id INTEGER NOT NULL REFERENCES returns(id), key TEXT NOT NULL,
+            code TEXT NOT NULL, severity TEXT NOT NULL, sheet TEXT NOT NULL, cell TEXT NOT NULL, row_id TEXT NOT NULL,
+            found TEXT NOT NULL, message TEXT NOT NULL, ask TEXT NOT NULL,
+            PRIMARY KEY (return_id, key))""",
+        """CREATE TABLE dealt_with (
+            return_id INTEGER NOT NULL REFERENCES returns(id), key TEXT NOT NULL, note TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (return_id, key))""",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, what TEXT NOT NULL,
+            return_id INTEGER REFERENCES returns(id), detail TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE consolidations (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, review TEXT NOT NULL, public INTEGER NOT NULL,
+            output TEXT NOT NULL, output_sha256 TEXT NOT NULL)""",
+        """CREATE TABLE consolidation_inputs (
+            consolidation_id INTEGER NOT NULL REFERENCES consolidations(id), return_id INTEGER REFERENCES returns(id),
+            name TEXT NOT NULL, sha256 TEXT NOT NULL, used INTEGER NOT NULL, why TEXT NOT NULL)""",
+        """CREATE TABLE reviews (
+            review TEXT PRIMARY KEY, year INTEGER NOT NULL, partnership TEXT NOT NULL, title TEXT NOT NULL)""",
+        """CREATE TABLE records (
+            review TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL, cluster TEXT NOT NULL, id TEXT NOT NULL,
+            data TEXT NOT NULL, PRIMARY KEY (review, kind, cluster, id))""",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SentRow:
+    """One sent edition as listed (without its spec and content)."""
+
+    id: int
+    template: str
+    cluster: str
+    edition: int
+    template_version: int
+    title: str
+    file_name: str
+    fingerprint: str
+    content_hash: str
+    sha256: str
+    sent_at: str
+    how: str
+
+
+class Ledger:
+    """One open ledger. Use as a context manager; write inside `transaction()`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / LEDGER_FILE
+        if not folder.is_dir():
+            raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])
+        self.created = not self.path.exists()
+        try:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ProblemError([problem("ledger-unreadable", self.path.name, detail=str(exc))]) from None
+        self._depth = 0
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ProblemError([problem("ledger-newer", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))])
+        if version == SCHEMA_VERSION:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]  # another command may have migrated meanwhile
+            for steps in MIGRATIONS[version:]:
+                for statement in steps:
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[Ledger]:
+        """All or nothing; other commands on the folder wait their turn."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def event(self, what: str, return_id: int | None = None, detail: str = "") -> None:
+        self.db.execute("INSERT INTO events (at, what, return_id, detail) VALUES (?, ?, ?, ?)", (now(), what, return_id, detail))
+
+    # What was sent.
+    def sent_rows(self, review: str) -> list[SentRow]:
+        rows = self.db.execute(
+            "SELECT id, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, sha256, sent_at, how"
+            " FROM sent WHERE review = ? ORDER BY id", (review,)
+        ).fetchall()
+        return [SentRow(**dict(r)) for r in rows]
+
+    def sent(self, review: str) -> list[Planned]:
+        """Every edition sent for the review, as the reader needs it."""
+        rows = self.db.execute("SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,)).fetchall()
+        return [decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows]
+
+    def sent_id(self, review: str, plan: Planned) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM sent WHERE review = ? AND template = ? AND cluster = ? AND edition = ?", (review, *plan.key)
+        ).fetchone()
+        return row[0] if row else None
+
+    def record_sent(self, review: str, plan: Planned, content_hash: str, sha256: str, how: str) -> int:
+        spec, content = encode(plan)
+        cursor = self.db.execute(
+            "INSERT INTO sent (review, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, sha256,"
+            " spec, content, sent_at, how) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (review, plan.spec.template, plan.cluster, plan.edition, plan.spec.version, plan.spec.title, plan.file_name,
+             plan.content.identity.get("fingerprint", ""), content_hash, sha256, spec, content, now(), how),
+        )
+        return int(cursor.lastrowid or 0)
+
+    # Records of a review, for history and analysts.
+    def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, list[dict[str, Any]]]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO reviews (review, year, partnership, title) VALUES (?, ?, ?, ?)", (review, year, partnership, title))
+        self.db.execute("DELETE FROM records WHERE review = ?", (review,))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data) VALUES (?, ?, ?, ?, ?, ?)",
+            [(review, year, kind, str(r.get("cluster") or ""), str(r["id"]), json.dumps(r, default=str, ensure_ascii=False))
+             for kind, rows in records.items() for r in rows],
+        )
+
+    def records(self, kind: str) -> list[dict[str, Any]]:
+        """Every review's records of one kind, oldest review first."""
+        rows = self.db.execute(
+            "SELECT r.review, r.year, r.data FROM records r WHERE r.kind = ? ORDER BY r.year, r.rowid", (kind,)
+        ).fetchall()
+        return [{"review": r["review"], "year": r["year"], **json.loads(r["data"])} for r in rows]
+
+    def copy_history(self, other: Ledger) -> None:
+        """Bring another folder's reviews and records into this ledger (init --from)."""
+        for r in other.db.execute("SELECT review, year, partnership, title FROM reviews"):
+            self.db.execute("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?)", tuple(r))
+        self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
+                            [tuple(r) for r in other.db.execute("SELECT review, year, kind, cluster, id, data FROM records")])

@@ -1,0 +1,199 @@
+"""What was sent: each workbook a review sent out, exactly as it was made.
+
+A sent workbook is its resolved spec (every sheet, column and header as they
+were on the day, whatever templates are installed now) and its content (every
+row, title and identity value). The generator makes them, the ledger keeps
+every edition of each, and the reader and the consolidation read returns
+against them, so a return is always read with what its sender received.
+
+The record is plain JSON (dates tagged), so it can be stored, compared and
+read back without the generator or the templates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from .problems import Problem, problem
+from .spec import WorkbookSpec
+from .values import as_text
+from .writer import Content
+
+EDITION = "edition"  # the identity key naming which edition of a workbook this is
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One workbook the review sends out, with everything it was made from.
+
+    `edition` counts the versions of this workbook sent to this cluster: 1 for
+    the first, 2 after the officer re-generated it with changed content; 0 for
+    one not (yet) recorded."""
+
+    spec: WorkbookSpec
+    content: Content
+    cluster: str = ""  # cluster code, or "" for review-wide workbooks
+    edition: int = 0
+
+    @property
+    def file_name(self) -> str:
+        from .generate import safe_file_name
+
+        return safe_file_name(self.spec.file_name)
+
+    @property
+    def label(self) -> str:
+        return self.cluster or self.spec.template
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.spec.template, self.cluster, self.edition)
+
+
+class Plans:
+    """What was sent out, every edition, found by what a return's identity names."""
+
+    def __init__(self, planned: list[Planned]) -> None:
+        self._editions: dict[tuple[str, str], list[Planned]] = {}
+        for p in planned:
+            self._editions.setdefault((p.spec.template, p.cluster), []).append(p)
+        for group in self._editions.values():
+            group.sort(key=lambda p: p.edition)
+
+    def find(self, template: str, cluster: str, edition: int | None = None) -> Planned | None:
+        """The edition named, or the latest one sent."""
+        group = self._editions.get((template, cluster))
+        if not group:
+            return None
+        if edition is None:
+            return group[-1]
+        return next((p for p in group if p.edition == edition), None)
+
+    def match(self, identity: dict[str, str]) -> Planned | None:
+        """The sent workbook a return's identity sheet names: by its edition; for
+        a workbook made before editions were recorded, by its fingerprint; else
+        the latest."""
+        template, cluster = identity.get("template", ""), identity.get("cluster", "")
+        group = self._editions.get((template, cluster))
+        if not group:
+            return None
+        edition = identity.get(EDITION, "")
+        if edition.isdigit():
+            named = self.find(template, cluster, int(edition))
+            if named is not None:
+                return named
+        same = [p for p in group if p.content.identity.get("fingerprint") == identity.get("fingerprint")]
+        return same[-1] if same else group[-1]
+
+    def all(self) -> list[Planned]:
+        """The latest edition of each workbook."""
+        return [group[-1] for group in self._editions.values()]
+
+    def editions(self) -> list[Planned]:
+        return [p for group in self._editions.values() for p in group]
+
+
+# The record: JSON in, JSON out.
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {k: _plain(v) for k, v in value.items()}
+        return {"$items": [[_plain(k), _plain(v)] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$date" in value and len(value) == 1:
+            return dt.date.fromisoformat(value["$date"])
+        if "$datetime" in value and len(value) == 1:
+            return dt.datetime.fromisoformat(value["$datetime"])
+        if "$items" in value and len(value) == 1:
+            return {_unplain(k): _unplain(v) for k, v in value["$items"]}
+        return {k: _unplain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unplain(v) for v in value]
+    return value
+
+
+def _build(kind: Any, value: Any) -> Any:
+    """A value of the annotated type from its plain form: dataclasses, tuples and optionals."""
+    origin = typing.get_origin(kind)
+    if value is None:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        options = [k for k in typing.get_args(kind) if k is not type(None)]
+        return _build(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        args = typing.get_args(kind)
+        inner = args[0] if args else Any
+        return tuple(_build(inner, v) for v in value)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(kind) if f.name in value})
+    return value
+
+
+def encode(plan: Planned) -> tuple[str, str]:
+    """The spec and the content as JSON text, keys sorted, so equal inputs give equal text."""
+    spec = json.dumps(_plain(plan.spec), sort_keys=True, ensure_ascii=False)
+    content = json.dumps(_plain(plan.content), sort_keys=True, ensure_ascii=False)
+    return spec, content
+
+
+def decode(spec: str, content: str, cluster: str, edition: int) -> Planned:
+    built_spec = _build(WorkbookSpec, _unplain(json.loads(spec)))
+    built_content = _build(Content, _unplain(json.loads(content)))
+    built_content.contacts = [tuple(c) for c in built_content.contacts]
+    return Planned(built_spec, built_content, cluster, edition)
+
+
+def content_hash(plan: Planned) -> str:
+    """What makes two editions the same: spec and content, whatever edition they are called."""
+    identity = {k: v for k, v in plan.content.identity.items() if k != EDITION}
+    unnumbered = Planned(plan.spec, dataclasses.replace(plan.content, identity=identity), plan.cluster)
+    spec, content = encode(unnumbered)
+    return hashlib.sha256(f"{spec}\x1e{content}".encode()).hexdigest()
+
+
+# What the officer changed after sending.
+def changes_since(sent: Planned, now: Planned, file: str) -> list[Problem]:
+    """What differs between the workbook a return answers and what the review
+    sends today: the officer's changes, said as such, so the sender is asked
+    only for what they were never sent."""
+    found: list[Problem] = []
+    for sheet in now.spec.sheets:
+        table = sheet.table
+        if sheet.kind != "table" or table is None:
+            continue
+        before = {str(r["id"]): r for r in sent.content.rows.get(sheet.key, [])}
+        after = {str(r["id"]): r for r in now.content.rows.get(sheet.key, [])}
+        fixed = [c for c in table.columns if not c.is_input and c.kind != "id"]
+        for ident, row in after.items():
+            if ident not in before:
+                what = next((as_text(row.get(k)) for k in ("action", "outcome", "title") if row.get(k)), "")
+                found.append(problem("row-added-since", file, sheet=sheet.name, row_id=ident, detail=what[:200]))
+                continue
+            old = before[ident]
+            changed = [c.header for c in fixed if c.key in old and as_text(old.get(c.key)).split() != as_text(row.get(c.key)).split()]
+            if changed:
+                found.append(problem("row-changed-since", file, sheet=sheet.name, row_id=ident, detail=", ".join(changed)))
+        for ident in before:
+            if ident not in after:
+                found.append(problem("row-removed-since", file, sheet=sheet.name, row_id=ident))
+    return found
