@@ -63,10 +63,22 @@ class ClusterReturn:
         return self.plan.cluster
 
     def rows(self) -> list[Row]:
+        """The rows as returned, with the officer's changes since sending: fixed
+        text as it is now, and actions added since (unscored, to ask for)."""
         sheet = self.plan.spec.main_table()
+        now = [Row(str(r["id"]), dict(r), 0) for r in self.plan.content.rows.get(sheet.key, [])]
         if self.ret is None:
-            return [Row(str(r["id"]), dict(r), 0) for r in self.plan.content.rows.get(sheet.key, [])]
-        return self.ret.rows.get(sheet.key, [])
+            return now
+        returned = self.ret.rows.get(self.ret.plan.spec.main_table().key if self.ret.plan else sheet.key, [])
+        current = {r.id: r.values for r in now}
+        fixed = [c.key for c in sheet.table.columns if not c.is_input]
+        rows = []
+        for row in returned:
+            if not row.new and row.id in current:
+                row = Row(row.id, {**row.values, **{k: current[row.id][k] for k in fixed if k in current[row.id]}}, row.cell_row, row.new, row.extra)
+            rows.append(row)
+        seen = {r.id for r in returned}
+        return rows + [r for r in now if r.id not in seen]
 
     def form(self) -> tuple[dict[str, Any], list[Row]]:
         form = next((s for s in self.plan.spec.sheets if s.kind == "form"), None)

@@ -48,6 +48,7 @@ import pytest  # noqa: E402
 from kcp_sheets.check import check_returns  # noqa: E402
 from kcp_sheets.consolidate import write_plan  # noqa: E402
 from kcp_sheets.problems import Problem  # noqa: E402
+from kcp_sheets.review_states import set_state  # noqa: E402
 from kcp_sheets.values import as_text  # noqa: E402
 
 
@@ -67,8 +68,13 @@ def fill(folder: Path, label: str, name: str, rows: dict[str, Any] | None = None
 
 
 def consolidated(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], list[Problem]]:
-    """The plan's tables as rows by header, and every problem."""
+    """The plan's tables as rows by header, and every problem. A return with
+    errors is merged only once accepted, so the officer accepts each here."""
     result = check_returns(load_review(folder))
+    for ret in result.returns:
+        if ret.state == "has problems" and ret.plan is not None:
+            set_state(folder, ret.ledger_id, "accepted", "Accepted to see what it holds")
+            result = check_returns(load_review(folder))
     path = write_plan(result)
     book = openpyxl.load_workbook(path)
     tables = {}

@@ -1,0 +1,273 @@
+"""The ledger: what was sent, what came back, what was decided.
+
+Whatever the officer changes after sending (a typo corrected, an action added,
+a newer kcp-sheets with changed templates), every return is read against what
+its cluster was sent and the co-ordinators are asked only about what they did;
+decisions about returns survive re-reading; a folder without a ledger keeps
+working; two commands on one folder take turns; a failed command changes
+nothing."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from kcp_sheets import spec as spec_module
+from kcp_sheets.check import check_returns
+from kcp_sheets.consolidate import write_plan
+from kcp_sheets.fill import fill_workbook
+from kcp_sheets.folder import INBOX, OUTBOX
+from kcp_sheets.generate import generate, planned_workbooks
+from kcp_sheets.ledger import LEDGER_FILE, Ledger
+from kcp_sheets.problems import ProblemError
+from kcp_sheets.review_states import list_returns, mark_dealt_with, problems_of, set_state
+from kcp_sheets.settings import ACTIONS_FILE, load_review
+
+TRACKER = "Progress Tracker"
+
+
+def plan_of(folder: Path, label: str):  # noqa: ANN201
+    return next(p for p in planned_workbooks(load_review(folder)) if p.label == label)
+
+
+def fill(folder: Path, label: str, name: str, rows: dict[str, Any]) -> Path:
+    plan = plan_of(folder, label)
+    return fill_workbook(plan, folder / OUTBOX / plan.file_name, folder / INBOX / name, {TRACKER: rows})
+
+
+def scored(folder: Path, label: str = "ET", score: Any = 4) -> dict[str, Any]:
+    ids = [str(r["id"]) for r in plan_of(folder, label).content.rows[TRACKER]]
+    return {i: {"progress": f"Progress on {i}", "coordinator_score": score} for i in ids}
+
+
+def edit_actions(folder: Path, change: dict[str, dict[str, str]], add: list[dict[str, str]] = ()) -> None:
+    path = folder / ACTIONS_FILE
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        header, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        row.update(change.get(row["id"], {}))
+    rows += [{**{k: "" for k in header}, **a} for a in add]
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def sheet(path: Path, name: str) -> list[dict[str, Any]]:
+    grid = [list(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
+    at = next(n for n, r in enumerate(grid) if r and r[0] in ("ID", "No."))
+    return [dict(zip(grid[at], r)) for r in grid[at + 1 :] if any(v is not None for v in r)]
+
+
+@pytest.fixture()
+def sent(folder: Path) -> Path:
+    generate(load_review(folder))
+    return folder
+
+
+def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_changes(sent: Path) -> None:
+    fill(sent, "ET", "et.xlsx", scored(sent))
+    old_text = next(r["action"] for r in plan_of(sent, "ET").content.rows[TRACKER] if r["id"] == "ET-03")
+    edit_actions(sent, {"ET-03": {"action": old_text + " (corrected)"}},
+                 [{"id": "ET-99", "cluster": "ET", "issue": "Air quality", "outcome": "Fewer bad-air days", "action": "Monitor air on Golborne Road", "nrf": "No"}])
+
+    for regenerated in (False, True):
+        if regenerated:
+            generate(load_review(sent))
+        result = check_returns(load_review(sent))
+        [ret] = result.returns
+        found = {(p.code, p.row_id): p for p in ret.problems}
+        assert ret.plan.edition == 1  # read against what ET was sent, whatever was generated since
+        assert not [p for p in ret.problems if p.code in ("row-deleted", "fixed-edited") or p.severity == "error"], ret.problems
+        added = found[("row-added-since", "ET-99")]
+        assert "added after this workbook was sent" in added.message and "ET-99" in added.ask
+        assert "corrected after this workbook was sent" in found[("row-changed-since", "ET-03")].message
+        assert ret.state == "new" and result.merged() == [ret]
+
+    with Ledger(sent) as ledger:
+        editions = {(r.cluster, r.edition) for r in ledger.sent_rows(load_review(sent).review_id)}
+    assert ("ET", 2) in editions and ("ET", 1) in editions and ("HW", 2) not in editions  # only ET changed
+
+    # The plan shows the corrected text and asks for the action ET was never sent.
+    path = write_plan(check_returns(load_review(sent)))
+    actions = {r["ID"]: r for r in sheet(path, "All Actions")}
+    assert actions["ET-03"]["Action required"] == old_text + " (corrected)" and actions["ET-03"]["Co-ordinator's score"] == 4
+    assert actions["ET-99"]["Co-ordinator's score"] is None and actions["ET-99"]["From file"] == "et.xlsx"
+
+    # A return of the new edition is read with it: nothing changed since.
+    fill(sent, "ET", "et-new.xlsx", scored(sent))
+    newest = next(r for r in check_returns(load_review(sent)).returns if r.source.name == "et-new.xlsx")
+    assert newest.plan.edition == 2 and not [p for p in newest.problems if p.code.endswith("-since")]
+
+
+def test_templates_changed_between_sending_and_reading(sent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(sent, "ET", "et.xlsx", scored(sent, score=3))
+    newer = tmp_path / "templates"
+    shutil.copytree(spec_module.templates_dir(), newer)
+    tracker = newer / "cluster_tracker.yaml"
+    text = tracker.read_text(encoding="utf-8")
+    assert '"Progress this year"' in text and "version: 1" in text
+    tracker.write_text(text.replace('"Progress this year"', '"Progress in the year"').replace("version: 1", "version: 2"), encoding="utf-8")
+    monkeypatch.setattr(spec_module, "templates_dir", lambda: newer)
+    spec_module.load_spec.cache_clear()
+    try:
+        assert plan_of(sent, "ET").spec.version == 2  # what a newer kcp-sheets would send
+        [ret] = check_returns(load_review(sent)).returns
+    finally:
+        spec_module.load_spec.cache_clear()
+    assert [p for p in ret.problems if p.severity == "error" or p.code in ("other-version", "header-missing", "fixed-edited")] == []
+    assert ret.plan.spec.version == 1 and {r.values["coordinator_score"] for r in ret.rows[TRACKER]} == {3}
+    assert all(r.values["progress"] == f"Progress on {r.id}" for r in ret.rows[TRACKER])
+
+
+def test_review_states_and_dealt_with_problems_survive_a_re_read(sent: Path) -> None:
+    rows = scored(sent)
+    rows["ET-01"]["coordinator_score"] = 7
+    fill(sent, "ET", "et.xlsx", rows)
+    fill(sent, "HW", "hw.xlsx", scored(sent, "HW"))
+    result = check_returns(load_review(sent))
+    states = {r.source.name: r.state for r in result.returns}
+    assert states == {"et.xlsx": "has problems", "hw.xlsx": "new"}
+    assert [r.source.name for r in result.merged()] == ["hw.xlsx"]
+    assert [(r.source.name, why) for r, why in result.left_out()] == [("et.xlsx", "1 errors not dealt with: accept it or deal with them")]
+    path = write_plan(result)
+    sources = {r["File"]: r["Status"] for r in sheet_by_first(path, "Sources", "File")}
+    assert sources["et.xlsx"].startswith("left out: 1 errors not dealt with") and sources["hw.xlsx"].startswith("used")
+
+    et = next(r for r in list_returns(sent) if r.name == "et.xlsx")
+    [error] = [p for p in problems_of(sent, et.id) if p.severity == "error"]
+    with pytest.raises(ProblemError):
+        mark_dealt_with(sent, et.id, error.key, "  ")
+    assert mark_dealt_with(sent, "et.xlsx", error.key, "Confirmed 4 by telephone").dealt_with == "Confirmed 4 by telephone"
+    assert next(r for r in list_returns(sent) if r.id == et.id).state == "new"
+    with pytest.raises(ProblemError):
+        set_state(sent, et.id, "rejected")  # a reason is required
+    assert set_state(sent, et.id, "accepted", "Score confirmed by telephone").state == "accepted"
+
+    again = {r.source.name: r for r in check_returns(load_review(sent)).returns}
+    et_again = again["et.xlsx"]
+    assert (et_again.state, et_again.note, et_again.errors) == ("accepted", "Score confirmed by telephone", 0)
+    assert [p.dealt_with for p in et_again.problems if p.severity == "error"] == ["Confirmed 4 by telephone"]
+
+    set_state(sent, "hw.xlsx", "rejected", "The wrong cluster filled it in")
+    result = check_returns(load_review(sent))
+    assert {r.source.name: r.state for r in result.returns} == {"et.xlsx": "accepted", "hw.xlsx": "rejected"}
+    assert [r.source.name for r in result.merged()] == ["et.xlsx"]
+
+    # A newer copy supersedes the accepted one; the older stays listed.
+    fill(sent, "ET", "et v2.xlsx", scored(sent, score=5))
+    later = {r.source.name: r.state for r in check_returns(load_review(sent)).returns}
+    assert later["et.xlsx"] == "superseded" and later["et v2.xlsx"] == "new"
+
+
+def sheet_by_first(path: Path, name: str, first: str) -> list[dict[str, Any]]:
+    grid = [list(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
+    at = next(n for n, r in enumerate(grid) if first in r)
+    return [dict(zip(grid[at], r)) for r in grid[at + 1 :] if any(v is not None for v in r)]
+
+
+def _without_edition(path: Path) -> None:
+    """The return as the previous release made it: no edition on its identity sheet."""
+    book = openpyxl.load_workbook(path)
+    ws = book["KCP identity"]
+    for row in ws.iter_rows():
+        if row[0].value == "edition":
+            ws.delete_rows(row[0].row)
+    book.save(path)
+
+
+def test_a_folder_from_the_previous_release_gets_a_ledger_on_first_use(sent: Path) -> None:
+    path = fill(sent, "ET", "et.xlsx", scored(sent))
+    _without_edition(path)
+    (sent / LEDGER_FILE).unlink()
+    result = check_returns(load_review(sent))
+    assert result.notices and "new ledger" in result.notices[0]
+    [ret] = result.returns
+    assert ret.plan.edition == 1 and ret.errors == 0 and ret.state == "new"
+    with Ledger(sent) as ledger:
+        assert {r.how for r in ledger.sent_rows(load_review(sent).review_id)} == {"rebuilt from the folder"}
+    assert check_returns(load_review(sent)).notices == []  # only the first time
+
+
+def test_a_deleted_ledger_is_rebuilt_and_the_officer_is_told(sent: Path) -> None:
+    fill(sent, "ET", "et.xlsx", scored(sent))
+    check_returns(load_review(sent))
+    set_state(sent, "et.xlsx", "accepted", "Fine")
+    for leftover in sent.glob(LEDGER_FILE + "*"):
+        leftover.unlink()
+    result = check_returns(load_review(sent))
+    assert "was not found" in result.notices[0]
+    [ret] = result.returns
+    assert ret.plan is not None and ret.errors == 0 and ret.state == "new"  # the decision went with the old ledger
+
+
+def test_a_damaged_ledger_is_a_clear_message(sent: Path) -> None:
+    for leftover in sent.glob(LEDGER_FILE + "*"):
+        leftover.unlink()
+    (sent / LEDGER_FILE).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ProblemError) as caught:
+        check_returns(load_review(sent))
+    assert caught.value.problems[0].code == "ledger-unreadable" and "Move ledger.sqlite aside" in caught.value.problems[0].ask
+
+
+def test_a_ledger_from_a_newer_release_is_refused(sent: Path) -> None:
+    db = sqlite3.connect(sent / LEDGER_FILE)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(ProblemError) as caught:
+        Ledger(sent)
+    assert caught.value.problems[0].code == "ledger-newer"
+
+
+def test_a_generate_that_fails_half_way_leaves_the_ledger_as_it_was(sent: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcp_sheets import generate as generate_module
+
+    review = load_review(sent)
+    with Ledger(sent) as ledger:
+        before = ledger.db.execute("SELECT id, content_hash FROM sent ORDER BY id").fetchall()
+    edit_actions(sent, {c: {"partners": "Changed"} for c in ("ET-01", "HW-01", "HH-01")})
+    real = generate_module.write_workbook
+    calls = []
+
+    def failing(*args: Any, **kwargs: Any) -> Path:
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(generate_module, "write_workbook", failing)
+    with pytest.raises(OSError):
+        generate(load_review(sent))
+    with Ledger(sent) as ledger:
+        assert ledger.db.execute("SELECT id, content_hash FROM sent ORDER BY id").fetchall() == before
+    monkeypatch.setattr(generate_module, "write_workbook", real)
+    generate(load_review(sent))
+    with Ledger(sent) as ledger:
+        assert len(ledger.sent_rows(review.review_id)) == len(before) + 3
+
+
+def test_two_commands_at_once_on_one_folder(sent: Path) -> None:
+    for label in ("ET", "HW", "HH"):
+        fill(sent, label, f"{label}.xlsx", scored(sent, label))
+    edit_actions(sent, {"SC-01": {"action": "Changed while checking"}})
+    run = [sys.executable, "-m", "kcp_sheets"]
+    jobs = [subprocess.Popen([*run, command, str(sent)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for command in ("check", "generate", "check", "consolidate")]
+    for job in jobs:
+        out, err = job.communicate(timeout=300)
+        assert job.returncode in (0, 1), (out, err)
+        assert b"Traceback" not in err and b"locked" not in err
+    returns = list_returns(sent)
+    assert sorted(r.name for r in returns) == ["ET.xlsx", "HH.xlsx", "HW.xlsx"]  # each once, whoever read it first
+    with Ledger(sent) as ledger:
+        sc = [r.edition for r in ledger.sent_rows(load_review(sent).review_id) if r.cluster == "SC"]
+    assert sc == [1, 2]
