@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ class ClusterReturn:
         rows = []
         for row in returned:
             if not row.new and row.id in current:
-                row = Row(row.id, {**row.values, **{k: current[row.id][k] for k in fixed if k in current[row.id]}}, row.cell_row, row.new, row.extra)
+                row = replace(row, values={**row.values, **{k: current[row.id][k] for k in fixed if k in current[row.id]}})
             rows.append(row)
         seen = {r.id for r in returned}
         return rows + [r for r in now if r.id not in seen]
@@ -324,7 +324,6 @@ def _health_block(review: Review, health: list[dict[str, Any]], returned: bool) 
 
 
 def _public_spec(spec: WorkbookSpec) -> WorkbookSpec:
-    from dataclasses import replace
 
     return replace(spec, title=spec.title + " (public copy)")
 
