@@ -215,18 +215,25 @@ def _inbox(review: Review) -> list[Path]:
 
 def _named_files(folder: Path, files: list[Path]) -> tuple[Path, list[Path]]:
     """`check hw.xlsx`: a file where the folder goes is a file to check in the
-    review folder that holds it (or the current one); a file that does not exist
-    is the officer's typing, never the sender's fault."""
+    review folder that holds it (or the current one); a folder named among the
+    files is its files; a file that does not exist is the officer's typing,
+    never the sender's fault."""
     import difflib
+    import os
 
+    from .intake import inbox_files
     from .problems import problem
-    from .settings import SETTINGS_FILE
+    from .settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE
 
-    if folder.is_file():
-        homes = [p for p in (Path("."), *folder.resolve().parents) if (p / SETTINGS_FILE).is_file()]
+    if folder.is_file() and folder.name in (SETTINGS_FILE, ACTIONS_FILE, CRITERIA_FILE, ACCREDITATION_FILE):
+        folder = folder.parent  # `check review-2005/review.yaml` means the folder
+    elif folder.is_file():
+        homes = [p for p in (*folder.resolve().parents, Path(".")) if (p / SETTINGS_FILE).is_file()]
         if not homes:
             _stop([problem("folder-is-file", "", path=str(folder))])
-        folder, files = homes[0], [folder, *files]
+        home = Path(os.path.relpath(homes[0]))
+        folder, files = (home if not home.parts or home.parts[0] != ".." else homes[0]), [folder, *files]
+    files = [f for path in files for f in (inbox_files(path) if path.is_dir() else [path])]
     missing = []
     for path in files:
         if not path.exists():

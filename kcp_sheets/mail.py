@@ -123,7 +123,8 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
     items = [item(template, p) for p in line.problems]
     text_parts, html_parts = [], []
     for reason in line.reasons:
-        paragraph = template["paragraphs"].get(reason, "").format(**context)
+        wording = template["paragraphs"] if attachment else {**template["paragraphs"], **template["unattached"]}
+        paragraph = wording.get(reason, "").format(**context)
         if not paragraph:
             continue
         listed = [i for i, p in zip(items, line.problems) if (p.code in ("score-unscored", "agreed-missing")) == (reason == "unscored rows")]

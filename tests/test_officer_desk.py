@@ -76,6 +76,16 @@ def test_check_a_file_in_the_review_folder_is_understood(demo: Path, tmp_path: P
     assert "hw.xlsx is not in inbox; put it there" in result.stderr
 
 
+def test_check_a_file_of_another_review_uses_that_review(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = tmp_path / "review-2005"
+    run("init", str(here))
+    monkeypatch.chdir(here)
+    result = run("check", str(demo / "inbox" / "HW return 2004.xlsx"))
+    assert result.exit_code == CLEAN and "HW return 2004.xlsx: Health and well-being progress tracker 2004 (HW)" in result.stdout
+    settings = run("check", str(demo / "review.yaml"))  # the settings file stands for its folder
+    assert settings.exit_code == PROBLEMS and "LL return 2004.xlsx" in settings.stdout
+
+
 def test_check_a_file_outside_any_review_folder_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "hw.xlsx").write_bytes(b"PK")
     monkeypatch.chdir(tmp_path)
@@ -252,6 +262,16 @@ def test_remind_writes_one_draft_per_cluster_to_chase(demo: Path, tmp_path: Path
     assert "not yet received" in cd["Subject"] and "It was due on Friday 16 April 2004" in cd.get_body(("plain",)).get_content()
     [sent] = list(cd.iter_attachments())
     assert sent.get_content() == (folder / "outbox" / "2004 Community development - progress tracker.xlsx").read_bytes()
+
+
+def test_a_reminder_never_says_it_attaches_what_it_cannot(demo: Path, tmp_path: Path) -> None:
+    folder = copy_of(demo, tmp_path)
+    (folder / "outbox" / "2004 Community development - progress tracker.xlsx").unlink()
+    run("remind", str(folder))
+    cd = parse(folder / "outbox" / "reminders" / "2004 Community development - reminder.eml")
+    assert list(cd.iter_attachments()) == []
+    text = cd.get_body(("plain",)).get_content()
+    assert "I attach" not in text and "let me know and I will send it again" in text
 
 
 def test_a_return_inside_an_email_is_attached_as_it_came(demo: Path, tmp_path: Path) -> None:
