@@ -268,7 +268,7 @@ def check(
     inbox = _inbox(review) if not named else _inbox_or_nothing(review)
     known = {p.resolve() for p in inbox}
     result = _check(review, inbox + [p for p in named if p.resolve() not in known])
-    shown = _shown(result, named)
+    shown = _shown(result, [p.resolve().relative_to(review.folder.resolve() / INBOX).as_posix() if p.resolve().is_relative_to(review.folder.resolve() / INBOX) else p.name for p in named])
     console, err = _console(), _console(stderr=True)
     console.print(f"Returns checked ({'the files named' if named else 'the inbox'}):", style="bold")
     for ret in shown["returns"]:
@@ -299,9 +299,9 @@ def _inbox_or_nothing(review: Review) -> list[Path]:
     return inbox_files(review.folder / INBOX)
 
 
-def _shown(result: CheckResult, named: list[Path]) -> dict[str, Any]:
-    """What of a check to list on screen: everything, or the files named."""
-    names = {p.name for p in named}
+def _shown(result: CheckResult, named: list[str]) -> dict[str, Any]:
+    """What of a check to list on screen: everything, or the files named (as the check names them)."""
+    names = set(named)
 
     def wanted(name: str) -> bool:
         return not named or name.split(" > ")[0] in names

@@ -166,11 +166,12 @@ def write_reminders(review: Review, lines: list[Chase], out_dir: Path, today: dt
 
 def returned_workbook(review: Review, line: Chase) -> tuple[str, bytes] | None:
     """The return a line names, as it came: found again in the inbox by its checksum."""
-    container = line.return_name.split(" > ")[0]
-    for path in inbox_files(review.folder / INBOX):
-        if path.name != container:
+    inbox = review.folder / INBOX
+    container = line.return_name.split(" > ")[0]  # the file's path in the inbox
+    for path in inbox_files(inbox):
+        if path.relative_to(inbox).as_posix() != container:
             continue
-        sources, _ = gather([path], int(review.max_return_mb * 1024 * 1024))
+        sources, _ = gather([path], int(review.max_return_mb * 1024 * 1024), inbox)
         for source in sources:
             if source.sha256 == line.return_sha256:
                 return Path(source.name.split(" > ")[-1]).name, source.data

@@ -264,6 +264,20 @@ def test_remind_writes_one_draft_per_cluster_to_chase(demo: Path, tmp_path: Path
     assert sent.get_content() == (folder / "outbox" / "2004 Community development - progress tracker.xlsx").read_bytes()
 
 
+def test_a_return_in_an_inbox_sub_folder_is_attached_and_listed(demo: Path, tmp_path: Path) -> None:
+    folder = copy_of(demo, tmp_path)
+    (folder / "inbox" / "April").mkdir()
+    (folder / "inbox" / "LL return 2004.xlsx").rename(folder / "inbox" / "April" / "LL return 2004.xlsx")
+    one = run("check", str(folder), str(folder / "inbox" / "April" / "LL return 2004.xlsx"))
+    [listed] = [line for line in one.stdout.splitlines() if line.startswith("  ")]
+    assert listed.startswith("  April/LL return 2004.xlsx: Learning and leisure progress tracker 2004 (LL); ")
+    run("remind", str(folder))
+    ll = parse(folder / "outbox" / "reminders" / "2004 Learning and leisure - reminder.eml")
+    [attached] = list(ll.iter_attachments())
+    assert attached.get_filename() == "LL return 2004.xlsx"
+    assert "(April/LL return 2004.xlsx)" in ll.get_body(("plain",)).get_content()
+
+
 def test_a_reminder_never_says_it_attaches_what_it_cannot(demo: Path, tmp_path: Path) -> None:
     folder = copy_of(demo, tmp_path)
     (folder / "outbox" / "2004 Community development - progress tracker.xlsx").unlink()
