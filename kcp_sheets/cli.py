@@ -147,13 +147,15 @@ def init(
     plan to review.
     """
     from .folder import init_folder
-    from .problems import ProblemError
+    from .problems import ProblemError, problem
 
     try:
         if last_year is not None:
             from .carry import carry_forward
 
-            _review(last_year)
+            last = _review(last_year)
+            if year is not None and year != last.year + 1:
+                _stop([problem("settings-invalid", "", detail=f"--from {last_year} makes the {last.year + 1} review, not {year}.", fix=f"Leave out --year, or name the review before {year}.")])
             carry_forward(last_year, folder)
         else:
             init_folder(folder, force, year)

@@ -349,6 +349,12 @@ def test_init_year_option_wins(tmp_path: Path) -> None:
     assert bad.exit_code == CANNOT_RUN and "7 is not a year" in bad.stderr
 
 
+def test_init_from_last_year_refuses_another_year(demo: Path, tmp_path: Path) -> None:
+    result = run("init", str(tmp_path / "review-2006"), "--from", str(demo), "--year", "2006")
+    assert result.exit_code == CANNOT_RUN and "makes the 2005 review, not 2006" in result.stderr
+    assert not (tmp_path / "review-2006").exists()
+
+
 # Outlook .msg returns.
 
 OUTLOOK = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "outlook" / "unicode.msg"
