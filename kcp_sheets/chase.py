@@ -35,6 +35,7 @@ class Chase:
     warnings: int = 0
     unscored: int = 0
     due: dt.date | None = None  # the deadline for what is still owed
+    arrived_late: bool = False  # came after the deadline of the stage it reached
     reasons: tuple[str, ...] = ()
     to: tuple[Person, ...] = ()
     cc: tuple[Person, ...] = ()
@@ -84,12 +85,13 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
         if unscored:
             reasons.append(UNSCORED)
         asks = tuple(p for p in ret.problems if p.severity == "error" or p.code in ASK_ABOUT)
+        deadline = review.stage2_deadline if ret.stage >= 2 else review.stage1_deadline
         lines.append(
             Chase(
                 plan.label, name, plan.cluster,
                 arrived=ret.source.received, return_name=ret.source.name, return_sha256=ret.source.sha256,
                 sender=ret.source.sender, stage=ret.stage, errors=ret.errors, warnings=ret.warnings,
-                unscored=unscored, due=due,
+                unscored=unscored, due=due, arrived_late=bool(plan.cluster) and ret.source.received.date() > deadline,
                 reasons=tuple(dict.fromkeys(reasons)), to=to, cc=cc, problems=asks,
             )
         )

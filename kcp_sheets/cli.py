@@ -340,7 +340,8 @@ def status(folder: Folder = Path(".")) -> None:
             got = "not yet received"
         else:
             stage = "" if line.own else f", stage {line.stage}"
-            got = f"received {line.arrived:%d/%m/%Y} ({line.return_name}){stage}, {line.state}"
+            late = " (late)" if line.arrived_late else ""
+            got = f"received {line.arrived:%d/%m/%Y}{late} ({line.return_name}){stage}, {line.state}"
             if line.unscored:
                 got += f", {line.unscored} unscored"
         if line.own:

@@ -201,7 +201,8 @@ def test_status_says_why_and_whom_one_address_a_line(demo: Path) -> None:
     result = run("status", str(demo))
     assert result.exit_code == 0
     out = result.stdout
-    assert re.search(r"LL Learning and leisure: .*Chase: errors", out)
+    assert re.search(r"LL Learning and leisure: received 25/04/2004 \(late\) .*Chase: errors", out)
+    assert "HW Health and well-being: received 21/04/2004 (HW return 2004.xlsx)" in out  # on time
     assert re.search(r"SC Safe communities: .*stage 1, .*Chase: stage 1 only, late, unscored rows", out)
     assert re.search(r"CD Community development: not yet received\. Chase: missing, late \(due 16/04/2004\)", out)
     assert not re.search(r"HW Health and well-being: .*Chase", out)
