@@ -37,7 +37,26 @@ def carry_forward(last: Path, new: Path) -> Path:
     _write_actions(review, result, new / ACTIONS_FILE)
     _write_accreditation(result, new / ACCREDITATION_FILE)
     load_review(new)  # what we wrote must be a valid review
+    _carry_history(result, new)
     return new
+
+
+def _carry_history(result: Any, new: Path) -> None:
+    """The new folder's ledger starts with every earlier review's records and
+    this one's, as its returns stand now."""
+    from .consolidate import consolidate
+    from .history import records_of
+    from .ledger import LEDGER_FILE, Ledger
+
+    review = result.review
+    _, content = consolidate(result)
+    records = records_of(content.rows, {c.name: c.code for c in review.clusters})
+    with Ledger(new) as ledger, ledger.transaction():
+        if (review.folder / LEDGER_FILE).is_file():
+            with Ledger(review.folder) as last:
+                ledger.copy_history(last)
+        ledger.replace_records(review.review_id, review.year, review.partnership, review.title, records)
+        ledger.event("carried forward", detail=f"history from {review.folder}")
 
 
 def next_settings(review: Review, text: str) -> str:

@@ -84,7 +84,7 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
             reasons += [STAGE1, LATE]
         if unscored:
             reasons.append(UNSCORED)
-        asks = tuple(p for p in ret.problems if p.severity == "error" or p.code in ASK_ABOUT)
+        asks = tuple(p for p in ret.problems if not p.dealt_with and (p.severity == "error" or p.code in ASK_ABOUT))
         deadline = review.stage2_deadline if ret.stage >= 2 else review.stage1_deadline
         lines.append(
             Chase(

@@ -44,7 +44,7 @@ class CheckResult:
 
     @property
     def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.all_problems())
+        return sum(p.open_error for p in self.all_problems())
 
     def used(self) -> list[Return]:
         """The current copy of each workbook returned (not superseded, not rejected)."""
@@ -65,7 +65,7 @@ class CheckResult:
             elif ret.state == "rejected":
                 why = f"rejected: {ret.note}"
             elif ret.state == "superseded":
-                why = "superseded by a newer copy"
+                why = "an older copy, merged into the newer"
             else:
                 why = f"{ret.errors} errors not dealt with: accept it or deal with them"
             out.append((ret, why))

@@ -198,9 +198,17 @@ def _check(review: Review, files: list[Path] | None = None) -> CheckResult:
 
     from .check import check_returns
 
-    with Progress(transient=True, console=_console(stderr=True)) as bar:
-        task = bar.add_task("Reading returns", total=None)
-        return check_returns(review, files, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    from .problems import ProblemError
+
+    try:
+        with Progress(transient=True, console=_console(stderr=True)) as bar:
+            task = bar.add_task("Reading returns", total=None)
+            result = check_returns(review, files, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except ProblemError as exc:
+        _stop(exc.problems)
+    for notice in result.notices:
+        _console(stderr=True).print(f"Note: {notice}")
+    return result
 
 
 def _inbox(review: Review) -> list[Path]:
@@ -278,12 +286,12 @@ def check(
         if ret.plan and not ret.used:
             what += ", an older copy, merged into the newer"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
-        console.print(Text(f"  {ret.source.name}: {what}{cluster}; {ret.answers} answers, {ret.errors} errors, {ret.warnings} warnings"))
+        console.print(Text(f"  #{ret.ledger_id} {ret.source.name}: {what}{cluster}; {ret.answers} answers, {ret.errors} errors, {ret.warnings} warnings; {ret.state}"))
     for p in shown["not_returns"]:
         console.print(Text(f"  {p.file}: not a return; 1 {p.severity}"))
     path = write_problems(result)
     problems = [p for p in result.all_problems() if p.file in shown["names"]]
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.open_error]
     if errors:
         err.print("Errors (what to go back and ask for):", style="bold")
         _show_problems(errors)
@@ -413,11 +421,128 @@ def consolidate(
     if public:
         paths.append(write_plan(result, public=True))
     problems = result.all_problems()
-    errors = sum(p.severity == "error" for p in problems)
+    errors = sum(p.open_error for p in problems)
     console = _console()
-    console.print(f"{len(result.used())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet.")
+    console.print(f"{len(result.merged())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet.")
+    left_out = [(ret, why) for ret, why in result.left_out() if ret.plan is not None]
+    if left_out:
+        console.print(f"{len(left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
+        for ret, why in left_out:
+            console.print(f"  #{ret.ledger_id} {ret.source.name}: {why}")
     for path in paths:
         console.print(f"Written: {path}")
+
+
+def _ledger_call(call: Any) -> Any:
+    """A call to the ledger's library; a problem stops the command with its message."""
+    from .problems import ProblemError
+
+    try:
+        return call()
+    except ProblemError as exc:
+        _stop(exc.problems)
+
+
+ReturnRef = Annotated[str, typer.Argument(help="The return: its number (as check and returns show it, e.g. 3) or its file name.", metavar="RETURN", show_default=False)]
+Note = Annotated[str, typer.Option("--note", help="Why: kept with the decision in the ledger.", show_default=False)]
+
+
+@command()
+def returns(
+    folder: Folder = Path("."),
+    ret: Annotated[Optional[str], typer.Argument(help="A return's number or file name: list its problems, each with the key that marks it dealt with.", metavar="RETURN", show_default=False)] = None,
+) -> None:
+    """Every return the ledger has seen, with its review state: new, has problems, accepted, rejected or superseded.
+
+    Run `kcp-sheets check` first: it reads the inbox and records what it found.
+    """
+    from rich.text import Text
+
+    from .review_states import get_return, list_returns, problems_of
+
+    console = _console()
+    if ret is None:
+        records = _ledger_call(lambda: list_returns(folder))
+        if not records:
+            console.print(f"No returns recorded yet: run kcp-sheets check {folder}")
+        for r in records:
+            what = f"{r.template} {r.cluster} edition {r.edition}".replace("  ", " ") if r.template else "not a workbook of this review"
+            note = f" ({r.note})" if r.note else ""
+            console.print(Text(f"#{r.id} {r.name}: {what}; {r.state}{note}; {r.errors} errors, {r.warnings} warnings; received {r.received[:16]}"))
+        return
+    record = _ledger_call(lambda: get_return(folder, ret))
+    console.print(Text(f"#{record.id} {record.name}: {record.state}" + (f" ({record.note})" if record.note else "")))
+    for p in _ledger_call(lambda: problems_of(folder, record.id)):
+        where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.sheet or p.cell
+        done = f"  [dealt with: {p.dealt_with}]" if p.dealt_with else ""
+        console.print(Text(f"  {p.key}  {p.severity:7} {where}: {p.message}{done}"))
+
+
+@command()
+def accept(folder: Folder, ret: ReturnRef, note: Note = "") -> None:
+    """Accept a return as it is, with a note saying why: consolidate then merges it, errors and all."""
+    from .review_states import set_state
+
+    record = _ledger_call(lambda: set_state(folder, ret, "accepted", note))
+    _console().print(f"#{record.id} {record.name}: {record.state}.")
+
+
+@command()
+def reject(folder: Folder, ret: ReturnRef, note: Annotated[str, typer.Option("--reason", help="Why it is rejected: kept in the ledger.", show_default=False)] = "") -> None:
+    """Reject a return, with a reason: consolidate leaves it out and uses an earlier copy if there is one."""
+    from .review_states import set_state
+
+    record = _ledger_call(lambda: set_state(folder, ret, "rejected", note))
+    _console().print(f"#{record.id} {record.name}: {record.state}.")
+
+
+@command()
+def reopen(folder: Folder, ret: ReturnRef) -> None:
+    """Undo the decision about a return: it is new, or has problems, again."""
+    from .review_states import set_state
+
+    record = _ledger_call(lambda: set_state(folder, ret, "new"))
+    _console().print(f"#{record.id} {record.name}: {record.state}.")
+
+
+@command("dealt-with")
+def dealt_with(
+    folder: Folder,
+    ret: ReturnRef,
+    key: Annotated[str, typer.Argument(help="The problem's key, as `kcp-sheets returns FOLDER RETURN` lists it.", metavar="KEY", show_default=False)],
+    note: Note = "",
+    undo: Annotated[bool, typer.Option("--undo", help="The problem is open again.")] = False,
+) -> None:
+    """Mark one problem of a return dealt with, with a note; it stays dealt with when the return is read again."""
+    from .review_states import mark_dealt_with, undo_dealt_with
+
+    if undo:
+        _ledger_call(lambda: undo_dealt_with(folder, ret, key))
+        _console().print(f"{key}: open again.")
+        return
+    done = _ledger_call(lambda: mark_dealt_with(folder, ret, key, note))
+    _console().print(f"{done.key}: dealt with ({done.dealt_with}).")
+
+
+@command()
+def export(
+    folder: Folder = Path("."),
+    to: Annotated[Optional[Path], typer.Option("--to", help="Where to write the CSV files (default: FOLDER/output/).", show_default=False)] = None,
+) -> None:
+    """The review's records, every year the ledger holds, as CSV files for analysts.
+
+    One file per kind: records - actions.csv (one row per target or action per
+    review), records - health.csv (per health sub-criterion), records -
+    improvements.csv (per action for improvement). Run consolidate first: it
+    records the review.
+    """
+    from .folder import OUTPUT
+    from .history import export_csv
+
+    review = _review(folder)
+    paths = _ledger_call(lambda: export_csv(review.folder, to or review.folder / OUTPUT))
+    for path in paths:
+        _console().print(f"Written: {path}")
 
 
 @command("plan-update")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 from .check import CheckResult
 from .folder import OUTPUT
 from .generate import Planned, planned_workbooks, review_context, safe_file_name
+from .history import earlier_actions, records_of, score_profiles
+from .ledger import Ledger, now
 from .problems import problem_rows
 from .reader import Return, Row
 from .settings import Review
@@ -141,10 +144,18 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
             {"what": "Actions for improvement (part 1)", "count": len(rows["part1"]), "where": tab["part1"]},
             {"what": "Partnership actions (part 2)", "count": len(rows["part2"]), "where": tab["part2"]},
             {"what": "Flagged projects", "count": len(rows["flagged"]), "where": tab["flagged"]},
-            {"what": "Problems: errors", "count": sum(p.severity == "error" for p in problems), "where": tab["problems"]},
+            {"what": "Problems: errors", "count": sum(p.open_error for p in problems), "where": tab["problems"]},
             {"what": "Problems: warnings", "count": sum(p.severity == "warning" for p in problems), "where": tab["problems"]},
         ],
     }
+    blocks["returns"] = [
+        {"file": ret.source.name, "workbook": ret.label or "not recognised", "used": "Used" if ret.merged else "Left out", "why": why}
+        for ret, why in [(r, "accepted: " + r.note if r.state == "accepted" else "") for r in result.returns if r.merged] + result.left_out()
+    ]
+    with Ledger(review.folder) as ledger:
+        earlier = earlier_actions(ledger, review.year)
+    clusters_named = [(c.code, c.name) for c in review.clusters]
+    blocks["history"] = score_profiles(clusters_named, review.year, rows["all_actions"], earlier)
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
     content = Content(rows=rows, blocks=blocks, author=review.officer.name, company=review.partnership, created=created)
     if public:
@@ -167,7 +178,29 @@ def write_plan(result: CheckResult, out_dir: Path | None = None, public: bool = 
     name = safe_file_name(spec.file_name)
     if public:
         name = name.removesuffix(".xlsx") + " (public).xlsx"
-    return write_workbook(spec, content, (out_dir or result.review.folder / OUTPUT) / name)
+    path = write_workbook(spec, content, (out_dir or result.review.folder / OUTPUT) / name)
+    record_consolidation(result, path, public, None if public else content.rows)
+    return path
+
+
+def record_consolidation(result: CheckResult, path: Path, public: bool, rows: dict[str, list[dict[str, Any]]] | None) -> None:
+    """The ledger's note of a consolidation: every input by hash, used or not and why,
+    the output by hash; and, for the plan itself, the review's records."""
+    review = result.review
+    why = {id(ret): reason for ret, reason in result.left_out()}
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with Ledger(review.folder) as ledger, ledger.transaction():
+        cursor = ledger.db.execute("INSERT INTO consolidations (at, review, public, output, output_sha256) VALUES (?, ?, ?, ?, ?)",
+                                   (now(), review.review_id, int(public), path.name, digest))
+        ledger.db.executemany(
+            "INSERT INTO consolidation_inputs (consolidation_id, return_id, name, sha256, used, why) VALUES (?, ?, ?, ?, ?, ?)",
+            [(cursor.lastrowid, ret.ledger_id or None, ret.source.name, ret.source.sha256, int(ret.merged), why.get(id(ret), ""))
+             for ret in result.returns],
+        )
+        ledger.event("consolidated", detail=f"{path.name} ({len(result.merged())} returns used)")
+        if rows is not None:
+            codes = {c.name: c.code for c in review.clusters}
+            ledger.replace_records(review.review_id, review.year, review.partnership, review.title, records_of(rows, codes))
 
 
 class _Words:

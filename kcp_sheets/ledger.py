@@ -28,6 +28,7 @@ from typing import Any
 
 from .problems import ProblemError, problem
 from .sent import Planned, decode, encode
+from .settings import SETTINGS_FILE
 
 LEDGER_FILE = "ledger.sqlite"
 BUSY_SECONDS = 120  # how long a command waits for another on the same folder
@@ -104,8 +105,8 @@ class Ledger:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / LEDGER_FILE
-        if not folder.is_dir():
-            raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])
+        if not (folder / SETTINGS_FILE).is_file():  # never a ledger in a folder that is not a review's
+            raise ProblemError([problem("settings-missing", str(folder), what=f"The review settings {folder / SETTINGS_FILE}")])
         self.created = not self.path.exists()
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)

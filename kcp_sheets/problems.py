@@ -115,6 +115,11 @@ class Problem:
     dealt_with: str = ""  # the officer's note once the problem is dealt with
 
     @property
+    def open_error(self) -> bool:
+        """An error still to ask about: not dealt with by the officer."""
+        return self.severity == "error" and not self.dealt_with
+
+    @property
     def key(self) -> str:
         """Names this problem of its file across re-reads (what was found where, not when)."""
         text = "\x1f".join((self.code, self.sheet, self.cell, self.row_id, self.found, self.message))
@@ -131,7 +136,8 @@ class Problem:
 
 def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
     """Problems as rows for a workbook's problems table; its template picks the columns."""
-    return [{"id": n, "where": p.place, **p.__dict__} for n, p in enumerate(problems, start=1)]
+    return [{"id": n, "where": p.place, **p.__dict__, **({"ask": f"Dealt with: {p.dealt_with}"} if p.dealt_with else {})}
+            for n, p in enumerate(problems, start=1)]
 
 
 def problem(
