@@ -286,7 +286,7 @@ def check(
         if ret.plan and not ret.used:
             what += ", an older copy, merged into the newer"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
-        console.print(Text(f"  #{ret.ledger_id} {ret.source.name}: {what}{cluster}; {ret.answers} answers, {ret.errors} errors, {ret.warnings} warnings; {ret.state}"))
+        console.print(Text(f"  {ret.source.name}: {what}{cluster}; {ret.answers} answers, {ret.errors} errors, {ret.warnings} warnings; return #{ret.ledger_id}, {ret.state}"))
     for p in shown["not_returns"]:
         console.print(Text(f"  {p.file}: not a return; 1 {p.severity}"))
     path = write_problems(result)
@@ -443,8 +443,9 @@ def _ledger_call(call: Any) -> Any:
         _stop(exc.problems)
 
 
+ReviewFolder = Annotated[Path, typer.Argument(help="The review folder.", metavar="FOLDER", show_default=False)]
 ReturnRef = Annotated[str, typer.Argument(help="The return: its number (as check and returns show it, e.g. 3) or its file name.", metavar="RETURN", show_default=False)]
-Note = Annotated[str, typer.Option("--note", help="Why: kept with the decision in the ledger.", show_default=False)]
+Note = Annotated[str, typer.Option("--note", help="Why: kept with the decision in the ledger.", metavar="TEXT", show_default=False)]
 
 
 @command()
@@ -479,7 +480,7 @@ def returns(
 
 
 @command()
-def accept(folder: Folder, ret: ReturnRef, note: Note = "") -> None:
+def accept(folder: ReviewFolder, ret: ReturnRef, note: Note = "") -> None:
     """Accept a return as it is, with a note saying why: consolidate then merges it, errors and all."""
     from .review_states import set_state
 
@@ -488,7 +489,7 @@ def accept(folder: Folder, ret: ReturnRef, note: Note = "") -> None:
 
 
 @command()
-def reject(folder: Folder, ret: ReturnRef, note: Annotated[str, typer.Option("--reason", help="Why it is rejected: kept in the ledger.", show_default=False)] = "") -> None:
+def reject(folder: ReviewFolder, ret: ReturnRef, note: Annotated[str, typer.Option("--reason", help="Why it is rejected: kept in the ledger.", metavar="TEXT", show_default=False)] = "") -> None:
     """Reject a return, with a reason: consolidate leaves it out and uses an earlier copy if there is one."""
     from .review_states import set_state
 
@@ -497,7 +498,7 @@ def reject(folder: Folder, ret: ReturnRef, note: Annotated[str, typer.Option("--
 
 
 @command()
-def reopen(folder: Folder, ret: ReturnRef) -> None:
+def reopen(folder: ReviewFolder, ret: ReturnRef) -> None:
     """Undo the decision about a return: it is new, or has problems, again."""
     from .review_states import set_state
 
@@ -507,7 +508,7 @@ def reopen(folder: Folder, ret: ReturnRef) -> None:
 
 @command("dealt-with")
 def dealt_with(
-    folder: Folder,
+    folder: ReviewFolder,
     ret: ReturnRef,
     key: Annotated[str, typer.Argument(help="The problem's key, as `kcp-sheets returns FOLDER RETURN` lists it.", metavar="KEY", show_default=False)],
     note: Note = "",
@@ -527,7 +528,7 @@ def dealt_with(
 @command()
 def export(
     folder: Folder = Path("."),
-    to: Annotated[Optional[Path], typer.Option("--to", help="Where to write the CSV files (default: FOLDER/output/).", show_default=False)] = None,
+    to: Annotated[Optional[Path], typer.Option("--to", help="Where to write the CSV files (default: FOLDER/output/).", metavar="DIR", show_default=False)] = None,
 ) -> None:
     """The review's records, every year the ledger holds, as CSV files for analysts.
 

@@ -45,6 +45,7 @@ IMPROVEMENT = [
 
 
 MARKER = ".kcp-demo"
+MISTAKEN = 3  # the cluster (in the review's order) whose return has mistakes
 
 
 def prepare_demo(folder: Path) -> Review:
@@ -79,9 +80,11 @@ def accept_mistaken_return(review: Review) -> None:
     from .check import check_returns
     from .review_states import set_state
 
+    clusters = [p for p in planned_workbooks(review) if p.cluster]
+    mistaken = f"{clusters[MISTAKEN].cluster} return {review.year}.xlsx"
     result = check_returns(review)
     for ret in result.returns:
-        if ret.state == "has problems" and ret.plan is not None:
+        if ret.state == "has problems" and ret.source.name == mistaken:
             set_state(review.folder, ret.ledger_id, "accepted", ACCEPT_NOTE)
 
 
@@ -102,17 +105,17 @@ def simulate_returns(review: Review, outbox: Path, inbox: Path) -> list[Path]:
         rows, fields = _cluster_answers(review, plan, rng, stage)
         received = deadline - dt.timedelta(days=3 - n, hours=n)
         name = f"{plan.cluster} return {review.year}.xlsx"
-        if n == 3:  # one return with mistakes a person makes
+        if n == MISTAKEN:  # one return with mistakes a person makes
             _mistakes(plan, rows)
             received = deadline + dt.timedelta(days=2)  # and late
-        path = fill_workbook(plan, outbox / plan.file_name, inbox / name, rows, fields)
-        if n == 0:  # sent as an e-mail attachment
-            path = _as_email(review, plan, path, received)
-        if n == 5:  # sent twice: an earlier, half-finished copy as well
+        if n == 5:  # sent twice: an earlier, half-finished copy as well, saved first
             early = {s: {k: {c: v for c, v in vals.items() if c == "progress"} for k, vals in r.items()} for s, r in rows.items()}
             first = fill_workbook(plan, outbox / plan.file_name, inbox / f"{plan.cluster} draft.xlsx", early, {})
             _touch(first, received - dt.timedelta(days=6))
             written.append(first)
+        path = fill_workbook(plan, outbox / plan.file_name, inbox / name, rows, fields)
+        if n == 0:  # sent as an e-mail attachment
+            path = _as_email(review, plan, path, received)
         _touch(path, received)
         written.append(path)
     for plan in plans:
