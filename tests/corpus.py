@@ -218,7 +218,9 @@ def libreoffice_cases(valid_xlsx: bytes, work: Path) -> list[Case]:
 def mutants(base: Case, count: int, seed: int) -> list[Case]:
     """Bytes of a file flipped, cut or repeated at random (seeded): damage of every kind."""
     rng = random.Random(seed)
-    found = []
+    found: list[Case] = []
+    if not base.data:
+        return found
     stem, dot, ext = base.name.rpartition(".")
     for n in range(count):
         data = bytearray(base.data)
@@ -231,7 +233,7 @@ def mutants(base: Case, count: int, seed: int) -> list[Case]:
         elif how == "repeat":
             at = rng.randrange(len(data))
             data[at:at] = data[at : at + rng.randint(1, 4096)] * rng.randint(1, 50)
-        elif data[:4] == b"PK\x03\x04":
+        elif data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(bytes(data))):
             parts = parts_of(bytes(data))
             name = rng.choice(sorted(parts))
             body = bytearray(parts[name])
