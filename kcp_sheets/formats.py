@@ -306,8 +306,14 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
         yield carry
 
 
+_ATTRIBUTES: dict[bytes, re.Pattern[bytes]] = {}
+
+
 def _attribute(attrs: bytes, name: bytes) -> bytes | None:
-    match = re.search(rb"(?:^|[\s])(?:[\w.-]+:)?" + name + rb'\s*=\s*["\']([^"\']*)["\']', attrs)
+    pattern = _ATTRIBUTES.get(name)
+    if pattern is None:
+        pattern = _ATTRIBUTES[name] = re.compile(rb"(?:^|[\s])(?:[\w.-]+:)?" + name + rb'\s*=\s*["\']([^"\']*)["\']')
+    match = pattern.search(attrs)
     return match.group(1) if match else None
 
 
@@ -390,7 +396,9 @@ def _xml_text(raw: bytes) -> str:
 CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]{1,3})(\d+)"')
 ROW_REF = re.compile(rb'\br\s*=\s*"(\d+)"')
-PLACED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(/?)>')  # a literal start: the scan runs at C speed
+# Both start with a literal, so the scan runs at C speed.
+PLACED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')  # not <c .../>, a style with no value
 ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
 
 
@@ -400,14 +408,13 @@ def _xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, fact
     some do not, by walking the tags and counting their implied positions."""
     rows = cols = cells = 0
     row, col = -1, -1  # the position of the last cell seen, for cells that do not say theirs
-    tail = b""
     for chunk in _chunks(archive, part):
-        if not facts.formulas_or_errors and any(mark in tail + chunk[:16] or mark in chunk for mark in FORMULA_OR_ERROR):
-            facts.formulas_or_errors = True
-        tail = chunk[-16:]
+        # Chunks end where a tag starts, so no mark is cut in two.
+        if not facts.formulas_or_errors and (b"<f" in chunk or b":f" in chunk or b't="e"' in chunk):
+            facts.formulas_or_errors = any(mark in chunk for mark in FORMULA_OR_ERROR)
         placed = PLACED_CELL.findall(chunk)
         if len(placed) == chunk.count(b"<c ") + chunk.count(b"<c>") and b":c " not in chunk and b":c>" not in chunk:
-            valued = [(letters, digits) for letters, digits, closed in placed if not closed]
+            valued = VALUED_CELL.findall(chunk)
             if valued:
                 widest = max({letters for letters, _ in valued}, key=lambda s: (len(s), s))
                 rows, cols, cells = max(rows, max(int(d) for d in {d for _, d in valued})), max(cols, _col_number(widest)), cells + len(valued)

@@ -65,10 +65,10 @@ def implied_positions_xlsx() -> bytes:
     cells only their order places, out to column DKJ."""
     far = b'<row r="1048576">' + b"<c><v>1</v></c>" * 3000 + b"</row>"
     sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row><c><v>1</v></c></row>'.encode() + far + b"</sheetData></worksheet>"
-    return package(_minimal_xlsx(sheet))
+    return package(minimal_xlsx(sheet))
 
 
-def _minimal_xlsx(sheet: bytes) -> dict[str, bytes]:
+def minimal_xlsx(sheet: bytes) -> dict[str, bytes]:
     return {
         "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
         "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'.encode(),

@@ -31,6 +31,8 @@ from ..intake import Source
 from ..spec import cell_name
 
 Grid = list[list[Any]]
+# Where the bytes are handed to the library as a file: memory-backed where the system has it.
+SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 Report = Callable[..., None]
 
 
@@ -59,11 +61,11 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
     if not _fits(facts.sheets, report):
         return None
     sheets = Sheets()
-    with tempfile.TemporaryDirectory(prefix="kcp-") as folder:
-        # The library picks its reader by the file's extension: it is told the format we found.
-        path = os.path.join(folder, f"return.{facts.kind}")
-        with open(path, "wb") as file:
-            file.write(facts.package or source.data)
+    # The library picks its reader by the file's extension: it is told the format we found.
+    with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
+        file.write(facts.package or source.data)
+        file.flush()
+        path = file.name
         with _quiet_stderr():
             try:
                 workbook = calamine.CalamineWorkbook.from_path(path)
@@ -91,11 +93,13 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
 def _fits(sheets: list[SheetFacts], report: Report) -> bool:
     """Whether every sheet's grid, from A1 to its farthest value, fits the budget
     together; if not, the sheets that spread farthest are named."""
-    if sum(s.grid for s in sheets) <= MAX_GRID_CELLS:
+    total = sum(s.grid for s in sheets)
+    if total <= MAX_GRID_CELLS:
         return True
     for sheet in sorted(sheets, key=lambda s: -s.grid):
-        if sheet.grid <= MAX_GRID_CELLS // 10:
+        if total <= MAX_GRID_CELLS:
             break
+        total -= sheet.grid
         spread = f"{sheet.rows:,} rows by {sheet.cols:,} columns ({sheet.cells:,} values)"
         report("sheet-too-large", sheet=sheet.name, detail=spread, far=cell_name(sheet.rows, sheet.cols - 1))
     return False
@@ -107,15 +111,14 @@ def _quiet_stderr() -> Iterator[None]:
     officer sees the file's problem line instead, never a backtrace."""
     sys.stderr.flush()
     saved = os.dup(2)
+    sink = os.open(os.devnull, os.O_WRONLY)
     try:
-        with tempfile.TemporaryFile() as sink:
-            os.dup2(sink.fileno(), 2)
-            try:
-                yield
-            finally:
-                os.dup2(saved, 2)
+        os.dup2(sink, 2)
+        yield
     finally:
+        os.dup2(saved, 2)
         os.close(saved)
+        os.close(sink)
 
 
 def _said(exc: BaseException, limit: int = 160) -> str:

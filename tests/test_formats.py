@@ -1,0 +1,76 @@
+"""What a file is and how far its sheets really spread, read from its own
+structure: the facts the reader relies on before any library parses it."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus import MAIN_NS, biff2, far_apart_xlsx, minimal_xlsx, package, parts_of, relocated, repeated_ods, with_macro_sheet, xlsb
+from kcp_sheets.formats import Refused, inspect
+
+
+def sheet_xml(cells: str) -> bytes:
+    return f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1:B2"/><sheetData>{cells}</sheetData></worksheet>'.encode()
+
+
+def extent(cells: str) -> tuple[int, int, int]:
+    [sheet] = inspect(package(minimal_xlsx(sheet_xml(cells)))).sheets
+    return sheet.rows, sheet.cols, sheet.cells
+
+
+def refused(data: bytes) -> tuple[str, dict[str, str]]:
+    with pytest.raises(Refused) as caught:
+        inspect(data)
+    return caught.value.code, caught.value.facts
+
+
+def test_extent_comes_from_the_cells_not_the_declared_dimension() -> None:
+    assert extent('<row r="3"><c r="B3"><v>1</v></c></row><row r="700"><c r="AA700" t="s"><v>0</v></c></row>') == (700, 27, 2)
+
+
+def test_a_cell_with_a_style_and_no_value_does_not_widen_the_sheet() -> None:
+    assert extent('<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576" s="3"/></row>') == (1, 1, 1)
+
+
+def test_attributes_in_any_order_or_with_slashes_cannot_hide_a_far_cell() -> None:
+    assert extent('<row r="1"><c r="A1"><v>1</v></c><c r="XFD9" odd="a/b"><v>1</v></c></row>') == (9, 16384, 2)
+    assert extent('<row r="1"><c s="1" r="A1"><v>1</v></c><c t="n" r="Z99"><v>1</v></c></row>') == (99, 26, 2)
+
+
+def test_cells_that_do_not_say_where_they_are_are_placed_by_their_order() -> None:
+    assert extent('<row><c><v>1</v></c><c><v>2</v></c></row><row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row><row><c/><c><v>5</v></c></row>') == (6, 4, 5)
+
+
+def test_the_farthest_cell_is_found_whichever_order_the_rows_come_in() -> None:
+    assert extent('<row r="9"><c r="B9"><v>1</v></c></row><row r="2"><c r="C2"><v>1</v></c></row>') == (9, 3, 2)
+
+
+def test_far_apart_values_with_no_dimension() -> None:
+    [sheet] = inspect(far_apart_xlsx()).sheets
+    assert (sheet.rows, sheet.cols, sheet.cells) == (1_048_576, 16_384, 2)
+
+
+def test_repeated_opendocument_cells_count_as_what_they_become() -> None:
+    [sheet] = inspect(repeated_ods()).sheets
+    assert (sheet.rows, sheet.cols) == (1_048_576, 16_384) and sheet.cells == 1_048_576 * 16_384
+
+
+def test_relocated_parts_are_found_and_handed_on_where_the_library_looks(plans, outbox) -> None:
+    data = (outbox / plans["ET"].file_name).read_bytes()
+    facts = inspect(relocated(data))
+    assert [s.part for s in facts.sheets][:2] == ["data/sheet1.xml", "data/sheet2.xml"]
+    assert facts.package and facts.sheets[1].cells > 50
+
+
+def test_an_excel_4_macro_sheet_is_named_and_kept_from_the_library(plans, outbox) -> None:
+    facts = inspect(with_macro_sheet((outbox / plans["ET"].file_name).read_bytes()))
+    assert [s.name for s in facts.sheets if s.kind == "macro"] == ["Macro1"]
+    assert b"Macro1" not in parts_of(facts.package)["xl/workbook.xml"]
+
+
+def test_kinds_of_file_told_apart() -> None:
+    assert refused(xlsb())[0] == "file-xlsb"
+    assert refused(biff2()) == ("file-old-excel", {"detail": "Excel 2"})
+    assert refused(b"")[0] == "file-empty"
+    assert refused(b"%PDF-1.4 ...")[1] == {"detail": "a PDF document"}
+    assert refused(b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>')[1] == {"detail": "an Excel 2003 XML spreadsheet"}
