@@ -21,7 +21,7 @@ from .ledger import Ledger
 from .problems import Problem, problem, problem_rows
 from .reader import Return, read_source
 from .review_states import load_decisions, record_returns
-from .sent import Planned, Plans, changes_since, content_hash
+from .sent import Planned, Plans, changes_since
 from .settings import Review
 from .spec import load_spec
 from .writer import Content, write_workbook
@@ -112,16 +112,11 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
 def _changes_since(review: Review, returns: list[Return]) -> None:
     """Where the officer changed a workbook after sending it, say so, as the officer's change."""
     now = Plans(planned_workbooks(review))
-    hashes: dict[tuple[str, str, int], str] = {}
     for ret in returns:
         if ret.plan is None:
             continue
         current = now.find(ret.plan.spec.template, ret.plan.cluster)
-        if current is None:
-            continue
-        if ret.plan.key not in hashes:
-            hashes[ret.plan.key] = content_hash(ret.plan)
-        if hashes[ret.plan.key] != content_hash(current):
+        if current is not None and current.content.rows != ret.plan.content.rows:
             ret.problems += changes_since(ret.plan, current, ret.source.name)
 
 

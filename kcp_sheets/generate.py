@@ -149,13 +149,13 @@ def generate(review: Review, out_dir: Path | None = None, progress: Callable[[st
     written = []
     with Ledger(review.folder) as ledger, ledger.transaction():
         record_as_sent(ledger, review, rebuilt=True)  # a folder from before the ledger: what it sent first
-        latest = {(p.spec.template, p.cluster): p for p in ledger.sent(review.review_id)}
+        latest = {(r.template, r.cluster): r for r in ledger.sent_rows(review.review_id)}  # in the order sent: the last edition wins
         for plan in planned_workbooks(review):
             if progress:
                 progress(plan.file_name)
             digest = content_hash(plan)
             last = latest.get((plan.spec.template, plan.cluster))
-            same = last is not None and content_hash(last) == digest
+            same = last is not None and last.content_hash == digest
             edition = last.edition if same and last else (last.edition + 1 if last else 1)
             plan.content.identity[EDITION] = str(edition)
             path = write_workbook(plan.spec, plan.content, out_dir / plan.file_name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import types
@@ -102,6 +103,8 @@ class Plans:
 
 # The record: JSON in, JSON out.
 def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float)):  # bool is an int
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dt.datetime):
@@ -133,9 +136,9 @@ def _unplain(value: Any) -> Any:
 
 def _build(kind: Any, value: Any) -> Any:
     """A value of the annotated type from its plain form: dataclasses, tuples and optionals."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     origin = typing.get_origin(kind)
-    if value is None:
-        return None
     if origin in (typing.Union, types.UnionType):
         options = [k for k in typing.get_args(kind) if k is not type(None)]
         return _build(options[0], value) if len(options) == 1 else value
@@ -144,9 +147,14 @@ def _build(kind: Any, value: Any) -> Any:
         inner = args[0] if args else Any
         return tuple(_build(inner, v) for v in value)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(kind) if f.name in value})
+        return kind(**{name: _build(hint, value[name]) for name, hint in _fields(kind) if name in value})
     return value
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(kind)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind))
 
 
 def encode(plan: Planned) -> tuple[str, str]:
