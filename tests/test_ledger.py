@@ -109,6 +109,16 @@ def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_cha
     assert newest.plan.edition == 2 and not [p for p in newest.problems if p.code.endswith("-since")]
 
 
+def test_score_words_changed_after_sending(sent: Path) -> None:
+    fill(sent, "ET", "et.xlsx", scored(sent, score="Largely achieved"))  # words from the drop-down the cluster was sent
+    settings = sent / "review.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "Largely achieved" in text
+    settings.write_text(text.replace("Largely achieved", "Mostly done"), encoding="utf-8")
+    [ret] = check_returns(load_review(sent)).returns
+    assert ret.errors == 0 and {r.values["coordinator_score"] for r in ret.rows[TRACKER]} == {4}
+
+
 def test_templates_changed_between_sending_and_reading(sent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fill(sent, "ET", "et.xlsx", scored(sent, score=3))
     newer = tmp_path / "templates"
@@ -142,6 +152,8 @@ def test_review_states_and_dealt_with_problems_survive_a_re_read(sent: Path) -> 
     path = write_plan(result)
     sources = {r["File"]: r["Status"] for r in sheet_by_first(path, "Sources", "File")}
     assert sources["et.xlsx"].startswith("left out: 1 errors not dealt with") and sources["hw.xlsx"].startswith("used")
+    summary = {r["File"]: (r["Used"], r["Why"]) for r in sheet_by_first(path, "Summary", "File")}
+    assert summary == {"et.xlsx": ("Left out", "1 errors not dealt with: accept it or deal with them"), "hw.xlsx": ("Used", None)}
 
     et = next(r for r in list_returns(sent) if r.name == "et.xlsx")
     [error] = [p for p in problems_of(sent, et.id) if p.severity == "error"]

@@ -59,6 +59,11 @@ class Reading:
     def identity_facts(self) -> dict[str, str]:
         return self.result.plan.content.identity if self.result.plan else {}
 
+    def scales(self) -> dict[str, dict[int, str]]:
+        """The score words the workbook was sent with (the review's, if it names none)."""
+        sent = self.result.plan.content.scales if self.result.plan else {}
+        return sent or self.review.scales
+
     def group_titles(self) -> list[str]:
         return list(self.result.plan.content.group_titles.values()) if self.result.plan else []
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..settings import Review
 from ..spec import Column, Sheet, Table, cell_name
 from ..values import as_text, is_blank, parse_choice, parse_date, parse_flag, parse_score, parse_text, same_text
 from .opening import Grid
@@ -205,7 +204,7 @@ def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int
         if (raw is None or raw == "") and (r, c) not in formulas:
             values[col.key] = None
             continue
-        value, code, note = parse_cell(col, raw, reading.review)
+        value, code, note = parse_cell(col, raw, reading.scales())
         report_value(reading, code, value, note, raw, at(c), col)
         if (r, c) in formulas:
             reading.add("formula", **at(c), found=as_text(raw))
@@ -218,11 +217,11 @@ def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int
     return Row(ident, values, r + 1, extra=extras, notes=notes)
 
 
-def parse_cell(col: Column, raw: Any, review: Review) -> tuple[Any, str, str]:
+def parse_cell(col: Column, raw: Any, scales: dict[str, dict[int, str]]) -> tuple[Any, str, str]:
     """A cell's value by its column's kind, the problem code if it cannot be
     taken at its word, and a score's note (words typed with it) or readings."""
     if col.kind == "score":
-        return tuple(parse_score(raw, review.scales.get(col.scale, {})))  # type: ignore[return-value]
+        return tuple(parse_score(raw, scales.get(col.scale, {})))  # type: ignore[return-value]
     if col.kind == "flag":
         return (*parse_flag(raw), "")
     if col.kind == "choice":
