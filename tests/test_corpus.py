@@ -57,10 +57,29 @@ def test_each_odd_file_is_told_apart(review, valid_xlsx: bytes, tmp_path: Path) 
     assert_diagnosis(review, tmp_path, cases(valid_xlsx))
 
 
-@pytest.mark.libreoffice
-def test_files_libreoffice_saves_are_told_apart(review, valid_xlsx: bytes, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(valid_xlsx: bytes, tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     soffice()
-    assert_diagnosis(review, tmp_path / "inbox", libreoffice_cases(valid_xlsx, tmp_path / "made"))
+    return libreoffice_cases(valid_xlsx, tmp_path_factory.mktemp("libreoffice"))
+
+
+@pytest.mark.libreoffice
+def test_files_libreoffice_saves_are_told_apart(review, saved_by_libreoffice: list[Case], tmp_path: Path) -> None:
+    assert_diagnosis(review, tmp_path / "inbox", saved_by_libreoffice)
+
+
+@pytest.mark.libreoffice
+def test_damaged_xls_and_ods_in_an_inbox_cost_a_line_each_in_bounded_memory(folder: Path, saved_by_libreoffice: list[Case]) -> None:
+    found = list(saved_by_libreoffice)
+    for n, base in enumerate(saved_by_libreoffice):
+        found += mutants(base, max(2, MUTANTS // 4), seed=100 + n)
+    for case in found:
+        (folder / "inbox" / case.name).write_bytes(case.data)
+    code, output, peak = measured_check(folder)
+    assert code in (0, 1), output[-2000:]
+    assert "Traceback" not in output and "panicked" not in output and "unexpected" not in output, output[-3000:]
+    assert not [c.name for c in found if c.name not in output], output[-3000:]
+    assert peak < PEAK_MB, f"peak memory {peak:.0f} MB"
 
 
 def test_a_library_panic_is_one_problem(review, tmp_path: Path) -> None:
