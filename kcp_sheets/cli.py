@@ -455,11 +455,13 @@ def returns(
 ) -> None:
     """Every return the ledger has seen, with its review state: new, has problems, accepted, rejected or superseded.
 
-    Run `kcp-sheets check` first: it reads the inbox and records what it found.
+    With RETURN: its problems, each with its key, and its history (received,
+    accepted, dealt with...). Run `kcp-sheets check` first: it reads the inbox
+    and records what it found.
     """
     from rich.text import Text
 
-    from .review_states import get_return, list_returns, problems_of
+    from .review_states import events, get_return, list_returns, problems_of
 
     console = _console()
     if ret is None:
@@ -477,6 +479,8 @@ def returns(
         where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.sheet or p.cell
         done = f"  [dealt with: {p.dealt_with}]" if p.dealt_with else ""
         console.print(Text(f"  {p.key}  {p.severity:7} {where}: {p.message}{done}"))
+    for event in _ledger_call(lambda: events(folder, record.id)):
+        console.print(Text(f"  {event.at[:16].replace('T', ' ')}  {event.what}" + (f": {event.detail}" if event.detail else "")), style="dim")
 
 
 @command()

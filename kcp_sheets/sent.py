@@ -93,6 +93,14 @@ class Plans:
         same = [p for p in group if p.content.identity.get("fingerprint") == identity.get("fingerprint")]
         return same[-1] if same else group[-1]
 
+    def holds(self, identity: dict[str, str]) -> bool:
+        """Whether the edition a return's identity names is one recorded here."""
+        group = self._editions.get((identity.get("template", ""), identity.get("cluster", "")), [])
+        edition = identity.get(EDITION, "")
+        same = [p for p in group if p.content.identity.get("fingerprint") == identity.get("fingerprint")]
+        # A record rebuilt from the settings names no edition: it holds only what matches it.
+        return bool(same) or any(p.content.identity.get(EDITION) == edition for p in group if edition)
+
     def all(self) -> list[Planned]:
         """The latest edition of each workbook."""
         return [group[-1] for group in self._editions.values()]

@@ -108,6 +108,7 @@ def test_the_review_states_from_the_command_line(folder: Path) -> None:
     done = run("dealt-with", str(folder), "1", key, "--note", "Nine was a slip for four")
     assert done.exit_code == 0 and "dealt with (Nine was a slip for four)" in done.output
     assert "; new;" in run("returns", str(folder)).output
+    assert "dealt with: " + key + ": Nine was a slip for four" in run("returns", str(folder), "1").output
     assert run("check", str(folder)).exit_code == 0  # nothing left to ask about
     assert run("reject", str(folder), "1", "--reason", "Wrong cluster").exit_code == 0
     consolidated = run("consolidate", str(folder))

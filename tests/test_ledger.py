@@ -220,6 +220,17 @@ def test_a_deleted_ledger_is_rebuilt_and_the_officer_is_told(sent: Path) -> None
     assert "was not found" in result.notices[0]
     [ret] = result.returns
     assert ret.plan is not None and ret.errors == 0 and ret.state == "new"  # the decision went with the old ledger
+    assert not [p for p in ret.problems if p.code in ("sent-unknown", "identity-edited")]
+
+
+def test_a_return_of_an_edition_the_rebuilt_ledger_lacks_says_so(sent: Path) -> None:
+    fill(sent, "ET", "et.xlsx", scored(sent))
+    edit_actions(sent, {"ET-03": {"action": "Corrected after sending"}})
+    for leftover in sent.glob(LEDGER_FILE + "*"):
+        leftover.unlink()
+    [ret] = check_returns(load_review(sent)).returns
+    codes = {p.code for p in ret.problems}
+    assert "sent-unknown" in codes and "identity-edited" not in codes
 
 
 def test_a_damaged_ledger_is_a_clear_message(sent: Path) -> None:

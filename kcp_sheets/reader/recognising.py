@@ -46,7 +46,11 @@ def _by_identity(reading: Reading, identity: dict[str, str]) -> Planned | None:
         reading.add("other-version", found=identity.get("version", "?"), expected=str(plan.spec.version))
     sent = plan.content.identity
     changed = [k for k in ("template", "cluster", "rows", "fingerprint") if identity.get(k, "") != sent.get(k, "")]
-    if changed:
+    if "fingerprint" in changed and not reading.planned.holds(identity):
+        # Made from a workbook the ledger does not hold (a ledger rebuilt from
+        # the settings, which changed after sending): not the sender's doing.
+        reading.add("sent-unknown", detail=identity.get("edition") or "made before editions were recorded")
+    elif changed:
         reading.add("identity-edited", detail=", ".join(changed))
     return plan
 
