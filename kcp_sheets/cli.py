@@ -583,6 +583,33 @@ def plan_update(
     console.print(f"{len(result.used())} updates read, {len(errors)} errors. Mid-year progress: {path}")
 
 
+DESK_PORT = 8040
+
+
+@command()
+def serve(
+    folder: Folder = Path("."),
+    port: Annotated[int, typer.Option("--port", help="The port to listen on; if the default is taken, the next free one. 0 picks any free port.")] = DESK_PORT,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on. Only this machine can reach the default.")] = "127.0.0.1",
+) -> None:
+    """Open the review desk: the whole review as pages in your web browser.
+
+    Prints one address, with a token; open it in the browser. The desk shows
+    the review at a glance, each return's problems, the inbox (drop returns
+    onto it), generate, check and consolidate as buttons, the downloads and
+    the settings as read. Ctrl-C stops it; a step under way finishes first.
+    """
+    from .desk.server import serve as run
+    from .folder import review_folder
+    from .problems import ProblemError
+
+    try:
+        review_folder(folder)
+    except ProblemError as exc:
+        _stop(exc.problems)
+    run(folder.resolve(), host, port, keep_trying=port == DESK_PORT)
+
+
 @command()
 def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo review (default: demo-review).", metavar="FOLDER", show_default=False)] = Path("demo-review")) -> None:
     """Run the whole review on the bundled sample: init, generate, simulated returns, check, consolidate."""

@@ -1,0 +1,383 @@
+"""The desk's pages: each reads the review folder afresh through the library
+(settings, check, chase list, consolidation) and renders it, so what a page
+shows is what `status` and `check` say at that moment, even while the
+commands run on the same folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..check import CheckResult, chase_list, check_returns
+from ..consolidate import consolidate
+from ..folder import INBOX, OUTBOX, OUTPUT
+from ..generate import planned_workbooks
+from ..intake import inbox_files
+from ..problems import Problem, ProblemError, problem
+from ..reader import Return
+from ..settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE, Review, load_review
+from . import steps
+from .files import ACCEPTED, DOWNLOAD_AREAS, Saved, accepted, download_path, listing, save_upload
+from .guard import Guard, Keys, refused
+from .jobs import Jobs
+
+HERE = Path(__file__).resolve().parent
+SETTINGS_FILES = (SETTINGS_FILE, ACTIONS_FILE, CRITERIA_FILE, ACCREDITATION_FILE)
+MAX_FILES_PER_UPLOAD = 20
+SCORE_COLOURS = {5: "#1a7f37", 4: "#64a844", 3: "#d4a72c", 2: "#e0823d", 1: "#c4314b", None: "#8c959f"}
+LINE = re.compile(r"(?:line|row)\s+(\d+)")
+
+
+def environment() -> jinja2.Environment:
+    """Templates escape everything by default: text from a return is only ever text."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["size"] = _size
+    return env
+
+
+def key_of(name: str) -> str:
+    """A return's key in the desk's addresses: stable for the same source name."""
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass
+class Desk:
+    """One running desk: its folder, its secrets, its steps."""
+
+    folder: Path
+    keys: Keys
+    jobs: Jobs
+    templates: jinja2.Environment
+    receipts: OrderedDict[str, tuple[list[Saved], list[Problem]]]
+
+    def review(self) -> tuple[Review | None, list[Problem]]:
+        try:
+            return load_review(self.folder), []
+        except ProblemError as exc:
+            return None, exc.problems
+
+    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("review", None)
+        review = context["review"]
+        html = self.templates.get_template(template).render(
+            request=request,
+            csrf=self.keys.csrf,
+            running=self.jobs.running,
+            review_name=f"{review.title} {review.year}" if review else self.folder.name,
+            **context,
+        )
+        return HTMLResponse(html, status_code=status)
+
+
+def create_app(folder: Path, keys: Keys | None = None) -> Guard:
+    """The desk for one review folder, behind its guard."""
+    desk = Desk(Path(folder), keys or Keys(), Jobs(), environment(), OrderedDict())
+
+    def page(handler: Callable[..., Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            return await handler(desk, request)
+
+        return endpoint
+
+    routes = [
+        Route("/", page(overview)),
+        Route("/returns/{key}", page(return_page)),
+        Route("/inbox", page(inbox_page)),
+        Route("/inbox", page(upload), methods=["POST"]),
+        Route("/run/{step}", page(run_step), methods=["POST"]),
+        Route("/jobs/{job}", page(job_page)),
+        Route("/downloads", page(downloads)),
+        Route("/files/{path:path}", page(download)),
+        Route("/settings", page(settings_page)),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    return Guard(app, desk.keys)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    return refused(status, {404: "There is nothing here.", 403: "Refused.", 413: "Too large."}.get(status, "Refused."))
+
+
+async def _checked_form(desk: Desk, request: Request) -> Any:
+    form = await request.form()
+    if not desk.keys.csrf_ok(form.get("csrf")):
+        raise HTTPException(403)
+    return form
+
+
+def _check(review: Review) -> CheckResult:
+    return check_returns(review)
+
+
+# The review at a glance.
+
+
+async def overview(desk: Desk, request: Request) -> Response:
+    review, problems = desk.review()
+    if review is None:
+        return desk.render(request, "broken.html", problems=problems, nav="overview")
+    result = _check(review)
+    used = {r.label: r for r in result.used()}
+    rows = []
+    for plan, line in zip(planned_workbooks(review), chase_list(result), strict=True):
+        ret = used.get(plan.label)
+        rows.append({"line": line, "ret": ret, "key": key_of(ret.source.name) if ret else ""})
+    others = [{"ret": r, "key": key_of(r.source.name)} for r in result.returns if not (r.used and r.plan)]
+    not_returns = _by_file(result.problems)
+    _, content = consolidate(result)
+    picture = [_bar(row) for row in content.blocks.get("clusters", [])]
+    all_problems = result.all_problems()
+    errors = sum(p.severity == "error" for p in all_problems)
+    return desk.render(
+        request, "overview.html", review=review, rows=rows, others=others, not_returns=not_returns, picture=picture,
+        errors=errors, warnings=len(all_problems) - errors, colours=SCORE_COLOURS, nav="overview",
+        in_depth=[(name, review.in_depth(name)[1]) for name in review.criterion_names()],
+    )
+
+
+def _bar(row: dict[str, Any]) -> dict[str, Any]:
+    """One cluster's scores as segments of a bar, 5 to 1 then unscored; numbers kept beside it."""
+    counts = [(n, row.get(f"s{n}", 0) or 0) for n in (5, 4, 3, 2, 1)] + [(None, row.get("unscored", 0) or 0)]
+    total = sum(c for _, c in counts) or 1
+    segments, x = [], 0.0
+    for score, count in counts:
+        width = 100 * count / total
+        if count:
+            segments.append({"x": round(x, 3), "width": round(width, 3), "fill": SCORE_COLOURS[score], "score": score, "count": count})
+        x += width
+    return {**row, "segments": segments}
+
+
+def _by_file(problems: list[Problem]) -> list[dict[str, Any]]:
+    files: OrderedDict[str, list[Problem]] = OrderedDict()
+    for p in problems:
+        files.setdefault(p.file, []).append(p)
+    return [{"file": f, "problems": ps, "key": key_of(f)} for f, ps in files.items()]
+
+
+# One return.
+
+
+async def return_page(desk: Desk, request: Request) -> Response:
+    review, _ = desk.review()
+    if review is None:
+        return RedirectResponse("/", status_code=303)
+    result = _check(review)
+    key = request.path_params["key"]
+    ret = next((r for r in result.returns if key_of(r.source.name) == key), None)
+    if ret is not None:
+        mine = {id(p) for p in ret.problems}
+        problems = [p for p in result.all_problems() if id(p) in mine]
+        name = ret.source.name
+    else:
+        problems = [p for p in result.problems if key_of(p.file) == key]
+        if not problems:
+            raise HTTPException(404)
+        name = problems[0].file
+    sheets: OrderedDict[str, list[Problem]] = OrderedDict()
+    for p in problems:
+        sheets.setdefault(p.sheet or "The file as a whole", []).append(p)
+    asks = list(dict.fromkeys(p.ask for p in problems if p.severity == "error"))
+    late = bool(ret and ret.plan and ret.source.received.date() > review.stage2_deadline)
+    inbox_file = name.split(" > ")[0]
+    return desk.render(
+        request, "return.html", review=review, ret=ret, name=name, sheets=sheets, asks=asks, late=late,
+        errors=sum(p.severity == "error" for p in problems), warnings=sum(p.severity == "warning" for p in problems),
+        inbox_file=f"{INBOX}/{inbox_file}" if (desk.folder / INBOX / inbox_file).is_file() else "", nav="overview",
+    )
+
+
+# The inbox.
+
+
+async def inbox_page(desk: Desk, request: Request) -> Response:
+    review, problems = desk.review()
+    if review is None:
+        return desk.render(request, "broken.html", problems=problems, nav="inbox")
+    result = _check(review)
+    inbox = desk.folder / INBOX
+    receipt = desk.receipts.get(request.query_params.get("receipt", ""))
+    added = {s.name for s in receipt[0]} if receipt else set()
+    files = []
+    for path in inbox_files(inbox):
+        name = path.name
+        read = [r for r in result.returns if r.source.name == name or r.source.name.startswith(name + " > ")]
+        refusals = [p for p in result.problems if p.file == name or p.file.startswith(name + " > ")]
+        stat = path.stat()
+        files.append({
+            "name": str(path.relative_to(inbox)), "size": stat.st_size, "added": name in added,
+            "modified": dt.datetime.fromtimestamp(stat.st_mtime).strftime("%d/%m/%Y %H:%M"),
+            "returns": [{"ret": r, "key": key_of(r.source.name)} for r in read],
+            "refusals": [{"problem": p, "key": key_of(p.file)} for p in refusals],
+        })
+    return desk.render(
+        request, "inbox.html", review=review, files=files, receipt=receipt, accept=",".join(ACCEPTED),
+        limit_mb=review.max_return_mb, max_files=MAX_FILES_PER_UPLOAD, nav="inbox",
+    )
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _limited(receive: Any, limit: int) -> Any:
+    """The request body, refused once it passes `limit` bytes: never read whole into memory or disk."""
+    seen = 0
+
+    async def receiving() -> Any:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _TooLarge
+        return message
+
+    return receiving
+
+
+async def upload(desk: Desk, request: Request) -> Response:
+    review, _ = desk.review()
+    if review is None:
+        return RedirectResponse("/settings", status_code=303)
+    max_bytes = int(review.max_return_mb * 1024 * 1024)
+    limit = max_bytes * MAX_FILES_PER_UPLOAD + 1024 * 1024
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return refused(413, f"Too much at once: send at most {MAX_FILES_PER_UPLOAD} returns of up to {review.max_return_mb:g} MB each.")
+    limited = Request(request.scope, _limited(request.receive, limit))
+    try:
+        form = await limited.form(max_files=MAX_FILES_PER_UPLOAD, max_fields=10)
+    except _TooLarge:
+        return refused(413, f"Too much at once: send at most {MAX_FILES_PER_UPLOAD} returns of up to {review.max_return_mb:g} MB each.")
+    except MultiPartException as exc:
+        return refused(400, f"The upload could not be read: {exc.message}")
+    try:
+        if not desk.keys.csrf_ok(form.get("csrf")):
+            return refused(403, "The form has expired or was not sent from the desk: reload the inbox and try again.")
+        saved, refusals = [], []
+        for item in form.getlist("returns"):
+            if not isinstance(item, UploadFile) or not item.filename:
+                continue
+            size = item.size or 0
+            if not accepted(item.filename):
+                suffix = Path(item.filename).suffix.lower()
+                refusals.append(problem("file-not-spreadsheet", item.filename, detail=f"a {suffix or 'file with no extension'} file"))
+            elif size > max_bytes:
+                refusals.append(problem("file-too-large", item.filename, detail=f"{size / 1024 / 1024:.1f} MB", limit=f"{review.max_return_mb:g} MB"))
+            else:
+                saved.append(save_upload(desk.folder / INBOX, item.filename, item.file))
+    finally:
+        await form.close()
+    receipt = hashlib.sha256(repr((saved, refusals, dt.datetime.now().isoformat())).encode()).hexdigest()[:16]
+    desk.receipts[receipt] = (saved, refusals)
+    while len(desk.receipts) > 20:
+        desk.receipts.popitem(last=False)
+    return RedirectResponse(f"/inbox?receipt={receipt}", status_code=303)
+
+
+# The officer's steps.
+
+STEPS = {
+    "generate": ("Generate the workbooks", lambda folder, form: partial(steps.run_generate, folder, bool(form.get("emails")))),
+    "check": ("Check the returns", lambda folder, form: partial(steps.run_check, folder)),
+    "consolidate": ("Consolidate the returns", lambda folder, form: partial(steps.run_consolidate, folder)),
+}
+
+
+async def run_step(desk: Desk, request: Request) -> Response:
+    form = await _checked_form(desk, request)
+    step = STEPS.get(request.path_params["step"])
+    if step is None:
+        raise HTTPException(404)
+    title, work = step
+    job = desk.jobs.start(title, work(desk.folder, form))
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+async def job_page(desk: Desk, request: Request) -> Response:
+    job = desk.jobs.get(request.path_params["job"])
+    if job is None:
+        raise HTTPException(404)
+    review, _ = desk.review()
+    written = [str(p.relative_to(desk.folder)) for p in job.written if p.is_relative_to(desk.folder)]
+    return desk.render(request, "job.html", review=review, job=job, written=written, nav="overview")
+
+
+# Downloads.
+
+
+async def downloads(desk: Desk, request: Request) -> Response:
+    review, _ = desk.review()
+    areas = []
+    for area, title in ((OUTBOX, "Sent: the workbooks and draft e-mails"), (OUTPUT, "Made: the plan, its public copy, the problems list"), (INBOX, "Received: the returns as they arrived")):
+        files = [{"path": str(p), "name": str(p.relative_to(area)), "size": (desk.folder / p).stat().st_size} for p in listing(desk.folder, area)]
+        areas.append({"area": area, "title": title, "files": files})
+    return desk.render(request, "downloads.html", review=review, areas=areas, nav="downloads")
+
+
+async def download(desk: Desk, request: Request) -> Response:
+    path = download_path(desk.folder, request.path_params["path"])
+    if path is None:
+        raise HTTPException(404)
+    return FileResponse(path, filename=path.name, media_type="application/octet-stream", content_disposition_type="attachment")
+
+
+# The settings as read.
+
+
+async def settings_page(desk: Desk, request: Request) -> Response:
+    review, problems = desk.review()
+    files = []
+    for name in SETTINGS_FILES:
+        path = desk.folder / name
+        mine = [p for p in problems if Path(p.file).name == name]
+        marks = {int(m.group(1)) for p in mine if (m := LINE.search(p.cell))}
+        text = _text(path)
+        files.append({"name": name, "exists": path.is_file(), "problems": mine, "marks": marks,
+                      "lines": text.splitlines() if text is not None else []})
+    elsewhere = [p for p in problems if Path(p.file).name not in SETTINGS_FILES]
+    return desk.render(request, "settings.html", review=review, files=files, problems=problems, elsewhere=elsewhere,
+                       line_of=_line_of, nav="settings")
+
+
+def _line_of(p: Problem) -> int | None:
+    m = LINE.search(p.cell)
+    return int(m.group(1)) if m else None
+
+
+def _text(path: Path) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+__all__ = ["Desk", "Return", "create_app", "key_of"]

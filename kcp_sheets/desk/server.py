@@ -1,0 +1,57 @@
+"""Serving the desk: a socket on this machine, one printed address with its
+token, and a clean stop on Ctrl-C (a step under way finishes first)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+from pathlib import Path
+
+from .app import create_app
+from .guard import Keys
+
+TRIES = 20  # the default port and the next ones, as a notebook server does
+
+
+def bind(host: str, port: int, keep_trying: bool) -> socket.socket:
+    """A listening socket on `port`, or the next free one if `keep_trying`."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    last: OSError | None = None
+    for candidate in range(port, port + (TRIES if keep_trying and port else 1)):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, candidate))
+        except OSError as exc:
+            sock.close()
+            last = exc
+            continue
+        sock.listen(64)
+        return sock
+    raise last or OSError(f"no free port from {port}")
+
+
+def address(host: str, port: int, token: str) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/?token={token}"
+
+
+def is_local(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def serve(folder: Path, host: str, port: int, keep_trying: bool) -> None:
+    import uvicorn
+
+    sock = bind(host, port, keep_trying)
+    keys = Keys()
+    app = create_app(folder, keys)
+    if not is_local(host):
+        print(f"The desk is open to other machines on {host}; anyone with the address below can use it.", file=sys.stderr)
+    print(address(host, sock.getsockname()[1], keys.token), flush=True)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,51 @@
+"""The officer's steps as the desk runs them: the same library calls as the
+commands `generate`, `check` and `consolidate`, reporting to a Job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..check import CheckResult, check_returns, write_problems
+from ..consolidate import write_plan
+from ..generate import generate, planned_workbooks
+from ..settings import load_review
+from .jobs import Job
+
+
+def run_generate(folder: Path, emails: bool, job: Job) -> None:
+    review = load_review(folder)
+    plans = planned_workbooks(review)
+    count = iter(range(1, len(plans) + 1))
+    job.written = generate(review, progress=lambda name: job.progress(next(count), len(plans), f"Writing {name}"))
+    if emails:
+        from ..mail import write_drafts
+
+        job.step = "Writing the draft e-mails"
+        job.written += write_drafts(review, plans, job.written[0].parent)
+    job.summary = f"{len(job.written)} files written to outbox."
+
+
+def _checked(folder: Path, job: Job) -> CheckResult:
+    review = load_review(folder)
+    job.step = "Reading returns"
+    return check_returns(review, progress=lambda done, total: job.progress(done, total, f"Reading returns: {done} of {total}"))
+
+
+def run_check(folder: Path, job: Job) -> None:
+    result = _checked(folder, job)
+    job.step = "Writing the problems list"
+    job.written = [write_problems(result)]
+    job.problems = [p for p in result.all_problems() if p.severity == "error"]
+    problems = result.all_problems()
+    job.summary = f"{len(result.returns)} returns read: {len(job.problems)} errors, {len(problems) - len(job.problems)} warnings."
+
+
+def run_consolidate(folder: Path, job: Job) -> None:
+    result = _checked(folder, job)
+    job.step = "Writing the improvement action plan"
+    job.written = [write_plan(result)]
+    job.step = "Writing its public copy"
+    job.written.append(write_plan(result, public=True))
+    problems = result.all_problems()
+    errors = sum(p.severity == "error" for p in problems)
+    job.summary = f"{len(result.used())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet."
