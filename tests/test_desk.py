@@ -240,3 +240,13 @@ def test_clean_name() -> None:
     assert clean_name("..") == "return"
     assert clean_name("a\x00b<>:|?.xlsx") == "a-b-.xlsx"
     assert clean_name("x" * 400 + ".xlsx").endswith("x.xlsx") and len(clean_name("x" * 400 + ".xlsx")) <= 150
+
+
+def test_serve_names_a_folder_that_is_not_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kcp_sheets.cli import app
+
+    result = CliRunner().invoke(app, ["serve", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "is not a folder" in result.output
+    assert "--port" in CliRunner().invoke(app, ["serve", "--help"]).output

@@ -23,6 +23,9 @@ def test_wheel_carries_templates_and_sample_and_works_without_the_source_tree(tm
     for template in ("cluster_tracker", "partnership_health", "accreditation_review", "improvement_plan", "return_problems", "common"):
         assert f"kcp_sheets/workbook_templates/{template}.yaml" in names
     assert "kcp_sheets/samples/kcp-2004/review.yaml" in names
+    for page in ("base", "overview", "return", "inbox", "job", "downloads", "settings"):
+        assert f"kcp_sheets/desk/templates/{page}.html" in names
+    assert "kcp_sheets/desk/static/desk.css" in names and "kcp_sheets/desk/static/desk.js" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     script = (

@@ -54,4 +54,8 @@ def serve(folder: Path, host: str, port: int, keep_trying: bool) -> None:
         print(f"The desk is open to other machines on {host}; anyone with the address below can use it.", file=sys.stderr)
     print(address(host, sock.getsockname()[1], keys.token), flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # the server has shut down cleanly and hands the signal back
+        pass
+    print("The desk has stopped.", file=sys.stderr)
