@@ -25,16 +25,15 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..check import CheckResult, chase_list, check_returns
+from ..chase import chase_list
+from ..check import CheckResult, check_returns
 from ..consolidate import consolidate
 from ..folder import INBOX, OUTBOX, OUTPUT
-from ..generate import planned_workbooks
 from ..intake import inbox_files
 from ..problems import Problem, ProblemError, problem
-from ..reader import Return
 from ..settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE, Review, load_review
 from . import steps
-from .files import ACCEPTED, DOWNLOAD_AREAS, Saved, accepted, download_path, listing, save_upload
+from .files import ACCEPTED, Saved, accepted, download_path, listing, save_upload
 from .guard import Guard, Keys, refused
 from .jobs import Jobs
 
@@ -136,11 +135,7 @@ async def overview(desk: Desk, request: Request) -> Response:
     if review is None:
         return desk.render(request, "broken.html", problems=problems, nav="overview")
     result = _check(review)
-    used = {r.label: r for r in result.used()}
-    rows = []
-    for plan, line in zip(planned_workbooks(review), chase_list(result), strict=True):
-        ret = used.get(plan.label)
-        rows.append({"line": line, "ret": ret, "key": key_of(ret.source.name) if ret else ""})
+    rows = [{"line": line, "key": key_of(line.return_name) if line.arrived else ""} for line in chase_list(result)]
     others = [{"ret": r, "key": key_of(r.source.name)} for r in result.returns if not (r.used and r.plan)]
     not_returns = _by_file(result.problems)
     _, content = consolidate(result)
@@ -300,6 +295,7 @@ async def upload(desk: Desk, request: Request) -> Response:
 STEPS = {
     "generate": ("Generate the workbooks", lambda folder, form: partial(steps.run_generate, folder, bool(form.get("emails")))),
     "check": ("Check the returns", lambda folder, form: partial(steps.run_check, folder)),
+    "remind": ("Write the reminders", lambda folder, form: partial(steps.run_remind, folder)),
     "consolidate": ("Consolidate the returns", lambda folder, form: partial(steps.run_consolidate, folder)),
 }
 
@@ -380,4 +376,3 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
-__all__ = ["Desk", "Return", "create_app", "key_of"]

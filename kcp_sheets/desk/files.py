@@ -20,9 +20,9 @@ from typing import BinaryIO
 
 from ..folder import INBOX, OUTBOX, OUTPUT
 from ..generate import safe_file_name
-from ..intake import EMAIL_SUFFIXES, SPREADSHEET_SUFFIXES
+from ..intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES
 
-ACCEPTED = SPREADSHEET_SUFFIXES + EMAIL_SUFFIXES
+ACCEPTED = SPREADSHEET_SUFFIXES + EMAIL_SUFFIXES + OUTLOOK_SUFFIXES
 DOWNLOAD_AREAS = (OUTBOX, OUTPUT, INBOX)  # what the officer may take away: sent, made, received
 MAX_NAME = 150
 _saving = threading.Lock()

@@ -40,6 +40,22 @@ def run_check(folder: Path, job: Job) -> None:
     job.summary = f"{len(result.returns)} returns read: {len(job.problems)} errors, {len(problems) - len(job.problems)} warnings."
 
 
+def run_remind(folder: Path, job: Job) -> None:
+    import datetime as dt
+
+    from ..chase import chase_list
+    from ..folder import OUTBOX
+    from ..mail import write_reminders
+
+    result = _checked(folder, job)
+    job.step = "Writing the reminders"
+    today = dt.date.today()
+    review = result.review
+    job.written = write_reminders(review, chase_list(result, today), review.folder / OUTBOX / "reminders", today, review.folder / OUTBOX)
+    job.summary = f"{len(job.written)} reminders written: open each in your e-mail program, read it, and send it." if job.written else (
+        "Nobody to chase: every cluster's return is in, at stage 2, scored and free of errors.")
+
+
 def run_consolidate(folder: Path, job: Job) -> None:
     result = _checked(folder, job)
     job.step = "Writing the improvement action plan"
