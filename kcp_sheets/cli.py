@@ -589,8 +589,8 @@ DESK_PORT = 8040
 @command()
 def serve(
     folder: Folder = Path("."),
-    port: Annotated[int, typer.Option("--port", help="The port to listen on; if the default is taken, the next free one. 0 picks any free port.")] = DESK_PORT,
-    host: Annotated[str, typer.Option("--host", help="The address to listen on. Only this machine can reach the default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=f"The port to listen on (default: {DESK_PORT}, or the next free one); 0 picks any free port.", metavar="N", show_default=False)] = DESK_PORT,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on (default: 127.0.0.1, which only this machine can reach).", metavar="ADDRESS", show_default=False)] = "127.0.0.1",
 ) -> None:
     """Open the review desk: the whole review as pages in your web browser.
 
