@@ -89,7 +89,8 @@ def test_the_overview_says_what_status_says(folder: Path) -> None:
     for line in lines:
         assert line.workbook in page
         if line.arrived:
-            assert f"{line.arrived:%d/%m/%Y}" in page and f">{line.state}<" in page
+            [ret] = [r for r in result.returns if r.source.name == line.return_name]
+            assert f"{line.arrived:%d/%m/%Y}" in page and f">{ret.state}<" in page
         for person in line.to if line.chased else ():
             assert f"to {person.email}" in page
     assert f"{sum(line.chased for line in lines)} clusters to chase" in page
@@ -262,3 +263,38 @@ def test_serve_names_a_folder_that_is_not_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "nowhere" in result.output
     assert "--port" in CliRunner().invoke(app, ["serve", "--help"]).output
+
+
+def test_accept_reject_and_deal_with_go_to_the_ledger(folder: Path) -> None:
+    from kcp_sheets import review_states
+
+    review = load_review(folder)
+    hostile_return(review, "ET", folder / "inbox" / "et.xlsx")
+    client, keys = signed_in(folder)
+    [ret] = check_returns(review).returns
+    page = f"/returns/{key_of(ret.source.name)}"
+    assert ">has problems<" in client.get(page).text
+    assert client.post(f"{page}/decide", data={"decision": "accepted", "note": "agreed"}).status_code == 403
+    refused = client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "accepted", "note": " "})
+    assert refused.status_code == 400 and "only with a note" in refused.text
+    answer = client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "accepted", "note": "Scores agreed <by phone>"})
+    assert answer.status_code == 303
+    shown = client.get(answer.headers["location"]).text
+    assert "Accepted." in shown and ">accepted<" in shown and "Scores agreed &lt;by phone&gt;" in shown
+    assert review_states.get_return(folder, ret.ledger_id).state == "accepted"
+    assert ">accepted<" in client.get("/").text
+
+    [error] = [p for p in review_states.problems_of(folder, ret.ledger_id) if p.severity == "error"]
+    answer = client.post(f"{page}/deal", data={"csrf": keys.csrf, "problem": error.key, "note": "Asked by phone: 4"})
+    assert answer.status_code == 303
+    shown = client.get(answer.headers["location"]).text
+    assert "Dealt with:</strong> Asked by phone: 4" in shown and "What to ask the sender" not in shown
+    assert [p.dealt_with for p in review_states.problems_of(folder, ret.ledger_id) if p.key == error.key] == ["Asked by phone: 4"]
+    client.post(f"{page}/deal", data={"csrf": keys.csrf, "problem": error.key, "undo": "1"})
+    assert "What to ask the sender" in client.get(page).text
+    assert client.post(f"{page}/deal", data={"csrf": keys.csrf, "problem": "nosuchkey", "note": "x"}).status_code == 400
+
+    client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "rejected", "note": "The wrong cluster's workbook"})
+    overview = client.get("/").text
+    assert "rejected (The wrong cluster&#39;s workbook)" in overview
+    assert review_states.get_return(folder, ret.ledger_id).state == "rejected"

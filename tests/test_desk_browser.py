@@ -98,8 +98,14 @@ def test_upload_a_return_see_its_problems_consolidate_and_download_the_plan(addr
     wait_for(browser, "What to ask the sender")
     assert "7 is outside the scale 5 to 1." in browser.find_element(By.TAG_NAME, "main").text
     assert first in browser.find_element(By.CSS_SELECTOR, ".problems .error").text
+    browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=accepted]").click()
+    browser.find_element(By.ID, "note").send_keys("The co-ordinator meant 5; agreed by telephone.")
+    browser.find_element(By.XPATH, "//button[text()='Record the decision']").click()
+    wait_for(browser, "Accepted.")
+    assert "accepted" in browser.find_element(By.CSS_SELECTOR, ".facts").text
     browser.find_element(By.LINK_TEXT, "The review").click()
-    assert "LL Learning and leisure" in browser.find_element(By.CSS_SELECTOR, "table.returns").text
+    row = browser.find_element(By.XPATH, "//table[contains(@class, 'returns')]//tr[th/a[text()='LL Learning and leisure']]")
+    assert "accepted" in row.text
     browser.find_element(By.XPATH, "//button[text()='Consolidate into the plan']").click()
     wait_for(browser, "Done.")
     downloads = tmp_path / "downloads"
@@ -112,6 +118,10 @@ def test_upload_a_return_see_its_problems_consolidate_and_download_the_plan(addr
             break
         time.sleep(0.1)
     assert saved.read_bytes() == (folder / "output" / saved.name).read_bytes()
+    import openpyxl
+
+    cells = [str(c.value) for ws in openpyxl.load_workbook(saved, read_only=True) for r in ws.iter_rows() for c in r if c.value]
+    assert any("accepted: The co-ordinator meant 5; agreed by telephone." in c for c in cells)  # the plan used the accepted return
 
 
 def test_markup_in_a_return_is_shown_as_text_and_runs_nothing(address: str, browser: webdriver.Chrome, folder: Path, tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from ..folder import INBOX, OUTBOX, OUTPUT
 from ..intake import inbox_files
 from ..problems import Problem, ProblemError, problem
 from ..settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE, Review, load_review
+from .. import review_states
 from . import steps
 from .files import ACCEPTED, Saved, accepted, download_path, listing, save_upload
 from .guard import Guard, Keys, refused
@@ -98,6 +99,8 @@ def create_app(folder: Path, keys: Keys | None = None) -> Guard:
     routes = [
         Route("/", page(overview)),
         Route("/returns/{key}", page(return_page)),
+        Route("/returns/{key}/decide", page(decide), methods=["POST"]),
+        Route("/returns/{key}/deal", page(deal), methods=["POST"]),
         Route("/inbox", page(inbox_page)),
         Route("/inbox", page(upload), methods=["POST"]),
         Route("/run/{step}", page(run_step), methods=["POST"]),
@@ -135,7 +138,8 @@ async def overview(desk: Desk, request: Request) -> Response:
     if review is None:
         return desk.render(request, "broken.html", problems=problems, nav="overview")
     result = _check(review)
-    rows = [{"line": line, "key": key_of(line.return_name) if line.arrived else ""} for line in chase_list(result)]
+    by_name = {r.source.name: r for r in result.returns}
+    rows = [{"line": line, "ret": by_name.get(line.return_name), "key": key_of(line.return_name) if line.arrived else ""} for line in chase_list(result)]
     others = [{"ret": r, "key": key_of(r.source.name)} for r in result.returns if not (r.used and r.plan)]
     not_returns = _by_file(result.problems)
     _, content = consolidate(result)
@@ -173,32 +177,93 @@ def _by_file(problems: list[Problem]) -> list[dict[str, Any]]:
 
 
 async def return_page(desk: Desk, request: Request) -> Response:
-    review, _ = desk.review()
+    return await _return_view(desk, request)
+
+
+async def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None) -> Response:
+    review, problems = desk.review()
     if review is None:
-        return RedirectResponse("/", status_code=303)
+        return desk.render(request, "broken.html", problems=problems, nav="overview")
     result = _check(review)
     key = request.path_params["key"]
     ret = next((r for r in result.returns if key_of(r.source.name) == key), None)
     if ret is not None:
-        mine = {id(p) for p in ret.problems}
-        problems = [p for p in result.all_problems() if id(p) in mine]
         name = ret.source.name
+        found = _recorded(desk.folder, ret)
     else:
-        problems = [p for p in result.problems if key_of(p.file) == key]
-        if not problems:
+        found = [p for p in result.problems if key_of(p.file) == key]
+        if not found:
             raise HTTPException(404)
-        name = problems[0].file
-    sheets: OrderedDict[str, list[Problem]] = OrderedDict()
-    for p in problems:
+        name = found[0].file
+    found.sort(key=lambda p: (p.severity != "error", p.sheet, _cell_order(p.cell)))
+    sheets: OrderedDict[str, list[Any]] = OrderedDict()
+    for p in found:
         sheets.setdefault(p.sheet or "The file as a whole", []).append(p)
-    asks = list(dict.fromkeys(p.ask for p in problems if p.severity == "error"))
+    open_errors = [p for p in found if p.severity == "error" and not p.dealt_with]
+    asks = list(dict.fromkeys(p.ask for p in open_errors))
     late = bool(ret and ret.plan and ret.source.received.date() > review.stage2_deadline)
     inbox_file = name.split(" > ")[0]
     return desk.render(
-        request, "return.html", review=review, ret=ret, name=name, sheets=sheets, asks=asks, late=late,
-        errors=sum(p.severity == "error" for p in problems), warnings=sum(p.severity == "warning" for p in problems),
+        request, "return.html", status=400 if said else 200, review=review, ret=ret, name=name, sheets=sheets, asks=asks, late=late,
+        errors=len(open_errors), warnings=sum(p.severity == "warning" and not p.dealt_with for p in found),
+        dealt=sum(bool(p.dealt_with) for p in found), said=said or [], done=request.query_params.get("done", ""),
+        decisions=bool(ret and ret.ledger_id and ret.plan and ret.state != "superseded"), dealing=bool(ret and ret.ledger_id),
         inbox_file=f"{INBOX}/{inbox_file}" if (desk.folder / INBOX / inbox_file).is_file() else "", nav="overview",
     )
+
+
+def _recorded(folder: Path, ret: Any) -> list[Any]:
+    """A return's problems as the ledger recorded them at this read: each with the
+    key a decision names, and whether it was dealt with."""
+    if not ret.ledger_id:
+        return list(ret.problems)
+    return list(review_states.problems_of(folder, ret.ledger_id))
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)
+
+
+DECIDED = {"accepted": "Accepted.", "rejected": "Rejected.", "new": "Decision undone.", "dealt": "Marked dealt with.", "undone": "No longer dealt with."}
+
+
+async def decide(desk: Desk, request: Request) -> Response:
+    """Accept or reject a return with a note, or undo the decision: recorded in the ledger."""
+    form = await _checked_form(desk, request)
+    ret = _find_return(desk, request.path_params["key"])
+    decision = str(form.get("decision", ""))
+    try:
+        review_states.set_state(desk.folder, ret.ledger_id, decision, str(form.get("note", "")))
+    except ProblemError as exc:
+        return await _return_view(desk, request, exc.problems)
+    return RedirectResponse(f"/returns/{request.path_params['key']}?done={decision}", status_code=303)
+
+
+async def deal(desk: Desk, request: Request) -> Response:
+    """Mark one problem dealt with (with a note), or undo that: recorded in the ledger."""
+    form = await _checked_form(desk, request)
+    ret = _find_return(desk, request.path_params["key"])
+    problem_key = str(form.get("problem", ""))
+    try:
+        if form.get("undo"):
+            review_states.undo_dealt_with(desk.folder, ret.ledger_id, problem_key)
+        else:
+            review_states.mark_dealt_with(desk.folder, ret.ledger_id, problem_key, str(form.get("note", "")))
+    except ProblemError as exc:
+        return await _return_view(desk, request, exc.problems)
+    done = "undone" if form.get("undo") else "dealt"
+    return RedirectResponse(f"/returns/{request.path_params['key']}?done={done}#problem-{problem_key}", status_code=303)
+
+
+def _find_return(desk: Desk, key: str) -> Any:
+    review, _ = desk.review()
+    if review is None:
+        raise HTTPException(404)
+    ret = next((r for r in _check(review).returns if key_of(r.source.name) == key), None)
+    if ret is None or not ret.ledger_id:
+        raise HTTPException(404)
+    return ret
 
 
 # The inbox.
