@@ -18,7 +18,7 @@ from .generate import planned_workbooks, record_as_sent, review_context
 from .intake import Source, gather, inbox_files
 from .merge import merge_into, newest_first, why_newer
 from .ledger import Ledger
-from .problems import Problem, problem, problem_rows
+from .problems import Problem, counted, problem, problem_rows
 from .reader import Return, read_source
 from .review_states import load_decisions, record_returns
 from .sent import Planned, Plans, changes_since
@@ -67,7 +67,7 @@ class CheckResult:
             elif ret.state == "superseded":
                 why = "an older copy, merged into the newer"
             else:
-                why = f"{ret.errors} errors not dealt with: accept it or deal with them"
+                why = f"{counted(ret.errors, 'error')} not dealt with: accept it or deal with them"
             out.append((ret, why))
         return out
 

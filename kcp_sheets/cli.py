@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 from typer.core import TyperArgument, TyperCommand
 
+from .problems import counted
+
 if TYPE_CHECKING:
     from .check import CheckResult
     from .problems import Problem
@@ -286,7 +288,7 @@ def check(
         if ret.plan and not ret.used:
             what += ", an older copy, merged into the newer"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
-        console.print(Text(f"  {ret.source.name}: {what}{cluster}; {ret.answers} answers, {ret.errors} errors, {ret.warnings} warnings; return #{ret.ledger_id}, {ret.state}"))
+        console.print(Text(f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {counted(ret.errors, 'error')}, {counted(ret.warnings, 'warning')}; return #{ret.ledger_id}, {ret.state}"))
     for p in shown["not_returns"]:
         console.print(Text(f"  {p.file}: not a return; 1 {p.severity}"))
     path = write_problems(result)
@@ -298,7 +300,7 @@ def check(
     for p in named:
         if p.resolve() not in known and INBOX not in p.resolve().parts:
             err.print(f"Note: {p} is not in {review.folder / INBOX}; put it there so that later runs count it.")
-    console.print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings. Full list for the inbox and the files named: {path}")
+    console.print(f"{counted(len(errors), 'error')}, {counted(len(problems) - len(errors), 'warning')}. Full list for the inbox and the files named: {path}")
     raise typer.Exit(PROBLEMS if errors else CLEAN)
 
 
@@ -414,7 +416,7 @@ def consolidate(
 
     review = _review(folder)
     result = _check(review, _inbox(review))
-    if not result.used():
+    if not result.merged():
         count = len(result.returns) + len(result.problems)
         _stop([problem("no-returns", "", detail=f"{count} file{'s' if count != 1 else ''}")])
     paths = [write_plan(result)]
@@ -423,7 +425,7 @@ def consolidate(
     problems = result.all_problems()
     errors = sum(p.open_error for p in problems)
     console = _console()
-    console.print(f"{len(result.merged())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet.")
+    console.print(f"{counted(len(result.merged()), 'return')} merged; {counted(errors, 'error')} and {counted(len(problems) - errors, 'warning')} are listed on its Problems sheet.")
     left_out = [(ret, why) for ret, why in result.left_out() if ret.plan is not None]
     if left_out:
         console.print(f"{len(left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
@@ -471,7 +473,7 @@ def returns(
         for r in records:
             what = f"{r.template} {r.cluster} edition {r.edition}".replace("  ", " ") if r.template else "not a workbook of this review"
             note = f" ({r.note})" if r.note else ""
-            console.print(Text(f"#{r.id} {r.name}: {what}; {r.state}{note}; {r.errors} errors, {r.warnings} warnings; received {r.received[:16]}"))
+            console.print(Text(f"#{r.id} {r.name}: {what}; {r.state}{note}; {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; received {r.received[:16]}"))
         return
     record = _ledger_call(lambda: get_return(folder, ret))
     console.print(Text(f"#{record.id} {record.name}: {record.state}" + (f" ({record.note})" if record.note else "")))
@@ -580,7 +582,7 @@ def plan_update(
     errors = [p for p in result.all_problems() if p.severity == "error"]
     if errors:
         _show_problems(errors)
-    console.print(f"{len(result.used())} updates read, {len(errors)} errors. Mid-year progress: {path}")
+    console.print(f"{counted(len(result.used()), 'update')} read, {counted(len(errors), 'error')}. Mid-year progress: {path}")
 
 
 DESK_PORT = 8040

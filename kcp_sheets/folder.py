@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+from .intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES
 from .problems import ProblemError, problem
 from .settings import ACTIONS_FILE, SETTINGS_FILE
 
@@ -39,6 +40,8 @@ def review_folder(folder: Path) -> Path:
         names = [p.name for p in parent.iterdir() if p.is_dir()] if parent.is_dir() else []
         close = difflib.get_close_matches(folder.name, names, n=1, cutoff=0.6)
         hint = f" (did you mean {parent / close[0]}?)" if close else ""
+        if folder.suffix.lower() in (*SPREADSHEET_SUFFIXES, *EMAIL_SUFFIXES, *OUTLOOK_SUFFIXES):
+            raise ProblemError([problem("file-missing", "", path=str(folder), hint=hint)])
         raise ProblemError([problem("folder-missing", "", path=str(folder), hint=hint)])
     near = nearby_reviews(folder)
     hint = f"Did you mean {' or '.join(str(p) for p in near[:3])}? " if near else ""

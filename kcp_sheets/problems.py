@@ -31,7 +31,7 @@ CATALOGUE: dict[str, Kind] = {
     "folder-is-file": Kind("error", "{path} is a file, not a review folder.", "Name the review folder first, then the files: kcp-sheets check review-2005 {path}."),
     "file-missing": Kind("error", "There is no file {path}; nothing was checked.", "Check the file's name and the folder it is in{hint}."),
     "inbox-empty": Kind("error", "The inbox {path} is empty: there is nothing to check.", "Save the returned workbooks and e-mails (.xlsx, .xls, .ods, .eml, .msg) in it, then run the command again."),
-    "no-returns": Kind("error", "No usable return among the {detail} in the inbox: there is nothing to consolidate.", "Run kcp-sheets check to see what is wrong with each, and ask the senders for their workbooks."),
+    "no-returns": Kind("error", "No usable return among the {detail} in the inbox: there is nothing to consolidate.", "Run kcp-sheets check to see what is wrong with each; accept a return with errors as it is (kcp-sheets accept), or ask its senders to correct it."),
     "template-invalid": Kind("error", "Workbook template is not valid: {detail}", "Correct the template entry named; templates ship with kcp_sheets."),
     # The ledger.
     "ledger-unreadable": Kind("error", "The ledger could not be opened: {detail}.", "Move ledger.sqlite aside and run the command again: a new ledger is built from the folder (earlier decisions about returns are then lost)."),
@@ -182,3 +182,8 @@ class ProblemError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(f"{p.where()}: {p.message} {p.ask}" for p in self.problems)
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 error', '2 errors': counts the officer reads agree in number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -148,12 +148,12 @@ def test_review_states_and_dealt_with_problems_survive_a_re_read(sent: Path) -> 
     states = {r.source.name: r.state for r in result.returns}
     assert states == {"et.xlsx": "has problems", "hw.xlsx": "new"}
     assert [r.source.name for r in result.merged()] == ["hw.xlsx"]
-    assert [(r.source.name, why) for r, why in result.left_out()] == [("et.xlsx", "1 errors not dealt with: accept it or deal with them")]
+    assert [(r.source.name, why) for r, why in result.left_out()] == [("et.xlsx", "1 error not dealt with: accept it or deal with them")]
     path = write_plan(result)
     sources = {r["File"]: r["Status"] for r in sheet_by_first(path, "Sources", "File")}
-    assert sources["et.xlsx"].startswith("left out: 1 errors not dealt with") and sources["hw.xlsx"].startswith("used")
+    assert sources["et.xlsx"].startswith("left out: 1 error not dealt with") and sources["hw.xlsx"].startswith("used")
     summary = {r["File"]: (r["Used"], r["Why"]) for r in sheet_by_first(path, "Summary", "File")}
-    assert summary == {"et.xlsx": ("Left out", "1 errors not dealt with: accept it or deal with them"), "hw.xlsx": ("Used", None)}
+    assert summary == {"et.xlsx": ("Left out", "1 error not dealt with: accept it or deal with them"), "hw.xlsx": ("Used", None)}
 
     et = next(r for r in list_returns(sent) if r.name == "et.xlsx")
     [error] = [p for p in problems_of(sent, et.id) if p.severity == "error"]

@@ -151,6 +151,33 @@ def test_consolidate_with_no_usable_return_says_so(tmp_path: Path) -> None:
     assert not list((folder / "output").glob("*Plan*"))
 
 
+def test_consolidate_when_every_return_still_has_errors_says_so(demo: Path, tmp_path: Path) -> None:
+    """A return with errors waits to be accepted: with only such returns there is
+    no plan to write, and the officer is told how to accept one."""
+    folder = copy_of(demo, tmp_path)
+    for path in (folder / "inbox").iterdir():
+        if path.name != "LL return 2004.xlsx":  # the demo's return with mistakes
+            path.unlink()
+    assert run("reopen", str(folder), "LL return 2004.xlsx").exit_code == CLEAN  # the demo accepted it
+    before = {p: p.stat().st_mtime_ns for p in (folder / "output").glob("*Plan*")}
+    result = run("consolidate", str(folder))
+    assert result.exit_code == CANNOT_RUN and result.stdout == ""
+    assert "No usable return among the 1 file in the inbox" in result.stderr and "kcp-sheets accept" in result.stderr
+    assert {p: p.stat().st_mtime_ns for p in (folder / "output").glob("*Plan*")} == before  # the demo's plan, untouched
+
+
+def test_a_file_that_is_not_there_typed_where_the_folder_goes_is_called_a_file(tmp_path: Path) -> None:
+    result = run("check", str(tmp_path / "nosuch.xlsx"))
+    assert result.exit_code == CANNOT_RUN
+    assert f"There is no file {tmp_path / 'nosuch.xlsx'}" in result.stderr and "folder" not in result.stderr.splitlines()[0]
+
+
+def test_counts_agree_in_number(demo: Path) -> None:
+    result = run("check", str(demo))
+    assert " 1 errors" not in result.stdout and " 1 warnings" not in result.stdout and " 1 answers" not in result.stdout
+    assert re.search(r"\b1 (error|warning)\b", result.stdout)
+
+
 def test_check_results_on_stdout_errors_on_stderr(demo: Path) -> None:
     result = run("check", str(demo))
     assert result.exit_code == PROBLEMS
