@@ -31,7 +31,7 @@ def test_a_score_typed_as_brackets_and_a_file_named_with_brackets_are_printed_as
     fill_workbook(plan, outbox / plan.file_name, folder / INBOX / "SC tracker [final].xlsx", {TRACKER: typed})
     for command in ("check", "status", "consolidate"):
         result = _cli(command, str(folder))
-        assert result.exit_code in (0, 1), (command, result.output)
+        assert result.exit_code in (0, 1, 2), (command, result.output)  # 2: consolidate has no return free of errors
         assert "SC tracker [final].xlsx" in result.output or command != "check", result.output
     check = _cli("check", str(folder))
     assert "'[/]'" in check.output and "'[bold]4?'" in check.output
