@@ -298,3 +298,17 @@ def test_accept_reject_and_deal_with_go_to_the_ledger(folder: Path) -> None:
     overview = client.get("/").text
     assert "rejected (The wrong cluster&#39;s workbook)" in overview
     assert review_states.get_return(folder, ret.ledger_id).state == "rejected"
+
+
+def test_a_return_in_a_sub_folder_and_a_ledger_that_cannot_be_read(folder: Path) -> None:
+    review = load_review(folder)
+    (folder / "inbox" / "April").mkdir()
+    clean_return(review, "HW", folder / "inbox" / "April" / "hw.xlsx")
+    client, _ = signed_in(folder)
+    inbox = client.get("/inbox").text
+    assert "April/hw.xlsx" in inbox and "Health and well-being progress tracker" in inbox
+    for ledger in folder.glob("ledger.sqlite*"):
+        ledger.unlink()
+    (folder / "ledger.sqlite").write_bytes(b"not a database, " * 100)
+    answer = client.get("/")
+    assert answer.status_code == 500 and "could not be checked" in answer.text and "Traceback" not in answer.text

@@ -92,7 +92,10 @@ def create_app(folder: Path, keys: Keys | None = None) -> Guard:
 
     def page(handler: Callable[..., Any]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
-            return await handler(desk, request)
+            try:
+                return await handler(desk, request)
+            except _Unreadable as exc:
+                return desk.render(request, "broken.html", status=500, problems=exc.problems, headline="The review folder could not be checked", nav="")
 
         return endpoint
 
@@ -126,8 +129,18 @@ async def _checked_form(desk: Desk, request: Request) -> Any:
     return form
 
 
+class _Unreadable(Exception):
+    """The folder could not be checked (the ledger, say): the page says why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
 def _check(review: Review) -> CheckResult:
-    return check_returns(review)
+    try:
+        return check_returns(review)
+    except ProblemError as exc:
+        raise _Unreadable(exc.problems) from None
 
 
 # The review at a glance.
@@ -279,12 +292,12 @@ async def inbox_page(desk: Desk, request: Request) -> Response:
     added = {s.name for s in receipt[0]} if receipt else set()
     files = []
     for path in inbox_files(inbox):
-        name = path.name
+        name = path.relative_to(inbox).as_posix()  # as check names a return: its path in the inbox
         read = [r for r in result.returns if r.source.name == name or r.source.name.startswith(name + " > ")]
         refusals = [p for p in result.problems if p.file == name or p.file.startswith(name + " > ")]
         stat = path.stat()
         files.append({
-            "name": str(path.relative_to(inbox)), "size": stat.st_size, "added": name in added,
+            "name": name, "size": stat.st_size, "added": name in added,
             "modified": dt.datetime.fromtimestamp(stat.st_mtime).strftime("%d/%m/%Y %H:%M"),
             "returns": [{"ret": r, "key": key_of(r.source.name)} for r in read],
             "refusals": [{"problem": p, "key": key_of(p.file)} for p in refusals],
