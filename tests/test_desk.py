@@ -222,7 +222,7 @@ def test_generate_check_and_consolidate_from_buttons(folder: Path) -> None:
     downloads = client.get("/downloads").text
     assert all(f"outbox/reminders/{quote(p.name)}" in downloads for p in reminders)
     page = _finish(client, client.post("/run/consolidate", data={"csrf": keys.csrf}).headers["location"])
-    assert "2 returns merged" in page
+    assert "1 returns merged" in page and "1 left out" in page  # the return with an error waits to be accepted
     plan = next(p for p in (folder / "output").iterdir() if p.name.endswith("Improvement Action Plan.xlsx"))
     assert client.get(f"/files/output/{plan.name}").content == plan.read_bytes()
     assert (folder / "output" / plan.name.replace(".xlsx", " (public).xlsx")).is_file()
@@ -244,7 +244,7 @@ def test_settings_with_mistakes_are_shown_with_their_lines(folder: Path) -> None
     assert "&lt;b&gt;soon&lt;/b&gt;" in page and "<b>soon" not in page
     assert "settings have mistakes" in client.get("/").text
     page = _finish(client, client.post("/run/generate", data={"csrf": keys.csrf}).headers["location"])
-    assert "the review folder has mistakes" in page and f"line {number}" in page
+    assert "Nothing was done." in page and f"line {number}" in page
 
 
 def test_clean_name() -> None:
@@ -312,3 +312,11 @@ def test_a_return_in_a_sub_folder_and_a_ledger_that_cannot_be_read(folder: Path)
     (folder / "ledger.sqlite").write_bytes(b"not a database, " * 100)
     answer = client.get("/")
     assert answer.status_code == 500 and "could not be checked" in answer.text and "Traceback" not in answer.text
+
+
+def test_consolidate_with_no_usable_return_says_so_and_writes_nothing(folder: Path) -> None:
+    hostile_return(load_review(folder), "ET", folder / "inbox" / "et.xlsx")
+    client, keys = signed_in(folder)
+    page = _finish(client, client.post("/run/consolidate", data={"csrf": keys.csrf}).headers["location"])
+    assert "Nothing was done." in page and "No usable return among the 1 file in the inbox" in page
+    assert not list((folder / "output").glob("*Improvement Action Plan*"))

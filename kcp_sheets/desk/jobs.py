@@ -70,7 +70,7 @@ class Jobs:
             work(job)
         except ProblemError as exc:
             job.problems = exc.problems
-            job.failed = "Nothing was done: the review folder has mistakes."
+            job.failed = "Nothing was done."
         except OSError as exc:
             job.failed = f"{exc.strerror or exc}: {exc.filename or ''}. Check the folder exists and can be written to."
         except Exception as exc:  # noqa: BLE001 - the desk must stay up and say what happened

@@ -58,10 +58,18 @@ def run_remind(folder: Path, job: Job) -> None:
 
 def run_consolidate(folder: Path, job: Job) -> None:
     result = _checked(folder, job)
+    if not result.merged():
+        from ..problems import ProblemError, problem
+
+        count = len(result.returns) + len(result.problems)
+        raise ProblemError([problem("no-returns", "", detail=f"{count} file{'s' if count != 1 else ''}")])
     job.step = "Writing the improvement action plan"
     job.written = [write_plan(result)]
     job.step = "Writing its public copy"
     job.written.append(write_plan(result, public=True))
     problems = result.all_problems()
-    errors = sum(p.severity == "error" for p in problems)
-    job.summary = f"{len(result.used())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet."
+    errors = sum(p.open_error for p in problems)
+    job.summary = f"{len(result.merged())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet."
+    left_out = [(ret, why) for ret, why in result.left_out() if ret.plan is not None]
+    if left_out:
+        job.summary += f" {len(left_out)} left out (accept a return on its page to merge it): " + "; ".join(f"{ret.source.name}: {why}" for ret, why in left_out) + "."
