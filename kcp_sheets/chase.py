@@ -40,6 +40,7 @@ class Chase:
     to: tuple[Person, ...] = ()
     cc: tuple[Person, ...] = ()
     problems: tuple[Problem, ...] = ()  # what to ask for, cell by cell
+    review_state: str = ""  # the ledger's: new, has problems, accepted...
 
     @property
     def own(self) -> bool:
@@ -54,6 +55,8 @@ class Chase:
     def state(self) -> str:
         if self.arrived is None:
             return "not yet"
+        if self.review_state == "accepted":
+            return "accepted"
         return "errors" if self.errors else ("warnings" if self.warnings else "clean")
 
 
@@ -92,7 +95,7 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
                 arrived=ret.source.received, return_name=ret.source.name, return_sha256=ret.source.sha256,
                 sender=ret.source.sender, stage=ret.stage, errors=ret.errors, warnings=ret.warnings,
                 unscored=unscored, due=due, arrived_late=bool(plan.cluster) and ret.source.received.date() > deadline,
-                reasons=tuple(dict.fromkeys(reasons)), to=to, cc=cc, problems=asks,
+                reasons=tuple(dict.fromkeys(reasons)), to=to, cc=cc, problems=asks, review_state=ret.state,
             )
         )
     return lines

@@ -70,25 +70,7 @@ def prepare_demo(folder: Path) -> Review:
     review = load_review(folder)
     generate(review)
     simulate_returns(review, folder / OUTBOX, folder / INBOX)
-    accept_mistaken_return(review)
     return review
-
-
-def accept_mistaken_return(review: Review) -> None:
-    """The officer's decision the demo shows: the return with mistakes is
-    accepted as it is, its errors listed on the plan's Problems sheet."""
-    from .check import check_returns
-    from .review_states import set_state
-
-    clusters = [p for p in planned_workbooks(review) if p.cluster]
-    mistaken = f"{clusters[MISTAKEN].cluster} return {review.year}.xlsx"
-    result = check_returns(review)
-    for ret in result.returns:
-        if ret.state == "has problems" and ret.source.name == mistaken:
-            set_state(review.folder, ret.ledger_id, "accepted", ACCEPT_NOTE)
-
-
-ACCEPT_NOTE = "Late, and some scores need confirming with the cluster: accepted so the steering group sees it; the errors are on the Problems sheet."
 
 
 def simulate_returns(review: Review, outbox: Path, inbox: Path) -> list[Path]:

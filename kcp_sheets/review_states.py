@@ -125,6 +125,8 @@ def record_returns(ledger: Ledger, review_id: str, returns: list[Return], sent_i
             dealt = {r["key"]: r["note"] for r in ledger.db.execute("SELECT key, note FROM dealt_with WHERE return_id = ?", (ret.ledger_id,))}
             if dealt:
                 ret.problems = [_dealt(p, dealt) for p in ret.problems]
+        if ret.decision == "accepted":  # accepted as it is: its errors are settled by that decision, not asked about again
+            ret.problems = [_dealt(p, {p.key: f"accepted with the return: {ret.note}"}) if p.open_error else p for p in ret.problems]
         ret.state = state_of(ret)
         source = ret.source
         values = (source.name, source.sender or "", source.received.isoformat(timespec="seconds"), sent_ids.get(ret.plan.key) if ret.plan else None,

@@ -143,6 +143,11 @@ def test_public_copy_has_no_email_address_phone_number_or_named_individual(known
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("demo") / "review"
     review = prepare_demo(folder)
+    from kcp_sheets.review_states import set_state
+
+    for ret in check_returns(review).returns:  # the officer accepts the return with mistakes, so it is merged
+        if ret.state == "has problems" and ret.plan is not None:
+            set_state(folder, ret.ledger_id, "accepted", "Late, some scores to confirm: accepted for the steering group.")
     return folder, write_plan(check_returns(review))
 
 

@@ -158,7 +158,6 @@ def test_consolidate_when_every_return_still_has_errors_says_so(demo: Path, tmp_
     for path in (folder / "inbox").iterdir():
         if path.name != "LL return 2004.xlsx":  # the demo's return with mistakes
             path.unlink()
-    assert run("reopen", str(folder), "LL return 2004.xlsx").exit_code == CLEAN  # the demo accepted it
     before = {p: p.stat().st_mtime_ns for p in (folder / "output").glob("*Plan*")}
     result = run("consolidate", str(folder))
     assert result.exit_code == CANNOT_RUN and result.stdout == ""
@@ -240,6 +239,20 @@ def test_status_says_why_and_whom_one_address_a_line(demo: Path) -> None:
         assert f"    cc {person.email}  {person.name}" in out.splitlines()
     assert review.officer.email not in out  # never the officer, not even for her own workbooks
     assert "Partnership health review 2004: received" in out and "your own workbook, nobody to chase" in out
+
+
+def test_an_accepted_return_is_not_chased_for_the_errors_it_was_accepted_with(demo: Path, tmp_path: Path) -> None:
+    folder = copy_of(demo, tmp_path)
+    assert run("accept", str(folder), "LL return 2004.xlsx", "--note", "Scores confirmed by phone").exit_code == CLEAN
+    check = run("check", str(folder))
+    assert "LL return 2004.xlsx: Learning and leisure progress tracker 2004 (LL); " in check.stdout
+    assert "error   LL return 2004.xlsx" not in check.stderr  # nothing left to ask about
+    status = run("status", str(folder)).stdout
+    assert re.search(r"LL Learning and leisure: received .*accepted", status) and not re.search(r"LL Learning and leisure: .*Chase", status)
+    rows = [row for row in problem_rows(folder) if "LL return 2004.xlsx" in str(row) and row[0] == "error"]
+    assert rows and all(any("Dealt with: accepted with the return: Scores confirmed by phone" in str(v) for v in row) for row in rows)
+    assert run("reopen", str(folder), "LL return 2004.xlsx").exit_code == CLEAN
+    assert re.search(r"LL Learning and leisure: .*Chase: errors", run("status", str(folder)).stdout)
 
 
 @pytest.mark.parametrize("columns", [20, 45, 80])
