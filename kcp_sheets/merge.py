@@ -13,7 +13,7 @@ from .reader import Return, Row
 from .spec import cell_name
 from .values import as_text
 
-NOW_ANSWERED = {"score-unscored", "agreed-missing"}  # warnings the other return's answers may settle
+NOW_ANSWERED = {"score-unscored", "score-unscored-review", "agreed-missing"}  # warnings the other return's answers may settle
 
 
 def newest_first(returns: list[Return]) -> list[Return]:
@@ -107,7 +107,7 @@ def _drop_settled(ret: Return, merged: Return) -> None:
         row = rows.get(row_id)
         if row is None:
             return False
-        if code == "score-unscored":
+        if code in ("score-unscored", "score-unscored-review"):
             return any(row.values.get(k) is not None for k in table.scored_by)
         return table.agreed is not None and row.values.get(table.agreed) is not None
 

@@ -91,6 +91,7 @@ CATALOGUE: dict[str, Kind] = {
     "score-ambiguous": Kind("error", "'{found}' could be read as {detail}; it was taken as neither.", "Ask the sender which score they mean for {row_id}."),
     "score-out-of-range": Kind("error", "{found} is outside the scale 5 to 1.", "Ask the sender for a score from 5 to 1 for {row_id}."),
     "score-unscored": Kind("warning", "No score given.", "Ask the co-ordinators to score {row_id}, or to agree one with the champions at stage 2."),
+    "score-unscored-review": Kind("warning", "No score given.", "Score {row_id} with the steering group before consolidating: the plan shows it unscored until then."),
     "agreed-missing": Kind("warning", "No agreed score although the return is at stage 2.", "Ask the champions and co-ordinators to agree a score for {row_id}."),
     "flag-invalid": Kind("warning", "'{found}' is not Yes or No; kept as typed.", "Ask the sender whether {row_id} should be flagged."),
     "choice-invalid": Kind("warning", "'{found}' is not one of {detail}; kept as typed.", "Ask the sender which they meant for {row_id}."),

@@ -27,7 +27,7 @@ def read_one(review, path: Path) -> Return:
 
 
 def codes(ret: Return, *ignore: str) -> list[str]:
-    skip = {"score-unscored", "agreed-missing", *ignore}
+    skip = {"score-unscored", "score-unscored-review", "agreed-missing", *ignore}
     return [p.code for p in ret.problems if p.code not in skip]
 
 

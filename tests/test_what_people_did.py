@@ -318,3 +318,28 @@ def test_a_cluster_sent_its_workbook_twice_with_different_edits(sent: Path) -> N
     assert differ.file == "first/ET tracker.eml > ET tracker.xlsx" and "second/ET tracker.eml" in differ.message  # told apart by their path
     assert row(tables["Cluster Reviews"], "ET", "Cluster")["Barriers"] == "Railtrack"
     assert not [p for p in problems if p.code == "score-unscored" and p.row_id in ("ET-01", "ET-02")]
+
+
+def test_a_co_ordinator_inserted_a_column_and_a_missing_score_is_asked_for_where_it_now_is(sent: Path) -> None:
+    plan = plan_of(sent, "HW")
+    table = plan.spec.main_table().table
+    ids = [str(r["id"]) for r in plan.content.rows[plan.spec.main_table().key]]
+    typed = {ident: {"coordinator_score": 3, "agreed_score": 3} for ident in ids[1:]}
+    typed[ids[0]] = {"progress": "Started", "coordinator_score": 4}  # stage 2, but no agreed score
+    path = fill(sent, "HW", "hw.xlsx", {TRACKER: typed})
+    book = openpyxl.load_workbook(path)
+    ws = book[TRACKER]
+    ws.insert_cols(table.index("progress") + 2)  # a column of notes, right of Progress
+    ws.cell(table.header_row, table.index("progress") + 2).value = "Notes"
+    book.save(path)
+    result = check_returns(load_review(sent))
+    missing = next(p for p in result.all_problems() if p.code == "agreed-missing" and p.row_id == ids[0])
+    moved = openpyxl.utils.get_column_letter(table.index("agreed_score") + 2)  # one to the right of where it was sent
+    assert missing.cell == f"{moved}{table.header_row + 1}"
+
+
+def test_the_health_review_left_unscored_asks_the_steering_group_not_a_cluster(sent: Path) -> None:
+    fill(sent, "partnership-health", "health.xlsx", {})
+    result = check_returns(load_review(sent))
+    unscored = [p for p in result.all_problems() if p.file == "health.xlsx" and p.message == "No score given."]
+    assert unscored and all(p.code == "score-unscored-review" and "steering group" in p.ask and "co-ordinator" not in p.ask for p in unscored)

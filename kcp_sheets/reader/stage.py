@@ -27,11 +27,18 @@ def stage_checks(reading: Reading, plan: Planned) -> None:
     result.stage = 2 if stage2_typed else 1
     main = plan.spec.main_table()
     table = main.table
+    found = result.columns.get(main.key, {})
+
+    def column(key: str) -> int:
+        """Where the return has the column: a person may have inserted or moved columns."""
+        return found.get(key, table.index(key))
+
     for row in result.rows.get(main.key, []):
         if table.scored_by and all(row.values.get(k) is None for k in table.scored_by) and not _flagged(reading, row, table):
-            reading.add("score-unscored", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.scored_by[0])), row_id=row.id, column=table.column(table.scored_by[0]).header)
+            # The partnership's own reviews (health, accreditation) are scored by the steering group, not a cluster.
+            reading.add("score-unscored" if plan.cluster else "score-unscored-review", sheet=main.name, cell=cell_name(row.cell_row, column(table.scored_by[0])), row_id=row.id, column=table.column(table.scored_by[0]).header)
         elif result.stage == 2 and table.agreed and row.values.get(table.agreed) is None and not _flagged(reading, row, table):
-            reading.add("agreed-missing", sheet=main.name, cell=cell_name(row.cell_row, table.index(table.agreed)), row_id=row.id, column=table.column(table.agreed).header)
+            reading.add("agreed-missing", sheet=main.name, cell=cell_name(row.cell_row, column(table.agreed)), row_id=row.id, column=table.column(table.agreed).header)
 
 
 def _flagged(reading: Reading, row: Row, table: Table) -> bool:

@@ -26,6 +26,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
     accounts = reading.accounts
     expected_at = (table.header_row - 1) if table.header_row else (sheet.form_table_header_row() - 1)
     header_row, columns = find_header(grid, table, expected_at, start)
+    reading.result.columns[sheet.key] = columns
     if start == 0:
         accounts.take(sheet_name, sheet.title_cells)
     if header_row < 0:
