@@ -320,3 +320,22 @@ def test_consolidate_with_no_usable_return_says_so_and_writes_nothing(folder: Pa
     page = _finish(client, client.post("/run/consolidate", data={"csrf": keys.csrf}).headers["location"])
     assert "Nothing was done." in page and "No usable return among the 1 file in the inbox" in page
     assert not list((folder / "output").glob("*Improvement Action Plan*"))
+
+
+def test_the_command_line_and_the_desk_on_one_folder_at_once(folder: Path) -> None:
+    import subprocess
+    import sys
+
+    review = load_review(folder)
+    clean_return(review, "HW", folder / "inbox" / "hw.xlsx")
+    hostile_return(review, "ET", folder / "inbox" / "et.xlsx")
+    client, keys = signed_in(folder)
+    commands = [subprocess.Popen([sys.executable, "-m", "kcp_sheets", command, str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                for command in ("check", "status")]
+    pages = [client.get(path).status_code for path in ("/", "/inbox", "/", "/inbox")]
+    job = client.post("/run/check", data={"csrf": keys.csrf}).headers["location"]
+    assert [c.wait(timeout=120) for c in commands] == [1, 0]  # check: errors found; status: done
+    assert all(not c.stderr.read().count("Traceback") for c in commands)
+    assert pages == [200, 200, 200, 200] and "1 errors" in _finish(client, job)
+    page = client.get("/").text
+    assert ">has problems<" in page and ">new<" in page
