@@ -123,6 +123,29 @@ def _with_note(number: int, rest: str, labels: dict[int, str]) -> Score:
     return Score(number, "score-note" if note else "", note)
 
 
+def score_formula(ref: str, labels: dict[int, str]) -> str:
+    """A spreadsheet formula that reads the score in cell `ref` as parse_score
+    does: a number, a word, a label, or a number then words ('4 - mostly').
+    A cell parse_score would not take as one score (or that this formula
+    cannot tell) gives #N/A, so a total built on it shows no wrong number."""
+    t = f"LOWER(TRIM({ref}))"
+    words = {**{w: n for w, n in WORDS.items()}, **{label.casefold(): n for n, label in labels.items()}}
+    keys = ",".join('"' + k.replace('"', '""') + '"' for k in words)
+    numbers = ",".join(str(n) for n in words.values())
+    digit = f'ISNUMBER(FIND(LEFT({t},1),"{"".join(str(n) for n in sorted(labels))}"))'
+    rest = f'LEFT(TRIM(SUBSTITUTE(SUBSTITUTE(MID({t},2,999),"-"," "),":"," ")),1)'
+    with_words = (
+        f'AND({digit},ISNUMBER(FIND(MID({t},2,1)," -:")),ISERROR(FIND("?",{t})),ISERROR(FIND("/",{t})),ISERROR(FIND("&",{t})),'
+        f'ISERROR(FIND(" or ",{t})),ISERROR(FIND(" to ",{t})),ISERROR(FIND(" and ",{t})),{rest}<>"",ISERROR(FIND({rest},"0123456789")))'
+    )
+    text = (
+        f'IFERROR(INDEX({{{numbers}}},MATCH({t},{{{keys}}},0)),'
+        f'IF(AND({digit},OR(LEN({t})=1,{t}=LEFT({t},1)&".")),VALUE(LEFT({t},1)),IF({with_words},VALUE(LEFT({t},1)),NA())))'
+    )
+    lowest, highest = min(labels, default=1), max(labels, default=5)
+    return f'IF(ISNUMBER({ref}),IF(AND({ref}>={lowest},{ref}<={highest},{ref}=INT({ref})),{ref},NA()),IF({t}="",0,{text}))'
+
+
 def parse_flag(value: Any) -> tuple[bool | str | None, str]:
     """Yes/Y/x/TRUE/1 -> True; No/N/FALSE/0 -> False; blank -> None; anything
     else ('N/A', 'maybe') is kept as typed, with "flag-invalid"."""

@@ -23,6 +23,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .spec import Column, Sheet, Table, WorkbookSpec
+from .values import score_formula
 
 A4 = 9
 MAX_ROW_HEIGHT = 409
@@ -308,9 +309,11 @@ class _Renderer:
             ws.write_blank(row, col, None, self.formats["total"])
         ws.write_string(row, 0, table.total_label, self.formats["total"])
         letter = xlsxwriter.utility.xl_col_to_name(target)
-        # VALUE(LEFT(...)) so a picked '4 - Largely met' counts as 4.
-        terms = ",".join(f'IFERROR(VALUE(LEFT({letter}{r + 1},1)),0)' for r in range(first, last + 1))
-        ws.write_formula(row, target, f"=SUM({terms})", self.formats["total"], 0)
+        # Each score read as the reader reads it ('Largely met', 'three', '4 - mostly'), so the
+        # total here is the plan's; a score it cannot read shows a note, never a wrong total.
+        labels = self.content.scales.get(table.column(table.total_of).scale, {})
+        terms = ",".join(score_formula(f"{letter}{r + 1}", labels) for r in range(first, last + 1))
+        ws.write_formula(row, target, f'=IFERROR(SUM({terms}),"Check the scores")', self.formats["total"], 0)
 
     def _form(self, ws: Worksheet, sheet: Sheet) -> None:
         self._title(ws, sheet)

@@ -4,7 +4,12 @@ Run with the system Python that has Debian's python3-uno (not the project's
 venv): `/usr/bin/python3 tests/lo_type.py IN.xlsx OUT_BASE plan.json`. The plan
 is a JSON list of [sheet, cell, value] entries; each value is typed into the
 cell through LibreOffice's own API (a string is typed as text, a number as a
-number), then the document is saved as OUT_BASE.xlsx, .ods and .xls.
+number). An entry may instead be an edit a person makes with the menus:
+{"do": "unprotect", "sheet"}, {"do": "sort", "sheet", "range", "by" (a column
+of the range, 0-based), "descending"}, {"do": "insert_columns", "sheet",
+"before" (0-based), "count"} or {"do": "move", "sheet", "from", "to"} (cut and
+paste). Formulas are recalculated, then the document is saved as
+OUT_BASE.xlsx, .ods and .xls.
 """
 
 from __future__ import annotations
@@ -67,15 +72,42 @@ def main(source: str, out_base: str, plan_file: str) -> None:
     plan = json.loads(open(plan_file, encoding="utf-8").read())
     with desktop() as office:
         doc = load(office, source)
-        for sheet_name, cell_name, value in plan:
+        for entry in plan:
+            if isinstance(entry, dict):
+                edit(doc, entry)
+                continue
+            sheet_name, cell_name, value = entry
             cell = doc.Sheets.getByName(sheet_name).getCellRangeByName(cell_name)
             if isinstance(value, (int, float)):
                 cell.setValue(value)
             else:
                 cell.setString(value)
+        doc.calculateAll()
         for ext, filter_name in FILTERS.items():
             doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(f"{out_base}.{ext}")), (prop("FilterName", filter_name), prop("Overwrite", True)))
         doc.close(True)
+
+
+def edit(doc: object, entry: dict) -> None:
+    """One edit made with the menus rather than by typing."""
+    from com.sun.star.table import TableSortField  # type: ignore[import-not-found]
+
+    sheet = doc.Sheets.getByName(entry["sheet"])
+    if entry["do"] == "unprotect":
+        sheet.unprotect(entry.get("password", ""))
+    elif entry["do"] == "sort":
+        field = TableSortField()
+        field.Field, field.IsAscending = entry["by"], not entry.get("descending", False)
+        target = sheet.getCellRangeByName(entry["range"])
+        order = (prop("SortFields", uno.Any("[]com.sun.star.table.TableSortField", (field,))), prop("ContainsHeader", False))
+        uno.invoke(target, "sort", (order,))
+    elif entry["do"] == "insert_columns":
+        sheet.Columns.insertByIndex(entry["before"], entry.get("count", 1))
+    elif entry["do"] == "move":
+        source = sheet.getCellRangeByName(entry["from"]).RangeAddress
+        sheet.moveRange(sheet.getCellRangeByName(entry["to"]).CellAddress, source)
+    else:
+        raise SystemExit(f"unknown edit {entry['do']}")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ def test_health_total_updates_as_scores_are_typed(outbox: Path) -> None:
     totals = [row for row in ws.iter_rows() if row[0].value == "Total score"]
     assert len(totals) == 6
     formula = totals[0][3].value
-    assert formula.startswith("=SUM(") and "D6" in formula
+    assert formula.startswith("=IFERROR(SUM(") and "D6" in formula
 
 
 def test_same_review_gives_identical_bytes(review, tmp_path: Path) -> None:

@@ -1,0 +1,150 @@
+"""What people do to a return in LibreOffice, done through LibreOffice itself
+(tests/lo_type.py) and saved as .xlsx, .ods and .xls: every value typed is
+read against the action it was typed for, or an error says which it is not."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import python_calamine as calamine
+
+from kcp_sheets.check import check_returns
+from kcp_sheets.consolidate import consolidate
+from kcp_sheets.generate import Planned
+
+from conftest import soffice
+from test_libreoffice import system_python_with_uno
+
+pytestmark = pytest.mark.libreoffice
+FORMATS = ("xlsx", "ods", "xls")
+
+
+def in_libreoffice(sent: Path, out: Path, plan: list[Any]) -> dict[str, Path]:
+    """Do `plan` to `sent` in LibreOffice; the copies it saved, by format."""
+    soffice()
+    python = system_python_with_uno()
+    plan_file = out.with_suffix(".json")
+    plan_file.write_text(json.dumps(plan))
+    done = subprocess.run([python, str(Path(__file__).parent / "lo_type.py"), str(sent), str(out), str(plan_file)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return {fmt: out.with_suffix(f".{fmt}") for fmt in FORMATS}
+
+
+def places(path: Path, sheet: str, header_row: int) -> tuple[dict[str, str], dict[str, int]]:
+    """Column letter by header and row number by first-column text, as sent."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {c.value: c.column_letter for c in ws[header_row] if c.value}, {str(c.value): c.row for c in ws["A"] if c.value is not None}
+
+
+def test_rows_sorted_by_action_without_the_id_column_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    plan = plans["HW"]
+    sheet = plan.spec.main_table()
+    sent = outbox / plan.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    ids = [str(r["id"]) for r in plan.content.rows[sheet.key]]
+    last_col = openpyxl.utils.get_column_letter(len(sheet.table.columns))
+    typing: list[Any] = [[sheet.name, f"{column['Progress this year']}{row[i]}", f"progress of {i}"] for i in ids]
+    typing += [[sheet.name, f"{column['Co-ordinator' + chr(39) + 's score (5-1)']}{row[i]}", 1 + n % 5] for n, i in enumerate(ids)]
+    typing += [{"do": "unprotect", "sheet": sheet.name},
+               {"do": "sort", "sheet": sheet.name, "range": f"B{row[ids[0]]}:{last_col}{row[ids[-1]]}", "by": 2, "descending": True}]
+    for fmt, path in in_libreoffice(sent, tmp_path / "sorted", typing).items():
+        [ret] = check_returns(review, [path]).returns
+        read = {r.id: r.values for r in ret.rows[sheet.key]}
+        for n, ident in enumerate(ids):
+            assert read[ident]["progress"] == f"progress of {ident}", (fmt, ident)
+            assert read[ident]["coordinator_score"] == 1 + n % 5, (fmt, ident)
+        assert not [p.message for p in ret.problems if p.severity == "error"], fmt
+        assert any(p.code == "row-moved" for p in ret.problems), fmt
+
+
+def test_a_column_inserted_and_a_block_pasted_one_row_down_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    plan = plans["CD"]
+    sheet = plan.spec.main_table()
+    sent = outbox / plan.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    ids = [str(r["id"]) for r in plan.content.rows[sheet.key]]
+    progress, score = column["Progress this year"], column["Co-ordinator's score (5-1)"]
+    last = ids[-3:]
+    typing: list[Any] = [[sheet.name, f"{progress}{row[i]}", f"progress of {i}"] for i in last] + [[sheet.name, f"{score}{row[i]}", 3] for i in last]
+    # Cut the last three rows' answers and paste them one row down, onto the first spare row.
+    typing += [{"do": "unprotect", "sheet": sheet.name}, {"do": "move", "sheet": sheet.name, "from": f"{progress}{row[last[0]]}:{score}{row[last[-1]]}", "to": f"{progress}{row[last[0]] + 1}"}]
+    # Then a column of notes inserted before the progress column, with a header and a note.
+    before = openpyxl.utils.column_index_from_string(progress) - 1
+    typing += [{"do": "insert_columns", "sheet": sheet.name, "before": before}, [sheet.name, f"{progress}{sheet.table.header_row}", "Notes added by the cluster"],
+               [sheet.name, f"{progress}{row[ids[0]]}", "a note on the first action"]]
+    for fmt, path in in_libreoffice(sent, tmp_path / "shifted", typing).items():
+        [ret] = check_returns(review, [path]).returns
+        [shifted] = [p for p in ret.problems if p.code == "answers-shifted"]
+        assert all(i in shifted.message for i in last) and f"progress of {last[-1]}" in shifted.found, fmt
+        assert not [r for r in ret.rows[sheet.key] if r.new], fmt  # no action invented
+        assert {r.id: r for r in ret.rows[sheet.key]}[ids[0]].extra == {"Notes added by the cluster": "a note on the first action"}, fmt
+
+
+def test_two_returns_for_one_cluster_saved_by_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    import os
+
+    plan = plans["ET"]
+    sheet = plan.spec.main_table()
+    sent = outbox / plan.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    score, progress = column["Co-ordinator's score (5-1)"], column["Progress this year"]
+    first = in_libreoffice(sent, tmp_path / "first", [[sheet.name, f"{score}{row['ET-01']}", 2], [sheet.name, f"{progress}{row['ET-01']}", "from the first"]])
+    second = in_libreoffice(sent, tmp_path / "second", [[sheet.name, f"{score}{row['ET-01']}", "4 - mostly"], [sheet.name, f"{progress}{row['ET-02']}", "from the second"]])
+    for fmt in FORMATS:
+        os.utime(first[fmt], (1_000_000_000, 1_000_000_000))
+        os.utime(second[fmt], (1_100_000_000, 1_100_000_000))
+        result = check_returns(review, [first[fmt], second[fmt]])
+        [used] = result.used()
+        read = {r.id: r for r in used.rows[sheet.key]}
+        assert read["ET-01"].values["progress"] == "from the first" and read["ET-02"].values["progress"] == "from the second", fmt
+        assert read["ET-01"].values["coordinator_score"] == 4 and read["ET-01"].notes == {"coordinator_score": "mostly"}, fmt
+        [differ] = [p for p in used.problems if p.code == "returns-differ"]
+        assert differ.row_id == "ET-01" and "2" in differ.message, fmt
+
+
+TYPED_SCORES = [  # in the order of the sub-criteria: four groups all readable, two with a score that is not
+    "Largely met", "three", "4 - mostly", "5",
+    "2 - Little evidence", "Standard fully met", " 1 ",
+    "four", "partly met", "5 - Standard fully met",
+    "Not met", "2", "4.",
+    "3/4", "4?", "9",
+    "1 or 2", "mostly", "3",
+]
+
+
+def test_the_health_review_s_own_total_is_the_plan_s_total_however_a_score_is_typed(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    plan = plans["partnership-health"]
+    sheet = plan.spec.main_table()
+    sent = outbox / plan.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    subs = [str(r["id"]) for r in plan.content.rows[sheet.key]]
+    typing: list[Any] = [[sheet.name, f"{column['Score (5-1)']}{row[ref]}", typed] for ref, typed in zip(subs, TYPED_SCORES, strict=False)]
+    typing += [[sheet.name, f"{column['Key contact']}{row[subs[0]]}", "Helen Kay"], [sheet.name, f"{column['Date to be completed']}{row[subs[1]]}", "Ongoing"]]
+    saved = in_libreoffice(sent, tmp_path / "health", typing)
+    for fmt, path in saved.items():
+        result = check_returns(review, [path])
+        _, content = consolidate(result)
+        planned = {r["criterion"]: r["total"] for r in content.blocks["health"]}
+        grid = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet.name).to_python()
+        shown = [r[column_index(column["Score (5-1)"])] for r in grid if r and r[0] == sheet.table.total_label]
+        problems = {p.row_id for p in result.all_problems() if p.code in ("score-ambiguous", "score-invalid", "score-out-of-range")}
+        numbers = 0
+        for criterion, total in zip(review.criterion_names(), shown, strict=True):
+            refs = [s.ref for s in review.criteria if s.criterion == criterion]
+            if total == "Check the scores":
+                assert problems & set(refs) or any(p.code == "score-note" and p.row_id in refs for p in result.all_problems()), (fmt, criterion)
+            else:
+                assert total == planned[criterion], (fmt, criterion, total, planned[criterion])
+                numbers += 1
+        assert numbers == 4, (fmt, shown)  # 'Largely met', 'three', '4 - mostly', ' 1 ', '4.' all count
+        part2 = {r["id"]: r for r in content.rows["part2"]}
+        assert part2[subs[0]]["lead"] == "Helen Kay" and part2[subs[1]]["due"] == "Ongoing", fmt
+
+
+def column_index(letter: str) -> int:
+    return openpyxl.utils.column_index_from_string(letter) - 1
