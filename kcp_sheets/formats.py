@@ -53,6 +53,7 @@ class SheetFacts:
     cols: int = 0  # one past the last column holding a value
     cells: int = 0  # cells holding a value
     part: str = ""  # the package part of an .xlsx sheet
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # .ods cells holding a formula (0-based)
 
     @property
     def grid(self) -> int:
@@ -477,6 +478,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+MAX_FORMULA_CELLS = 100_000  # formula cells marked per sheet; a workbook of ours has none typed
 ODS_TAG = re.compile(rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)([\s/>][^>]*)?>")
 
 
@@ -522,6 +524,7 @@ def _ods_extents(archive: zipfile.ZipFile) -> list[SheetFacts]:
     repeat = 1  # how many times the current row element stands
     row_cols = row_cells = col = 0
     in_table = False
+    formulas: set[tuple[int, int]] = set()
 
     def end_row() -> None:
         nonlocal rows, cols, cells, row, row_cols, row_cells, col, repeat
@@ -537,7 +540,8 @@ def _ods_extents(archive: zipfile.ZipFile) -> list[SheetFacts]:
             if tag == b"table":
                 if in_table:
                     end_row()
-                    sheets.append(SheetFacts(name, "worksheet", rows, cols, cells))
+                    sheets.append(SheetFacts(name, "worksheet", rows, cols, cells, formulas=formulas))
+                formulas = set()
                 name = _xml_text(_attribute(attrs, b"name") or b"")
                 rows = cols = cells = row = row_cols = row_cells = col = repeat = 0
                 in_table = True
@@ -548,10 +552,13 @@ def _ods_extents(archive: zipfile.ZipFile) -> list[SheetFacts]:
                 span = _repeat(attrs, b"number-columns-repeated")
                 if b"value-type" in attrs or not attrs.rstrip().endswith(b"/"):
                     row_cols, row_cells = col + span, row_cells + span
+                if b"formula" in attrs and _attribute(attrs, b"formula") is not None and len(formulas) < MAX_FORMULA_CELLS:
+                    # Read as its value by the library; marked so the officer is told it was a formula.
+                    formulas.update((r, c) for r in range(row, row + min(repeat, 64)) for c in range(col, col + min(span, 64)))
                 col += span
     if in_table:
         end_row()
-        sheets.append(SheetFacts(name, "worksheet", rows, cols, cells))
+        sheets.append(SheetFacts(name, "worksheet", rows, cols, cells, formulas=formulas))
     return sheets
 
 

@@ -7,8 +7,8 @@ cell through LibreOffice's own API (a string is typed as text, a number as a
 number). An entry may instead be an edit a person makes with the menus:
 {"do": "unprotect", "sheet"}, {"do": "sort", "sheet", "range", "by" (a column
 of the range, 0-based), "descending"}, {"do": "insert_columns", "sheet",
-"before" (0-based), "count"} or {"do": "move", "sheet", "from", "to"} (cut and
-paste). Formulas are recalculated, then the document is saved as
+"before" (0-based), "count"}, {"do": "move", "sheet", "from", "to"} (cut and
+paste) or {"do": "formula", "sheet", "cell", "formula"}. Formulas are recalculated, then the document is saved as
 OUT_BASE.xlsx, .ods and .xls.
 """
 
@@ -101,6 +101,8 @@ def edit(doc: object, entry: dict) -> None:
         target = sheet.getCellRangeByName(entry["range"])
         order = (prop("SortFields", uno.Any("[]com.sun.star.table.TableSortField", (field,))), prop("ContainsHeader", False))
         uno.invoke(target, "sort", (order,))
+    elif entry["do"] == "formula":
+        sheet.getCellRangeByName(entry["cell"]).setFormula(entry["formula"])
     elif entry["do"] == "insert_columns":
         sheet.Columns.insertByIndex(entry["before"], entry.get("count", 1))
     elif entry["do"] == "move":

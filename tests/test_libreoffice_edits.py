@@ -150,3 +150,18 @@ def test_the_health_review_s_own_total_is_the_plan_s_total_however_a_score_is_ty
 
 def column_index(letter: str) -> int:
     return openpyxl.utils.column_index_from_string(letter) - 1
+
+
+def test_a_formula_typed_in_a_score_is_found_in_xlsx_and_ods(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    plan = plans["SC"]
+    sheet = plan.spec.main_table()
+    sent = outbox / plan.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    cell = f"{column['Co-ordinator' + chr(39) + 's score (5-1)']}{row['SC-01']}"
+    saved = in_libreoffice(sent, tmp_path / "formula", [{"do": "formula", "sheet": sheet.name, "cell": cell, "formula": "=1+3"}])
+    for fmt in ("xlsx", "ods"):
+        [ret] = check_returns(review, [saved[fmt]]).returns
+        assert {r.id: r for r in ret.rows[sheet.key]}["SC-01"].values["coordinator_score"] == 4, fmt
+        assert [(p.sheet, p.cell) for p in ret.problems if p.code == "formula"] == [(sheet.name, cell)], fmt
+    [ret] = check_returns(review, [saved["xls"]]).returns  # .xls: the value is read; the formula is not detected (README)
+    assert {r.id: r for r in ret.rows[sheet.key]}["SC-01"].values["coordinator_score"] == 4

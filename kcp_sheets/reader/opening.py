@@ -87,6 +87,7 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
                         sheets.grids[meta.name] = []
     if facts.formulas_or_errors:
         _mark_errors_and_formulas(source, facts, sheets)
+    sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
     return sheets
 
 
