@@ -113,7 +113,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             what = next((as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), "")
             reading.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=row.id, detail=what or "a row with no action text")
         rows.append(row)
-    by_row = {r: (ident, cells) for r, ident, cells, _ in found}
+    by_row = {r: (assigned.get(r, ident), cells) for r, ident, cells, _ in found}  # each row by the action it was read as
     for r, ident, cells, present in spills:
         _spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
         accounts.take(sheet_name, ((r, c) for c in present))
@@ -161,24 +161,35 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
 def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], present: list[int], ident: str, by_row: dict[int, tuple[str, list[Any]]],
              answered: set[int], text: str, id_col: int) -> None:
     """Answers typed on a row with no action (a spare row, a group's title, the
-    total): never a new action. If a block of answered rows runs from here up
-    (or down) to a row left empty, the block has moved one row: say which."""
+    total): never a new action. If answered rows run from here up (or down),
+    a block has likely moved one row: the error names those rows, and the other
+    answered rows of the same run of actions, since how far the block reached
+    cannot be known."""
     where = {"sheet": sheet_name, "cell": cell_name(r + 1, min(present)), "found": text}
+    blocks, others, directions = [], [], []
     for step, direction in ((-1, "down"), (1, "up")):
-        s = r + step
-        block = []
+        s, block = r + step, []
         while s in answered:
             block.append(s)
             s += step
-        if block and s in by_row:
-            first, last = sorted((r, *block))[0], sorted((r, *block))[-1]
-            moved = sorted(block) if step == -1 else sorted(block)
-            ids = [by_row[b][0] for b in moved]
-            empty = by_row[s][0]
-            reading.add("answers-shifted", **where, row_id=ids[0], detail=f"{first + 1}-{last + 1}", direction=direction,
-                        ids=", ".join([empty, *ids]) if step == -1 else ", ".join([*ids, empty]))
-            return
-    reading.add("answers-without-action", **where, row_id=ident)
+        if not block:
+            continue
+        directions.append(direction)
+        blocks += block
+        if s in by_row:  # the row the block moved away from, left without answers
+            blocks.append(s)
+            s += step
+        while s in by_row:  # the rest of this run of actions, up to a title, a total or the header
+            if s in answered:
+                others.append(s)
+            s += step
+    if not blocks:
+        reading.add("answers-without-action", **where, row_id=ident)
+        return
+    rows = sorted((r, *(b for b in blocks if b in answered)))
+    named = [by_row[b][0] for b in sorted(blocks)]
+    also = f"; the answers for {', '.join(by_row[o][0] for o in sorted(others))} may have moved with them" if others else ""
+    reading.add("answers-shifted", **where, row_id=named[0], detail=f"{rows[0] + 1}-{rows[-1] + 1}", direction=" or ".join(directions), ids=", ".join(named) + also)
 
 
 def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
