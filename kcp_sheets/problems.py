@@ -79,7 +79,7 @@ CATALOGUE: dict[str, Kind] = {
     "row-unknown-id": Kind("warning", "A row has an ID this workbook was not sent with ({detail}); read as a new action.", "Check whether it is a new action or a mistyped ID."),
     "row-moved": Kind("warning", "The row with ID {found} ({detail}) has the text of {row_id}; its answers were read as {row_id}'s.", "Check the rows were not sorted without their ID column; nothing to ask if the answers fit {row_id}."),
     "row-text-ambiguous": Kind("error", "The row's ID ({found}) and its fixed text disagree, and the text fits {detail} equally; its answers were kept under {row_id}.", "Ask the sender which action the answers on this row are for."),
-    "answers-without-action": Kind("error", "Answers typed on a row with no action; they were not read as a new action: {found}.", "Ask the sender which action they are for, or for the new action's text."),
+    "answers-without-action": Kind("error", "Answers typed on a row with no action; they were not read as a new action: {found}.{also}", "Ask the sender which action they are for, or for the new action's text."),
     "answers-shifted": Kind("error", "The answers in rows {detail} seem to have moved one row {direction}: the answers for {ids} may each be one row away from their action; check them.", "Ask the sender to check the answers are beside their actions and re-send the workbook."),
     "fixed-edited": Kind("warning", "Fixed text was changed. Was: '{old}'. Now: '{new}'.", "It may be a correction: update actions.csv if so."),
     "new-action": Kind("warning", "A new action was added: '{detail}'.", "Add it to actions.csv if the cluster wants to keep it."),

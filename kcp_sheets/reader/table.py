@@ -184,7 +184,16 @@ def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], presen
                 others.append(s)
             s += step
     if not blocks:
-        reading.add("answers-without-action", **where, row_id=ident)
+        # Perhaps typed for a new action, perhaps a block pasted too far: the answered
+        # rows of the actions beside it are named, since which cannot be known.
+        for step in (-1, 1):
+            s = r + step
+            while s in by_row:
+                if s in answered:
+                    others.append(s)
+                s += step
+        also = f" If answers were pasted one row too far, check those for {', '.join(by_row[o][0] for o in sorted(others))}." if others else ""
+        reading.add("answers-without-action", **where, row_id=ident, also=also)
         return
     rows = sorted((r, *(b for b in blocks if b in answered)))
     named = [by_row[b][0] for b in sorted(blocks)]
