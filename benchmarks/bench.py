@@ -35,7 +35,7 @@ from kcp_sheets.intake import Source  # noqa: E402
 from kcp_sheets.reader import read_source  # noqa: E402
 from kcp_sheets.settings import load_review  # noqa: E402
 from kcp_sheets.writer import Content, scale_entries, write_workbook  # noqa: E402
-from kcp_sheets.writer import _height as row_height  # noqa: E402
+from kcp_sheets.writer import _row_height  # noqa: E402
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
@@ -73,7 +73,7 @@ def raw_tracker(path: Path, plan) -> None:  # noqa: ANN001
             else:
                 text = "Yes" if value is True else "No" if value is False else str(value)
                 ws.write_string(r, c, text, fixed)
-                height = max(height, row_height(text, col.width))
+                height = max(height, _row_height([(text, col.width)]))
         ws.set_row(r, height)  # programs do not grow wrapped rows themselves
     last = table.header_row + len(rows) - 1
     for c, col in enumerate(table.columns):

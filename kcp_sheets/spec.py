@@ -40,6 +40,7 @@ class Column:
     per_earlier_year: bool = False
     per_scored_year: bool = False  # one column per earlier year with scores carried forward
     personal: bool = False  # names a person: emptied in the public copy
+    turned: bool = False  # header printed upwards, for a narrow column of ticks
 
     @property
     def is_input(self) -> bool:
@@ -80,6 +81,8 @@ class Table:
     scored_by: tuple[str, ...] = ()
     agreed: str = ""
     excel_table: str = ""  # written as a filterable Excel table of this name
+    repeat_columns: int = 1  # printed at the left of every page when the table is more than a page wide
+    page_per_group: bool = False  # each group starts a printed page, so a heading is never left at a page foot
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -125,6 +128,7 @@ class Sheet:
     chart: Chart | None = None
     key: str = ""  # what code calls it: content is keyed by this, so a tab can be renamed in the template alone
     first_row: int = 4  # a form's first field (1-based); labels in column A, values from B
+    officer: bool = False  # the officer's working sheet: hidden, so printing the workbook prints the papers; never published
 
     def field_rows(self) -> dict[str, int]:
         """1-based row of each form field; the form's table follows them."""
@@ -151,6 +155,7 @@ class Common:
     font_size: int
     date_format: str
     styles: dict[str, dict[str, Any]]
+    smallest_print_scale: int = 85  # percent: below it printed text is smaller than 8.5 pt, so print wider instead
 
 
 @dataclass(frozen=True)
@@ -238,6 +243,7 @@ def load_common() -> Common:
             font_size=int(data["font_size"]),
             date_format=str(data["date_format"]),
             styles=dict(data["styles"]),
+            smallest_print_scale=int(data.get("smallest_print_scale", 85)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ProblemError([problem("template-invalid", path.name, detail=f"missing or wrong entry {exc}")]) from None
@@ -334,6 +340,7 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         blocks=blocks,
         chart=chart,
         first_row=int(raw.get("first_row", 4)),
+        officer=bool(raw.get("officer", False)),
         key=str(raw.get("key") or name),
     )
 
@@ -362,6 +369,7 @@ def _column(c: dict[str, Any], where: str, errors: list[str], default_kind: str 
         per_earlier_year=bool(c.get("per_earlier_year", False)),
         per_scored_year=bool(c.get("per_scored_year", False)),
         personal=bool(c.get("personal", False)),
+        turned=bool(c.get("turned", False)),
     )
 
 
@@ -391,6 +399,8 @@ def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
         scored_by=tuple(str(k) for k in raw.get("scored_by") or ()),
         agreed=str(raw.get("agreed", "")),
         excel_table=str(raw.get("excel_table", "")),
+        repeat_columns=int(raw.get("repeat_columns", 1)),
+        page_per_group=bool(raw.get("page_per_group", False)),
     )
 
 

@@ -26,10 +26,47 @@ from .spec import Column, Sheet, Table, WorkbookSpec
 from .values import score_formula
 
 A4 = 9
+A4_LANDSCAPE_WIDTH = 841.9  # points
+A4_PORTRAIT_WIDTH = 595.3
+MARGIN_SIDE = 0.4  # inches, left and right
 MAX_ROW_HEIGHT = 409
 LINE_HEIGHT = 13.0
+FORM_LABEL_WIDTH = 28
+BOLD_CHAR = 6.2  # points: the width of a character of bold 10 pt header text, generously
 IDENTITY_MARK = "kcp_sheets identity"
 STREAM_FROM_ROWS = 20_000  # larger workbooks are streamed row by row (xlsxwriter constant_memory)
+
+
+class _Sheet(Worksheet):
+    """A worksheet whose rows can be given a height and still grow.
+
+    A row written with a height is marked as sized by hand (customHeight), and
+    neither Excel nor LibreOffice ever resizes such a row, so what is typed
+    into it is cut off. LibreOffice does not size rows when it opens a file,
+    so a row with pre-filled text needs a height. Rows in `growing` get
+    their height without the mark: shown whole when opened, and refitted by
+    either program as soon as something is typed in them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.growing: set[int] = set()  # 1-based row numbers
+
+    def fit_row(self, row: int, height: float) -> None:
+        """Give a row (0-based) the height its pre-filled text needs, free to grow."""
+        self.set_row(row, min(MAX_ROW_HEIGHT, height))
+        self.growing.add(row + 1)
+
+    def _xml_start_tag_unencoded(self, tag: str, attributes: Any = None) -> None:
+        super()._xml_start_tag_unencoded(tag, self._free(tag, attributes))
+
+    def _xml_empty_tag_unencoded(self, tag: str, attributes: Any = None) -> None:
+        super()._xml_empty_tag_unencoded(tag, self._free(tag, attributes))
+
+    def _free(self, tag: str, attributes: Any) -> Any:
+        if tag == "row" and attributes and attributes[0][1] in self.growing:
+            return [a for a in attributes if a[0] != "customHeight"]
+        return attributes
 
 
 @dataclass
@@ -77,6 +114,7 @@ def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
         options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         options.update({"constant_memory": True} if large else {"in_memory": True})
         workbook = xlsxwriter.Workbook(tmp_name, options)
+        workbook.worksheet_class = _Sheet
         _Renderer(workbook, spec, content, streaming=large).render()
         workbook.close()
         os.chmod(tmp_name, 0o666 & ~_umask())
@@ -127,36 +165,64 @@ class _Renderer:
                 self._summary(ws, sheet)
             else:
                 self._form(ws, sheet)
+            if sheet.officer:
+                ws.hide()
             if self.spec.protect:
                 ws.protect(self.content.password, {"autofilter": True, "format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
         if self.spec.identity:
             self._identity()
 
     # Page set-up shared by every sheet.
-    def _page_setup(self, ws: Worksheet) -> None:
+    def _page_setup(self, ws: _Sheet) -> None:
         if self.spec.common.orientation == "landscape":
             ws.set_landscape()
         ws.set_paper(A4)
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=0.5, bottom=0.6)
         name = self.spec.footer_name.replace("&", "&&")
         ws.set_footer(f"&L{name}&RPage &P of &N")
 
-    def _title(self, ws: Worksheet, sheet: Sheet) -> None:
+    def _print_columns(self, ws: _Sheet, widths: list[float], repeat: int) -> None:
+        """Print at a scale that keeps text legible: one page wide if the columns fit at
+        the smallest legible scale, else several pages wide at the largest scale that
+        needs the fewest pages, with the first `repeat` columns (the row's ID) on each."""
+        common = self.spec.common
+        paper = A4_LANDSCAPE_WIDTH if common.orientation == "landscape" else A4_PORTRAIT_WIDTH
+        usable = (paper - 2 * 72 * MARGIN_SIDE) * 0.98  # a little spare for rounding
+        points = [_column_points(w) for w in widths]
+        smallest = common.smallest_print_scale
+        if sum(points) <= usable:
+            return
+        if sum(points) * smallest / 100 <= usable:
+            ws.fit_to_pages(1, 0)
+            return
+        best: tuple[int, int, list[int]] | None = None
+        for scale in range(100, smallest - 1, -1):
+            breaks = _column_breaks(points, usable * 100 / scale, repeat)
+            if best is None or len(breaks) < len(best[2]):
+                best = (scale, len(breaks), breaks)
+        assert best is not None
+        scale, _, breaks = best
+        ws.set_print_scale(scale)
+        ws.set_v_pagebreaks(breaks)
+        ws.print_across()  # the pages of the same rows follow each other
+        ws.repeat_columns(0, repeat - 1)
+
+    def _title(self, ws: _Sheet, sheet: Sheet) -> None:
         (title_row, title_col), (sub_row, sub_col) = sheet.title_cells
         ws.write_string(title_row, title_col, sheet.title, self.formats["title"])
         if sheet.subtitle:
             ws.write_string(sub_row, sub_col, sheet.subtitle, self.formats["subtitle"])
 
-    def _instructions(self, ws: Worksheet, sheet: Sheet) -> None:
+    def _instructions(self, ws: _Sheet, sheet: Sheet) -> None:
         ws.set_column(0, 0, 22)
         ws.set_column(1, 1, 90)
+        self._print_columns(ws, [22, 90], 1)
         self._title(ws, sheet)
         row = 2
         for para in sheet.paragraphs:
             ws.write_string(row, 0, para.heading, self.formats["label"])
             ws.write_string(row, 1, para.text, self.formats["fixed"])
-            ws.set_row(row, _height(para.text, 90))
+            ws.fit_row(row, _row_height([(para.heading, 22), (para.text, 90)]))
             row += 1
         used = {c.scale for s in self.spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
         if sheet.scale_heading and used:
@@ -179,7 +245,7 @@ class _Renderer:
                 ws.write_string(row, 1, f"{name} <{email}>" if email else name, self.formats["fixed"])
                 row += 1
 
-    def _table_sheet(self, ws: Worksheet, sheet: Sheet, table: Table) -> None:
+    def _table_sheet(self, ws: _Sheet, sheet: Sheet, table: Table) -> None:
         self._title(ws, sheet)
         header = table.header_row - 1
         self._headers(ws, table, header)
@@ -194,7 +260,10 @@ class _Renderer:
                 groups.append((key, []))
             groups[-1][1].append(data)
         first_data = row
+        page_breaks = []
         for key, members in groups:
+            if table.page_per_group and row > first_data:
+                page_breaks.append(row)
             if table.group_by:
                 title = self.content.group_titles.get(key, key)
                 # merge_range writes its text with write(), which would make '=...' a formula.
@@ -212,9 +281,12 @@ class _Renderer:
         self._validate(ws, table, first_data, row - 1, spare=False)
         first_spare = row
         for n in range(1, table.spare_rows + 1):
-            self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True)
+            self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True, lines=2)
             row += 1
         self._validate(ws, table, first_spare, row - 1, spare=True)
+        if page_breaks:
+            ws.set_h_pagebreaks(page_breaks)
+        self._print_columns(ws, [c.width for c in table.columns], table.repeat_columns)
         last_col = len(table.columns) - 1
         if table.excel_table and not self.streaming:  # xlsxwriter cannot stream tables: a filter instead
             columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
@@ -222,7 +294,7 @@ class _Renderer:
         elif row > first_data:
             ws.autofilter(header, 0, row - 1, last_col)
 
-    def _summary(self, ws: Worksheet, sheet: Sheet) -> None:
+    def _summary(self, ws: _Sheet, sheet: Sheet) -> None:
         """Title, the chart, then each block as a small table the chart reads."""
         self._title(ws, sheet)
         widths: dict[int, float] = {}
@@ -231,6 +303,7 @@ class _Renderer:
                 widths[col] = max(widths.get(col, 0), column.width)
         for col, width in widths.items():
             ws.set_column(col, col, width)
+        self._print_columns(ws, [widths[c] for c in sorted(widths)], 1)
         row = 3 + (sheet.chart.height_rows + 1 if sheet.chart else 0)
         placed: dict[str, tuple[int, int]] = {}
         for block in sheet.blocks:
@@ -238,14 +311,14 @@ class _Renderer:
             row += 1
             for col, column in enumerate(block.columns):
                 ws.write_string(row, col, column.header, self.formats["header"])
-            ws.set_row(row, max(_height(c.header, c.width) for c in block.columns))
+            ws.set_row(row, _header_height([(c.header, c.width) for c in block.columns]))
             data = self.content.blocks.get(block.key, [])
             placed[block.key] = (row + 1, row + len(data))
             for values in data:
                 row += 1
                 for col, column in enumerate(block.columns):
                     self._value(ws, row, col, values.get(column.key), "fixed")
-                ws.set_row(row, max(_height(_text(values.get(c.key)), c.width) for c in block.columns))
+                ws.fit_row(row, _row_height([(_text(values.get(c.key)), c.width) for c in block.columns]))
             row += 2
         chart_spec = sheet.chart
         if chart_spec and placed.get(chart_spec.block, (0, -1))[1] >= placed[chart_spec.block][0]:
@@ -271,20 +344,20 @@ class _Renderer:
             chart.set_size({"width": 900, "height": int(chart_spec.height_rows * 20)})
             ws.insert_chart(3, 0, chart)
 
-    def _headers(self, ws: Worksheet, table: Table, header: int) -> None:
+    def _headers(self, ws: _Sheet, table: Table, header: int) -> None:
         for col, column in enumerate(table.columns):
             ws.set_column(col, col, column.width)
-            ws.write_string(header, col, column.header, self.formats["header"])
-        ws.set_row(header, max(_height(c.header, c.width) for c in table.columns))
+            ws.write_string(header, col, column.header, self.formats["header_turned" if column.turned else "header"])
+        ws.set_row(header, _header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned]))
 
-    def _data_row(self, ws: Worksheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False) -> None:
-        height = LINE_HEIGHT
+    def _data_row(self, ws: _Sheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1) -> None:
+        """A row sized to its pre-filled text (at least `lines` lines), free to grow with what is typed."""
+        cells = []
         for col, (key, width, styles) in enumerate(self._row_styles(table)):
             value = data.get(key)
             self._value(ws, row, col, value, styles[2] if spare else styles[1] if highlight else styles[0])
-            if value is not None:
-                height = max(height, _height(_text(value), width))
-        ws.set_row(row, height)
+            cells.append((_text(value), width))
+        ws.fit_row(row, max(LINE_HEIGHT * lines + 2, _row_height(cells)))
 
     def _row_styles(self, table: Table) -> list[tuple[str, float, tuple[str, str, str]]]:
         """Per column: key, width and its style in a plain, a highlighted and a spare row."""
@@ -303,7 +376,7 @@ class _Renderer:
             self._styles[id(table)] = cached
         return cached
 
-    def _total_row(self, ws: Worksheet, table: Table, row: int, first: int, last: int) -> None:
+    def _total_row(self, ws: _Sheet, table: Table, row: int, first: int, last: int) -> None:
         target = table.index(table.total_of)
         for col in range(len(table.columns)):
             ws.write_blank(row, col, None, self.formats["total"])
@@ -315,33 +388,34 @@ class _Renderer:
         terms = ",".join(score_formula(f"{letter}{r + 1}", labels) for r in range(first, last + 1))
         ws.write_formula(row, target, f'=IFERROR(SUM({terms}),"Check the scores")', self.formats["total"], 0)
 
-    def _form(self, ws: Worksheet, sheet: Sheet) -> None:
+    def _form(self, ws: _Sheet, sheet: Sheet) -> None:
         self._title(ws, sheet)
         table = sheet.table
         last_col = sheet.form_last_col()
-        if table:
-            for col, column in enumerate(table.columns):
-                ws.set_column(col, col, column.width)
-        ws.set_column(0, 0, 28)
+        widths = [column.width for column in table.columns] if table else [0.0] * (last_col + 1)
+        widths[0] = FORM_LABEL_WIDTH
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        self._print_columns(ws, widths, 1)
         for f in sheet.fields:
             row = sheet.field_rows()[f.key] - 1
+            # One value cell, not merged: no program grows a row for a merged cell's text.
             ws.write_string(row, 0, f.label, self.formats["label"])
             value_col = sheet.form_value_col
-            ws.merge_range(row, value_col, row, last_col, "", self.formats["stage2"])
+            ws.write_blank(row, value_col, None, self.formats["stage2"])
+            ws.fit_row(row, max(LINE_HEIGHT * f.lines + 2, _row_height([(f.label, FORM_LABEL_WIDTH)])))
             if f.help:
                 ws.data_validation(row, value_col, row, value_col, {"validate": "any", "input_title": f.label[:32], "input_message": f.help[:255]})
-            ws.set_row(row, max(LINE_HEIGHT * f.lines, _height(f.label, 28)))
         if table:
             header = sheet.form_table_header_row() - 1
             ws.write_string(header - 1, 0, table.title, self.formats["heading"])
             self._headers(ws, table, header)
-            ws.set_column(0, 0, 28)
+            ws.set_column(0, 0, FORM_LABEL_WIDTH)
             for n in range(1, table.rows + 1):
-                self._data_row(ws, table, header + n, {"id": table.id.format(n=n)}, False)
-                ws.set_row(header + n, LINE_HEIGHT * 3)
+                self._data_row(ws, table, header + n, {"id": table.id.format(n=n)}, False, lines=3)
             self._validate(ws, table, header + 1, header + table.rows, spare=False)
 
-    def _value(self, ws: Worksheet, row: int, col: int, value: Any, style: str) -> None:
+    def _value(self, ws: _Sheet, row: int, col: int, value: Any, style: str) -> None:
         fmt = self.formats[style]
         if value is None or value == "":
             ws.write_blank(row, col, None, fmt)
@@ -355,7 +429,7 @@ class _Renderer:
         else:
             ws.write_string(row, col, str(value)[:32767], fmt)
 
-    def _validate(self, ws: Worksheet, table: Table, first: int, last: int, spare: bool) -> None:
+    def _validate(self, ws: _Sheet, table: Table, first: int, last: int, spare: bool) -> None:
         """One validation per column over the rows: drop-downs and input messages."""
         if last < first:
             return
@@ -363,7 +437,7 @@ class _Renderer:
             if column.is_input or (spare and column.kind != "id"):
                 self._validate_cells(ws, first, last, col, column)
 
-    def _validate_cells(self, ws: Worksheet, first: int, last: int, col: int, column: Column) -> None:
+    def _validate_cells(self, ws: _Sheet, first: int, last: int, col: int, column: Column) -> None:
         options: dict[str, Any] = {"input_title": column.header[:32]}
         if column.help:
             options["input_message"] = column.help[:255]
@@ -405,10 +479,62 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _height(text: str, width: float) -> float:
-    """Row height that shows wrapped text whole; programs do not grow rows themselves."""
-    if len(text) <= width and "\n" not in text:
-        return LINE_HEIGHT + 2 if text else LINE_HEIGHT
-    per_line = max(1.0, width * 1.0)
-    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2)
+def _header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float]] = ()) -> float:  # type: ignore[assignment]
+    """Height of a header row: each header wrapped at its words in its column; a
+    turned header runs up the row in as many lines as its column has room for."""
+    height = max((LINE_HEIGHT * _lines(text, width) + 3 for text, width in cells), default=LINE_HEIGHT)
+    for text, width in turned:
+        lines = max(1, int(_column_points(width) // LINE_HEIGHT))
+        longest = next(n for n in range(1, len(text) + 1) if _wrapped(text, n) <= lines or n == len(text))
+        height = max(height, longest * BOLD_CHAR + 8)
+    return min(MAX_ROW_HEIGHT, height)
+
+
+def _row_height(cells: list[tuple[str, float]]) -> float:
+    """Height that shows every cell's text whole, wrapped between words."""
+    return max((LINE_HEIGHT * _lines(text, width, 1.1) + 2 for text, width in cells if text), default=LINE_HEIGHT + 2)
+
+
+def _lines(text: str, width: float, chars_per_width: float = 0.95) -> int:
+    """Lines a text takes when wrapped between words in a column `width` wide
+    (bold header text is wider than plain: fewer characters to a line)."""
+    return _wrapped(text, max(1.0, width * chars_per_width - 1))
+
+
+def _wrapped(text: str, per_line: float) -> int:
+    """Lines a text takes wrapped between words at `per_line` characters."""
+    lines = 0
+    for part in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                lines += 1
+                used = 0.0
+            if len(word) > per_line:  # a word wider than the column is broken where it must
+                lines += math.ceil(len(word) / per_line) - 1
+                used = len(word) % per_line
+            else:
+                used += (1 if used else 0) + len(word)
+    return lines
+
+
+def _column_points(width: float) -> float:
+    """A column's printed width in points at 100%: Excel's width is in characters of
+    the default font (7 pixels each, plus 5 of padding) at 96 pixels an inch;
+    LibreOffice prints the same column about 6% wider."""
+    return (int(width * 7 + 0.5) + 5) * 0.75 * 1.06
+
+
+def _column_breaks(points: list[float], capacity: float, repeat: int) -> list[int]:
+    """First column of each printed page after the first, filling pages in turn; the
+    repeated columns take their room on every page after the first."""
+    breaks: list[int] = []
+    repeated = sum(points[:repeat])
+    used = 0.0
+    for col, width in enumerate(points):
+        if used + width > capacity and col > (breaks[-1] if breaks else 0):
+            breaks.append(col)
+            used = repeated
+        used += width
+    return breaks

@@ -52,13 +52,40 @@ def test_score_cells_pick_from_a_list_that_says_what_each_number_means(outbox: P
     assert score.showInputMessage and score.prompt and score.errorStyle in (None, "stop")
 
 
-def test_prints_on_a4_landscape_one_page_wide_with_repeated_headers(outbox: Path, plans) -> None:
+def test_tracker_prints_on_a4_landscape_two_pages_wide_at_a_legible_scale(outbox: Path, plans) -> None:
     ws = openpyxl.load_workbook(outbox / plans["ET"].file_name)["Progress Tracker"]
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-    assert ws.print_title_rows == "$4:$4"
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale >= 85
+    assert len(ws.col_breaks.brk) == 1 and ws.page_setup.pageOrder == "overThenDown"
+    assert ws.print_title_rows == "$4:$4" and ws.print_title_cols == "$A:$B"  # headers, ID and Issue on every page
     assert "Environment and transport" in ws.oddFooter.left.text and "&P" in ws.oddFooter.right.text
+
+
+def hand_sized_rows(path: Path) -> dict[str, set[int]]:
+    """Per sheet, the rows marked as sized by hand (customHeight): such a row never grows."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+        return {
+            name: {int(r) for r in re.findall(r'<row r="(\d+)"[^>]*customHeight="1"', z.read(f"xl/worksheets/sheet{n}.xml").decode())}
+            for n, name in enumerate(names, start=1)
+        }
+
+
+def test_rows_are_sized_to_their_text_but_free_to_grow(outbox: Path, plans) -> None:
+    """Only header rows are sized by hand; every other row can grow with what is typed."""
+    for name in (plans["ET"].file_name, "2004 Partnership health review.xlsx", "2004 Accreditation action plan review.xlsx"):
+        for sheet, rows in hand_sized_rows(outbox / name).items():
+            ws = openpyxl.load_workbook(outbox / name)[sheet]
+            headers = {r for r in rows if ws.cell(r, 1).font.b and ws.cell(r, 1).fill.fgColor.rgb in ("FF1F3864", "001F3864")}
+            assert rows == headers, (name, sheet, sorted(rows - headers))
+    summary = openpyxl.load_workbook(outbox / plans["ET"].file_name)["Review Summary"]
+    assert not summary.merged_cells.ranges  # no program grows a row for a merged cell
+    achievements = next(r for r in range(1, 20) if summary.cell(r, 1).value == "Special achievements")
+    assert summary.row_dimensions[achievements].height >= 6 * 13  # room to write, on paper too
 
 
 def test_identity_sheet_is_hidden_and_names_the_workbook(outbox: Path, plans, review) -> None:
