@@ -114,10 +114,11 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
         **{f"achievement_{n}": label for n, label in scale.items()},
     }
     spec = load_spec("improvement_plan").resolve(context, review.earlier_years, review.scored_years)
+    # Where the summary points people: an officer's sheet is hidden, and not in the public copy at all.
+    tab = {s.key: "" if public and s.officer else f"{s.name} (hidden)" if s.officer else s.name for s in spec.sheets}
     if public:
         spec = _public_spec(spec)
     words = _Words(review)
-    tab = {s.key: s.name for s in spec.sheets}  # where the summary points people
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["all_actions"] = [_action_row(c, row, words) for c in clusters for row in c.rows()]
     rows["outstanding"] = [
@@ -144,8 +145,14 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
             {"what": "Actions for improvement (part 1)", "count": len(rows["part1"]), "where": tab["part1"]},
             {"what": "Partnership actions (part 2)", "count": len(rows["part2"]), "where": tab["part2"]},
             {"what": "Flagged projects", "count": len(rows["flagged"]), "where": tab["flagged"]},
-            {"what": "Problems: errors", "count": sum(p.open_error for p in problems), "where": tab["problems"]},
-            {"what": "Problems: warnings", "count": sum(p.severity == "warning" for p in problems), "where": tab["problems"]},
+            *(
+                []
+                if public
+                else [
+                    {"what": "Problems: errors", "count": sum(p.open_error for p in problems), "where": tab["problems"]},
+                    {"what": "Problems: warnings", "count": sum(p.severity == "warning" for p in problems), "where": tab["problems"]},
+                ]
+            ),
         ],
     }
     blocks["returns"] = [
@@ -287,14 +294,16 @@ def _partnership_plan(review: Review, health: list[dict[str, Any]], accreditatio
         if row.get("action") or row.get("key_contact") or row.get("due"):
             action = row.get("action") or "No action typed; a key contact or date was given"
             plan.append({"id": row["id"], "action": action, "situation": row.get("progress"), "lead": row.get("key_contact"),
-                         "due": row.get("due"), "origin": "Health review", "criterion_title": row.get("criterion_title", "")})
+                         "due": row.get("due"), "support_needed": row.get("support_needed"), "support_how": row.get("support_how"),
+                         "origin": "Health review", "criterion_title": row.get("criterion_title", "")})
     for row in accreditation:
         if row["achieved"] == "Yes":
             continue
         achieved = row["achieved"]
         situation = row.get("note") or ("Partly achieved" if achieved == "Partly" else f"Not achieved by {row['due']}" if achieved == "No" else "Not yet reviewed" if achieved == "Not reviewed" else f"Achieved? '{achieved}'")
-        plan.append({"id": row["id"], "action": row["action"], "situation": situation, "lead": None,
-                     "due": row.get("new_date") or "To be agreed", "origin": "Accreditation plan", "criterion_title": row["criterion_title"]})
+        plan.append({"id": row["id"], "action": row["action"], "situation": situation, "lead": row.get("lead"),
+                     "due": row.get("new_date") or "To be agreed", "support_needed": row.get("support_needed"), "support_how": row.get("support_how"),
+                     "origin": "Accreditation plan", "criterion_title": row["criterion_title"]})
     return sorted(plan, key=lambda r: order.get(r["criterion_title"], len(order)))
 
 
@@ -357,8 +366,8 @@ def _health_block(review: Review, health: list[dict[str, Any]], returned: bool) 
 
 
 def _public_spec(spec: WorkbookSpec) -> WorkbookSpec:
-
-    return replace(spec, title=spec.title + " (public copy)")
+    """The plan less the officer's working sheets: they name files, senders and problems."""
+    return replace(spec, title=spec.title + " (public copy)", sheets=tuple(s for s in spec.sheets if not s.officer))
 
 
 def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckResult) -> None:

@@ -82,7 +82,6 @@ class Table:
     agreed: str = ""
     excel_table: str = ""  # written as a filterable Excel table of this name
     repeat_columns: int = 1  # printed at the left of every page when the table is more than a page wide
-    page_per_group: bool = False  # each group starts a printed page, so a heading is never left at a page foot
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -400,7 +399,6 @@ def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
         agreed=str(raw.get("agreed", "")),
         excel_table=str(raw.get("excel_table", "")),
         repeat_columns=int(raw.get("repeat_columns", 1)),
-        page_per_group=bool(raw.get("page_per_group", False)),
     )
 
 

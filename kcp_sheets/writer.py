@@ -29,6 +29,10 @@ A4 = 9
 A4_LANDSCAPE_WIDTH = 841.9  # points
 A4_PORTRAIT_WIDTH = 595.3
 MARGIN_SIDE = 0.4  # inches, left and right
+MARGIN_TOP = 0.5
+MARGIN_BOTTOM = 0.6
+DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
+GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
 MAX_ROW_HEIGHT = 409
 LINE_HEIGHT = 13.0
 FORM_LABEL_WIDTH = 28
@@ -51,10 +55,12 @@ class _Sheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
         self.growing: set[int] = set()  # 1-based row numbers
+        self.heights: dict[int, float] = {}  # 0-based row: points, of the rows given a height
 
     def fit_row(self, row: int, height: float) -> None:
         """Give a row (0-based) the height its pre-filled text needs, free to grow."""
         self.set_row(row, min(MAX_ROW_HEIGHT, height))
+        self.heights[row] = min(MAX_ROW_HEIGHT, height)
         self.growing.add(row + 1)
 
     def _xml_start_tag_unencoded(self, tag: str, attributes: Any = None) -> None:
@@ -177,11 +183,11 @@ class _Renderer:
         if self.spec.common.orientation == "landscape":
             ws.set_landscape()
         ws.set_paper(A4)
-        ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=0.5, bottom=0.6)
+        ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
         name = self.spec.footer_name.replace("&", "&&")
         ws.set_footer(f"&L{name}&RPage &P of &N")
 
-    def _print_columns(self, ws: _Sheet, widths: list[float], repeat: int) -> None:
+    def _print_columns(self, ws: _Sheet, widths: list[float], repeat: int) -> float:
         """Print at a scale that keeps text legible: one page wide if the columns fit at
         the smallest legible scale, else several pages wide at the largest scale that
         needs the fewest pages, with the first `repeat` columns (the row's ID) on each."""
@@ -191,10 +197,10 @@ class _Renderer:
         points = [_column_points(w) for w in widths]
         smallest = common.smallest_print_scale
         if sum(points) <= usable:
-            return
+            return 1.0
         if sum(points) * smallest / 100 <= usable:
             ws.fit_to_pages(1, 0)
-            return
+            return usable / sum(points)
         best: tuple[int, int, list[int]] | None = None
         for scale in range(100, smallest - 1, -1):
             breaks = _column_breaks(points, usable * 100 / scale, repeat)
@@ -206,6 +212,7 @@ class _Renderer:
         ws.set_v_pagebreaks(breaks)
         ws.print_across()  # the pages of the same rows follow each other
         ws.repeat_columns(0, repeat - 1)
+        return scale / 100
 
     def _title(self, ws: _Sheet, sheet: Sheet) -> None:
         (title_row, title_col), (sub_row, sub_col) = sheet.title_cells
@@ -235,6 +242,7 @@ class _Renderer:
                     ws.write_string(row, 0, scale.capitalize(), self.formats["fixed"])
                     ws.write_string(row, 1, entry, self.formats["fixed"])
                     row += 1
+        ws.print_area(0, 0, row + 1 + len(self.content.contacts), 1)
         if sheet.contacts_heading and self.content.contacts:
             row += 1
             ws.write_string(row, 0, sheet.contacts_heading, self.formats["heading"])
@@ -260,15 +268,15 @@ class _Renderer:
                 groups.append((key, []))
             groups[-1][1].append(data)
         first_data = row
-        page_breaks = []
+        headings = []
         for key, members in groups:
-            if table.page_per_group and row > first_data:
-                page_breaks.append(row)
             if table.group_by:
+                headings.append(row)
                 title = self.content.group_titles.get(key, key)
                 # merge_range writes its text with write(), which would make '=...' a formula.
                 ws.merge_range(row, 0, row, len(table.columns) - 1, "", self.formats["group"])
                 ws.write_string(row, 0, title, self.formats["group"])
+                ws.fit_row(row, GROUP_ROW_HEIGHT)
                 row += 1
             start = row
             for data in members:
@@ -284,10 +292,12 @@ class _Renderer:
             self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True, lines=2)
             row += 1
         self._validate(ws, table, first_spare, row - 1, spare=True)
-        if page_breaks:
-            ws.set_h_pagebreaks(page_breaks)
-        self._print_columns(ws, [c.width for c in table.columns], table.repeat_columns)
+        scale = self._print_columns(ws, [c.width for c in table.columns], table.repeat_columns)
         last_col = len(table.columns) - 1
+        if not sheet.officer:  # LibreOffice prints a hidden sheet that has a print area
+            ws.print_area(0, 0, max(row - 1, header), last_col)
+        if headings and not self.streaming:
+            ws.set_h_pagebreaks(_row_breaks(ws.heights, header, row - 1, set(headings), scale, self.spec.common.orientation))
         if table.excel_table and not self.streaming:  # xlsxwriter cannot stream tables: a filter instead
             columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
             ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
@@ -343,12 +353,14 @@ class _Renderer:
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 900, "height": int(chart_spec.height_rows * 20)})
             ws.insert_chart(3, 0, chart)
+        ws.print_area(0, 0, row, max(widths, default=0))
 
     def _headers(self, ws: _Sheet, table: Table, header: int) -> None:
         for col, column in enumerate(table.columns):
             ws.set_column(col, col, column.width)
             ws.write_string(header, col, column.header, self.formats["header_turned" if column.turned else "header"])
-        ws.set_row(header, _header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned]))
+        ws.heights[header] = _header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
+        ws.set_row(header, ws.heights[header])
 
     def _data_row(self, ws: _Sheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1) -> None:
         """A row sized to its pre-filled text (at least `lines` lines), free to grow with what is typed."""
@@ -517,6 +529,25 @@ def _wrapped(text: str, per_line: float) -> int:
             else:
                 used += (1 if used else 0) + len(word)
     return lines
+
+
+def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set[int], scale: float, orientation: str) -> list[int]:
+    """Every row that starts a printed page, so that a group's heading is never left
+    alone at a page's foot: it moves to the next page with the group's first row.
+    LibreOffice lays rows out at the heights we give them, so the pages are counted
+    here, a little short, and every break is set: the program then has none to add."""
+    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
+    room = (paper - 72 * (MARGIN_TOP + MARGIN_BOTTOM)) * 0.95 / scale
+    height = lambda r: heights.get(r, DEFAULT_ROW_HEIGHT)  # noqa: E731
+    used = sum(height(r) for r in range(header + 1))
+    breaks = []
+    for r in range(header + 1, last + 1):
+        need = height(r) + (height(r + 1) if r in headings and r < last else 0)
+        if used + need > room and used > height(header):
+            breaks.append(r)
+            used = height(header)
+        used += height(r)
+    return breaks
 
 
 def _column_points(width: float) -> float:

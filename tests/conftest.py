@@ -34,6 +34,27 @@ def outbox(review: Review, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def demo_written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every kind of workbook kcp-sheets writes, from one run of the demo, by file name:
+    the nine sent, the problems list, the plan and its public copy, the mid-year
+    update workbooks and the mid-year progress report."""
+    from kcp_sheets.check import check_returns, write_problems
+    from kcp_sheets.consolidate import write_plan
+    from kcp_sheets.demo import prepare_demo
+    from kcp_sheets.folder import INBOX, OUTBOX
+    from kcp_sheets.plan_update import collect_updates, write_updates
+
+    folder = tmp_path_factory.mktemp("written") / "demo"
+    review = prepare_demo(folder)
+    result = check_returns(review, sorted((folder / INBOX).iterdir()))
+    plan = write_plan(result)
+    paths = [*sorted((folder / OUTBOX).glob("*.xlsx")), write_problems(result), plan, write_plan(result, public=True)]
+    paths += write_updates(review, plan)
+    paths.append(collect_updates(review)[1])
+    return {p.name: p for p in paths}
+
+
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
     """A fresh review folder holding the sample."""

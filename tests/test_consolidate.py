@@ -88,7 +88,7 @@ def test_known_returns_give_hand_worked_figures(known: Path) -> None:
     plan = sheet_rows(path, "Improvement Plan")
     assert row_of(plan, "ET-AI-01")[1:] == ["Agree bridge works", "End March 2005", "Miles Watson", "Engineer", "Secondment", None]
     part2 = sheet_rows(path, "Partnership Plan")
-    assert row_of(part2, "2.1.3")[1:] == ["Induction for new members", "New chair", "Helen Kay, 020 7361 3671", "Ongoing", "Health review"]
+    assert row_of(part2, "2.1.3")[1:] == ["Induction for new members", "New chair", "Helen Kay, 020 7361 3671", "Ongoing", None, None, "Health review"]
     assert row_of(part2, "A1.2")[2:5] == ["Not achieved by February 2003", None, "Ongoing"]
     assert not any(r[0] == "A1.1" for r in part2)  # achieved: not carried forward
     review_rows = len(review.accreditation) - 1 + 1  # every accreditation action but A1.1, plus one health action

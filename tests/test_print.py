@@ -1,0 +1,113 @@
+"""Every workbook we write, printed by LibreOffice on A4 and measured: legible
+text on every page, headers whole, typed text whole, the plan's printed set
+the steering group's papers, and the public copy without the officer's sheets.
+
+LibreOffice is slow, so the demo's workbooks are rendered once for the module.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kcp_sheets.spec import load_spec
+
+from printed import Page, pages
+from test_libreoffice import convert, system_python_with_uno
+
+pytestmark = pytest.mark.libreoffice
+
+SMALLEST_BODY_PT = 8.0
+OFFICER_SHEETS = ("problems", "sources", "all_actions")
+
+
+@pytest.fixture(scope="module")
+def written(demo_written: dict[str, Path]) -> dict[str, Path]:
+    return demo_written
+
+
+@pytest.fixture(scope="module")
+def printed(written: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
+    from conftest import soffice
+
+    soffice()
+    out = tmp_path_factory.mktemp("pdf")
+    pdfs = convert(list(written.values()), "pdf", out, out / "profile")
+    return {name: pages(pdf) for name, pdf in zip(written, pdfs, strict=True)}
+
+
+def test_every_page_of_every_workbook_prints_body_text_of_8_pt_or_more(printed: dict[str, list[Page]]) -> None:
+    assert len(printed) >= 12  # nine sent, the problems list, the plan and its public copy, the mid-year workbooks
+    small = {
+        f"{name} page {page.number}": f"{page.smallest} pt: {min(page.sizes, key=page.sizes.__getitem__)[:50]!r}"
+        for name, found in printed.items()
+        for page in found
+        if page.sizes and page.smallest < SMALLEST_BODY_PT
+    }
+    assert not small, small
+
+
+def test_headers_print_whole_words(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """A header too narrow for its longest word breaks it ("Appropriate-ness"); every word is printed whole."""
+    for name, found in printed.items():
+        book = openpyxl.load_workbook(written[name])
+        words = set(" ".join(p.text for p in found).split())
+        for ws in book.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            for row in ws.iter_rows(min_row=4, max_row=4):
+                for cell in row:
+                    header = cell.value
+                    # Upward headers are laid out along a row we size for them; pdfminer reads them poorly.
+                    if isinstance(header, str) and header not in ("Yes", "No") and not cell.alignment.textRotation:
+                        missing = [w for w in header.split() if len(w) > 3 and w not in words]
+                        assert not missing, (name, ws.title, header, missing)
+
+
+def test_text_typed_in_libreoffice_prints_in_full(written: dict[str, Path], tmp_path: Path) -> None:
+    python = system_python_with_uno()
+    tracker = next(p for n, p in written.items() if "Health and well-being - progress tracker" in n)
+    ws = openpyxl.load_workbook(tracker)["Progress Tracker"]
+    column = {c.value: c.column_letter for c in ws[4]}
+    row = {c.value: c.row for c in ws["A"] if c.value}
+    typed = (
+        "Three stop-smoking groups met weekly at the Golborne, Dalgarno and World's End centres; sixty-two "
+        "residents quit for four weeks, against a target of forty. Attendance held steady through the winter "
+        "although one venue closed for repairs in February. Pharmacists in Notting Dale referred nineteen people. "
+        "Lastly, the evaluation report recommends continuing funding beyond March: zebra quince marmalade."
+    )
+    plan = tmp_path / "typing.json"
+    plan.write_text(json.dumps([["Progress Tracker", f"{column['Progress this year']}{row['HW-02']}", typed]]))
+    done = subprocess.run([python, str(Path(__file__).parent / "lo_type.py"), str(tracker), str(tmp_path / "typed"), str(plan)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    [pdf] = convert([tmp_path / "typed.xlsx"], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    words = set(" ".join(p.text for p in pages(pdf)).split())
+    assert [w for w in typed.split() if w not in words] == []  # the last words too: nothing cut off
+
+
+def test_the_plan_prints_the_meeting_papers_and_not_the_officers_sheets(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    spec = load_spec("improvement_plan")
+    titles = {s.key: s.title.split("{")[0].strip() for s in spec.sheets}
+    for name in ("2004 Improvement Action Plan.xlsx", "2004 Improvement Action Plan (public).xlsx"):
+        text = "\n".join(p.text for p in printed[name])
+        for key in ("summary", "part1", "part2", "outstanding", "flagged"):
+            assert titles[key] in text, (name, key)
+        for key in OFFICER_SHEETS:
+            assert titles[key] not in text, (name, key)
+    public = openpyxl.load_workbook(written["2004 Improvement Action Plan (public).xlsx"], read_only=True)
+    names = {s.key: s.name for s in spec.sheets}
+    assert not {names[k] for k in OFFICER_SHEETS} & set(public.sheetnames)
+    full = openpyxl.load_workbook(written["2004 Improvement Action Plan.xlsx"], read_only=True)
+    assert {names[k] for k in OFFICER_SHEETS} <= set(full.sheetnames)  # kept for the officer, hidden from print
+
+
+def test_no_heading_is_left_at_a_page_foot(review, printed: dict[str, list[Page]]) -> None:
+    """A cluster's or criterion's heading moves to the next page with its first row."""
+    headings = {c.name for c in review.clusters} | {f"{n}. {name}" for n, name in enumerate(review.criterion_names(), start=1)}
+    for name in ("2004 Improvement Action Plan.xlsx", "2004 Partnership health review.xlsx", "2004 Accreditation action plan review.xlsx"):
+        alone = [p.number for p in printed[name] if p.lowest in headings or any(p.lowest.startswith(h + " ") for h in headings if h[0].isdigit())]
+        assert not alone, (name, alone)
