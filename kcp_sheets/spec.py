@@ -353,6 +353,8 @@ def _column(c: dict[str, Any], where: str, errors: list[str], default_kind: str 
         errors.append(f"{at}: a score needs scale: one of {', '.join(SCALES)}")
     if kind == "choice" and not c.get("choices"):
         errors.append(f"{at}: a choice needs choices: [...]")
+    if len(str(c.get("help", ""))) + len(str(c.get("header", ""))) + 2 > 255:
+        errors.append(f"{at}: header and help together must be under 255 characters, or the cell's message is cut off")
     if not c.get("key") or "header" not in c:
         errors.append(f"{at}: key and header are required")
     return Column(

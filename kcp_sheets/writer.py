@@ -142,7 +142,8 @@ class _Renderer:
         base = {"font_name": common.font, "font_size": common.font_size}
         self.formats = {name: workbook.add_format({**base, **style}) for name, style in common.styles.items()}
         self.date_formats = {
-            name: workbook.add_format({**base, **style, "num_format": common.date_format})
+            # Left, as text is: a column of due dates reads one way, "31/12/2004" beside "March 2005".
+            name: workbook.add_format({**base, **style, "num_format": common.date_format, "align": "left"})
             for name, style in common.styles.items()
         }
 
@@ -417,7 +418,7 @@ class _Renderer:
             ws.write_blank(row, value_col, None, self.formats["stage2"])
             ws.fit_row(row, max(LINE_HEIGHT * f.lines + 2, _row_height([(f.label, FORM_LABEL_WIDTH)])))
             if f.help:
-                ws.data_validation(row, value_col, row, value_col, {"validate": "any", "input_title": f.label[:32], "input_message": f.help[:255]})
+                ws.data_validation(row, value_col, row, value_col, {"validate": "any", **_prompt(f.label, f.help)})
         if table:
             header = sheet.form_table_header_row() - 1
             ws.write_string(header - 1, 0, table.title, self.formats["heading"])
@@ -450,9 +451,7 @@ class _Renderer:
                 self._validate_cells(ws, first, last, col, column)
 
     def _validate_cells(self, ws: _Sheet, first: int, last: int, col: int, column: Column) -> None:
-        options: dict[str, Any] = {"input_title": column.header[:32]}
-        if column.help:
-            options["input_message"] = column.help[:255]
+        options: dict[str, Any] = _prompt(column.header, column.help)
         if column.kind == "score":
             entries = scale_entries(self.content.scales.get(column.scale, {}))
             options.update(validate="list", source=entries, error_title="Pick a score", error_message=("Pick one of: " + "; ".join(entries))[:255])
@@ -489,6 +488,14 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)
+
+
+def _prompt(header: str, help_text: str) -> dict[str, str]:
+    """The message shown on entering a cell. Its title holds 32 characters, so a
+    longer header opens the message instead of being cut off."""
+    if len(header) <= 32:
+        return {"input_title": header, **({"input_message": help_text[:255]} if help_text else {})}
+    return {"input_message": f"{header}: {help_text}"[:255] if help_text else header[:255]}
 
 
 def _header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float]] = ()) -> float:  # type: ignore[assignment]

@@ -46,12 +46,13 @@ def known(folder: Path, plans, outbox: Path) -> Path:
     health = plans["partnership-health"]
     fill_workbook(health, outbox / health.file_name, inbox / "health.xlsx", {"Partnership Health": {
         "2.1.1": {"score": 4},
-        "2.1.3": {"score": "2", "progress": "New chair", "action": "Induction for new members", "key_contact": "Helen Kay, 020 7361 3671", "due": "Ongoing"},
+        "2.1.3": {"score": "2", "progress": "New chair", "action": "Induction for new members", "key_contact": "Helen Kay, 020 7361 3671", "due": "Ongoing",
+                  "support_needed": "Mentoring", "support_how": "Chair of another LSP"},
     }})
     accreditation = plans["accreditation-review"]
     fill_workbook(accreditation, outbox / accreditation.file_name, inbox / "accreditation.xlsx", {"Action Plan": {
         "A1.1": {"achieved": "Yes"},
-        "A1.2": {"achieved": "No", "new_date": "Ongoing"},
+        "A1.2": {"achieved": "No", "new_date": "Ongoing", "lead": "Agenda Planning sub-group", "support_needed": "Venues"},
     }})
     return folder
 
@@ -88,8 +89,9 @@ def test_known_returns_give_hand_worked_figures(known: Path) -> None:
     plan = sheet_rows(path, "Improvement Plan")
     assert row_of(plan, "ET-AI-01")[1:] == ["Agree bridge works", "End March 2005", "Miles Watson", "Engineer", "Secondment", None]
     part2 = sheet_rows(path, "Partnership Plan")
-    assert row_of(part2, "2.1.3")[1:] == ["Induction for new members", "New chair", "Helen Kay, 020 7361 3671", "Ongoing", None, None, "Health review"]
-    assert row_of(part2, "A1.2")[2:5] == ["Not achieved by February 2003", None, "Ongoing"]
+    # Annex C: every action with its lead, date, the support needed and how it will be provided.
+    assert row_of(part2, "2.1.3")[1:] == ["Induction for new members", "New chair", "Helen Kay, 020 7361 3671", "Ongoing", "Mentoring", "Chair of another LSP", "Health review"]
+    assert row_of(part2, "A1.2")[2:] == ["Not achieved by February 2003", "Agenda Planning sub-group", "Ongoing", "Venues", None, "Accreditation plan"]
     assert not any(r[0] == "A1.1" for r in part2)  # achieved: not carried forward
     review_rows = len(review.accreditation) - 1 + 1  # every accreditation action but A1.1, plus one health action
     assert sum(1 for r in part2 if r[0] and re.match(r"^(A\d|\d\.\d)", str(r[0]))) == review_rows

@@ -187,3 +187,15 @@ def test_a_protection_password_can_be_set(folder: Path) -> None:
     [tracker, *_] = generate(load_review(folder))
     ws = openpyxl.load_workbook(tracker)["Progress Tracker"]
     assert ws.protection.sheet and ws.protection.password  # stored as a hash
+
+
+def test_input_prompts_are_whole(outbox: Path, plans) -> None:
+    """A prompt's title holds 32 characters: a longer header opens the message, nothing is cut off."""
+    plan = plans["ET"]
+    table = plan.spec.main_table().table
+    ws = openpyxl.load_workbook(outbox / plan.file_name)["Progress Tracker"]
+    prompts = {(dv.promptTitle or "") + "|" + (dv.prompt or "") for dv in ws.data_validations.dataValidation}
+    for column in table.inputs:
+        if column.help:
+            assert any(column.header in p and p.endswith(column.help) for p in prompts), column.header
+    assert all(len(p.split("|")[0]) <= 32 for p in prompts)
