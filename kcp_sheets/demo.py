@@ -235,7 +235,8 @@ def _cluster_answers(review: Review, plan: Planned, rng: random.Random, stage: i
             "barriers": barriers,
             "solutions": solutions,
         }
-        picks = [IMPROVEMENT[(2 * n + i) % len(IMPROVEMENT)] for i in range(2)]
+        swap = rng.sample(range(4), 2)[0] % 2  # which of its two actions the cluster lists first
+        picks = [IMPROVEMENT[(2 * n + (i ^ swap)) % len(IMPROVEMENT)] for i in range(2)]
         answers_form = {form.table.id.format(n=i): dict(zip(("action", "due", "key_contact", "support_needed", "support_how"), pick, strict=True)) for i, pick in enumerate(picks, start=1)}
         return {tracker.key: answers, form.key: answers_form}, fields
     return {tracker.key: answers}, fields
