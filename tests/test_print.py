@@ -111,3 +111,15 @@ def test_no_heading_is_left_at_a_page_foot(review, printed: dict[str, list[Page]
     for name in ("2004 Improvement Action Plan.xlsx", "2004 Partnership health review.xlsx", "2004 Accreditation action plan review.xlsx"):
         alone = [p.number for p in printed[name] if p.lowest in headings or any(p.lowest.startswith(h + " ") for h in headings if h[0].isdigit())]
         assert not alone, (name, alone)
+
+
+def test_pre_filled_text_prints_in_full(review, written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """Rows are sized to what we pre-fill: every word of every action and outcome is on paper, the last ones too."""
+    import re
+
+    name = next(n for n in written if n.endswith("Environment and transport - progress tracker.xlsx"))
+    on_paper = set(re.findall(r"[\w']+", " ".join(p.text for p in printed[name])))
+    for action in review.actions_of("ET"):
+        for text in (action.issue, action.outcome, action.action):
+            missing = [w for w in re.findall(r"[\w']+", text) if w not in on_paper]
+            assert not missing, (action.id, missing)
