@@ -40,3 +40,18 @@ def test_wheel_carries_templates_and_sample_and_works_without_the_source_tree(tm
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "review")], capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "9"
+
+
+def test_version_is_the_changelog_s_newest() -> None:
+    """--version, the package metadata and the CHANGELOG's top entry say one version."""
+    import re
+    import tomllib
+
+    from typer.testing import CliRunner
+
+    from kcp_sheets.cli import app
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    newest = re.search(r"^## (\S+)", (ROOT / "CHANGELOG.md").read_text(), re.MULTILINE)
+    assert newest and newest.group(1) == declared
+    assert CliRunner().invoke(app, ["--version"]).stdout.strip() == f"kcp-sheets {declared}"

@@ -17,7 +17,7 @@ def stage_checks(reading: Reading, plan: Planned) -> None:
     stage2_typed = False
     for sheet in plan.spec.sheets:
         table = sheet.table
-        if sheet.kind == "form" and any(v is not None for v in result.fields.get(sheet.name, {}).values()):
+        if sheet.kind == "form" and any(v is not None for v in result.fields.get(sheet.key, {}).values()):
             stage2_typed = True
         if table is None:
             continue
