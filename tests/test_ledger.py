@@ -10,6 +10,7 @@ nothing."""
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -176,7 +177,9 @@ def test_review_states_and_dealt_with_problems_survive_a_re_read(sent: Path) -> 
     assert [r.source.name for r in result.merged()] == ["et.xlsx"]
 
     # A newer copy supersedes the accepted one; the older stays listed.
-    fill(sent, "ET", "et v2.xlsx", scored(sent, score=5))
+    v2 = fill(sent, "ET", "et v2.xlsx", scored(sent, score=5))
+    later_time = (sent / INBOX / "et.xlsx").stat().st_mtime + 60  # saved a minute later, whatever the clock's resolution
+    os.utime(v2, (later_time, later_time))
     later = {r.source.name: r.state for r in check_returns(load_review(sent)).returns}
     assert later["et.xlsx"] == "superseded" and later["et v2.xlsx"] == "new"
 
