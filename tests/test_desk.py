@@ -339,3 +339,13 @@ def test_the_command_line_and_the_desk_on_one_folder_at_once(folder: Path) -> No
     assert pages == [200, 200, 200, 200] and "1 errors" in _finish(client, job)
     page = client.get("/").text
     assert ">has problems<" in page and ">new<" in page
+
+
+def test_counts_on_the_pages_agree_in_number() -> None:
+    from kcp_sheets.desk.app import environment
+
+    template = environment().from_string('{{ 1 | counted("error") }}, {{ 2 | counted("warning") }}')
+    assert template.render() == "1 error, 2 warnings"
+    for name in ("inbox.html", "overview.html"):  # every count of errors and warnings goes through it
+        text = (Path(__file__).resolve().parent.parent / "kcp_sheets" / "desk" / "templates" / name).read_text()
+        assert "}} errors" not in text and "}} warnings" not in text, name

@@ -30,7 +30,7 @@ from ..check import CheckResult, check_returns
 from ..consolidate import consolidate
 from ..folder import INBOX, OUTBOX, OUTPUT
 from ..intake import inbox_files
-from ..problems import Problem, ProblemError, problem
+from ..problems import Problem, ProblemError, counted, problem
 from ..settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE, Review, load_review
 from .. import review_states
 from . import steps
@@ -49,6 +49,7 @@ def environment() -> jinja2.Environment:
     """Templates escape everything by default: text from a return is only ever text."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["size"] = _size
+    env.filters["counted"] = counted  # {{ n | counted("error") }}: "1 error", "2 errors", as the command line says
     return env
 
 
