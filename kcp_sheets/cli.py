@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .settings import Review
 
-# Exit codes, as the README says: 0 done and nothing wrong; 1 problems found in
-# the returns; 2 the command could not run (the folder, the settings, a file
+# Exit codes, as the README says: 0 done, no error left to ask about; 1 errors
+# found in the returns; 2 the command could not run (the folder, the settings, a file
 # named that does not exist, nothing to work on); 3 the tool itself failed.
 CLEAN, PROBLEMS, CANNOT_RUN, FAILED = 0, 1, 2, 3
 
@@ -53,7 +53,7 @@ app = typer.Typer(
     "workbooks, check the returns, chase the clusters, consolidate the returns into the "
     "improvement action plan.\n\n"
     "Each command takes the review folder (default: the current folder). Exit codes: "
-    "0 done, nothing wrong; 1 problems found in the returns; 2 the command could not "
+    "0 done, no error left to ask about; 1 errors found in the returns; 2 the command could not "
     "run (folder, settings or a file named); 3 the tool itself failed.",
     no_args_is_help=True,
     add_completion=False,

@@ -214,7 +214,7 @@ def test_help_reads_like_prose(command: str) -> None:
 def test_the_top_help_gives_the_exit_codes_and_whole_sentences() -> None:
     help_text = run("--help", columns=60).stdout
     text = " ".join(help_text.split())
-    assert "1 problems found in the returns" in text and "2 the command could not run" in text
+    assert "1 errors found in the returns" in text and "2 the command could not run" in text
     assert "--version" in text and "..." not in help_text.split("Commands:")[1]
     assert "remind Write one reminder e-mail (.eml) per cluster to chase into FOLDER/outbox/reminders/." in text
 
