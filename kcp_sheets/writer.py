@@ -226,33 +226,14 @@ class _Renderer:
         ws.set_column(1, 1, 90)
         self._print_columns(ws, [22, 90], 1)
         self._title(ws, sheet)
-        row = 2
-        for para in sheet.paragraphs:
-            ws.write_string(row, 0, para.heading, self.formats["label"])
-            ws.write_string(row, 1, para.text, self.formats["fixed"])
-            ws.fit_row(row, _row_height([(para.heading, 22), (para.text, 90)]))
-            row += 1
-        used = {c.scale for s in self.spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
-        if sheet.scale_heading and used:
-            row += 1
-            ws.write_string(row, 0, sheet.scale_heading, self.formats["heading"])
-            ws.write_string(row, 1, "Pick the score from the drop-down list in each score cell.", self.formats["heading"])
-            row += 1
-            for scale in sorted(used):
-                for entry in scale_entries(self.content.scales.get(scale, {})):
-                    ws.write_string(row, 0, scale.capitalize(), self.formats["fixed"])
-                    ws.write_string(row, 1, entry, self.formats["fixed"])
-                    row += 1
-        ws.print_area(0, 0, row + 1 + len(self.content.contacts), 1)
-        if sheet.contacts_heading and self.content.contacts:
-            row += 1
-            ws.write_string(row, 0, sheet.contacts_heading, self.formats["heading"])
-            ws.write_string(row, 1, "", self.formats["heading"])
-            row += 1
-            for role, name, email in self.content.contacts:
-                ws.write_string(row, 0, role, self.formats["fixed"])
-                ws.write_string(row, 1, f"{name} <{email}>" if email else name, self.formats["fixed"])
-                row += 1
+        cells = instruction_cells(self.spec, self.content, sheet)
+        for row, col, text, style in cells:
+            ws.write_string(row, col, text, self.formats[style])
+        for para_row, para in enumerate(sheet.paragraphs, start=2):
+            ws.fit_row(para_row, _row_height([(para.heading, 22), (para.text, 90)]))
+        last = cells[-1][0] if cells else 1
+        shown = bool(sheet.contacts_heading and self.content.contacts)
+        ws.print_area(0, 0, last if shown else last + 2 + len(self.content.contacts), 1)
 
     def _table_sheet(self, ws: _Sheet, sheet: Sheet, table: Table) -> None:
         self._title(ws, sheet)
@@ -474,6 +455,33 @@ class _Renderer:
             ws.write_string(row, 1, value)
         ws.hide()
         ws.protect(self.content.password)
+
+
+def instruction_cells(spec: WorkbookSpec, content: Content, sheet: Sheet) -> list[tuple[int, int, str, str]]:
+    """The instructions sheet below its title, as (row, column, text, style),
+    0-based: what the writer writes, and what the reader knows as ours."""
+    cells: list[tuple[int, int, str, str]] = []
+    row = 2
+    for para in sheet.paragraphs:
+        cells += [(row, 0, para.heading, "label"), (row, 1, para.text, "fixed")]
+        row += 1
+    used = {c.scale for s in spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
+    if sheet.scale_heading and used:
+        row += 1
+        cells += [(row, 0, sheet.scale_heading, "heading"), (row, 1, "Pick the score from the drop-down list in each score cell.", "heading")]
+        row += 1
+        for scale in sorted(used):
+            for entry in scale_entries(content.scales.get(scale, {})):
+                cells += [(row, 0, scale.capitalize(), "fixed"), (row, 1, entry, "fixed")]
+                row += 1
+    if sheet.contacts_heading and content.contacts:
+        row += 1
+        cells += [(row, 0, sheet.contacts_heading, "heading"), (row, 1, "", "heading")]
+        row += 1
+        for role, name, email in content.contacts:
+            cells += [(row, 0, role, "fixed"), (row, 1, f"{name} <{email}>" if email else name, "fixed")]
+            row += 1
+    return cells
 
 
 def _umask() -> int:

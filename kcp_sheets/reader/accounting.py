@@ -9,17 +9,13 @@ names a cell accounts for it; `settle` reports whatever is left. After a read,
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
-
-import python_calamine as calamine
 
 from ..generate import Planned
 from ..spec import cell_name
 from ..values import as_text, is_blank
-from ..writer import write_workbook
+from ..writer import instruction_cells
 from .opening import Grid, Report, a1
 
 ADDED_SHEET_CELLS = 50  # cells of an added sheet reported one by one; beyond, one problem per row
@@ -85,21 +81,15 @@ class Accounts:
         return [(r, c, v) for r in range(start, stop) for c, v in enumerate(grid[r]) if not is_blank(v) and (r, c) not in taken and (r, c) not in reported]
 
 
-_SENT_TEXT: dict[tuple[str, str, str], list[str]] = {}
-
-
 def take_sent_text(accounts: Accounts, sheet: str, plan: Planned, sent_name: str) -> None:
     """Take the cells of a sheet we only wrote to (the instructions) whose text
     is what we sent, wherever it now is; what a person typed there stays open."""
-    key = (plan.spec.template, plan.cluster, plan.content.identity.get("fingerprint", ""))
-    sent = _SENT_TEXT.get(key)
-    if sent is None:
-        with tempfile.TemporaryDirectory(prefix="kcp-sent-") as tmp:
-            path = write_workbook(plan.spec, plan.content, Path(tmp) / "sent.xlsx")
-            book = calamine.CalamineWorkbook.from_path(str(path))
-            grid = book.get_sheet_by_name(sent_name).to_python() if sent_name in book.sheet_names else []
-        sent = _SENT_TEXT[key] = [" ".join(as_text(v).split()).casefold() for row in grid for v in row if not is_blank(v)]
-    ours = set(sent)
+    spec_sheet = next(s for s in plan.spec.sheets if s.name == sent_name)
+    texts = [spec_sheet.title, spec_sheet.subtitle, *(text for _, _, text, _ in instruction_cells(plan.spec, plan.content, spec_sheet))]
+    ours = {_plain(t) for t in texts if t}
     grid = accounts.grids[sheet]
-    accounts.take(sheet, ((r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if not is_blank(v) and " ".join(as_text(v).split()).casefold() in ours))
+    accounts.take(sheet, ((r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if not is_blank(v) and _plain(as_text(v)) in ours))
 
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
