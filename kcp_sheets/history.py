@@ -74,10 +74,14 @@ def earlier_actions(ledger: Ledger, year: int) -> dict[int, list[dict[str, Any]]
 
 def score_profiles(clusters: list[tuple[str, str]], year: int, now: list[dict[str, Any]], earlier: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Per cluster, per review (oldest first): how many targets and actions scored 5 to 1, and unscored."""
+    by_cluster: dict[tuple[int, Any], list[Any]] = {}  # (year, cluster): scores, in one pass (a national review has 200,000)
+    for when, records in (*sorted(earlier.items()), (year, now)):
+        for r in records:
+            by_cluster.setdefault((when, r.get("cluster")), []).append(final_score(r))
     rows = []
     for code, name in clusters:
-        for when, records in (*sorted(earlier.items()), (year, now)):
-            scores = [final_score(r) for r in records if r.get("cluster") == code]
+        for when, _ in (*sorted(earlier.items()), (year, now)):
+            scores = by_cluster.get((when, code), [])
             if not scores and when != year:
                 continue
             row: dict[str, Any] = {"cluster": f"{name} {when}", "cluster_name": name, "year": when}

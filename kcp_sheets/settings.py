@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,7 +50,7 @@ class Cluster:
     coordinators: tuple[Person, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a national review holds hundreds of thousands
 class Action:
     id: str
     cluster: str
@@ -202,9 +202,11 @@ SCHEMA: dict[str, Key] = {
 Path_ = tuple[object, ...]  # a place in review.yaml: keys and list positions
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML in which an impossible date (2004-13-45) stays text, so it is
-    reported with its line like any other bad date instead of stopping the read."""
+    reported with its line like any other bad date instead of stopping the read.
+    Parsed by libyaml where PyYAML has it: a national review's settings list
+    thousands of clusters."""
 
     def construct_yaml_timestamp(self, node: yaml.Node) -> object:  # type: ignore[override]
         try:
@@ -285,8 +287,12 @@ def load_review(folder: Path) -> Review:
         raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])
     text = _read_text(settings_path)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader) or {}
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()  # parsed once: the nodes give lines, then the values
+            data = (loader.construct_document(root) if root is not None else None) or {}
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         cell = f"line {mark.line + 1}" if mark else ""
@@ -467,6 +473,8 @@ def _clusters(raw: Any, check: _Checker) -> list[Cluster]:
             check.add("There are no clusters.", "List the clusters under clusters: with code, name, champions and coordinators.", check.at("clusters"))
         return []
     clusters: list[Cluster] = []
+    codes: set[str] = set()
+    names: set[str] = set()
     for index, entry in enumerate(raw):
         entry = entry if isinstance(entry, dict) else {}
         code, name = str(entry.get("code") or "").strip().upper(), str(entry.get("name") or "").strip()
@@ -475,10 +483,12 @@ def _clusters(raw: Any, check: _Checker) -> list[Cluster]:
             check.add(f"The cluster code '{code}' must be 2 to 6 letters or digits.", "Use a short code such as ET.", at)
         if not name:
             check.add(f"Cluster {code} has no name.", "Add name: under the cluster.", at)
-        if any(c.code == code for c in clusters):
+        if code in codes:
             check.add(f"The cluster code {code} is used twice.", "Give every cluster its own code.", at)
-        if any(c.name.lower() == name.lower() for c in clusters if name):
+        if name and name.lower() in names:
             check.add(f"The cluster name '{name}' is used twice.", "Give every cluster its own name.", at)
+        codes.add(code)
+        names.add(name.lower())
         champions = _people(entry.get("champions"), "champion", "champions", code, check, index)
         coordinators = _people(entry.get("coordinators"), "co-ordinator", "coordinators", code, check, index)
         if not coordinators and check.missing("clusters", index, "coordinators"):
@@ -495,7 +505,7 @@ def read_table(path: Path, required: list[str]) -> tuple[list[dict[str, str]], l
         text = _read_text(path)
     except ProblemError as exc:
         return [], exc.problems
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(_lines(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     if missing:
@@ -508,6 +518,16 @@ def read_table(path: Path, required: list[str]) -> tuple[list[dict[str, str]], l
             cleaned["_row"] = str(reader.line_num)
             rows.append(cleaned)
     return rows, []
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text as a file gives them (split at newlines, ends kept),
+    without a second copy of a list that may hold 200,000 actions."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
 
 
 def _unique_ids(rows: list[dict[str, str]], key: str, path: Path, problems: list[Problem]) -> None:
@@ -527,7 +547,9 @@ def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[lis
     rows, problems = read_table(path, columns + [f"progress_{y}" for y in earlier])
     _unique_ids(rows, "id", path, problems)
     actions = []
-    for row in rows:
+    rows.reverse()
+    while rows:  # each row let go once it is an Action: a national list is 200,000 rows
+        row = rows.pop()
         where = f"row {row['_row']}"
         scores = []
         for year in earlier:

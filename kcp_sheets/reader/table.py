@@ -137,10 +137,17 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
         c = columns[col.key]
         return _norm(_sent_text(cells[c]) if c < len(cells) and isinstance(cells[c], bool) else (cells[c] if c < len(cells) else ""))
 
-    sent_text = {i: [_norm(_sent_text(row.get(col.key))) for col in fixed] for i, row in sent_by_id.items()}
+    def as_sent(cells: list[Any], sent: dict[str, Any]) -> bool:  # the usual case, at its cheapest
+        return all((c := columns[col.key]) < len(cells) and cells[c] == _sent_text(sent.get(col.key)) for col in fixed)
+
+    sent_text: dict[str, list[str]] = {}
     assigned: dict[int, str] = {}
     for r, ident, cells, _ in found:
+        if ident in sent_by_id and as_sent(cells, sent_by_id[ident]):
+            continue
         mine = [text(cells, col) for col in fixed]
+        if not sent_text:
+            sent_text = {i: [_norm(_sent_text(row.get(col.key))) for col in fixed] for i, row in sent_by_id.items()}
         if ident in sent_text and sent_text[ident] == mine:
             continue
         fits = {i: sum(a == b and a != "" for a, b in zip(theirs, mine, strict=True)) for i, theirs in sent_text.items()}
