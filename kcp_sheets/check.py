@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-from collections.abc import Callable, Iterable
+import pickle
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from .intake import Source, gather, inbox_files
 from .merge import merge_into, newest_first, why_newer
 from .ledger import Ledger
 from .problems import Problem, counted, problem, problem_rows
+from .read_cache import ReadCache, portable
+from .read_cache import context as read_context
 from .reader import Return, read_source
 from .review_states import load_decisions, record_returns
 from .sent import Planned, Plans, changes_since
@@ -98,7 +101,8 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
             if record_as_sent(ledger, review) and not ledger.created:
                 notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
         sent = ledger.sent(review.review_id)
-        returns = list(_read_all(sources, review, sent, progress))
+        with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id))) as cache:
+            returns = list(_read_all(sources, review, sent, progress, cache))
         _check_senders(review, returns)
         _changes_since(review, returns)
         with ledger.transaction():
@@ -120,61 +124,95 @@ def _changes_since(review: Review, returns: list[Return]) -> None:
             ret.problems += changes_since(ret.plan, current, ret.source.name)
 
 
-def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None) -> Iterable[Return]:
-    """Every source read, in order: in this process for a few, in worker
+def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None, cache: ReadCache | None = None) -> Iterable[Return]:
+    """Every source read, in order: taken from the cache if it was read before
+    under the same context, else read in this process for a few, in worker
     processes for many. Either way a failure while reading one file (a library
     panic, a result that cannot be sent back, a worker process that dies) is
     that file's problem, and every other file is still read."""
     total = len(sources)
-    if total < PARALLEL_FROM:
+    by_key = {p.key: p for p in planned}
+    kept = [cache.get(s) if cache else None for s in sources]
+    fresh = _read_fresh([s for s, k in zip(sources, kept, strict=True) if k is None], review, planned)
+    new: list[tuple[Source, bytes]] = []
+    for done, (source, hit) in enumerate(zip(sources, kept, strict=True), start=1):
+        if hit is not None:
+            result, key = hit
+        else:
+            result, key, data = next(fresh)
+            if data is not None:
+                new.append((source, data))
+        # The bytes and the plan are already here: they are not kept or sent back.
+        result.source = source
+        source.release()
+        result.plan = by_key.get(key) if key else None
+        yield result
+        if progress:
+            progress(done, total)
+        if cache and len(new) >= CACHE_BATCH:
+            cache.put_many(new)
+            new = []
+    if cache:
+        cache.put_many(new)
+
+
+CACHE_BATCH = 200
+
+
+def _read_fresh(sources: list[Source], review: Review, planned: list[Planned]) -> Iterator[tuple[Return, tuple[str, str, int] | None, bytes | None]]:
+    """Each source read, in order, as (the read, its plan's key, the read
+    pickled for the cache, or None if it is not to be kept)."""
+    if len(sources) < PARALLEL_FROM:
         plans = Plans(planned)
-        for done, source in enumerate(sources, start=1):
-            result = read_source(source, review, plans)
-            source.release()
-            yield result
-            if progress:
-                progress(done, total)
+        for source in sources:
+            result, key = portable(read_source(source, review, plans))
+            try:
+                data: bytes | None = pickle.dumps((result, key), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - not kept, still used
+                data = None
+            yield result, key, data
         return
     # Each worker gets the review and the plans once, not once per file; where
     # processes fork, they share this process's copy instead of pickling it.
-    by_key = {p.key: p for p in planned}
     with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
         futures = [pool.submit(_read_in_worker, source) for source in sources]
-        for done, (source, future) in enumerate(zip(sources, futures, strict=True), start=1):
+        for source, future in zip(sources, futures, strict=True):
             try:
-                result, key = future.result()
+                data = future.result()
             except BrokenProcessPool:
                 # A worker died (killed, or crashed inside a library): which file
                 # did it is unknown, so each file not yet read is read on its own.
-                result, key = _read_alone(source, review, planned)
+                data = _read_alone(source, review, planned)
             except BaseException as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
                 if isinstance(exc, KeyboardInterrupt):
                     raise
-                result, key = _failed(source, exc), None
-            # The bytes and the plan are already here: they are not sent back.
-            result.source = source
-            source.release()
-            result.plan = by_key.get(key) if key else None
-            yield result
-            if progress:
-                progress(done, total)
+                yield _failed(source, exc), None, None
+                continue
+            if data is None:
+                yield Return(source, problems=[problem("file-read-failed", source.name, detail="the process reading it stopped (a crash or lack of memory inside the reading library)")]), None, None
+                continue
+            yield (*pickle.loads(data), data)  # noqa: S301 - from our own worker
 
 
-def _read_alone(source: Source, review: Review, planned: list[Planned]) -> tuple[Return, tuple[str, str, int] | None]:
-    """Read one file in a process of its own: if that process dies, only this file is lost."""
+def _read_alone(source: Source, review: Review, planned: list[Planned]) -> bytes | None:
+    """Read one file in a process of its own: if that process dies, only this file is lost (None)."""
     with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(review, planned)) as pool:
         try:
             return pool.submit(_read_in_worker, source).result()
         except BrokenProcessPool:
-            return Return(source, problems=[problem("file-read-failed", source.name, detail="the process reading it stopped (a crash or lack of memory inside the reading library)")]), None
+            return None
         except BaseException as exc:  # noqa: BLE001
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            return _failed(source, exc), None
+            return _pickled(_failed(source, exc))
 
 
 def _failed(source: Source, exc: BaseException) -> Return:
     return Return(source, problems=[problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200])])
+
+
+def _pickled(result: Return) -> bytes:
+    return pickle.dumps(portable(result), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 _WORKER: dict[str, object] = {}
@@ -184,12 +222,8 @@ def _start_worker(review: Review, planned: list[Planned]) -> None:
     _WORKER.update(review=review, plans=Plans(planned))
 
 
-def _read_in_worker(source: Source) -> tuple[Return, tuple[str, str, int] | None]:
-    result = read_source(source, _WORKER["review"], _WORKER["plans"])  # type: ignore[arg-type]
-    key = result.plan.key if result.plan else None
-    result.plan = None
-    result.source = Source(source.name, b"", source.received, source.sender, sha256=source.sha256)
-    return result, key
+def _read_in_worker(source: Source) -> bytes:
+    return _pickled(read_source(source, _WORKER["review"], _WORKER["plans"]))  # type: ignore[arg-type]
 
 
 def _check_senders(review: Review, returns: list[Return]) -> None:

@@ -1,0 +1,126 @@
+"""Reads kept: a return already read is not read again.
+
+A read depends on the file's bytes and name, the workbooks the review sent,
+the review's name and score words, and the code of kcp-sheets itself. When
+all of these are as they were, the read is the same, so `check` and
+`consolidate` take it from here instead of opening the file again: checking
+an inbox where one return is new reads one file, and `consolidate` after
+`check` reads none.
+
+The cache is `.kcp-read-cache.sqlite` in the review folder. It is not a
+record (the ledger is): deleting it only makes the next check read every
+file. Anything wrong with it (missing, damaged, locked, written by another
+version) means the file is read as if it were not there; it never changes
+what a read says. An entry made under another context is deleted when the
+cache is opened, so the file holds one review's current reads at most.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .intake import Source
+from .ledger import SentRow
+from .reader import Return
+from .settings import Review
+from .spec import templates_dir
+
+CACHE_FILE = ".kcp-read-cache.sqlite"
+WAIT_SECONDS = 5  # another command writing it: after this, go on without it
+
+Portable = tuple[Return, tuple[str, str, int] | None]  # a read without its bytes or plan, and the key of the plan it answers
+
+
+def context(review: Review, sent: list[SentRow]) -> str:
+    """Everything besides the file that a read depends on, as one digest: the
+    sent workbooks by the hash of their spec and content, as the ledger has them."""
+    digest = hashlib.sha256(f"{__version__}\x1e{review.review_id}\x1e{json.dumps(review.scales, sort_keys=True, default=str)}".encode())
+    for path in _code_files():
+        digest.update(path.read_bytes())
+    for row in sent:
+        digest.update(f"\x1e{row.id}\x1f{row.template}\x1f{row.cluster}\x1f{row.edition}\x1f{row.content_hash}".encode())
+    return digest.hexdigest()
+
+
+def _code_files() -> list[Path]:
+    package = Path(__file__).resolve().parent
+    return sorted([*package.rglob("*.py"), *templates_dir().glob("*.yaml")])
+
+
+def portable(result: Return) -> Portable:
+    """The read as it can be kept or sent between processes: no bytes, no plan (the plan is known by its key)."""
+    key = result.plan.key if result.plan else None
+    source = result.source
+    kept = Return(**{**result.__dict__, "plan": None, "source": Source(source.name, b"", source.received, source.sender, sha256=source.sha256)})
+    return kept, key
+
+
+class ReadCache:
+    """The reads of one review folder under one context."""
+
+    def __init__(self, folder: Path, context_digest: str) -> None:
+        self.context = context_digest
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.db = sqlite3.connect(folder / CACHE_FILE, timeout=WAIT_SECONDS, isolation_level=None)
+            self.db.execute("CREATE TABLE IF NOT EXISTS reads (file TEXT PRIMARY KEY, context TEXT NOT NULL, data BLOB NOT NULL)")
+            self.db.execute("DELETE FROM reads WHERE context != ?", (context_digest,))
+        except sqlite3.Error:
+            self.close()
+
+    def __enter__(self) -> ReadCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    @staticmethod
+    def _file(source: Source) -> str:
+        return f"{source.sha256}\x1f{source.name}"
+
+    def get(self, source: Source) -> Portable | None:
+        if self.db is None or not source.sha256:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM reads WHERE file = ? AND context = ?", (self._file(source), self.context)).fetchone()
+            return pickle.loads(row[0]) if row else None  # noqa: S301 - written by this program, in the officer's own folder
+        except Exception:  # noqa: BLE001 - a damaged entry is read again
+            return None
+
+    def put(self, source: Source, read: Portable | bytes) -> None:
+        if self.db is None or not source.sha256:
+            return
+        try:
+            data = read if isinstance(read, bytes) else pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
+            self.db.execute("INSERT OR REPLACE INTO reads (file, context, data) VALUES (?, ?, ?)", (self._file(source), self.context, data))
+        except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
+            pass  # not kept: read again next time
+
+    def put_many(self, items: list[tuple[Source, Any]]) -> None:
+        """Several at once, in one transaction: thousands of returns in one write."""
+        if self.db is None or not items:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            return
+        try:
+            for source, read in items:
+                self.put(source, read)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass

@@ -1,0 +1,133 @@
+"""Reads kept between commands: a return read once is not read again while
+nothing it depends on has changed, and the kept read says exactly what a new
+read would. Anything that could change a read (its bytes, the workbooks sent,
+the score words) makes it read again; a damaged cache is never an error."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kcp_sheets import check as check_module
+from kcp_sheets.check import check_returns
+from kcp_sheets.folder import INBOX
+from kcp_sheets.generate import generate
+from kcp_sheets.read_cache import CACHE_FILE
+from kcp_sheets.reader import read_source
+from kcp_sheets.settings import SETTINGS_FILE, load_review
+
+from test_ledger import edit_actions, fill, scored
+
+
+def summary(folder: Path) -> list[tuple]:
+    """What a check says of each return: its rows, answers and problems."""
+    result = check_returns(load_review(folder))
+    return [
+        (r.source.name, r.label, r.answers, r.stage, r.state,
+         {k: [(row.id, row.values, row.notes, row.extra) for row in rows] for k, rows in r.rows.items()},
+         sorted((p.code, p.cell, p.row_id, p.found, p.message) for p in r.problems))
+        for r in result.returns
+    ]
+
+
+@pytest.fixture()
+def returned(folder: Path) -> Path:
+    generate(load_review(folder))
+    fill(folder, "ET", "et.xlsx", {**scored(folder), "ET-02": {"coordinator_score": "4 but only just"}})
+    fill(folder, "HW", "hw.xlsx", scored(folder, "HW", 7))
+    return folder
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+
+    def counting(source, review, planned):  # noqa: ANN001, ANN202
+        read.append(source.name)
+        return read_source(source, review, planned)
+
+    monkeypatch.setattr(check_module, "read_source", counting)
+    return read
+
+
+def test_a_second_check_reads_nothing_and_says_the_same(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = summary(returned)
+    assert (returned / CACHE_FILE).is_file()
+    read = count_reads(monkeypatch)
+    assert summary(returned) == first
+    assert read == []
+
+
+def test_a_new_return_is_the_only_one_read(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary(returned)
+    fill(returned, "HH", "hh.xlsx", scored(returned, "HH"))
+    read = count_reads(monkeypatch)
+    summary(returned)
+    assert read == ["hh.xlsx"]
+
+
+def test_a_file_changed_under_the_same_name_is_read_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary(returned)
+    fill(returned, "ET", "et.xlsx", scored(returned, "ET", 2))
+    read = count_reads(monkeypatch)
+    after = summary(returned)
+    assert read == ["et.xlsx"]
+    et = next(s for s in after if s[0] == "et.xlsx")
+    assert {row[1]["coordinator_score"] for row in et[5]["Progress Tracker"]} == {2}
+
+
+def test_a_file_renamed_is_read_again_so_its_problems_name_it(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary(returned)
+    shutil.move(returned / INBOX / "hw.xlsx", returned / INBOX / "hw renamed.xlsx")
+    read = count_reads(monkeypatch)
+    after = summary(returned)
+    assert read == ["hw renamed.xlsx"]
+    [hw] = [s for s in after if s[1] == "HW"]
+    assert hw[0] == "hw renamed.xlsx"
+
+
+def test_what_was_sent_or_the_score_words_changing_reads_every_return_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary(returned)
+    edit_actions(returned, {"ET-03": {"action": "Corrected after sending"}})
+    generate(load_review(returned))  # a new edition of ET
+    read = count_reads(monkeypatch)
+    summary(returned)
+    assert sorted(read) == ["et.xlsx", "hw.xlsx"]
+
+    path = returned / SETTINGS_FILE
+    text = path.read_text().replace("Largely achieved", "Mostly achieved")
+    assert text != path.read_text()
+    path.write_text(text)
+    read.clear()
+    summary(returned)
+    assert sorted(read) == ["et.xlsx", "hw.xlsx"]
+
+
+@pytest.mark.parametrize("damage", [b"not a database at all", b""])
+def test_a_damaged_cache_is_read_around(returned: Path, damage: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = summary(returned)
+    (returned / CACHE_FILE).write_bytes(damage)
+    read = count_reads(monkeypatch)
+    assert summary(returned) == first
+    assert sorted(read) == ["et.xlsx", "hw.xlsx"]
+
+
+def test_a_damaged_entry_is_read_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    first = summary(returned)
+    with sqlite3.connect(returned / CACHE_FILE) as db:
+        db.execute("UPDATE reads SET data = ?", (b"\x80\x05 broken",))
+    read = count_reads(monkeypatch)
+    assert summary(returned) == first
+    assert sorted(read) == ["et.xlsx", "hw.xlsx"]
+
+
+def test_reads_made_by_worker_processes_are_kept_too(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
+    first = summary(returned)
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 10**6)
+    read = count_reads(monkeypatch)
+    assert summary(returned) == first
+    assert read == []
