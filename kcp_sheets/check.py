@@ -38,6 +38,7 @@ class CheckResult:
     returns: list[Return]
     problems: list[Problem] = field(default_factory=list)  # files that were not returns
     notices: list[str] = field(default_factory=list)  # what the officer should know about the ledger
+    current: list[Planned] = field(default_factory=list)  # what the settings make now, if worked out: the plan is made from it
 
     def all_problems(self) -> list[Problem]:
         found = list(self.problems)
@@ -104,18 +105,19 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
         with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id))) as cache:
             returns = list(_read_all(sources, review, sent, progress, cache))
         _check_senders(review, returns)
-        _changes_since(review, returns)
+        current = planned_workbooks(review)
+        _changes_since(current, returns)
         with ledger.transaction():
             load_decisions(ledger, returns)
             _supersede(returns)
             sent_ids = {p.key: ledger.sent_id(review.review_id, p) or 0 for p in sent}
             record_returns(ledger, review.review_id, returns, sent_ids)
-    return CheckResult(review, returns, problems, notices)
+    return CheckResult(review, returns, problems, notices, current)
 
 
-def _changes_since(review: Review, returns: list[Return]) -> None:
+def _changes_since(current: list[Planned], returns: list[Return]) -> None:
     """Where the officer changed a workbook after sending it, say so, as the officer's change."""
-    now = Plans(planned_workbooks(review))
+    now = Plans(current)
     for ret in returns:
         if ret.plan is None:
             continue

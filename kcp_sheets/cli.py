@@ -411,7 +411,7 @@ def consolidate(
 
     Exits 2 when the inbox holds no usable return.
     """
-    from .consolidate import write_plan
+    from .consolidate import ACTIONS_SHEET_LIMIT, actions_as_csv, write_plan
     from .problems import problem
 
     review = _review(folder)
@@ -431,6 +431,8 @@ def consolidate(
         console.print(f"{len(left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
         for ret, why in left_out:
             console.print(f"  #{ret.ledger_id} {ret.source.name}: {why}")
+    if actions_as_csv(review):
+        console.print(f"The {len(review.actions):,} targets and actions are not a sheet of the plan (more than {ACTIONS_SHEET_LIMIT:,}): `kcp-sheets export {folder}` writes them as CSV.")
     for path in paths:
         console.print(f"Written: {path}")
 

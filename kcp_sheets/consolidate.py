@@ -14,6 +14,7 @@ import email.utils
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ from .writer import Content, write_workbook
 EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
 REMOVED = "[removed]"
+# Beyond this many targets and actions (a region's or the country's returns in
+# one review), a sheet of them is read by nobody and costs most of the run:
+# they are the ledger's records, which `kcp-sheets export` gives as CSV.
+ACTIONS_SHEET_LIMIT = 20_000
 CONTACT_AFTER_DASH = re.compile(r"\s[-–]\s*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
 NAME = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)\b")
 
@@ -68,6 +73,10 @@ class ClusterReturn:
     def rows(self) -> list[Row]:
         """The rows as returned, with the officer's changes since sending: fixed
         text as it is now, and actions added since (unscored, to ask for)."""
+        return self._rows
+
+    @cached_property
+    def _rows(self) -> list[Row]:
         sheet = self.plan.spec.main_table()
         now = [Row(str(r["id"]), dict(r), 0) for r in self.plan.content.rows.get(sheet.key, [])]
         if self.ret is None:
@@ -98,7 +107,7 @@ def final_score(values: dict[str, Any]) -> int | None:
 
 def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec, Content]:
     review = result.review
-    plans = planned_workbooks(review)
+    plans = result.current or planned_workbooks(review)
     used = {r.label: r for r in result.merged()}
     clusters = [ClusterReturn(p, used.get(p.label)) for p in plans if p.cluster]
     health = next((p for p in plans if p.spec.template == "partnership-health"), None)
@@ -121,6 +130,9 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
     words = _Words(review)
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["all_actions"] = [_action_row(c, row, words) for c in clusters for row in c.rows()]
+    if actions_as_csv(review):
+        tab["all_actions"] = "too many for a sheet: kcp-sheets export writes them as CSV"
+        spec = replace(spec, sheets=tuple(s for s in spec.sheets if s.key != "all_actions"))
     rows["outstanding"] = [
         {**r, "cluster_name": review.cluster(r["cluster"]).name} for r in rows["all_actions"] if final_score(r) in (None, 1, 2)
     ]
@@ -168,6 +180,11 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
     if public:
         _redact(spec, content, review, result)
     return spec, content
+
+
+def actions_as_csv(review: Review) -> bool:
+    """Whether the plan leaves its All Actions sheet to the CSV export: a master list too long for a sheet."""
+    return len(review.actions) > ACTIONS_SHEET_LIMIT
 
 
 def partnership_plan(result: CheckResult) -> list[dict[str, Any]]:
@@ -341,8 +358,9 @@ def _sources(result: CheckResult) -> list[dict[str, Any]]:
 def _cluster_block(clusters: list[ClusterReturn], review: Review) -> list[dict[str, Any]]:
     block = []
     for c in clusters:
-        scores = [final_score(r.values) for r in c.rows()]
-        agreed = [r.values.get("agreed_score") for r in c.rows() if r.values.get("agreed_score") is not None]
+        rows = c.rows()
+        scores = [final_score(r.values) for r in rows]
+        agreed = [r.values.get("agreed_score") for r in rows if r.values.get("agreed_score") is not None]
         received = f"received {c.ret.source.received:%d/%m/%Y}, stage {c.ret.stage}" if c.ret else "not received"
         row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": received}
         for n in range(5, 0, -1):

@@ -65,7 +65,7 @@ def final_score(record: dict[str, Any]) -> Any:
 def earlier_actions(ledger: Ledger, year: int) -> dict[int, list[dict[str, Any]]]:
     """The action records of reviews before `year`, by year, the most recent HISTORY_YEARS - 1 of them."""
     by_year: dict[int, list[dict[str, Any]]] = {}
-    for r in ledger.records("actions"):
+    for r in ledger.records("actions", before=year):
         if r["year"] < year:
             by_year.setdefault(r["year"], []).append(r)
     keep = sorted(by_year)[-(HISTORY_YEARS - 1):] if HISTORY_YEARS > 1 else []

@@ -210,10 +210,10 @@ class Ledger:
              for kind, rows in records.items() for r in rows],
         )
 
-    def records(self, kind: str) -> list[dict[str, Any]]:
-        """Every review's records of one kind, oldest review first."""
+    def records(self, kind: str, before: int | None = None) -> list[dict[str, Any]]:
+        """Every review's records of one kind (of the years before `before`, if given), oldest review first."""
         rows = self.db.execute(
-            "SELECT r.review, r.year, r.data FROM records r WHERE r.kind = ? ORDER BY r.year, r.rowid", (kind,)
+            "SELECT r.review, r.year, r.data FROM records r WHERE r.kind = ? AND r.year < ? ORDER BY r.year, r.rowid", (kind, before or 10**6)
         ).fetchall()
         return [{"review": r["review"], "year": r["year"], **json.loads(r["data"])} for r in rows]
 

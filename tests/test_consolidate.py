@@ -223,3 +223,32 @@ def test_finding_people_leaves_organisations_alone() -> None:
     assert _people_in("Miles Watson, RBKC Youth Service and Cluster co-ordinators; Helen Kay") == {"Miles Watson", "Helen Kay"}
     assert _people_in("Community Strategy subgroup") == set()
     assert _people_in("Youth Service") == set()
+
+
+def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export(known: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv
+
+    import kcp_sheets.consolidate as consolidate_module
+    from typer.testing import CliRunner
+
+    from kcp_sheets.cli import app
+    from kcp_sheets.history import export_csv
+
+    review = load_review(known)
+    monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions) - 1)
+    path = write_plan(check_returns(review), tmp_path)
+    book = openpyxl.load_workbook(path)
+    assert "All Actions" not in book.sheetnames
+    assert "Outstanding" in book.sheetnames and "Summary" in book.sheetnames
+    counts = {r[0]: r for r in book["Summary"].iter_rows(values_only=True) if r and r[0] == "Targets and actions"}
+    assert "kcp-sheets export writes them as CSV" in " ".join(str(v) for v in counts["Targets and actions"] if v)
+    [actions_csv] = [p for p in export_csv(known, tmp_path / "csv") if p.name == "records - actions.csv"]
+    with actions_csv.open(encoding="utf-8-sig") as f:
+        exported = {r["id"] for r in csv.DictReader(f)}
+    assert {a.id for a in review.actions} <= exported  # every action is in the records, none lost with the sheet
+
+    said = CliRunner().invoke(app, ["consolidate", str(known)])
+    assert "are not a sheet of the plan" in said.output and "kcp-sheets export" in said.output
+
+    monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions))
+    assert "All Actions" in openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "b")).sheetnames
