@@ -83,6 +83,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
     rows: list[Row] = []
     seen: dict[str, int] = {}
     new_count = 0
+    order = [(col, columns.get(col.key), col.is_input) for col in table.columns if col.kind != "id"]  # once per table, not per row
     for r, ident, cells, present in found:
         read_as = assigned.get(r, ident)
         if read_as in seen:
@@ -91,7 +92,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=read_as, found=text, detail=text or "nothing typed")
             accounts.take(sheet_name, ((r, c) for c in present))
             continue
-        row = _row(reading, sheet_name, table, columns, extra, cells, r, read_as, sent_by_id.get(read_as))
+        row = _row(reading, sheet_name, order, extra, cells, r, read_as, sent_by_id.get(read_as))
         accounts.take(sheet_name, ((r, c) for c in present if c in known))
         for c in present:
             if c not in known:
@@ -208,7 +209,8 @@ def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], presen
     reading.add("answers-shifted", **where, row_id=named[0], detail=f"{rows[0] + 1}-{rows[-1] + 1}", direction=" or ".join(directions), ids=", ".join(named) + also)
 
 
-def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
+def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
+    """One row's values by column; `order` is each column but the ID, where it was found, and whether it is for answers."""
     values: dict[str, Any] = {"id": ident}
     notes: dict[str, str] = {}
     formulas = reading.formulas.get(sheet_name, ())
@@ -216,14 +218,15 @@ def _row(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int
     def at(c: int | None) -> dict[str, str]:
         return {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident, "column": column}
 
-    for col in table.columns:
-        if col.kind == "id":
-            continue
-        c = columns.get(col.key)
+    width = len(cells)
+    for col, c, is_input in order:
         column = col.header  # the sender's word for the cell, for the reminders
-        raw = cells[c] if c is not None and c < len(cells) else None
-        if not col.is_input and sent is not None:
+        raw = cells[c] if c is not None and c < width else None
+        if not is_input and sent is not None:
             old = sent.get(col.key)
+            if raw == old and raw.__class__ is str:  # as sent, the usual case
+                values[col.key] = old
+                continue
             was = _sent_text(old)
             if raw != was and not (raw in ("", None) and was == "") and not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, was):
                 reading.add("fixed-edited", **at(c), found=as_text(raw), old=was, new=as_text(raw))
