@@ -11,11 +11,11 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .folder import INBOX, OUTPUT
-from .generate import planned_workbooks, record_as_sent, review_context
+from .generate import accreditation_workbook, cluster_rows, health_workbook, record_as_sent, review_context
 from .intake import Source, gather, inbox_files
 from .merge import merge_into, newest_first, why_newer
 from .ledger import Ledger
@@ -38,7 +38,6 @@ class CheckResult:
     returns: list[Return]
     problems: list[Problem] = field(default_factory=list)  # files that were not returns
     notices: list[str] = field(default_factory=list)  # what the officer should know about the ledger
-    current: list[Planned] = field(default_factory=list)  # what the settings make now, if worked out: the plan is made from it
 
     def all_problems(self) -> list[Problem]:
         found = list(self.problems)
@@ -105,25 +104,43 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
         with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id))) as cache:
             returns = list(_read_all(sources, review, sent, progress, cache))
         _check_senders(review, returns)
-        current = planned_workbooks(review)
-        _changes_since(current, returns)
+        _changes_since(review, returns)
         with ledger.transaction():
             load_decisions(ledger, returns)
             _supersede(returns)
             sent_ids = {p.key: ledger.sent_id(review.review_id, p) or 0 for p in sent}
             record_returns(ledger, review.review_id, returns, sent_ids)
-    return CheckResult(review, returns, problems, notices, current)
+    return CheckResult(review, returns, problems, notices)
 
 
-def _changes_since(current: list[Planned], returns: list[Return]) -> None:
-    """Where the officer changed a workbook after sending it, say so, as the officer's change."""
-    now = Plans(current)
+def _changes_since(review: Review, returns: list[Return]) -> None:
+    """Where the officer changed a workbook after sending it, say so, as the
+    officer's change. Only the rows are made again from the settings, not the
+    workbooks: a national review has thousands."""
+    clusters = {c.code for c in review.clusters}
+    review_wide: dict[str, Planned] = {}
     for ret in returns:
-        if ret.plan is None:
+        sent = ret.plan
+        if sent is None:
             continue
-        current = now.find(ret.plan.spec.template, ret.plan.cluster)
-        if current is not None and current.content.rows != ret.plan.content.rows:
-            ret.problems += changes_since(ret.plan, current, ret.source.name)
+        if sent.cluster:
+            if sent.cluster not in clusters:
+                continue
+            rows = {sent.spec.main_table().key: cluster_rows(review, sent.cluster)}
+        else:
+            if not review_wide:
+                review_wide = _review_wide(review)
+            current = review_wide.get(sent.spec.template)
+            if current is None:
+                continue
+            rows = current.content.rows
+        if rows != sent.content.rows:
+            ret.problems += changes_since(sent, replace(sent, content=replace(sent.content, rows=rows)), ret.source.name)
+
+
+def _review_wide(review: Review) -> dict[str, Planned]:
+    planned = [health_workbook(review)] + ([accreditation_workbook(review)] if review.accreditation else [])
+    return {p.spec.template: p for p in planned}
 
 
 def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None, cache: ReadCache | None = None) -> Iterable[Return]:

@@ -107,7 +107,7 @@ def final_score(values: dict[str, Any]) -> int | None:
 
 def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec, Content]:
     review = result.review
-    plans = result.current or planned_workbooks(review)
+    plans = planned_workbooks(review)
     used = {r.label: r for r in result.merged()}
     clusters = [ClusterReturn(p, used.get(p.label)) for p in plans if p.cluster]
     health = next((p for p in plans if p.spec.template == "partnership-health"), None)

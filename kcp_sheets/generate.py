@@ -84,6 +84,16 @@ def cluster_workbook(review: Review, code: str) -> Planned:
     base = load_spec("cluster_tracker")
     spec = base.resolve({**review_context(review), "cluster_name": cluster.name, "cluster_code": cluster.code}, review.earlier_years, review.scored_years)
     tracker = spec.main_table()
+    rows = cluster_rows(review, code)
+    contacts = [_officer(review)]
+    contacts += [("Cluster champion", p.name, p.email) for p in cluster.champions]
+    contacts += [("Cluster co-ordinator", p.name, p.email) for p in cluster.coordinators]
+    content = _content(review, spec, {tracker.key: rows}, {"cluster": code, "cluster_name": cluster.name, "cluster_code": code}, contacts)
+    return Planned(spec, content, code)
+
+
+def cluster_rows(review: Review, code: str) -> list[dict[str, Any]]:
+    """The rows of a cluster's tracker as the settings make them now."""
     rows = []
     for action in review.actions_of(code):
         row: dict[str, Any] = {
@@ -99,11 +109,7 @@ def cluster_workbook(review: Review, code: str) -> Planned:
             row[f"progress_{year}"] = action.progress_in(year)
             row[f"score_{year}"] = action.score_in(year)
         rows.append(row)
-    contacts = [_officer(review)]
-    contacts += [("Cluster champion", p.name, p.email) for p in cluster.champions]
-    contacts += [("Cluster co-ordinator", p.name, p.email) for p in cluster.coordinators]
-    content = _content(review, spec, {tracker.key: rows}, {"cluster": code, "cluster_name": cluster.name, "cluster_code": code}, contacts)
-    return Planned(spec, content, code)
+    return rows
 
 
 def health_workbook(review: Review) -> Planned:

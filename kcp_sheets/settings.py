@@ -505,15 +505,16 @@ def read_table(path: Path, required: list[str]) -> tuple[list[dict[str, str]], l
         text = _read_text(path)
     except ProblemError as exc:
         return [], exc.problems
-    reader = csv.DictReader(_lines(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    reader = csv.reader(_lines(text))
+    header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in required if c not in header]
     if missing:
         return [], [problem("settings-invalid", path.name, cell="row 1", detail=f"The column(s) {', '.join(missing)} are missing from the header row.", fix=f"The first row must name the columns: {', '.join(required)}.")]
-    reader.fieldnames = header
+    named = [(i, h) for i, h in enumerate(header) if h]  # a column without a header is not read; a short row is blank to its end
     rows = []
-    for row in reader:
-        cleaned = {k: (v or "").strip() for k, v in row.items() if k}
+    for values in reader:
+        width = len(values)
+        cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
         if any(cleaned.values()):
             cleaned["_row"] = str(reader.line_num)
             rows.append(cleaned)
