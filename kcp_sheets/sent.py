@@ -141,14 +141,23 @@ def _build(kind: Any, value: Any) -> Any:
         inner = args[0] if args else Any
         return tuple(_build(inner, v) for v in value)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return kind(**{name: _build(hint, value[name]) for name, hint in _fields(kind) if name in value})
+        return kind(**{name: _build(hint, value[name]) if built else value[name] for name, hint, built in _fields(kind) if name in value})
     return value
 
 
 @functools.cache
-def _fields(kind: type) -> tuple[tuple[str, Any], ...]:
+def _fields(kind: type) -> tuple[tuple[str, Any, bool], ...]:
+    """Each field's name, type, and whether its plain form needs building (most are text as they are)."""
     hints = typing.get_type_hints(kind)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind))
+    return tuple((f.name, hints[f.name], _needs_build(hints[f.name])) for f in dataclasses.fields(kind))
+
+
+def _needs_build(kind: Any) -> bool:
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [k for k in typing.get_args(kind) if k is not type(None)]
+        return len(options) == 1 and _needs_build(options[0])
+    return origin is tuple or (isinstance(kind, type) and dataclasses.is_dataclass(kind))
 
 
 def encode(plan: Planned) -> tuple[str, str]:
