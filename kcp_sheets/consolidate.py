@@ -384,8 +384,9 @@ def _health_block(review: Review, health: list[dict[str, Any]], returned: bool) 
 
 
 def _public_spec(spec: WorkbookSpec) -> WorkbookSpec:
-    """The plan less the officer's working sheets: they name files, senders and problems."""
-    return replace(spec, title=spec.title + " (public copy)", sheets=tuple(s for s in spec.sheets if not s.officer))
+    """The plan less the officer's working sheets and summary blocks: they name files, senders, notes and problems."""
+    sheets = tuple(replace(s, blocks=tuple(b for b in s.blocks if not b.officer)) for s in spec.sheets if not s.officer)
+    return replace(spec, title=spec.title + " (public copy)", sheets=sheets)
 
 
 def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckResult) -> None:

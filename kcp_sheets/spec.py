@@ -101,6 +101,7 @@ class Block:
     key: str
     title: str
     columns: tuple[Column, ...]
+    officer: bool = False  # the officer's working facts (file names, notes): never published
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,7 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
     if kind == "form":
         table = _table(raw["table"], f"{where}.table", errors) if raw.get("table") else None
     blocks = tuple(
-        Block(str(b.get("key")), str(b.get("title", "")), tuple(_column(c, f"{where}.blocks[{i}]", errors) for c in b.get("columns") or []))
+        Block(str(b.get("key")), str(b.get("title", "")), tuple(_column(c, f"{where}.blocks[{i}]", errors) for c in b.get("columns") or []), bool(b.get("officer", False)))
         for i, b in enumerate(raw.get("blocks") or [])
     )
     chart = None

@@ -139,6 +139,10 @@ def test_public_copy_has_no_email_address_phone_number_or_named_individual(known
     assert "RBKC Waste Management Services" in everything  # organisations kept
     part2 = sheet_rows(path, "Partnership Plan")
     assert row_of(part2, "2.1.3")[3] == "[removed]"
+    # The returns' file names and the officer's notes on them are the officer's working facts.
+    assert not any(p.name in everything for p in (known / INBOX).iterdir())
+    assert "Returns used and left out" not in everything
+    assert "Returns used and left out" in "\n".join(str(v) for r in sheet_rows(write_plan(check_returns(review)), "Summary") for v in r if v)
 
 
 @pytest.fixture(scope="module")
