@@ -123,3 +123,12 @@ def test_pre_filled_text_prints_in_full(review, written: dict[str, Path], printe
         for text in (action.issue, action.outcome, action.action):
             missing = [w for w in re.findall(r"[\w']+", text) if w not in on_paper]
             assert not missing, (action.id, missing)
+
+
+def test_the_mid_year_report_prints_the_progress_and_not_the_officers_problems(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    [name] = [n for n in written if n.endswith("Improvement plan mid-year progress.xlsx")]
+    text = "\n".join(p.text for p in printed[name])
+    assert "mid-year progress" in text
+    assert "Problems in the updates" not in text
+    book = openpyxl.load_workbook(written[name], read_only=True)
+    assert book["Problems"].sheet_state == "hidden"  # kept for the officer
