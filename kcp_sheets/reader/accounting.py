@@ -78,8 +78,9 @@ class Accounts:
         taken = self.taken.get(sheet, set())
         reported = self.reported.get(sheet, set())
         stop = len(grid) if end is None else min(end, len(grid))
-        # `v != ""` first: most cells of a sheet are empty, and this is every cell of every sheet.
-        return [(r, c, v) for r in range(start, stop) for c, v in enumerate(grid[r]) if v != "" and not is_blank(v) and (r, c) not in taken and (r, c) not in reported]
+        # is_blank written out: this is every cell of every sheet.
+        return [(r, c, v) for r in range(start, stop) for c, v in enumerate(grid[r])
+                if v != "" and v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in taken and (r, c) not in reported]
 
 
 def take_sent_text(accounts: Accounts, sheet: str, plan: Planned, sent_name: str) -> None:

@@ -60,7 +60,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
     spills: list[tuple[int, str, list[Any], list[int]]] = []  # answers on a row with no action
     for r in range(header_row + 1, len(grid)):
         cells = grid[r]
-        present = [c for c, v in enumerate(cells) if not is_blank(v)]
+        present = [c for c, v in enumerate(cells) if v != "" and not is_blank(v)]
         if not present:
             continue
         ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
@@ -138,8 +138,17 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
         c = columns[col.key]
         return _norm(_sent_text(cells[c]) if c < len(cells) and isinstance(cells[c], bool) else (cells[c] if c < len(cells) else ""))
 
+    positions = [(col.key, columns[col.key]) for col in fixed]
+
     def as_sent(cells: list[Any], sent: dict[str, Any]) -> bool:  # the usual case, at its cheapest
-        return all((c := columns[col.key]) < len(cells) and cells[c] == _sent_text(sent.get(col.key)) for col in fixed)
+        width = len(cells)
+        for key, c in positions:
+            if c >= width:
+                return False
+            raw, old = cells[c], sent.get(key)
+            if raw != old and raw != _sent_text(old):
+                return False
+        return True
 
     sent_text: dict[str, list[str]] = {}
     assigned: dict[int, str] = {}
