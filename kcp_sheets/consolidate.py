@@ -20,7 +20,7 @@ from typing import Any
 
 from .check import CheckResult
 from .folder import OUTPUT
-from .generate import Planned, planned_workbooks, review_context, safe_file_name
+from .generate import Planned, accreditation_workbook, cluster_rows, cluster_workbook, health_workbook, planned_workbooks, review_context, safe_file_name
 from .history import earlier_actions, records_of, score_profiles
 from .ledger import Ledger, now
 from .problems import problem_rows
@@ -105,9 +105,25 @@ def final_score(values: dict[str, Any]) -> int | None:
     return agreed if agreed is not None else values.get("coordinator_score")
 
 
+def current_workbooks(review: Review) -> list[Planned]:
+    """What the settings make now, as the plan needs it: every cluster's rows,
+    with the tracker's layout worked out once (a layout is the template's; only
+    its titles name a cluster, and the plan uses none of them). A national
+    review has thousands of clusters."""
+    if not review.clusters:
+        return planned_workbooks(review)
+    first = cluster_workbook(review, review.clusters[0].code)
+    key = first.spec.main_table().key
+    plans = [first] + [Planned(first.spec, Content(rows={key: cluster_rows(review, c.code)}), c.code) for c in review.clusters[1:]]
+    plans.append(health_workbook(review))
+    if review.accreditation:
+        plans.append(accreditation_workbook(review))
+    return plans
+
+
 def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec, Content]:
     review = result.review
-    plans = planned_workbooks(review)
+    plans = current_workbooks(review)
     used = {r.label: r for r in result.merged()}
     clusters = [ClusterReturn(p, used.get(p.label)) for p in plans if p.cluster]
     health = next((p for p in plans if p.spec.template == "partnership-health"), None)
