@@ -145,13 +145,11 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
         spec = _public_spec(spec)
     words = _Words(review)
     rows: dict[str, list[dict[str, Any]]] = {}
-    rows["all_actions"] = [_action_row(c, row, words) for c in clusters for row in c.rows()]
+    rows["all_actions"] = [_action_row(c, row, words, review.cluster(c.code).name) for c in clusters for row in c.rows()]
     if actions_as_csv(review):
         tab["all_actions"] = "too many for a sheet: kcp-sheets export writes them as CSV"
         spec = replace(spec, sheets=tuple(s for s in spec.sheets if s.key != "all_actions"))
-    rows["outstanding"] = [
-        {**r, "cluster_name": review.cluster(r["cluster"]).name} for r in rows["all_actions"] if final_score(r) in (None, 1, 2)
-    ]
+    rows["outstanding"] = [r for r in rows["all_actions"] if final_score(r) in (None, 1, 2)]  # the same rows, not copies
     rows["cluster_reviews"], rows["part1"] = _cluster_reviews(clusters, review)
     health_rows = _health_rows(review, used.get(health.label) if health else None, words)
     rows["health"] = health_rows
@@ -253,11 +251,12 @@ class _Words:
         return f"{score} - {self.scales[scale][score]}" if score is not None else "Unscored"
 
 
-def _action_row(c: ClusterReturn, row: Row, words: _Words) -> dict[str, Any]:
+def _action_row(c: ClusterReturn, row: Row, words: _Words, cluster_name: str) -> dict[str, Any]:
     values = dict(row.values)
     values.update(
         id=row.id,
         cluster=c.code,
+        cluster_name=cluster_name,
         new=row.new or None,
         added=_added(row),
         notes=_notes(row, c.plan.spec.main_table().table.columns),

@@ -204,10 +204,10 @@ class Ledger:
     def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, list[dict[str, Any]]]) -> None:
         self.db.execute("INSERT OR REPLACE INTO reviews (review, year, partnership, title) VALUES (?, ?, ?, ?)", (review, year, partnership, title))
         self.db.execute("DELETE FROM records WHERE review = ?", (review,))
-        self.db.executemany(
+        self.db.executemany(  # a generator: 200,000 records are written one by one, not held twice as JSON
             "INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data) VALUES (?, ?, ?, ?, ?, ?)",
-            [(review, year, kind, str(r.get("cluster") or ""), str(r["id"]), json.dumps(r, default=str, ensure_ascii=False))
-             for kind, rows in records.items() for r in rows],
+            ((review, year, kind, str(r.get("cluster") or ""), str(r["id"]), json.dumps(r, default=str, ensure_ascii=False))
+             for kind, rows in records.items() for r in rows),
         )
 
     def records(self, kind: str, before: int | None = None) -> list[dict[str, Any]]:
