@@ -159,7 +159,7 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
             result, key = hit
         else:
             result, key, data = next(fresh)
-            if data is not None:
+            if data is not None and not any(p.code == "file-read-failed" for p in result.problems):  # a failure may pass: not kept
                 new.append((source, data))
         # The bytes and the plan are already here: they are not kept or sent back.
         result.source = source

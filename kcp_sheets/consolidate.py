@@ -147,7 +147,7 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["all_actions"] = [_action_row(c, row, words, review.cluster(c.code).name) for c in clusters for row in c.rows()]
     if actions_as_csv(review):
-        tab["all_actions"] = "too many for a sheet: kcp-sheets export writes them as CSV"
+        tab["all_actions"] = "" if public else "too many for a sheet: kcp-sheets export writes them as CSV"
         spec = replace(spec, sheets=tuple(s for s in spec.sheets if s.key != "all_actions"))
     rows["outstanding"] = [r for r in rows["all_actions"] if final_score(r) in (None, 1, 2)]  # the same rows, not copies
     rows["cluster_reviews"], rows["part1"] = _cluster_reviews(clusters, review)
@@ -434,10 +434,16 @@ def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckR
         value = PHONE.sub("[telephone removed]", value)
         return pattern.sub("[name removed]", value) if pattern else value
 
+    cleaned: set[int] = set()  # Outstanding lists All Actions' own rows: each is cleaned once
     for sheet, rows in content.rows.items():
         for row in rows:
+            first = id(row) not in cleaned
+            cleaned.add(id(row))
             for key, value in list(row.items()):
-                row[key] = REMOVED if key in personal.get(sheet, set()) and value not in (None, "") else clean(value)
+                if key in personal.get(sheet, set()) and value not in (None, ""):
+                    row[key] = REMOVED
+                elif first:
+                    row[key] = clean(value)
     for rows in content.blocks.values():
         for row in rows:
             for key, value in list(row.items()):

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 KINDS = ("actions", "health", "improvements")
 ACTION_KEYS = ("cluster", "id", "issue", "outcome", "action", "lead_partner", "nrf", "progress", "coordinator_score", "agreed_score",
                "appropriateness", "why_not_met", "case_study", "equalities_made", "equalities_more", "sustainability", "mainstream",
-               "new", "source")
+               "new", "added", "notes", "source")  # added: what was typed in columns a cluster added; notes: words typed with a score
 HEALTH_KEYS = ("criterion", "id", "title", "score", "evidence", "progress", "action", "key_contact", "due")
 IMPROVEMENT_KEYS = ("part", "cluster", "id", "action", "due", "key_contact", "support_needed", "support_how", "situation", "origin")
 HISTORY_YEARS = 3  # the plan shows the last three reviews

@@ -1,11 +1,15 @@
 """Reads kept: a return already read is not read again.
 
 A read depends on the file's bytes and name, the workbooks the review sent,
-the review's name and score words, and the code of kcp-sheets itself. When
-all of these are as they were, the read is the same, so `check` and
-`consolidate` take it from here instead of opening the file again: checking
-an inbox where one return is new reads one file, and `consolidate` after
-`check` reads none.
+the review's name and score words, the code of kcp-sheets itself, Python and
+the reading library (python-calamine). When all of these are as they were,
+the read is the same, so `check` and `consolidate` take it from here instead
+of opening the file again: checking an inbox where one return is new reads
+one file, and `consolidate` after `check` reads none.
+
+A read that failed (`file-read-failed`: the machine out of memory or disk
+space, a crash in the reading library) is never kept: the next check tries
+the file again.
 
 The cache is `.kcp-read-cache.sqlite` in the review folder. It is not a
 record (the ledger is): deleting it only makes the next check read every
@@ -18,9 +22,11 @@ cache is opened, so the file holds one review's current reads at most.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import pickle
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +46,20 @@ Portable = tuple[Return, tuple[str, str, int] | None]  # a read without its byte
 def context(review: Review, sent: list[SentRow]) -> str:
     """Everything besides the file that a read depends on, as one digest: the
     sent workbooks by the hash of their spec and content, as the ledger has them."""
-    digest = hashlib.sha256(f"{__version__}\x1e{review.review_id}\x1e{json.dumps(review.scales, sort_keys=True, default=str)}".encode())
+    libraries = f"{sys.version}\x1f{_version('python-calamine')}"  # the reading library decides cell types, dates and what it refuses
+    digest = hashlib.sha256(f"{__version__}\x1e{libraries}\x1e{review.review_id}\x1e{json.dumps(review.scales, sort_keys=True, default=str)}".encode())
     for path in _code_files():
         digest.update(path.read_bytes())
     for row in sent:
         digest.update(f"\x1e{row.id}\x1f{row.template}\x1f{row.cluster}\x1f{row.edition}\x1f{row.content_hash}".encode())
     return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _code_files() -> list[Path]:

@@ -238,6 +238,17 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
     from kcp_sheets.cli import app
     from kcp_sheets.history import export_csv
 
+    # A column the cluster added, with a value and a score with words after it: both must reach the CSV.
+    et = known / INBOX / "et.xlsx"
+    book = openpyxl.load_workbook(et)
+    sheet = book["Progress Tracker"]
+    header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "ID")
+    budget = sheet.max_column + 1
+    sheet.cell(header, budget).value = "Budget"
+    et04 = next(r for r in range(header, sheet.max_row + 1) if sheet.cell(r, 1).value == "ET-04")
+    sheet.cell(et04, budget).value = "£500 from the ward fund"
+    book.save(et)
+
     review = load_review(known)
     monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions) - 1)
     path = write_plan(check_returns(review), tmp_path)
@@ -248,8 +259,11 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
     assert "kcp-sheets export writes them as CSV" in " ".join(str(v) for v in counts["Targets and actions"] if v)
     [actions_csv] = [p for p in export_csv(known, tmp_path / "csv") if p.name == "records - actions.csv"]
     with actions_csv.open(encoding="utf-8-sig") as f:
-        exported = {r["id"] for r in csv.DictReader(f)}
-    assert {a.id for a in review.actions} <= exported  # every action is in the records, none lost with the sheet
+        exported = {r["id"]: r for r in csv.DictReader(f)}
+    assert {a.id for a in review.actions} <= set(exported)  # every action is in the records, none lost with the sheet
+    assert exported["ET-04"]["added"] == "Budget: £500 from the ward fund"  # what a cluster typed in its own column too
+    public = openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "public", public=True))
+    assert "kcp-sheets export" not in " ".join(str(v) for r in public["Summary"].iter_rows(values_only=True) for v in r if v)  # an officer's command
 
     said = CliRunner().invoke(app, ["consolidate", str(known)])
     assert "are not a sheet of the plan" in said.output and "kcp-sheets export" in said.output

@@ -131,3 +131,30 @@ def test_reads_made_by_worker_processes_are_kept_too(returned: Path, monkeypatch
     read = count_reads(monkeypatch)
     assert summary(returned) == first
     assert read == []
+
+
+def test_a_read_that_failed_is_not_kept(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of memory or disk space while reading: the file fails this time, and is read again next time."""
+    from kcp_sheets.reader.reading import Reading
+
+    real_run = Reading.run
+
+    def out_of_space(self: Reading) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Reading, "run", out_of_space)
+    failed = check_returns(load_review(returned))
+    assert {p.code for r in failed.returns for p in r.problems} == {"file-read-failed"}
+    monkeypatch.setattr(Reading, "run", real_run)
+    assert {r.label for r in check_returns(load_review(returned)).returns} == {"ET", "HW"}
+
+
+def test_a_new_version_of_the_reading_library_reads_every_return_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kcp_sheets.read_cache as read_cache
+
+    summary(returned)
+    real = read_cache._version
+    monkeypatch.setattr(read_cache, "_version", lambda name: real(name) + ".1" if name == "python-calamine" else real(name))
+    read = count_reads(monkeypatch)
+    summary(returned)
+    assert sorted(read) == ["et.xlsx", "hw.xlsx"]
