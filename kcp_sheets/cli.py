@@ -409,7 +409,9 @@ def consolidate(
 ) -> None:
     """Merge the returns into the improvement action plan, FOLDER/output/2005 Improvement Action Plan.xlsx for a 2005 review.
 
-    Exits 2 when the inbox holds no usable return.
+    A review of more than 20,000 targets and actions gets no All Actions
+    sheet: `kcp-sheets export` writes the same records as CSV. Exits 2 when
+    the inbox holds no usable return.
     """
     from .consolidate import ACTIONS_SHEET_LIMIT, actions_as_csv, write_plan
     from .problems import problem
