@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .folder import INBOX, OUTPUT
-from .generate import accreditation_workbook, cluster_rows, health_workbook, record_as_sent, review_context
+from .generate import cluster_rows, record_as_sent, review_context, review_wide_workbooks
 from .intake import Source, gather, inbox_files
 from .merge import merge_into, newest_first, why_newer
 from .ledger import Ledger
@@ -129,18 +129,13 @@ def _changes_since(review: Review, returns: list[Return]) -> None:
             rows = {sent.spec.main_table().key: cluster_rows(review, sent.cluster)}
         else:
             if not review_wide:
-                review_wide = _review_wide(review)
+                review_wide = {p.spec.template: p for p in review_wide_workbooks(review)}
             current = review_wide.get(sent.spec.template)
             if current is None:
                 continue
             rows = current.content.rows
         if rows != sent.content.rows:
             ret.problems += changes_since(sent, replace(sent, content=replace(sent.content, rows=rows)), ret.source.name)
-
-
-def _review_wide(review: Review) -> dict[str, Planned]:
-    planned = [health_workbook(review)] + ([accreditation_workbook(review)] if review.accreditation else [])
-    return {p.spec.template: p for p in planned}
 
 
 def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None, cache: ReadCache | None = None) -> Iterable[Return]:

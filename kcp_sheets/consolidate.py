@@ -20,7 +20,7 @@ from typing import Any
 
 from .check import CheckResult
 from .folder import OUTPUT
-from .generate import Planned, accreditation_workbook, cluster_rows, cluster_workbook, health_workbook, planned_workbooks, review_context, safe_file_name
+from .generate import Planned, cluster_rows, cluster_workbook, planned_workbooks, review_context, review_wide_workbooks, safe_file_name
 from .history import earlier_actions, records_of, score_profiles
 from .ledger import Ledger, now
 from .problems import problem_rows
@@ -114,11 +114,8 @@ def current_workbooks(review: Review) -> list[Planned]:
         return planned_workbooks(review)
     first = cluster_workbook(review, review.clusters[0].code)
     key = first.spec.main_table().key
-    plans = [first] + [Planned(first.spec, Content(rows={key: cluster_rows(review, c.code)}), c.code) for c in review.clusters[1:]]
-    plans.append(health_workbook(review))
-    if review.accreditation:
-        plans.append(accreditation_workbook(review))
-    return plans
+    others = [Planned(first.spec, Content(rows={key: cluster_rows(review, c.code)}), c.code) for c in review.clusters[1:]]
+    return [first, *others, *review_wide_workbooks(review)]
 
 
 def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec, Content]:

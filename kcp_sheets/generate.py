@@ -138,11 +138,12 @@ def accreditation_workbook(review: Review) -> Planned:
 
 
 def planned_workbooks(review: Review) -> list[Planned]:
-    planned = [cluster_workbook(review, c.code) for c in review.clusters]
-    planned.append(health_workbook(review))
-    if review.accreditation:
-        planned.append(accreditation_workbook(review))
-    return planned
+    return [cluster_workbook(review, c.code) for c in review.clusters] + review_wide_workbooks(review)
+
+
+def review_wide_workbooks(review: Review) -> list[Planned]:
+    """The workbooks sent to the whole partnership, not to one cluster."""
+    return [health_workbook(review)] + ([accreditation_workbook(review)] if review.accreditation else [])
 
 
 def generate(review: Review, out_dir: Path | None = None, progress: Callable[[str], None] | None = None) -> list[Path]:
