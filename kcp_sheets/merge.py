@@ -55,8 +55,10 @@ def merge_into(newer: Return, older: Return) -> None:
                     newer.answers += sum(v is not None for k, v in theirs.values.items() if k != "id" and sheet.table.column(k).is_input)
                     continue
                 for key, value in theirs.values.items():
-                    column = sheet.table.column(key) if key != "id" else None
-                    if column is None or (not column.is_input and not theirs.new):
+                    if key == "id" or value is None or value == "" or _same(row.values.get(key), value):
+                        continue  # nothing to take: the usual case when both returns are copies of one
+                    column = sheet.table.column(key)
+                    if not column.is_input and not theirs.new:
                         continue
                     where = cell_name(row.cell_row, sheet.table.index(key))
                     _merge_value(newer, row.values, key, value, theirs.notes.get(key), row.notes, differ, (sheet.name, where, row.id, column.header))
@@ -90,6 +92,11 @@ def _merge_value(newer: Return, values: dict[str, Any], key: str, theirs: Any, t
     if _text(mine) != _text(theirs):
         sheet_name, cell, row_id, header = where
         differ.append((sheet_name, cell, row_id, f"{header}: {as_text(mine)}", f"{header}: {as_text(theirs)}"))
+
+
+def _same(mine: Any, theirs: Any) -> bool:
+    """The same value of the same type: neither taken nor reported, whatever the column."""
+    return type(mine) is type(theirs) and mine == theirs
 
 
 def _text(value: Any) -> str:

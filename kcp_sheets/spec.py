@@ -84,10 +84,21 @@ class Table:
     repeat_columns: int = 1  # printed at the left of every page when the table is more than a page wide
 
     def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
+        return self.columns[self.index(key)]
 
     def index(self, key: str) -> int:
-        return next(i for i, c in enumerate(self.columns) if c.key == key)
+        return self._indexes[key]
+
+    @property
+    def _indexes(self) -> dict[str, int]:
+        """Column positions by key, worked out once per table (a merge asks per cell)."""
+        found = self.__dict__.get("_index_cache")
+        if found is None:
+            found = {}
+            for i, c in enumerate(self.columns):
+                found.setdefault(c.key, i)
+            object.__setattr__(self, "_index_cache", found)
+        return found
 
     @property
     def inputs(self) -> tuple[Column, ...]:
