@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import gc
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -14,6 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .bulk import building
 from .folder import INBOX, OUTPUT
 from .generate import cluster_rows, record_as_sent, review_context, review_wide_workbooks
 from .intake import Source, gather, inbox_files
@@ -146,7 +148,8 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
     that file's problem, and every other file is still read."""
     total = len(sources)
     by_key = {p.key: p for p in planned}
-    kept = [cache.get(s) if cache else None for s in sources]
+    with building():
+        kept = [cache.get(s) if cache else None for s in sources]
     fresh = _read_fresh([s for s, k in zip(sources, kept, strict=True) if k is None], review, planned)
     new: list[tuple[Source, bytes]] = []
     for done, (source, hit) in enumerate(zip(sources, kept, strict=True), start=1):
@@ -233,6 +236,7 @@ _WORKER: dict[str, object] = {}
 
 
 def _start_worker(review: Review, planned: list[Planned]) -> None:
+    gc.enable()  # a worker forked while its parent was building: it reads with the collector on
     _WORKER.update(review=review, plans=Plans(planned))
 
 

@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .bulk import building
 from .check import CheckResult
 from .folder import OUTPUT
 from .generate import Planned, cluster_rows, cluster_workbook, planned_workbooks, review_context, review_wide_workbooks, safe_file_name
@@ -119,6 +120,11 @@ def current_workbooks(review: Review) -> list[Planned]:
 
 
 def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec, Content]:
+    with building():  # a row per target and action: 200,000 in a national review
+        return _consolidate(result, public)
+
+
+def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Content]:
     review = result.review
     plans = current_workbooks(review)
     used = {r.label: r for r in result.merged()}

@@ -18,7 +18,8 @@ text that a spreadsheet would run as a formula starts with an apostrophe).
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import itertools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,25 +37,20 @@ IMPROVEMENT_KEYS = ("part", "cluster", "id", "action", "due", "key_contact", "su
 HISTORY_YEARS = 3  # the plan shows the last three reviews
 
 
-def records_of(rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """The records of one consolidation, from the plan's rows (before any redaction)."""
-    actions = [{k: _plain(r.get(k)) for k in ACTION_KEYS} for r in rows.get("all_actions", [])]
-    health = [{**{k: _plain(r.get(k)) for k in HEALTH_KEYS}, "score": r.get("score_value")} for r in rows.get("health", [])]
-    improvements = [
-        {**{k: _plain(r.get(k)) for k in IMPROVEMENT_KEYS}, "part": "delivery", "cluster": cluster_codes.get(str(r.get("cluster_name")), "")}
+def records_of(rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, str]) -> dict[str, Iterable[dict[str, Any]]]:
+    """The records of one consolidation, from the plan's rows (before any redaction),
+    made one by one as the ledger writes them: a national review has 200,000."""
+    actions = ({k: r.get(k) for k in ACTION_KEYS} for r in rows.get("all_actions", []))
+    health = ({**{k: r.get(k) for k in HEALTH_KEYS}, "score": r.get("score_value")} for r in rows.get("health", []))
+    delivery = (
+        {**{k: r.get(k) for k in IMPROVEMENT_KEYS}, "part": "delivery", "cluster": cluster_codes.get(str(r.get("cluster_name")), "")}
         for r in rows.get("part1", [])
-    ]
-    improvements += [
-        {**{k: _plain(r.get(k)) for k in IMPROVEMENT_KEYS}, "part": "partnership", "key_contact": _plain(r.get("lead")), "cluster": ""}
+    )
+    partnership = (
+        {**{k: r.get(k) for k in IMPROVEMENT_KEYS}, "part": "partnership", "key_contact": r.get("lead"), "cluster": ""}
         for r in rows.get("part2", [])
-    ]
-    return {"actions": actions, "health": health, "improvements": improvements}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
+    )
+    return {"actions": actions, "health": health, "improvements": itertools.chain(delivery, partnership)}
 
 
 def final_score(record: dict[str, Any]) -> Any:

@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .bulk import building
 from .problems import ProblemError, problem
 from .sent import Planned, decode, encode
 from .settings import SETTINGS_FILE
@@ -74,8 +75,15 @@ MIGRATIONS: list[list[str]] = [
             review TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL, cluster TEXT NOT NULL, id TEXT NOT NULL,
             data TEXT NOT NULL, PRIMARY KEY (review, kind, cluster, id))""",
     ],
+    # Earlier years' records found without reading this year's: a national review holds 200,000.
+    ["CREATE INDEX records_by_kind_year ON records (kind, year)"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _as_text(value: Any) -> str:
+    """A value JSON has no type for, in a record: a date as ISO text, anything else as it prints."""
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
 
 def now() -> str:
@@ -181,8 +189,9 @@ class Ledger:
 
     def sent(self, review: str) -> list[Planned]:
         """Every edition sent for the review, as the reader needs it."""
-        rows = self.db.execute("SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,)).fetchall()
-        return [decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows]
+        rows = self.db.execute("SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,))
+        with building():
+            return [decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows]
 
     def sent_id(self, review: str, plan: Planned) -> int | None:
         row = self.db.execute(
@@ -201,12 +210,13 @@ class Ledger:
         return int(cursor.lastrowid or 0)
 
     # Records of a review, for history and analysts.
-    def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, list[dict[str, Any]]]) -> None:
+    def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, Iterable[dict[str, Any]]]) -> None:
+        """A review's records, replacing those it had: dates are kept as ISO text."""
         self.db.execute("INSERT OR REPLACE INTO reviews (review, year, partnership, title) VALUES (?, ?, ?, ?)", (review, year, partnership, title))
         self.db.execute("DELETE FROM records WHERE review = ?", (review,))
         self.db.executemany(  # a generator: 200,000 records are written one by one, not held twice as JSON
             "INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data) VALUES (?, ?, ?, ?, ?, ?)",
-            ((review, year, kind, str(r.get("cluster") or ""), str(r["id"]), json.dumps(r, default=str, ensure_ascii=False))
+            ((review, year, kind, str(r.get("cluster") or ""), str(r["id"]), json.dumps(r, default=_as_text, ensure_ascii=False))
              for kind, rows in records.items() for r in rows),
         )
 
@@ -214,8 +224,9 @@ class Ledger:
         """Every review's records of one kind (of the years before `before`, if given), oldest review first."""
         rows = self.db.execute(
             "SELECT r.review, r.year, r.data FROM records r WHERE r.kind = ? AND r.year < ? ORDER BY r.year, r.rowid", (kind, before or 10**6)
-        ).fetchall()
-        return [{"review": r["review"], "year": r["year"], **json.loads(r["data"])} for r in rows]
+        )
+        with building():
+            return [{"review": r["review"], "year": r["year"], **json.loads(r["data"])} for r in rows]
 
     def copy_history(self, other: Ledger) -> None:
         """Bring another folder's reviews and records into this ledger (init --from)."""

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from .bulk import building
 from .problems import Problem, ProblemError, problem
 
 SETTINGS_FILE = "review.yaml"
@@ -281,7 +282,11 @@ def _of(place: Path_) -> str:
 
 def load_review(folder: Path) -> Review:
     """Read and check a review folder; raise ProblemError listing every mistake."""
-    folder = Path(folder)
+    with building():
+        return _load_review(Path(folder))
+
+
+def _load_review(folder: Path) -> Review:
     settings_path = folder / SETTINGS_FILE
     if not folder.is_dir():
         raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])

@@ -254,6 +254,20 @@ def test_a_ledger_from_a_newer_release_is_refused(sent: Path) -> None:
     assert caught.value.problems[0].code == "ledger-newer"
 
 
+def test_a_ledger_of_the_first_schema_is_brought_up_to_date_and_keeps_its_records(sent: Path) -> None:
+    with Ledger(sent) as ledger, ledger.transaction():
+        ledger.replace_records("kcp-2003", 2003, "Kensington", "Review 2003", {"actions": [{"id": "ET-01", "cluster": "ET", "agreed_score": 4}]})
+    db = sqlite3.connect(sent / LEDGER_FILE)
+    db.execute("DROP INDEX records_by_kind_year")
+    db.execute("PRAGMA user_version = 1")  # as 0.1 and the first 0.2 left it
+    db.close()
+    with Ledger(sent) as ledger:
+        assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        plan = " ".join(str(tuple(r)) for r in ledger.db.execute("EXPLAIN QUERY PLAN SELECT data FROM records WHERE kind = 'actions' AND year < 2004"))
+        assert "records_by_kind_year" in plan  # earlier years found without reading this year's records
+        assert [r["agreed_score"] for r in ledger.records("actions", before=2004)] == [4]
+
+
 def test_a_generate_that_fails_half_way_leaves_the_ledger_as_it_was(sent: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kcp_sheets import generate as generate_module
 
