@@ -409,9 +409,10 @@ def consolidate(
 ) -> None:
     """Merge the returns into the improvement action plan, FOLDER/output/2005 Improvement Action Plan.xlsx for a 2005 review.
 
-    A review of more than 20,000 targets and actions gets no All Actions
-    sheet: `kcp-sheets export` writes the same records as CSV. Exits 2 when
-    the inbox holds no usable return.
+    A review of more than 20,000 targets and actions gets no All Actions or
+    Outstanding sheet: the Summary counts them by cluster and `kcp-sheets
+    export` writes the records as CSV. Exits 2 when the inbox holds no usable
+    return.
     """
     from .consolidate import ACTIONS_SHEET_LIMIT, actions_as_csv, write_plan
     from .problems import problem
@@ -434,7 +435,7 @@ def consolidate(
         for ret, why in left_out:
             console.print(f"  #{ret.ledger_id} {ret.source.name}: {why}")
     if actions_as_csv(review):
-        console.print(f"The {len(review.actions):,} targets and actions are not a sheet of the plan (more than {ACTIONS_SHEET_LIMIT:,}): `kcp-sheets export {folder}` writes them as CSV.")
+        console.print(f"The {len(review.actions):,} targets and actions, and those outstanding, are not sheets of the plan (more than {ACTIONS_SHEET_LIMIT:,}; the Summary counts them by cluster): `kcp-sheets export {folder}` writes them as CSV.")
     for path in paths:
         console.print(f"Written: {path}")
 

@@ -38,6 +38,9 @@ REMOVED = "[removed]"
 # one review), a sheet of them is read by nobody and costs most of the run:
 # they are the ledger's records, which `kcp-sheets export` gives as CSV.
 ACTIONS_SHEET_LIMIT = 20_000
+# The plan's lists of targets and actions: at that size each cluster's counts
+# (the Summary) serve the reader, and the records serve the analyst.
+ACTION_LISTS = ("all_actions", "outstanding")
 CONTACT_AFTER_DASH = re.compile(r"\s[-–]\s*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
 NAME = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)\b")
 
@@ -149,10 +152,11 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     words = _Words(review)
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["all_actions"] = [_action_row(c, row, words, review.cluster(c.code).name) for c in clusters for row in c.rows()]
-    if actions_as_csv(review):
-        tab["all_actions"] = "" if public else "too many for a sheet: kcp-sheets export writes them as CSV"
-        spec = replace(spec, sheets=tuple(s for s in spec.sheets if s.key != "all_actions"))
     rows["outstanding"] = [r for r in rows["all_actions"] if final_score(r) in (None, 1, 2)]  # the same rows, not copies
+    if actions_as_csv(review):
+        for key in ACTION_LISTS:
+            tab[key] = "" if public else "too many for a sheet: kcp-sheets export writes them as CSV"
+        spec = replace(spec, sheets=tuple(s for s in spec.sheets if s.key not in ACTION_LISTS))
     rows["cluster_reviews"], rows["part1"] = _cluster_reviews(clusters, review)
     health_rows = _health_rows(review, used.get(health.label) if health else None, words)
     rows["health"] = health_rows
@@ -200,7 +204,7 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
 
 
 def actions_as_csv(review: Review) -> bool:
-    """Whether the plan leaves its All Actions sheet to the CSV export: a master list too long for a sheet."""
+    """Whether the plan leaves its lists of actions (All Actions, Outstanding) to the CSV export: a master list too long for a sheet."""
     return len(review.actions) > ACTIONS_SHEET_LIMIT
 
 

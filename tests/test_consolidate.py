@@ -253,10 +253,15 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
     monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions) - 1)
     path = write_plan(check_returns(review), tmp_path)
     book = openpyxl.load_workbook(path)
-    assert "All Actions" not in book.sheetnames
-    assert "Outstanding" in book.sheetnames and "Summary" in book.sheetnames
-    counts = {r[0]: r for r in book["Summary"].iter_rows(values_only=True) if r and r[0] == "Targets and actions"}
-    assert "kcp-sheets export writes them as CSV" in " ".join(str(v) for v in counts["Targets and actions"] if v)
+    assert "All Actions" not in book.sheetnames and "Outstanding" not in book.sheetnames
+    assert "Summary" in book.sheetnames and "Improvement Plan" in book.sheetnames
+    counts = {r[0]: r for r in book["Summary"].iter_rows(values_only=True) if r and r[0] in ("Targets and actions", "Outstanding (scored 1 or 2, or unscored)")}
+    for what in ("Targets and actions", "Outstanding (scored 1 or 2, or unscored)"):
+        assert "kcp-sheets export writes them as CSV" in " ".join(str(v) for v in counts[what] if v)
+    summary = [r for r in book["Summary"].iter_rows(values_only=True) if r and r[0]]
+    header = next(r for r in summary if "Outstanding (1, 2 or unscored)" in r)
+    et = next(r for r in summary if r[0] == "Environment and transport")
+    assert isinstance(et[header.index("Outstanding (1, 2 or unscored)")], int)  # each cluster's outstanding count is still there
     [actions_csv] = [p for p in export_csv(known, tmp_path / "csv") if p.name == "records - actions.csv"]
     with actions_csv.open(encoding="utf-8-sig") as f:
         exported = {r["id"]: r for r in csv.DictReader(f)}
@@ -266,7 +271,7 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
     assert "kcp-sheets export" not in " ".join(str(v) for r in public["Summary"].iter_rows(values_only=True) for v in r if v)  # an officer's command
 
     said = CliRunner().invoke(app, ["consolidate", str(known)])
-    assert "are not a sheet of the plan" in said.output and "kcp-sheets export" in said.output
+    assert "are not sheets of the plan" in said.output and "kcp-sheets export" in said.output
 
     monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions))
-    assert "All Actions" in openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "b")).sheetnames
+    assert {"All Actions", "Outstanding"} <= set(openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "b")).sheetnames)
