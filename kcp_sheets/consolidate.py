@@ -91,10 +91,16 @@ class ClusterReturn:
         rows = []
         for row in returned:
             if not row.new and row.id in current:
-                row = replace(row, values={**row.values, **{k: current[row.id][k] for k in fixed if k in current[row.id]}})
+                now_values = current[row.id]
+                row = Row(row.id, {**row.values, **{k: now_values[k] for k in fixed if k in now_values}}, row.cell_row, row.new, row.extra, row.notes)
             rows.append(row)
         seen = {r.id for r in returned}
         return rows + [r for r in now if r.id not in seen]
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        """The tracker's column headers by key, for the words typed with a score."""
+        return {c.key: c.header for c in self.plan.spec.main_table().table.columns}
 
     def form(self) -> tuple[dict[str, Any], list[Row]]:
         form = next((s for s in self.plan.spec.sheets if s.kind == "form"), None)
@@ -266,7 +272,7 @@ def _action_row(c: ClusterReturn, row: Row, words: _Words, cluster_name: str) ->
         cluster_name=cluster_name,
         new=row.new or None,
         added=_added(row),
-        notes=_notes(row, c.plan.spec.main_table().table.columns),
+        notes=_notes(row, c.headers),
         source=c.ret.source.name if c.ret else "not returned",
     )
     values["score_word"] = words(final_score(values))
@@ -278,9 +284,10 @@ def _added(row: Row) -> str | None:
     return "; ".join(f"{k}: {as_text(v)}" for k, v in row.extra.items()) or None
 
 
-def _notes(row: Row, columns: Any) -> str | None:
+def _notes(row: Row, headers: dict[str, str]) -> str | None:
     """Words typed with a score, or a score that could not be read, by the column's header."""
-    headers = {c.key: c.header for c in columns}
+    if not row.notes:
+        return None
     return "; ".join(f"{headers.get(k, k)}: {v}" for k, v in row.notes.items()) or None
 
 
@@ -301,11 +308,11 @@ def _criterion_titles(review: Review) -> dict[str, str]:
 def _health_rows(review: Review, ret: Return | None, words: _Words) -> list[dict[str, Any]]:
     titles = _criterion_titles(review)
     read = {r.id: r for rows in (ret.rows.values() if ret else []) for r in rows}
-    columns = [c for s in (ret.plan.spec.sheets if ret and ret.plan else []) if s.table for c in s.table.columns]
+    headers = {c.key: c.header for s in (ret.plan.spec.sheets if ret and ret.plan else []) if s.table for c in s.table.columns}
 
     def row(ref: str, found: Row | None, **fixed: Any) -> dict[str, Any]:
         values = found.values if found else {}
-        extra = {"added": _added(found), "notes": _notes(found, columns)} if found else {}
+        extra = {"added": _added(found), "notes": _notes(found, headers)} if found else {}
         return {**values, **extra, "id": ref, **fixed, "score_value": values.get("score"), "score": words(values.get("score"), "health")}
 
     rows = [row(sub.ref, read.get(sub.ref), title=sub.title, criterion=sub.criterion, criterion_title=titles[sub.criterion]) for sub in review.criteria]

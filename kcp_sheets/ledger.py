@@ -86,6 +86,9 @@ def _as_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
 
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_as_text)  # made once: 200,000 records in a national review
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -216,7 +219,7 @@ class Ledger:
         self.db.execute("DELETE FROM records WHERE review = ?", (review,))
         self.db.executemany(  # a generator: 200,000 records are written one by one, not held twice as JSON
             "INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data) VALUES (?, ?, ?, ?, ?, ?)",
-            ((review, year, kind, str(r.get("cluster") or ""), str(r["id"]), json.dumps(r, default=_as_text, ensure_ascii=False))
+            ((review, year, kind, str(r.get("cluster") or ""), str(r["id"]), _RECORD_JSON.encode(r))
              for kind, rows in records.items() for r in rows),
         )
 
