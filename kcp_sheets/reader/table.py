@@ -3,7 +3,6 @@ cell parsed by its column's kind; what does not fit is reported."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from ..spec import Column, Sheet, Table, cell_name
@@ -288,7 +287,9 @@ def _sent_text(value: Any) -> str:
 
 
 def _norm(text: Any) -> str:
-    return re.sub(r"\s+", " ", as_text(text)).strip().casefold()
+    """Text as compared: runs of whitespace as one space, case folded (split() and
+    a regex on whitespace agree on what whitespace is; split() is the faster)."""
+    return " ".join(as_text(text).split()).casefold()
 
 
 def find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) -> tuple[int, dict[str, int]]:
