@@ -76,11 +76,8 @@ class ClusterReturn:
 
     def rows(self) -> list[Row]:
         """The rows as returned, with the officer's changes since sending: fixed
-        text as it is now, and actions added since (unscored, to ask for)."""
-        return self._rows
-
-    @cached_property
-    def _rows(self) -> list[Row]:
+        text as it is now, and actions added since (unscored, to ask for).
+        Made when asked, not kept: the plan's rows are made from them once."""
         sheet = self.plan.spec.main_table()
         now = [Row(str(r["id"]), dict(r), 0) for r in self.plan.content.rows.get(sheet.key, [])]
         if self.ret is None:
@@ -174,7 +171,7 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     rows["problems"] = problem_rows(problems)
     rows["sources"] = _sources(result)
     blocks = {
-        "clusters": _cluster_block(clusters, review),
+        "clusters": _cluster_block(clusters, review, rows["all_actions"]),
         "health": _health_block(review, health_rows, health is not None and health.label in used),
         "counts": [
             {"what": "Returns received", "count": f"{context['returned']} of {context['expected']}", "where": tab["sources"]},
@@ -384,12 +381,15 @@ def _sources(result: CheckResult) -> list[dict[str, Any]]:
     return [{"id": n, **r} for n, r in enumerate(rows, start=1)]
 
 
-def _cluster_block(clusters: list[ClusterReturn], review: Review) -> list[dict[str, Any]]:
+def _cluster_block(clusters: list[ClusterReturn], review: Review, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_cluster: dict[str, list[dict[str, Any]]] = {}
+    for action in actions:
+        by_cluster.setdefault(action["cluster"], []).append(action)
     block = []
     for c in clusters:
-        rows = c.rows()
-        scores = [final_score(r.values) for r in rows]
-        agreed = [r.values.get("agreed_score") for r in rows if r.values.get("agreed_score") is not None]
+        rows = by_cluster.get(c.code, [])
+        scores = [final_score(r) for r in rows]
+        agreed = [r.get("agreed_score") for r in rows if r.get("agreed_score") is not None]
         received = f"received {c.ret.source.received:%d/%m/%Y}, stage {c.ret.stage}" if c.ret else "not received"
         row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": received}
         for n in range(5, 0, -1):

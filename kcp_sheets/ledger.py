@@ -75,8 +75,12 @@ MIGRATIONS: list[list[str]] = [
             review TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL, cluster TEXT NOT NULL, id TEXT NOT NULL,
             data TEXT NOT NULL, PRIMARY KEY (review, kind, cluster, id))""",
     ],
-    # Earlier years' records found without reading this year's: a national review holds 200,000.
-    ["CREATE INDEX records_by_kind_year ON records (kind, year)"],
+    [
+        # Earlier years' records found without reading this year's: a national review holds 200,000.
+        "CREATE INDEX records_by_kind_year ON records (kind, year)",
+        # Each record's place in its review, so a record rewritten in place keeps it.
+        "ALTER TABLE records ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -214,19 +218,32 @@ class Ledger:
 
     # Records of a review, for history and analysts.
     def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, Iterable[dict[str, Any]]]) -> None:
-        """A review's records, replacing those it had: dates are kept as ISO text."""
+        """A review's records, replacing those it had (dates as ISO text). Only
+        what changed is written: consolidating a national review again, with
+        a few returns new, rewrites their records, not 200,000."""
         self.db.execute("INSERT OR REPLACE INTO reviews (review, year, partnership, title) VALUES (?, ?, ?, ?)", (review, year, partnership, title))
-        self.db.execute("DELETE FROM records WHERE review = ?", (review,))
-        self.db.executemany(  # a generator: 200,000 records are written one by one, not held twice as JSON
-            "INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data) VALUES (?, ?, ?, ?, ?, ?)",
-            ((review, year, kind, str(r.get("cluster") or ""), str(r["id"]), _RECORD_JSON.encode(r))
-             for kind, rows in records.items() for r in rows),
+        keys: set[tuple[str, str, str]] = set()
+
+        def rows() -> Iterator[tuple[Any, ...]]:  # one by one: 200,000 records are not held twice as JSON
+            for seq, (kind, record) in enumerate((kind, r) for kind, rs in records.items() for r in rs):
+                key = (kind, str(record.get("cluster") or ""), str(record["id"]))
+                keys.add(key)
+                yield (review, year, *key, _RECORD_JSON.encode(record), seq)
+
+        self.db.executemany(
+            "INSERT INTO records (review, year, kind, cluster, id, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (review, kind, cluster, id) DO UPDATE SET year = excluded.year, data = excluded.data, seq = excluded.seq"
+            " WHERE year IS NOT excluded.year OR data IS NOT excluded.data OR seq IS NOT excluded.seq",
+            rows(),
         )
+        if self.db.execute("SELECT count(*) FROM records WHERE review = ?", (review,)).fetchone()[0] != len(keys):
+            gone = [(review, *k) for k in self.db.execute("SELECT kind, cluster, id FROM records WHERE review = ?", (review,)) if tuple(k) not in keys]
+            self.db.executemany("DELETE FROM records WHERE review = ? AND kind = ? AND cluster = ? AND id = ?", gone)
 
     def records(self, kind: str, before: int | None = None) -> list[dict[str, Any]]:
         """Every review's records of one kind (of the years before `before`, if given), oldest review first."""
         rows = self.db.execute(
-            "SELECT r.review, r.year, r.data FROM records r WHERE r.kind = ? AND r.year < ? ORDER BY r.year, r.rowid", (kind, before or 10**6)
+            "SELECT r.review, r.year, r.data FROM records r WHERE r.kind = ? AND r.year < ? ORDER BY r.year, r.review, r.seq, r.rowid", (kind, before or 10**6)
         )
         with building():
             return [{"review": r["review"], "year": r["year"], **json.loads(r["data"])} for r in rows]
@@ -235,5 +252,5 @@ class Ledger:
         """Bring another folder's reviews and records into this ledger (init --from)."""
         for r in other.db.execute("SELECT review, year, partnership, title FROM reviews"):
             self.db.execute("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?)", tuple(r))
-        self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
-                            [tuple(r) for r in other.db.execute("SELECT review, year, kind, cluster, id, data FROM records")])
+        self.db.executemany("INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [tuple(r) for r in other.db.execute("SELECT review, year, kind, cluster, id, data, seq FROM records ORDER BY rowid")])

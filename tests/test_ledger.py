@@ -259,6 +259,7 @@ def test_a_ledger_of_the_first_schema_is_brought_up_to_date_and_keeps_its_record
         ledger.replace_records("kcp-2003", 2003, "Kensington", "Review 2003", {"actions": [{"id": "ET-01", "cluster": "ET", "agreed_score": 4}]})
     db = sqlite3.connect(sent / LEDGER_FILE)
     db.execute("DROP INDEX records_by_kind_year")
+    db.execute("ALTER TABLE records DROP COLUMN seq")
     db.execute("PRAGMA user_version = 1")  # as 0.1 and the first 0.2 left it
     db.close()
     with Ledger(sent) as ledger:
@@ -266,6 +267,27 @@ def test_a_ledger_of_the_first_schema_is_brought_up_to_date_and_keeps_its_record
         plan = " ".join(str(tuple(r)) for r in ledger.db.execute("EXPLAIN QUERY PLAN SELECT data FROM records WHERE kind = 'actions' AND year < 2004"))
         assert "records_by_kind_year" in plan  # earlier years found without reading this year's records
         assert [r["agreed_score"] for r in ledger.records("actions", before=2004)] == [4]
+
+
+def test_records_replaced_keep_the_plans_order_and_only_what_changed_is_written(sent: Path) -> None:
+    def actions(*pairs: tuple[str, int]) -> dict[str, list[dict[str, object]]]:
+        return {"actions": [{"id": i, "cluster": i[:2], "agreed_score": n} for i, n in pairs], "health": [{"id": "1.1.1", "score": 3}]}
+
+    def stored(ledger: Ledger) -> list[tuple[str, int]]:
+        return [(r["id"], r.get("agreed_score", r.get("score"))) for kind in ("actions", "health") for r in ledger.records(kind)]
+
+    with Ledger(sent) as ledger, ledger.transaction():
+        ledger.replace_records("kcp-2003", 2003, "K", "Review 2003", actions(("ET-01", 4), ("ET-02", 2), ("HW-01", 5)))
+    with Ledger(sent) as ledger:
+        assert stored(ledger) == [("ET-01", 4), ("ET-02", 2), ("HW-01", 5), ("1.1.1", 3)]
+        with ledger.transaction():  # ET-01 retired, ET-02 rescored, ET-03 added before HW-01
+            ledger.replace_records("kcp-2003", 2003, "K", "Review 2003", actions(("ET-02", 3), ("ET-03", 1), ("HW-01", 5)))
+        assert stored(ledger) == [("ET-02", 3), ("ET-03", 1), ("HW-01", 5), ("1.1.1", 3)]
+        before = ledger.db.total_changes
+        with ledger.transaction():
+            ledger.replace_records("kcp-2003", 2003, "K", "Review 2003", actions(("ET-02", 3), ("ET-03", 1), ("HW-01", 5)))
+        assert ledger.db.total_changes - before == 1  # the review's own row; no record rewritten
+        assert stored(ledger) == [("ET-02", 3), ("ET-03", 1), ("HW-01", 5), ("1.1.1", 3)]
 
 
 def test_a_generate_that_fails_half_way_leaves_the_ledger_as_it_was(sent: Path, monkeypatch: pytest.MonkeyPatch) -> None:
