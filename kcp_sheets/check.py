@@ -22,7 +22,7 @@ from .intake import Source, gather, inbox_files
 from .merge import merge_into, newest_first, why_newer
 from .ledger import Ledger
 from .problems import Problem, counted, problem, problem_rows
-from .read_cache import ReadCache, portable
+from .read_cache import ReadCache, portable, restored
 from .read_cache import context as read_context
 from .reader import Return, read_source
 from .review_states import load_decisions, record_returns
@@ -162,7 +162,7 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
         # The bytes and the plan are already here: they are not kept or sent back.
         result.source = source
         source.release()
-        result.plan = by_key.get(key) if key else None
+        restored(result, by_key.get(key) if key else None)
         yield result
         if progress:
             progress(done, total)

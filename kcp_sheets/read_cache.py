@@ -33,7 +33,8 @@ from typing import Any
 from . import __version__
 from .intake import Source
 from .ledger import SentRow
-from .reader import Return
+from .reader import Return, Row
+from .sent import Planned
 from .settings import Review
 from .spec import templates_dir
 
@@ -68,11 +69,59 @@ def _code_files() -> list[Path]:
 
 
 def portable(result: Return) -> Portable:
-    """The read as it can be kept or sent between processes: no bytes, no plan (the plan is known by its key)."""
+    """The read as it can be kept or sent between processes: no bytes, no plan
+    (the plan is known by its key), and no text the plan holds. A row read as
+    one that was sent carries that row's fixed text (issue, outcome, action...),
+    which is the sent workbook's, not the file's: about half of a national
+    inbox's reads. `restored` puts it back from the plan."""
     key = result.plan.key if result.plan else None
     source = result.source
-    kept = Return(**{**result.__dict__, "plan": None, "source": Source(source.name, b"", source.received, source.sender, sha256=source.sha256)})
+    rows = {key_: _without_sent_text(rows, *_sent(result.plan, key_)) for key_, rows in result.rows.items()} if result.plan else result.rows
+    kept = Return(**{**result.__dict__, "plan": None, "rows": rows, "source": Source(source.name, b"", source.received, source.sender, sha256=source.sha256)})
     return kept, key
+
+
+def restored(result: Return, plan: Planned | None) -> Return:
+    """A portable read with its plan again, each row's sent text as it was read."""
+    result.plan = plan
+    if plan is not None:
+        result.rows = {key: _with_sent_text(rows, *_sent(plan, key)) for key, rows in result.rows.items()}
+    return result
+
+
+def _sent(plan: Planned, sheet_key: str) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+    """The rows a table was sent with, by ID, and the keys of its columns but the ID, in order."""
+    table = next((s.table for s in plan.spec.sheets if s.key == sheet_key and s.table is not None), None)
+    if table is None:
+        return {}, ()
+    return {str(r["id"]): r for r in plan.content.rows.get(sheet_key, [])}, tuple(c.key for c in table.columns if c.kind != "id")
+
+
+def _without_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> list[Row]:
+    out = []
+    for row in rows:
+        was = sent.get(row.id) if not row.new else None
+        if was is None:
+            out.append(row)
+            continue
+        values = {k: v for k, v in row.values.items() if k not in keys or k not in was or not _same(v, was[k])}
+        out.append(Row(row.id, values, row.cell_row, row.new, row.extra, row.notes))
+    return out
+
+
+def _with_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> list[Row]:
+    for row in rows:
+        was = sent.get(row.id) if not row.new else None
+        if was is None or all(k in row.values for k in keys):
+            continue
+        values = row.values
+        row.values = {"id": values.get("id"), **{k: values[k] if k in values else was[k] for k in keys if k in values or k in was}}
+        row.values.update((k, v) for k, v in values.items() if k not in row.values)
+    return rows
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or (type(a) is type(b) and a == b)
 
 
 class ReadCache:

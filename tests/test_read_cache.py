@@ -158,3 +158,45 @@ def test_a_new_version_of_the_reading_library_reads_every_return_again(returned:
     read = count_reads(monkeypatch)
     summary(returned)
     assert sorted(read) == ["et.xlsx", "hw.xlsx"]
+
+
+def as_read(ret) -> dict:  # noqa: ANN001
+    """Every row of a read, its values in their order, as a person's answers would be compared."""
+    return {k: [(row.id, list(row.values.items()), dict(row.notes), dict(row.extra), row.new, row.cell_row) for row in rows] for k, rows in ret.rows.items()}
+
+
+def test_a_kept_or_sent_back_read_gives_back_every_row_as_it_was_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read is kept, and sent back from a worker, without the sent workbook's text
+    (its plan has it): put back, every row is as the reader made it, in order."""
+    from kcp_sheets.demo import prepare_demo
+    from kcp_sheets.intake import gather, inbox_files
+    from kcp_sheets.ledger import Ledger
+    from kcp_sheets.read_cache import ReadCache
+    from kcp_sheets.read_cache import context as read_context
+
+    folder = tmp_path / "demo"
+    prepare_demo(folder)  # moved rows, new rows, edited fixed text, spills, a form, the health and accreditation reviews
+    review = load_review(folder)
+    with Ledger(folder) as ledger:
+        sent, rows = ledger.sent(review.review_id), ledger.sent_rows(review.review_id)
+    direct: dict[str, dict] = {}
+
+    def capturing(source, review, planned):  # noqa: ANN001, ANN202
+        result = read_source(source, review, planned)
+        direct[source.name] = as_read(result)
+        return result
+
+    def read_all(cache: ReadCache | None = None) -> dict[str, dict]:
+        sources, _ = gather(inbox_files(folder / INBOX), 50 * 1024 * 1024, folder / INBOX)
+        return {r.source.name: as_read(r) for r in check_module._read_all(sources, review, sent, None, cache)}
+
+    monkeypatch.setattr(check_module, "read_source", capturing)
+    with ReadCache(folder, read_context(review, rows)) as cache:
+        fresh = read_all(cache)
+    assert len(direct) >= 9 and any(direct.values())
+    assert fresh == direct
+    with ReadCache(folder, read_context(review, rows)) as cache:
+        assert read_all(cache) == direct  # from the cache
+    monkeypatch.setattr(check_module, "read_source", read_source)
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
+    assert read_all() == direct  # from worker processes
