@@ -283,14 +283,16 @@ def check(
     shown = _shown(result, [p.resolve().relative_to(review.folder.resolve() / INBOX).as_posix() if p.resolve().is_relative_to(review.folder.resolve() / INBOX) else p.name for p in named])
     console, err = _console(), _console(stderr=True)
     console.print(f"Returns checked ({'the files named' if named else 'the inbox'}):", style="bold")
+    lines = []
     for ret in shown["returns"]:
         what = ret.plan.spec.title if ret.plan else "not recognised"
         if ret.plan and not ret.used:
             what += ", an older copy, merged into the newer"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
-        console.print(Text(f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {counted(ret.errors, 'error')}, {counted(ret.warnings, 'warning')}; return #{ret.ledger_id}, {ret.state}"))
-    for p in shown["not_returns"]:
-        console.print(Text(f"  {p.file}: not a return; 1 {p.severity}"))
+        lines.append(f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {counted(ret.errors, 'error')}, {counted(ret.warnings, 'warning')}; return #{ret.ledger_id}, {ret.state}")
+    lines += [f"  {p.file}: not a return; 1 {p.severity}" for p in shown["not_returns"]]
+    if lines:
+        console.print(Text("\n".join(lines)))  # one print: a national inbox lists thousands
     path = write_problems(result)
     problems = [p for p in result.all_problems() if p.file in shown["names"]]
     errors = [p for p in problems if p.open_error]

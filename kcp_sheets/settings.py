@@ -553,30 +553,33 @@ def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[lis
     rows, problems = read_table(path, columns + [f"progress_{y}" for y in earlier])
     _unique_ids(rows, "id", path, problems)
     actions = []
+    yes_or_no = YES | NO
+    score_keys = [(year, f"score_{year}") for year in earlier]
+    progress_keys = [(year, f"progress_{year}") for year in earlier]
     rows.reverse()
     while rows:  # each row let go once it is an Action: a national list is 200,000 rows
         row = rows.pop()
-        where = f"row {row['_row']}"
         scores = []
-        for year in earlier:
-            typed = row.get(f"score_{year}", "")
+        for year, key in score_keys:
+            typed = row.get(key, "")
             if typed and typed not in {"1", "2", "3", "4", "5"}:
-                problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.", fix="Write a whole number from 1 to 5, or leave it empty."))
+                problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=row["id"], detail=f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.", fix="Write a whole number from 1 to 5, or leave it empty."))
             elif typed:
                 scores.append((year, int(typed)))
-        typed_code, row["cluster"] = row["cluster"], row["cluster"].upper()  # 'et' is ET
-        if row["cluster"] not in codes:
-            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} is for cluster '{typed_code}', which is not in {SETTINGS_FILE}.", fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}."))
+        typed_code = row["cluster"]
+        code = typed_code.upper()  # 'et' is ET
+        if code not in codes:
+            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=row["id"], detail=f"Action {row['id']} is for cluster '{typed_code}', which is not in {SETTINGS_FILE}.", fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}."))
         if not row["action"] and not row["outcome"]:
-            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"Action {row['id']} has neither an outcome nor an action.", fix="Fill in the outcome or the action required."))
+            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=row["id"], detail=f"Action {row['id']} has neither an outcome nor an action.", fix="Fill in the outcome or the action required."))
         nrf = row["nrf"].lower()
-        if nrf not in YES | NO:
-            problems.append(problem("settings-invalid", path.name, cell=where, row_id=row["id"], detail=f"nrf must be Yes or No, not '{row['nrf']}'.", fix="Write Yes or No."))
+        if nrf not in yes_or_no:
+            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=row["id"], detail=f"nrf must be Yes or No, not '{row['nrf']}'.", fix="Write Yes or No."))
         actions.append(
             Action(
-                id=row["id"], cluster=row["cluster"], issue=row["issue"], outcome=row["outcome"], action=row["action"],
+                id=row["id"], cluster=code, issue=row["issue"], outcome=row["outcome"], action=row["action"],
                 partners=row["partners"], lead_partner=row["lead_partner"], nrf=nrf in YES,
-                earlier=tuple((y, row.get(f"progress_{y}", "")) for y in earlier),
+                earlier=tuple([(year, row.get(key, "")) for year, key in progress_keys]),
                 scores=tuple(scores),
                 retired=row.get("retired", "").lower() in YES,
             )
