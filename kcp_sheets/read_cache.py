@@ -97,14 +97,29 @@ def _sent(plan: Planned, sheet_key: str) -> tuple[dict[str, dict[str, Any]], tup
     return {str(r["id"]): r for r in plan.content.rows.get(sheet_key, [])}, tuple(c.key for c in table.columns if c.kind != "id")
 
 
+class _SentText:
+    """Where a kept read's row holds the sent workbook's text: kept by name, so
+    pickling stores a reference, and the row keeps its columns in order."""
+
+    def __reduce__(self) -> str:
+        return "SENT_TEXT"
+
+    def __repr__(self) -> str:
+        return "SENT_TEXT"
+
+
+SENT_TEXT = _SentText()
+
+
 def _without_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> list[Row]:
     out = []
+    fixed = set(keys)
     for row in rows:
         was = sent.get(row.id) if not row.new else None
         if was is None:
             out.append(row)
             continue
-        values = {k: v for k, v in row.values.items() if k not in keys or k not in was or not _same(v, was[k])}
+        values = {k: SENT_TEXT if k in fixed and k in was and _same(v, was[k]) else v for k, v in row.values.items()}
         out.append(Row(row.id, values, row.cell_row, row.new, row.extra, row.notes))
     return out
 
@@ -112,11 +127,12 @@ def _without_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]], keys: t
 def _with_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> list[Row]:
     for row in rows:
         was = sent.get(row.id) if not row.new else None
-        if was is None or all(k in row.values for k in keys):
+        if was is None:
             continue
         values = row.values
-        row.values = {"id": values.get("id"), **{k: values[k] if k in values else was[k] for k in keys if k in values or k in was}}
-        row.values.update((k, v) for k, v in values.items() if k not in row.values)
+        for k in keys:
+            if values.get(k) is SENT_TEXT:
+                values[k] = was[k]
     return rows
 
 
