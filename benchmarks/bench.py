@@ -316,6 +316,7 @@ def main() -> None:
                     f"national {what}, {size} returns: median {median:.2f} s (min {seconds[0]:.2f}, max {seconds[-1]:.2f}), {median / raw:.1f}x the raw read; "
                     f"peak memory of the largest process {max(r['mb'] for r in found[what]):.0f} MB"
                 )
+            lines.append(f"  the first consolidate, writing every record to the ledger (later ones write only what changed): {found['consolidate'][0]['seconds']:.2f} s")
             lines.append(f"  raw python-calamine process reading every cell of the {size} returns: median {raw:.2f} s")
             lines.append(f"  (making {size} synthetic returns and recording them as sent took {setup:.1f} s, not counted)")
             shutil.rmtree(nat)
