@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .bulk import building
 from .folder import INBOX, OUTPUT
@@ -40,6 +41,7 @@ class CheckResult:
     returns: list[Return]
     problems: list[Problem] = field(default_factory=list)  # files that were not returns
     notices: list[str] = field(default_factory=list)  # what the officer should know about the ledger
+    rows_now: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # each cluster's rows as the settings make them now
 
     def all_problems(self) -> list[Problem]:
         found = list(self.problems)
@@ -103,32 +105,61 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
             if record_as_sent(ledger, review) and not ledger.created:
                 notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
         sent = ledger.sent(review.review_id)
+        current = _share_current_rows(review, sent)
         with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id))) as cache:
             returns = list(_read_all(sources, review, sent, progress, cache))
         _check_senders(review, returns)
-        _changes_since(review, returns)
+        _changes_since(review, returns, current)
         with ledger.transaction():
             load_decisions(ledger, returns)
             _supersede(returns)
             sent_ids = {p.key: ledger.sent_id(review.review_id, p) or 0 for p in sent}
             record_returns(ledger, review.review_id, returns, sent_ids)
-    return CheckResult(review, returns, problems, notices)
+    return CheckResult(review, returns, problems, notices, current)
 
 
-def _changes_since(review: Review, returns: list[Return]) -> None:
+def _share_current_rows(review: Review, sent: list[Planned]) -> dict[str, list[dict[str, Any]]]:
+    """Each cluster's rows as the settings make them now; and where a sent
+    workbook's rows are exactly these, value for value and type for type, the
+    sent workbook holds these instead of its own copy: a national review's
+    sent rows are 200,000 copies of text the settings already hold."""
+    current = {c.code: cluster_rows(review, c.code) for c in review.clusters}
+    for plan in sent:
+        now = current.get(plan.cluster) if plan.cluster else None
+        if now is None:
+            continue
+        key = plan.spec.main_table().key
+        if _identical(now, plan.content.rows.get(key)):
+            plan.content.rows[key] = now
+    return current
+
+
+def _identical(a: list[dict[str, Any]], b: list[dict[str, Any]] | None) -> bool:
+    if b is None or len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x.keys() != y.keys():
+            return False
+        for k, v in x.items():
+            w = y[k]
+            if v is not w and (type(v) is not type(w) or v != w):
+                return False
+    return True
+
+
+def _changes_since(review: Review, returns: list[Return], now_rows: dict[str, list[dict[str, Any]]]) -> None:
     """Where the officer changed a workbook after sending it, say so, as the
     officer's change. Only the rows are made again from the settings, not the
     workbooks: a national review has thousands."""
-    clusters = {c.code for c in review.clusters}
     review_wide: dict[str, Planned] = {}
     for ret in returns:
         sent = ret.plan
         if sent is None:
             continue
         if sent.cluster:
-            if sent.cluster not in clusters:
+            if sent.cluster not in now_rows:
                 continue
-            rows = {sent.spec.main_table().key: cluster_rows(review, sent.cluster)}
+            rows = {sent.spec.main_table().key: now_rows[sent.cluster]}
         else:
             if not review_wide:
                 review_wide = {p.spec.template: p for p in review_wide_workbooks(review)}

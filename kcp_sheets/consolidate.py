@@ -112,16 +112,17 @@ def final_score(values: dict[str, Any]) -> int | None:
     return agreed if agreed is not None else values.get("coordinator_score")
 
 
-def current_workbooks(review: Review) -> list[Planned]:
-    """What the settings make now, as the plan needs it: every cluster's rows,
-    with the tracker's layout worked out once (a layout is the template's; only
-    its titles name a cluster, and the plan uses none of them). A national
-    review has thousands of clusters."""
+def current_workbooks(review: Review, rows_now: dict[str, list[dict[str, Any]]] | None = None) -> list[Planned]:
+    """What the settings make now, as the plan needs it: every cluster's rows
+    (as the check made them, if it did), with the tracker's layout worked out
+    once (a layout is the template's; only its titles name a cluster, and the
+    plan uses none of them). A national review has thousands of clusters."""
     if not review.clusters:
         return planned_workbooks(review)
+    rows_now = rows_now or {}
     first = cluster_workbook(review, review.clusters[0].code)
     key = first.spec.main_table().key
-    others = [Planned(first.spec, Content(rows={key: cluster_rows(review, c.code)}), c.code) for c in review.clusters[1:]]
+    others = [Planned(first.spec, Content(rows={key: rows_now.get(c.code) or cluster_rows(review, c.code)}), c.code) for c in review.clusters[1:]]
     return [first, *others, *review_wide_workbooks(review)]
 
 
@@ -132,7 +133,7 @@ def consolidate(result: CheckResult, public: bool = False) -> tuple[WorkbookSpec
 
 def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Content]:
     review = result.review
-    plans = current_workbooks(review)
+    plans = current_workbooks(review, result.rows_now)
     used = {r.label: r for r in result.merged()}
     clusters = [ClusterReturn(p, used.get(p.label)) for p in plans if p.cluster]
     health = next((p for p in plans if p.spec.template == "partnership-health"), None)

@@ -110,6 +110,26 @@ def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_cha
     assert newest.plan.edition == 2 and not [p for p in newest.problems if p.code.endswith("-since")]
 
 
+def test_sent_rows_the_settings_still_make_are_held_once(sent: Path) -> None:
+    """A national review's sent rows are 200,000 copies of the settings' text: where
+    nothing changed, the sent workbook holds the settings' rows; where the officer
+    changed something, it keeps its own, and the change is reported."""
+    fill(sent, "ET", "et.xlsx", scored(sent))
+    fill(sent, "HW", "hw.xlsx", scored(sent, "HW"))
+    result = check_returns(load_review(sent))
+    by_cluster = {r.cluster: r for r in result.returns}
+    assert by_cluster["ET"].plan.content.rows[TRACKER] is result.rows_now["ET"]
+    old_text = next(r["action"] for r in result.rows_now["ET"] if r["id"] == "ET-03")
+    edit_actions(sent, {"ET-03": {"action": old_text + " (corrected)"}})
+    result = check_returns(load_review(sent))
+    by_cluster = {r.cluster: r for r in result.returns}
+    et = by_cluster["ET"]
+    assert et.plan.content.rows[TRACKER] is not result.rows_now["ET"]
+    assert next(r["action"] for r in et.plan.content.rows[TRACKER] if r["id"] == "ET-03") == old_text  # what was sent stays as sent
+    assert "row-changed-since" in {p.code for p in et.problems}
+    assert by_cluster["HW"].plan.content.rows[TRACKER] is result.rows_now["HW"]
+
+
 def test_score_words_changed_after_sending(sent: Path) -> None:
     fill(sent, "ET", "et.xlsx", scored(sent, score="Largely achieved"))  # words from the drop-down the cluster was sent
     settings = sent / "review.yaml"
