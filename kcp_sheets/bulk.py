@@ -12,16 +12,29 @@ whatever cycles were made meanwhile are collected then.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_lock = threading.Lock()
+_depth = 0  # how many are building now, in any thread (the desk builds in two)
+_was_enabled = True
 
 
 @contextmanager
 def building() -> Iterator[None]:
-    was = gc.isenabled()
-    gc.disable()
+    """The collector off while the outermost of any overlapping builds runs, and
+    as it was before once the last of them ends."""
+    global _depth, _was_enabled
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _depth += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _was_enabled:
+                gc.enable()

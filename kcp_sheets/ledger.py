@@ -243,7 +243,9 @@ class Ledger:
     def records(self, kind: str, before: int | None = None) -> list[dict[str, Any]]:
         """Every review's records of one kind (of the years before `before`, if given), oldest review first."""
         rows = self.db.execute(
-            "SELECT r.review, r.year, r.data FROM records r WHERE r.kind = ? AND r.year < ? ORDER BY r.year, r.review, r.seq, r.rowid", (kind, before or 10**6)
+            # Reviews of one year in the order they were last consolidated; each review's records in the plan's order.
+            "SELECT r.review, r.year, r.data FROM records r LEFT JOIN reviews v ON v.review = r.review"
+            " WHERE r.kind = ? AND r.year < ? ORDER BY r.year, v.rowid, r.seq, r.rowid", (kind, before or 10**6)
         )
         with building():
             return [{"review": r["review"], "year": r["year"], **json.loads(r["data"])} for r in rows]

@@ -310,6 +310,46 @@ def test_records_replaced_keep_the_plans_order_and_only_what_changed_is_written(
         assert stored(ledger) == [("ET-02", 3), ("ET-03", 1), ("HW-01", 5), ("1.1.1", 3)]
 
 
+def test_reviews_of_one_year_are_listed_in_the_order_they_were_last_consolidated(sent: Path) -> None:
+    def consolidated(ledger: Ledger, review: str) -> None:
+        with ledger.transaction():
+            ledger.replace_records(review, 2003, "K", review, {"actions": [{"id": f"{review}-1", "cluster": "ET"}, {"id": f"{review}-2", "cluster": "ET"}]})
+
+    with Ledger(sent) as ledger:
+        consolidated(ledger, "b-2003")
+        consolidated(ledger, "a-2003")
+        assert [r["id"] for r in ledger.records("actions")] == ["b-2003-1", "b-2003-2", "a-2003-1", "a-2003-2"]
+        consolidated(ledger, "b-2003")
+        assert [r["id"] for r in ledger.records("actions")] == ["a-2003-1", "a-2003-2", "b-2003-1", "b-2003-2"]
+
+
+def test_the_collector_is_on_again_after_builds_that_overlap_in_two_threads() -> None:
+    """The desk loads reviews in two threads at once; the collector, paused while
+    either builds, must be on again when both are done."""
+    import gc
+    import threading
+
+    from kcp_sheets.bulk import building
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def slow() -> None:
+        with building():
+            inside.set()
+            leave.wait(5)
+
+    assert gc.isenabled()
+    other = threading.Thread(target=slow)
+    other.start()
+    inside.wait(5)
+    with building():
+        assert not gc.isenabled()
+        leave.set()
+        other.join(5)
+        assert not gc.isenabled()  # still building here
+    assert gc.isenabled()
+
+
 def test_a_generate_that_fails_half_way_leaves_the_ledger_as_it_was(sent: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kcp_sheets import generate as generate_module
 
