@@ -242,16 +242,18 @@ def measured(*args: str) -> dict[str, float]:
 
 def national(folder: Path, runs: int) -> dict[str, list[dict[str, float]]]:
     """The national commands as the officer types them: the first check (nothing
-    read before), check again (nothing new), consolidate after check, and a raw
-    python-calamine process reading every cell of the same returns."""
+    read before), check again (nothing new), consolidate after check, the
+    records exported as CSV, and a raw python-calamine process reading every
+    cell of the same returns."""
     command = [sys.executable, "-m", "kcp_sheets"]
     files = sorted(str(p) for p in (folder / INBOX).iterdir())
-    found: dict[str, list[dict[str, float]]] = {"first check": [], "check again": [], "consolidate": [], "raw read": []}
+    found: dict[str, list[dict[str, float]]] = {"first check": [], "check again": [], "consolidate": [], "export": [], "raw read": []}
     for _ in range(runs):
         (folder / CACHE_FILE).unlink(missing_ok=True)
         found["first check"].append(measured(*command, "check", str(folder)))
         found["check again"].append(measured(*command, "check", str(folder)))
         found["consolidate"].append(measured(*command, "consolidate", str(folder)))
+        found["export"].append(measured(*command, "export", str(folder)))
         found["raw read"].append(measured(sys.executable, "-c", RAW_READ_PROCESS, *files))
     for what, results in found.items():
         if any(r["code"] not in (0, 1) for r in results):
@@ -318,7 +320,7 @@ def main() -> None:
             setup = time.perf_counter() - started
             found = national(nat, runs)
             raw = statistics.median(r["seconds"] for r in found["raw read"])
-            for what in ("first check", "check again", "consolidate"):
+            for what in ("first check", "check again", "consolidate", "export"):
                 seconds = sorted(r["seconds"] for r in found[what])
                 median = statistics.median(seconds)
                 lines.append(

@@ -119,14 +119,13 @@ def export_csv(folder: Path, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with Ledger(folder) as ledger:
-        tables = {kind: ledger.records(kind) for kind in KINDS}
-    for kind, rows in tables.items():
-        path = out_dir / f"records - {kind}.csv"
-        tmp = path.with_name(f".{path.name}.tmp")
-        with tmp.open("w", newline="", encoding="utf-8-sig") as f:
-            writer = csv.DictWriter(f, fieldnames=_columns(kind), extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows({k: _cell(v) for k, v in r.items()} for r in rows)
-        tmp.replace(path)
-        written.append(path)
+        for kind in KINDS:
+            path = out_dir / f"records - {kind}.csv"
+            tmp = path.with_name(f".{path.name}.tmp")
+            with tmp.open("w", newline="", encoding="utf-8-sig") as f:
+                writer = csv.DictWriter(f, fieldnames=_columns(kind), extrasaction="ignore")
+                writer.writeheader()
+                writer.writerows({k: _cell(v) for k, v in r.items()} for r in ledger.each_record(kind))  # one at a time
+            tmp.replace(path)
+            written.append(path)
     return written

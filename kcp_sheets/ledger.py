@@ -242,13 +242,18 @@ class Ledger:
 
     def records(self, kind: str, before: int | None = None) -> list[dict[str, Any]]:
         """Every review's records of one kind (of the years before `before`, if given), oldest review first."""
+        with building():
+            return list(self.each_record(kind, before))
+
+    def each_record(self, kind: str, before: int | None = None) -> Iterator[dict[str, Any]]:
+        """The same records one by one, as SQLite gives them: an export of 200,000 holds one at a time."""
         rows = self.db.execute(
             # Reviews of one year in the order they were last consolidated; each review's records in the plan's order.
             "SELECT r.review, r.year, r.data FROM records r LEFT JOIN reviews v ON v.review = r.review"
             " WHERE r.kind = ? AND r.year < ? ORDER BY r.year, v.rowid, r.seq, r.rowid", (kind, before or 10**6)
         )
-        with building():
-            return [{"review": r["review"], "year": r["year"], **json.loads(r["data"])} for r in rows]
+        for r in rows:
+            yield {"review": r["review"], "year": r["year"], **json.loads(r["data"])}
 
     def copy_history(self, other: Ledger) -> None:
         """Bring another folder's reviews and records into this ledger (init --from)."""
