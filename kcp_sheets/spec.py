@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,15 +89,12 @@ class Table:
     def index(self, key: str) -> int:
         return self._indexes[key]
 
-    @property
+    @cached_property
     def _indexes(self) -> dict[str, int]:
         """Column positions by key, worked out once per table (a merge asks per cell)."""
-        found = self.__dict__.get("_index_cache")
-        if found is None:
-            found = {}
-            for i, c in enumerate(self.columns):
-                found.setdefault(c.key, i)
-            object.__setattr__(self, "_index_cache", found)
+        found: dict[str, int] = {}
+        for i, c in enumerate(self.columns):
+            found.setdefault(c.key, i)
         return found
 
     @property
