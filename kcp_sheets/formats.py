@@ -33,7 +33,8 @@ MAX_SHARED_STRINGS = 2_000_000
 CHUNK = 1024 * 1024
 # What Python's zipfile raises on a damaged or unusual container.
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError)
-FORMULA_OR_ERROR = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b' t="e"')  # formula or error cells in sheet XML
+# Formula or error cells in sheet XML: <f>, <f ...>, <f/>, <x:f> or <x:f ...>, t="e".
+FORMULA_LEADS = ((b"<f", b"> /"), (b":f", b"> "))
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
 ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
@@ -399,8 +400,24 @@ CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]{1,3})(\d+)"')
 ROW_REF = re.compile(rb'\br\s*=\s*"(\d+)"')
 # Both start with a literal, so the scan runs at C speed.
 PLACED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
-VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')  # not <c .../>, a style with no value
+# Every placed cell in one pass: a cell with a value gives its reference and
+# ">", a <c .../> (a style and no value) gives empty strings.
+PLACED_CELLS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)(>)|<c r="[A-Z]{1,3}\d+"[^>]*/>')
 ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+
+
+def _formula_or_error(chunk: bytes) -> bool:
+    """Whether sheet XML holds a formula or error cell. Each lead is found at C
+    speed and only what follows it looked at, since <firstHeader> and
+    <formula1> start the same way in every sheet that has them."""
+    for lead, ends in FORMULA_LEADS:
+        at = chunk.find(lead)
+        while at >= 0:
+            after = chunk[at + 2 : at + 3]
+            if after and after in ends:
+                return True
+            at = chunk.find(lead, at + 2)
+    return b' t="e"' in chunk
 
 
 def _xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts: Facts) -> SheetFacts:
@@ -411,18 +428,20 @@ def _xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, fact
     row, col = -1, -1  # the position of the last cell seen, for cells that do not say theirs
     for chunk in _chunks(archive, part):
         # Chunks end where a tag starts, so no mark is cut in two.
-        if not facts.formulas_or_errors and (b"<f" in chunk or b":f" in chunk or b't="e"' in chunk):
-            facts.formulas_or_errors = any(mark in chunk for mark in FORMULA_OR_ERROR)
-        placed = PLACED_CELL.findall(chunk)
-        if len(placed) == chunk.count(b"<c ") + chunk.count(b"<c>") and b":c " not in chunk and b":c>" not in chunk:
-            valued = VALUED_CELL.findall(chunk)
+        if not facts.formulas_or_errors:
+            facts.formulas_or_errors = _formula_or_error(chunk)
+        tags = PLACED_CELLS.findall(chunk)  # (letters, digits, ">") for a cell with a value, empty for <c .../>
+        if len(tags) == chunk.count(b"<c ") + chunk.count(b"<c>") and b":c " not in chunk and b":c>" not in chunk:
+            valued = [tag for tag in tags if tag[2]]
             if valued:
-                widest = max({letters for letters, _ in valued}, key=lambda s: (len(s), s))
-                rows, cols, cells = max(rows, max(int(d) for d in {d for _, d in valued})), max(cols, _col_number(widest)), cells + len(valued)
-            if placed:
-                row, col = int(placed[-1][1]) - 1, _col_number(placed[-1][0]) - 1
+                widest = max({tag[0] for tag in valued}, key=lambda s: (len(s), s))
+                rows, cols, cells = max(rows, max(map(int, {tag[1] for tag in valued}))), max(cols, _col_number(widest)), cells + len(valued)
+            last = chunk.rfind(b'<c r="')
+            if tags:
+                ref = PLACED_CELL.match(chunk, last)
+                row, col = int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1
             last_row = ROW_TAG.match(chunk, max(0, chunk.rfind(b"<row")))
-            if last_row is not None and (not placed or last_row.start() > chunk.rfind(b'r="' + placed[-1][0] + placed[-1][1] + b'"')):
+            if last_row is not None and (not tags or last_row.start() > last):
                 ref = ROW_REF.search(last_row.group(1))
                 row, col = (int(ref.group(1)) - 1 if ref else row + 1), -1
             continue
