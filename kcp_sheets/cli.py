@@ -608,9 +608,12 @@ def serve(
     onto it), generate, check and consolidate as buttons, the downloads and
     the settings as read. Ctrl-C stops it; a step under way finishes first.
     """
+    from .bulk import for_one_run
     from .desk.server import serve as run
     from .folder import review_folder
     from .problems import ProblemError
+
+    for_one_run(False)  # the desk runs for days: what a request built is let go
 
     try:
         review_folder(folder)
@@ -651,6 +654,9 @@ def main() -> None:
     import os
     import sys
 
+    from .bulk import for_one_run
+
+    for_one_run()
     try:
         app(standalone_mode=True)
     except SystemExit:

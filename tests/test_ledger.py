@@ -393,3 +393,27 @@ def test_two_commands_at_once_on_one_folder(sent: Path) -> None:
     with Ledger(sent) as ledger:
         sc = [r.edition for r in ledger.sent_rows(load_review(sent).review_id) if r.cluster == "SC"]
     assert sc == [1, 2]
+
+
+FREEZE_PROBE = """
+import gc, sys
+from kcp_sheets.bulk import building, for_one_run
+for_one_run()  # as every command starts
+if sys.argv[1] == "desk":
+    for_one_run(False)  # as serve does
+with building():
+    built = [[n] for n in range(10_000)]
+print(gc.get_freeze_count() >= 10_000, gc.isenabled())
+"""
+
+
+@pytest.mark.parametrize(("how", "frozen"), [("command", "True"), ("desk", "False")])
+def test_a_command_freezes_what_it_built_and_the_desk_does_not(how: str, frozen: str) -> None:
+    """A command's process ends with its run, so the collector need never walk
+    what it built again; the desk runs for days and must let a request's
+    objects go."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FREEZE_PROBE, how], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [frozen, "True"]
