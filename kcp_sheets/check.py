@@ -104,8 +104,9 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
         with ledger.transaction():
             if record_as_sent(ledger, review) and not ledger.created:
                 notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
-        sent = ledger.sent(review.review_id)
-        current = _share_current_rows(review, sent)
+        with building():
+            current = {c.code: cluster_rows(review, c.code) for c in review.clusters}
+        sent = ledger.sent(review.review_id, each=lambda plan: _sharing_rows(plan, current))
         with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id))) as cache:
             returns = list(_read_all(sources, review, sent, progress, cache))
         _check_senders(review, returns)
@@ -118,20 +119,17 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     return CheckResult(review, returns, problems, notices, current)
 
 
-def _share_current_rows(review: Review, sent: list[Planned]) -> dict[str, list[dict[str, Any]]]:
-    """Each cluster's rows as the settings make them now; and where a sent
-    workbook's rows are exactly these, value for value and type for type, the
-    sent workbook holds these instead of its own copy: a national review's
-    sent rows are 200,000 copies of text the settings already hold."""
-    current = {c.code: cluster_rows(review, c.code) for c in review.clusters}
-    for plan in sent:
-        now = current.get(plan.cluster) if plan.cluster else None
-        if now is None:
-            continue
+def _sharing_rows(plan: Planned, current: dict[str, list[dict[str, Any]]]) -> Planned:
+    """A sent workbook whose rows are exactly the cluster's rows as the
+    settings make them now, value for value and type for type, holds those
+    instead of its own copy: a national review's sent rows are 200,000 copies
+    of text the settings already hold."""
+    now = current.get(plan.cluster) if plan.cluster else None
+    if now is not None:
         key = plan.spec.main_table().key
         if _identical(now, plan.content.rows.get(key)):
             plan.content.rows[key] = now
-    return current
+    return plan
 
 
 def _identical(a: list[dict[str, Any]], b: list[dict[str, Any]] | None) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,11 +194,15 @@ class Ledger:
         ).fetchall()
         return [SentRow(**dict(r)) for r in rows]
 
-    def sent(self, review: str) -> list[Planned]:
-        """Every edition sent for the review, as the reader needs it."""
+    def sent(self, review: str, each: Callable[[Planned], Planned] | None = None) -> list[Planned]:
+        """Every edition sent for the review, as the reader needs it; `each`, if
+        given, is applied to each as soon as it is decoded (so a national
+        review's 2,500 decoded copies of rows the settings hold never all live
+        at once)."""
         rows = self.db.execute("SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,))
         with building():
-            return [decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows]
+            decoded = (decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows)
+            return [each(p) for p in decoded] if each else list(decoded)
 
     def sent_id(self, review: str, plan: Planned) -> int | None:
         row = self.db.execute(
