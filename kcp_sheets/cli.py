@@ -548,13 +548,18 @@ def export(
     One file per kind: records - actions.csv (one row per target or action per
     review), records - health.csv (per health sub-criterion), records -
     improvements.csv (per action for improvement). Run consolidate first: it
-    records the review.
+    records the review. The records are the ledger's: the settings are not
+    read, so a mistake in them does not stop an export.
     """
-    from .folder import OUTPUT
+    from .folder import OUTPUT, review_folder
     from .history import export_csv
+    from .problems import ProblemError
 
-    review = _review(folder)
-    paths = _ledger_call(lambda: export_csv(review.folder, to or review.folder / OUTPUT))
+    try:
+        review_folder(folder)
+    except ProblemError as exc:
+        _stop(exc.problems)
+    paths = _ledger_call(lambda: export_csv(folder, to or folder / OUTPUT))
     for path in paths:
         _console().print(f"Written: {path}")
 

@@ -86,6 +86,15 @@ def test_two_years_of_history_in_the_plan_and_for_analysts(folder: Path, tmp_pat
     et01 = next(r for r in rows if r["id"] == "ET-01" and r["year"] == "2005")
     assert et01["progress"] == "'=HYPERLINK(\"http://x\")"  # text, never a formula in a spreadsheet
 
+    # The records are the ledger's: a mistake made in the settings since does not stop an export.
+    actions_csv = year_two / "actions.csv"
+    actions_csv.write_text(actions_csv.read_text(encoding="utf-8") + "ET-01,NOPE,,,,,,Maybe\n", encoding="utf-8")
+    (year_two / OUTPUT / "records - actions.csv").unlink()
+    result = CliRunner().invoke(app, ["export", str(year_two)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with (year_two / OUTPUT / "records - actions.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert len(list(csv.DictReader(f))) == len(tables["actions"])
+
 
 def test_the_review_states_from_the_command_line(folder: Path) -> None:
     generate(load_review(folder))
