@@ -326,7 +326,7 @@ def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> list
     if rels not in names:
         return []
     found = []
-    for match in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", _read_part(archive, rels, 8 * 1024 * 1024)):
+    for match in re.finditer(rb"<(?:\w+:)?Relationship\b([^<>]*)>", _read_part(archive, rels, 8 * 1024 * 1024)):
         attrs = match.group(1)
         if (_attribute(attrs, b"TargetMode") or b"").lower() == b"external":
             continue
@@ -360,7 +360,7 @@ def _ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
     book = _read_part(archive, book_part)
     facts = Facts("xlsx", macros=any(n.lower().endswith("vbaproject.bin") for n in names))
     unread: list[tuple[int, int]] = []  # <sheet> entries the library would refuse the whole file for
-    for match in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", book):
+    for match in re.finditer(rb"<(?:\w+:)?sheet\b([^<>]*)>", book):
         attrs = match.group(1)
         sheet_name = _xml_text(_attribute(attrs, b"name") or b"")
         kind, target = rels.get((_attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
@@ -395,15 +395,15 @@ def _xml_text(raw: bytes) -> str:
     return html.unescape(raw.decode("utf-8", "replace"))
 
 
-CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
+CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^<>]*)>")
 CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]{1,3})(\d+)"')
 ROW_REF = re.compile(rb'\br\s*=\s*"(\d+)"')
 # Both start with a literal, so the scan runs at C speed.
 PLACED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 # Every placed cell in one pass: a cell with a value gives its reference and
 # ">", a <c .../> (a style and no value) gives empty strings.
-PLACED_CELLS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)(>)|<c r="[A-Z]{1,3}\d+"[^>]*/>')
-ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+PLACED_CELLS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)(>)|<c r="[A-Z]{1,3}\d+"[^<>]*/>')
+ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^<>]*)>")
 
 
 def _formula_or_error(chunk: bytes) -> bool:
@@ -498,7 +498,7 @@ def _col_number(letters: bytes) -> int:
 
 
 MAX_FORMULA_CELLS = 100_000  # formula cells marked per sheet; a workbook of ours has none typed
-ODS_TAG = re.compile(rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)([\s/>][^>]*)?>")
+ODS_TAG = re.compile(rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)([\s/][^<>]*)?>")
 
 
 def _opendocument(archive: zipfile.ZipFile, names: set[str]) -> Facts:

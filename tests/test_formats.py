@@ -74,3 +74,38 @@ def test_kinds_of_file_told_apart() -> None:
     assert refused(b"")[0] == "file-empty"
     assert refused(b"%PDF-1.4 ...")[1] == {"detail": "a PDF document"}
     assert refused(b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>')[1] == {"detail": "an Excel 2003 XML spreadsheet"}
+
+
+UNCLOSED_PROBE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from corpus import MAIN_NS, _ods, minimal_xlsx, package
+from kcp_sheets.formats import Refused, inspect
+
+N = 70_000  # about 1 MB of tags each: a scan that goes back to each tag's start takes hours
+sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">'.encode() + b'<c r="A1" t="s"' * N
+ods = b'<?xml version="1.0"?><office:document-content><office:body><office:spreadsheet><table:table table:name="S"><table:table-row>' + b'<table:table-cell office:value-type="string"' * N
+plain = minimal_xlsx(f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData/></worksheet>'.encode())
+rels = plain["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", b'<Relationship Id="x" Target="y"' * N + b"</Relationships>")
+for data in (package(minimal_xlsx(sheet)), _ods({"content.xml": ods}), package({**plain, "xl/_rels/workbook.xml.rels": rels})):
+    try:
+        facts = inspect(data)
+        print("read", [(s.rows, s.cols, s.cells) for s in facts.sheets])
+    except Refused as refused:
+        print("refused", refused.code)
+"""
+
+
+def test_tags_that_never_close_are_scanned_in_bounded_time() -> None:
+    """A damaged or hostile part whose tags never close (a megabyte of '<c r="A1"'
+    with no '>') once made every tag's scan run to the end of the part: hours
+    for one file, and the whole check with it. A tag cannot hold '<', so each
+    scan now stops at the next tag."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", UNCLOSED_PROBE, str(Path(__file__).parent)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3 and all(line.startswith(("read", "refused")) for line in lines), lines
