@@ -217,3 +217,23 @@ def test_one_bad_file_does_not_stop_the_rest(review, good: Path, tmp_path: Path)
     result = check_returns(review, [bad, good])
     assert [r.cluster for r in result.used()] == ["ET"]
     assert [p.code for p in result.all_problems() if p.severity == "error"] == ["file-not-spreadsheet"]
+
+
+def test_a_sheet_whose_tags_never_close_is_one_problem_and_the_check_goes_on(review, good: Path, tmp_path: Path) -> None:
+    """About a megabyte of cell tags with no '>' (a few kilobytes zipped) once
+    kept `check` busy for hours. The command as the officer types it: the file
+    is one damaged-file error, the good return beside it is read, in seconds.
+    Run as a process of its own so that a hang fails the test, not the suite."""
+    import subprocess
+    import sys
+
+    with zipfile.ZipFile(good) as z:
+        sheet = z.read("xl/worksheets/sheet2.xml")
+    unclosed = sheet[: sheet.index(b"<sheetData>") + len(b"<sheetData>")] + b'<row r="1">' + b'<c r="A1" t="s"' * 70_000
+    bad = write(tmp_path, "unclosed.xlsx", xlsx_with(good, replace={"xl/worksheets/sheet2.xml": unclosed}))
+    assert bad.stat().st_size < 100_000
+    done = subprocess.run([sys.executable, "-m", "kcp_sheets", "check", str(review.folder), str(bad), str(good)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "unclosed.xlsx: Progress Tracker: The workbook is damaged or cut short" in errors[0], done.stderr
+    assert "good.xlsx: Environment and transport progress tracker" in done.stdout and "Traceback" not in done.stderr

@@ -42,6 +42,7 @@ class Sheets:
 
     grids: dict[str, Grid] = field(default_factory=dict)
     formulas: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # by sheet name
+    damaged: set[str] = field(default_factory=set)  # sheets the library could not read: already reported
 
 
 def open_sheets(source: Source, report: Report) -> Sheets | None:
@@ -85,6 +86,7 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
                     except calamine.CalamineError as exc:
                         report("file-truncated", sheet=meta.name, detail=_said(exc, 120))
                         sheets.grids[meta.name] = []
+                        sheets.damaged.add(meta.name)
     if facts.formulas_or_errors:
         _mark_errors_and_formulas(source, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring

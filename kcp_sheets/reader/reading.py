@@ -88,6 +88,8 @@ class Reading:
             if found is None:
                 self.add("sheet-missing", sheet=sheet.name)
                 continue
+            if found in self.sheets.damaged:
+                continue  # the damage is the problem: its headers and rows cannot be missing as well
             if sheet.kind == "table":
                 read_table(self, found, sheet, sheet.table, plan.content.rows.get(sheet.key, []))
             else:
