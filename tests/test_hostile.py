@@ -237,3 +237,22 @@ def test_a_sheet_whose_tags_never_close_is_one_problem_and_the_check_goes_on(rev
     errors = [line for line in done.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1 and "unclosed.xlsx: Progress Tracker: The workbook is damaged or cut short" in errors[0], done.stderr
     assert "good.xlsx: Environment and transport progress tracker" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_thousands_of_pasted_rows_are_each_reported_in_bounded_time(review, good: Path, tmp_path: Path) -> None:
+    """30,000 rows pasted below the tracker: each is a new action with no score,
+    said once per row, and the read grows with the rows, not their square (every
+    row once searched every problem so far: a minute for 20,000 rows)."""
+    book = openpyxl.load_workbook(good)
+    sheet = book["Progress Tracker"]
+    first = sheet.max_row + 1
+    for r in range(first, first + 30_000):
+        sheet.cell(r, 1, f"ET-X{r}")
+        sheet.cell(r, 3, f"Pasted outcome {r}")
+    path = tmp_path / "pasted.xlsx"
+    book.save(path)
+    start = time.monotonic()
+    [ret] = check_returns(review, [path]).returns
+    assert time.monotonic() - start < 60, "reading took too long"
+    codes = [p.code for p in ret.problems]
+    assert codes.count("row-unknown-id") == 30_000 and codes.count("score-unscored") >= 30_000

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..sent import Planned
-from ..spec import Table, cell_name
-from .records import Row
+from ..spec import cell_name
 
 if TYPE_CHECKING:
     from .reading import Reading
@@ -33,14 +32,15 @@ def stage_checks(reading: Reading, plan: Planned) -> None:
         """Where the return has the column: a person may have inserted or moved columns."""
         return found.get(key, table.index(key))
 
+    # A score already reported as wrong is not also reported as missing. Found
+    # once, not per row: a sheet of 20,000 pasted rows took a minute.
+    flagged = {p.row_id for p in result.problems if p.code in SCORE_WRONG}
     for row in result.rows.get(main.key, []):
-        if table.scored_by and all(row.values.get(k) is None for k in table.scored_by) and not _flagged(reading, row, table):
+        if table.scored_by and all(row.values.get(k) is None for k in table.scored_by) and row.id not in flagged:
             # The partnership's own reviews (health, accreditation) are scored by the steering group, not a cluster.
             reading.add("score-unscored" if plan.cluster else "score-unscored-review", sheet=main.name, cell=cell_name(row.cell_row, column(table.scored_by[0])), row_id=row.id, column=table.column(table.scored_by[0]).header)
-        elif result.stage == 2 and table.agreed and row.values.get(table.agreed) is None and not _flagged(reading, row, table):
+        elif result.stage == 2 and table.agreed and row.values.get(table.agreed) is None and row.id not in flagged:
             reading.add("agreed-missing", sheet=main.name, cell=cell_name(row.cell_row, column(table.agreed)), row_id=row.id, column=table.column(table.agreed).header)
 
 
-def _flagged(reading: Reading, row: Row, table: Table) -> bool:
-    """A score already reported as wrong is not also reported as missing."""
-    return any(p.row_id == row.id and p.code in ("score-invalid", "score-out-of-range", "score-ambiguous", "cell-error") for p in reading.result.problems)
+SCORE_WRONG = ("score-invalid", "score-out-of-range", "score-ambiguous", "cell-error")
