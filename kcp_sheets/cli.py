@@ -549,16 +549,19 @@ def export(
     review), records - health.csv (per health sub-criterion), records -
     improvements.csv (per action for improvement). Run consolidate first: it
     records the review. The records are the ledger's: the settings are not
-    read, so a mistake in them does not stop an export.
+    read, so a mistake in them does not stop an export. Exits 2 when no review
+    has been recorded yet.
     """
     from .folder import OUTPUT, review_folder
-    from .history import export_csv
-    from .problems import ProblemError
+    from .history import export_csv, has_records
+    from .problems import ProblemError, problem
 
     try:
         review_folder(folder)
     except ProblemError as exc:
         _stop(exc.problems)
+    if not _ledger_call(lambda: has_records(folder)):
+        _stop([problem("no-records", "", path=str(folder))])
     paths = _ledger_call(lambda: export_csv(folder, to or folder / OUTPUT))
     for path in paths:
         _console().print(f"Written: {path}")

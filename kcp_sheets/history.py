@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .ledger import Ledger
+from .ledger import LEDGER_FILE, Ledger
 
 if TYPE_CHECKING:
     import pandas
@@ -112,6 +112,15 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def has_records(folder: Path) -> bool:
+    """Whether the folder's ledger holds any review's records (consolidate
+    writes them), without making a ledger where there is none."""
+    if not (folder / LEDGER_FILE).is_file():
+        return False
+    with Ledger(folder) as ledger:
+        return ledger.db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
 
 
 def export_csv(folder: Path, out_dir: Path) -> list[Path]:

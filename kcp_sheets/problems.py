@@ -31,6 +31,7 @@ CATALOGUE: dict[str, Kind] = {
     "folder-is-file": Kind("error", "{path} is a file, not a review folder.", "Name the review folder first, then the files: kcp-sheets check review-2005 {path}."),
     "file-missing": Kind("error", "There is no file {path}; nothing was checked.", "Check the file's name and the folder it is in{hint}."),
     "inbox-empty": Kind("error", "The inbox {path} is empty: there is nothing to check.", "Save the returned workbooks and e-mails (.xlsx, .xls, .ods, .eml, .msg) in it, then run the command again."),
+    "no-records": Kind("error", "No review's records are in {path} yet: there is nothing to export.", "Run kcp-sheets consolidate first: it records the review, and export writes what it recorded."),
     "no-returns": Kind("error", "No usable return among the {detail} in the inbox: there is nothing to consolidate.", "Run kcp-sheets check to see what is wrong with each; accept a return with errors as it is (kcp-sheets accept), or ask its senders to correct it."),
     "template-invalid": Kind("error", "Workbook template is not valid: {detail}", "Correct the template entry named; templates ship with kcp_sheets."),
     # The ledger.

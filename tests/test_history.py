@@ -124,3 +124,13 @@ def test_the_review_states_from_the_command_line(folder: Path) -> None:
     assert "#1 et.xlsx: rejected: Wrong cluster" in consolidated.output
     assert "; new;" in run("reopen", str(folder), "1").output.replace(": new.", "; new;")
     assert run("returns", str(folder), "99").exit_code == 2
+
+
+def test_export_before_any_consolidate_says_so_and_writes_nothing(folder: Path) -> None:
+    """An officer trying export first is told to consolidate, rather than given
+    empty CSV files and an empty ledger."""
+    result = CliRunner().invoke(app, ["export", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "No review's records are in" in result.output and "kcp-sheets consolidate first" in result.output
+    assert not (folder / "ledger.sqlite").exists()
+    assert not list((folder / OUTPUT).glob("records - *.csv"))
