@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
+from . import deadline
 from .problems import Problem, problem
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -113,7 +114,11 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
         suffix = path.suffix.lower()
         if suffix in EMAIL_SUFFIXES or suffix in OUTLOOK_SUFFIXES:
             read = from_email if suffix in EMAIL_SUFFIXES else from_outlook
-            found, more = read(name, data, received, max_bytes)
+            try:
+                with deadline.within(deadline.READ_SECONDS):
+                    found, more = read(name, data, received, max_bytes)
+            except deadline.ReadTooLong:
+                found, more = [], [problem("email-unreadable", name, detail=f"reading it took more than {deadline.READ_SECONDS:g} s and was stopped")]
             sources += found
             problems += more
         elif suffix in SPREADSHEET_SUFFIXES or (suffix in SNIFFED_SUFFIXES and data.startswith(WORKBOOK_MAGIC)):

@@ -15,6 +15,7 @@ import pytest
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
+from kcp_sheets.generate import planned_workbooks
 
 
 def xlsx_with(source: Path, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = (), add: dict[str, bytes] | None = None) -> bytes:
@@ -270,3 +271,72 @@ def test_thousands_of_pasted_rows_are_each_reported_in_bounded_time(review, good
     assert time.monotonic() - start < 60, "reading took too long"
     codes = [p.code for p in ret.problems]
     assert codes.count("row-unknown-id") == 30_000 and codes.count("score-unscored") >= 30_000
+
+
+@pytest.fixture()
+def slow_on_hw(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Reading HW's return takes 30 s (its stage checks stand for any step
+    that runs away); the deadline is 0.5 s."""
+    from kcp_sheets import deadline
+    from kcp_sheets.reader import reading
+
+    real = reading.stage_checks
+
+    def stage_checks(read, plan) -> None:  # noqa: ANN001
+        if plan.cluster == "HW":
+            time.sleep(30)
+        real(read, plan)
+
+    monkeypatch.setattr(reading, "stage_checks", stage_checks)
+    monkeypatch.setattr(deadline, "READ_SECONDS", 0.5)
+
+
+@pytest.mark.parametrize("in_workers", [False, True], ids=["in the checking process", "in worker processes"])
+def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(review, plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcp_sheets import check
+
+    monkeypatch.setattr(check, "PARALLEL_FROM", 1 if in_workers else 10**6)
+    et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
+    hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
+    start = time.monotonic()
+    result = check_returns(review, [et, hw])
+    assert time.monotonic() - start < 20
+    by_name = {r.source.name: r for r in result.returns}
+    assert by_name["et.xlsx"].cluster == "ET" and by_name["et.xlsx"].errors == 0
+    stopped = by_name["hw.xlsx"]
+    assert [p.code for p in stopped.problems] == ["file-read-failed"] and not stopped.rows  # nothing half-read is shown
+    assert "took more than 0.5 s and was stopped" in stopped.problems[0].message
+
+
+def test_a_read_in_a_thread_has_no_alarm_and_reads_as_usual(review, good: Path) -> None:
+    """The desk reads in threads, where no alarm can be set: the read is as usual."""
+    import datetime as dt
+    import threading
+
+    from kcp_sheets.intake import Source
+    from kcp_sheets.reader import read_source
+
+    found = []
+    source = Source("good.xlsx", good.read_bytes(), dt.datetime.now(dt.timezone.utc))
+    thread = threading.Thread(target=lambda: found.append(read_source(source, review, planned_workbooks(review))))
+    thread.start()
+    thread.join(60)
+    [ret] = found
+    assert ret.cluster == "ET" and not any(p.code == "file-read-failed" for p in ret.problems)
+
+
+def test_an_email_that_takes_too_long_to_read_is_one_problem(review, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcp_sheets import deadline, intake
+
+    def slow(*args: object) -> None:
+        time.sleep(30)
+
+    monkeypatch.setattr(intake, "from_email", slow)
+    monkeypatch.setattr(deadline, "READ_SECONDS", 0.5)
+    path = write(tmp_path, "slow.eml", b"From: a@example.org\r\n\r\nhello\r\n")
+    start = time.monotonic()
+    result = check_returns(review, [path, good])
+    assert time.monotonic() - start < 20
+    assert [(p.code, p.file) for p in result.problems] == [("email-unreadable", "slow.eml")]
+    assert "took more than 0.5 s and was stopped" in result.problems[0].message
+    assert [r.source.name for r in result.returns] == ["good.xlsx"]

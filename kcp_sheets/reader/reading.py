@@ -10,6 +10,7 @@ from ..intake import Source
 from ..sent import Planned, Plans
 from ..problems import problem
 from ..settings import Review
+from .. import deadline
 from .accounting import Accounts, take_sent_text
 from .form import read_form
 from .opening import Grid, Sheets, open_sheets, saved_at
@@ -23,9 +24,13 @@ def read_source(source: Source, review: Review, planned: list[Planned] | Plans) 
     """Read one source; whatever happens, the result is a Return with problems."""
     result = Return(source)
     try:
-        Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
+        with deadline.within(deadline.READ_SECONDS):
+            Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
     except (KeyboardInterrupt, SystemExit):
         raise
+    except deadline.ReadTooLong:  # nothing half-read is shown: the file is the problem
+        seconds = f"{deadline.READ_SECONDS:g}"
+        return Return(source, problems=[problem("file-read-failed", source.name, detail=f"reading it took more than {seconds} s and was stopped")])
     except BaseException as exc:  # noqa: BLE001 - one bad file must never cost the run; a library's panic is a BaseException
         result.problems.append(problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200]))
     return result
