@@ -6,14 +6,17 @@ grid), and each step found to grow faster than its input was made linear; this
 is the guard for what was not found. An alarm stops the read: Python code and
 regular expressions notice it at once, the reading library's own parsing (of
 parts already bounded in size) when it returns. Alarms exist only on systems
-that have them and only in a process's main thread: the command line and its
-reading workers have one, the desk's threads do not.
+that have them and only in a process's main thread: the command line, its
+reading workers and the desk's pages (on its event loop) have one; the desk's
+background steps (its generate, check and consolidate buttons) run in threads
+and do not.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,8 +30,10 @@ class ReadTooLong(BaseException):
 
 @contextmanager
 def within(seconds: float) -> Iterator[None]:
-    """Raise ReadTooLong inside the block once `seconds` have passed."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    """Raise ReadTooLong inside the block once `seconds` have passed. A timer
+    already running is put back as it was, less the time spent; where the
+    alarm's handler was set outside Python, no limit is set."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGALRM) is None:
         yield
         return
 
@@ -36,9 +41,14 @@ def within(seconds: float) -> Iterator[None]:
         raise ReadTooLong
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:  # the alarm can go off here, once: what follows still runs
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+            if outer:
+                signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-6))

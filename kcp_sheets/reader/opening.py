@@ -114,14 +114,18 @@ def _quiet_stderr() -> Iterator[None]:
     officer sees the file's problem line instead, never a backtrace."""
     sys.stderr.flush()
     saved = os.dup(2)
-    sink = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(sink, 2)
-        yield
+        sink = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(sink, 2)
+            yield
+        finally:  # each step runs even if a read's time limit goes off in another
+            try:
+                os.dup2(saved, 2)
+            finally:
+                os.close(sink)
     finally:
-        os.dup2(saved, 2)
         os.close(saved)
-        os.close(sink)
 
 
 def _said(exc: BaseException, limit: int = 160) -> str:
