@@ -75,12 +75,11 @@ class Accounts:
 
     def _open_cells(self, sheet: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, Any]]:
         grid = self.grids[sheet]
-        taken = self.taken.get(sheet, set())
-        reported = self.reported.get(sheet, set())
+        done = self.taken.get(sheet, set()) | self.reported.get(sheet, set())
         stop = len(grid) if end is None else min(end, len(grid))
         # is_blank written out: this is every cell of every sheet.
         return [(r, c, v) for r in range(start, stop) for c, v in enumerate(grid[r])
-                if v != "" and v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in taken and (r, c) not in reported]
+                if v != "" and v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in done]
 
 
 def take_sent_text(accounts: Accounts, sheet: str, plan: Planned, sent_name: str) -> None:

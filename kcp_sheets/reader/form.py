@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..spec import Column, Sheet, cell_name
 from ..values import as_text, is_blank, same_text
-from .table import find_header, parse_cell, read_table, report_value
+from .table import find_header, read_table, report_value
 
 if TYPE_CHECKING:
     from .reading import Reading
@@ -34,7 +34,7 @@ def read_form(reading: Reading, sheet_name: str, sheet: Sheet) -> None:
         typed = [(c, v) for c, v in enumerate(row[first : last_col + 1], start=first) if not is_blank(v)]
         raw = typed[0][1] if typed else None
         col = Column(key=f.key, header=f.label, width=0, kind=f.kind, stage=2)
-        value, code, note = parse_cell(col, raw, reading.scales())
+        value, code, note = reading.parse(col, raw)
         report_value(reading, code, value, note, raw, {"sheet": sheet_name, "cell": cell_name(r + 1, typed[0][0] if typed else first), "column": f.label}, col)
         if typed[1:]:
             joined = "\n".join(as_text(v) for _, v in typed)

@@ -10,6 +10,7 @@ from ..intake import Source
 from ..sent import Planned, Plans
 from ..problems import problem
 from ..settings import Review
+from ..spec import Column
 from .. import deadline
 from .accounting import Accounts, take_sent_text
 from .form import read_form
@@ -17,7 +18,9 @@ from .opening import Grid, Sheets, open_sheets, saved_at
 from .recognising import find_sheet, recognise
 from .records import Return
 from .stage import stage_checks
-from .table import read_table
+from .table import parse_cell, read_table
+
+REPEATING = {"score", "flag", "choice"}  # column kinds whose few values repeat down a table
 
 
 def read_source(source: Source, review: Review, planned: list[Planned] | Plans) -> Return:
@@ -46,6 +49,7 @@ class Reading:
         self.name = result.source.name
         self.sheets = Sheets()
         self.accounts = Accounts(self.sheets.grids, self.add)
+        self._parsed: dict[tuple[Any, ...], tuple[Any, str, str]] = {}
 
     @property
     def grids(self) -> dict[str, Grid]:
@@ -68,6 +72,17 @@ class Reading:
         """The score words the workbook was sent with (the review's, if it names none)."""
         sent = self.result.plan.content.scales if self.result.plan else {}
         return sent or self.review.scales
+
+    def parse(self, col: Column, raw: Any) -> tuple[Any, str, str]:
+        """`parse_cell` for this workbook's scales. Scores, flags and choices
+        repeat a few values down a table, so each is parsed once per read."""
+        if col.kind not in REPEATING:
+            return parse_cell(col, raw, self.scales())
+        key = (col.kind, col.scale, col.choices, raw.__class__, raw)  # the class too: 1 == 1.0 == True
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._parsed[key] = parse_cell(col, raw, self.scales())
+        return found
 
     def group_titles(self) -> list[str]:
         return list(self.result.plan.content.group_titles.values()) if self.result.plan else []

@@ -59,7 +59,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
     spills: list[tuple[int, str, list[Any], list[int]]] = []  # answers on a row with no action
     for r in range(header_row + 1, len(grid)):
         cells = grid[r]
-        present = [c for c, v in enumerate(cells) if v != "" and not is_blank(v)]
+        present = [c for c, v in enumerate(cells) if v != "" and v is not None and (v.__class__ is not str or v.strip())]  # is_blank, written out
         if not present:
             continue
         ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
@@ -77,7 +77,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             continue
         found.append((r, ident, cells, present))
 
-    answered = {r for r, _, cells, present in found if any(c in inputs for c in present)}
+    answered = {r for r, _, cells, present in found if not inputs.isdisjoint(present)}
     assigned = _match_by_text(reading, sheet_name, table, columns, fixed, sent_by_id, found, id_col) if fixed_ids is None and fixed else {}
     rows: list[Row] = []
     seen: dict[str, int] = {}
@@ -243,8 +243,9 @@ def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None
         if (raw is None or raw == "") and (r, c) not in formulas:
             values[col.key] = None
             continue
-        value, code, note = parse_cell(col, raw, reading.scales())
-        report_value(reading, code, value, note, raw, at(c), col)
+        value, code, note = reading.parse(col, raw)
+        if code:
+            report_value(reading, code, value, note, raw, at(c), col)
         if (r, c) in formulas:
             reading.add("formula", **at(c), found=as_text(raw))
         if note or (code and col.kind == "score"):
