@@ -506,24 +506,33 @@ def _clusters(raw: Any, check: _Checker) -> list[Cluster]:
 
 def read_table(path: Path, required: list[str]) -> tuple[list[dict[str, str]], list[Problem]]:
     """Rows of a CSV list as dicts; problems name the row as a spreadsheet would."""
+    rows, problems = table_rows(path, required)
+    return list(rows), problems
+
+
+def table_rows(path: Path, required: list[str]) -> tuple[Iterator[dict[str, str]], list[Problem]]:
+    """read_table's rows one at a time: a national list of 200,000 actions
+    need never be held as dicts all at once."""
     try:
         text = _read_text(path)
     except ProblemError as exc:
-        return [], exc.problems
+        return iter(()), exc.problems
     reader = csv.reader(_lines(text))
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in required if c not in header]
     if missing:
-        return [], [problem("settings-invalid", path.name, cell="row 1", detail=f"The column(s) {', '.join(missing)} are missing from the header row.", fix=f"The first row must name the columns: {', '.join(required)}.")]
+        return iter(()), [problem("settings-invalid", path.name, cell="row 1", detail=f"The column(s) {', '.join(missing)} are missing from the header row.", fix=f"The first row must name the columns: {', '.join(required)}.")]
     named = [(i, h) for i, h in enumerate(header) if h]  # a column without a header is not read; a short row is blank to its end
-    rows = []
-    for values in reader:
-        width = len(values)
-        cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
-        if any(cleaned.values()):
-            cleaned["_row"] = str(reader.line_num)
-            rows.append(cleaned)
-    return rows, []
+
+    def rows() -> Iterator[dict[str, str]]:
+        for values in reader:
+            width = len(values)
+            cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
+            if any(cleaned.values()):
+                cleaned["_row"] = str(reader.line_num)
+                yield cleaned
+
+    return rows(), []
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -539,26 +548,34 @@ def _lines(text: str) -> Iterator[str]:
 def _unique_ids(rows: list[dict[str, str]], key: str, path: Path, problems: list[Problem]) -> None:
     seen: dict[str, str] = {}
     for row in rows:
-        ident = row[key]
-        if not ident:
-            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", detail=f"The row has no {key}.", fix=f"Give every row a {key}."))
-        elif ident in seen:
-            problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=ident, detail=f"The {key} {ident} is used twice (rows {seen[ident]} and {row['_row']}).", fix=f"Give every row its own {key}; IDs must stay the same from year to year."))
-        else:
-            seen[ident] = row["_row"]
+        _unique_id(row, key, seen, path, problems)
+
+
+def _unique_id(row: dict[str, str], key: str, seen: dict[str, str], path: Path, problems: list[Problem]) -> None:
+    """A row with no ID, or one an earlier row (in `seen`, with its line) has, is a problem."""
+    ident = row[key]
+    if not ident:
+        problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", detail=f"The row has no {key}.", fix=f"Give every row a {key}."))
+    elif ident in seen:
+        problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=ident, detail=f"The {key} {ident} is used twice (rows {seen[ident]} and {row['_row']}).", fix=f"Give every row its own {key}; IDs must stay the same from year to year."))
+    else:
+        seen[ident] = row["_row"]
 
 
 def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[list[Action], list[Problem]]:
     columns = ["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf"]
-    rows, problems = read_table(path, columns + [f"progress_{y}" for y in earlier])
-    _unique_ids(rows, "id", path, problems)
+    rows, problems = table_rows(path, columns + [f"progress_{y}" for y in earlier])
+    seen: dict[str, str] = {}
     actions = []
     yes_or_no = YES | NO
     score_keys = [(year, f"score_{year}") for year in earlier]
     progress_keys = [(year, f"progress_{year}") for year in earlier]
-    rows.reverse()
-    while rows:  # each row let go once it is an Action: a national list is 200,000 rows
-        row = rows.pop()
+    # One string for each text the list repeats (a cluster's code, its issues
+    # and outcomes, the same partners down many rows), not one per row.
+    shared: dict[str, str] = {code: code for code in codes}
+    share = shared.setdefault
+    for row in rows:  # each row let go once it is an Action
+        _unique_id(row, "id", seen, path, problems)
         scores = []
         for year, key in score_keys:
             typed = row.get(key, "")
@@ -577,8 +594,8 @@ def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[lis
             problems.append(problem("settings-invalid", path.name, cell=f"row {row['_row']}", row_id=row["id"], detail=f"nrf must be Yes or No, not '{row['nrf']}'.", fix="Write Yes or No."))
         actions.append(
             Action(
-                id=row["id"], cluster=code, issue=row["issue"], outcome=row["outcome"], action=row["action"],
-                partners=row["partners"], lead_partner=row["lead_partner"], nrf=nrf in YES,
+                id=row["id"], cluster=share(code, code), issue=share(row["issue"], row["issue"]), outcome=share(row["outcome"], row["outcome"]), action=row["action"],
+                partners=share(row["partners"], row["partners"]), lead_partner=share(row["lead_partner"], row["lead_partner"]), nrf=nrf in YES,
                 earlier=tuple([(year, row.get(key, "")) for year, key in progress_keys]),
                 scores=tuple(scores),
                 retired=row.get("retired", "").lower() in YES,

@@ -58,6 +58,26 @@ def test_duplicate_action_id_names_both_rows(folder: Path) -> None:
     assert "used twice" in p.message and p.cell.startswith("row ")
 
 
+def test_a_row_with_several_mistakes_lists_them_in_order(folder: Path) -> None:
+    edit(folder / "actions.csv", "HW-02,HW,", "HW-01,XX,")
+    problems = problems_of(folder)
+    assert [p.row_id for p in problems] == ["HW-01", "HW-01"] and len({p.cell for p in problems}) == 1
+    assert "used twice" in problems[0].message and "'XX'" in problems[1].message
+
+
+def test_actions_hold_each_repeated_text_once(review) -> None:
+    """A national list repeats its cluster codes, issues and partners down
+    200,000 rows; each is held once, not once a row."""
+    codes = {c.code: c.code for c in review.clusters}
+    assert all(a.cluster is codes[a.cluster] for a in review.actions)
+    for field in ("issue", "outcome", "partners", "lead_partner"):
+        first: dict[str, str] = {}
+        for action in review.actions:
+            text = getattr(action, field)
+            assert first.setdefault(text, text) is text, (field, text)
+        assert len(first) < len(review.actions), field  # the sample does repeat each
+
+
 def test_action_for_unknown_cluster(folder: Path) -> None:
     edit(folder / "actions.csv", "HW-03,HW,", "HW-03,XX,")
     [p] = problems_of(folder)
