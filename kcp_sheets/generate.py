@@ -95,6 +95,7 @@ def cluster_workbook(review: Review, code: str) -> Planned:
 def cluster_rows(review: Review, code: str) -> list[dict[str, Any]]:
     """The rows of a cluster's tracker as the settings make them now."""
     rows = []
+    years = [(year, f"progress_{year}", f"score_{year}") for year in review.earlier_years]  # one key string, not one a row
     for action in review.actions_of(code):
         row: dict[str, Any] = {
             "id": action.id,
@@ -105,9 +106,9 @@ def cluster_rows(review: Review, code: str) -> list[dict[str, Any]]:
             "lead_partner": action.lead_partner,
             "nrf": action.nrf,
         }
-        for year in review.earlier_years:
-            row[f"progress_{year}"] = action.progress_in(year)
-            row[f"score_{year}"] = action.score_in(year)
+        for year, progress, score in years:
+            row[progress] = action.progress_in(year)
+            row[score] = action.score_in(year)
         rows.append(row)
     return rows
 
