@@ -85,7 +85,7 @@ def restored(result: Return, plan: Planned | None) -> Return:
     """A portable read with its plan again, each row's sent text as it was read."""
     result.plan = plan
     if plan is not None:
-        result.rows = {key: _with_sent_text(rows, *_sent(plan, key)) for key, rows in result.rows.items()}
+        result.rows = {key: _with_sent_text(rows, _sent(plan, key)[0]) for key, rows in result.rows.items()}
     return result
 
 
@@ -124,15 +124,13 @@ def _without_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]], keys: t
     return out
 
 
-def _with_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> list[Row]:
+def _with_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]]) -> list[Row]:
     for row in rows:
         was = sent.get(row.id) if not row.new else None
         if was is None:
             continue
         values = row.values
-        for k in keys:
-            if values.get(k) is SENT_TEXT:
-                values[k] = was[k]
+        values.update({k: was[k] for k, v in values.items() if v is SENT_TEXT})  # in place: the row keeps its columns in order
     return rows
 
 
