@@ -30,6 +30,9 @@ A4_LANDSCAPE_WIDTH = 841.9  # points
 A4_PORTRAIT_WIDTH = 595.3
 MARGIN_SIDE = 0.4  # inches, left and right
 MARGIN_TOP = 0.5
+MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
+HEADER_MARGIN = 0.3  # inches from the paper's top edge to the page header
+HEADER_LIMIT = 255  # characters Excel allows in a page header, its codes included
 MARGIN_BOTTOM = 0.6
 DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
 GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
@@ -185,7 +188,7 @@ class _Renderer:
         ws.set_paper(A4)
         ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
         name = self.spec.footer_name.replace("&", "&&")
-        ws.set_footer(f"&L{name}&RPage &P of &N")
+        ws.set_footer(f"&L{name}&C&A&RPage &P of &N")  # &A: the sheet's name, so a loose page says where it belongs
 
     def _print_columns(self, ws: _Sheet, widths: list[float], repeat: int) -> float:
         """Print at a scale that keeps text legible: one page wide if the columns fit at
@@ -219,6 +222,24 @@ class _Renderer:
         ws.write_string(title_row, title_col, sheet.title, self.formats["title"])
         if sheet.subtitle:
             ws.write_string(sub_row, sub_col, sheet.subtitle, self.formats["subtitle"])
+
+    def _title_when_across(self, ws: _Sheet, sheet: Sheet) -> int:
+        """The first row to print. A sheet printed over several pages across
+        would show its title cut off at the repeated columns' edge on all but
+        the first: there every page's header carries the title instead, and
+        the title's rows are not printed."""
+        if not ws.vbreaks:
+            return 0
+        self._title_in_page_header(ws, sheet)
+        return max(r for r, _ in sheet.title_cells) + 1
+
+    def _title_in_page_header(self, ws: _Sheet, sheet: Sheet) -> None:
+        """The sheet's title, and its subtitle where Excel's limit allows, at the
+        top of every printed page, at their own sizes (a page header is not scaled)."""
+        title = f'&L&"-,Bold"&12{sheet.title[:120].replace("&", "&&")}'
+        subtitle = f'  &"-,Italic"&9{sheet.subtitle.replace("&", "&&")}' if sheet.subtitle else ""
+        ws.set_header(title + subtitle if len(title + subtitle) <= HEADER_LIMIT else title, {"margin": HEADER_MARGIN})
+        ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP_TITLED, bottom=MARGIN_BOTTOM)
 
     def _instructions(self, ws: _Sheet, sheet: Sheet) -> None:
         ws.set_column(0, 0, 22)
@@ -274,11 +295,13 @@ class _Renderer:
             row += 1
         self._validate(ws, table, first_spare, row - 1, spare=True)
         scale = self._print_columns(ws, [c.width for c in table.columns], table.repeat_columns)
+        first_printed = self._title_when_across(ws, sheet)
         last_col = len(table.columns) - 1
         if not sheet.officer:  # LibreOffice prints a hidden sheet that has a print area
-            ws.print_area(0, 0, max(row - 1, header), last_col)
+            ws.print_area(first_printed, 0, max(row - 1, header), last_col)
         if headings and not self.streaming:
-            ws.set_h_pagebreaks(_row_breaks(ws.heights, header, row - 1, set(headings), scale, self.spec.common.orientation))
+            top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
+            ws.set_h_pagebreaks(_row_breaks(ws.heights, header, row - 1, set(headings), scale, self.spec.common.orientation, first_printed, top))
         if table.excel_table and not self.streaming:  # xlsxwriter cannot stream tables: a filter instead
             columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
             ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
@@ -294,8 +317,12 @@ class _Renderer:
                 widths[col] = max(widths.get(col, 0), column.width)
         for col, width in widths.items():
             ws.set_column(col, col, width)
-        self._print_columns(ws, [widths[c] for c in sorted(widths)], 1)
-        row = 3 + (sheet.chart.height_rows + 1 if sheet.chart else 0)
+        scale = self._print_columns(ws, [widths[c] for c in sorted(widths)], 1)
+        page_rows = _page_rows(scale, self.spec.common.orientation)
+        chart_rows = max(1, min(sheet.chart.height_rows, page_rows - 4)) if sheet.chart else 0  # below the title, on its page
+        row = 3 + (chart_rows + 1 if sheet.chart else 0)
+        if sheet.blocks and row + 3 > page_rows:  # the first block's heading, header and a row would not fit under the chart
+            ws.set_h_pagebreaks([row])
         placed: dict[str, tuple[int, int]] = {}
         for block in sheet.blocks:
             ws.write_string(row, 0, block.title, self.formats["heading"])
@@ -332,7 +359,9 @@ class _Renderer:
             chart.set_title({"name": chart_spec.title, "name_font": {"size": 11}})
             chart.set_y_axis({"reverse": True})
             chart.set_legend({"position": "bottom"})
-            chart.set_size({"width": 900, "height": int(chart_spec.height_rows * 20)})
+            # As wide as the columns printed (no wider, or the page cuts it), as tall as the rows left for it.
+            printed = sum(int(widths[c] * 7 + 0.5) + 5 for c in widths)
+            chart.set_size({"width": min(900, printed), "height": chart_rows * 20})
             ws.insert_chart(3, 0, chart)
         ws.print_area(0, 0, row, max(widths, default=0))
 
@@ -399,6 +428,7 @@ class _Renderer:
             ws.fit_row(row, max(LINE_HEIGHT * f.lines + 2, _row_height([(f.label, FORM_LABEL_WIDTH)])))
             if f.help:
                 ws.data_validation(row, value_col, row, value_col, {"validate": "any", **_prompt(f.label, f.help)})
+        last = max((r - 1 for r in sheet.field_rows().values()), default=0)
         if table:
             header = sheet.form_table_header_row() - 1
             ws.write_string(header - 1, 0, table.title, self.formats["heading"])
@@ -407,6 +437,10 @@ class _Renderer:
             for n in range(1, table.rows + 1):
                 self._data_row(ws, table, header + n, {"id": table.id.format(n=n)}, False, lines=3)
             self._validate(ws, table, header + 1, header + table.rows, spare=False)
+            last = header + table.rows
+        first_printed = self._title_when_across(ws, sheet)
+        if first_printed and not sheet.officer:
+            ws.print_area(first_printed, 0, max(last, first_printed), last_col)
 
     def _value(self, ws: _Sheet, row: int, col: int, value: Any, style: str) -> None:
         fmt = self.formats[style]
@@ -545,15 +579,16 @@ def _wrapped(text: str, per_line: float) -> int:
     return lines
 
 
-def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set[int], scale: float, orientation: str) -> list[int]:
+def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set[int], scale: float, orientation: str, first: int = 0, top: float = MARGIN_TOP) -> list[int]:
     """Every row that starts a printed page, so that a group's heading is never left
     alone at a page's foot: it moves to the next page with the group's first row.
     LibreOffice lays rows out at the heights we give them, so the pages are counted
-    here, a little short, and every break is set: the program then has none to add."""
+    here, a little short, and every break is set: the program then has none to add.
+    `first` is the first row printed, `top` the page's top margin in inches."""
     paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
-    room = (paper - 72 * (MARGIN_TOP + MARGIN_BOTTOM)) * 0.95 / scale
+    room = (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
     height = lambda r: heights.get(r, DEFAULT_ROW_HEIGHT)  # noqa: E731
-    used = sum(height(r) for r in range(header + 1))
+    used = sum(height(r) for r in range(first, header + 1))
     breaks = []
     for r in range(header + 1, last + 1):
         need = height(r) + (height(r + 1) if r in headings and r < last else 0)
@@ -562,6 +597,12 @@ def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set
             used = height(header)
         used += height(r)
     return breaks
+
+
+def _page_rows(scale: float, orientation: str) -> int:
+    """Rows of the default height (20 pixels, 15 points) that one printed page holds."""
+    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
+    return int((paper - 72 * (MARGIN_TOP + MARGIN_BOTTOM)) * 0.95 / scale / DEFAULT_ROW_HEIGHT)
 
 
 def _column_points(width: float) -> float:

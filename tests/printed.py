@@ -24,6 +24,7 @@ class Page:
     smallest: float  # points, the smallest character of the page's body (0 if it has none)
     sizes: dict[str, float]  # each text line of the body and its smallest character
     lowest: str = ""  # the body's last line, just above the footer
+    footer: str = ""  # the footer's text: the cluster, the sheet's name and the page number
 
 
 def pages(pdf: Path) -> list[Page]:
@@ -41,7 +42,8 @@ def pages(pdf: Path) -> list[Page]:
                 text = line.get_text().strip()
                 sizes[text] = min(sizes.get(text, 99.0), min(round(c.size, 2) for c in chars))
         text = "\n".join(line.get_text() for line in _lines(layout))
-        found.append(Page(n, text, min(sizes.values(), default=0.0), sizes, lowest))
+        footer = " ".join(line.get_text().strip() for line in sorted(_lines(layout), key=lambda line: line.x0) if line.y0 < FOOTER_BAND)
+        found.append(Page(n, text, min(sizes.values(), default=0.0), sizes, lowest, footer))
     return found
 
 

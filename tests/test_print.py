@@ -7,6 +7,7 @@ LibreOffice is slow, so the demo's workbooks are rendered once for the module.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from pathlib import Path
@@ -68,6 +69,49 @@ def test_headers_print_whole_words(written: dict[str, Path], printed: dict[str, 
                         assert not missing, (name, ws.title, header, missing)
 
 
+def test_every_page_of_a_sheet_printed_across_pages_shows_its_whole_title(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """A sheet too wide for one page prints its columns over several; the pages
+    after the first across showed the title cut at the repeated columns' edge
+    ('Progress tracker 2004:'), and the pages further down none. Each page's
+    footer names its sheet, so a loose page says where it belongs."""
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    checked = 0
+    for name, found in printed.items():
+        book = openpyxl.load_workbook(written[name])
+        for ws in book.worksheets:
+            if ws.sheet_state != "visible" or not ws.col_breaks.brk:
+                continue
+            mine = [page for page in found if f" {ws.title} Page " in f" {page.footer} "]
+            assert len(mine) >= 2, (name, ws.title, [p.footer for p in found])
+            missing = [page.number for page in mine if flat(ws["A1"].value) not in flat(page.text)]
+            assert not missing, (name, ws.title, ws["A1"].value, missing)
+            checked += 1
+    assert checked >= 15, checked  # every tracker's two sheets, the reviews and the plan's health sheet
+
+
+def test_the_plans_charts_print_whole_on_their_page(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """The History chart was wider than the columns printed and taller than a page:
+    its bars were cut at 12 of 14 and its legend fell into the footer."""
+    book = openpyxl.load_workbook(written["2004 Improvement Action Plan.xlsx"], data_only=True)
+    for spec_sheet in load_spec("improvement_plan").sheets:
+        if spec_sheet.chart is None:
+            continue
+        ws = book[spec_sheet.name]
+        block = next(b for b in spec_sheet.blocks if b.key == spec_sheet.chart.block)
+        columns = [i for i, c in enumerate(block.columns) if c.key in spec_sheet.chart.series]
+        header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == block.title) + 1
+        rows = itertools.takewhile(lambda r: ws.cell(r, 1).value, range(header + 1, ws.max_row + 2))  # the block's rows, to the blank after them
+        totals = [sum(v for c in columns if isinstance(v := ws.cell(r, c + 1).value, int | float)) for r in rows]
+        pages = [p for p in printed["2004 Improvement Action Plan.xlsx"] if spec_sheet.chart.title in p.text]
+        assert len(pages) == 1, (spec_sheet.name, [p.number for p in pages])  # one chart, on one page, not split over two
+        [page] = pages
+        ticks = [int(line) for line in page.text.split() if line.isdigit()]
+        assert max(ticks) >= max(totals), (spec_sheet.name, max(ticks), max(totals))  # the longest bar is printed to its end
+        assert any("Unscored" in line for line in page.sizes), (spec_sheet.name, sorted(page.sizes))  # the legend, in the body above the footer
+
+
 def test_text_typed_in_libreoffice_prints_in_full(written: dict[str, Path], tmp_path: Path) -> None:
     python = system_python_with_uno()
     tracker = next(p for n, p in written.items() if "Health and well-being - progress tracker" in n)
@@ -106,8 +150,10 @@ def test_the_plan_prints_the_meeting_papers_and_not_the_officers_sheets(written:
 
 
 def test_no_heading_is_left_at_a_page_foot(review, printed: dict[str, list[Page]]) -> None:
-    """A cluster's or criterion's heading moves to the next page with its first row."""
-    headings = {c.name for c in review.clusters} | {f"{n}. {name}" for n, name in enumerate(review.criterion_names(), start=1)}
+    """A cluster's or criterion's heading moves to the next page with its first row, as does
+    the heading of a table below a chart."""
+    blocks = {block.title for sheet in load_spec("improvement_plan").sheets for block in sheet.blocks}
+    headings = {c.name for c in review.clusters} | {f"{n}. {name}" for n, name in enumerate(review.criterion_names(), start=1)} | blocks
     for name in ("2004 Improvement Action Plan.xlsx", "2004 Partnership health review.xlsx", "2004 Accreditation action plan review.xlsx"):
         alone = [p.number for p in printed[name] if p.lowest in headings or any(p.lowest.startswith(h + " ") for h in headings if h[0].isdigit())]
         assert not alone, (name, alone)
