@@ -387,8 +387,10 @@ def _settings(data: dict[str, Any], check: _Checker) -> dict[str, Any]:
 
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-        if year is not None or check.missing("year"):
-            check.add(f"'year' must be a year such as 2004, not '{year if year is not None else 'nothing'}'.", "Write it like year: 2004.", check.at("year"))
+        if year is None and check.missing("year"):
+            check.add(f"'year' is missing: {SCHEMA['year'].help}.", "Add a line 'year: 2004'.", check.at("year"))
+        elif year is not None:
+            check.add(f"'year' must be a year such as 2004, not '{year}'.", "Write it like year: 2004.", check.at("year"))
         year = 0
     earlier = data.get("earlier_years") or []
     if not isinstance(earlier, list) or not all(isinstance(y, int) and y < (year or 9999) for y in earlier):

@@ -78,6 +78,13 @@ def test_actions_hold_each_repeated_text_once(review) -> None:
         assert len(first) < len(review.actions), field  # the sample does repeat each
 
 
+def test_a_missing_year_says_it_is_missing(folder: Path) -> None:
+    edit(folder / "review.yaml", "\nyear: ", "\n# year: ")
+    [p] = problems_of(folder)
+    assert p.file == "review.yaml" and "'year' is missing" in p.message and "year: 2004" in p.ask
+    assert "nothing" not in p.message
+
+
 def test_action_for_unknown_cluster(folder: Path) -> None:
     edit(folder / "actions.csv", "HW-03,HW,", "HW-03,XX,")
     [p] = problems_of(folder)
