@@ -187,8 +187,8 @@ class _Renderer:
             ws.set_landscape()
         ws.set_paper(A4)
         ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
-        name = self.spec.footer_name.replace("&", "&&")
-        ws.set_footer(f"&L{name}&C&A&RPage &P of &N")  # &A: the sheet's name, so a loose page says where it belongs
+        # &A, the sheet's name, so a loose page says where it belongs; 9 pt, so a long partnership's name still fits beside it.
+        ws.set_footer(f"&L&9{_after_size(self.spec.footer_name)}&R&9&A, page &P of &N")
 
     def _print_columns(self, ws: _Sheet, widths: list[float], repeat: int) -> float:
         """Print at a scale that keeps text legible: one page wide if the columns fit at
@@ -226,20 +226,21 @@ class _Renderer:
     def _title_when_across(self, ws: _Sheet, sheet: Sheet) -> int:
         """The first row to print. A sheet printed over several pages across
         would show its title cut off at the repeated columns' edge on all but
-        the first: there every page's header carries the title instead, and
-        the title's rows are not printed."""
+        the first: there every page's header carries the title (at its own
+        size: a page header is not scaled), and the title's rows are not
+        printed. A subtitle too long for Excel's limit on a header keeps its
+        row, and prints as it did."""
         if not ws.vbreaks:
             return 0
-        self._title_in_page_header(ws, sheet)
-        return max(r for r, _ in sheet.title_cells) + 1
-
-    def _title_in_page_header(self, ws: _Sheet, sheet: Sheet) -> None:
-        """The sheet's title, and its subtitle where Excel's limit allows, at the
-        top of every printed page, at their own sizes (a page header is not scaled)."""
-        title = f'&L&"-,Bold"&12{sheet.title[:120].replace("&", "&&")}'
-        subtitle = f'  &"-,Italic"&9{sheet.subtitle.replace("&", "&&")}' if sheet.subtitle else ""
-        ws.set_header(title + subtitle if len(title + subtitle) <= HEADER_LIMIT else title, {"margin": HEADER_MARGIN})
-        ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP_TITLED, bottom=MARGIN_BOTTOM)
+        (title_row, _), (subtitle_row, _) = sheet.title_cells
+        title = f'&L&"-,Bold"&12{_after_size(sheet.title)}'
+        subtitle = f'  &"-,Italic"&9{_after_size(sheet.subtitle)}' if sheet.subtitle else ""
+        for header, first in ((title + subtitle, max(title_row, subtitle_row) + 1), (title, subtitle_row)):
+            if _header_units(header) <= HEADER_LIMIT:
+                ws.set_header(header, {"margin": HEADER_MARGIN})
+                ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP_TITLED, bottom=MARGIN_BOTTOM)
+                return first
+        return 0  # a title too long for any header: printed in its row, as it was
 
     def _instructions(self, ws: _Sheet, sheet: Sheet) -> None:
         ws.set_column(0, 0, 22)
@@ -597,6 +598,19 @@ def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set
             used = height(header)
         used += height(r)
     return breaks
+
+
+def _after_size(text: str) -> str:
+    """Text for a page header or footer, after a size code: '&' doubled, so
+    nothing typed is read as a code, and a space before a leading digit, which
+    would otherwise be read as more of the size."""
+    text = text.replace("&", "&&")
+    return f" {text}" if text[:1].isdigit() else text
+
+
+def _header_units(text: str) -> int:
+    """A page header's length as Excel counts it (UTF-16 units): over its limit, no header is kept at all."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _page_rows(scale: float, orientation: str) -> int:
