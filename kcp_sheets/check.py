@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import deadline
 from .bulk import building
 from .folder import INBOX, OUTPUT
 from .generate import cluster_rows, record_as_sent, review_context, review_wide_workbooks
@@ -207,8 +208,12 @@ CACHE_BATCH = 200
 
 def _read_fresh(sources: list[Source], review: Review, planned: list[Planned]) -> Iterator[tuple[Return, tuple[str, str, int] | None, bytes | None]]:
     """Each source read, in order, as (the read, its plan's key, the read
-    pickled for the cache, or None if it is not to be kept)."""
-    if len(sources) < PARALLEL_FROM:
+    pickled for the cache, or None if it is not to be kept). A few are read
+    here, unless this thread can set no time limit (the desk's steps): then,
+    like many, in worker processes, whose main thread can."""
+    if not sources:
+        return
+    if len(sources) < PARALLEL_FROM and deadline.in_force():
         plans = Plans(planned)
         for source in sources:
             result, key = portable(read_source(source, review, plans))

@@ -7,9 +7,10 @@ is the guard for what was not found. An alarm stops the read: Python code and
 regular expressions notice it at once, the reading library's own parsing (of
 parts already bounded in size) when it returns. Alarms exist only on systems
 that have them and only in a process's main thread: the command line, its
-reading workers and the desk's pages (on its event loop) have one; the desk's
-background steps (its generate, check and consolidate buttons) run in threads
-and do not.
+reading workers and the desk's pages (on its event loop) have one. Where
+there is none (the desk's background steps run in threads), `check` reads
+workbooks in a worker process, whose main thread has one; e-mails are opened
+where they are, without it.
 """
 
 from __future__ import annotations
@@ -28,12 +29,18 @@ class ReadTooLong(BaseException):
     `except Exception` (a library that raises many kinds) can swallow it."""
 
 
+def in_force() -> bool:
+    """Whether a limit can be set here: alarms exist, this is the main thread,
+    and the alarm's handler was not set outside Python."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGALRM) is not None
+
+
 @contextmanager
 def within(seconds: float) -> Iterator[None]:
     """Raise ReadTooLong inside the block once `seconds` have passed. A timer
     already running is put back as it was, less the time spent; where the
     alarm's handler was set outside Python, no limit is set."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGALRM) is None:
+    if not in_force():
         yield
         return
 

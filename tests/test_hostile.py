@@ -306,6 +306,23 @@ def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(review, plan
     assert "took more than 0.5 s and was stopped" in stopped.problems[0].message
 
 
+def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(review, plans, outbox: Path, tmp_path: Path, slow_on_hw) -> None:
+    """The desk's check runs in a thread, where no alarm can be set: its files
+    are read in a worker process, whose main thread has one, however few."""
+    import threading
+
+    et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
+    hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
+    found = []
+    thread = threading.Thread(target=lambda: found.append(check_returns(review, [et, hw])))
+    thread.start()
+    thread.join(25)  # the slow read sleeps 30 s: still running here means no limit held
+    assert not thread.is_alive() and found, "the read in a thread was not stopped"
+    by_name = {r.source.name: r for r in found[0].returns}
+    assert by_name["et.xlsx"].cluster == "ET" and by_name["et.xlsx"].errors == 0
+    assert "took more than 0.5 s and was stopped" in by_name["hw.xlsx"].problems[0].message
+
+
 def test_a_read_in_a_thread_has_no_alarm_and_reads_as_usual(review, good: Path) -> None:
     """The desk reads in threads, where no alarm can be set: the read is as usual."""
     import datetime as dt
