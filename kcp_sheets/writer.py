@@ -361,7 +361,7 @@ class _Renderer:
             chart.set_y_axis({"reverse": True})
             chart.set_legend({"position": "bottom"})
             # As wide as the columns printed (no wider, or the page cuts it), as tall as the rows left for it.
-            printed = sum(int(widths[c] * 7 + 0.5) + 5 for c in widths)
+            printed = sum(_column_pixels(w) for w in widths.values())
             chart.set_size({"width": min(900, printed), "height": chart_rows * 20})
             ws.insert_chart(3, 0, chart)
         ws.print_area(0, 0, row, max(widths, default=0))
@@ -586,8 +586,7 @@ def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set
     LibreOffice lays rows out at the heights we give them, so the pages are counted
     here, a little short, and every break is set: the program then has none to add.
     `first` is the first row printed, `top` the page's top margin in inches."""
-    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
-    room = (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
+    room = _page_room(scale, orientation, top)
     height = lambda r: heights.get(r, DEFAULT_ROW_HEIGHT)  # noqa: E731
     used = sum(height(r) for r in range(first, header + 1))
     breaks = []
@@ -613,17 +612,28 @@ def _header_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _page_room(scale: float, orientation: str, top: float = MARGIN_TOP) -> float:
+    """The height one printed page holds, in the sheet's points (a little short),
+    below a top margin of `top` inches."""
+    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
+    return (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
+
+
 def _page_rows(scale: float, orientation: str) -> int:
     """Rows of the default height (20 pixels, 15 points) that one printed page holds."""
-    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
-    return int((paper - 72 * (MARGIN_TOP + MARGIN_BOTTOM)) * 0.95 / scale / DEFAULT_ROW_HEIGHT)
+    return int(_page_room(scale, orientation) / DEFAULT_ROW_HEIGHT)
+
+
+def _column_pixels(width: float) -> int:
+    """A column's width on screen: Excel's width is in characters of the default
+    font, 7 pixels each, plus 5 of padding."""
+    return int(width * 7 + 0.5) + 5
 
 
 def _column_points(width: float) -> float:
-    """A column's printed width in points at 100%: Excel's width is in characters of
-    the default font (7 pixels each, plus 5 of padding) at 96 pixels an inch;
+    """A column's printed width in points at 100%, at 96 pixels an inch;
     LibreOffice prints the same column about 6% wider."""
-    return (int(width * 7 + 0.5) + 5) * 0.75 * 1.06
+    return _column_pixels(width) * 0.75 * 1.06
 
 
 def _column_breaks(points: list[float], capacity: float, repeat: int) -> list[int]:
