@@ -12,7 +12,7 @@ $(BIN)/kcp-sheets: pyproject.toml
 	touch $@
 
 demo: $(BIN)/kcp-sheets
-	$(BIN)/kcp-sheets demo demo-review
+	$(BIN)/kcp-sheets demo demo-review --force
 
 test: $(BIN)/kcp-sheets
 	$(BIN)/python -m pytest -q

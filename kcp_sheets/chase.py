@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from .check import CheckResult
 from .generate import planned_workbooks
+from .lifecycle import ACCEPTED, REJECTED, described
 from .problems import Problem
 from .settings import Person
 
 # Why a workbook is chased, in the order they are told.
-MISSING, LATE, ERRORS, STAGE1, UNSCORED = "missing", "late", "errors", "stage 1 only", "unscored rows"
+MISSING, REJECTED_RETURN, LATE, ERRORS, STAGE1, UNSCORED = "missing", "rejected", "late", "errors", "stage 1 only", "unscored rows"
 # Problems a reminder asks the co-ordinators to put right: every error, and the missing scores.
 ASK_ABOUT = ("score-unscored", "agreed-missing")
 
@@ -40,7 +41,8 @@ class Chase:
     to: tuple[Person, ...] = ()
     cc: tuple[Person, ...] = ()
     problems: tuple[Problem, ...] = ()  # what to ask for, cell by cell
-    review_state: str = ""  # the ledger's: new, has problems, accepted...
+    review_state: str = ""  # lifecycle's: new, has problems, accepted, rejected...
+    note: str = ""  # the officer's note on the decision: why it was rejected or accepted
 
     @property
     def own(self) -> bool:
@@ -55,8 +57,8 @@ class Chase:
     def state(self) -> str:
         if self.arrived is None:
             return "not yet"
-        if self.review_state == "accepted":
-            return "accepted"
+        if self.review_state in (ACCEPTED, REJECTED):
+            return described(self.review_state, self.note)
         return "errors" if self.errors else ("warnings" if self.warnings else "clean")
 
 
@@ -64,10 +66,10 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
     """Every workbook of the review, in the order it was sent, with why it is chased."""
     review = result.review
     today = today or dt.date.today()
-    used = {r.label: r for r in result.used()}
+    standing = result.standing()
     lines = []
     for plan in planned_workbooks(review):
-        ret = used.get(plan.label)
+        ret = standing.get(plan.label)
         if plan.cluster:
             cluster = review.cluster(plan.cluster)
             name, to, cc = f"{cluster.code} {cluster.name}", cluster.coordinators, cluster.champions
@@ -81,6 +83,8 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
             continue
         unscored = ret.unscored()
         reasons = []
+        if ret.state == REJECTED:
+            reasons.append(REJECTED_RETURN)
         if ret.errors:
             reasons.append(ERRORS)
         if plan.cluster and ret.stage < 2 and today > review.stage2_deadline:
@@ -95,7 +99,8 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
                 arrived=ret.source.received, return_name=ret.source.name, return_sha256=ret.source.sha256,
                 sender=ret.source.sender, stage=ret.stage, errors=ret.errors, warnings=ret.warnings,
                 unscored=unscored, due=due, arrived_late=bool(plan.cluster) and ret.source.received.date() > deadline,
-                reasons=tuple(dict.fromkeys(reasons)), to=to, cc=cc, problems=asks, review_state=ret.state,
+                reasons=tuple(dict.fromkeys(reasons)), to=to, cc=cc, problems=asks, review_state=ret.state, note=ret.note,
             )
         )
     return lines
+

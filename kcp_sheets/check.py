@@ -19,15 +19,16 @@ from typing import Any
 from . import deadline
 from .bulk import building
 from .folder import INBOX, OUTPUT
-from .generate import cluster_rows, record_as_sent, review_context, review_wide_workbooks
+from .generate import cluster_rows, planned_workbooks, record_as_sent, review_context, review_wide_workbooks
 from .intake import Source, gather, inbox_files
 from .merge import merge_into, newest_first, why_newer
-from .ledger import Ledger
-from .problems import Problem, counted, problem, problem_rows
+from .ledger import BUSY_SECONDS, Ledger
+from .lifecycle import REJECTED, why_left_out
+from .problems import Problem, Tally, problem, problem_rows, tally
 from .read_cache import ReadCache, portable, restored
 from .read_cache import context as read_context
 from .reader import Return, read_source
-from .review_states import load_decisions, record_returns
+from .review_states import load_decisions, record_returns, return_state, settle
 from .sent import Planned, Plans, changes_since
 from .settings import Review
 from .spec import load_spec
@@ -52,11 +53,31 @@ class CheckResult:
 
     @property
     def errors(self) -> int:
-        return sum(p.open_error for p in self.all_problems())
+        return self.tally().errors
+
+    def tally(self) -> Tally:
+        """Errors and warnings still open, and those dealt with: what every surface says."""
+        return tally(self.all_problems())
 
     def used(self) -> list[Return]:
         """The current copy of each workbook returned (not superseded, not rejected)."""
         return [r for r in self.returns if r.used and r.plan is not None]
+
+    def standing(self) -> dict[str, Return]:
+        """The return that stands for each workbook sent, by its label: the
+        current copy (used in the plan or not), else the latest copy the
+        officer rejected. A workbook with none here was not received."""
+        standing: dict[str, Return] = {}
+        for ret in self.returns:
+            if ret.plan is None:
+                continue
+            if ret.used:
+                standing[ret.label] = ret
+            elif ret.state == REJECTED:
+                held = standing.get(ret.label)
+                if held is None or (held.state == REJECTED and held.source.received <= ret.source.received):
+                    standing[ret.label] = ret
+        return standing
 
     def merged(self) -> list[Return]:
         """What goes into the plan: current copies that are accepted, or clean."""
@@ -64,31 +85,22 @@ class CheckResult:
 
     def left_out(self) -> list[tuple[Return, str]]:
         """Every return not merged, and why, in the officer's words."""
-        out = []
-        for ret in self.returns:
-            if ret.merged:
-                continue
-            if ret.plan is None:
-                why = "not a workbook of this review"
-            elif ret.state == "rejected":
-                why = f"rejected: {ret.note}"
-            elif ret.state == "superseded":
-                why = "an older copy, merged into the newer"
-            else:
-                why = f"{counted(ret.errors, 'error')} not dealt with: accept it or deal with them"
-            out.append((ret, why))
-        return out
+        return [(ret, why_left_out(recognised=ret.plan is not None, state=ret.state, note=ret.note, open_errors=ret.errors, newer=ret.newer))
+                for ret in self.returns if not ret.merged]
 
     def latest(self) -> dt.datetime | None:
         return max((r.source.received for r in self.returns), default=None)
 
 
-def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None, planned: list[Planned] | None = None) -> CheckResult:
+def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None, planned: list[Planned] | None = None,
+                  record: bool = True, busy_seconds: float = BUSY_SECONDS) -> CheckResult:
     """Read every return (the inbox, or the files given), each against what was
     sent, and record what was read in the ledger.
 
     `planned` is what was sent out when it is not the review's workbooks (the
-    plan-update round sends others); those returns are not in the ledger."""
+    plan-update round sends others); those returns are not in the ledger.
+    Without `record`, nothing is written (the ledger is only read, and the
+    reads kept are used but not added to): what the desk's pages show."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
     sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX)
     if planned is not None:
@@ -96,22 +108,30 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
         _check_senders(review, returns)
         _supersede(returns)
         for ret in returns:
-            ret.state = "new" if ret.used and not ret.errors else "has problems"
+            ret.state = return_state(ret)
         return CheckResult(review, returns, problems)
     notices = []
-    with Ledger(review.folder) as ledger:
-        if ledger.created:
+    with Ledger(review.folder, read_only=not record, busy_seconds=busy_seconds) as ledger:
+        if ledger.created and record:
             notices.append(f"{ledger.path.name} was not found, so a new ledger was made: returns are read against what the settings make now.")
-        with ledger.transaction():
-            if record_as_sent(ledger, review) and not ledger.created:
-                notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
+        if record:
+            with ledger.transaction():
+                if record_as_sent(ledger, review) and not ledger.created:
+                    notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
         with building():
             current = {c.code: cluster_rows(review, c.code) for c in review.clusters}
         sent = ledger.sent(review.review_id, each=lambda plan: _sharing_rows(plan, current))
-        with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id))) as cache:
+        if not sent:  # only read, and nothing recorded as sent: what a first check would record
+            sent = [replace(plan, edition=1) for plan in planned_workbooks(review)]
+        with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id)), read_only=not record) as cache:
             returns = list(_read_all(sources, review, sent, progress, cache))
         _check_senders(review, returns)
         _changes_since(review, returns, current)
+        if not record:
+            load_decisions(ledger, returns)
+            _supersede(returns)
+            settle(ledger, returns)
+            return CheckResult(review, returns, problems, notices, current)
         with ledger.transaction():
             load_decisions(ledger, returns)
             _supersede(returns)
@@ -305,6 +325,7 @@ def _supersede(returns: list[Return]) -> None:
         for other in older:
             merge_into(newest, other)
             other.used = False
+            other.newer = newest.source.name
             other.problems.append(problem("duplicate-return", other.source.name, detail=newest.plan.spec.title, newer=f"{newest.source.name} ({why_newer(newest, other)})"))
 
 

@@ -273,6 +273,8 @@ def check(
 
     from .check import withdraw_problems, write_problems
     from .folder import INBOX
+    from .lifecycle import described
+    from .problems import tally
 
     folder, named = _named_files(folder, list(files or []))
     review = _review(folder)
@@ -286,10 +288,8 @@ def check(
     lines = []
     for ret in shown["returns"]:
         what = ret.plan.spec.title if ret.plan else "not recognised"
-        if ret.plan and not ret.used:
-            what += ", an older copy, merged into the newer"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
-        lines.append(f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {counted(ret.errors, 'error')}, {counted(ret.warnings, 'warning')}; return #{ret.ledger_id}, {ret.state}")
+        lines.append(f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; return #{ret.ledger_id}, {described(ret.state, ret.note, ret.newer)}")
     lines += [f"  {p.file}: not a return; 1 {p.severity}" for p in shown["not_returns"]]
     if lines:
         console.print(Text("\n".join(lines)))  # one print: a national inbox lists thousands
@@ -302,7 +302,7 @@ def check(
     for p in named:
         if p.resolve() not in known and INBOX not in p.resolve().parts:
             err.print(f"Note: {p} is not in {review.folder / INBOX}; put it there so that later runs count it.")
-    console.print(f"{counted(len(errors), 'error')}, {counted(len(problems) - len(errors), 'warning')}. Full list for the inbox and the files named: {path}")
+    console.print(f"{tally(problems)}. Full list for the inbox and the files named: {path}")
     raise typer.Exit(PROBLEMS if errors else CLEAN)
 
 
@@ -330,7 +330,7 @@ def _shown(result: CheckResult, named: list[str]) -> dict[str, Any]:
 def status(folder: Folder = Path(".")) -> None:
     """The chase list: for each cluster, what has come back, and whom to chase and why.
 
-    A cluster is chased when its return is missing, late, has errors, is at
+    A cluster is chased when its return is missing, rejected, late, has errors, is at
     stage 1 only after the stage 2 deadline, or leaves rows unscored: its
     co-ordinators are chased, one address a line, with its champions in copy.
     The partnership-health and accreditation reviews are the officer's own
@@ -427,10 +427,8 @@ def consolidate(
     paths = [write_plan(result)]
     if public:
         paths.append(write_plan(result, public=True))
-    problems = result.all_problems()
-    errors = sum(p.open_error for p in problems)
     console = _console()
-    console.print(f"{counted(len(result.merged()), 'return')} merged; {counted(errors, 'error')} and {counted(len(problems) - errors, 'warning')} are listed on its Problems sheet.")
+    console.print(f"{counted(len(result.merged()), 'return')} merged; {result.tally()} are listed on its Problems sheet.")
     left_out = [(ret, why) for ret, why in result.left_out() if ret.plan is not None]
     if left_out:
         console.print(f"{len(left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
@@ -454,7 +452,7 @@ def _ledger_call(call: Any) -> Any:
 
 ReviewFolder = Annotated[Path, typer.Argument(help="The review folder.", metavar="FOLDER", show_default=False)]
 ReturnRef = Annotated[str, typer.Argument(help="The return: its number (as check and returns show it, e.g. 3) or its file name.", metavar="RETURN", show_default=False)]
-Note = Annotated[str, typer.Option("--note", help="Why: kept with the decision in the ledger.", metavar="TEXT", show_default=False)]
+Note = Annotated[str, typer.Option("--note", "--reason", help="Why: kept with the decision in the ledger.", metavar="TEXT", show_default=False)]
 
 
 @command()
@@ -470,6 +468,7 @@ def returns(
     """
     from rich.text import Text
 
+    from .lifecycle import described
     from .review_states import events, get_return, list_returns, problems_of
 
     console = _console()
@@ -479,11 +478,10 @@ def returns(
             console.print(f"No returns recorded yet: run kcp-sheets check {folder}")
         for r in records:
             what = f"{r.template} {r.cluster} edition {r.edition}".replace("  ", " ") if r.template else "not a workbook of this review"
-            note = f" ({r.note})" if r.note else ""
-            console.print(Text(f"#{r.id} {r.name}: {what}; {r.state}{note}; {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; received {r.received[:16]}"))
+            console.print(Text(f"#{r.id} {r.name}: {what}; {described(r.state, r.note)}; {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; received {r.received[:16]}"))
         return
     record = _ledger_call(lambda: get_return(folder, ret))
-    console.print(Text(f"#{record.id} {record.name}: {record.state}" + (f" ({record.note})" if record.note else "")))
+    console.print(Text(f"#{record.id} {record.name}: {described(record.state, record.note)}"))
     for p in _ledger_call(lambda: problems_of(folder, record.id)):
         where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.sheet or p.cell
         done = f"  [dealt with: {p.dealt_with}]" if p.dealt_with else ""
@@ -502,7 +500,7 @@ def accept(folder: ReviewFolder, ret: ReturnRef, note: Note = "") -> None:
 
 
 @command()
-def reject(folder: ReviewFolder, ret: ReturnRef, note: Annotated[str, typer.Option("--reason", help="Why it is rejected: kept in the ledger.", metavar="TEXT", show_default=False)] = "") -> None:
+def reject(folder: ReviewFolder, ret: ReturnRef, note: Annotated[str, typer.Option("--reason", "--note", help="Why it is rejected: kept in the ledger, and quoted in the reminder.", metavar="TEXT", show_default=False)] = "") -> None:
     """Reject a return, with a reason: consolidate leaves it out and uses an earlier copy if there is one."""
     from .review_states import set_state
 
@@ -631,8 +629,14 @@ def serve(
 
 
 @command()
-def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo review (default: demo-review).", metavar="FOLDER", show_default=False)] = Path("demo-review")) -> None:
-    """Run the whole review on the bundled sample: init, generate, simulated returns, check, consolidate."""
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Where to put the demo review (default: demo-review).", metavar="FOLDER", show_default=False)] = Path("demo-review"),
+    force: Annotated[bool, typer.Option("--force", help="Start an earlier demo folder again from the sample (its decisions are lost).")] = False,
+) -> None:
+    """Run the whole review on the bundled sample: init, generate, simulated returns, check, consolidate.
+
+    An earlier demo folder is started again only with --force; any other
+    folder that is not empty is refused."""
     from .check import check_returns, write_problems
     from .consolidate import write_plan
     from .demo import prepare_demo
@@ -641,15 +645,14 @@ def demo(folder: Annotated[Path, typer.Argument(help="Where to put the demo revi
     console = _console()
     try:
         with _console(stderr=True).status("Generating the sample review's workbooks and simulated returns..."):
-            review = prepare_demo(folder)
+            review = prepare_demo(folder, force)
     except ProblemError as exc:
         _stop(exc.problems)
     console.print(f"1. Review folder {folder}: settings, actions and the workbooks in {folder / 'outbox'}")
     console.print(f"2. Simulated returns in {folder / 'inbox'} (one by e-mail, one late with mistakes, one sent twice, one missing)")
     result = check_returns(review)
     problems = write_problems(result)
-    errors = result.errors
-    console.print(f"3. Checked {len(result.returns)} returns: {errors} errors to chase; list in {problems}")
+    console.print(f"3. Checked {len(result.returns)} returns: {result.tally()}; list in {problems}")
     plan = write_plan(result)
     public = write_plan(result, public=True)
     console.print(f"4. Consolidated. Public copy: {public}")

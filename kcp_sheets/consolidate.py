@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import os
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -24,12 +25,14 @@ from .folder import OUTPUT
 from .generate import Planned, cluster_rows, cluster_workbook, planned_workbooks, review_context, review_wide_workbooks, safe_file_name
 from .history import earlier_actions, records_of, score_profiles
 from .ledger import Ledger, now
-from .problems import problem_rows
+from .lifecycle import ACCEPTED, described, why_left_out
+from .problems import problem_rows, tally
 from .reader import Return, Row
 from .settings import Review
 from .spec import WorkbookSpec, load_spec
 from .values import as_text
-from .writer import Content, write_workbook
+from . import unfinished
+from .writer import Content, write_aside
 
 EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
@@ -68,7 +71,9 @@ def _people_in(text: Any) -> set[str]:
 @dataclass(frozen=True)
 class ClusterReturn:
     plan: Planned
-    ret: Return | None
+    ret: Return | None  # the return used in the plan, if any
+    returned: str = "not received"  # what came back, as the plan says it: "received 24/04/2004, left out: rejected: ..."
+    left_out: bool = False  # a return came but is not used: its rows are not counted as outstanding
 
     @property
     def code(self) -> str:
@@ -106,6 +111,16 @@ class ClusterReturn:
         return self.ret.fields.get(form.key, {}), self.ret.rows.get(form.key, [])
 
 
+def _cluster_return(plan: Planned, used: Return | None, standing: Return | None) -> ClusterReturn:
+    """A cluster's workbook and what came back: used, received but left out (and why), or not received."""
+    if used is not None:
+        return ClusterReturn(plan, used, f"received {used.source.received:%d/%m/%Y}, stage {used.stage}")
+    if standing is None:
+        return ClusterReturn(plan, None)
+    why = why_left_out(recognised=True, state=standing.state, note=standing.note, open_errors=standing.errors, newer=standing.newer)
+    return ClusterReturn(plan, None, f"received {standing.source.received:%d/%m/%Y}, left out: {why}", left_out=True)
+
+
 def final_score(values: dict[str, Any]) -> int | None:
     """The agreed score where there is one, else the co-ordinator's."""
     agreed = values.get("agreed_score")
@@ -135,7 +150,8 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     review = result.review
     plans = current_workbooks(review, result.rows_now)
     used = {r.label: r for r in result.merged()}
-    clusters = [ClusterReturn(p, used.get(p.label)) for p in plans if p.cluster]
+    standing = result.standing()
+    clusters = [_cluster_return(p, used.get(p.label), standing.get(p.label)) for p in plans if p.cluster]
     health = next((p for p in plans if p.spec.template == "partnership-health"), None)
     accreditation = next((p for p in plans if p.spec.template == "accreditation-review"), None)
     latest = result.latest()
@@ -144,7 +160,8 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     context = {
         **review_context(review),
         "as_at": as_at,
-        "returned": sum(1 for p in plans if p.label in used),
+        "received": sum(1 for p in plans if p.label in standing),
+        "used": sum(1 for p in plans if p.label in used),
         "expected": len(plans),
         **{f"achievement_{n}": label for n, label in scale.items()},
     }
@@ -156,7 +173,8 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     words = _Words(review)
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["all_actions"] = [_action_row(c, row, words, review.cluster(c.code).name) for c in clusters for row in c.rows()]
-    rows["outstanding"] = [r for r in rows["all_actions"] if final_score(r) in (None, 1, 2)]  # the same rows, not copies
+    left_out = {c.code for c in clusters if c.left_out}  # their rows are unscored because unused, not outstanding
+    rows["outstanding"] = [r for r in rows["all_actions"] if final_score(r) in (None, 1, 2) and r["cluster"] not in left_out]  # the same rows, not copies
     if actions_as_csv(review):
         for key in ACTION_LISTS:
             tab[key] = "" if public else "too many for a sheet: kcp-sheets export writes them as CSV"
@@ -169,13 +187,15 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     rows["part2"] = _partnership_plan(review, health_rows, accreditation_rows)
     rows["flagged"] = _flagged(clusters[0].plan if clusters else None, rows["all_actions"])
     problems = result.all_problems()
+    counts = tally(problems)
     rows["problems"] = problem_rows(problems)
     rows["sources"] = _sources(result)
     blocks = {
         "clusters": _cluster_block(clusters, review, rows["all_actions"]),
         "health": _health_block(review, health_rows, health is not None and health.label in used),
         "counts": [
-            {"what": "Returns received", "count": f"{context['returned']} of {context['expected']}", "where": tab["sources"]},
+            {"what": "Returns received", "count": f"{context['received']} of {context['expected']}", "where": tab["sources"]},
+            {"what": "Returns used", "count": f"{context['used']} of {context['received']}", "where": tab["sources"]},
             {"what": "Targets and actions", "count": len(rows["all_actions"]), "where": tab["all_actions"]},
             {"what": "Outstanding (scored 1 or 2, or unscored)", "count": len(rows["outstanding"]), "where": tab["outstanding"]},
             {"what": "New actions added by clusters", "count": sum(1 for r in rows["all_actions"] if r["new"]), "where": tab["all_actions"]},
@@ -186,17 +206,18 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
                 []
                 if public
                 else [
-                    {"what": "Problems: errors", "count": sum(p.open_error for p in problems), "where": tab["problems"]},
-                    {"what": "Problems: warnings", "count": sum(p.severity == "warning" for p in problems), "where": tab["problems"]},
+                    {"what": "Problems: errors", "count": counts.errors, "where": tab["problems"]},
+                    {"what": "Problems: warnings", "count": counts.warnings, "where": tab["problems"]},
+                    {"what": "Problems dealt with", "count": counts.dealt, "where": tab["problems"]},
                 ]
             ),
         ],
     }
     blocks["returns"] = [
         {"file": ret.source.name, "workbook": ret.label or "not recognised", "used": "Used" if ret.merged else "Left out", "why": why}
-        for ret, why in [(r, "accepted: " + r.note if r.state == "accepted" else "") for r in result.returns if r.merged] + result.left_out()
+        for ret, why in [(r, described(r.state, r.note) if r.state == ACCEPTED else "") for r in result.returns if r.merged] + result.left_out()
     ]
-    with Ledger(review.folder) as ledger:
+    with Ledger(review.folder, read_only=True) as ledger:
         earlier = earlier_actions(ledger, review.year)
     clusters_named = [(c.code, c.name) for c in review.clusters]
     blocks["history"] = score_profiles(clusters_named, review.year, rows["all_actions"], earlier)
@@ -227,26 +248,33 @@ def write_plan(result: CheckResult, out_dir: Path | None = None, public: bool = 
     name = safe_file_name(spec.file_name)
     if public:
         name = name.removesuffix(".xlsx") + " (public).xlsx"
-    path = write_workbook(spec, content, (out_dir or result.review.folder / OUTPUT) / name)
-    record_consolidation(result, path, public, None if public else content.rows)
+    path = (out_dir or result.review.folder / OUTPUT) / name
+    unfinished.sweep(path.parent)
+    aside = write_aside(spec, content, path)
+    try:
+        record_consolidation(result, path.name, aside, public, None if public else content.rows)
+        os.replace(aside, path)  # recorded: now in place
+    except BaseException:
+        aside.unlink(missing_ok=True)
+        raise
     return path
 
 
-def record_consolidation(result: CheckResult, path: Path, public: bool, rows: dict[str, list[dict[str, Any]]] | None) -> None:
+def record_consolidation(result: CheckResult, name: str, written: Path, public: bool, rows: dict[str, list[dict[str, Any]]] | None) -> None:
     """The ledger's note of a consolidation: every input by hash, used or not and why,
-    the output by hash; and, for the plan itself, the review's records."""
+    the output (`name`, as `written`) by hash; and, for the plan itself, the review's records."""
     review = result.review
     why = {id(ret): reason for ret, reason in result.left_out()}
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(written.read_bytes()).hexdigest()
     with Ledger(review.folder) as ledger, ledger.transaction():
         cursor = ledger.db.execute("INSERT INTO consolidations (at, review, public, output, output_sha256) VALUES (?, ?, ?, ?, ?)",
-                                   (now(), review.review_id, int(public), path.name, digest))
+                                   (now(), review.review_id, int(public), name, digest))
         ledger.db.executemany(
             "INSERT INTO consolidation_inputs (consolidation_id, return_id, name, sha256, used, why) VALUES (?, ?, ?, ?, ?, ?)",
             [(cursor.lastrowid, ret.ledger_id or None, ret.source.name, ret.source.sha256, int(ret.merged), why.get(id(ret), ""))
              for ret in result.returns],
         )
-        ledger.event("consolidated", detail=f"{path.name} ({len(result.merged())} returns used)")
+        ledger.event("consolidated", detail=f"{name} ({len(result.merged())} returns used)")
         if rows is not None:
             codes = {c.name: c.code for c in review.clusters}
             ledger.replace_records(review.review_id, review.year, review.partnership, review.title, records_of(rows, codes))
@@ -271,7 +299,7 @@ def _action_row(c: ClusterReturn, row: Row, words: _Words, cluster_name: str) ->
         new=row.new or None,
         added=_added(row),
         notes=_notes(row, c.headers),
-        source=c.ret.source.name if c.ret else "not returned",
+        source=c.ret.source.name if c.ret else c.returned,
     )
     values["score_word"] = words(final_score(values))
     return values
@@ -293,7 +321,7 @@ def _cluster_reviews(clusters: list[ClusterReturn], review: Review) -> tuple[lis
     summaries, plan = [], []
     for c in clusters:
         fields, actions = c.form()
-        summaries.append({"id": c.code, "cluster_name": review.cluster(c.code).name, **fields})
+        summaries.append({"id": c.code, "cluster_name": review.cluster(c.code).name, "returned": c.returned, **fields})
         for row in actions:
             plan.append({**row.values, "id": f"{c.code}-{row.id}", "cluster_name": review.cluster(c.code).name, "added": _added(row)})
     return summaries, plan
@@ -367,11 +395,9 @@ def _sources(result: CheckResult) -> list[dict[str, Any]]:
             status = "not read: " + (ret.problems[0].message if ret.problems else "unknown")
         else:
             status = "used" if ret.merged else "left out: " + why.get(id(ret), "")
-            if ret.state == "superseded":
-                status = "older copy, merged into the newer"
-            if ret.state == "accepted":
-                status += f" (accepted: {ret.note})"
-            status += f"; stage {ret.stage}; {ret.answers} answers; {ret.errors} errors, {ret.warnings} warnings"
+            if ret.state == ACCEPTED:
+                status += f" ({described(ret.state, ret.note)})"
+            status += f"; stage {ret.stage}; {ret.answers} answers; {tally(ret.problems)}"
             if ret.plan.edition:
                 status += f"; answers edition {ret.plan.edition} as sent"
         rows.append({"file": ret.source.name, "workbook": ret.plan.spec.title if ret.plan else "", "cluster": ret.cluster,
@@ -391,13 +417,12 @@ def _cluster_block(clusters: list[ClusterReturn], review: Review, actions: list[
         rows = by_cluster.get(c.code, [])
         scores = [final_score(r) for r in rows]
         agreed = [r.get("agreed_score") for r in rows if r.get("agreed_score") is not None]
-        received = f"received {c.ret.source.received:%d/%m/%Y}, stage {c.ret.stage}" if c.ret else "not received"
-        row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": received}
+        row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": c.returned}
         for n in range(5, 0, -1):
             row[f"s{n}"] = sum(s == n for s in scores)
         row["unscored"] = sum(s is None for s in scores)
         row["average"] = round(sum(agreed) / len(agreed), 2) if agreed else "none agreed"
-        row["outstanding"] = sum(s in (None, 1, 2) for s in scores)
+        row["outstanding"] = 0 if c.left_out else sum(s in (None, 1, 2) for s in scores)
         block.append(row)
     return block
 

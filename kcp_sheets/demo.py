@@ -19,7 +19,7 @@ from typing import Any
 from .fill import Answers, fill_workbook
 from .folder import INBOX, OUTBOX
 from .generate import Planned, planned_workbooks
-from .settings import Review
+from .settings import SETTINGS_FILE, Review
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -129,11 +129,13 @@ MARKER = ".kcp-demo"
 MISTAKEN = 3  # the cluster (in the review's order) whose return has mistakes
 
 
-def prepare_demo(folder: Path) -> Review:
+def prepare_demo(folder: Path, force: bool = False) -> Review:
     """A fresh demo folder: the sample review, its workbooks and simulated returns.
 
     A folder that holds anything but an earlier demo is refused, so a real
-    review can never be overwritten by the demo.
+    review can never be overwritten by the demo; an earlier demo is replaced
+    only with `force`, as `init` replaces a review, since its ledger may hold
+    decisions the officer made while trying the desk.
     """
     import shutil
 
@@ -144,6 +146,8 @@ def prepare_demo(folder: Path) -> Review:
 
     if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists():
         raise ProblemError([problem("settings-invalid", str(folder), detail=f"{folder} is not empty and is not a demo folder.", fix="Name a new folder for the demo.")])
+    if (folder / SETTINGS_FILE).exists() and not force:
+        raise ProblemError([problem("settings-invalid", str(folder), detail=f"{folder} already holds a demo review.", fix="Name a new folder for the demo, or add --force to start it again from the sample.")])
     for sub in (INBOX, OUTBOX, OUTPUT):
         shutil.rmtree(folder / sub, ignore_errors=True)
     init_folder(folder, force=True)

@@ -9,6 +9,7 @@ edition, the old one kept, so every return is read with what its sender got.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +21,8 @@ from .ledger import Ledger
 from .sent import EDITION, Planned, Plans, content_hash
 from .settings import Review
 from .spec import WorkbookSpec, load_spec
-from .writer import Content, fingerprint, write_workbook
+from . import unfinished
+from .writer import Content, fingerprint, write_aside
 
 __all__ = ["Planned", "Plans", "generate", "planned_workbooks", "record_as_sent", "review_context", "safe_file_name"]
 
@@ -151,27 +153,37 @@ def generate(review: Review, out_dir: Path | None = None, progress: Callable[[st
     """Write every workbook of the review and record each as sent; returns their paths in order.
 
     A workbook whose content is what was last sent keeps its edition (and its
-    bytes); one that changed is a new edition. The ledger is written in one
-    transaction, after every file is in place."""
+    bytes); one that changed is a new edition. Every file is written aside,
+    the ledger's record committed in one transaction, and only then are the
+    files put in place: a run stopped at any point leaves files and ledger
+    agreeing once the next run has swept what it left aside."""
     out_dir = out_dir or review.folder / OUTBOX
-    written = []
-    with Ledger(review.folder) as ledger, ledger.transaction():
-        record_as_sent(ledger, review, rebuilt=True)  # a folder from before the ledger: what it sent first
-        latest = {(r.template, r.cluster): r for r in ledger.sent_rows(review.review_id)}  # in the order sent: the last edition wins
-        for plan in planned_workbooks(review):
-            if progress:
-                progress(plan.file_name)
-            digest = content_hash(plan)
-            last = latest.get((plan.spec.template, plan.cluster))
-            same = last is not None and last.content_hash == digest
-            edition = last.edition if same and last else (last.edition + 1 if last else 1)
-            plan.content.identity[EDITION] = str(edition)
-            path = write_workbook(plan.spec, plan.content, out_dir / plan.file_name)
-            written.append(path)
-            if not same:
-                ledger.record_sent(review.review_id, replace(plan, edition=edition), digest, _sha256(path), "generated")
-                ledger.event("sent", detail=f"{plan.label} edition {edition}: {path.name}")
-    return written
+    unfinished.sweep(out_dir)  # what a run killed before its commit left
+    pending: list[tuple[Path, Path]] = []  # each workbook written aside, and where it goes once recorded
+    try:
+        with Ledger(review.folder) as ledger, ledger.transaction():
+            record_as_sent(ledger, review, rebuilt=True)  # a folder from before the ledger: what it sent first
+            latest = {(r.template, r.cluster): r for r in ledger.sent_rows(review.review_id)}  # in the order sent: the last edition wins
+            for plan in planned_workbooks(review):
+                if progress:
+                    progress(plan.file_name)
+                digest = content_hash(plan)
+                last = latest.get((plan.spec.template, plan.cluster))
+                same = last is not None and last.content_hash == digest
+                edition = last.edition if same and last else (last.edition + 1 if last else 1)
+                plan.content.identity[EDITION] = str(edition)
+                aside = write_aside(plan.spec, plan.content, out_dir / plan.file_name)
+                pending.append((aside, out_dir / plan.file_name))
+                if not same:
+                    ledger.record_sent(review.review_id, replace(plan, edition=edition), digest, _sha256(aside), "generated")
+                    ledger.event("sent", detail=f"{plan.label} edition {edition}: {plan.file_name}")
+        for aside, path in pending:  # recorded: now in place
+            os.replace(aside, path)
+    except BaseException:
+        for aside, _ in pending:
+            aside.unlink(missing_ok=True)
+        raise
+    return [path for _, path in pending]
 
 
 def record_as_sent(ledger: Ledger, review: Review, rebuilt: bool = False) -> bool:

@@ -92,7 +92,7 @@ def frames(folder: Path) -> dict[str, pandas.DataFrame]:
     """Every review's records in the folder's ledger, as one DataFrame per kind."""
     import pandas
 
-    with Ledger(folder) as ledger:
+    with Ledger(folder, read_only=True) as ledger:
         return {kind: pandas.DataFrame.from_records(ledger.records(kind), columns=_columns(kind)) for kind in KINDS}
 
 
@@ -119,7 +119,7 @@ def has_records(folder: Path) -> bool:
     writes them), without making a ledger where there is none."""
     if not (folder / LEDGER_FILE).is_file():
         return False
-    with Ledger(folder) as ledger:
+    with Ledger(folder, read_only=True) as ledger:
         return ledger.db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
 
 
@@ -127,7 +127,7 @@ def export_csv(folder: Path, out_dir: Path) -> list[Path]:
     """The records as CSV files, one per kind, written whole or not at all."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with Ledger(folder) as ledger:
+    with Ledger(folder, read_only=True) as ledger:
         for kind in KINDS:
             path = out_dir / f"records - {kind}.csv"
             tmp = path.with_name(f".{path.name}.tmp")

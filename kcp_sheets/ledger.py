@@ -115,24 +115,60 @@ class SentRow:
     how: str
 
 
-class Ledger:
-    """One open ledger. Use as a context manager; write inside `transaction()`."""
+def failure(exc: sqlite3.Error, path: Path, busy_seconds: float) -> ProblemError:
+    """What went wrong with the ledger, told apart: busy, read-only, a full
+    disk, or really damaged. Only the last is advice to rebuild it."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return ProblemError([problem("ledger-busy", path.name, detail=f"{busy_seconds:g} seconds")])
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "access permission" in text:
+        return ProblemError([problem("ledger-read-only", path.name, detail=str(exc))])
+    if "disk is full" in text or "i/o error" in text or "out of memory" in text:
+        return ProblemError([problem("ledger-disk-full", path.name, detail=str(exc))])
+    return ProblemError([problem("ledger-unreadable", path.name, detail=str(exc))])
 
-    def __init__(self, folder: Path) -> None:
+
+class Ledger:
+    """One open ledger. Use as a context manager; write inside `transaction()`.
+
+    `read_only` opens it for reading alone (what `returns` and the desk's pages
+    need): it works on a read-only copy of a review and never waits for a
+    command writing it. `busy_seconds` is how long to wait for another
+    command that is writing it before saying so."""
+
+    def __init__(self, folder: Path, read_only: bool = False, busy_seconds: float = BUSY_SECONDS) -> None:
         self.path = folder / LEDGER_FILE
+        self.busy_seconds = busy_seconds
         if not (folder / SETTINGS_FILE).is_file():  # never a ledger in a folder that is not a review's
             raise ProblemError([problem("settings-missing", str(folder), what=f"The review settings {folder / SETTINGS_FILE}")])
         self.created = not self.path.exists()
         try:
-            self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            if read_only and self.created:  # nothing recorded yet: read as an empty ledger, and make no file
+                self.db = sqlite3.connect(":memory:", isolation_level=None)
+            elif read_only:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_seconds, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=busy_seconds, isolation_level=None)
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a power cut may lose the last command, never corrupt the ledger
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise ProblemError([problem("ledger-unreadable", self.path.name, detail=str(exc))]) from None
+            if read_only and self.created:
+                self._migrate()
+            elif read_only:
+                self._readable()
+            else:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a power cut may lose the last command, never corrupt the ledger
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+        except sqlite3.Error as exc:
+            raise failure(exc, self.path, busy_seconds) from None
         self._depth = 0
+
+    def _readable(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ProblemError([problem("ledger-newer", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))])
+        if version < SCHEMA_VERSION:
+            raise ProblemError([problem("ledger-older", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))])
 
     def __enter__(self) -> Ledger:
         return self
@@ -171,17 +207,33 @@ class Ledger:
             finally:
                 self._depth -= 1
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise failure(exc, self.path, self.busy_seconds) from None
         self._depth = 1
         try:
             yield self
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise failure(exc, self.path, self.busy_seconds) from None
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise failure(exc, self.path, self.busy_seconds) from None
         finally:
             self._depth = 0
+
+    def _rollback(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite rolled back already (a full disk, say): nothing was changed either way
 
     def event(self, what: str, return_id: int | None = None, detail: str = "") -> None:
         self.db.execute("INSERT INTO events (at, what, return_id, detail) VALUES (?, ?, ?, ?)", (now(), what, return_id, detail))

@@ -115,7 +115,8 @@ def item(template: dict[str, Any], p: Problem) -> str:
 def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str, bytes] | None) -> tuple[str, bytes]:
     """The file name and bytes of the draft that chases one cluster."""
     template = _load("reminder")
-    context = {**_context(review, line.cluster), "return_name": line.return_name}
+    context = {**_context(review, line.cluster), "return_name": line.return_name, "reason": line.note.rstrip("."),
+               "received": long_date(line.arrived) if line.arrived else ""}
     reasons = [r for r in line.reasons if r in template["subject_reasons"]]
     context["subject_reason"] = ", ".join(template["subject_reasons"][r] for r in reasons)
     due = line.due or review.stage2_deadline
@@ -127,6 +128,8 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
         paragraph = wording.get(reason, "").format(**context)
         if not paragraph:
             continue
+        if line.return_name and not text_parts:  # a return came: thanked for once, before the first thing asked
+            paragraph = f"{template['thanks'].format(**context)} {paragraph}"
         listed = [i for i, p in zip(items, line.problems) if (p.code in ("score-unscored", "agreed-missing")) == (reason == "unscored rows")]
         listed = listed if reason in ("errors", "unscored rows") else []
         text_parts.append("\n".join([paragraph, *(f"  - {i}" for i in listed)]))

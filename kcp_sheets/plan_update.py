@@ -43,7 +43,7 @@ class PlanItem:
 
 
 def plan_path(review: Review) -> Path:
-    spec = load_spec("improvement_plan").resolve({**review_context(review), "as_at": "", "returned": 0, "expected": 0, **{f"achievement_{n}": "" for n in range(1, 6)}})
+    spec = load_spec("improvement_plan").resolve({**review_context(review), "as_at": "", "received": 0, "used": 0, "expected": 0, **{f"achievement_{n}": "" for n in range(1, 6)}})
     return review.folder / OUTPUT / safe_file_name(spec.file_name)
 
 

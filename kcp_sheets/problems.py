@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -35,7 +36,11 @@ CATALOGUE: dict[str, Kind] = {
     "no-returns": Kind("error", "No usable return among the {detail} in the inbox: there is nothing to consolidate.", "Run kcp-sheets check to see what is wrong with each; accept a return with errors as it is (kcp-sheets accept), or ask its senders to correct it."),
     "template-invalid": Kind("error", "Workbook template is not valid: {detail}", "Correct the template entry named; templates ship with kcp_sheets."),
     # The ledger.
-    "ledger-unreadable": Kind("error", "The ledger could not be opened: {detail}.", "Move ledger.sqlite aside and run the command again: a new ledger is built from the folder (earlier decisions about returns are then lost)."),
+    "ledger-unreadable": Kind("error", "The ledger is damaged: {detail}.", "Keep a copy of ledger.sqlite somewhere safe, then move it out of the folder and run the command again: a new ledger is built from the folder (the decisions in the damaged one are not in it; the copy keeps them)."),
+    "ledger-busy": Kind("error", "The review's ledger is busy: another kcp-sheets command, the desk or another program is writing it, and it was not free within {detail}.", "Nothing was changed. Wait for the other command to finish and try again."),
+    "ledger-read-only": Kind("error", "The ledger cannot be written: {detail}.", "Nothing was changed and the ledger is intact. Check that the review folder and ledger.sqlite may be written to (a copy on a CD or a read-only share cannot), then try again."),
+    "ledger-disk-full": Kind("error", "The ledger could not be written: {detail}.", "Nothing was changed and the ledger is intact. Free some space on the disk that holds the review folder, then try again."),
+    "ledger-older": Kind("error", "The ledger was written by an older kcp-sheets (schema {detail}; this one knows {expected}) and can only be read once brought up to date.", "Run kcp-sheets check on the folder once: it brings the ledger up to date."),
     "ledger-newer": Kind("error", "The ledger was written by a newer kcp-sheets (schema {detail}; this one knows {expected}).", "Upgrade kcp-sheets to work on this folder."),
     "ledger-unknown-return": Kind("error", "No return '{detail}' is in the ledger.", "Run `kcp-sheets returns` to see each return's number, then use that number or the file name."),
     "ledger-unknown-problem": Kind("error", "The return has no problem '{detail}'.", "Run `kcp-sheets returns FOLDER RETURN` to see its problems and their keys."),
@@ -135,6 +140,32 @@ class Problem:
 
     def where(self) -> str:
         return f"{self.file}: {self.place}" if self.place else self.file
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Problems counted as every surface counts them: errors and warnings still
+    open, and those the officer dealt with (which count as neither)."""
+
+    errors: int = 0
+    warnings: int = 0
+    dealt: int = 0
+
+    def __str__(self) -> str:
+        said = f"{counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}"
+        return said + (f" ({self.dealt} dealt with)" if self.dealt else "")
+
+
+def tally(problems: Iterable[Problem]) -> Tally:
+    errors = warnings = dealt = 0
+    for p in problems:
+        if p.dealt_with:
+            dealt += 1
+        elif p.severity == "error":
+            errors += 1
+        else:
+            warnings += 1
+    return Tally(errors, warnings, dealt)
 
 
 def problem_rows(problems: list[Problem]) -> list[dict[str, object]]:

@@ -141,10 +141,15 @@ def _same(a: Any, b: Any) -> bool:
 class ReadCache:
     """The reads of one review folder under one context."""
 
-    def __init__(self, folder: Path, context_digest: str) -> None:
+    def __init__(self, folder: Path, context_digest: str, read_only: bool = False) -> None:
         self.context = context_digest
+        self.read_only = read_only  # used, never added to: the desk's pages write nothing
         self.db: sqlite3.Connection | None = None
         try:
+            if read_only:
+                if (folder / CACHE_FILE).is_file():
+                    self.db = sqlite3.connect(f"{(folder / CACHE_FILE).resolve().as_uri()}?mode=ro", uri=True, timeout=WAIT_SECONDS, isolation_level=None)
+                return
             self.db = sqlite3.connect(folder / CACHE_FILE, timeout=WAIT_SECONDS, isolation_level=None)
             self.db.execute("CREATE TABLE IF NOT EXISTS reads (file TEXT PRIMARY KEY, context TEXT NOT NULL, data BLOB NOT NULL)")
             self.db.execute("DELETE FROM reads WHERE context != ?", (context_digest,))
@@ -176,7 +181,7 @@ class ReadCache:
             return None
 
     def put(self, source: Source, read: Portable | bytes) -> None:
-        if self.db is None or not source.sha256:
+        if self.db is None or self.read_only or not source.sha256:
             return
         try:
             data = read if isinstance(read, bytes) else pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
@@ -186,7 +191,7 @@ class ReadCache:
 
     def put_many(self, items: list[tuple[Source, Any]]) -> None:
         """Several at once, in one transaction: thousands of returns in one write."""
-        if self.db is None or not items:
+        if self.db is None or self.read_only or not items:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")

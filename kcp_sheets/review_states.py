@@ -1,18 +1,11 @@
 """Review states: what the officer decided about each return, kept in the ledger.
 
 Each return (a file, known by its SHA-256, so a re-read or a renamed copy is
-the same return) has one state:
-
-- ``new``: read, no error left to deal with, not yet decided on;
-- ``has problems``: read, with errors not yet dealt with;
-- ``accepted``: the officer accepts it as it is (a note says why);
-- ``rejected``: the officer will not use it (a reason says why);
-- ``superseded``: a newer return for the same workbook arrived.
-
-``consolidate`` merges the returns that are accepted or new (clean) and says
-which it left out and why. A problem can be marked dealt with, with a note; it
-stays dealt with whenever the same return is read again, and no longer counts
-as an error.
+the same return) has one state, worked out by `lifecycle.state_of` alone:
+new, has problems, accepted, rejected or superseded. ``consolidate`` merges
+the returns that are accepted or new (clean) and says which it left out and
+why. A problem can be marked dealt with, with a note; it stays dealt with
+whenever the same return is read again, and no longer counts as an error.
 
 The library functions, for the command line and the web desk alike, each
 take the review folder and one transaction:
@@ -31,15 +24,14 @@ problem is not known or a note is missing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ledger import Ledger, now
+from .ledger import BUSY_SECONDS, Ledger, now
+from .lifecycle import ACCEPTED, DECISIONS, REJECTED, SUPERSEDED, UNDO, state_of
 from .problems import Problem, ProblemError, problem
 from .reader import Return
-
-STATES = ("new", "has problems", "accepted", "rejected", "superseded")
-DECISIONS = ("accepted", "rejected")
 
 
 @dataclass(frozen=True)
@@ -90,13 +82,18 @@ class Event:
 
 # While checking: what the ledger knows about these returns, and what they are now.
 def load_decisions(ledger: Ledger, returns: list[Return]) -> None:
-    """Give each return read its number and the officer's decision from earlier reads."""
+    """Give each return read its number, the officer's decision from earlier
+    reads, and when it was received as first recorded: a file's time changes
+    when a folder is copied, the ledger's record does not (an e-mail's own
+    Date is the e-mail's, and stands)."""
     for ret in returns:
-        row = ledger.db.execute("SELECT id, decision, note FROM returns WHERE sha256 = ?", (ret.source.sha256,)).fetchone()
+        row = ledger.db.execute("SELECT id, decision, note, received FROM returns WHERE sha256 = ?", (ret.source.sha256,)).fetchone()
         if row is None:
             continue
         ret.ledger_id, ret.decision, ret.note = row["id"], row["decision"], row["note"]
-        if ret.decision == "rejected":
+        if not ret.source.emailed:
+            ret.source.received = dt.datetime.fromisoformat(row["received"])
+        if ret.decision == REJECTED:
             ret.used = False
 
 
@@ -107,27 +104,30 @@ def _dealt(p: Problem, dealt: dict[str, str]) -> Problem:
     return replace(p, dealt_with=note) if note else p
 
 
-def state_of(ret: Return) -> str:
-    if ret.decision == "rejected":
-        return "rejected"
-    if ret.plan is not None and not ret.used:
-        return "superseded"
-    if ret.decision == "accepted":
-        return "accepted"
-    return "has problems" if ret.errors or ret.plan is None else "new"
+def return_state(ret: Return) -> str:
+    """A return's state as read, by the one transition of lifecycle.py."""
+    recognised = ret.plan is not None
+    return state_of(recognised=recognised, decision=ret.decision, superseded=recognised and not ret.used, open_errors=ret.errors)
 
 
-def record_returns(ledger: Ledger, review_id: str, returns: list[Return], sent_ids: dict[tuple[str, str, int], int]) -> None:
-    """Write every return read, its state and its problems (the earlier ones replaced)."""
-    when = now()
+def settle(ledger: Ledger, returns: list[Return]) -> None:
+    """Each return's problems as the officer left them (dealt with, or settled
+    by accepting the return), and so its state."""
     for ret in returns:
         if ret.ledger_id:  # problems dealt with at an earlier read stay dealt with
             dealt = {r["key"]: r["note"] for r in ledger.db.execute("SELECT key, note FROM dealt_with WHERE return_id = ?", (ret.ledger_id,))}
             if dealt:
                 ret.problems = [_dealt(p, dealt) for p in ret.problems]
-        if ret.decision == "accepted":  # accepted as it is: its errors are settled by that decision, not asked about again
+        if ret.decision == ACCEPTED:  # accepted as it is: its errors are settled by that decision, not asked about again
             ret.problems = [_dealt(p, {p.key: f"accepted with the return: {ret.note}"}) if p.open_error else p for p in ret.problems]
-        ret.state = state_of(ret)
+        ret.state = return_state(ret)
+
+
+def record_returns(ledger: Ledger, review_id: str, returns: list[Return], sent_ids: dict[tuple[str, str, int], int]) -> None:
+    """Write every return read, its state and its problems (the earlier ones replaced)."""
+    settle(ledger, returns)
+    when = now()
+    for ret in returns:
         source = ret.source
         values = (source.name, source.sender or "", source.received.isoformat(timespec="seconds"), sent_ids.get(ret.plan.key) if ret.plan else None,
                   review_id, when, ret.stage, ret.answers, ret.errors, ret.warnings, ret.state)
@@ -163,20 +163,20 @@ _SELECT = """SELECT r.id, r.name, r.sha256, r.sender, r.received, COALESCE(s.tem
     FROM returns r LEFT JOIN sent s ON s.id = r.sent_id"""
 
 
-def list_returns(folder: Path) -> list[ReturnRecord]:
+def list_returns(folder: Path, busy_seconds: float = BUSY_SECONDS) -> list[ReturnRecord]:
     """Every return the ledger has seen, in the order first read."""
-    with Ledger(folder) as ledger:
+    with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
         return [ReturnRecord(**dict(r)) for r in ledger.db.execute(_SELECT + " ORDER BY r.id")]
 
 
-def get_return(folder: Path, ref: int | str) -> ReturnRecord:
-    with Ledger(folder) as ledger:
+def get_return(folder: Path, ref: int | str, busy_seconds: float = BUSY_SECONDS) -> ReturnRecord:
+    with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
         return _record(ledger, _find(ledger, ref))
 
 
-def problems_of(folder: Path, ref: int | str) -> list[ProblemRecord]:
+def problems_of(folder: Path, ref: int | str, busy_seconds: float = BUSY_SECONDS) -> list[ProblemRecord]:
     """A return's problems at its last read, errors first, each with its key and whether dealt with."""
-    with Ledger(folder) as ledger:
+    with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
         ident = _find(ledger, ref)
         rows = ledger.db.execute(
             "SELECT p.key, p.code, p.severity, p.sheet, p.cell, p.row_id, p.message, p.ask, p.found,"
@@ -186,14 +186,14 @@ def problems_of(folder: Path, ref: int | str) -> list[ProblemRecord]:
         return [ProblemRecord(**dict(r)) for r in rows]
 
 
-def set_state(folder: Path, ref: int | str, state: str, note: str = "") -> ReturnRecord:
+def set_state(folder: Path, ref: int | str, state: str, note: str = "", busy_seconds: float = BUSY_SECONDS) -> ReturnRecord:
     """Accept or reject a return (with a note), or undo the decision with ``new``."""
-    if state not in (*DECISIONS, "new"):
+    if state not in (*DECISIONS, UNDO):
         raise ProblemError([problem("ledger-bad-state", "ledger", detail=state)])
     note = note.strip()
     if state in DECISIONS and not note:
         raise ProblemError([problem("ledger-note-needed", "ledger", detail=state)])
-    with Ledger(folder) as ledger, ledger.transaction():
+    with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
         ident = _find(ledger, ref)
         decision = state if state in DECISIONS else ""
         ledger.db.execute("UPDATE returns SET decision = ?, note = ?, decided_at = ? WHERE id = ?", (decision, note if decision else "", now() if decision else "", ident))
@@ -202,21 +202,21 @@ def set_state(folder: Path, ref: int | str, state: str, note: str = "") -> Retur
         return _record(ledger, ident)
 
 
-def mark_dealt_with(folder: Path, ref: int | str, key: str, note: str) -> ProblemRecord:
+def mark_dealt_with(folder: Path, ref: int | str, key: str, note: str, busy_seconds: float = BUSY_SECONDS) -> ProblemRecord:
     """Mark one problem of a return dealt with; it stays so when the return is read again."""
     if not note.strip():
         raise ProblemError([problem("ledger-note-needed", "ledger", detail="marked dealt with")])
-    with Ledger(folder) as ledger, ledger.transaction():
+    with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
         ident = _find(ledger, ref)
         _problem_key(ledger, ident, key)
         ledger.db.execute("INSERT OR REPLACE INTO dealt_with (return_id, key, note, at) VALUES (?, ?, ?, ?)", (ident, key, note.strip(), now()))
         _restate(ledger, ident)
         ledger.event("dealt with", ident, f"{key}: {note.strip()}")
-    return next(p for p in problems_of(folder, ident) if p.key == key)
+    return next(p for p in problems_of(folder, ident, busy_seconds) if p.key == key)
 
 
-def undo_dealt_with(folder: Path, ref: int | str, key: str) -> None:
-    with Ledger(folder) as ledger, ledger.transaction():
+def undo_dealt_with(folder: Path, ref: int | str, key: str, busy_seconds: float = BUSY_SECONDS) -> None:
+    with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
         ident = _find(ledger, ref)
         _problem_key(ledger, ident, key)
         ledger.db.execute("DELETE FROM dealt_with WHERE return_id = ? AND key = ?", (ident, key))
@@ -224,9 +224,9 @@ def undo_dealt_with(folder: Path, ref: int | str, key: str) -> None:
         ledger.event("dealt with undone", ident, key)
 
 
-def events(folder: Path, ref: int | str | None = None) -> list[Event]:
+def events(folder: Path, ref: int | str | None = None, busy_seconds: float = BUSY_SECONDS) -> list[Event]:
     """The audit log: what was sent, read, decided, consolidated; oldest first."""
-    with Ledger(folder) as ledger:
+    with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
         if ref is None:
             rows = ledger.db.execute("SELECT at, what, return_id, detail FROM events ORDER BY id")
         else:
@@ -237,6 +237,8 @@ def events(folder: Path, ref: int | str | None = None) -> list[Event]:
 def _find(ledger: Ledger, ref: int | str) -> int:
     """A return by its number, its file name (as shown by check) or the start of its SHA-256."""
     text = str(ref).strip()
+    if text.startswith("#") and text[1:].isdigit():  # as check and returns show it
+        text = text[1:]
     if text.isdigit():
         row = ledger.db.execute("SELECT id FROM returns WHERE id = ?", (int(text),)).fetchone()
     else:
@@ -260,14 +262,7 @@ def _restate(ledger: Ledger, ident: int) -> None:
         "SELECT COALESCE(SUM(p.severity = 'error'), 0), COALESCE(SUM(p.severity = 'warning'), 0) FROM problems p"
         " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key WHERE p.return_id = ? AND d.key IS NULL", (ident,)).fetchone()
     row = ledger.db.execute("SELECT decision, state, sent_id FROM returns WHERE id = ?", (ident,)).fetchone()
-    if row["decision"] == "rejected":
-        state = "rejected"
-    elif row["state"] == "superseded":
-        state = "superseded"
-    elif row["decision"] == "accepted":
-        state = "accepted"
-    else:
-        state = "has problems" if open_counts[0] or row["sent_id"] is None else "new"
+    state = state_of(recognised=row["sent_id"] is not None, decision=row["decision"], superseded=row["state"] == SUPERSEDED, open_errors=open_counts[0])
     ledger.db.execute("UPDATE returns SET errors = ?, warnings = ?, state = ? WHERE id = ?", (open_counts[0], open_counts[1], state, ident))
 
 

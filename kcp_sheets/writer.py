@@ -22,6 +22,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from . import unfinished
 from .spec import Column, Sheet, Table, WorkbookSpec
 from .values import score_formula
 
@@ -114,8 +115,17 @@ def fingerprint(spec: WorkbookSpec, content: Content) -> str:
 
 def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
     """Render the workbook atomically at `path`."""
+    aside = write_aside(spec, content, path)
+    os.replace(aside, path)
+    return path
+
+
+def write_aside(spec: WorkbookSpec, content: Content, path: Path) -> Path:
+    """Render the workbook beside `path` under a name `unfinished.sweep` knows,
+    to be renamed into place once what records it is committed; a run killed
+    before then leaves a file the next run removes, never a half-written one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".kcp-", suffix=".xlsx", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=unfinished.prefix(), suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
         large = sum(len(rows) for rows in content.rows.values()) > STREAM_FROM_ROWS
@@ -126,11 +136,10 @@ def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
         _Renderer(workbook, spec, content, streaming=large).render()
         workbook.close()
         os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return path
+    return Path(tmp_name)
 
 
 class _Renderer:

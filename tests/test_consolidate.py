@@ -204,7 +204,7 @@ def test_demo_plan_opens_and_lists_every_source(demo: tuple[Path, Path]) -> None
     files = {r[1] for r in sources if isinstance(r[0], int)}
     assert {p.name for p in (folder / INBOX).glob("*.xlsx")} <= files
     assert any(f.endswith(".eml > ET return 2004.xlsx") for f in files)  # the e-mailed return, by its attachment
-    assert any(r[7] and "older copy, merged into the newer" in r[7] for r in sources if isinstance(r[0], int))
+    assert any(r[7] and "left out: an older copy, merged into WB return 2004.xlsx" in r[7] for r in sources if isinstance(r[0], int))
     assert os.path.getsize(plan_path) > 10_000
 
 

@@ -10,6 +10,7 @@ nothing."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -262,7 +263,7 @@ def test_a_damaged_ledger_is_a_clear_message(sent: Path) -> None:
     (sent / LEDGER_FILE).write_bytes(b"this is not a database" * 100)
     with pytest.raises(ProblemError) as caught:
         check_returns(load_review(sent))
-    assert caught.value.problems[0].code == "ledger-unreadable" and "Move ledger.sqlite aside" in caught.value.problems[0].ask
+    assert caught.value.problems[0].code == "ledger-unreadable" and "Keep a copy of ledger.sqlite" in caught.value.problems[0].ask
 
 
 def test_a_ledger_from_a_newer_release_is_refused(sent: Path) -> None:
@@ -350,31 +351,60 @@ def test_the_collector_is_on_again_after_builds_that_overlap_in_two_threads() ->
     assert gc.isenabled()
 
 
-def test_a_generate_that_fails_half_way_leaves_the_ledger_as_it_was(sent: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcp_sheets import generate as generate_module
+def _files_agree_with_ledger(folder: Path) -> None:
+    """Every workbook the outbox holds is the last edition the ledger recorded,
+    byte for byte, and nothing is left written aside."""
+    review = load_review(folder)
+    with Ledger(folder) as ledger:
+        latest = {r.file_name: r.sha256 for r in ledger.sent_rows(review.review_id)}
+    assert not [p.name for p in (folder / OUTBOX).iterdir() if p.name.startswith(".kcp-")]
+    for plan in planned_workbooks(review):
+        path = folder / OUTBOX / plan.file_name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == latest[plan.file_name], plan.file_name
 
-    review = load_review(sent)
-    with Ledger(sent) as ledger:
-        before = ledger.db.execute("SELECT id, content_hash FROM sent ORDER BY id").fetchall()
-    edit_actions(sent, {c: {"partners": "Changed"} for c in ("ET-01", "HW-01", "HH-01")})
-    real = generate_module.write_workbook
-    calls = []
 
-    def failing(*args: Any, **kwargs: Any) -> Path:
-        calls.append(1)
-        if len(calls) == 3:
-            raise OSError("disk full")
-        return real(*args, **kwargs)
+@pytest.mark.parametrize("after", [0.4, 0.8, 1.2, 1.6, 2.0])
+def test_generate_killed_at_any_moment_then_run_again_leaves_files_and_ledger_agreeing(sent: Path, after: float) -> None:
+    edit_actions(sent, {c: {"partners": f"Changed {after}"} for c in ("ET-01", "HW-01", "HH-01")})
+    run = [sys.executable, "-m", "kcp_sheets", "generate", str(sent)]
+    killed = subprocess.Popen(run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        killed.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        killed.kill()
+        killed.wait()
+    assert subprocess.run(run, capture_output=True, check=False).returncode == 0
+    _files_agree_with_ledger(sent)
 
-    monkeypatch.setattr(generate_module, "write_workbook", failing)
-    with pytest.raises(OSError):
-        generate(load_review(sent))
+
+def test_consolidate_killed_then_run_again_records_the_plan_it_leaves(sent: Path) -> None:
+    fill(sent, "ET", "ET.xlsx", scored(sent, "ET"))
+    run = [sys.executable, "-m", "kcp_sheets", "consolidate", str(sent)]
+    for after in (0.8, 1.6, 2.4):
+        killed = subprocess.Popen(run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            killed.wait(timeout=after)
+        except subprocess.TimeoutExpired:
+            killed.kill()
+            killed.wait()
+    assert subprocess.run(run, capture_output=True, check=False).returncode == 0
+    output = sent / "output"
+    assert not [p.name for p in output.iterdir() if p.name.startswith(".kcp-")]
+    plan = next(output.glob("* Improvement Action Plan.xlsx"))
     with Ledger(sent) as ledger:
-        assert ledger.db.execute("SELECT id, content_hash FROM sent ORDER BY id").fetchall() == before
-    monkeypatch.setattr(generate_module, "write_workbook", real)
-    generate(load_review(sent))
-    with Ledger(sent) as ledger:
-        assert len(ledger.sent_rows(review.review_id)) == len(before) + 3
+        recorded = ledger.db.execute("SELECT output_sha256 FROM consolidations WHERE output = ? ORDER BY id DESC", (plan.name,)).fetchone()[0]
+    assert hashlib.sha256(plan.read_bytes()).hexdigest() == recorded
+
+
+def test_a_file_written_aside_by_a_running_command_is_left_alone(sent: Path) -> None:
+    from kcp_sheets import unfinished
+
+    mine = sent / OUTBOX / f"{unfinished.prefix()}being-written.xlsx"  # this process is alive: its file is in use
+    gone = sent / OUTBOX / ".kcp-999999999-left-by-a-killed-run.xlsx"
+    for path in (mine, gone):
+        path.write_bytes(b"half")
+    assert unfinished.sweep(sent / OUTBOX) == [gone]
+    assert mine.exists() and not gone.exists()
 
 
 def test_two_commands_at_once_on_one_folder(sent: Path) -> None:

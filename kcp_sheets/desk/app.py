@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import re
 from collections import OrderedDict
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -30,6 +32,7 @@ from ..check import CheckResult, check_returns
 from ..consolidate import consolidate
 from ..folder import INBOX, OUTBOX, OUTPUT
 from ..intake import inbox_files
+from ..lifecycle import described
 from ..problems import Problem, ProblemError, counted, problem
 from ..settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE, Review, load_review
 from .. import review_states
@@ -41,6 +44,7 @@ from .jobs import Jobs
 HERE = Path(__file__).resolve().parent
 SETTINGS_FILES = (SETTINGS_FILE, ACTIONS_FILE, CRITERIA_FILE, ACCREDITATION_FILE)
 MAX_FILES_PER_UPLOAD = 20
+PAGE_WAIT = 3.0  # seconds: then the page says the review is busy, rather than hang
 SCORE_COLOURS = {5: "#1a7f37", 4: "#64a844", 3: "#d4a72c", 2: "#e0823d", 1: "#c4314b", None: "#8c959f"}
 LINE = re.compile(r"(?:line|row)\s+(\d+)")
 
@@ -50,6 +54,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["size"] = _size
     env.filters["counted"] = counted  # {{ n | counted("error") }}: "1 error", "2 errors", as the command line says
+    env.filters["described"] = lambda ret: described(ret.state, ret.note, ret.newer)  # a return's state as every surface says it
     return env
 
 
@@ -67,6 +72,7 @@ class Desk:
     jobs: Jobs
     templates: jinja2.Environment
     receipts: OrderedDict[str, tuple[list[Saved], list[Problem]]]
+    page_wait: float = PAGE_WAIT  # how long a page waits for a ledger another command holds
 
     def review(self) -> tuple[Review | None, list[Problem]]:
         try:
@@ -87,16 +93,24 @@ class Desk:
         return HTMLResponse(html, status_code=status)
 
 
-def create_app(folder: Path, keys: Keys | None = None) -> Guard:
+def create_app(folder: Path, keys: Keys | None = None, page_wait: float = PAGE_WAIT) -> Guard:
     """The desk for one review folder, behind its guard."""
-    desk = Desk(Path(folder), keys or Keys(), Jobs(), environment(), OrderedDict())
+    desk = Desk(Path(folder), keys or Keys(), Jobs(), environment(), OrderedDict(), page_wait)
 
     def page(handler: Callable[..., Any]) -> Callable[[Request], Any]:
+        """A page's work runs off the event loop (in a thread), so one page
+        waiting on the ledger or reading returns never holds up another, nor
+        the stylesheet; a ledger still busy after `page_wait` is said."""
+
         async def endpoint(request: Request) -> Response:
             try:
-                return await handler(desk, request)
-            except _Unreadable as exc:
-                return desk.render(request, "broken.html", status=500, problems=exc.problems, headline="The review folder could not be checked", nav="")
+                if inspect.iscoroutinefunction(handler):
+                    return await handler(desk, request)
+                return await run_in_threadpool(handler, desk, request)
+            except (_Unreadable, ProblemError) as exc:
+                busy = any(p.code == "ledger-busy" for p in exc.problems)
+                headline = "The review is busy: try again in a moment" if busy else "The review folder could not be checked"
+                return desk.render(request, "broken.html", status=503 if busy else 500, problems=exc.problems, headline=headline, nav="")
 
         return endpoint
 
@@ -137,9 +151,11 @@ class _Unreadable(Exception):
         self.problems = problems
 
 
-def _check(review: Review) -> CheckResult:
+def _check(desk: Desk, review: Review) -> CheckResult:
+    """The returns as a check would find them, read without writing anything:
+    a page shows the review, it never changes it (the Check button does)."""
     try:
-        return check_returns(review)
+        return check_returns(review, record=False, busy_seconds=desk.page_wait)
     except ProblemError as exc:
         raise _Unreadable(exc.problems) from None
 
@@ -147,22 +163,22 @@ def _check(review: Review) -> CheckResult:
 # The review at a glance.
 
 
-async def overview(desk: Desk, request: Request) -> Response:
+def overview(desk: Desk, request: Request) -> Response:
     review, problems = desk.review()
     if review is None:
         return desk.render(request, "broken.html", problems=problems, nav="overview")
-    result = _check(review)
+    result = _check(desk, review)
     by_name = {r.source.name: r for r in result.returns}
     rows = [{"line": line, "ret": by_name.get(line.return_name), "key": key_of(line.return_name) if line.arrived else ""} for line in chase_list(result)]
-    others = [{"ret": r, "key": key_of(r.source.name)} for r in result.returns if not (r.used and r.plan)]
+    standing = {id(r) for r in result.standing().values()}
+    others = [{"ret": r, "key": key_of(r.source.name)} for r in result.returns if id(r) not in standing]
     not_returns = _by_file(result.problems)
     _, content = consolidate(result)
     picture = [_bar(row) for row in content.blocks.get("clusters", [])]
-    all_problems = result.all_problems()
-    errors = sum(p.severity == "error" for p in all_problems)
+    counts = result.tally()
     return desk.render(
         request, "overview.html", review=review, rows=rows, others=others, not_returns=not_returns, picture=picture,
-        errors=errors, warnings=len(all_problems) - errors, colours=SCORE_COLOURS, nav="overview",
+        errors=counts.errors, warnings=counts.warnings, dealt=counts.dealt, colours=SCORE_COLOURS, nav="overview",
         in_depth=[(name, review.in_depth(name)[1]) for name in review.criterion_names()],
     )
 
@@ -190,20 +206,20 @@ def _by_file(problems: list[Problem]) -> list[dict[str, Any]]:
 # One return.
 
 
-async def return_page(desk: Desk, request: Request) -> Response:
-    return await _return_view(desk, request)
+def return_page(desk: Desk, request: Request) -> Response:
+    return _return_view(desk, request)
 
 
-async def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None) -> Response:
+def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None) -> Response:
     review, problems = desk.review()
     if review is None:
         return desk.render(request, "broken.html", problems=problems, nav="overview")
-    result = _check(review)
+    result = _check(desk, review)
     key = request.path_params["key"]
     ret = next((r for r in result.returns if key_of(r.source.name) == key), None)
     if ret is not None:
         name = ret.source.name
-        found = _recorded(desk.folder, ret)
+        found = _recorded(desk, ret)
     else:
         found = [p for p in result.problems if key_of(p.file) == key]
         if not found:
@@ -226,12 +242,12 @@ async def _return_view(desk: Desk, request: Request, said: list[Problem] | None 
     )
 
 
-def _recorded(folder: Path, ret: Any) -> list[Any]:
+def _recorded(desk: Desk, ret: Any) -> list[Any]:
     """A return's problems as the ledger recorded them at this read: each with the
     key a decision names, and whether it was dealt with."""
     if not ret.ledger_id:
         return list(ret.problems)
-    return list(review_states.problems_of(folder, ret.ledger_id))
+    return list(review_states.problems_of(desk.folder, ret.ledger_id, busy_seconds=desk.page_wait))
 
 
 def _cell_order(cell: str) -> tuple[int, str]:
@@ -245,27 +261,35 @@ DECIDED = {"accepted": "Accepted.", "rejected": "Rejected.", "new": "Decision un
 async def decide(desk: Desk, request: Request) -> Response:
     """Accept or reject a return with a note, or undo the decision: recorded in the ledger."""
     form = await _checked_form(desk, request)
+    return await run_in_threadpool(_decide, desk, request, form)
+
+
+def _decide(desk: Desk, request: Request, form: Any) -> Response:
     ret = _find_return(desk, request.path_params["key"])
     decision = str(form.get("decision", ""))
     try:
-        review_states.set_state(desk.folder, ret.ledger_id, decision, str(form.get("note", "")))
+        review_states.set_state(desk.folder, ret.ledger_id, decision, str(form.get("note", "")), busy_seconds=desk.page_wait)
     except ProblemError as exc:
-        return await _return_view(desk, request, exc.problems)
+        return _return_view(desk, request, exc.problems)
     return RedirectResponse(f"/returns/{request.path_params['key']}?done={decision}", status_code=303)
 
 
 async def deal(desk: Desk, request: Request) -> Response:
     """Mark one problem dealt with (with a note), or undo that: recorded in the ledger."""
     form = await _checked_form(desk, request)
+    return await run_in_threadpool(_deal, desk, request, form)
+
+
+def _deal(desk: Desk, request: Request, form: Any) -> Response:
     ret = _find_return(desk, request.path_params["key"])
     problem_key = str(form.get("problem", ""))
     try:
         if form.get("undo"):
-            review_states.undo_dealt_with(desk.folder, ret.ledger_id, problem_key)
+            review_states.undo_dealt_with(desk.folder, ret.ledger_id, problem_key, busy_seconds=desk.page_wait)
         else:
-            review_states.mark_dealt_with(desk.folder, ret.ledger_id, problem_key, str(form.get("note", "")))
+            review_states.mark_dealt_with(desk.folder, ret.ledger_id, problem_key, str(form.get("note", "")), busy_seconds=desk.page_wait)
     except ProblemError as exc:
-        return await _return_view(desk, request, exc.problems)
+        return _return_view(desk, request, exc.problems)
     done = "undone" if form.get("undo") else "dealt"
     return RedirectResponse(f"/returns/{request.path_params['key']}?done={done}#problem-{problem_key}", status_code=303)
 
@@ -274,7 +298,7 @@ def _find_return(desk: Desk, key: str) -> Any:
     review, _ = desk.review()
     if review is None:
         raise HTTPException(404)
-    ret = next((r for r in _check(review).returns if key_of(r.source.name) == key), None)
+    ret = next((r for r in _check(desk, review).returns if key_of(r.source.name) == key), None)
     if ret is None or not ret.ledger_id:
         raise HTTPException(404)
     return ret
@@ -283,11 +307,11 @@ def _find_return(desk: Desk, key: str) -> Any:
 # The inbox.
 
 
-async def inbox_page(desk: Desk, request: Request) -> Response:
+def inbox_page(desk: Desk, request: Request) -> Response:
     review, problems = desk.review()
     if review is None:
         return desk.render(request, "broken.html", problems=problems, nav="inbox")
-    result = _check(review)
+    result = _check(desk, review)
     inbox = desk.folder / INBOX
     receipt = desk.receipts.get(request.query_params.get("receipt", ""))
     added = {s.name for s in receipt[0]} if receipt else set()
@@ -362,11 +386,22 @@ async def upload(desk: Desk, request: Request) -> Response:
                 saved.append(save_upload(desk.folder / INBOX, item.filename, item.file))
     finally:
         await form.close()
+    if saved:  # an upload is a check asked for: what came is recorded, and can be decided on at once
+        refusals += await run_in_threadpool(_record_check, desk, review)
     receipt = hashlib.sha256(repr((saved, refusals, dt.datetime.now().isoformat())).encode()).hexdigest()[:16]
     desk.receipts[receipt] = (saved, refusals)
     while len(desk.receipts) > 20:
         desk.receipts.popitem(last=False)
     return RedirectResponse(f"/inbox?receipt={receipt}", status_code=303)
+
+
+def _record_check(desk: Desk, review: Review) -> list[Problem]:
+    """Check the inbox and record it, as the Check button does; a busy ledger is said, not waited for."""
+    try:
+        check_returns(review, busy_seconds=desk.page_wait)
+    except ProblemError as exc:
+        return exc.problems
+    return []
 
 
 # The officer's steps.
@@ -389,7 +424,7 @@ async def run_step(desk: Desk, request: Request) -> Response:
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-async def job_page(desk: Desk, request: Request) -> Response:
+def job_page(desk: Desk, request: Request) -> Response:
     job = desk.jobs.get(request.path_params["job"])
     if job is None:
         raise HTTPException(404)
@@ -401,7 +436,7 @@ async def job_page(desk: Desk, request: Request) -> Response:
 # Downloads.
 
 
-async def downloads(desk: Desk, request: Request) -> Response:
+def downloads(desk: Desk, request: Request) -> Response:
     review, _ = desk.review()
     areas = []
     for area, title in ((OUTBOX, "Sent: the workbooks and draft e-mails"), (OUTPUT, "Made: the plan, its public copy, the problems list"), (INBOX, "Received: the returns as they arrived")):
@@ -410,7 +445,7 @@ async def downloads(desk: Desk, request: Request) -> Response:
     return desk.render(request, "downloads.html", review=review, areas=areas, nav="downloads")
 
 
-async def download(desk: Desk, request: Request) -> Response:
+def download(desk: Desk, request: Request) -> Response:
     path = download_path(desk.folder, request.path_params["path"])
     if path is None:
         raise HTTPException(404)
@@ -420,7 +455,7 @@ async def download(desk: Desk, request: Request) -> Response:
 # The settings as read.
 
 
-async def settings_page(desk: Desk, request: Request) -> Response:
+def settings_page(desk: Desk, request: Request) -> Response:
     review, problems = desk.review()
     files = []
     for name in SETTINGS_FILES:

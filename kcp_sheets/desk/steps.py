@@ -35,9 +35,8 @@ def run_check(folder: Path, job: Job) -> None:
     result = _checked(folder, job)
     job.step = "Writing the problems list"
     job.written = [write_problems(result)]
-    job.problems = [p for p in result.all_problems() if p.severity == "error"]
-    problems = result.all_problems()
-    job.summary = f"{len(result.returns)} returns read: {len(job.problems)} errors, {len(problems) - len(job.problems)} warnings."
+    job.problems = [p for p in result.all_problems() if p.open_error]
+    job.summary = f"{len(result.returns)} returns read: {result.tally()}."
 
 
 def run_remind(folder: Path, job: Job) -> None:
@@ -67,9 +66,7 @@ def run_consolidate(folder: Path, job: Job) -> None:
     job.written = [write_plan(result)]
     job.step = "Writing its public copy"
     job.written.append(write_plan(result, public=True))
-    problems = result.all_problems()
-    errors = sum(p.open_error for p in problems)
-    job.summary = f"{len(result.merged())} returns merged; {errors} errors and {len(problems) - errors} warnings are listed on its Problems sheet."
+    job.summary = f"{len(result.merged())} returns merged; {result.tally()} are listed on its Problems sheet."
     left_out = [(ret, why) for ret, why in result.left_out() if ret.plan is not None]
     if left_out:
         job.summary += f" {len(left_out)} left out (accept a return on its page to merge it): " + "; ".join(f"{ret.source.name}: {why}" for ret, why in left_out) + "."

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..intake import Source
+from ..lifecycle import used_in_plan
 from ..problems import Problem
 from ..sent import Planned
 
@@ -49,6 +50,7 @@ class Return:
     state: str = ""
     decision: str = ""
     note: str = ""
+    newer: str = ""  # superseded: the newer copy's name
 
     @property
     def template(self) -> str:
@@ -74,7 +76,7 @@ class Return:
     @property
     def merged(self) -> bool:
         """Goes into the plan: the current copy, and accepted or clean."""
-        return self.used and self.plan is not None and self.state in ("accepted", "new", "")
+        return self.used and used_in_plan(self.state, self.plan is not None)
 
     def unscored(self) -> int:
         """Rows the return has not scored yet (none of the table's scored_by)."""

@@ -1,0 +1,176 @@
+"""One story about every return: the demo's folder driven through the commands
+and the desk in turn, each surface asked what it says of the same returns.
+
+A rejected return is received and rejected (never missing); a problem dealt
+with counts as an error nowhere; a return left out says why; dates come from
+the ledger once recorded; the desk answers while another program holds the
+ledger."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from starlette.testclient import TestClient
+
+from kcp_sheets.demo import prepare_demo
+from kcp_sheets.desk.app import create_app
+from kcp_sheets.desk.guard import Keys
+from kcp_sheets.ledger import LEDGER_FILE
+
+REASON = "Stage 1 only; asked the champions for the agreed scores"
+
+
+def kcp(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "250"}
+    return subprocess.run([sys.executable, "-m", "kcp_sheets", *args], capture_output=True, text=True, check=False, cwd=cwd, env=env)
+
+
+def number_of(folder: Path, name: str) -> str:
+    line = next(line for line in kcp("returns", str(folder)).stdout.splitlines() if f" {name}:" in line)
+    return line.split()[0]  # "#7"
+
+
+@pytest.fixture(scope="module")
+def told(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The demo, then: SC rejected with a reason; LL's error dealt with but LL left
+    undecided (so it is left out); each surface's words captured."""
+    folder = tmp_path_factory.mktemp("story") / "demo"
+    prepare_demo(folder)
+    assert kcp("check", str(folder)).returncode == 1
+    sc = number_of(folder, "SC return 2004.xlsx")
+    assert kcp("reject", str(folder), sc, "--reason", REASON).returncode == 0  # "#7", as check shows it
+    ll = number_of(folder, "LL return 2004.xlsx")
+    [key] = [line.split()[0] for line in kcp("returns", str(folder), ll).stdout.splitlines() if "  error " in line]
+    assert kcp("dealt-with", str(folder), ll, key, "--note", "LL-02 agreed as 4 by phone").returncode == 0
+    check = kcp("check", str(folder))
+    status = kcp("status", str(folder))
+    returns = kcp("returns", str(folder))
+    remind = kcp("remind", str(folder))
+    consolidate = kcp("consolidate", str(folder))
+    client = TestClient(create_app(folder, keys := Keys()), base_url="http://127.0.0.1:8040", follow_redirects=False)
+    assert client.get(f"/?token={keys.token}").status_code == 303
+    overview = client.get("/").text
+    return {"folder": folder, "check": check, "status": status, "returns": returns, "remind": remind,
+            "consolidate": consolidate, "overview": overview}
+
+
+def test_a_rejected_return_is_received_and_rejected_everywhere_never_missing(told: dict) -> None:
+    status = told["status"].stdout
+    [sc] = [line for line in status.splitlines() if line.startswith("SC Safe communities")]
+    assert "received 24/04/2004" in sc and f"rejected: {REASON}" in sc and "not yet received" not in sc
+    assert "Chase: rejected" in sc and "missing" not in sc
+    [checked] = [line for line in told["check"].stdout.splitlines() if "SC return 2004.xlsx" in line]
+    assert f"rejected: {REASON}" in checked and "older copy" not in checked
+    assert f"rejected: {REASON}" in next(line for line in told["returns"].stdout.splitlines() if "SC return 2004.xlsx" in line)
+    overview = told["overview"]
+    assert f"rejected: {REASON}" in overview and "not returned" in overview  # CD alone is not returned
+    assert overview.count("not returned") == 1
+
+
+def test_the_reminder_quotes_the_reason_and_attaches_the_senders_own_return(told: dict) -> None:
+    folder: Path = told["folder"]
+    message = email.message_from_bytes((folder / "outbox/reminders/2004 Safe communities - reminder.eml").read_bytes(), policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()
+    assert "have not yet received" not in text
+    assert "received on Saturday 24 April 2004" in text and REASON in text
+    assert text.count("Thank you for your return") == 1
+    [attached] = list(message.iter_attachments())
+    assert attached.get_filename() == "SC return 2004.xlsx"
+    assert attached.get_payload(decode=True) == (folder / "inbox/SC return 2004.xlsx").read_bytes()
+
+
+def test_a_problem_dealt_with_counts_as_an_error_nowhere(told: dict) -> None:
+    check = told["check"].stdout
+    [ll] = [line for line in check.splitlines() if "LL return 2004.xlsx" in line]
+    assert "0 errors" in ll and "1 dealt with" in ll and "LL-02" not in told["check"].stderr
+    said = check.strip().splitlines()[-1]
+    overview = told["overview"]
+    errors = int(said.split(" error")[0])
+    assert f"<strong>{errors}</strong> error" in overview  # the desk's header says what check says
+    assert "1 dealt with" in said and "1 dealt with" in overview
+
+
+def test_the_plan_says_received_and_left_out_and_why(told: dict) -> None:
+    folder: Path = told["folder"]
+    assert "left out" in told["consolidate"].stdout
+    book = openpyxl.load_workbook(folder / "output/2004 Improvement Action Plan.xlsx", read_only=True)
+    summary = [[c for c in row if c is not None] for row in book["Summary"].iter_rows(values_only=True)]
+    subtitle = summary[1][0]
+    assert "8 of 9 returns received, 7 used" in subtitle
+    returned = {row[0]: row[1] for row in summary if len(row) > 1 and isinstance(row[1], str) and "received" in row[1]}
+    assert returned["Safe communities"] == f"received 24/04/2004, left out: rejected: {REASON}"
+    assert returned["Learning and leisure"] == "received 25/04/2004, stage 2"  # its only error was dealt with: used
+    assert returned["Community development"] == "not received"
+    outstanding = [row for row in book["Outstanding"].iter_rows(values_only=True) if row and isinstance(row[0], str) and row[0].startswith("SC-")]
+    assert outstanding == []  # a return left out is not padded into Outstanding as unscored
+    reviews = {row[0]: row for row in book["Cluster Reviews"].iter_rows(values_only=True) if row and row[0] in ("SC", "CD")}
+    assert f"rejected: {REASON}" in reviews["SC"][2] and reviews["CD"][2] == "not received"
+
+
+def test_a_copied_folder_keeps_the_dates_the_ledger_recorded(told: dict, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(told["folder"], copy)  # every file's time is now today
+    for path in (copy / "inbox").iterdir():
+        os.utime(path)
+    status = kcp("status", str(copy)).stdout
+    assert "received 25/04/2004" in status and f"/{time.localtime().tm_year}" not in status
+
+
+def test_every_page_answers_while_another_program_holds_the_ledger(told: dict, tmp_path: Path) -> None:
+    folder = tmp_path / "held"
+    shutil.copytree(told["folder"], folder)
+    client = TestClient(create_app(folder, keys := Keys(), page_wait=1), base_url="http://127.0.0.1:8040", follow_redirects=False)
+    assert client.get(f"/?token={keys.token}").status_code == 303
+    holder = sqlite3.connect(folder / LEDGER_FILE, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=DELETE")  # a program that locks readers out too
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        for page in ("/", "/inbox", "/downloads", "/settings", "/static/desk.css"):
+            started = time.monotonic()
+            answer = client.get(page)
+            assert time.monotonic() - started < 10, page
+            assert answer.status_code in (200, 503), page
+            if answer.status_code == 503:
+                assert "busy" in answer.text and "Traceback" not in answer.text
+        assert client.get("/").status_code == 503
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert client.get("/").status_code == 200
+
+
+def test_a_command_that_finds_the_ledger_held_says_it_is_busy(told: dict, tmp_path: Path) -> None:
+    folder = tmp_path / "busy"
+    shutil.copytree(told["folder"], folder)
+    holder = sqlite3.connect(folder / LEDGER_FILE, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code = ("import sys; from pathlib import Path; from kcp_sheets.review_states import set_state; from kcp_sheets.problems import ProblemError\n"
+                "try:\n    set_state(Path(sys.argv[1]), 1, 'accepted', 'fine', busy_seconds=0.5)\nexcept ProblemError as exc:\n    print(exc.problems[0].code)")
+        said = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert said.stdout.strip() == "ledger-busy" and "Traceback" not in said.stderr
+
+
+def test_demo_refuses_an_existing_review_unless_forced(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    prepare_demo(folder)
+    (folder / "review.yaml").write_text((folder / "review.yaml").read_text() + "\n# my edits\n")
+    refused = kcp("demo", str(folder))
+    assert refused.returncode == 2 and "already holds a demo review" in refused.stderr
+    assert "# my edits" in (folder / "review.yaml").read_text()
+    real = tmp_path / "real"
+    assert kcp("init", str(real)).returncode == 0
+    assert kcp("demo", str(real), "--force").returncode == 2  # a real review is never the demo's
