@@ -29,15 +29,19 @@ sys.path.insert(0, str(ROOT))
 
 from kcp_sheets.check import check_returns  # noqa: E402
 from kcp_sheets.consolidate import write_plan  # noqa: E402
+from kcp_sheets.content import Content, scale_entries  # noqa: E402
 from kcp_sheets.folder import INBOX, init_folder  # noqa: E402
-from kcp_sheets.generate import cluster_workbook, generate, planned_workbooks, record_as_sent  # noqa: E402
+from kcp_sheets.generate import generate, record_as_sent  # noqa: E402
 from kcp_sheets.intake import Source  # noqa: E402
 from kcp_sheets.ledger import Ledger  # noqa: E402
 from kcp_sheets.read_cache import CACHE_FILE  # noqa: E402
 from kcp_sheets.reader import read_source  # noqa: E402
 from kcp_sheets.settings import load_review  # noqa: E402
-from kcp_sheets.writer import Content, scale_entries, write_workbook  # noqa: E402
-from kcp_sheets.writer import _row_height  # noqa: E402
+from kcp_sheets.workbooks import cluster_workbook, planned_workbooks  # noqa: E402
+from kcp_sheets.writer import (
+    _row_height,  # noqa: E402
+    write_workbook,  # noqa: E402
+)
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:

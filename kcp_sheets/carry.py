@@ -17,7 +17,15 @@ from .check import check_returns
 from .consolidate import partnership_plan
 from .folder import INBOX, OUTBOX, OUTPUT
 from .problems import ProblemError, problem
-from .settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE, Review, load_review, read_table
+from .settings import (
+    ACCREDITATION_FILE,
+    ACTIONS_FILE,
+    CRITERIA_FILE,
+    SETTINGS_FILE,
+    Review,
+    load_review,
+    read_table,
+)
 from .values import as_text
 
 DATE_LINE = re.compile(r"^(\s*\w+:\s*)(\d{4})-(\d{2})-(\d{2})(.*)$")

@@ -9,10 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .check import CheckResult
-from .generate import planned_workbooks
 from .lifecycle import ACCEPTED, REJECTED, described
 from .problems import Problem
 from .settings import Person
+from .workbooks import planned_workbooks
 
 # Why a workbook is chased, in the order they are told.
 MISSING, REJECTED_RETURN, LATE, ERRORS, STAGE1, UNSCORED = "missing", "rejected", "late", "errors", "stage 1 only", "unscored rows"

@@ -18,12 +18,13 @@ from typing import Any
 
 from . import deadline
 from .bulk import building
+from .content import Content
 from .folder import INBOX, OUTPUT
-from .generate import cluster_rows, planned_workbooks, record_as_sent, review_context, review_wide_workbooks
+from .generate import record_as_sent
 from .intake import Source, gather, inbox_files
-from .merge import merge_into, newest_first, why_newer
 from .ledger import BUSY_SECONDS, Ledger
 from .lifecycle import REJECTED, why_left_out
+from .merge import merge_into, newest_first, why_newer
 from .problems import Problem, Tally, problem, problem_rows, tally
 from .read_cache import ReadCache, portable, restored
 from .read_cache import context as read_context
@@ -32,7 +33,13 @@ from .review_states import load_decisions, record_returns, return_state, settle
 from .sent import Planned, Plans, changes_since
 from .settings import Review
 from .spec import load_spec
-from .writer import Content, write_workbook
+from .workbooks import (
+    cluster_rows,
+    planned_workbooks,
+    review_context,
+    review_wide_workbooks,
+)
+from .writer import write_workbook
 
 PARALLEL_FROM = 24  # below this many files, worker start-up costs more than it saves
 

@@ -176,8 +176,8 @@ def generate(
 ) -> None:
     """Write every workbook of the review into FOLDER/outbox/, ready to e-mail."""
     from .generate import generate as run
-    from .generate import planned_workbooks
     from .problems import ProblemError
+    from .workbooks import planned_workbooks
 
     review = _review(folder)
     console = _console()
@@ -199,7 +199,6 @@ def _check(review: Review, files: list[Path] | None = None) -> CheckResult:
     from rich.progress import Progress
 
     from .check import check_returns
-
     from .problems import ProblemError
 
     try:

@@ -19,20 +19,28 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import unfinished
 from .bulk import building
 from .check import CheckResult
-from .folder import OUTPUT
-from .generate import Planned, cluster_rows, cluster_workbook, planned_workbooks, review_context, review_wide_workbooks, safe_file_name
+from .content import Content
+from .folder import OUTPUT, safe_file_name
 from .history import earlier_actions, records_of, score_profiles
 from .ledger import Ledger, now
 from .lifecycle import ACCEPTED, described, why_left_out
 from .problems import problem_rows, tally
 from .reader import Return, Row
+from .sent import Planned
 from .settings import Review
 from .spec import WorkbookSpec, load_spec
 from .values import as_text
-from . import unfinished
-from .writer import Content, write_aside
+from .workbooks import (
+    cluster_rows,
+    cluster_workbook,
+    planned_workbooks,
+    review_context,
+    review_wide_workbooks,
+)
+from .writer import write_aside
 
 EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")

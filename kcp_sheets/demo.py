@@ -18,8 +18,9 @@ from typing import Any
 
 from .fill import Answers, fill_workbook
 from .folder import INBOX, OUTBOX
-from .generate import Planned, planned_workbooks
+from .sent import Planned
 from .settings import SETTINGS_FILE, Review
+from .workbooks import planned_workbooks
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -15,6 +15,10 @@ SAMPLE = "kcp-2004"
 INBOX, OUTBOX, OUTPUT = "inbox", "outbox", "output"
 
 
+def safe_file_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name).strip(" .")
+
+
 def samples_dir() -> Path:
     """samples/ as shipped in the wheel, or beside the source tree."""
     here = Path(__file__).resolve().parent

@@ -21,7 +21,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_UNZIPPED = 256 * 1024 * 1024  # the whole package, pictures included

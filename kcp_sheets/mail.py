@@ -20,12 +20,13 @@ from typing import Any
 import yaml
 
 from .chase import Chase
-from .folder import INBOX
-from .generate import Planned, long_date, planned_workbooks, review_context, safe_file_name
+from .folder import INBOX, safe_file_name
 from .intake import gather, inbox_files
 from .problems import Problem
+from .sent import Planned
 from .settings import Person, Review
 from .spec import templates_dir
+from .workbooks import long_date, planned_workbooks, review_context
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

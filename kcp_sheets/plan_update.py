@@ -18,15 +18,17 @@ from pathlib import Path
 import python_calamine as calamine
 
 from .check import CheckResult, check_returns
-from .folder import OUTPUT
-from .generate import Planned, review_context, safe_file_name
+from .content import Content, fingerprint
+from .folder import OUTPUT, safe_file_name
 from .intake import inbox_files
 from .problems import ProblemError, problem, problem_rows
 from .reader import find_header
+from .sent import Planned
 from .settings import Review
 from .spec import load_spec
 from .values import as_text, is_blank
-from .writer import Content, fingerprint, write_workbook
+from .workbooks import review_context
+from .writer import write_workbook
 
 UPDATE = "update"
 SNAPSHOT = "plan.xlsx"

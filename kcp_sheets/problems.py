@@ -8,8 +8,8 @@ so the CLI, the problems workbook and the tests all say the same thing.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]

@@ -22,10 +22,10 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+from .content import Content
 from .problems import Problem, problem
 from .spec import WorkbookSpec
 from .values import as_text
-from .writer import Content
 
 EDITION = "edition"  # the identity key naming which edition of a workbook this is
 
@@ -45,7 +45,7 @@ class Planned:
 
     @property
     def file_name(self) -> str:
-        from .generate import safe_file_name
+        from .folder import safe_file_name
 
         return safe_file_name(self.spec.file_name)
 

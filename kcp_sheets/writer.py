@@ -10,11 +10,9 @@ the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from . import unfinished
+from .content import (
+    IDENTITY_MARK,
+    Content,
+    instruction_cells,
+    scale_entries,
+    shown_as_text,
+)
 from .spec import Column, Sheet, Table, WorkbookSpec
 from .values import score_formula
 
@@ -41,7 +46,6 @@ MAX_ROW_HEIGHT = 409
 LINE_HEIGHT = 13.0
 FORM_LABEL_WIDTH = 28
 BOLD_CHAR = 6.2  # points: the width of a character of bold 10 pt header text, generously
-IDENTITY_MARK = "kcp_sheets identity"
 STREAM_FROM_ROWS = 20_000  # larger workbooks are streamed row by row (xlsxwriter constant_memory)
 
 
@@ -77,40 +81,6 @@ class _Sheet(Worksheet):
         if tag == "row" and attributes and attributes[0][1] in self.growing:
             return [a for a in attributes if a[0] != "customHeight"]
         return attributes
-
-
-@dataclass
-class Content:
-    """What goes into one workbook besides its layout."""
-
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    blocks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # summary sheets
-    group_titles: dict[str, str] = field(default_factory=dict)
-    scales: dict[str, dict[int, str]] = field(default_factory=dict)
-    contacts: list[tuple[str, str, str]] = field(default_factory=list)
-    identity: dict[str, str] = field(default_factory=dict)
-    author: str = ""
-    company: str = ""
-    created: dt.date = dt.date(2000, 1, 1)
-    password: str = ""
-
-
-def scale_entries(labels: dict[int, str]) -> list[str]:
-    """Drop-down entries that say what each number means: '5 - Achieved'."""
-    return [f"{n} - {label}" for n, label in sorted(labels.items(), reverse=True)]
-
-
-def fingerprint(spec: WorkbookSpec, content: Content) -> str:
-    """A short hash of the fixed text, so an edited return can be spotted."""
-    parts = [f"{spec.template}:{spec.version}"]
-    for sheet in spec.sheets:
-        if sheet.table is None:
-            continue
-        fixed = [c.key for c in sheet.table.columns if not c.is_input]
-        for row in content.rows.get(sheet.key, []):
-            parts += ("\x1f" + _text(row.get(key)) for key in fixed)
-            parts.append("\x1e")
-    return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]  # hashed whole: the same digest as fed piece by piece
 
 
 def write_workbook(spec: WorkbookSpec, content: Content, path: Path) -> Path:
@@ -346,7 +316,7 @@ class _Renderer:
                 row += 1
                 for col, column in enumerate(block.columns):
                     self._value(ws, row, col, values.get(column.key), "fixed")
-                ws.fit_row(row, _row_height([(_text(values.get(c.key)), c.width) for c in block.columns]))
+                ws.fit_row(row, _row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]))
             row += 2
         chart_spec = sheet.chart
         if chart_spec and placed.get(chart_spec.block, (0, -1))[1] >= placed[chart_spec.block][0]:
@@ -388,7 +358,7 @@ class _Renderer:
         for col, (key, width, styles) in enumerate(self._row_styles(table)):
             value = data.get(key)
             self._value(ws, row, col, value, styles[2] if spare else styles[1] if highlight else styles[0])
-            cells.append((_text(value), width))
+            cells.append((shown_as_text(value), width))
         ws.fit_row(row, max(LINE_HEIGHT * lines + 2, _row_height(cells)))
 
     def _row_styles(self, table: Table) -> list[tuple[str, float, tuple[str, str, str]]]:
@@ -500,45 +470,12 @@ class _Renderer:
         ws.protect(self.content.password)
 
 
-def instruction_cells(spec: WorkbookSpec, content: Content, sheet: Sheet) -> list[tuple[int, int, str, str]]:
-    """The instructions sheet below its title, as (row, column, text, style),
-    0-based: what the writer writes, and what the reader knows as ours."""
-    cells: list[tuple[int, int, str, str]] = []
-    row = 2
-    for para in sheet.paragraphs:
-        cells += [(row, 0, para.heading, "label"), (row, 1, para.text, "fixed")]
-        row += 1
-    used = {c.scale for s in spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
-    if sheet.scale_heading and used:
-        row += 1
-        cells += [(row, 0, sheet.scale_heading, "heading"), (row, 1, "Pick the score from the drop-down list in each score cell.", "heading")]
-        row += 1
-        for scale in sorted(used):
-            for entry in scale_entries(content.scales.get(scale, {})):
-                cells += [(row, 0, scale.capitalize(), "fixed"), (row, 1, entry, "fixed")]
-                row += 1
-    if sheet.contacts_heading and content.contacts:
-        row += 1
-        cells += [(row, 0, sheet.contacts_heading, "heading"), (row, 1, "", "heading")]
-        row += 1
-        for role, name, email in content.contacts:
-            cells += [(row, 0, role, "fixed"), (row, 1, f"{name} <{email}>" if email else name, "fixed")]
-            row += 1
-    return cells
-
 
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 def _prompt(header: str, help_text: str) -> dict[str, str]:

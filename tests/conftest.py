@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from kcp_sheets.folder import init_folder
-from kcp_sheets.generate import Planned, generate, planned_workbooks
+from kcp_sheets.generate import generate
+from kcp_sheets.sent import Planned
 from kcp_sheets.settings import Review, load_review
+from kcp_sheets.workbooks import planned_workbooks
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "kcp-2004"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import OUTBOX
-from kcp_sheets.generate import Planned, planned_workbooks
+from kcp_sheets.sent import Planned
 from kcp_sheets.settings import Review
+from kcp_sheets.workbooks import planned_workbooks
 
 SCRIPT = "<script>window.pwned = 1</script>"
 IMG = '<img src=x onerror="window.pwned = 2">'

@@ -14,7 +14,6 @@ import os
 import sys
 
 import uno  # type: ignore[import-not-found]
-
 from lo_type import desktop, load, prop
 
 

@@ -232,9 +232,9 @@ def test_finding_people_leaves_organisations_alone() -> None:
 def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export(known: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import csv
 
-    import kcp_sheets.consolidate as consolidate_module
     from typer.testing import CliRunner
 
+    import kcp_sheets.consolidate as consolidate_module
     from kcp_sheets.cli import app
     from kcp_sheets.history import export_csv
 

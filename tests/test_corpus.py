@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from conftest import soffice
 from corpus import Case, cases, libreoffice_cases, mutants
+
 from kcp_sheets import check
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
-
-from conftest import soffice
 
 PEAK_MB = 300  # no single file may take the reading past this
 REGRESSIONS = Path(__file__).parent / "regressions"

@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from desk_returns import IMG, SCRIPT, clean_return, hostile_email, hostile_return
 from starlette.testclient import TestClient
 
-from desk_returns import IMG, SCRIPT, clean_return, hostile_email, hostile_return
 from kcp_sheets.chase import chase_list
 from kcp_sheets.check import check_returns
 from kcp_sheets.desk.app import create_app, key_of

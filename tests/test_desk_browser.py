@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from desk_returns import IMG, SCRIPT, hostile_email, hostile_return
+
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import OUTBOX, init_folder
-from kcp_sheets.generate import generate, planned_workbooks
+from kcp_sheets.generate import generate
 from kcp_sheets.settings import load_review
+from kcp_sheets.workbooks import planned_workbooks
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 

@@ -4,8 +4,19 @@ structure: the facts the reader relies on before any library parses it."""
 from __future__ import annotations
 
 import pytest
+from corpus import (
+    MAIN_NS,
+    biff2,
+    far_apart_xlsx,
+    minimal_xlsx,
+    package,
+    parts_of,
+    relocated,
+    repeated_ods,
+    with_macro_sheet,
+    xlsb,
+)
 
-from corpus import MAIN_NS, biff2, far_apart_xlsx, minimal_xlsx, package, parts_of, relocated, repeated_ods, with_macro_sheet, xlsb
 from kcp_sheets.formats import Refused, inspect
 
 

@@ -18,9 +18,10 @@ from kcp_sheets.cli import app
 from kcp_sheets.consolidate import write_plan
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import INBOX, OUTBOX, OUTPUT
-from kcp_sheets.generate import generate, planned_workbooks
+from kcp_sheets.generate import generate
 from kcp_sheets.history import frames
 from kcp_sheets.settings import load_review
+from kcp_sheets.workbooks import planned_workbooks
 
 TRACKER = "Progress Tracker"
 

@@ -15,7 +15,7 @@ import pytest
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
-from kcp_sheets.generate import planned_workbooks
+from kcp_sheets.workbooks import planned_workbooks
 
 
 def xlsx_with(source: Path, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = (), add: dict[str, bytes] | None = None) -> bytes:

@@ -27,11 +27,17 @@ from kcp_sheets.check import check_returns
 from kcp_sheets.consolidate import write_plan
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import INBOX, OUTBOX
-from kcp_sheets.generate import generate, planned_workbooks
+from kcp_sheets.generate import generate
 from kcp_sheets.ledger import LEDGER_FILE, Ledger
 from kcp_sheets.problems import ProblemError
-from kcp_sheets.review_states import list_returns, mark_dealt_with, problems_of, set_state
+from kcp_sheets.review_states import (
+    list_returns,
+    mark_dealt_with,
+    problems_of,
+    set_state,
+)
 from kcp_sheets.settings import ACTIONS_FILE, load_review
+from kcp_sheets.workbooks import planned_workbooks
 
 TRACKER = "Progress Tracker"
 

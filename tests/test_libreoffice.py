@@ -9,11 +9,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import soffice
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
-
-from conftest import soffice
 
 pytestmark = pytest.mark.libreoffice
 

@@ -12,13 +12,12 @@ from typing import Any
 import openpyxl
 import pytest
 import python_calamine as calamine
+from conftest import soffice
+from test_libreoffice import system_python_with_uno
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.consolidate import consolidate
-from kcp_sheets.generate import Planned
-
-from conftest import soffice
-from test_libreoffice import system_python_with_uno
+from kcp_sheets.sent import Planned
 
 pytestmark = pytest.mark.libreoffice
 FORMATS = ("xlsx", "ods", "xls")

@@ -7,8 +7,9 @@ import email
 import email.policy
 from pathlib import Path
 
-from kcp_sheets.generate import generate, planned_workbooks
+from kcp_sheets.generate import generate
 from kcp_sheets.mail import write_drafts
+from kcp_sheets.workbooks import planned_workbooks
 
 
 def test_one_draft_per_cluster_with_its_workbook(review, tmp_path: Path) -> None:

@@ -11,7 +11,13 @@ from kcp_sheets.check import check_returns
 from kcp_sheets.consolidate import write_plan
 from kcp_sheets.demo import prepare_demo
 from kcp_sheets.fill import fill_workbook
-from kcp_sheets.plan_update import UPDATE, collect_updates, read_plan, update_plans, write_updates
+from kcp_sheets.plan_update import (
+    UPDATE,
+    collect_updates,
+    read_plan,
+    update_plans,
+    write_updates,
+)
 
 
 def test_update_round_trip(tmp_path: Path) -> None:

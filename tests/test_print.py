@@ -14,11 +14,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from kcp_sheets.spec import load_spec
-
 from printed import Page, pages
 from test_libreoffice import convert, system_python_with_uno
+
+from kcp_sheets.spec import load_spec
 
 pytestmark = pytest.mark.libreoffice
 
@@ -96,6 +95,7 @@ def test_long_names_print_whole_in_the_title_and_the_footer(folder: Path, tmp_pa
     header: the subtitle (the deadlines and the colour key) keeps its row and
     prints; a long partnership's name in the footer never runs into the sheet's name."""
     from conftest import soffice
+
     from kcp_sheets.generate import generate
     from kcp_sheets.settings import load_review
 

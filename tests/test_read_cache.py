@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_ledger import edit_actions, fill, scored
 
 from kcp_sheets import check as check_module
 from kcp_sheets.check import check_returns
@@ -17,8 +18,6 @@ from kcp_sheets.generate import generate
 from kcp_sheets.read_cache import CACHE_FILE
 from kcp_sheets.reader import read_source
 from kcp_sheets.settings import SETTINGS_FILE, load_review
-
-from test_ledger import edit_actions, fill, scored
 
 
 def summary(folder: Path) -> list[tuple]:

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from kcp_sheets.cli import app
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import INBOX
-from kcp_sheets.generate import generate, planned_workbooks
+from kcp_sheets.generate import generate
 from kcp_sheets.settings import load_review
+from kcp_sheets.workbooks import planned_workbooks
 
 TRACKER = "Progress Tracker"
 SUMMARY = "Review Summary"
@@ -191,10 +192,10 @@ def test_a_co_ordinator_typed_beside_the_table_on_the_total_row_on_the_instructi
 
 
 def test_every_cell_of_every_sheet_is_accounted_for_after_a_read(sent: Path) -> None:
-    from kcp_sheets.generate import Plans
     from kcp_sheets.intake import gather
     from kcp_sheets.reader.reading import Reading
     from kcp_sheets.reader.records import Return
+    from kcp_sheets.sent import Plans
 
     path = fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": "4 - mostly", "progress": "done"}, "+1": {"action": "New", "coordinator_score": 9}}})
     book = openpyxl.load_workbook(path)

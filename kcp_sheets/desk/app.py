@@ -27,6 +27,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import review_states
 from ..chase import chase_list
 from ..check import CheckResult, check_returns
 from ..consolidate import consolidate
@@ -34,8 +35,14 @@ from ..folder import INBOX, OUTBOX, OUTPUT
 from ..intake import inbox_files
 from ..lifecycle import described
 from ..problems import Problem, ProblemError, counted, problem
-from ..settings import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, SETTINGS_FILE, Review, load_review
-from .. import review_states
+from ..settings import (
+    ACCREDITATION_FILE,
+    ACTIONS_FILE,
+    CRITERIA_FILE,
+    SETTINGS_FILE,
+    Review,
+    load_review,
+)
 from . import steps
 from .files import ACCEPTED, Saved, accepted, download_path, listing, save_upload
 from .guard import Guard, Keys, refused

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..folder import INBOX, OUTBOX, OUTPUT
-from ..generate import safe_file_name
+from ..folder import INBOX, OUTBOX, OUTPUT, safe_file_name
 from ..intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES
 
 ACCEPTED = SPREADSHEET_SUFFIXES + EMAIL_SUFFIXES + OUTLOOK_SUFFIXES

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ..check import CheckResult, check_returns, write_problems
 from ..consolidate import write_plan
-from ..generate import generate, planned_workbooks
+from ..generate import generate
 from ..settings import load_review
+from ..workbooks import planned_workbooks
 from .jobs import Job
 
 

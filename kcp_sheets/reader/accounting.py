@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..generate import Planned
+from ..content import instruction_cells
+from ..sent import Planned
 from ..spec import cell_name
 from ..values import as_text, is_blank
-from ..writer import instruction_cells
 from .opening import Grid, Report, a1
 
 ADDED_SHEET_CELLS = 50  # cells of an added sheet reported one by one; beyond, one problem per row

@@ -16,13 +16,12 @@ import os
 import re
 import sys
 import tempfile
+import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-
-import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
 
 import python_calamine as calamine
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import deadline
 from ..intake import Source
-from ..sent import Planned, Plans
 from ..problems import problem
+from ..sent import Planned, Plans
 from ..settings import Review
 from ..spec import Column
-from .. import deadline
 from .accounting import Accounts, take_sent_text
 from .form import read_form
 from .opening import Grid, Sheets, open_sheets, saved_at

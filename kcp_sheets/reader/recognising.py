@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..content import IDENTITY_MARK
 from ..sent import Planned
 from ..spec import Sheet, load_common
 from ..values import as_text, is_blank
-from ..writer import IDENTITY_MARK
 from .table import find_header
 
 if TYPE_CHECKING:

@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..spec import Column, Sheet, Table, cell_name
-from ..values import as_text, is_blank, parse_choice, parse_date, parse_flag, parse_score, parse_text, same_text
+from ..values import (
+    as_text,
+    is_blank,
+    parse_choice,
+    parse_date,
+    parse_flag,
+    parse_score,
+    parse_text,
+    same_text,
+)
 from .opening import Grid
 from .records import Row
 
