@@ -60,11 +60,12 @@ def _carry_history(result: Any, new: Path) -> None:
     _, content = consolidate(result)
     records = records_of(content.rows, {c.name: c.code for c in review.clusters})
     with Ledger(new) as ledger, ledger.transaction():
-        if (review.folder / LEDGER_FILE).is_file():
-            with Ledger(review.folder) as last:
-                ledger.copy_history(last)
-        ledger.replace_records(review.review_id, review.year, review.partnership, review.title, records)
-        ledger.event("carried forward", detail=f"history from {review.folder}")
+        last = Ledger(review.folder, read_only=True) if (review.folder / LEDGER_FILE).is_file() else None
+        try:
+            ledger.carry_history(last, review.review_id, review.year, review.partnership, review.title, records, str(review.folder))
+        finally:
+            if last is not None:
+                last.close()
 
 
 def next_settings(review: Review, text: str) -> str:

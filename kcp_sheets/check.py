@@ -323,7 +323,7 @@ def _supersede(returns: list[Return]) -> None:
     older stays listed. A rejected return supersedes nothing and is not merged."""
     by_label: dict[str, list[Return]] = {}
     for ret in returns:
-        if ret.plan is not None and ret.decision != "rejected":
+        if ret.plan is not None and ret.decision != REJECTED:
             by_label.setdefault(ret.label, []).append(ret)
     for group in by_label.values():
         if len(group) < 2:

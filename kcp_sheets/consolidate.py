@@ -25,7 +25,9 @@ from .check import CheckResult
 from .content import Content
 from .folder import OUTPUT, safe_file_name
 from .history import earlier_actions, records_of, score_profiles
-from .ledger import Ledger, now
+from .ledger import Ledger
+from .ledger.consolidations import Input
+from .ledger.consolidations import record_consolidation as record
 from .lifecycle import ACCEPTED, described, why_left_out
 from .problems import problem_rows, tally
 from .reader import Return, Row
@@ -274,15 +276,9 @@ def record_consolidation(result: CheckResult, name: str, written: Path, public: 
     review = result.review
     why = {id(ret): reason for ret, reason in result.left_out()}
     digest = hashlib.sha256(written.read_bytes()).hexdigest()
+    inputs = [Input(ret.ledger_id or None, ret.source.name, ret.source.sha256, ret.merged, why.get(id(ret), "")) for ret in result.returns]
     with Ledger(review.folder) as ledger, ledger.transaction():
-        cursor = ledger.db.execute("INSERT INTO consolidations (at, review, public, output, output_sha256) VALUES (?, ?, ?, ?, ?)",
-                                   (now(), review.review_id, int(public), name, digest))
-        ledger.db.executemany(
-            "INSERT INTO consolidation_inputs (consolidation_id, return_id, name, sha256, used, why) VALUES (?, ?, ?, ?, ?, ?)",
-            [(cursor.lastrowid, ret.ledger_id or None, ret.source.name, ret.source.sha256, int(ret.merged), why.get(id(ret), ""))
-             for ret in result.returns],
-        )
-        ledger.event("consolidated", detail=f"{name} ({len(result.merged())} returns used)")
+        record(ledger, review.review_id, public, name, digest, inputs)
         if rows is not None:
             codes = {c.name: c.code for c in review.clusters}
             ledger.replace_records(review.review_id, review.year, review.partnership, review.title, records_of(rows, codes))

@@ -47,8 +47,7 @@ def generate(review: Review, out_dir: Path | None = None, progress: Callable[[st
                 aside = write_aside(plan.spec, plan.content, out_dir / plan.file_name)
                 pending.append((aside, out_dir / plan.file_name))
                 if not same:
-                    ledger.record_sent(review.review_id, replace(plan, edition=edition), digest, _sha256(aside), "generated")
-                    ledger.event("sent", detail=f"{plan.label} edition {edition}: {plan.file_name}")
+                    ledger.record_sent(review.review_id, replace(plan, edition=edition), digest, _sha256(aside))
         for aside, path in pending:  # recorded: now in place
             os.replace(aside, path)
     except BaseException:
@@ -70,10 +69,8 @@ def record_as_sent(ledger: Ledger, review: Review, rebuilt: bool = False) -> boo
     plans = planned_workbooks(review)
     if rebuilt and not any((outbox / p.file_name).is_file() for p in plans):
         return False
-    for plan in plans:
-        path = outbox / plan.file_name
-        ledger.record_sent(review.review_id, replace(plan, edition=1), content_hash(plan), _sha256(path) if path.is_file() else "", "rebuilt from the folder")
-    ledger.event("rebuilt", detail="nothing was recorded as sent: edition 1 of each workbook taken from the folder's settings")
+    sent = [(replace(plan, edition=1), content_hash(plan), _sha256(outbox / plan.file_name) if (outbox / plan.file_name).is_file() else "") for plan in plans]
+    ledger.record_rebuilt(review.review_id, sent)
     return True
 
 

@@ -120,7 +120,7 @@ def has_records(folder: Path) -> bool:
     if not (folder / LEDGER_FILE).is_file():
         return False
     with Ledger(folder, read_only=True) as ledger:
-        return ledger.db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
+        return ledger.has_records()
 
 
 def export_csv(folder: Path, out_dir: Path) -> list[Path]:

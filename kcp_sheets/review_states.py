@@ -25,59 +25,17 @@ problem is not known or a note is missing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
-from .ledger import BUSY_SECONDS, Ledger, now
-from .lifecycle import ACCEPTED, DECISIONS, REJECTED, SUPERSEDED, UNDO, state_of
+from .ledger import BUSY_SECONDS, Ledger
+from .ledger import returns as ledger_returns
+from .ledger.returns import Event, ProblemRecord, Read, ReturnRecord
+from .lifecycle import ACCEPTED, DECISIONS, REJECTED, UNDO, state_of
 from .problems import Problem, ProblemError, problem
 from .reader import Return
 
-
-@dataclass(frozen=True)
-class ReturnRecord:
-    """One return as the ledger knows it."""
-
-    id: int
-    name: str
-    sha256: str
-    sender: str
-    received: str
-    template: str
-    cluster: str
-    edition: int
-    state: str
-    note: str
-    decided_at: str
-    errors: int  # errors not dealt with, at the last read
-    warnings: int
-    stage: int
-    answers: int
-    first_read: str
-    last_read: str
-
-
-@dataclass(frozen=True)
-class ProblemRecord:
-    key: str
-    code: str
-    severity: str
-    sheet: str
-    cell: str
-    row_id: str
-    message: str
-    ask: str
-    found: str
-    dealt_with: str  # the note, or "" while open
-    dealt_at: str
-
-
-@dataclass(frozen=True)
-class Event:
-    at: str
-    what: str
-    return_id: int | None
-    detail: str
+__all__ = ["Event", "ProblemRecord", "ReturnRecord", "events", "get_return", "list_returns", "mark_dealt_with", "problems_of", "set_state", "undo_dealt_with"]
 
 
 # While checking: what the ledger knows about these returns, and what they are now.
@@ -87,19 +45,17 @@ def load_decisions(ledger: Ledger, returns: list[Return]) -> None:
     when a folder is copied, the ledger's record does not (an e-mail's own
     Date is the e-mail's, and stands)."""
     for ret in returns:
-        row = ledger.db.execute("SELECT id, decision, note, received FROM returns WHERE sha256 = ?", (ret.source.sha256,)).fetchone()
-        if row is None:
+        known = ledger_returns.known(ledger, ret.source.sha256)
+        if known is None:
             continue
-        ret.ledger_id, ret.decision, ret.note = row["id"], row["decision"], row["note"]
+        ret.ledger_id, ret.decision, ret.note = known.id, known.decision, known.note
         if not ret.source.emailed:
-            ret.source.received = dt.datetime.fromisoformat(row["received"])
+            ret.source.received = dt.datetime.fromisoformat(known.received)
         if ret.decision == REJECTED:
             ret.used = False
 
 
 def _dealt(p: Problem, dealt: dict[str, str]) -> Problem:
-    from dataclasses import replace
-
     note = dealt.get(p.key)
     return replace(p, dealt_with=note) if note else p
 
@@ -115,7 +71,7 @@ def settle(ledger: Ledger, returns: list[Return]) -> None:
     by accepting the return), and so its state."""
     for ret in returns:
         if ret.ledger_id:  # problems dealt with at an earlier read stay dealt with
-            dealt = {r["key"]: r["note"] for r in ledger.db.execute("SELECT key, note FROM dealt_with WHERE return_id = ?", (ret.ledger_id,))}
+            dealt = ledger_returns.dealt_notes(ledger, ret.ledger_id)
             if dealt:
                 ret.problems = [_dealt(p, dealt) for p in ret.problems]
         if ret.decision == ACCEPTED:  # accepted as it is: its errors are settled by that decision, not asked about again
@@ -126,64 +82,43 @@ def settle(ledger: Ledger, returns: list[Return]) -> None:
 def record_returns(ledger: Ledger, review_id: str, returns: list[Return], sent_ids: dict[tuple[str, str, int], int]) -> None:
     """Write every return read, its state and its problems (the earlier ones replaced)."""
     settle(ledger, returns)
-    when = now()
     for ret in returns:
         source = ret.source
-        values = (source.name, source.sender or "", source.received.isoformat(timespec="seconds"), sent_ids.get(ret.plan.key) if ret.plan else None,
-                  review_id, when, ret.stage, ret.answers, ret.errors, ret.warnings, ret.state)
-        if ret.ledger_id:
-            ledger.db.execute(
-                "UPDATE returns SET name = ?, sender = ?, received = ?, sent_id = ?, review = ?, last_read = ?, stage = ?, answers = ?,"
-                " errors = ?, warnings = ?, state = ? WHERE id = ?", (*values, ret.ledger_id))
-        else:
-            cursor = ledger.db.execute(
-                "INSERT INTO returns (name, sender, received, sent_id, review, last_read, stage, answers, errors, warnings, state, sha256, first_read)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (sha256) DO UPDATE SET last_read = excluded.last_read RETURNING id",
-                (*values, source.sha256, when))
-            ret.ledger_id = int(cursor.fetchone()[0])
-            ledger.event("received", ret.ledger_id, source.name)
-        ledger.db.execute("DELETE FROM problems WHERE return_id = ?", (ret.ledger_id,))
-        seen: set[str] = set()
-        rows = []
-        for p in ret.problems:
-            key = p.key
-            n = 1
-            while key in seen:  # the same problem twice in one file: keep both
-                n += 1
-                key = f"{p.key}-{n}"
-            seen.add(key)
-            rows.append((ret.ledger_id, key, p.code, p.severity, p.sheet, p.cell, p.row_id, p.found, p.message, p.ask))
-        ledger.db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        read = Read(source.sha256, source.name, source.sender or "", source.received.isoformat(timespec="seconds"),
+                    sent_ids.get(ret.plan.key) if ret.plan else None, ret.stage, ret.answers, ret.errors, ret.warnings, ret.state, _keyed(ret.problems))
+        ret.ledger_id = ledger_returns.record_read(ledger, review_id, read, ret.ledger_id)
+
+
+def _keyed(problems: list[Problem]) -> list[tuple[str, str, str, str, str, str, str, str, str]]:
+    """Each problem with its key; the same problem twice in one file keeps both."""
+    seen: set[str] = set()
+    rows = []
+    for p in problems:
+        key, n = p.key, 1
+        while key in seen:
+            n += 1
+            key = f"{p.key}-{n}"
+        seen.add(key)
+        rows.append((key, p.code, p.severity, p.sheet, p.cell, p.row_id, p.found, p.message, p.ask))
+    return rows
 
 
 # The officer's side.
-_SELECT = """SELECT r.id, r.name, r.sha256, r.sender, r.received, COALESCE(s.template, '') AS template, COALESCE(s.cluster, '') AS cluster,
-    COALESCE(s.edition, 0) AS edition, r.state, r.note, r.decided_at, r.errors, r.warnings, r.stage, r.answers, r.first_read, r.last_read
-    FROM returns r LEFT JOIN sent s ON s.id = r.sent_id"""
-
-
 def list_returns(folder: Path, busy_seconds: float = BUSY_SECONDS) -> list[ReturnRecord]:
     """Every return the ledger has seen, in the order first read."""
     with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
-        return [ReturnRecord(**dict(r)) for r in ledger.db.execute(_SELECT + " ORDER BY r.id")]
+        return ledger_returns.all_returns(ledger)
 
 
 def get_return(folder: Path, ref: int | str, busy_seconds: float = BUSY_SECONDS) -> ReturnRecord:
     with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
-        return _record(ledger, _find(ledger, ref))
+        return ledger_returns.one_return(ledger, ledger_returns.find(ledger, ref))
 
 
 def problems_of(folder: Path, ref: int | str, busy_seconds: float = BUSY_SECONDS) -> list[ProblemRecord]:
     """A return's problems at its last read, errors first, each with its key and whether dealt with."""
     with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
-        ident = _find(ledger, ref)
-        rows = ledger.db.execute(
-            "SELECT p.key, p.code, p.severity, p.sheet, p.cell, p.row_id, p.message, p.ask, p.found,"
-            " COALESCE(d.note, '') AS dealt_with, COALESCE(d.at, '') AS dealt_at"
-            " FROM problems p LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
-            " WHERE p.return_id = ? ORDER BY p.severity = 'warning', p.rowid", (ident,))
-        return [ProblemRecord(**dict(r)) for r in rows]
+        return ledger_returns.problems(ledger, ledger_returns.find(ledger, ref))
 
 
 def set_state(folder: Path, ref: int | str, state: str, note: str = "", busy_seconds: float = BUSY_SECONDS) -> ReturnRecord:
@@ -194,12 +129,9 @@ def set_state(folder: Path, ref: int | str, state: str, note: str = "", busy_sec
     if state in DECISIONS and not note:
         raise ProblemError([problem("ledger-note-needed", "ledger", detail=state)])
     with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
-        ident = _find(ledger, ref)
-        decision = state if state in DECISIONS else ""
-        ledger.db.execute("UPDATE returns SET decision = ?, note = ?, decided_at = ? WHERE id = ?", (decision, note if decision else "", now() if decision else "", ident))
-        _restate(ledger, ident)
-        ledger.event(state if decision else "decision undone", ident, note)
-        return _record(ledger, ident)
+        ident = ledger_returns.find(ledger, ref)
+        ledger_returns.decide(ledger, ident, state if state in DECISIONS else "", note)
+        return ledger_returns.one_return(ledger, ident)
 
 
 def mark_dealt_with(folder: Path, ref: int | str, key: str, note: str, busy_seconds: float = BUSY_SECONDS) -> ProblemRecord:
@@ -207,64 +139,17 @@ def mark_dealt_with(folder: Path, ref: int | str, key: str, note: str, busy_seco
     if not note.strip():
         raise ProblemError([problem("ledger-note-needed", "ledger", detail="marked dealt with")])
     with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
-        ident = _find(ledger, ref)
-        _problem_key(ledger, ident, key)
-        ledger.db.execute("INSERT OR REPLACE INTO dealt_with (return_id, key, note, at) VALUES (?, ?, ?, ?)", (ident, key, note.strip(), now()))
-        _restate(ledger, ident)
-        ledger.event("dealt with", ident, f"{key}: {note.strip()}")
-    return next(p for p in problems_of(folder, ident, busy_seconds) if p.key == key)
+        ident = ledger_returns.find(ledger, ref)
+        ledger_returns.deal_with(ledger, ident, key, note.strip())
+        return next(p for p in ledger_returns.problems(ledger, ident) if p.key == key)
 
 
 def undo_dealt_with(folder: Path, ref: int | str, key: str, busy_seconds: float = BUSY_SECONDS) -> None:
     with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
-        ident = _find(ledger, ref)
-        _problem_key(ledger, ident, key)
-        ledger.db.execute("DELETE FROM dealt_with WHERE return_id = ? AND key = ?", (ident, key))
-        _restate(ledger, ident)
-        ledger.event("dealt with undone", ident, key)
+        ledger_returns.undo_dealt_with(ledger, ledger_returns.find(ledger, ref), key)
 
 
 def events(folder: Path, ref: int | str | None = None, busy_seconds: float = BUSY_SECONDS) -> list[Event]:
     """The audit log: what was sent, read, decided, consolidated; oldest first."""
     with Ledger(folder, read_only=True, busy_seconds=busy_seconds) as ledger:
-        if ref is None:
-            rows = ledger.db.execute("SELECT at, what, return_id, detail FROM events ORDER BY id")
-        else:
-            rows = ledger.db.execute("SELECT at, what, return_id, detail FROM events WHERE return_id = ? ORDER BY id", (_find(ledger, ref),))
-        return [Event(**dict(r)) for r in rows]
-
-
-def _find(ledger: Ledger, ref: int | str) -> int:
-    """A return by its number, its file name (as shown by check) or the start of its SHA-256."""
-    text = str(ref).strip()
-    if text.startswith("#") and text[1:].isdigit():  # as check and returns show it
-        text = text[1:]
-    if text.isdigit():
-        row = ledger.db.execute("SELECT id FROM returns WHERE id = ?", (int(text),)).fetchone()
-    else:
-        row = ledger.db.execute("SELECT id FROM returns WHERE name = ? ORDER BY id DESC", (text,)).fetchone()
-        if row is None and len(text) >= 8:
-            found = ledger.db.execute("SELECT id FROM returns WHERE sha256 LIKE ?", (text.lower() + "%",)).fetchall()
-            row = found[0] if len(found) == 1 else None
-    if row is None:
-        raise ProblemError([problem("ledger-unknown-return", "ledger", detail=text)])
-    return int(row[0])
-
-
-def _problem_key(ledger: Ledger, ident: int, key: str) -> None:
-    if ledger.db.execute("SELECT 1 FROM problems WHERE return_id = ? AND key = ?", (ident, key)).fetchone() is None:
-        raise ProblemError([problem("ledger-unknown-problem", "ledger", detail=key)])
-
-
-def _restate(ledger: Ledger, ident: int) -> None:
-    """The stored counts and state after a decision, as the next read would find them."""
-    open_counts = ledger.db.execute(
-        "SELECT COALESCE(SUM(p.severity = 'error'), 0), COALESCE(SUM(p.severity = 'warning'), 0) FROM problems p"
-        " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key WHERE p.return_id = ? AND d.key IS NULL", (ident,)).fetchone()
-    row = ledger.db.execute("SELECT decision, state, sent_id FROM returns WHERE id = ?", (ident,)).fetchone()
-    state = state_of(recognised=row["sent_id"] is not None, decision=row["decision"], superseded=row["state"] == SUPERSEDED, open_errors=open_counts[0])
-    ledger.db.execute("UPDATE returns SET errors = ?, warnings = ?, state = ? WHERE id = ?", (open_counts[0], open_counts[1], state, ident))
-
-
-def _record(ledger: Ledger, ident: int) -> ReturnRecord:
-    return ReturnRecord(**dict(ledger.db.execute(_SELECT + " WHERE r.id = ?", (ident,)).fetchone()))
+        return ledger_returns.events(ledger, None if ref is None else ledger_returns.find(ledger, ref))

@@ -33,7 +33,7 @@ from ..check import CheckResult, check_returns
 from ..consolidate import consolidate
 from ..folder import INBOX, OUTBOX, OUTPUT
 from ..intake import inbox_files
-from ..lifecycle import described
+from ..lifecycle import SUPERSEDED, described
 from ..problems import Problem, ProblemError, counted, problem
 from ..settings import (
     ACCREDITATION_FILE,
@@ -244,7 +244,7 @@ def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None
         request, "return.html", status=400 if said else 200, review=review, ret=ret, name=name, sheets=sheets, asks=asks, late=late,
         errors=len(open_errors), warnings=sum(p.severity == "warning" and not p.dealt_with for p in found),
         dealt=sum(bool(p.dealt_with) for p in found), said=said or [], done=request.query_params.get("done", ""),
-        decisions=bool(ret and ret.ledger_id and ret.plan and ret.state != "superseded"), dealing=bool(ret and ret.ledger_id),
+        decisions=bool(ret and ret.ledger_id and ret.plan and ret.state != SUPERSEDED), dealing=bool(ret and ret.ledger_id),
         inbox_file=f"{INBOX}/{inbox_file}" if (desk.folder / INBOX / inbox_file).is_file() else "", nav="overview",
     )
 

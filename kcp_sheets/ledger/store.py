@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bulk import building
-from .problems import ProblemError, problem
-from .sent import Planned, decode, encode
-from .settings import SETTINGS_FILE
+from ..bulk import building
+from ..problems import ProblemError, problem
+from ..sent import Planned, decode, encode
+from ..settings import SETTINGS_FILE
 
 LEDGER_FILE = "ledger.sqlite"
 BUSY_SECONDS = 120  # how long a command waits for another on the same folder
@@ -262,7 +262,20 @@ class Ledger:
         ).fetchone()
         return row[0] if row else None
 
-    def record_sent(self, review: str, plan: Planned, content_hash: str, sha256: str, how: str) -> int:
+    def record_sent(self, review: str, plan: Planned, content_hash: str, sha256: str) -> int:
+        """A workbook generated and sent: a new edition, and its event."""
+        ident = self._insert_sent(review, plan, content_hash, sha256, "generated")
+        self.event("sent", detail=f"{plan.label} edition {plan.edition}: {plan.file_name}")
+        return ident
+
+    def record_rebuilt(self, review: str, sent: list[tuple[Planned, str, str]]) -> None:
+        """What a folder from before the ledger (or whose ledger was lost) sent,
+        taken from its settings as edition 1 of each workbook: (plan, content hash, SHA-256)."""
+        for plan, content_hash, sha256 in sent:
+            self._insert_sent(review, plan, content_hash, sha256, "rebuilt from the folder")
+        self.event("rebuilt", detail="nothing was recorded as sent: edition 1 of each workbook taken from the folder's settings")
+
+    def _insert_sent(self, review: str, plan: Planned, content_hash: str, sha256: str, how: str) -> int:
         spec, content = encode(plan)
         cursor = self.db.execute(
             "INSERT INTO sent (review, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, sha256,"
@@ -271,6 +284,17 @@ class Ledger:
              plan.content.identity.get("fingerprint", ""), content_hash, sha256, spec, content, now(), how),
         )
         return int(cursor.lastrowid or 0)
+
+    def has_records(self) -> bool:
+        return self.db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
+
+    def carry_history(self, last: Ledger | None, review: str, year: int, partnership: str, title: str,
+                      records: dict[str, Iterable[dict[str, Any]]], source: str) -> None:
+        """A new year's ledger starting with every earlier review's records (from `last`) and this one's."""
+        if last is not None:
+            self.copy_history(last)
+        self.replace_records(review, year, partnership, title, records)
+        self.event("carried forward", detail=f"history from {source}")
 
     # Records of a review, for history and analysts.
     def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, Iterable[dict[str, Any]]]) -> None:

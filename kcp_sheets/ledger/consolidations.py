@@ -1,0 +1,29 @@
+"""The ledger's consolidations: each plan written, every input by hash, used
+or not and why, and the output by hash; with its event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .store import Ledger, now
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file a consolidation read: its return's number (if recorded), name, hash, whether used, and why not."""
+
+    return_id: int | None
+    name: str
+    sha256: str
+    used: bool
+    why: str
+
+
+def record_consolidation(ledger: Ledger, review: str, public: bool, output: str, output_sha256: str, inputs: list[Input]) -> None:
+    cursor = ledger.db.execute("INSERT INTO consolidations (at, review, public, output, output_sha256) VALUES (?, ?, ?, ?, ?)",
+                               (now(), review, int(public), output, output_sha256))
+    ledger.db.executemany(
+        "INSERT INTO consolidation_inputs (consolidation_id, return_id, name, sha256, used, why) VALUES (?, ?, ?, ?, ?, ?)",
+        [(cursor.lastrowid, i.return_id, i.name, i.sha256, int(i.used), i.why) for i in inputs],
+    )
+    ledger.event("consolidated", detail=f"{output} ({sum(i.used for i in inputs)} returns used)")

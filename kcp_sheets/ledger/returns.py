@@ -1,0 +1,210 @@
+"""The ledger's returns: every return seen, its problems, what the officer
+decided and dealt with, and the audit events of each. All the SQL about
+returns is here; each change writes its event in the same function, inside
+the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..lifecycle import DECISIONS, SUPERSEDED, state_of
+from ..problems import ProblemError, problem
+from .store import Ledger, now
+
+
+@dataclass(frozen=True)
+class ReturnRecord:
+    """One return as the ledger knows it."""
+
+    id: int
+    name: str
+    sha256: str
+    sender: str
+    received: str
+    template: str
+    cluster: str
+    edition: int
+    state: str
+    note: str
+    decided_at: str
+    errors: int  # errors not dealt with, at the last read
+    warnings: int
+    stage: int
+    answers: int
+    first_read: str
+    last_read: str
+
+
+@dataclass(frozen=True)
+class ProblemRecord:
+    key: str
+    code: str
+    severity: str
+    sheet: str
+    cell: str
+    row_id: str
+    message: str
+    ask: str
+    found: str
+    dealt_with: str  # the note, or "" while open
+    dealt_at: str
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    what: str
+    return_id: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the ledger already knows of a return's bytes: its number, the
+    officer's decision, and when it was first received."""
+
+    id: int
+    decision: str
+    note: str
+    received: str
+
+
+@dataclass(frozen=True)
+class Read:
+    """One return as a check read it, to be recorded."""
+
+    sha256: str
+    name: str
+    sender: str
+    received: str
+    sent_id: int | None
+    stage: int
+    answers: int
+    errors: int
+    warnings: int
+    state: str
+    problems: list[tuple[str, str, str, str, str, str, str, str, str]]  # key, code, severity, sheet, cell, row_id, found, message, ask
+
+
+def known(ledger: Ledger, sha256: str) -> Known | None:
+    row = ledger.db.execute("SELECT id, decision, note, received FROM returns WHERE sha256 = ?", (sha256,)).fetchone()
+    return Known(**dict(row)) if row else None
+
+
+def dealt_notes(ledger: Ledger, return_id: int) -> dict[str, str]:
+    """A return's problems marked dealt with, by key: their notes."""
+    return {r["key"]: r["note"] for r in ledger.db.execute("SELECT key, note FROM dealt_with WHERE return_id = ?", (return_id,))}
+
+
+def record_read(ledger: Ledger, review_id: str, read: Read, ident: int = 0) -> int:
+    """Record a return as read (its problems replacing the earlier ones); a
+    return first seen gets its number and a "received" event. Returns its number."""
+    when = now()
+    values = (read.name, read.sender, read.received, read.sent_id, review_id, when, read.stage, read.answers, read.errors, read.warnings, read.state)
+    if ident:
+        ledger.db.execute(
+            "UPDATE returns SET name = ?, sender = ?, received = ?, sent_id = ?, review = ?, last_read = ?, stage = ?, answers = ?,"
+            " errors = ?, warnings = ?, state = ? WHERE id = ?", (*values, ident))
+    else:
+        cursor = ledger.db.execute(
+            "INSERT INTO returns (name, sender, received, sent_id, review, last_read, stage, answers, errors, warnings, state, sha256, first_read)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (sha256) DO UPDATE SET last_read = excluded.last_read RETURNING id",
+            (*values, read.sha256, when))
+        ident = int(cursor.fetchone()[0])
+        ledger.event("received", ident, read.name)
+    ledger.db.execute("DELETE FROM problems WHERE return_id = ?", (ident,))
+    ledger.db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(ident, *p) for p in read.problems])
+    return ident
+
+
+_SELECT = """SELECT r.id, r.name, r.sha256, r.sender, r.received, COALESCE(s.template, '') AS template, COALESCE(s.cluster, '') AS cluster,
+    COALESCE(s.edition, 0) AS edition, r.state, r.note, r.decided_at, r.errors, r.warnings, r.stage, r.answers, r.first_read, r.last_read
+    FROM returns r LEFT JOIN sent s ON s.id = r.sent_id"""
+
+
+def all_returns(ledger: Ledger) -> list[ReturnRecord]:
+    """Every return the ledger has seen, in the order first read."""
+    return [ReturnRecord(**dict(r)) for r in ledger.db.execute(_SELECT + " ORDER BY r.id")]
+
+
+def one_return(ledger: Ledger, ident: int) -> ReturnRecord:
+    return ReturnRecord(**dict(ledger.db.execute(_SELECT + " WHERE r.id = ?", (ident,)).fetchone()))
+
+
+def problems(ledger: Ledger, ident: int) -> list[ProblemRecord]:
+    """A return's problems at its last read, errors first, each with its key and whether dealt with."""
+    rows = ledger.db.execute(
+        "SELECT p.key, p.code, p.severity, p.sheet, p.cell, p.row_id, p.message, p.ask, p.found,"
+        " COALESCE(d.note, '') AS dealt_with, COALESCE(d.at, '') AS dealt_at"
+        " FROM problems p LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
+        " WHERE p.return_id = ? ORDER BY p.severity = 'warning', p.rowid", (ident,))
+    return [ProblemRecord(**dict(r)) for r in rows]
+
+
+def events(ledger: Ledger, ident: int | None = None) -> list[Event]:
+    """The audit log, oldest first: the whole review's, or one return's."""
+    if ident is None:
+        rows: Iterable = ledger.db.execute("SELECT at, what, return_id, detail FROM events ORDER BY id")
+    else:
+        rows = ledger.db.execute("SELECT at, what, return_id, detail FROM events WHERE return_id = ? ORDER BY id", (ident,))
+    return [Event(**dict(r)) for r in rows]
+
+
+def find(ledger: Ledger, ref: int | str) -> int:
+    """A return by its number ("3" or "#3", as check shows it), its file name
+    (as check shows it) or the start of its SHA-256."""
+    text = str(ref).strip()
+    if text.startswith("#") and text[1:].isdigit():
+        text = text[1:]
+    if text.isdigit():
+        row = ledger.db.execute("SELECT id FROM returns WHERE id = ?", (int(text),)).fetchone()
+    else:
+        row = ledger.db.execute("SELECT id FROM returns WHERE name = ? ORDER BY id DESC", (text,)).fetchone()
+        if row is None and len(text) >= 8:
+            found = ledger.db.execute("SELECT id FROM returns WHERE sha256 LIKE ?", (text.lower() + "%",)).fetchall()
+            row = found[0] if len(found) == 1 else None
+    if row is None:
+        raise ProblemError([problem("ledger-unknown-return", "ledger", detail=text)])
+    return int(row[0])
+
+
+def decide(ledger: Ledger, ident: int, decision: str, note: str) -> None:
+    """Accept or reject a return with a note, or undo the decision (""): its
+    state follows, and the event is written with it."""
+    ledger.db.execute("UPDATE returns SET decision = ?, note = ?, decided_at = ? WHERE id = ?",
+                      (decision, note if decision else "", now() if decision else "", ident))
+    _restate(ledger, ident)
+    ledger.event(decision if decision in DECISIONS else "decision undone", ident, note)
+
+
+def deal_with(ledger: Ledger, ident: int, key: str, note: str) -> None:
+    """Mark one problem dealt with: it stays so when the return is read again."""
+    _problem_key(ledger, ident, key)
+    ledger.db.execute("INSERT OR REPLACE INTO dealt_with (return_id, key, note, at) VALUES (?, ?, ?, ?)", (ident, key, note, now()))
+    _restate(ledger, ident)
+    ledger.event("dealt with", ident, f"{key}: {note}")
+
+
+def undo_dealt_with(ledger: Ledger, ident: int, key: str) -> None:
+    _problem_key(ledger, ident, key)
+    ledger.db.execute("DELETE FROM dealt_with WHERE return_id = ? AND key = ?", (ident, key))
+    _restate(ledger, ident)
+    ledger.event("dealt with undone", ident, key)
+
+
+def _problem_key(ledger: Ledger, ident: int, key: str) -> None:
+    if ledger.db.execute("SELECT 1 FROM problems WHERE return_id = ? AND key = ?", (ident, key)).fetchone() is None:
+        raise ProblemError([problem("ledger-unknown-problem", "ledger", detail=key)])
+
+
+def _restate(ledger: Ledger, ident: int) -> None:
+    """The stored counts and state after a decision, as the next read would find them."""
+    open_counts = ledger.db.execute(
+        "SELECT COALESCE(SUM(p.severity = 'error'), 0), COALESCE(SUM(p.severity = 'warning'), 0) FROM problems p"
+        " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key WHERE p.return_id = ? AND d.key IS NULL", (ident,)).fetchone()
+    row = ledger.db.execute("SELECT decision, state, sent_id FROM returns WHERE id = ?", (ident,)).fetchone()
+    state = state_of(recognised=row["sent_id"] is not None, decision=row["decision"], superseded=row["state"] == SUPERSEDED, open_errors=open_counts[0])
+    ledger.db.execute("UPDATE returns SET errors = ?, warnings = ?, state = ? WHERE id = ?", (open_counts[0], open_counts[1], state, ident))
+

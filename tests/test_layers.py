@@ -1,0 +1,72 @@
+"""The layers as the README's table for developers draws them: data flows one
+way, the ledger owns its SQL and its audit events, the reader never reaches
+for the writer. Read from the source with `ast`, so a move that breaks a
+layer fails here rather than in review."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import kcp_sheets
+
+PACKAGE = Path(kcp_sheets.__file__).resolve().parent
+
+
+def modules() -> dict[str, ast.Module]:
+    return {p.relative_to(PACKAGE).with_suffix("").as_posix().replace("/", "."): ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.rglob("*.py")}
+
+
+def imports(name: str, tree: ast.Module) -> set[str]:
+    """The package's modules that `name` imports, anywhere in it (inside functions too)."""
+    package = name.split(".")[:-1] if not name.endswith("__init__") else name.split(".")[:-1]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+            target = ".".join([*base, node.module]) if node.module else ".".join(base)
+            found.add(target)
+            found.update(f"{target}.{a.name}" if target else a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kcp_sheets."):
+            found.add(node.module.removeprefix("kcp_sheets."))
+    return {f for f in found if f}
+
+
+def test_the_reader_never_imports_the_writer_or_the_sending() -> None:
+    for name, tree in modules().items():
+        if name.startswith("reader."):
+            reached = imports(name, tree)
+            assert not {"writer", "generate", "consolidate", "check"} & reached, (name, reached)
+
+
+def test_sending_the_ledger_and_what_was_sent_import_no_circle() -> None:
+    found = modules()
+    assert "generate" not in imports("sent", found["sent"]) and "generate" not in imports("ledger.store", found["ledger.store"])
+    assert "ledger" not in imports("workbooks", found["workbooks"]) and "generate" not in imports("workbooks", found["workbooks"])
+
+
+def test_only_the_ledger_speaks_sql_to_the_ledger_and_writes_its_events() -> None:
+    """Every change to the ledger and its audit event are written in one
+    function inside kcp_sheets/ledger/; nothing outside touches its connection."""
+    offenders = []
+    for name, tree in modules().items():
+        if name.startswith("ledger.") or name == "read_cache":  # the read cache is a file of its own, not the ledger
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("db", "event") and isinstance(node.value, ast.Name) and node.value.id in ("ledger", "self", "last"):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []
+
+
+def test_a_returns_state_is_worked_out_in_one_place() -> None:
+    """The state names are lifecycle's constants; no other module compares a state with a string of its own."""
+    states = {"new", "has problems", "accepted", "rejected", "superseded"}
+    offenders = []
+    for name, tree in modules().items():
+        if name == "lifecycle":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in states for c in [node.left, *node.comparators]):
+                if any(isinstance(side, ast.Attribute) and side.attr in ("state", "review_state", "decision") for side in [node.left, *node.comparators]):
+                    offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []
