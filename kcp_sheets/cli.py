@@ -13,9 +13,12 @@ from typer.core import TyperArgument, TyperCommand
 from .problems import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .check import CheckResult
     from .problems import Problem
     from .settings import Review
+    from .steps import Outcome
 
 # Exit codes, as the README says: 0 done, no error left to ask about; 1 errors
 # found in the returns; 2 the command could not run (the folder, the settings, a file
@@ -175,41 +178,31 @@ def generate(
     emails: Annotated[bool, typer.Option("--emails", help="Also write one draft e-mail (.eml) per cluster, its workbook attached.")] = False,
 ) -> None:
     """Write every workbook of the review into FOLDER/outbox/, ready to e-mail."""
-    from .generate import generate as run
-    from .problems import ProblemError
-    from .workbooks import planned_workbooks
+    from . import steps
 
-    review = _review(folder)
+    outcome = _run(steps.generate, _review(folder), emails=emails)
     console = _console()
-    try:
-        with _console(stderr=True).status("Generating workbooks...") as status:
-            paths = run(review, progress=lambda name: status.update(f"Writing {name}"))
-            if emails:
-                from .mail import write_drafts
-
-                paths += write_drafts(review, planned_workbooks(review), paths[0].parent)
-    except ProblemError as exc:
-        _stop(exc.problems)
-    for path in paths:
+    for path in outcome.written:
         console.print(f"  {path}")
-    console.print(f"{len(paths)} files written to {paths[0].parent if paths else folder}.")
+    console.print(outcome.summary)
 
 
-def _check(review: Review, files: list[Path] | None = None) -> CheckResult:
+def _run(step: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
+    """Run one of the officer's steps with a progress bar; a problem that stops
+    it stops the command, in one place, with the officer's words."""
     from rich.progress import Progress
 
-    from .check import check_returns
     from .problems import ProblemError
 
     try:
         with Progress(transient=True, console=_console(stderr=True)) as bar:
-            task = bar.add_task("Reading returns", total=None)
-            result = check_returns(review, files, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            task = bar.add_task("Working", total=None)
+            outcome = step(*args, progress=lambda done, total, what: bar.update(task, completed=done, total=total or None, description=what), **kwargs)
     except ProblemError as exc:
         _stop(exc.problems)
-    for notice in result.notices:
+    for notice in outcome.result.notices if outcome.result else ():
         _console(stderr=True).print(f"Note: {notice}")
-    return result
+    return outcome
 
 
 def _inbox(review: Review) -> list[Path]:
@@ -270,17 +263,18 @@ def check(
     """
     from rich.text import Text
 
-    from .check import withdraw_problems, write_problems
+    from . import steps
     from .folder import INBOX
     from .lifecycle import described
     from .problems import tally
 
     folder, named = _named_files(folder, list(files or []))
     review = _review(folder)
-    withdraw_problems(review)  # a run that then fails leaves no old list looking current
     inbox = _inbox(review) if not named else _inbox_or_nothing(review)
     known = {p.resolve() for p in inbox}
-    result = _check(review, inbox + [p for p in named if p.resolve() not in known])
+    outcome = _run(steps.check, review, inbox + [p for p in named if p.resolve() not in known])
+    result = outcome.result
+    assert result is not None
     shown = _shown(result, [p.resolve().relative_to(review.folder.resolve() / INBOX).as_posix() if p.resolve().is_relative_to(review.folder.resolve() / INBOX) else p.name for p in named])
     console, err = _console(), _console(stderr=True)
     console.print(f"Returns checked ({'the files named' if named else 'the inbox'}):", style="bold")
@@ -292,7 +286,7 @@ def check(
     lines += [f"  {p.file}: not a return; 1 {p.severity}" for p in shown["not_returns"]]
     if lines:
         console.print(Text("\n".join(lines)))  # one print: a national inbox lists thousands
-    path = write_problems(result)
+    [path] = outcome.written
     problems = [p for p in result.all_problems() if p.file in shown["names"]]
     errors = [p for p in problems if p.open_error]
     if errors:
@@ -337,16 +331,14 @@ def status(folder: Folder = Path(".")) -> None:
     """
     from rich.text import Text
 
-    from .chase import chase_list
-    from .folder import INBOX
-    from .intake import inbox_files
+    from . import steps
 
     review = _review(folder)
-    result = _check(review, inbox_files(review.folder / INBOX))
+    outcome = _run(steps.chase, review)
     console = _console()
     console.print(f"Returns for {review.title} {review.year}", style="bold")
     chased = 0
-    for line in chase_list(result):
+    for line in outcome.lines:
         if line.arrived is None:
             got = "not yet received"
         else:
@@ -382,25 +374,13 @@ def remind(folder: Folder = Path(".")) -> None:
     correct; a missing one is attached again as it was sent. Open each draft
     in Thunderbird or Outlook, read it and send it.
     """
-    import datetime as dt
+    from . import steps
 
-    from .chase import chase_list
-    from .folder import INBOX, OUTBOX
-    from .intake import inbox_files
-    from .mail import write_reminders
-
-    review = _review(folder)
-    result = _check(review, inbox_files(review.folder / INBOX))
-    today = dt.date.today()
-    lines = chase_list(result, today)
-    paths = write_reminders(review, lines, review.folder / OUTBOX / "reminders", today, review.folder / OUTBOX)
+    outcome = _run(steps.remind, _review(folder))
     console = _console()
-    for path in paths:
+    for path in outcome.written:
         console.print(f"  {path}")
-    if paths:
-        console.print(f"{len(paths)} reminders written. Open each in your e-mail program, read it, and send it.")
-    else:
-        console.print("Nobody to chase: every cluster's return is in, at stage 2, scored and free of errors.")
+    console.print(outcome.summary)
 
 
 @command()
@@ -415,27 +395,20 @@ def consolidate(
     export` writes the records as CSV. Exits 2 when the inbox holds no usable
     return.
     """
-    from .consolidate import ACTIONS_SHEET_LIMIT, actions_as_csv, write_plan
-    from .problems import problem
+    from . import steps
+    from .consolidate import ACTIONS_SHEET_LIMIT, actions_as_csv
 
     review = _review(folder)
-    result = _check(review, _inbox(review))
-    if not result.merged():
-        count = len(result.returns) + len(result.problems)
-        _stop([problem("no-returns", "", detail=f"{count} file{'s' if count != 1 else ''}")])
-    paths = [write_plan(result)]
-    if public:
-        paths.append(write_plan(result, public=True))
+    outcome = _run(steps.consolidate, review, public=public)
     console = _console()
-    console.print(f"{counted(len(result.merged()), 'return')} merged; {result.tally()} are listed on its Problems sheet.")
-    left_out = [(ret, why) for ret, why in result.left_out() if ret.plan is not None]
-    if left_out:
-        console.print(f"{len(left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
-        for ret, why in left_out:
-            console.print(f"  #{ret.ledger_id} {ret.source.name}: {why}")
+    console.print(outcome.summary)
+    if outcome.left_out:
+        console.print(f"{len(outcome.left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
+        for line in outcome.left_out:
+            console.print(f"  {line}")
     if actions_as_csv(review):
         console.print(f"The {len(review.actions):,} targets and actions, and those outstanding, are not sheets of the plan (more than {ACTIONS_SHEET_LIMIT:,}; the Summary counts them by cluster): `kcp-sheets export {folder}` writes them as CSV.")
-    for path in paths:
+    for path in outcome.written:
         console.print(f"Written: {path}")
 
 
@@ -636,24 +609,14 @@ def demo(
 
     An earlier demo folder is started again only with --force; any other
     folder that is not empty is refused."""
-    from .check import check_returns, write_problems
-    from .consolidate import write_plan
-    from .demo import prepare_demo
-    from .problems import ProblemError
+    from . import steps
 
+    outcome = _run(steps.demo, folder, force)
+    plan, public = outcome.written[-2:]
     console = _console()
-    try:
-        with _console(stderr=True).status("Generating the sample review's workbooks and simulated returns..."):
-            review = prepare_demo(folder, force)
-    except ProblemError as exc:
-        _stop(exc.problems)
     console.print(f"1. Review folder {folder}: settings, actions and the workbooks in {folder / 'outbox'}")
     console.print(f"2. Simulated returns in {folder / 'inbox'} (one by e-mail, one late with mistakes, one sent twice, one missing)")
-    result = check_returns(review)
-    problems = write_problems(result)
-    console.print(f"3. Checked {len(result.returns)} returns: {result.tally()}; list in {problems}")
-    plan = write_plan(result)
-    public = write_plan(result, public=True)
+    console.print(f"3. Checked: {outcome.summary} List in {outcome.written[0]}")
     console.print(f"4. Consolidated. Public copy: {public}")
     console.print(f"\nOpen the improvement action plan: {plan}", style="bold")
 

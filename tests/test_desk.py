@@ -222,7 +222,7 @@ def test_generate_check_and_consolidate_from_buttons(folder: Path) -> None:
     downloads = client.get("/downloads").text
     assert all(f"outbox/reminders/{quote(p.name)}" in downloads for p in reminders)
     page = _finish(client, client.post("/run/consolidate", data={"csrf": keys.csrf}).headers["location"])
-    assert "1 returns merged" in page and "1 left out" in page  # the return with an error waits to be accepted
+    assert "1 return merged" in page and "1 left out" in page  # the return with an error waits to be accepted
     plan = next(p for p in (folder / "output").iterdir() if p.name.endswith("Improvement Action Plan.xlsx"))
     assert client.get(f"/files/output/{plan.name}").content == plan.read_bytes()
     assert (folder / "output" / plan.name.replace(".xlsx", " (public).xlsx")).is_file()

@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import review_states
+from .. import steps as library
 from ..chase import chase_list
 from ..check import CheckResult, check_returns
 from ..consolidate import consolidate
@@ -43,10 +44,10 @@ from ..settings import (
     Review,
     load_review,
 )
-from . import steps
 from .files import ACCEPTED, Saved, accepted, download_path, listing, save_upload
 from .guard import Guard, Keys, refused
 from .jobs import Jobs
+from .steps import run
 
 HERE = Path(__file__).resolve().parent
 SETTINGS_FILES = (SETTINGS_FILE, ACTIONS_FILE, CRITERIA_FILE, ACCREDITATION_FILE)
@@ -405,7 +406,7 @@ async def upload(desk: Desk, request: Request) -> Response:
 def _record_check(desk: Desk, review: Review) -> list[Problem]:
     """Check the inbox and record it, as the Check button does; a busy ledger is said, not waited for."""
     try:
-        check_returns(review, busy_seconds=desk.page_wait)
+        library.check(review, busy_seconds=desk.page_wait)
     except ProblemError as exc:
         return exc.problems
     return []
@@ -414,10 +415,10 @@ def _record_check(desk: Desk, review: Review) -> list[Problem]:
 # The officer's steps.
 
 STEPS = {
-    "generate": ("Generate the workbooks", lambda folder, form: partial(steps.run_generate, folder, bool(form.get("emails")))),
-    "check": ("Check the returns", lambda folder, form: partial(steps.run_check, folder)),
-    "remind": ("Write the reminders", lambda folder, form: partial(steps.run_remind, folder)),
-    "consolidate": ("Consolidate the returns", lambda folder, form: partial(steps.run_consolidate, folder)),
+    "generate": ("Generate the workbooks", lambda folder, form: partial(run, library.generate, folder, emails=bool(form.get("emails")))),
+    "check": ("Check the returns", lambda folder, form: partial(run, library.check, folder)),
+    "remind": ("Write the reminders", lambda folder, form: partial(run, library.remind, folder)),
+    "consolidate": ("Consolidate the returns", lambda folder, form: partial(run, library.consolidate, folder, public=True)),
 }
 
 

@@ -8,6 +8,15 @@ this package, and each change writes its audit event in the same function:
 - `consolidations`: each plan written, with its inputs by hash.
 """
 
-from .store import BUSY_SECONDS, LEDGER_FILE, MIGRATIONS, SCHEMA_VERSION, Ledger, SentRow, failure, now
+from .store import (
+    BUSY_SECONDS,
+    LEDGER_FILE,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Ledger,
+    SentRow,
+    failure,
+    now,
+)
 
 __all__ = ["BUSY_SECONDS", "LEDGER_FILE", "MIGRATIONS", "SCHEMA_VERSION", "Ledger", "SentRow", "failure", "now"]

@@ -1,0 +1,126 @@
+"""The officer's steps, each one library call returning what it did.
+
+`generate`, `check`, `chase`, `remind`, `consolidate` and `demo` are what the
+commands and the desk's buttons run; the CLI and the desk only report
+progress and render the outcome, so both say the same. Each raises
+ProblemError with the officer's words when it cannot run (the settings, an
+empty inbox, no usable return, a busy ledger).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chase import Chase, chase_list
+from .check import CheckResult, check_returns, withdraw_problems, write_problems
+from .folder import INBOX, OUTBOX
+from .generate import generate as send
+from .intake import inbox_files
+from .ledger import BUSY_SECONDS
+from .problems import ProblemError, counted, problem
+from .settings import Review
+from .workbooks import planned_workbooks
+
+Progress = Callable[[int, int, str], None]  # done, total (0 while unknown), what is being done
+
+
+def _quiet(done: int, total: int, what: str) -> None:
+    pass
+
+
+@dataclass
+class Outcome:
+    """What a step did: the files it wrote, the check it stood on, who is chased."""
+
+    written: list[Path] = field(default_factory=list)
+    result: CheckResult | None = None
+    lines: list[Chase] = field(default_factory=list)
+    summary: str = ""  # one sentence, as the command prints it and the desk shows it
+    left_out: list[str] = field(default_factory=list)  # returns not used in the plan: "#7 SC return 2004.xlsx: rejected: ..."
+
+
+def generate(review: Review, emails: bool = False, progress: Progress = _quiet) -> Outcome:
+    """Every workbook of the review into the outbox, recorded as sent; with
+    `emails`, a draft e-mail per cluster beside them."""
+    plans = planned_workbooks(review)
+    count = iter(range(1, len(plans) + 1))
+    written = send(review, progress=lambda name: progress(next(count), len(plans), f"Writing {name}"))
+    if emails:
+        from .mail import write_drafts
+
+        progress(len(plans), len(plans), "Writing the draft e-mails")
+        written += write_drafts(review, plans, review.folder / OUTBOX)
+    return Outcome(written, summary=f"{len(written)} files written to {review.folder / OUTBOX}.")
+
+
+def check(review: Review, files: list[Path] | None = None, progress: Progress = _quiet, busy_seconds: float = BUSY_SECONDS) -> Outcome:
+    """Read the inbox (and any files named) against what was sent, record it,
+    and write the problems workbook. The last one is withdrawn first, so a
+    check that fails leaves none looking current."""
+    withdraw_problems(review)
+    result = _read(review, files, progress, busy_seconds)
+    progress(0, 0, "Writing the problems list")
+    path = write_problems(result)
+    return Outcome([path], result, summary=f"{counted(len(result.returns), 'return')} read: {result.tally()}.")
+
+
+def chase(review: Review, today: dt.date | None = None, progress: Progress = _quiet) -> Outcome:
+    """The inbox checked and recorded, and each workbook sent with who to chase and why."""
+    result = _read(review, None, progress)
+    lines = chase_list(result, today)
+    chased = sum(line.chased for line in lines)
+    return Outcome([], result, lines, summary=f"{counted(chased, 'cluster')} to chase.")
+
+
+def remind(review: Review, today: dt.date | None = None, progress: Progress = _quiet) -> Outcome:
+    """A draft reminder for each cluster chased, its return (or the workbook sent) attached."""
+    from .mail import write_reminders
+
+    today = today or dt.date.today()
+    outcome = chase(review, today, progress)
+    progress(0, 0, "Writing the reminders")
+    outcome.written = write_reminders(review, outcome.lines, review.folder / OUTBOX / "reminders", today, review.folder / OUTBOX)
+    outcome.summary = (f"{len(outcome.written)} reminders written. Open each in your e-mail program, read it, and send it." if outcome.written
+                       else "Nobody to chase: every cluster's return is in, at stage 2, scored and free of errors.")
+    return outcome
+
+
+def consolidate(review: Review, public: bool = False, progress: Progress = _quiet) -> Outcome:
+    """The returns merged into the improvement plan (and, with `public`, its
+    public copy); stops when the inbox is empty or no return can be used."""
+    from .consolidate import write_plan
+
+    if not inbox_files(review.folder / INBOX):
+        raise ProblemError([problem("inbox-empty", "", path=str(review.folder / INBOX))])
+    result = _read(review, None, progress)
+    merged = result.merged()
+    if not merged:
+        count = len(result.returns) + len(result.problems)
+        raise ProblemError([problem("no-returns", "", detail=f"{count} file{'s' if count != 1 else ''}")])
+    progress(0, 0, "Writing the improvement action plan")
+    written = [write_plan(result)]
+    if public:
+        progress(0, 0, "Writing its public copy")
+        written.append(write_plan(result, public=True))
+    left_out = [f"#{ret.ledger_id} {ret.source.name}: {why}" for ret, why in result.left_out() if ret.plan is not None]
+    return Outcome(written, result, summary=f"{counted(len(merged), 'return')} merged; {result.tally()} are listed on its Problems sheet.", left_out=left_out)
+
+
+def demo(folder: Path, force: bool = False, progress: Progress = _quiet) -> Outcome:
+    """The whole cycle on the bundled sample: a demo review, its workbooks,
+    simulated returns, checked and consolidated with its public copy."""
+    from .demo import prepare_demo
+
+    progress(0, 0, "Generating the sample review's workbooks and simulated returns")
+    review = prepare_demo(folder, force)
+    checked = check(review, progress=progress)
+    merged = consolidate(review, public=True, progress=progress)
+    return Outcome([*checked.written, *merged.written], merged.result, summary=checked.summary)
+
+
+def _read(review: Review, files: list[Path] | None, progress: Progress, busy_seconds: float = BUSY_SECONDS) -> CheckResult:
+    paths = inbox_files(review.folder / INBOX) if files is None else files
+    return check_returns(review, paths, progress=lambda done, total: progress(done, total, f"Reading returns: {done} of {total}"), busy_seconds=busy_seconds)
