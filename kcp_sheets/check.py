@@ -136,11 +136,13 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
         _changes_since(review, returns, current)
         if not record:
             load_decisions(ledger, returns)
+            _undated(returns)
             _supersede(returns)
             settle(ledger, returns)
             return CheckResult(review, returns, problems, notices, current)
         with ledger.transaction():
             load_decisions(ledger, returns)
+            _undated(returns)
             _supersede(returns)
             sent_ids = {p.key: ledger.sent_id(review.review_id, p) or 0 for p in sent}
             record_returns(ledger, review.review_id, returns, sent_ids)
@@ -316,6 +318,13 @@ def _check_senders(review: Review, returns: list[Return]) -> None:
         known = {p.email.lower() for p in (*cluster.coordinators, *cluster.champions, review.officer)}
         if address and address.lower() not in known:
             ret.problems.append(problem("sender-unexpected", ret.source.name, found=ret.source.sender, detail=cluster.name))
+
+
+def _undated(returns: list[Return]) -> None:
+    """An e-mail without a Date says so, with the time taken for it (the ledger's, once recorded)."""
+    for ret in returns:
+        if ret.source.undated:
+            ret.problems.append(problem("email-undated", ret.source.name, detail=f"{ret.source.received:%d/%m/%Y %H:%M}"))
 
 
 def _supersede(returns: list[Return]) -> None:

@@ -64,6 +64,7 @@ class Source:
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
     emailed: bool = False  # `received` is the e-mail's own Date, not a file time
+    undated: bool = False  # from an e-mail that has no Date: received is when the ledger first saw it
 
     def __post_init__(self) -> None:
         if self.data and not self.sha256:
@@ -156,7 +157,7 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) ->
             if len(payload) > max_bytes:
                 problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
                 continue
-            sources.append(Source(label, payload, received, sender, emailed=dated))
+            sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
     except HeaderTooLong as exc:
         return [], [problem("email-unreadable", name, detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes")]
     except Exception as exc:  # a malformed message must cost one problem, not the run
@@ -199,7 +200,7 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 if len(payload) > max_bytes:
                     problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
                     continue
-                sources.append(Source(label, payload, received, sender, emailed=dated))
+                sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
         finally:
             message.close()
     except Exception as exc:  # a damaged .msg must cost one problem, not the run

@@ -63,6 +63,7 @@ CATALOGUE: dict[str, Kind] = {
     "file-unknown": Kind("error", "Not a workbook of this review: {detail}.", "Check the file; if it is a return, ask the sender to fill in the workbook they were sent."),
     "file-read-failed": Kind("error", "Unexpected failure reading this file: {detail}.", "Keep the file and report it; ask the sender to re-save it as .xlsx meanwhile."),
     "email-no-attachment": Kind("error", "The e-mail has no workbook attached{detail}.", "Ask the sender to attach the workbook and re-send it."),
+    "email-undated": Kind("warning", "The e-mail has no date, so when it was received is taken as the time it was first checked ({detail}).", "Nothing to ask; if the date matters for lateness, look at when it arrived in your mail program."),
     "email-unreadable": Kind("error", "The e-mail could not be read: {detail}.", "Ask the sender to forward the workbook as an attachment again."),
     # Identity of a return.
     "identity-missing": Kind("warning", "The hidden identity sheet is missing; recognised by its headers as {detail} ({sure} sure).", "Check it is the right cluster; next time ask senders not to delete sheets."),

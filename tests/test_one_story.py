@@ -174,3 +174,27 @@ def test_demo_refuses_an_existing_review_unless_forced(tmp_path: Path) -> None:
     real = tmp_path / "real"
     assert kcp("init", str(real)).returncode == 0
     assert kcp("demo", str(real), "--force").returncode == 2  # a real review is never the demo's
+
+
+def test_an_undated_email_says_so_and_keeps_the_time_it_was_first_seen(told: dict, tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    folder = tmp_path / "undated"
+    shutil.copytree(told["folder"], folder)
+    message = EmailMessage()
+    message["From"] = "jo.fisher@example.org"
+    message["Subject"] = "SC again"
+    message.set_content("Attached.")
+    blank = next((folder / "outbox").glob("* Environment and transport - progress tracker.xlsx"))
+    message.add_attachment(blank.read_bytes(), maintype="application", subtype="octet-stream", filename="ET.xlsx")
+    mail = folder / "inbox/undated.eml"
+    mail.write_bytes(message.as_bytes())
+    first_seen = time.mktime((2004, 4, 26, 9, 30, 0, 0, 0, -1))
+    os.utime(mail, (first_seen, first_seen))
+    kcp("check", str(folder))
+    os.utime(mail)  # the file is touched (copied, opened): the ledger keeps the first time
+    kcp("check", str(folder))
+    line = next(line for line in kcp("returns", str(folder)).stdout.splitlines() if "undated.eml" in line)
+    assert "received 2004-04-26" in line
+    problems = kcp("returns", str(folder), line.split()[0]).stdout
+    assert "The e-mail has no date, so when it was received is taken as the time it was first checked (26/04/2004" in problems
