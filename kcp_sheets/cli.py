@@ -4,6 +4,7 @@ answers at once."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -90,11 +91,33 @@ def _main(
 
 def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
     """Results go to standard output, errors and warnings to standard error.
-    Markup is off (names and typed text are printed as they are) and nothing is
+    Markup is off (names and typed text are printed as they are), control
+    characters in them are shown, never obeyed (shown.py), and nothing is
     wrapped by us, so a path or an address is never broken across lines."""
-    from rich.console import Console
+    return _shown_console()(highlight=False, markup=False, soft_wrap=True, stderr=stderr)
 
-    return Console(highlight=False, markup=False, soft_wrap=True, stderr=stderr)
+
+@functools.cache
+def _shown_console() -> type:
+    from rich.console import Console
+    from rich.text import Text
+
+    from .shown import visible
+
+    def shown(item: Any) -> Any:
+        if isinstance(item, str):
+            return visible(item)
+        if isinstance(item, Text):
+            safe = item.copy()
+            safe.plain = visible(item.plain)  # one character for one: the styles stay where they were
+            return safe
+        return item
+
+    class ShownConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*(shown(o) for o in objects), **kwargs)
+
+    return ShownConsole
 
 
 def _show_problems(problems: list[Problem], limit: int = 40) -> None:

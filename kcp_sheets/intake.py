@@ -13,6 +13,7 @@ import email
 import email.policy
 import email.utils
 import hashlib
+import os
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -84,10 +85,15 @@ def is_lock_file(path: Path) -> bool:
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Every file in the inbox (and its sub-folders), in a stable order."""
+    """Every file in the inbox (and its sub-folders), in a stable order; a link
+    is listed (to be named as one) but never entered or followed."""
     if not inbox.is_dir():
         return []
-    return sorted((p for p in inbox.rglob("*") if p.is_file()), key=lambda p: str(p.relative_to(inbox)).lower())
+    found = []
+    for top, folders, files in os.walk(inbox, followlinks=False):
+        found += [Path(top) / f for f in folders if (Path(top) / f).is_symlink()]
+        found += [Path(top) / f for f in files if (Path(top) / f).is_symlink() or (Path(top) / f).is_file()]
+    return sorted(found, key=lambda p: str(p.relative_to(inbox)).lower())
 
 
 def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tuple[list[Source], list[Problem]]:
@@ -103,6 +109,9 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
             problems.append(problem("file-lock", name))
             continue
         if name.startswith(".") or name.lower() in ("thumbs.db", "desktop.ini"):
+            continue
+        if path.is_symlink():
+            problems.append(problem("file-link", name, detail=f"to {os.readlink(path)}"))
             continue
         try:
             size = path.stat().st_size

@@ -63,6 +63,8 @@ CATALOGUE: dict[str, Kind] = {
     "file-unknown": Kind("error", "Not a workbook of this review: {detail}.", "Check the file; if it is a return, ask the sender to fill in the workbook they were sent."),
     "file-read-failed": Kind("error", "Unexpected failure reading this file: {detail}.", "Keep the file and report it; ask the sender to re-save it as .xlsx meanwhile."),
     "email-no-attachment": Kind("error", "The e-mail has no workbook attached{detail}.", "Ask the sender to attach the workbook and re-send it."),
+    "file-not-saved": Kind("error", "The file could not be saved in the inbox: {detail}; nothing of it was kept.", "Free some space on the disk that holds the review folder (or let it be written to), then send the file again."),
+    "file-link": Kind("error", "This is a link to a file elsewhere ({detail}), not a return: links are not followed.", "Save the return itself in the inbox, not a link or shortcut to it."),
     "email-undated": Kind("warning", "The e-mail has no date, so when it was received is taken as the time it was first checked ({detail}).", "Nothing to ask; if the date matters for lateness, look at when it arrived in your mail program."),
     "email-unreadable": Kind("error", "The e-mail could not be read: {detail}.", "Ask the sender to forward the workbook as an attachment again."),
     # Identity of a return.

@@ -22,6 +22,7 @@ import yaml
 
 from .bulk import building
 from .problems import Problem, ProblemError, problem
+from .textfile import LIMITS, Limits, expanded_nodes, read_text
 
 SETTINGS_FILE = "review.yaml"
 ACTIONS_FILE = "actions.csv"
@@ -280,21 +281,24 @@ def _of(place: Path_) -> str:
     return f"under {names[-1]}:" if names else f"of {SETTINGS_FILE}"
 
 
-def load_review(folder: Path) -> Review:
+def load_review(folder: Path, limits: Limits = LIMITS) -> Review:
     """Read and check a review folder; raise ProblemError listing every mistake."""
     with building():
-        return _load_review(Path(folder))
+        return _load_review(Path(folder), limits)
 
 
-def _load_review(folder: Path) -> Review:
+def _load_review(folder: Path, limits: Limits) -> Review:
     settings_path = folder / SETTINGS_FILE
     if not folder.is_dir():
         raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])
-    text = _read_text(settings_path)
+    text = read_text(settings_path, limits.yaml_bytes)
     try:
         loader = _Loader(text)
         try:
             root = loader.get_single_node()  # parsed once: the nodes give lines, then the values
+            if root is not None and expanded_nodes(root, limits.yaml_nodes) > limits.yaml_nodes:
+                raise ProblemError([problem("settings-invalid", SETTINGS_FILE, detail=f"Its YAML aliases (*name) expand to more than {limits.yaml_nodes:,} values, far more than any review has.",
+                                            fix="Write each setting out in full: a review's settings need no anchors (&name) or aliases (*name).")])
             data = (loader.construct_document(root) if root is not None else None) or {}
         finally:
             loader.dispose()
@@ -314,10 +318,10 @@ def _load_review(folder: Path) -> Review:
     clusters = _clusters(data.get("clusters"), check)
     codes = {c.code for c in clusters}
     earlier = review_fields["earlier_years"]
-    actions, action_problems = _actions(folder / ACTIONS_FILE, codes, earlier)
-    criteria, criteria_problems = _criteria(folder / CRITERIA_FILE)
+    actions, action_problems = _actions(folder / ACTIONS_FILE, codes, earlier, limits)
+    criteria, criteria_problems = _criteria(folder / CRITERIA_FILE, limits)
     names = list(dict.fromkeys(s.criterion for s in criteria))
-    accreditation, accreditation_problems = _accreditation(folder / ACCREDITATION_FILE, set(names))
+    accreditation, accreditation_problems = _accreditation(folder / ACCREDITATION_FILE, set(names), limits)
     for index, name in enumerate(review_fields["in_depth_this_year"]):
         if names and name not in names:
             check.add(f"'{name}' in in_depth_this_year is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.at("in_depth_this_year", index))
@@ -346,20 +350,6 @@ def _by_file_and_line(p: Problem) -> tuple[int, str, int]:
     order = [SETTINGS_FILE, ACTIONS_FILE, CRITERIA_FILE, ACCREDITATION_FILE]
     number = int(p.cell.split()[-1]) if p.cell[-1:].isdigit() else 0
     return (order.index(p.file) if p.file in order else len(order), p.file, number)
-
-
-def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise ProblemError([problem("settings-missing", path.name, what=f"{path.name} (in {path.parent})")])
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProblemError([problem("settings-unreadable", path.name, detail=exc.strerror or str(exc))]) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves CSV in the Windows code page.
-        return raw.decode("cp1252", errors="replace")
 
 
 def _settings(data: dict[str, Any], check: _Checker) -> dict[str, Any]:
@@ -506,21 +496,29 @@ def _clusters(raw: Any, check: _Checker) -> list[Cluster]:
     return clusters
 
 
-def read_table(path: Path, required: list[str]) -> tuple[list[dict[str, str]], list[Problem]]:
+def read_table(path: Path, required: list[str], limits: Limits = LIMITS) -> tuple[list[dict[str, str]], list[Problem]]:
     """Rows of a CSV list as dicts; problems name the row as a spreadsheet would."""
-    rows, problems = table_rows(path, required)
+    rows, problems = table_rows(path, required, limits)
     return list(rows), problems
 
 
-def table_rows(path: Path, required: list[str]) -> tuple[Iterator[dict[str, str]], list[Problem]]:
+def table_rows(path: Path, required: list[str], limits: Limits = LIMITS) -> tuple[Iterator[dict[str, str]], list[Problem]]:
     """read_table's rows one at a time: a national list of 200,000 actions
-    need never be held as dicts all at once."""
+    need never be held as dicts all at once. A CSV mistake (a quote left open,
+    a field longer than a cell can hold, more rows than any review) stops the
+    rows where it is, as a problem naming its line, added to the problems
+    returned."""
     try:
-        text = _read_text(path)
+        text = read_text(path, limits.csv_bytes)
     except ProblemError as exc:
         return iter(()), exc.problems
-    reader = csv.reader(_lines(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    csv.field_size_limit(max(csv.field_size_limit(), limits.field + 1))  # our own check below says which line
+    reader = csv.reader(_lines(text), strict=True)
+    problems: list[Problem] = []
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as exc:
+        return iter(()), [_csv_mistake(path, 1, reader.line_num, exc, limits)]
     missing = [c for c in required if c not in header]
     if missing:
         return iter(()), [problem("settings-invalid", path.name, cell="row 1", detail=f"The column(s) {', '.join(missing)} are missing from the header row.", fix=f"The first row must name the columns: {', '.join(required)}.")]
@@ -528,17 +526,40 @@ def table_rows(path: Path, required: list[str]) -> tuple[Iterator[dict[str, str]
     every = [h for _, h in named] if len(named) == len(header) else None  # every column named: the usual case, in C
 
     def rows() -> Iterator[dict[str, str]]:
-        for values in reader:
-            width = len(values)
-            if every is not None and width == len(every):
-                cleaned = dict(zip(every, map(str.strip, values)))
-            else:
-                cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
-            if any(cleaned.values()):
-                cleaned["_row"] = str(reader.line_num)
-                yield cleaned
+        count, last = 0, reader.line_num  # the line the row before ended on
+        try:
+            for values in reader:
+                if any(len(v) > limits.field for v in values):
+                    raise csv.Error("field larger than field limit")
+                width = len(values)
+                if every is not None and width == len(every):
+                    cleaned = dict(zip(every, map(str.strip, values)))
+                else:
+                    cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
+                if any(cleaned.values()):
+                    count += 1
+                    if count > limits.rows:
+                        problems.append(problem("settings-invalid", path.name, cell=f"row {reader.line_num}", detail=f"{path.name} has more than {limits.rows:,} rows, more than any review; the rest was not read.", fix="Check it is the right file; a list this long is usually another file saved under this name."))
+                        return
+                    cleaned["_row"] = str(reader.line_num)
+                    yield cleaned
+                last = reader.line_num
+        except csv.Error as exc:
+            problems.append(_csv_mistake(path, last + 1, reader.line_num, exc, limits))
 
-    return rows(), []
+    return rows(), problems
+
+
+def _csv_mistake(path: Path, start: int, end: int, exc: csv.Error, limits: Limits) -> Problem:
+    """A CSV syntax mistake in the officer's words, at the line where its row starts."""
+    text = str(exc)
+    if "field limit" in text:
+        detail = f"A value on line {start} runs on for more than {limits.field:,} characters (what a spreadsheet cell holds): most often a quote (\") opened and never closed, which takes in the lines after it."
+    elif end > start or "end of data" in text:
+        detail = f"A quote (\") opened on line {start} is not closed where its value ends, so lines {start} to {end} are read as one value."
+    else:
+        detail = f"Line {start} is not valid CSV ({text}): a quote (\") in the middle of a value must be doubled, or the whole value put in quotes."
+    return problem("settings-invalid", path.name, cell=f"row {start}", detail=detail, fix="Open the file in Excel or a text editor, correct the quotes on that line, and save it as CSV.")
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -568,9 +589,9 @@ def _unique_id(row: dict[str, str], key: str, seen: dict[str, str], path: Path, 
         seen[ident] = row["_row"]
 
 
-def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[list[Action], list[Problem]]:
+def _actions(path: Path, codes: set[str], earlier: tuple[int, ...], limits: Limits) -> tuple[list[Action], list[Problem]]:
     columns = ["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf"]
-    rows, problems = table_rows(path, columns + [f"progress_{y}" for y in earlier])
+    rows, problems = table_rows(path, columns + [f"progress_{y}" for y in earlier], limits)
     seen: dict[str, str] = {}
     actions = []
     yes_or_no = YES | NO
@@ -610,16 +631,16 @@ def _actions(path: Path, codes: set[str], earlier: tuple[int, ...]) -> tuple[lis
     return actions, problems
 
 
-def _criteria(path: Path) -> tuple[list[SubCriterion], list[Problem]]:
-    rows, problems = read_table(path, ["ref", "criterion", "title", "standard"])
+def _criteria(path: Path, limits: Limits) -> tuple[list[SubCriterion], list[Problem]]:
+    rows, problems = read_table(path, ["ref", "criterion", "title", "standard"], limits)
     _unique_ids(rows, "ref", path, problems)
     if not rows and not problems:
         problems.append(problem("settings-invalid", path.name, detail="There are no sub-criteria.", fix="List each sub-criterion with ref, criterion, title and standard."))
     return [SubCriterion(r["ref"], r["criterion"], r["title"], r["standard"]) for r in rows], problems
 
 
-def _accreditation(path: Path, criteria: set[str]) -> tuple[list[AccreditationAction], list[Problem]]:
-    rows, problems = read_table(path, ["ref", "criterion", "area", "action", "due"])
+def _accreditation(path: Path, criteria: set[str], limits: Limits) -> tuple[list[AccreditationAction], list[Problem]]:
+    rows, problems = read_table(path, ["ref", "criterion", "area", "action", "due"], limits)
     _unique_ids(rows, "ref", path, problems)
     for row in rows:
         if criteria and row["criterion"] not in criteria:

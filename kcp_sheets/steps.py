@@ -69,7 +69,13 @@ def check(review: Review, files: list[Path] | None = None, progress: Progress = 
 
 def chase(review: Review, today: dt.date | None = None, progress: Progress = _quiet) -> Outcome:
     """The inbox checked and recorded, and each workbook sent with who to chase and why."""
-    result = _read(review, None, progress)
+    try:
+        result = _read(review, None, progress)
+    except ProblemError as exc:
+        if not any(p.code == "ledger-read-only" for p in exc.problems):
+            raise
+        result = check_returns(review, inbox_files(review.folder / INBOX), record=False)  # a read-only copy of a review: read, not recorded
+        result.notices.append("The review folder cannot be written to: this is what a check finds now; nothing was recorded.")
     lines = chase_list(result, today)
     chased = sum(line.chased for line in lines)
     return Outcome([], result, lines, summary=f"{counted(chased, 'cluster')} to chase.")

@@ -71,6 +71,7 @@ def test_identity_naming_an_unknown_cluster(review, make) -> None:
 def test_zero_length_attachment(review, tmp_path: Path) -> None:
     message = EmailMessage()
     message["From"] = "ruth.owen@example.org"
+    message["Date"] = "Mon, 19 Apr 2004 10:00:00 +0100"
     message.set_content("Here it is")
     message.add_attachment(b"", maintype="application", subtype="octet-stream", filename="tracker.xlsx")
     path = tmp_path / "empty attachment.eml"

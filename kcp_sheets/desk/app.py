@@ -36,6 +36,8 @@ from ..folder import INBOX, OUTBOX, OUTPUT
 from ..intake import inbox_files
 from ..lifecycle import SUPERSEDED, described
 from ..problems import Problem, ProblemError, counted, problem
+from ..shown import visible
+from ..textfile import LIMITS, read_text
 from ..settings import (
     ACCREDITATION_FILE,
     ACTIONS_FILE,
@@ -59,7 +61,8 @@ LINE = re.compile(r"(?:line|row)\s+(\d+)")
 
 def environment() -> jinja2.Environment:
     """Templates escape everything by default: text from a return is only ever text."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
+                             finalize=lambda value: visible(value) if isinstance(value, str) else value)  # control characters shown, never obeyed
     env.filters["size"] = _size
     env.filters["counted"] = counted  # {{ n | counted("error") }}: "1 error", "2 errors", as the command line says
     env.filters["described"] = lambda ret: described(ret.state, ret.note, ret.newer)  # a return's state as every surface says it
@@ -101,7 +104,7 @@ class Desk:
         return HTMLResponse(html, status_code=status)
 
 
-def create_app(folder: Path, keys: Keys | None = None, page_wait: float = PAGE_WAIT) -> Guard:
+def create_app(folder: Path, keys: Keys | None = None, page_wait: float = PAGE_WAIT, host: str = "127.0.0.1") -> Guard:
     """The desk for one review folder, behind its guard."""
     desk = Desk(Path(folder), keys or Keys(), Jobs(), environment(), OrderedDict(), page_wait)
 
@@ -137,7 +140,7 @@ def create_app(folder: Path, keys: Keys | None = None, page_wait: float = PAGE_W
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    return Guard(app, desk.keys)
+    return Guard(app, desk.keys, host)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -391,7 +394,10 @@ async def upload(desk: Desk, request: Request) -> Response:
             elif size > max_bytes:
                 refusals.append(problem("file-too-large", item.filename, detail=f"{size / 1024 / 1024:.1f} MB", limit=f"{review.max_return_mb:g} MB"))
             else:
-                saved.append(save_upload(desk.folder / INBOX, item.filename, item.file))
+                try:
+                    saved.append(save_upload(desk.folder / INBOX, item.filename, item.file))
+                except OSError as exc:  # a full disk, say: nothing half-written is left in the inbox
+                    refusals.append(problem("file-not-saved", item.filename, detail=exc.strerror or str(exc)))
     finally:
         await form.close()
     if saved:  # an upload is a check asked for: what came is recorded, and can be decided on at once
@@ -484,14 +490,11 @@ def _line_of(p: Problem) -> int | None:
 
 
 def _text(path: Path) -> str | None:
+    """A settings file's text as the settings are read; None where it cannot be (its problem says why)."""
     try:
-        raw = path.read_bytes()
-    except OSError:
+        return read_text(path, LIMITS.csv_bytes)
+    except ProblemError:
         return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 def _size(n: int) -> str:

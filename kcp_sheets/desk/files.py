@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from ..folder import INBOX, OUTBOX, OUTPUT, safe_file_name
 from ..intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES
+from ..shown import without_bidi
 
 ACCEPTED = SPREADSHEET_SUFFIXES + EMAIL_SUFFIXES + OUTLOOK_SUFFIXES
 DOWNLOAD_AREAS = (OUTBOX, OUTPUT, INBOX)  # what the officer may take away: sent, made, received
@@ -28,14 +29,15 @@ _saving = threading.Lock()
 
 
 def clean_name(name: str) -> str:
-    """A file name a browser sent, made safe: no folders, no control or reserved
-    characters, no leading dot (hidden files are skipped by the inbox), bounded."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = safe_file_name(base).lstrip(". ")
+    """A file name a browser sent, made safe: no folders, no control, reserved or
+    bidirectional characters, no leading dot (hidden files are skipped by the
+    inbox), its extension kept, bounded."""
+    base = without_bidi(re.split(r"[\\/]", name or "")[-1])
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
-    stem = stem[: MAX_NAME - len(suffix) - 1].rstrip(" .") or "return"
+    suffix = safe_file_name(suffix)
+    stem = safe_file_name(stem).lstrip(". ")[: MAX_NAME - len(suffix) - 1].rstrip(" .") or "return"  # " .xlsx" keeps its extension
     return f"{stem}.{suffix}" if suffix else stem
 
 
@@ -80,12 +82,19 @@ def _free(inbox: Path, name: str) -> Path:
 
 def download_path(folder: Path, relative: str) -> Path | None:
     """The file `relative` names inside one of the folder's download areas, or None."""
+    if "\x00" in relative:
+        return None
     parts = Path(relative).parts
     if not parts or parts[0] not in DOWNLOAD_AREAS or any(p in ("..", "") or p.startswith(".") for p in parts):
         return None
-    root = (folder / parts[0]).resolve()
-    target = (folder / relative).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
+    try:
+        if any((folder / Path(*parts[:n])).is_symlink() for n in range(1, len(parts) + 1)):
+            return None  # a link is neither listed nor followed
+        root = (folder / parts[0]).resolve()
+        target = (folder / relative).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+    except (OSError, ValueError):
         return None
     return target
 
@@ -95,5 +104,15 @@ def listing(folder: Path, area: str) -> Iterable[Path]:
     root = folder / area
     if not root.is_dir():
         return []
-    found = [p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    found = [p for p in _files(root) if not any(part.startswith(".") for part in p.relative_to(root).parts)]
     return sorted((p.relative_to(folder) for p in found), key=lambda p: str(p).lower())
+
+
+def _files(root: Path) -> Iterable[Path]:
+    """The files below `root`, neither listing nor entering a link."""
+    for top, folders, files in os.walk(root, followlinks=False):
+        folders[:] = [f for f in folders if not (Path(top) / f).is_symlink()]
+        for name in files:
+            path = Path(top) / name
+            if not path.is_symlink() and path.is_file():
+                yield path

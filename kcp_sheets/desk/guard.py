@@ -33,6 +33,7 @@ HEADERS = {
     "cross-origin-resource-policy": "same-origin",
     "cache-control": "no-store",
 }
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 REFUSED = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Refused</title>
 <h1>Refused</h1><p>{why}</p></html>"""
 
@@ -61,9 +62,10 @@ def refused(status: int, why: str) -> HTMLResponse:
 class Guard:
     """ASGI middleware: the token or the session cookie, the Origin of a POST, the headers."""
 
-    def __init__(self, app: ASGIApp, keys: Keys) -> None:
+    def __init__(self, app: ASGIApp, keys: Keys, host: str = "127.0.0.1") -> None:
         self.app = app
         self.keys = keys
+        self.hosts = {*LOOPBACK, host.strip("[]").lower()}  # the names this desk answers to
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,6 +73,9 @@ class Guard:
             return
         send = _with_headers(send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if _host_name(headers.get("host", "")) not in self.hosts:  # a page elsewhere rebinding its name to this machine
+            await refused(400, "The desk answers only to the address <code>kcp-sheets serve</code> printed.")(scope, receive, send)
+            return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         token = next((v for k, v in query if k == "token"), None)
         if self._session_ok(headers.get("cookie", "")):
@@ -95,6 +100,14 @@ class Guard:
             return False
         morsel = cookies.get(self.keys.cookie)
         return morsel is not None and secrets.compare_digest(morsel.value.encode(), self.keys.session.encode())
+
+
+def _host_name(host: str) -> str:
+    """The name in a Host header, without its port: "127.0.0.1:8040", "[::1]:8040", "localhost"."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def _same_origin(headers: dict[str, str]) -> bool:

@@ -12,6 +12,8 @@ from .app import create_app
 from .guard import Keys
 
 TRIES = 20  # the default port and the next ones, as a notebook server does
+MAX_CONNECTIONS = 64
+IDLE_SECONDS = 5
 
 
 def bind(host: str, port: int, keep_trying: bool) -> socket.socket:
@@ -49,11 +51,13 @@ def serve(folder: Path, host: str, port: int, keep_trying: bool) -> None:
 
     sock = bind(host, port, keep_trying)
     keys = Keys()
-    app = create_app(folder, keys)
+    app = create_app(folder, keys, host=host)
     if not is_local(host):
         print(f"The desk is open to other machines on {host}; anyone with the address below can use it.", file=sys.stderr)
     print(address(host, sock.getsockname()[1], keys.token), flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    # A bounded number of connections at once (more are told 503), and idle ones closed after a few seconds.
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False,
+                            limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=IDLE_SECONDS)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # the server has shut down cleanly and hands the signal back

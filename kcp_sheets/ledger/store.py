@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -128,6 +129,22 @@ def failure(exc: sqlite3.Error, path: Path, busy_seconds: float) -> ProblemError
     return ProblemError([problem("ledger-unreadable", path.name, detail=str(exc))])
 
 
+def _read_only(path: Path, busy_seconds: float) -> sqlite3.Connection:
+    """The ledger opened for reading alone. In a folder that cannot be written
+    (a copy on a CD, a read-only share) SQLite cannot make the file it shares
+    with writers, and none can be writing: there it is read as it stands."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=busy_seconds, isolation_level=None)
+    try:
+        db.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    return db
+
+
 class Ledger:
     """One open ledger. Use as a context manager; write inside `transaction()`.
 
@@ -146,7 +163,7 @@ class Ledger:
             if read_only and self.created:  # nothing recorded yet: read as an empty ledger, and make no file
                 self.db = sqlite3.connect(":memory:", isolation_level=None)
             elif read_only:
-                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_seconds, isolation_level=None)
+                self.db = _read_only(self.path, busy_seconds)
             else:
                 self.db = sqlite3.connect(self.path, timeout=busy_seconds, isolation_level=None)
             self.db.row_factory = sqlite3.Row
