@@ -24,7 +24,7 @@ class Limits:
     yaml_bytes: int = 16 * 1024 * 1024
     csv_bytes: int = 256 * 1024 * 1024
     yaml_nodes: int = 2_000_000  # values in review.yaml once its aliases are expanded
-    rows: int = 1_000_000  # rows of one CSV list
+    rows: int = 500_000  # rows of one CSV list: a national review has 200,000
     field: int = 32_767  # characters in one CSV field: Excel's limit for a cell
 
 
