@@ -435,6 +435,29 @@ def consolidate(
         console.print(f"Written: {path}")
 
 
+@command()
+def report(
+    folder: Folder = Path("."),
+    public: Annotated[bool, typer.Option("--public", help="Also write a copy for the public: people (not organisations) removed.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also make a tagged PDF of each, through LibreOffice.")] = False,
+) -> None:
+    """Write the draft annual report, FOLDER/output/2005 Annual review report.docx for a 2005 review.
+
+    A Word document in the three sections the core requirements ask for
+    (reviewing delivery, reviewing partnership working, improvement
+    planning), from the same returns as the plan. It is made from
+    FOLDER/annual_report.docx if you put a restyled copy of the shipped
+    template there. Exits 2 when the inbox holds no usable return.
+    """
+    from . import steps
+
+    outcome = _run(steps.report, _review(folder), public=public, pdf=pdf)
+    console = _console()
+    console.print(outcome.summary)
+    for path in outcome.written:
+        console.print(f"Written: {path}")
+
+
 def _ledger_call(call: Any) -> Any:
     """A call to the ledger's library; a problem stops the command with its message."""
     from .problems import ProblemError

@@ -34,6 +34,7 @@ CATALOGUE: dict[str, Kind] = {
     "inbox-empty": Kind("error", "The inbox {path} is empty: there is nothing to check.", "Save the returned workbooks and e-mails (.xlsx, .xls, .ods, .eml, .msg) in it, then run the command again."),
     "no-records": Kind("error", "No review's records are in {path} yet: there is nothing to export.", "Run kcp-sheets consolidate first: it records the review, and export writes what it recorded."),
     "no-returns": Kind("error", "No usable return among the {detail} in the inbox: there is nothing to consolidate.", "Run kcp-sheets check to see what is wrong with each; accept a return with errors as it is (kcp-sheets accept), or ask its senders to correct it."),
+    "report-no-pdf": Kind("error", "No PDF of the report was made{detail}.", "Install LibreOffice (it makes the tagged PDF), or open the report in Word and save it as PDF with document tags."),
     "template-invalid": Kind("error", "Workbook template is not valid: {detail}", "Correct the template entry named; templates ship with kcp_sheets."),
     # The ledger.
     "ledger-unreadable": Kind("error", "The ledger is damaged: {detail}.", "Keep a copy of ledger.sqlite somewhere safe, then move it out of the folder and run the command again: a new ledger is built from the folder (the decisions in the damaged one are not in it; the copy keeps them)."),

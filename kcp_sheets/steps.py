@@ -1,6 +1,6 @@
 """The officer's steps, each one library call returning what it did.
 
-`generate`, `check`, `chase`, `remind`, `consolidate` and `demo` are what the
+`generate`, `check`, `chase`, `remind`, `consolidate`, `report` and `demo` are what the
 commands and the desk's buttons run; the CLI and the desk only report
 progress and render the outcome, so both say the same. Each raises
 ProblemError with the officer's words when it cannot run (the settings, an
@@ -99,13 +99,8 @@ def consolidate(review: Review, public: bool = False, progress: Progress = _quie
     public copy); stops when the inbox is empty or no return can be used."""
     from .consolidate import write_plan
 
-    if not inbox_files(review.folder / INBOX):
-        raise ProblemError([problem("inbox-empty", "", path=str(review.folder / INBOX))])
-    result = _read(review, None, progress)
+    result = _usable(review, progress)
     merged = result.merged()
-    if not merged:
-        count = len(result.returns) + len(result.problems)
-        raise ProblemError([problem("no-returns", "", detail=f"{count} file{'s' if count != 1 else ''}")])
     progress(0, 0, "Writing the improvement action plan")
     written = [write_plan(result)]
     if public:
@@ -113,6 +108,21 @@ def consolidate(review: Review, public: bool = False, progress: Progress = _quie
         written.append(write_plan(result, public=True))
     left_out = [f"#{ret.ledger_id} {ret.source.name}: {why}" for ret, why in result.left_out() if ret.plan is not None]
     return Outcome(written, result, summary=f"{counted(len(merged), 'return')} merged; {result.tally()} are listed on its Problems sheet.", left_out=left_out)
+
+
+def report(review: Review, public: bool = False, pdf: bool = False, progress: Progress = _quiet) -> Outcome:
+    """The draft annual report (and, with `public`, its copy without people;
+    with `pdf`, a tagged PDF of each), from the returns the plan uses."""
+    from .report import template_path, write_report
+
+    result = _usable(review, progress)
+    written: list[Path] = []
+    for copy in (False, True) if public else (False,):
+        progress(0, 0, "Writing the public copy of the annual report" if copy else "Writing the annual report")
+        written += write_report(result, public=copy, pdf=pdf)
+    template = template_path(review.folder)
+    styled = "your own template" if template.parent == review.folder else f"the shipped template (put a restyled copy of it in the review folder as {template.name} to use your own)"
+    return Outcome(written, result, summary=f"The draft annual report, from {counted(len(result.merged()), 'return')}, made with {styled}.")
 
 
 def demo(folder: Path, force: bool = False, progress: Progress = _quiet) -> Outcome:
@@ -125,6 +135,17 @@ def demo(folder: Path, force: bool = False, progress: Progress = _quiet) -> Outc
     checked = check(review, progress=progress)
     merged = consolidate(review, public=True, progress=progress)
     return Outcome([*checked.written, *merged.written], merged.result, summary=checked.summary)
+
+
+def _usable(review: Review, progress: Progress) -> CheckResult:
+    """The inbox checked, stopping where there is nothing to use: an empty inbox, or no usable return."""
+    if not inbox_files(review.folder / INBOX):
+        raise ProblemError([problem("inbox-empty", "", path=str(review.folder / INBOX))])
+    result = _read(review, None, progress)
+    if not result.merged():
+        count = len(result.returns) + len(result.problems)
+        raise ProblemError([problem("no-returns", "", detail=f"{count} file{'s' if count != 1 else ''}")])
+    return result
 
 
 def _read(review: Review, files: list[Path] | None, progress: Progress, busy_seconds: float = BUSY_SECONDS) -> CheckResult:

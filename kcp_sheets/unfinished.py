@@ -10,6 +10,7 @@ again, and never touches one another running command is still writing.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,6 +20,18 @@ ORPHAN_SECONDS = 3600  # a file named before process numbers were: taken as aban
 
 def prefix() -> str:
     return f"{PREFIX}{os.getpid()}-"
+
+
+def aside(path: Path) -> Path:
+    """An empty file beside `path`, named for this process, readable as any
+    file the officer saves (not mkstemp's owner-only mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=prefix(), suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(name, 0o666 & ~mask)
+    return Path(name)
 
 
 def sweep(folder: Path) -> list[Path]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -94,22 +93,19 @@ def write_aside(spec: WorkbookSpec, content: Content, path: Path) -> Path:
     """Render the workbook beside `path` under a name `unfinished.sweep` knows,
     to be renamed into place once what records it is committed; a run killed
     before then leaves a file the next run removes, never a half-written one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=unfinished.prefix(), suffix=".xlsx", dir=path.parent)
-    os.close(fd)
+    tmp = unfinished.aside(path)
     try:
         large = sum(len(rows) for rows in content.rows.values()) > STREAM_FROM_ROWS
         options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         options.update({"constant_memory": True} if large else {"in_memory": True})
-        workbook = xlsxwriter.Workbook(tmp_name, options)
+        workbook = xlsxwriter.Workbook(str(tmp), options)
         workbook.worksheet_class = _Sheet
         _Renderer(workbook, spec, content, streaming=large).render()
         workbook.close()
-        os.chmod(tmp_name, 0o666 & ~_umask())
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return Path(tmp_name)
+    return tmp
 
 
 class _Renderer:
@@ -469,12 +465,6 @@ class _Renderer:
         ws.hide()
         ws.protect(self.content.password)
 
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 

@@ -425,6 +425,7 @@ STEPS = {
     "check": ("Check the returns", lambda folder, form: partial(run, library.check, folder)),
     "remind": ("Write the reminders", lambda folder, form: partial(run, library.remind, folder)),
     "consolidate": ("Consolidate the returns", lambda folder, form: partial(run, library.consolidate, folder, public=True)),
+    "report": ("Write the annual report", lambda folder, form: partial(run, library.report, folder, public=True)),
 }
 
 

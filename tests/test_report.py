@@ -1,0 +1,158 @@
+"""The draft annual report, as the steering group, Government Office and the
+public read it: three sections as headings, every cluster's achievements and
+case studies, pictures with alt text, tables whose header repeats, no person
+in the public copy, no text below 10 pt on paper, the officer's own style."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import soffice
+from kcp_sheets.check import check_returns
+from kcp_sheets.consolidate import consolidate
+from kcp_sheets.demo import prepare_demo
+from kcp_sheets.ledger import Ledger
+from kcp_sheets.problems import ProblemError
+from kcp_sheets.report import TEMPLATE, write_report
+from kcp_sheets.spec import templates_dir
+
+SECTIONS = ["Summary", "Section 1: Reviewing delivery", "Section 2: Reviewing partnership working", "Section 3: Improvement planning"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("report") / "demo"
+    prepare_demo(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def written(demo: Path) -> dict[str, Path]:
+    said = subprocess.run([sys.executable, "-m", "kcp_sheets", "report", str(demo), "--public"], capture_output=True, text=True, check=False)
+    assert said.returncode == 0, said.stderr
+    return {"steering": demo / "output/2004 Annual review report.docx", "public": demo / "output/2004 Annual review report (public).docx"}
+
+
+def text_of(document: docx.document.Document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_the_report_has_the_three_sections_as_real_headings_and_a_title_and_language(written: dict[str, Path]) -> None:
+    document = docx.Document(written["steering"])
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert [h for h in headings if h in SECTIONS] == SECTIONS
+    assert document.core_properties.title.endswith("draft annual report") and document.core_properties.language == "en-GB"
+    assert document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "en-GB"
+
+
+def test_every_picture_says_what_it_shows_and_every_table_repeats_its_header(written: dict[str, Path]) -> None:
+    document = docx.Document(written["steering"])
+    assert document.inline_shapes
+    for shape in document.inline_shapes:
+        alt = shape._inline.docPr.get("descr")
+        assert alt and "Environment and transport" in alt and "achieved" in alt
+    assert document.tables
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr is not None and table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_every_clusters_achievements_and_every_case_study_are_in_it(demo: Path, written: dict[str, Path]) -> None:
+    text = text_of(docx.Document(written["steering"]))
+    _, content = consolidate(check_returns(__import__("kcp_sheets.settings", fromlist=["load_review"]).load_review(demo), record=False))
+    for summary in content.rows["cluster_reviews"]:
+        if summary.get("achievements"):
+            assert summary["achievements"] in text
+    cases = [a for a in content.rows["all_actions"] if a.get("case_study") is True]
+    assert cases
+    for action in cases:
+        assert f"{action['id']}: " in text and str(action.get("progress") or "") in text
+
+
+def test_the_public_copy_names_no_person_and_keeps_the_organisations(demo: Path, written: dict[str, Path]) -> None:
+    from kcp_sheets.settings import load_review
+
+    review = load_review(demo)
+    public = text_of(docx.Document(written["public"]))
+    steering = text_of(docx.Document(written["steering"]))
+    people = [review.officer] + [p for c in review.clusters for p in (*c.champions, *c.coordinators)]
+    for person in people:
+        assert person.name not in public and person.email not in public
+    assert not re.search(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", public)
+    assert not re.search(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)", public)
+    for organisation in ("Network Rail", "PCT", "Westway"):
+        assert organisation in steering and organisation in public
+
+
+def test_each_report_is_recorded_with_its_inputs_by_hash(demo: Path, written: dict[str, Path]) -> None:
+    with Ledger(demo, read_only=True) as ledger:
+        rows = ledger.db.execute("SELECT output, public FROM consolidations WHERE output LIKE '%Annual review report%'").fetchall()
+        events = [r[0] for r in ledger.db.execute("SELECT what FROM events")]
+    assert {(r[0], r[1]) for r in rows} >= {(written["steering"].name, 0), (written["public"].name, 1)}
+    assert "report written" in events
+
+
+@pytest.mark.libreoffice
+def test_on_paper_no_text_is_below_10_points(demo: Path, written: dict[str, Path]) -> None:
+    soffice()
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTTextContainer
+
+    from kcp_sheets.report import as_pdf
+
+    pdf = as_pdf(written["steering"])
+    sizes = set()
+    for page in extract_pages(pdf):
+        for box in page:
+            if isinstance(box, LTTextContainer):
+                for line in box:
+                    for char in getattr(line, "_objs", []):
+                        if isinstance(char, LTChar) and char.get_text().strip():
+                            sizes.add(round(char.size, 1))
+    assert sizes and min(sizes) >= 9.9, sorted(sizes)[:5]
+
+
+def test_a_restyled_template_with_a_logo_still_renders(demo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "styled"
+    shutil.copytree(demo, folder)
+    template = docx.Document(templates_dir() / TEMPLATE)
+    template.styles["Normal"].font.name = "Liberation Serif"
+    logo = tmp_path / "logo.png"
+    from PIL import Image
+
+    Image.new("RGB", (120, 40), "#1f3a5f").save(logo)
+    template.sections[0].header.paragraphs[0].add_run().add_picture(str(logo))
+    template.save(folder / TEMPLATE)
+    from kcp_sheets.settings import load_review
+
+    [path] = write_report(check_returns(load_review(folder)))
+    made = docx.Document(path)
+    assert made.styles["Normal"].font.name == "Liberation Serif"
+    assert made.sections[0].header.part.related_parts  # the logo came through
+    assert "Section 1: Reviewing delivery" in text_of(made)
+
+
+def test_a_template_with_a_broken_placeholder_is_an_error_naming_it(demo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(demo, folder)
+    template = docx.Document(templates_dir() / TEMPLATE)
+    template.add_paragraph("{{ partnership ")
+    template.save(folder / TEMPLATE)
+    from kcp_sheets.settings import load_review
+
+    with pytest.raises(ProblemError) as caught:
+        write_report(check_returns(load_review(folder)))
+    [p] = caught.value.problems
+    assert p.code == "template-invalid" and TEMPLATE in p.message
+    said = subprocess.run([sys.executable, "-m", "kcp_sheets", "report", str(folder)], capture_output=True, text=True, check=False, env={**os.environ})
+    assert said.returncode == 2 and "Traceback" not in said.stderr and TEMPLATE in said.stderr
