@@ -62,6 +62,7 @@ def filled(plans, outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
             "ET-01": {"progress": "Protocol agreed\nwith the markets", "coordinator_score": "4 - Largely achieved", "agreed_score": 4, "case_study": "Yes"},
             "ET-02": {"progress": "Ünïcödé and 中文 text", "coordinator_score": 2, "why_not_met": "=not a formula"},
             "ET-NEW-01": {"action": "Green roofs pilot", "coordinator_score": "5 - Achieved"},
+            "ET-NEW-02": {"nrf": "Yes", "issue": plan.content.rows["Progress Tracker"][0]["issue"], "progress": "Begun"},  # the NRF drop-down chosen in a spare row
         },
         "Review Summary": {"AI-01": {"action": "Meet Network Rail", "due": "End March 2005", "key_contact": "Vera Gajic"}},
     }
@@ -79,6 +80,7 @@ def test_resaved_by_libreoffice_reads_back_exactly(review, filled: Path, tmp_pat
     assert (rows["ET-01"]["coordinator_score"], rows["ET-01"]["agreed_score"], rows["ET-01"]["case_study"]) == (4, 4, True)
     assert rows["ET-02"]["progress"] == "Ünïcödé and 中文 text" and rows["ET-02"]["why_not_met"] == "=not a formula"
     assert rows["ET-NEW-01"]["action"] == "Green roofs pilot" and rows["ET-NEW-01"]["coordinator_score"] == 5
+    assert rows["ET-NEW-02"]["nrf"] is True and rows["ET-NEW-02"]["progress"] == "Begun"
     assert ret.fields["Review Summary"]["review_date"] == dt.date(2004, 4, 21)
     [action] = ret.rows["Review Summary"]
     assert action.values["due"] == "End March 2005" and action.values["key_contact"] == "Vera Gajic"

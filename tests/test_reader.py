@@ -109,6 +109,33 @@ def test_new_actions_in_spare_rows_and_below_the_table(review, plans, outbox: Pa
     assert codes(ret) == ["new-action", "new-action"]
 
 
+def test_a_spare_row_filled_in_any_way_it_offers_is_a_new_action(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """The NRF drop-down, an issue or partner other rows share, progress, a
+    score: however many of the offered cells are filled, the row is a new
+    action of this cluster and every value arrives, with no error."""
+    plan = plans["SC"]
+    sent = plan.content.rows[TRACKER]
+    shared_issue, shared_partner = sent[0]["issue"], sent[0]["partners"]
+    offered = [
+        {"nrf": "Yes"}, {"nrf": "No"}, {"nrf": "Yes", "issue": shared_issue}, {"nrf": "No", "partners": shared_partner},
+        {"nrf": "Yes", "progress": "Begun"}, {"nrf": "Yes", "coordinator_score": "4"}, {"issue": shared_issue, "progress": "Planned"},
+        {"partners": shared_partner, "lead_partner": sent[0]["lead_partner"], "nrf": "Yes"},
+        {"issue": shared_issue, "action": "Youth diversion scheme", "nrf": "No", "coordinator_score": "3"},
+        {"outcome": "Fewer repeat burglaries", "nrf": "Yes", "partners": shared_partner},
+        {"nrf": "No", "progress": "Not started", "coordinator_score": "1"},
+        {"issue": shared_issue, "partners": shared_partner, "lead_partner": sent[0]["lead_partner"], "nrf": "Yes", "progress": "Ongoing"},
+    ]
+    typed = {f"SC-NEW-{n:02d}": values for n, values in enumerate(offered, start=1)}
+    ret = read_one(review, fill_workbook(plan, outbox / plan.file_name, tmp_path / "spare.xlsx", {TRACKER: typed}))
+    assert [p.code for p in ret.problems if p.severity == "error"] == []
+    new = {r.id: r for r in ret.rows[TRACKER] if r.new}
+    assert sorted(new) == sorted(typed)
+    for ident, values in typed.items():
+        for key, value in values.items():
+            got = new[ident].values[key]
+            assert (got is True if value == "Yes" else got is False if value == "No" else str(got) == value), (ident, key, got)
+
+
 def test_renamed_file_and_renamed_sheet(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["LL"]
     path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "our scores FINAL v2.xlsx", {TRACKER: {"LL-01": {"coordinator_score": 2}}})

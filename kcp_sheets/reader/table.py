@@ -3,6 +3,8 @@ cell parsed by its column's kind; what does not fit is reported."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from typing import TYPE_CHECKING, Any
 
 from ..spec import Column, Sheet, Table, cell_name
@@ -141,7 +143,11 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
     A row whose fixed text is its ID's is that row. One whose text is another
     sent row's (the IDs were sorted apart from the rest, say) is read as that
     row, and the officer is told; if its text fits several rows as well as its
-    own, that is an error and the row stays with its ID."""
+    own, that is an error and the row stays with its ID. A row is another's
+    only if it has more than half of that row's fixed text, its longest text
+    among it, and some text no other row has: a spare row where someone chose "NRF funded: Yes", or
+    typed an issue or a partner other rows share, is a new action, as it
+    looks."""
     def text(cells: list[Any], col: Column) -> str:
         c = columns[col.key]
         return _norm(_sent_text(cells[c]) if c < len(cells) and isinstance(cells[c], bool) else (cells[c] if c < len(cells) else ""))
@@ -159,6 +165,7 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
         return True
 
     sent_text: dict[str, list[str]] = {}
+    shared: list[Counter[str]] = []  # per fixed column: how many sent rows hold each text
     assigned: dict[int, str] = {}
     for r, ident, cells, _ in found:
         if ident in sent_by_id and as_sent(cells, sent_by_id[ident]):
@@ -166,9 +173,10 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
         mine = [text(cells, col) for col in fixed]
         if not sent_text:
             sent_text = {i: [_norm(_sent_text(row.get(col.key))) for col in fixed] for i, row in sent_by_id.items()}
+            shared = [Counter(theirs[n] for theirs in sent_text.values()) for n in range(len(fixed))]
         if ident in sent_text and sent_text[ident] == mine:
             continue
-        fits = {i: sum(a == b and a != "" for a, b in zip(theirs, mine, strict=True)) for i, theirs in sent_text.items()}
+        fits = {i: _fit(theirs, mine, shared) for i, theirs in sent_text.items()}
         best = max(fits.values(), default=0)
         own = fits.get(ident, 0)
         if best == 0 or own >= best:
@@ -181,6 +189,17 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
         else:
             reading.add("row-text-ambiguous", **where, row_id=ident, found=ident or "no ID", detail=", ".join(winners[:6]) + (" ..." if len(winners) > 6 else ""))
     return assigned
+
+
+def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
+    """How much of a sent row's fixed text a returned row has (0 when it is not
+    enough to say it is that row: half or less of it, none of it its own, or
+    not its longest text, which says what the row is)."""
+    same = [n for n, (a, b) in enumerate(zip(theirs, mine, strict=True)) if a == b and a != ""]
+    longest = max(range(len(theirs)), key=lambda n: len(theirs[n]), default=-1)
+    if 2 * len(same) <= sum(a != "" for a in theirs) or longest not in same or not any(shared[n][theirs[n]] == 1 for n in same):
+        return 0
+    return len(same)
 
 
 def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], present: list[int], ident: str, by_row: dict[int, tuple[str, list[Any]]],
