@@ -34,6 +34,16 @@ class _Prose(TyperCommand):
         """The command's first sentence in full, never cut off with '...'."""
         return " ".join((self.short_help or self.help or "").split("\n\n")[0].split())
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line as people type it: FOLDER RETURN, [FOLDER] when it may be left out, never {FOLDER}."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or param.name or "").upper()
+                name += "..." if param.nargs != 1 and not name.endswith("...") else ""
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
     def format_options(self, ctx: Any, formatter: Any) -> None:
         arguments, options = [], []
         for param in self.get_params(ctx):

@@ -116,3 +116,16 @@ def test_an_unwritable_folder_is_a_sentence_not_a_traceback(tmp_path: Path) -> N
     done = subprocess.run([sys.executable, "-m", "kcp_sheets", "generate", str(folder)], capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "outbox" in done.stderr
+
+
+def test_usage_lines_read_as_a_person_types_them() -> None:
+    """No {FOLDER} in braces, which a newcomer may type: FOLDER when it must be given, [FOLDER] when it may be left out."""
+    from typer.testing import CliRunner
+
+    from kcp_sheets.cli import app
+
+    runner = CliRunner()
+    for name in ("init", "generate", "check", "status", "remind", "consolidate", "report", "returns", "accept", "reject", "reopen", "dealt-with", "export", "plan-update", "serve", "demo"):
+        usage = runner.invoke(app, [name, "--help"]).output.splitlines()[0]
+        assert "{" not in usage and "}" not in usage and "......" not in usage, usage
+    assert runner.invoke(app, ["accept", "--help"]).output.splitlines()[0].endswith("accept [OPTIONS] FOLDER RETURN")
