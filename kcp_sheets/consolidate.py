@@ -46,7 +46,6 @@ from .writer import write_aside
 
 EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
-REMOVED = "[removed]"
 # Beyond this many targets and actions (a region's or the country's returns in
 # one review), a sheet of them is read by nobody and costs most of the run:
 # they are the ledger's records, which `kcp-sheets export` gives as CSV.
@@ -71,7 +70,7 @@ def _people_in(text: Any) -> set[str]:
     "Youth Service")."""
     people = set()
     for piece in re.split(r"[,;/&()]|\band\b", str(text or "")):
-        piece = piece.strip()
+        piece = piece.strip().strip("?!.*").strip()  # "Vera Gajic?": a name the sender was unsure of is still a name
         words = piece.split()
         if 2 <= len(words) <= 3 and NAME.fullmatch(piece) and not ORGANISATION_WORDS & {w.lower() for w in words}:
             people.add(piece)
@@ -449,7 +448,10 @@ def _public_spec(spec: WorkbookSpec) -> WorkbookSpec:
 
 
 def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckResult) -> None:
-    """Remove individuals' names, e-mail addresses and telephone numbers; keep organisations."""
+    """Remove people: their names (those in the settings and the senders, and any
+    person named where people are named), e-mail addresses and telephone
+    numbers. Organisations, teams and roles stay, so a reader sees who leads
+    each action without any person being named."""
     names = {review.officer.name}
     for cluster in review.clusters:
         names |= {p.name for p in cluster.champions + cluster.coordinators}
@@ -483,10 +485,8 @@ def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckR
         for row in rows:
             first = id(row) not in cleaned
             cleaned.add(id(row))
-            for key, value in list(row.items()):
-                if key in personal.get(sheet, set()) and value not in (None, ""):
-                    row[key] = REMOVED
-                elif first:
+            if first:  # people go; the organisations, teams and roles beside them stay
+                for key, value in list(row.items()):
                     row[key] = clean(value)
     for rows in content.blocks.values():
         for row in rows:

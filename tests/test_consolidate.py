@@ -138,7 +138,7 @@ def test_public_copy_has_no_email_address_phone_number_or_named_individual(known
     assert "Miles Watson" not in everything  # named as a key contact, and as a partner's contact
     assert "RBKC Waste Management Services" in everything  # organisations kept
     part2 = sheet_rows(path, "Partnership Plan")
-    assert row_of(part2, "2.1.3")[3] == "[removed]"
+    assert row_of(part2, "2.1.3")[3] == "[name removed], [telephone removed]"  # the person goes, not the cell
     # The returns' file names and the officer's notes on them are the officer's working facts.
     assert not any(p.name in everything for p in (known / INBOX).iterdir())
     assert "Returns used and left out" not in everything
@@ -275,3 +275,17 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
 
     monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions))
     assert {"All Actions", "Outstanding"} <= set(openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "b")).sheetnames)
+
+
+def test_the_public_copy_removes_people_not_organisations_teams_or_roles(demo: tuple[Path, Path]) -> None:
+    """A resident sees who leads each action without any person being named."""
+    folder, _ = demo
+    review = load_review(folder)
+    public = write_plan(check_returns(review), public=True)
+    with zipfile.ZipFile(public) as z:
+        everything = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    kept = ["Cluster champions", "Agenda Planning sub-group", "Kensington and Chelsea Social Council", "Partnership support officer", "RBKC"]
+    removed = [p.name for c in review.clusters for p in (*c.champions, *c.coordinators)] + [review.officer.name]
+    assert [k for k in kept if k not in everything] == []
+    assert [r for r in removed if r in everything] == []
+    assert "[removed]" not in everything  # never a whole cell blanked where an organisation stood
