@@ -200,7 +200,7 @@ def test_downloads_only_from_the_review_folders_areas(folder: Path, tmp_path: Pa
 def _finish(client: TestClient, location: str) -> str:
     for _ in range(300):
         page = client.get(location).text
-        if 'http-equiv="refresh"' not in page:
+        if 'data-follow' not in page:
             return page
         time.sleep(0.1)
     raise AssertionError("the step did not finish")

@@ -145,7 +145,7 @@ def create_app(folder: Path, keys: Keys | None = None, page_wait: float = PAGE_W
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
-    return refused(status, {404: "There is nothing here.", 403: "Refused.", 413: "Too large."}.get(status, "Refused."))
+    return refused(status, {404: "There is nothing at this address.", 403: "Refused.", 413: "Too large."}.get(status, "Refused."))
 
 
 async def _checked_form(desk: Desk, request: Request) -> Any:
@@ -221,7 +221,7 @@ def return_page(desk: Desk, request: Request) -> Response:
     return _return_view(desk, request)
 
 
-def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None) -> Response:
+def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None, form: Any = None) -> Response:
     review, problems = desk.review()
     if review is None:
         return desk.render(request, "broken.html", problems=problems, nav="overview")
@@ -250,6 +250,8 @@ def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None
         dealt=sum(bool(p.dealt_with) for p in found), said=said or [], done=request.query_params.get("done", ""),
         decisions=bool(ret and ret.ledger_id and ret.plan and ret.state != SUPERSEDED), dealing=bool(ret and ret.ledger_id),
         inbox_file=f"{INBOX}/{inbox_file}" if (desk.folder / INBOX / inbox_file).is_file() else "", nav="overview",
+        chosen=str(form.get("decision", "")) if form else "", typed_note=str(form.get("note", "")) if form else "",
+        note_missing=any(p.code == "ledger-note-needed" for p in said or ()),
     )
 
 
@@ -281,7 +283,7 @@ def _decide(desk: Desk, request: Request, form: Any) -> Response:
     try:
         review_states.set_state(desk.folder, ret.ledger_id, decision, str(form.get("note", "")), busy_seconds=desk.page_wait)
     except ProblemError as exc:
-        return _return_view(desk, request, exc.problems)
+        return _return_view(desk, request, exc.problems, form)  # what was chosen and typed is kept
     return RedirectResponse(f"/returns/{request.path_params['key']}?done={decision}", status_code=303)
 
 

@@ -34,8 +34,10 @@ HEADERS = {
     "cache-control": "no-store",
 }
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-REFUSED = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Refused</title>
-<h1>Refused</h1><p>{why}</p></html>"""
+REFUSED = """<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · kcp-sheets desk</title><link rel="stylesheet" href="/static/desk.css"></head>
+<body><main id="main"><h1>{title}</h1><p>{why}</p><p><a href="/">Back to the review</a></p></main></body></html>"""
+TITLES = {400: "Refused", 403: "Refused", 404: "Not found", 413: "Too large", 503: "Busy"}
 
 
 @dataclass
@@ -56,7 +58,8 @@ class Keys:
 
 
 def refused(status: int, why: str) -> HTMLResponse:
-    return HTMLResponse(REFUSED.format(why=why), status_code=status)
+    """A page that says no, with a main landmark and the way back, like every page of the desk."""
+    return HTMLResponse(REFUSED.format(title=TITLES.get(status, "Refused"), why=why), status_code=status)
 
 
 class Guard:

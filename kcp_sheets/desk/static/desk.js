@@ -1,6 +1,28 @@
 // The review desk's one script: drop returns onto the inbox page and see the
-// upload's progress. Without it the page still works as a plain form.
+// upload's progress; follow a step's progress without reloading the page (a
+// reload restarts a screen reader). Without it the pages still work: a plain
+// form, and a link to see how far a step has got.
 "use strict";
+(function () {
+  var status = document.getElementById("job-status");
+  if (!status || !status.hasAttribute("data-follow") || !window.fetch || !window.DOMParser) { return; }
+  var after = document.getElementById("job-after");
+  function follow() {
+    window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var now = page.getElementById("job-status");
+      if (!now) { return; }
+      if (now.innerHTML !== status.innerHTML) { status.innerHTML = now.innerHTML; }
+      if (now.hasAttribute("data-follow")) { window.setTimeout(follow, 1000); return; }
+      status.removeAttribute("data-follow");
+      var rest = page.getElementById("job-after");
+      if (rest && after) { after.innerHTML = rest.innerHTML; }
+    }).catch(function () { window.setTimeout(follow, 3000); });
+  }
+  window.setTimeout(follow, 1000);
+}());
 (function () {
   var form = document.getElementById("upload");
   if (!form || !window.XMLHttpRequest || !window.FormData) { return; }
