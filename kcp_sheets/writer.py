@@ -294,26 +294,37 @@ class _Renderer:
         for col, width in widths.items():
             ws.set_column(col, col, width)
         scale = self._print_columns(ws, [widths[c] for c in sorted(widths)], 1)
+        room = _page_room(scale, self.spec.common.orientation)
         page_rows = _page_rows(scale, self.spec.common.orientation)
         chart_rows = max(1, min(sheet.chart.height_rows, page_rows - 4)) if sheet.chart else 0  # below the title, on its page
         row = 3 + (chart_rows + 1 if sheet.chart else 0)
-        if sheet.blocks and row + 3 > page_rows:  # the first block's heading, header and a row would not fit under the chart
-            ws.set_h_pagebreaks([row])
+        used = row * DEFAULT_ROW_HEIGHT  # the title and the chart, on the first page
+        breaks: list[int] = []
         placed: dict[str, tuple[int, int]] = {}
         for block in sheet.blocks:
+            data = self.content.blocks.get(block.key, [])
+            header = _header_height([(c.header, c.width) for c in block.columns])
+            heights = [_row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]) for values in data]
+            need = GROUP_ROW_HEIGHT + header + sum(heights)
+            if used and used + need > room:  # a block that would run over the page's foot starts the next, heading and header with it
+                breaks.append(row)
+                used = 0
+            used += need + 2 * DEFAULT_ROW_HEIGHT
             ws.write_string(row, 0, block.title, self.formats["heading"])
             row += 1
             for col, column in enumerate(block.columns):
                 ws.write_string(row, col, column.header, self.formats["header"])
-            ws.set_row(row, _header_height([(c.header, c.width) for c in block.columns]))
-            data = self.content.blocks.get(block.key, [])
+            ws.set_row(row, header)
             placed[block.key] = (row + 1, row + len(data))
-            for values in data:
+            for values, height in zip(data, heights, strict=True):
                 row += 1
                 for col, column in enumerate(block.columns):
-                    self._value(ws, row, col, values.get(column.key), "fixed")
-                ws.fit_row(row, _row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]))
+                    value = values.get(column.key)
+                    self._value(ws, row, col, value, "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else "fixed")
+                ws.fit_row(row, height)
             row += 2
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
         chart_spec = sheet.chart
         if chart_spec and placed.get(chart_spec.block, (0, -1))[1] >= placed[chart_spec.block][0]:
             block = next(b for b in sheet.blocks if b.key == chart_spec.block)

@@ -209,3 +209,26 @@ def test_the_mid_year_report_prints_the_progress_and_not_the_officers_problems(w
     assert "Problems in the updates" not in text
     book = openpyxl.load_workbook(written[name], read_only=True)
     assert book["Problems"].sheet_state == "hidden"  # kept for the officer
+
+
+def test_each_summary_table_prints_whole_with_its_heading_and_header(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """'Scores by cluster' and 'What the review found' never continue onto a page
+    without their heading and header row: a table that would run over the page's
+    foot starts the next page (every one of the demo's fits on a page)."""
+    plan = "2004 Improvement Action Plan.xlsx"
+    book = openpyxl.load_workbook(written[plan], read_only=True)
+    for sheet in load_spec("improvement_plan").sheets:
+        if not sheet.blocks or sheet.name not in book.sheetnames:
+            continue
+        rows = [[c for c in row if c not in (None, "")] for row in book[sheet.name].iter_rows(values_only=True)]
+        for block in sheet.blocks:
+            start = next((n for n, row in enumerate(rows) if row and row[0] == block.title), None)
+            if start is None:
+                continue
+            end = next((n for n in range(start + 1, len(rows)) if not rows[n]), len(rows))
+            first_cells = [str(row[0]) for row in rows[start + 2:end] if row]
+            on = [p.number for p in printed[plan] if block.title in p.text and p.footer.startswith(f"{sheet.name}") or (block.title in p.text and sheet.name in p.footer)]
+            assert on, (sheet.name, block.title)
+            page = next(p for p in printed[plan] if p.number == on[0])
+            assert block.columns[-1].header.split()[0] in page.text, (block.title, "header not on the heading's page")
+            assert all(cell.split("\n")[0][:20] in page.text for cell in first_cells), (block.title, "rows ran onto another page")
