@@ -24,7 +24,7 @@ from .bulk import building
 from .check import CheckResult
 from .content import Content
 from .folder import OUTPUT, safe_file_name
-from .history import earlier_actions, records_of, score_profiles
+from .history import earlier_actions, history_words, records_of, score_profiles
 from .ledger import Ledger
 from .ledger.consolidations import Input
 from .ledger.consolidations import record_consolidation as record
@@ -166,7 +166,10 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     latest = result.latest()
     as_at = f"{latest:%d %B %Y}" if latest else "no returns yet"
     scale = review.scales["achievement"]
+    with Ledger(review.folder, read_only=True) as ledger:
+        earlier = earlier_actions(ledger, review.year)
     context = {
+        **history_words(len(earlier) + 1),
         **review_context(review),
         "as_at": as_at,
         "received": sum(1 for p in plans if p.label in standing),
@@ -226,8 +229,6 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
         {"file": ret.source.name, "workbook": ret.label or "not recognised", "used": "Used" if ret.merged else "Left out", "why": why}
         for ret, why in [(r, described(r.state, r.note) if r.state == ACCEPTED else "") for r in result.returns if r.merged] + result.left_out()
     ]
-    with Ledger(review.folder, read_only=True) as ledger:
-        earlier = earlier_actions(ledger, review.year)
     clusters_named = [(c.code, c.name) for c in review.clusters]
     blocks["history"] = score_profiles(clusters_named, review.year, rows["all_actions"], earlier)
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()

@@ -20,6 +20,7 @@ import python_calamine as calamine
 from .check import CheckResult, check_returns
 from .content import Content, fingerprint
 from .folder import OUTPUT, safe_file_name
+from .history import history_words
 from .intake import inbox_files
 from .problems import ProblemError, problem, problem_rows
 from .reader import find_header
@@ -45,7 +46,7 @@ class PlanItem:
 
 
 def plan_path(review: Review) -> Path:
-    spec = load_spec("improvement_plan").resolve({**review_context(review), "as_at": "", "received": 0, "used": 0, "expected": 0, **{f"achievement_{n}": "" for n in range(1, 6)}})
+    spec = load_spec("improvement_plan").resolve({**review_context(review), "as_at": "", "received": 0, "used": 0, "expected": 0, **history_words(1), **{f"achievement_{n}": "" for n in range(1, 6)}})
     return review.folder / OUTPUT / safe_file_name(spec.file_name)
 
 

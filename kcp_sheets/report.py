@@ -79,8 +79,8 @@ def write_report(result: CheckResult, public: bool = False, pdf: bool = False, o
 def render(result: CheckResult, public: bool) -> bytes:
     """The report's bytes: the template rendered with the review's content, then
     made accessible (title, language, alt text on every picture)."""
-    from docxtpl import DocxTemplate, InlineImage
     from docx.shared import Inches
+    from docxtpl import DocxTemplate, InlineImage
     from jinja2 import TemplateError
 
     review = result.review

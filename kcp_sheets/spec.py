@@ -39,8 +39,9 @@ class Column:
     fixed: bool = False
     per_earlier_year: bool = False
     per_scored_year: bool = False  # one column per earlier year with scores carried forward
-    personal: bool = False  # names a person: emptied in the public copy
+    personal: bool = False  # names people (with organisations and roles): the public copy removes the people
     turned: bool = False  # header printed upwards, for a narrow column of ticks
+    optional: bool = False  # shown and printed only when some row has a value in it
 
     @property
     def is_input(self) -> bool:
@@ -379,6 +380,7 @@ def _column(c: dict[str, Any], where: str, errors: list[str], default_kind: str 
         per_earlier_year=bool(c.get("per_earlier_year", False)),
         per_scored_year=bool(c.get("per_scored_year", False)),
         personal=bool(c.get("personal", False)),
+        optional=bool(c.get("optional", False)),
         turned=bool(c.get("turned", False)),
     )
 

@@ -270,7 +270,10 @@ class _Renderer:
             self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True, lines=2)
             row += 1
         self._validate(ws, table, first_spare, row - 1, spare=True)
-        scale = self._print_columns(ws, [c.width for c in table.columns], table.repeat_columns)
+        empty = {n for n, c in enumerate(table.columns) if c.optional and not any(d.get(c.key) not in (None, "") for d in rows)}
+        for n in empty:  # a column empty in every row is neither shown nor printed
+            ws.set_column(n, n, table.columns[n].width, None, {"hidden": True})
+        scale = self._print_columns(ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns)
         first_printed = self._title_when_across(ws, sheet)
         last_col = len(table.columns) - 1
         if not sheet.officer:  # LibreOffice prints a hidden sheet that has a print area

@@ -289,3 +289,20 @@ def test_the_public_copy_removes_people_not_organisations_teams_or_roles(demo: t
     assert [k for k in kept if k not in everything] == []
     assert [r for r in removed if r in everything] == []
     assert "[removed]" not in everything  # never a whole cell blanked where an organisation stood
+
+
+def test_a_column_empty_in_every_row_is_not_printed(demo: tuple[Path, Path]) -> None:
+    """'Columns added by the cluster' and the words typed with scores show only where some row has them."""
+    _, plan = demo
+    book = openpyxl.load_workbook(plan)
+    checked = 0
+    for name in ("Improvement Plan", "All Actions", "Partnership Health"):
+        ws = book[name]
+        for row in ws.iter_rows(min_row=1, max_row=6):
+            for cell in row:
+                if cell.value in ("Columns added by the cluster", "Columns added", "Words typed with the scores", "Words typed with the score"):
+                    values = [c.value for c in ws[cell.column_letter][cell.row:] if c.value not in (None, "")]
+                    hidden = any(d.hidden and d.min <= cell.column <= d.max for d in ws.column_dimensions.values())  # a run of columns is one entry
+                    assert hidden == (not values), (name, cell.value)
+                    checked += 1
+    assert checked >= 3

@@ -49,7 +49,8 @@ def block(path: Path, sheet: str, first: str) -> list[dict[str, Any]]:
 def test_two_years_of_history_in_the_plan_and_for_analysts(folder: Path, tmp_path: Path) -> None:
     generate(load_review(folder))
     return_et(folder, 4)
-    write_plan(check_returns(load_review(folder)))
+    first = write_plan(check_returns(load_review(folder)))
+    assert openpyxl.load_workbook(first)["History"]["A1"].value == "Scores in this review"  # never "the last three" of one
 
     carry_forward(folder, tmp_path / "2005")
     year_two = tmp_path / "2005"
@@ -60,6 +61,7 @@ def test_two_years_of_history_in_the_plan_and_for_analysts(folder: Path, tmp_pat
     public = write_plan(result, public=True)
 
     for path in (plan, public):
+        assert openpyxl.load_workbook(path)["History"]["A1"].value == "Scores over the last two reviews"
         history = {r["Cluster and review"]: r for r in block(path, "History", "Cluster and review")}
         assert history["Environment and transport 2004"]["4 Largely achieved"] == 13
         assert history["Environment and transport 2005"]["2 Little progress"] == 13

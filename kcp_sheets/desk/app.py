@@ -36,8 +36,6 @@ from ..folder import INBOX, OUTBOX, OUTPUT
 from ..intake import inbox_files
 from ..lifecycle import SUPERSEDED, described
 from ..problems import Problem, ProblemError, counted, problem
-from ..shown import visible
-from ..textfile import LIMITS, read_text
 from ..settings import (
     ACCREDITATION_FILE,
     ACTIONS_FILE,
@@ -46,6 +44,8 @@ from ..settings import (
     Review,
     load_review,
 )
+from ..shown import visible
+from ..textfile import LIMITS, read_text
 from .files import ACCEPTED, Saved, accepted, download_path, listing, save_upload
 from .guard import Guard, Keys, refused
 from .jobs import Jobs

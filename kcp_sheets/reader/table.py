@@ -4,7 +4,6 @@ cell parsed by its column's kind; what does not fit is reported."""
 from __future__ import annotations
 
 from collections import Counter
-
 from typing import TYPE_CHECKING, Any
 
 from ..spec import Column, Sheet, Table, cell_name
