@@ -211,7 +211,7 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
             {"what": "Targets and actions", "count": len(rows["all_actions"]), "where": tab["all_actions"]},
             {"what": "Outstanding (scored 1 or 2, or unscored)", "count": len(rows["outstanding"]), "where": tab["outstanding"]},
             {"what": "New actions added by clusters", "count": sum(1 for r in rows["all_actions"] if r["new"]), "where": tab["all_actions"]},
-            {"what": "Actions for improvement (part 1)", "count": len(rows["part1"]), "where": tab["part1"]},
+            {"what": "Actions for improvement (part 1)", "count": sum(1 for r in rows["part1"] if r["id"]), "where": tab["part1"]},
             {"what": "Partnership actions (part 2)", "count": len(rows["part2"]), "where": tab["part2"]},
             {"what": "Flagged projects", "count": len(rows["flagged"]), "where": tab["flagged"]},
             *(
@@ -328,7 +328,17 @@ def _cluster_reviews(clusters: list[ClusterReturn], review: Review) -> tuple[lis
         summaries.append({"id": c.code, "cluster_name": review.cluster(c.code).name, "returned": c.returned, **fields})
         for row in actions:
             plan.append({**row.values, "id": f"{c.code}-{row.id}", "cluster_name": review.cluster(c.code).name, "added": _added(row)})
+        if not actions:  # every cluster is in Part 1: one with no action says why, and has no number to act on
+            plan.append({"id": None, "cluster_name": review.cluster(c.code).name, "action": _why_no_action(c)})
     return summaries, plan
+
+
+def _why_no_action(c: ClusterReturn) -> str:
+    if c.ret is not None:
+        return "No action for improvement was agreed at the cluster's review meeting."
+    if c.left_out:
+        return f"No action for improvement yet: the return was {c.returned}."
+    return "No action for improvement yet: the cluster's return was not received."
 
 
 def _criterion_titles(review: Review) -> dict[str, str]:

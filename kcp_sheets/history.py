@@ -44,7 +44,7 @@ def records_of(rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, s
     health = ({**{k: r.get(k) for k in HEALTH_KEYS}, "score": r.get("score_value")} for r in rows.get("health", []))
     delivery = (
         {**{k: r.get(k) for k in IMPROVEMENT_KEYS}, "part": "delivery", "cluster": cluster_codes.get(str(r.get("cluster_name")), "")}
-        for r in rows.get("part1", [])
+        for r in rows.get("part1", []) if r.get("id")  # a cluster's "no action, because..." line is no record
     )
     partnership = (
         {**{k: r.get(k) for k in IMPROVEMENT_KEYS}, "part": "partnership", "key_contact": r.get("lead"), "cluster": ""}

@@ -113,6 +113,11 @@ def test_the_plan_says_received_and_left_out_and_why(told: dict) -> None:
     assert returned["Community development"] == "not received"
     outstanding = [row for row in book["Outstanding"].iter_rows(values_only=True) if row and isinstance(row[0], str) and row[0].startswith("SC-")]
     assert outstanding == []  # a return left out is not padded into Outstanding as unscored
+    part1 = [str(c) for row in book["Improvement Plan"].iter_rows(values_only=True) for c in row if c]
+    for cluster in ("Environment and transport", "Health and well-being", "Homes and housing", "Learning and leisure", "Safe communities", "Work and business", "Community development"):
+        assert cluster in part1  # every cluster is in Part 1, and one with no action says why
+    assert "No action for improvement yet: the cluster's return was not received." in part1
+    assert f"No action for improvement yet: the return was received 24/04/2004, left out: rejected: {REASON}." in part1
     reviews = {row[0]: row for row in book["Cluster Reviews"].iter_rows(values_only=True) if row and row[0] in ("SC", "CD")}
     assert f"rejected: {REASON}" in reviews["SC"][2] and reviews["CD"][2] == "not received"
 
