@@ -106,6 +106,7 @@ CATALOGUE: dict[str, Kind] = {
     "flag-invalid": Kind("warning", "'{found}' is not Yes or No; kept as typed.", "Ask the sender whether {row_id} should be flagged."),
     "choice-invalid": Kind("warning", "'{found}' is not one of {detail}; kept as typed.", "Ask the sender which they meant for {row_id}."),
     "formula": Kind("warning", "The cell holds a formula; its value '{found}' was read, the formula was not run.", "Nothing to ask unless the value looks wrong."),
+    "cell-note": Kind("warning", "A note on this cell, written as a note rather than in the cell: \"{found}\"", "Read it: if it is an answer, ask the sender to type it in the cell, or take it into the plan yourself."),
     "cell-error": Kind("error", "The cell shows an error ({found}).", "Ask the sender to type the value again for {row_id}."),
 }
 

@@ -8,6 +8,7 @@ the writer and the reader never disagree about a cell.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -428,3 +429,14 @@ def column_letter(index: int) -> str:
 def cell_name(row: int, col: int) -> str:
     """1-based row and 0-based column as A1 notation, for problems."""
     return f"{column_letter(col)}{row}"
+
+
+def a1(ref: str) -> tuple[int, int] | None:
+    """A1 notation as a 0-based (row, column); None if it is not a cell's name."""
+    match = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, col - 1

@@ -158,3 +158,15 @@ def test_typed_in_libreoffice_and_saved_in_three_formats_reads_back_exactly(revi
         assert not [p for p in ret.problems if p.severity == "error"], (fmt, [p.message for p in ret.problems if p.severity == "error"])
     resaved = openpyxl.load_workbook(tmp_path / "typed.xlsx")
     assert resaved["Progress Tracker"].protection.sheet and resaved["KCP identity"].sheet_state == "hidden"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_notes_saved_by_libreoffice_are_read_with_their_cell(review, plans, outbox: Path, tmp_path: Path, fmt: str) -> None:
+    """Notes (comments) on cells, re-saved by LibreOffice: an .xlsx's comments part, an .ods's annotations."""
+    from test_reader import NOTES, with_notes
+
+    plan = plans["SC"]
+    noted = with_notes(fill_workbook(plan, outbox / plan.file_name, tmp_path / "noted.xlsx", {"Progress Tracker": {"SC-01": {"coordinator_score": 4}}}), NOTES)
+    [resaved] = convert([noted], FILTERS[fmt], tmp_path / fmt, tmp_path / "profile")
+    [ret] = check_returns(review, [resaved]).returns
+    assert {p.cell: p.found for p in ret.problems if p.code == "cell-note"} == NOTES

@@ -136,6 +136,31 @@ def test_a_spare_row_filled_in_any_way_it_offers_is_a_new_action(review, plans, 
             assert (got is True if value == "Yes" else got is False if value == "No" else str(got) == value), (ident, key, got)
 
 
+def with_notes(path: Path, notes: dict[str, str]) -> Path:
+    """The workbook with notes (comments) on the cells named, as Excel and LibreOffice write them."""
+    from openpyxl.comments import Comment
+
+    book = openpyxl.load_workbook(path)
+    for where, text in notes.items():
+        book[TRACKER][where].comment = Comment(text, "Jo Fisher")
+    book.save(path)
+    return path
+
+
+NOTES = {"J5": "Score agreed by phone with the champions on 21 April.", "H6": "See the attached minutes\nfor the full story.",
+         "B30": "A note where nothing is typed", "K7": "Partly: the second phase slipped to June."}
+
+
+def test_notes_on_cells_are_read_with_their_cell_and_full_text(review, plans, outbox: Path, tmp_path: Path) -> None:
+    plan = plans["SC"]
+    path = with_notes(fill_workbook(plan, outbox / plan.file_name, tmp_path / "notes.xlsx", {TRACKER: {"SC-01": {"coordinator_score": 4}}}), NOTES)
+    ret = read_one(review, path)
+    found = {p.cell: p.found for p in ret.problems if p.code == "cell-note"}
+    assert found == NOTES
+    assert all(p.sheet == TRACKER and p.severity == "warning" for p in ret.problems if p.code == "cell-note")
+    assert by_id(ret)["SC-01"].values["coordinator_score"] == 4  # the score in the noted cell is read as ever
+
+
 def test_renamed_file_and_renamed_sheet(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["LL"]
     path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "our scores FINAL v2.xlsx", {TRACKER: {"LL-01": {"coordinator_score": 2}}})

@@ -14,9 +14,9 @@ from typing import Any
 
 from ..content import instruction_cells
 from ..sent import Planned
-from ..spec import cell_name
+from ..spec import a1, cell_name
 from ..values import as_text, is_blank
-from .opening import Grid, Report, a1
+from .opening import Grid, Report
 
 ADDED_SHEET_CELLS = 50  # cells of an added sheet reported one by one; beyond, one problem per row
 

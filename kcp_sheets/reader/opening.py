@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
 import sys
 import tempfile
 import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
@@ -27,7 +26,8 @@ import python_calamine as calamine
 
 from ..formats import MAX_GRID_CELLS, ZIP_ERRORS, Facts, Refused, SheetFacts, inspect
 from ..intake import Source
-from ..spec import cell_name
+from ..spec import a1, cell_name
+from .notes import cell_notes
 
 Grid = list[list[Any]]
 # Where the bytes are handed to the library as a file: memory-backed where the system has it.
@@ -42,6 +42,7 @@ class Sheets:
     grids: dict[str, Grid] = field(default_factory=dict)
     formulas: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # by sheet name
     damaged: set[str] = field(default_factory=set)  # sheets the library could not read: already reported
+    notes: list[tuple[str, int, int, str]] = field(default_factory=list)  # cell notes and comments: sheet, row, column, text
 
 
 def open_sheets(source: Source, report: Report) -> Sheets | None:
@@ -89,6 +90,7 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
     if facts.formulas_or_errors:
         _mark_errors_and_formulas(source, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
+    sheets.notes = cell_notes(source.data, facts)
     return sheets
 
 
@@ -202,13 +204,3 @@ def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[
                                 formulas.add(where)
             marks[name] = (errors, formulas)
     return marks
-
-
-def a1(ref: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
-    if not match:
-        return None
-    col = 0
-    for ch in match.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)) - 1, col - 1

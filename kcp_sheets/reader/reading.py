@@ -11,7 +11,7 @@ from ..intake import Source
 from ..problems import problem
 from ..sent import Planned, Plans
 from ..settings import Review
-from ..spec import Column
+from ..spec import Column, cell_name
 from .accounting import Accounts, take_sent_text
 from .form import read_form
 from .opening import Grid, Sheets, open_sheets, saved_at
@@ -92,6 +92,8 @@ class Reading:
         if sheets is None:
             return
         self.sheets = sheets
+        for sheet, row, col, text in sheets.notes:  # written beside a cell rather than in it: shown in full, with its cell
+            self.result.problems.append(problem("cell-note", self.name, sheet=sheet, cell=cell_name(row + 1, col), found=text))
         self.result.saved = saved_at(self.result.source.data)
         self.accounts = Accounts(sheets.grids, self.add)
         plan = recognise(self)

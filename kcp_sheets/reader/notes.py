@@ -1,0 +1,111 @@
+"""Notes and comments on cells: what people write beside a cell rather than
+in it ("see attached", "score agreed by phone"). The reading library gives
+cell values only, so the notes are read from the file's own parts, after
+`formats.inspect` has checked them: in .xlsx the sheet's comments part
+(legacy notes) and its threaded comments, in .ods the cells' annotations.
+An .xls keeps its notes in binary records the reading library does not
+give; the README says so."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
+import zipfile
+
+from ..formats import ZIP_ERRORS, Facts
+from ..spec import a1
+
+Note = tuple[str, int, int, str]  # sheet, row, column (0-based), the note's whole text
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+THREADED = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
+TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+DC = "http://purl.org/dc/elements/1.1/"
+MAX_PART = 16 * 1024 * 1024  # a notes part larger than this is no person's notes
+
+
+def cell_notes(data: bytes, facts: Facts) -> list[Note]:
+    """Every note on every sheet, in the order the file keeps them; [] if there are none or they cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if facts.kind == "xlsx":
+                return _xlsx(archive, {s.name: s.part for s in facts.sheets if s.part})
+            if facts.kind == "ods":
+                return _ods(archive)
+    except (*ZIP_ERRORS, ET.ParseError, KeyError):
+        return []
+    return []
+
+
+def _xlsx(archive: zipfile.ZipFile, parts: dict[str, str]) -> list[Note]:
+    names = set(archive.namelist())
+    notes: list[Note] = []
+    for sheet, part in parts.items():
+        rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if rels not in names:
+            continue
+        targets: dict[str, str] = {}
+        for rel in ET.fromstring(_read(archive, rels)).iter(f"{RELS}Relationship"):
+            kind = rel.get("Type", "").rsplit("/", 1)[-1]
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(part), target))  # absolute, or beside the sheet
+            if kind in ("comments", "threadedComment") and target in names:
+                targets[kind] = target
+        threaded: dict[str, str] = {}
+        if "threadedComment" in targets:  # a thread: every reply, in order, under the cell it is on
+            for comment in ET.fromstring(_read(archive, targets["threadedComment"])).iter(f"{THREADED}threadedComment"):
+                text = "".join(comment.itertext()).strip()
+                ref = comment.get("ref", "")
+                threaded[ref] = f"{threaded[ref]}\n{text}" if ref in threaded else text
+        seen = set()
+        if "comments" in targets:
+            for comment in ET.fromstring(_read(archive, targets["comments"])).iter(f"{MAIN}comment"):
+                ref = comment.get("ref", "")
+                text = threaded.get(ref) or "".join(t.text or "" for t in comment.iter(f"{MAIN}t")).strip()  # Excel mirrors a thread as a note
+                where = a1(ref)
+                if where is not None and text:
+                    notes.append((sheet, *where, text))
+                    seen.add(ref)
+        for ref, text in threaded.items():
+            where = a1(ref)
+            if ref not in seen and where is not None and text:
+                notes.append((sheet, *where, text))
+    return notes
+
+
+def _ods(archive: zipfile.ZipFile) -> list[Note]:
+    notes: list[Note] = []
+    sheet, row, col = "", -1, 0
+    stack: list[str] = []
+    with archive.open("content.xml") as stream:
+        for event, element in ET.iterparse(stream, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                stack.append(tag)
+                if tag == f"{{{TABLE}}}table":
+                    sheet, row = element.get(f"{{{TABLE}}}name", ""), -1
+                elif tag == f"{{{TABLE}}}table-row":
+                    row, col = row + 1, 0
+                continue
+            stack.pop()
+            if tag == f"{{{OFFICE}}}annotation":
+                lines = ["".join(p.itertext()) for p in element.iter(f"{{{TEXT}}}p")]
+                text = "\n".join(lines).strip()
+                if text:
+                    notes.append((sheet, row, col, text))
+            elif tag in (f"{{{TABLE}}}table-cell", f"{{{TABLE}}}covered-table-cell"):
+                col += int(element.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1)
+                element.clear()
+            elif tag == f"{{{TABLE}}}table-row":
+                row += int(element.get(f"{{{TABLE}}}number-rows-repeated", "1") or 1) - 1
+                element.clear()
+    return notes
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    if archive.getinfo(name).file_size > MAX_PART:
+        raise KeyError(name)
+    return archive.read(name)
