@@ -86,6 +86,7 @@ CATALOGUE: dict[str, Kind] = {
     "header-missing": Kind("error", "The column '{detail}' is missing from the header row.", "Ask the sender not to delete columns and to re-send the workbook."),
     "row-deleted": Kind("error", "The row for {row_id} was deleted.", "Ask the sender for the progress and scores for {row_id}."),
     "row-duplicated": Kind("warning", "The row for {row_id} appears twice; the first was used, the other kept here: {detail}.", "Ask the sender which row is right."),
+    "row-other-cluster": Kind("error", "This row is {detail}'s action {row_id}, not one of {here}'s: it was pasted in from that cluster's workbook, and nothing on it was counted for either cluster. What it holds: {found}", "Ask the sender whether these answers belong to {detail}'s return (and to send them there) or to one of this cluster's actions."),
     "row-unknown-id": Kind("warning", "A row has an ID this workbook was not sent with ({detail}); read as a new action.", "Check whether it is a new action or a mistyped ID."),
     "row-moved": Kind("warning", "The row with ID {found} ({detail}) has the text of {row_id}; its answers were read as {row_id}'s.", "Check the rows were not sorted without their ID column; nothing to ask if the answers fit {row_id}."),
     "row-text-ambiguous": Kind("error", "The row's ID ({found}) and its fixed text disagree, and the text fits {detail} equally; its answers were kept under {row_id}.", "Ask the sender which action the answers on this row are for."),

@@ -67,6 +67,27 @@ class Plans:
             self._editions.setdefault((p.spec.template, p.cluster), []).append(p)
         for group in self._editions.values():
             group.sort(key=lambda p: p.edition)
+        self._others: dict[tuple[str, str], dict[str, tuple[Planned, dict[str, Any]]]] = {}
+
+    def others(self, template: str, cluster: str) -> dict[str, tuple[Planned, dict[str, Any]]]:
+        """Every row the other clusters were sent in this template's main table
+        (their latest editions), by ID and by action text: to know another
+        cluster's row pasted into this one's workbook. Made when first asked."""
+        key = (template, cluster)
+        cached = self._others.get(key)
+        if cached is None:
+            cached = {}
+            for (kind, code), group in self._editions.items():
+                if kind != template or code == cluster or not code:
+                    continue
+                plan = group[-1]
+                for row in plan.content.rows.get(plan.spec.main_table().key, []):
+                    cached[str(row["id"])] = (plan, row)
+                    text = " ".join(str(row.get("action") or "").split()).casefold()
+                    if len(text) >= 20:
+                        cached.setdefault(f"text:{text}", (plan, row))
+            self._others[key] = cached
+        return cached
 
     def find(self, template: str, cluster: str, edition: int | None = None) -> Planned | None:
         """The edition named, or the latest one sent."""

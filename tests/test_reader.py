@@ -161,6 +161,22 @@ def test_notes_on_cells_are_read_with_their_cell_and_full_text(review, plans, ou
     assert by_id(ret)["SC-01"].values["coordinator_score"] == 4  # the score in the noted cell is read as ever
 
 
+def test_another_clusters_rows_pasted_into_the_spare_rows_are_named_as_that_clusters(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """ID and text agree, and are Environment and transport's: an error naming both
+    clusters, everything on the rows kept in it, and no new Safe communities action."""
+    plan, theirs = plans["SC"], plans["ET"].content.rows[TRACKER]
+    pasted = {f"SC-NEW-{n:02d}": {**{k: row[k] for k in ("id", "issue", "outcome", "action", "partners", "lead_partner")},
+                                  "progress": f"ET's progress {n}", "coordinator_score": "4"} for n, row in enumerate(theirs[:3], start=1)}
+    pasted["SC-NEW-04"] = {"action": theirs[4]["action"], "progress": "ET's words under a new ID"}  # their action text, without its ID
+    ret = read_one(review, fill_workbook(plan, outbox / plan.file_name, tmp_path / "pasted.xlsx", {TRACKER: pasted}))
+    named = [p for p in ret.problems if p.code == "row-other-cluster"]
+    assert sorted(p.row_id for p in named) == sorted([r["id"] for r in theirs[:3]] + [theirs[4]["id"]])
+    assert all(p.severity == "error" and "Environment and transport" in p.message and "Safe communities" in p.message for p in named)
+    assert any("ET's progress 1" in p.found for p in named)  # nothing typed is lost
+    assert not [r for r in ret.rows[TRACKER] if r.new]  # never a new action of this cluster
+    assert not [r for r in ret.rows[TRACKER] if r.id.startswith("ET-")]
+
+
 def test_renamed_file_and_renamed_sheet(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["LL"]
     path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "our scores FINAL v2.xlsx", {TRACKER: {"LL-01": {"coordinator_score": 2}}})

@@ -110,6 +110,15 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             seen[read_as] = r
             rows.append(row)
             continue
+        elsewhere = _other_clusters_row(reading, table, ident, row) if fixed_ids is None and table.new_id else None
+        if elsewhere is not None:  # another cluster's row pasted here: its answers are that cluster's, never this one's
+            other, their = elsewhere
+            text = typed(cells, set(present) - {id_col})
+            reading.add("row-other-cluster", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=str(their["id"]), found=text,
+                        detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})",
+                        here=reading.identity_facts().get("cluster_name", ""))
+            accounts.take(sheet_name, ((r, c) for c in present))
+            continue
         row.new = True
         if not ident or ident not in spare:
             if ident:
@@ -188,6 +197,18 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
         else:
             reading.add("row-text-ambiguous", **where, row_id=ident, found=ident or "no ID", detail=", ".join(winners[:6]) + (" ..." if len(winners) > 6 else ""))
     return assigned
+
+
+def _other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) -> tuple[Any, dict[str, Any]] | None:
+    """The other cluster's sent row this row is, by its ID or its action text, or None."""
+    plan = reading.result.plan
+    if plan is None or not plan.cluster:
+        return None
+    others = reading.planned.others(plan.spec.template, plan.cluster)
+    if ident in others:
+        return others[ident]
+    text = " ".join(str(row.values.get("action") or "").split()).casefold()
+    return others.get(f"text:{text}") if len(text) >= 20 else None
 
 
 def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
