@@ -515,7 +515,31 @@ def _opendocument(archive: zipfile.ZipFile, names: set[str]) -> Facts:
     sheets = _ods_extents(archive)
     for _ in _xml_heads(archive, names - {"content.xml"}):
         pass
-    return Facts("ods", sheets, macros=any(n.startswith("Basic/") for n in names))
+    return Facts("ods", sheets, macros=any(n.startswith("Basic/") for n in names), package=_ods_as_the_library_reads(archive, names))
+
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# Whitespace laid between a table's elements, or between a cell's paragraphs,
+# by a program that indents its XML (Gnumeric does): no part of any text.
+ODS_LAYOUT = re.compile(rb">[ \t\r\n]+(?=</?(?:table:[\w-]+|text:p)[\s/>])")
+
+
+def _ods_as_the_library_reads(archive: zipfile.ZipFile, names: set[str]) -> bytes:
+    """The .ods as the reading library can read it, or b"" if it already can:
+    its content without the layout whitespace between table elements (which
+    the library takes for a cell and refuses), and with the mimetype entry a
+    program may leave out (Google Docs does). Nothing anyone typed changes."""
+    with _open_part(archive, "content.xml") as stream:
+        head = stream.read(1024 * 1024)
+    if "mimetype" in names and not ODS_LAYOUT.search(head):
+        return b""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        for name in sorted(names - {"mimetype"}):
+            data = _read_part(archive, name, MAX_UNZIPPED) if name == "content.xml" else archive.read(name)
+            package.writestr(name, ODS_LAYOUT.sub(b">", data) if name == "content.xml" else data)
+    return out.getvalue()
 
 
 def _xml_heads(archive: zipfile.ZipFile, parts: set[str]) -> Iterator[tuple[str, bytes]]:
