@@ -101,6 +101,20 @@ def test_password_protected_workbook(review, good: Path, tmp_path: Path) -> None
     del msoffcrypto
 
 
+def test_a_workbook_encrypted_with_excels_default_password_is_read(review, good: Path, tmp_path: Path) -> None:
+    """Excel encrypts a workbook given protection but no password to open with its
+    well-known default: the sender set none, and Excel and LibreOffice open it without asking."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(good.read_bytes())).encrypt("VelvetSweatshop", out)
+    path = write(tmp_path, "protected.xlsx", out.getvalue())
+    [ret] = check_returns(review, [path]).returns
+    assert ret.cluster == "ET" and "file-encrypted" not in {p.code for p in ret.problems}
+    [plain] = check_returns(review, [good]).returns
+    assert {r.id: r.values for r in ret.rows["Progress Tracker"]} == {r.id: r.values for r in plain.rows["Progress Tracker"]}
+
+
 def test_macro_workbook_is_read_and_macros_never_run(review, good: Path, tmp_path: Path) -> None:
     path = write(tmp_path, "with macro.xlsm", xlsx_with(good, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake vba"}))
     result = check_returns(review, [path])

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import python_calamine as calamine
@@ -45,13 +45,24 @@ class Sheets:
     notes: list[tuple[str, int, int, str]] = field(default_factory=list)  # cell notes and comments: sheet, row, column, text
 
 
+EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel encrypts with when a workbook is protected but given no password to open
+
+
 def open_sheets(source: Source, report: Report) -> Sheets | None:
     """Every sheet of the source, or None (with a problem reported) if it cannot be opened."""
     try:
         facts = inspect(source.data)
     except Refused as refused:
-        report(refused.code, **refused.facts)
-        return None
+        opened = _with_default_password(source.data) if refused.code == "file-encrypted" else None
+        if opened is None:
+            report(refused.code, **refused.facts)
+            return None
+        source = replace(source, data=opened)  # the same return (its hash is the file's), read as decrypted
+        try:
+            facts = inspect(opened)
+        except Refused as again:
+            report(again.code, **again.facts)
+            return None
     if facts.macros:
         report("file-macro")
     for sheet in facts.sheets:
@@ -92,6 +103,23 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
     sheets.notes = cell_notes(source.data, facts)
     return sheets
+
+
+def _with_default_password(data: bytes) -> bytes | None:
+    """A workbook Excel encrypted with its well-known default password (the
+    sender set none; Excel and LibreOffice open it without asking), decrypted;
+    None if it has a real password. Its contents are then inspected as any
+    return's are."""
+    import msoffcrypto
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=EXCEL_DEFAULT_PASSWORD)
+        out = io.BytesIO()
+        office.decrypt(out)
+    except Exception:  # noqa: BLE001 - any failure means a real password, or not an encryption the library knows
+        return None
+    return out.getvalue()
 
 
 def _fits(sheets: list[SheetFacts], report: Report) -> bool:
