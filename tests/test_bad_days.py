@@ -4,12 +4,14 @@ no advice that would cost the officer a decision."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,10 +41,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def mounted(where: Path, size: str) -> bool:
-    """A small file system of our own at `where`, where this machine lets us make one."""
+@contextlib.contextmanager
+def small_disk(where: Path, size: str) -> Iterator[Path]:
+    """A small file system of our own at `where`, for the test's length; skips where this machine lets us make none."""
     where.mkdir(parents=True, exist_ok=True)
-    return os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, check=False).returncode == 0
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, check=False).returncode:
+        pytest.skip("no file system of our own can be made here (needs root)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
 
 
 def decisions(folder: Path) -> list[tuple]:
@@ -52,10 +60,7 @@ def decisions(folder: Path) -> list[tuple]:
 
 
 def test_a_full_disk_is_said_as_such_and_costs_no_decision(demo: Path, tmp_path: Path) -> None:
-    disk = tmp_path / "disk"
-    if not mounted(disk, "8m"):
-        pytest.skip("no file system of our own can be made here (needs root)")
-    try:
+    with small_disk(tmp_path / "disk", "8m") as disk:
         folder = disk / "review"
         shutil.copytree(demo, folder, ignore=shutil.ignore_patterns("outbox", "output", ".kcp-read-cache.sqlite"))
         before = decisions(folder)
@@ -72,15 +77,10 @@ def test_a_full_disk_is_said_as_such_and_costs_no_decision(demo: Path, tmp_path:
         assert "Free some space" in said.stderr and "intact" in said.stderr
         assert "move it out" not in said.stderr and "aside" not in said.stderr
         assert decisions(folder) == before
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def test_a_read_only_copy_can_be_looked_at_and_says_it_cannot_be_changed(demo: Path, tmp_path: Path) -> None:
-    disk = tmp_path / "cd"
-    if not mounted(disk, "64m"):
-        pytest.skip("no file system of our own can be made here (needs root)")
-    try:
+    with small_disk(tmp_path / "cd", "64m") as disk:
         shutil.copytree(demo, disk / "review")
         assert subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=False).returncode == 0
         folder = disk / "review"
@@ -90,8 +90,6 @@ def test_a_read_only_copy_can_be_looked_at_and_says_it_cannot_be_changed(demo: P
         assert status.returncode == 0 and "accepted: agreed by phone" in status.stdout and "cannot be written to" in status.stderr
         refused = kcp("accept", str(folder), "#3", "--note", "fine")
         assert refused.returncode == 2 and "cannot be written" in refused.stderr and "intact" in refused.stderr and "Traceback" not in refused.stderr
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def test_a_yaml_alias_bomb_is_refused_before_it_is_built(folder: Path) -> None:
@@ -186,10 +184,7 @@ def test_upload_names_keep_their_extension_and_lose_their_controls(demo: Path, t
 
 
 def test_an_upload_onto_a_full_disk_is_said_and_leaves_nothing_behind(demo: Path, tmp_path: Path) -> None:
-    disk = tmp_path / "updisk"
-    if not mounted(disk, "4m"):
-        pytest.skip("no file system of our own can be made here (needs root)")
-    try:
+    with small_disk(tmp_path / "updisk", "4m") as disk:
         folder = disk / "review"
         shutil.copytree(demo, folder, ignore=shutil.ignore_patterns("outbox", "output", "inbox", ".kcp-read-cache.sqlite"))
         (folder / "inbox").mkdir()
@@ -200,8 +195,6 @@ def test_an_upload_onto_a_full_disk_is_said_and_leaves_nothing_behind(demo: Path
         shown = client.get(answer.headers["location"]).text
         assert "could not be saved" in shown and "Free some space" in shown
         assert [p.name for p in (folder / "inbox").iterdir()] == []
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def test_a_new_folder_has_none_of_this(tmp_path: Path) -> None:

@@ -5,16 +5,15 @@ for the whole module, to stay quick on a shared machine."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium import CHROMEDRIVER, CHROMIUM, chromium
 from desk_returns import IMG, SCRIPT, hostile_email, hostile_return
 
 from kcp_sheets.fill import fill_workbook
@@ -22,8 +21,6 @@ from kcp_sheets.folder import OUTBOX, init_folder
 from kcp_sheets.generate import generate
 from kcp_sheets.settings import load_review
 from kcp_sheets.workbooks import planned_workbooks
-
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
     if os.environ.get("CI") or os.environ.get("KCP_REQUIRE_LIBREOFFICE"):
@@ -58,17 +55,8 @@ def address(folder: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="kcp-chromium-")
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,900"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium() as driver:
+        yield driver
 
 
 def wait_for(driver: webdriver.Chrome, text: str, timeout: float = 30) -> None:

@@ -369,16 +369,21 @@ def _files_agree_with_ledger(folder: Path) -> None:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == latest[plan.file_name], plan.file_name
 
 
+def killed_after(command: list[str], seconds: float) -> None:
+    """The command as typed, stopped with kill -9 after `seconds` if it has not finished."""
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        running.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        running.kill()
+        running.wait()
+
+
 @pytest.mark.parametrize("after", [0.4, 0.8, 1.2, 1.6, 2.0])
 def test_generate_killed_at_any_moment_then_run_again_leaves_files_and_ledger_agreeing(sent: Path, after: float) -> None:
     edit_actions(sent, {c: {"partners": f"Changed {after}"} for c in ("ET-01", "HW-01", "HH-01")})
     run = [sys.executable, "-m", "kcp_sheets", "generate", str(sent)]
-    killed = subprocess.Popen(run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        killed.wait(timeout=after)
-    except subprocess.TimeoutExpired:
-        killed.kill()
-        killed.wait()
+    killed_after(run, after)
     assert subprocess.run(run, capture_output=True, check=False).returncode == 0
     _files_agree_with_ledger(sent)
 
@@ -387,12 +392,7 @@ def test_consolidate_killed_then_run_again_records_the_plan_it_leaves(sent: Path
     fill(sent, "ET", "ET.xlsx", scored(sent, "ET"))
     run = [sys.executable, "-m", "kcp_sheets", "consolidate", str(sent)]
     for after in (0.8, 1.6, 2.4):
-        killed = subprocess.Popen(run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            killed.wait(timeout=after)
-        except subprocess.TimeoutExpired:
-            killed.kill()
-            killed.wait()
+        killed_after(run, after)
     assert subprocess.run(run, capture_output=True, check=False).returncode == 0
     output = sent / "output"
     assert not [p.name for p in output.iterdir() if p.name.startswith(".kcp-")]
