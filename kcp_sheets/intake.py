@@ -13,7 +13,9 @@ import email
 import email.policy
 import email.utils
 import hashlib
+import io
 import os
+import zipfile
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,6 +26,9 @@ from .problems import Problem, problem
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 EMAIL_SUFFIXES = (".eml",)
 OUTLOOK_SUFFIXES = (".msg",)  # Outlook's own "Save as", and what dragging a message to a folder makes
+ZIP_SUFFIXES = (".zip",)  # a return zipped, or several: their workbooks are read, one level deep
+MAX_IN_CONTAINER = 20  # workbooks read from one .zip
+MAX_ZIP_ENTRIES = 1000  # entries of one .zip looked at
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # zip packages and compound files
 # Names that may hide a workbook: no extension, templates, Excel binary workbooks.
 SNIFFED_SUFFIXES = ("", ".xlsb", ".xlt", ".xltx", ".xltm", ".ots")
@@ -135,13 +140,57 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
             problems += more
         elif suffix in SPREADSHEET_SUFFIXES or (suffix in SNIFFED_SUFFIXES and data.startswith(WORKBOOK_MAGIC)):
             sources.append(Source(name, data, received))  # its bytes, not its name, say what it is
+        elif suffix in ZIP_SUFFIXES:
+            found, more = from_zip(name, data, received, "", False, max_bytes)
+            sources += found
+            problems += more
         else:
             problems.append(problem("file-not-spreadsheet", name, detail=f"a {suffix} file" if suffix else "a file with no extension"))
     return sources, problems
 
 
-def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) -> tuple[list[Source], list[Problem]]:
-    """The workbooks attached to a saved e-mail, with its sender and date."""
+def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int) -> tuple[list[Source], list[Problem]]:
+    """The workbooks inside a .zip (saved in the inbox, or attached to an
+    e-mail), one level deep: each named "<zip> > <workbook>", with the
+    container's date and sender. Bounded: at most MAX_IN_CONTAINER workbooks,
+    each no larger than a return may be; a container inside is not opened."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    others: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist()[:MAX_ZIP_ENTRIES]:
+                inner = info.filename.rsplit("/", 1)[-1]
+                if info.is_dir() or not inner or inner.startswith((".", "~$")) or info.filename.startswith("__MACOSX/"):
+                    continue
+                label = f"{name} > {info.filename}"
+                if Path(inner).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                    others.append(inner)
+                    continue
+                if len(sources) >= MAX_IN_CONTAINER:
+                    problems.append(problem("file-not-spreadsheet", label, detail=f"a workbook beyond the first {MAX_IN_CONTAINER} in the .zip, not read"))
+                    continue
+                if info.file_size > max_bytes:
+                    problems.append(problem("file-too-large", label, detail=_mb(info.file_size), limit=_mb(max_bytes)))
+                    continue
+                with archive.open(info) as member:
+                    payload = member.read(max_bytes + 1)
+                if len(payload) > max_bytes:
+                    problems.append(problem("file-too-large", label, detail=f"more than {_mb(max_bytes)}", limit=_mb(max_bytes)))
+                    continue
+                sources.append(Source(label, payload, received, sender, emailed=dated))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        return [], [problem("file-truncated", name, detail=f"the .zip could not be opened: {type(exc).__name__}")]
+    if not sources and not problems:
+        held = f", it holds {', '.join(others[:5])}" if others else ", it is empty"
+        problems.append(problem("file-not-spreadsheet", name, detail=f"a .zip file with no workbook inside{held}"))
+    return sources, problems
+
+
+def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, nested: bool = False) -> tuple[list[Source], list[Problem]]:
+    """The workbooks attached to a saved e-mail, with its sender and date, and
+    one level deeper (unless `nested`): those inside a .zip it carries, or an
+    e-mail forwarded as an attachment."""
     try:
         message = email.message_from_bytes(data, policy=BOUNDED)
         sender = str(message.get("From", "") or "")
@@ -159,7 +208,19 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int) ->
         for part in _attachments(message):
             filename = part.get_filename() or "attachment"
             label = f"{name} > {filename}"
-            if Path(filename).suffix.lower() not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
+            suffix = Path(filename).suffix.lower()
+            if not nested and suffix in (*ZIP_SUFFIXES, *EMAIL_SUFFIXES, *OUTLOOK_SUFFIXES):
+                payload = part.get_payload(decode=True) or b""
+                if suffix in ZIP_SUFFIXES:
+                    found, more = from_zip(label, payload, received, sender, dated, max_bytes)
+                elif suffix in EMAIL_SUFFIXES:
+                    found, more = from_email(label, payload, received, max_bytes, nested=True)
+                else:
+                    found, more = from_outlook(label, payload, received, max_bytes)
+                sources += found
+                problems += more
+                continue
+            if suffix not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
                 others.append(filename)
                 continue
             payload = part.get_payload(decode=True) or b""

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..folder import INBOX, OUTBOX, OUTPUT, safe_file_name
-from ..intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES
+from ..intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES, ZIP_SUFFIXES
 from ..shown import without_bidi
 
-ACCEPTED = SPREADSHEET_SUFFIXES + EMAIL_SUFFIXES + OUTLOOK_SUFFIXES
+ACCEPTED = SPREADSHEET_SUFFIXES + EMAIL_SUFFIXES + OUTLOOK_SUFFIXES + ZIP_SUFFIXES
 DOWNLOAD_AREAS = (OUTBOX, OUTPUT, INBOX)  # what the officer may take away: sent, made, received
 MAX_NAME = 150
 _saving = threading.Lock()

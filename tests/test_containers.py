@@ -1,0 +1,72 @@
+"""Returns one level inside something else, as they arrive: a .zip in the
+inbox, a .zip attached to an e-mail, an e-mail forwarded as an attachment of
+another. Each workbook found is read and named "inside" its container; a
+container holding no workbook says what it does hold; nothing is opened
+deeper than one level, and a .zip gives at most its first workbooks."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+from kcp_sheets.check import check_returns
+from kcp_sheets.fill import fill_workbook
+from kcp_sheets.intake import MAX_IN_CONTAINER, gather
+
+
+def a_return(plans, outbox: Path, tmp_path: Path, label: str = "ET") -> bytes:
+    plan = plans[label]
+    return fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{label}.xlsx", {"Progress Tracker": {f"{label}-01": {"coordinator_score": 4}}}).read_bytes()
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def mail(sender: str, date: str, attachments: dict[str, bytes]) -> bytes:
+    message = EmailMessage()
+    message["From"], message["Date"], message["Subject"] = sender, date, "Our return"
+    message.set_content("Attached.")
+    for name, data in attachments.items():
+        message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return bytes(message)
+
+
+def test_a_zip_in_the_inbox_is_opened_and_its_return_read(review, plans, outbox: Path, tmp_path: Path) -> None:
+    path = tmp_path / "returns.zip"
+    path.write_bytes(zipped({"ET return.xlsx": a_return(plans, outbox, tmp_path), "minutes.pdf": b"%PDF-1.4"}))
+    [ret] = check_returns(review, [path]).returns
+    assert ret.source.name == "returns.zip > ET return.xlsx" and ret.cluster == "ET"
+    assert {r.id: r.values["coordinator_score"] for r in ret.rows["Progress Tracker"]}["ET-01"] == 4
+
+
+def test_an_email_forwarded_as_an_attachment_and_a_zip_attached_are_read_with_their_senders(review, plans, outbox: Path, tmp_path: Path) -> None:
+    inner = mail("ruth.owen@example.org", "Mon, 19 Apr 2004 10:00:00 +0100", {"ET.xlsx": a_return(plans, outbox, tmp_path)})
+    outer = mail("chair@example.org", "Tue, 20 Apr 2004 10:00:00 +0100", {"Our return.eml": inner, "HW.zip": zipped({"HW.xlsx": a_return(plans, outbox, tmp_path, "HW")})})
+    path = tmp_path / "forwarded.eml"
+    path.write_bytes(outer)
+    found = {r.source.name: r for r in check_returns(review, [path]).returns}
+    et, hw = found["forwarded.eml > Our return.eml > ET.xlsx"], found["forwarded.eml > HW.zip > HW.xlsx"]
+    assert (et.cluster, et.source.sender, f"{et.source.received:%d/%m}") == ("ET", "ruth.owen@example.org", "19/04")  # the forwarded e-mail's own
+    assert (hw.cluster, hw.source.sender, f"{hw.source.received:%d/%m}") == ("HW", "chair@example.org", "20/04")
+
+
+def test_a_zip_with_no_workbook_says_what_it_holds_and_deeper_containers_are_not_opened(tmp_path: Path) -> None:
+    path = tmp_path / "scans.zip"
+    path.write_bytes(zipped({"scan1.pdf": b"%PDF", "inner.zip": zipped({"ET.xlsx": b"PK"})}))
+    sources, problems = gather([path], 10**7)
+    assert sources == [] and [p.code for p in problems] == ["file-not-spreadsheet"]
+    assert "scan1.pdf" in problems[0].message and "inner.zip" in problems[0].message
+
+
+def test_a_zip_gives_at_most_its_first_workbooks(tmp_path: Path) -> None:
+    path = tmp_path / "many.zip"
+    path.write_bytes(zipped({f"{n:03d}.xlsx": b"PK\x03\x04" for n in range(MAX_IN_CONTAINER + 5)}))
+    sources, problems = gather([path], 10**7)
+    assert len(sources) == MAX_IN_CONTAINER and len(problems) == 5
