@@ -10,10 +10,8 @@ than it is.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import hashlib
 import os
-import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +28,7 @@ from .ledger.consolidations import Input
 from .ledger.consolidations import record_consolidation as record
 from .lifecycle import ACCEPTED, described, why_left_out
 from .problems import problem_rows, tally
+from .public_copy import without_people
 from .reader import Return, Row
 from .sent import Planned
 from .settings import Review
@@ -44,8 +43,6 @@ from .workbooks import (
 )
 from .writer import write_aside
 
-EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
 # Beyond this many targets and actions (a region's or the country's returns in
 # one review), a sheet of them is read by nobody and costs most of the run:
 # they are the ledger's records, which `kcp-sheets export` gives as CSV.
@@ -53,30 +50,6 @@ ACTIONS_SHEET_LIMIT = 20_000
 # The plan's lists of targets and actions: at that size each cluster's counts
 # (the Summary) serve the reader, and the records serve the analyst.
 ACTION_LISTS = ("all_actions", "outstanding")
-CONTACT_AFTER_DASH = re.compile(r"\s[-–]\s*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
-NAME = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)\b")
-
-
-ORGANISATION_WORDS = {
-    "agency", "association", "board", "centre", "college", "council", "department", "exchange", "forum", "group",
-    "health", "network", "office", "officer", "officers", "partnership", "police", "project", "school", "service",
-    "services", "society", "strategy", "sub-group", "subgroup", "team", "trust", "unit",
-}
-
-
-def _people_in(text: Any) -> set[str]:
-    """Names of people in a column that names people: each listed piece that is two
-    or three capitalised words and no organisation's word ("Miles Watson", not
-    "Youth Service")."""
-    people = set()
-    for piece in re.split(r"[,;/&()]|\band\b", str(text or "")):
-        piece = piece.strip().strip("?!.*").strip()  # "Vera Gajic?": a name the sender was unsure of is still a name
-        words = piece.split()
-        if 2 <= len(words) <= 3 and NAME.fullmatch(piece) and not ORGANISATION_WORDS & {w.lower() for w in words}:
-            people.add(piece)
-    return people
-
-
 @dataclass(frozen=True)
 class ClusterReturn:
     plan: Planned
@@ -234,7 +207,7 @@ def _consolidate(result: CheckResult, public: bool) -> tuple[WorkbookSpec, Conte
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
     content = Content(rows=rows, blocks=blocks, author=review.officer.name, company=review.partnership, created=created)
     if public:
-        _redact(spec, content, review, result)
+        without_people(spec, content, review, [r.source.sender for r in result.returns])
     return spec, content
 
 
@@ -458,49 +431,3 @@ def _public_spec(spec: WorkbookSpec) -> WorkbookSpec:
     return replace(spec, title=spec.title + " (public copy)", sheets=sheets)
 
 
-def _redact(spec: WorkbookSpec, content: Content, review: Review, result: CheckResult) -> None:
-    """Remove people: their names (those in the settings and the senders, and any
-    person named where people are named), e-mail addresses and telephone
-    numbers. Organisations, teams and roles stay, so a reader sees who leads
-    each action without any person being named."""
-    names = {review.officer.name}
-    for cluster in review.clusters:
-        names |= {p.name for p in cluster.champions + cluster.coordinators}
-    for ret in result.returns:
-        display, _ = email.utils.parseaddr(ret.source.sender)
-        if display:
-            names.add(display)
-    personal = {s.key: {c.key for c in s.table.columns if c.personal} for s in spec.sheets if s.table}
-    for sheet, rows in content.rows.items():
-        for row in rows:
-            # People named where people are named (key contacts, attendance) are
-            # removed wherever else they appear; so are those named after a dash in
-            # a partners list, the papers' way of naming a contact ("The Westway
-            # Project - Miles Watson").
-            for key in personal.get(sheet, ()):
-                names |= _people_in(row.get(key))
-            for match in CONTACT_AFTER_DASH.finditer(str(row.get("partners") or "")):
-                names |= _people_in(match.group(1))
-    names = {n for n in names if len(n.strip()) > 3 and " " in n.strip()}
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE) if names else None
-
-    def clean(value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        value = EMAIL_ADDRESS.sub("[e-mail removed]", value)
-        value = PHONE.sub("[telephone removed]", value)
-        return pattern.sub("[name removed]", value) if pattern else value
-
-    cleaned: set[int] = set()  # Outstanding lists All Actions' own rows: each is cleaned once
-    for sheet, rows in content.rows.items():
-        for row in rows:
-            first = id(row) not in cleaned
-            cleaned.add(id(row))
-            if first:  # people go; the organisations, teams and roles beside them stay
-                for key, value in list(row.items()):
-                    row[key] = clean(value)
-    for rows in content.blocks.values():
-        for row in rows:
-            for key, value in list(row.items()):
-                row[key] = clean(value)
-    content.author = review.partnership

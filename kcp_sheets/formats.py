@@ -245,7 +245,7 @@ def _read_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> by
             data = stream.read(limit + 1)
     except ZIP_ERRORS as exc:
         raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
-    _no_entities(part, data[: 64 * 1024])
+    no_entities(part, data[: 64 * 1024])
     return data
 
 
@@ -274,7 +274,7 @@ def _head(archive: zipfile.ZipFile, part: str) -> bytes:
         raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
 
 
-def _no_entities(part: str, head: bytes) -> None:
+def no_entities(part: str, head: bytes) -> None:
     if ENTITY.search(head):
         raise Refused("file-hostile", detail=f"{part} declares XML entities")
 
@@ -288,7 +288,7 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
             while True:
                 block = stream.read(CHUNK)
                 if first:
-                    _no_entities(part, block[: 64 * 1024])
+                    no_entities(part, block[: 64 * 1024])
                     first = False
                 if not block:
                     break
@@ -553,7 +553,7 @@ def _xml_heads(archive: zipfile.ZipFile, parts: set[str]) -> Iterator[tuple[str,
         if size > MAX_PART:  # no XML part of a workbook is this large
             raise Refused("file-hostile", detail=f"{part} would unpack to {size / 1024 / 1024:.1f} MB")
         head = _head(archive, part)
-        _no_entities(part, head)
+        no_entities(part, head)
         yield part, head
 
 

@@ -33,6 +33,7 @@ from .report_chart import scores_chart
 from .spec import templates_dir
 
 TEMPLATE = "annual_report.docx"
+PDF_SECONDS = 300
 FLAGS = (  # the tracker's flags, as the report heads them
     ("case_study", "Case studies"),
     ("nrf", "NRF-funded projects"),
@@ -82,6 +83,7 @@ def render(result: CheckResult, public: bool) -> bytes:
     from docx.shared import Inches
     from docxtpl import DocxTemplate, InlineImage
     from jinja2 import TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
 
     review = result.review
     source = template_path(review.folder)
@@ -89,7 +91,8 @@ def render(result: CheckResult, public: bool) -> bytes:
     try:
         template = DocxTemplate(source)
         pictures = {key: InlineImage(template, io.BytesIO(png), width=Inches(6.3)) for key, (png, _) in charts.items()}
-        template.render({**context, **pictures}, autoescape=True)
+        # The officer's template is the folder's, which may have come from anywhere: its placeholders run sandboxed.
+        template.render({**context, **pictures}, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     except TemplateError as exc:
         where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         raise ProblemError([problem("template-invalid", source.name, detail=f"{source}: {exc.message or exc}{where}")]) from None
@@ -196,11 +199,15 @@ def as_pdf(path: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ProblemError([problem("report-no-pdf", path.name, detail=": LibreOffice is not installed")])
-    with tempfile.TemporaryDirectory() as profile:
-        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                   'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}', "--outdir", str(path.parent.resolve()), str(path.resolve())]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     pdf = path.with_suffix(".pdf")
+    pdf.unlink(missing_ok=True)  # an earlier run's PDF is never taken for this one's
+    with tempfile.TemporaryDirectory() as profile:
+        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to",
+                   'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}', "--outdir", str(path.parent.resolve()), str(path.resolve())]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=PDF_SECONDS, check=False)
+        except subprocess.TimeoutExpired:
+            raise ProblemError([problem("report-no-pdf", path.name, detail=f": LibreOffice took more than {PDF_SECONDS} s and was stopped")]) from None
     if done.returncode != 0 or not pdf.is_file():
         said = " ".join(line for line in (done.stderr or done.stdout).splitlines() if "javaldx" not in line)
         raise ProblemError([problem("report-no-pdf", path.name, detail=f": LibreOffice said {said.strip()[:200]!r}")])

@@ -67,27 +67,26 @@ class Plans:
             self._editions.setdefault((p.spec.template, p.cluster), []).append(p)
         for group in self._editions.values():
             group.sort(key=lambda p: p.edition)
-        self._others: dict[tuple[str, str], dict[str, tuple[Planned, dict[str, Any]]]] = {}
+        self._others: dict[str, dict[str, list[tuple[Planned, dict[str, Any]]]]] = {}
 
-    def others(self, template: str, cluster: str) -> dict[str, tuple[Planned, dict[str, Any]]]:
-        """Every row the other clusters were sent in this template's main table
-        (their latest editions), by ID and by action text: to know another
-        cluster's row pasted into this one's workbook. Made when first asked."""
-        key = (template, cluster)
-        cached = self._others.get(key)
-        if cached is None:
-            cached = {}
+    def others(self, template: str, cluster: str, key: str) -> tuple[Planned, dict[str, Any]] | None:
+        """Another cluster's sent row (latest editions) of this template's main
+        table whose ID is `key`, or whose action text is (`text:<action>`): to
+        know another cluster's row pasted into this one's workbook. One index
+        per template, made when first asked."""
+        index = self._others.get(template)
+        if index is None:
+            index = self._others[template] = {}
             for (kind, code), group in self._editions.items():
-                if kind != template or code == cluster or not code:
+                if kind != template or not code:
                     continue
                 plan = group[-1]
                 for row in plan.content.rows.get(plan.spec.main_table().key, []):
-                    cached[str(row["id"])] = (plan, row)
+                    index.setdefault(str(row["id"]), []).append((plan, row))
                     text = " ".join(str(row.get("action") or "").split()).casefold()
                     if len(text) >= 20:
-                        cached.setdefault(f"text:{text}", (plan, row))
-            self._others[key] = cached
-        return cached
+                        index.setdefault(f"text:{text}", []).append((plan, row))
+        return next(((plan, row) for plan, row in index.get(key, ()) if plan.cluster != cluster), None)
 
     def find(self, template: str, cluster: str, edition: int | None = None) -> Planned | None:
         """The edition named, or the latest one sent."""

@@ -160,6 +160,15 @@ def test_the_desk_answers_only_to_its_own_name(demo: Path) -> None:
         assert TestClient(create_app(demo, keys), base_url=name, follow_redirects=False).get(f"/?token={keys.token}").status_code == 303
 
 
+def test_a_desk_open_to_every_address_is_reached_by_the_name_others_use(demo: Path) -> None:
+    """serve --host 0.0.0.0: other machines reach it by this machine's address, which it cannot know; the token guards it."""
+    keys = Keys()
+    client = TestClient(create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False)
+    assert client.get(f"/?token={keys.token}").status_code == 303
+    stranger = TestClient(create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False)
+    assert stranger.get("/?token=wrong").status_code == 403
+
+
 def test_the_desk_neither_lists_nor_follows_links_and_refuses_odd_paths(demo: Path, tmp_path: Path) -> None:
     folder = tmp_path / "links"
     shutil.copytree(demo, folder)

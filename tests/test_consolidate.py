@@ -222,7 +222,7 @@ def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path
 
 
 def test_finding_people_leaves_organisations_alone() -> None:
-    from kcp_sheets.consolidate import _people_in
+    from kcp_sheets.public_copy import people_in as _people_in
 
     assert _people_in("Miles Watson, RBKC Youth Service and Cluster co-ordinators; Helen Kay") == {"Miles Watson", "Helen Kay"}
     assert _people_in("Community Strategy subgroup") == set()
@@ -306,3 +306,17 @@ def test_a_column_empty_in_every_row_is_not_printed(demo: tuple[Path, Path]) -> 
                     assert hidden == (not values), (name, cell.value)
                     checked += 1
     assert checked >= 3
+
+
+def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> None:
+    """Names no rule knows as a person's (Mc, O', accents, initials, titles) still go; what is plainly not a person stays."""
+    from kcp_sheets.public_copy import people_removed
+
+    said = {
+        "Helen Kay, RBKC": "[name removed], RBKC", "Sarah McDonald": "[name removed]", "Siobhan O'Neill, PCT": "[name removed], PCT",
+        "Zoë Ball": "[name removed]", "Cllr Jane Ann Smith": "[name removed]", "RBKC - Vera Gajić": "RBKC - [name removed]",
+        "J. Smith (Youth Service)": "[name removed] (Youth Service)", "Jane Smith RBKC": "[name removed] RBKC",
+        "Agenda Planning sub-group": "Agenda Planning sub-group", "Cluster champions": "Cluster champions",
+        "Kensington and Chelsea Social Council": "Kensington and Chelsea Social Council", "Partnership support officer": "Partnership support officer",
+    }
+    assert {text: people_removed(text) for text in said} == said

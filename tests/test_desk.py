@@ -291,7 +291,10 @@ def test_accept_reject_and_deal_with_go_to_the_ledger(folder: Path) -> None:
     assert "Dealt with:</strong> Asked by phone: 4" in shown and "What to ask the sender" not in shown
     assert [p.dealt_with for p in review_states.problems_of(folder, ret.ledger_id) if p.key == error.key] == ["Asked by phone: 4"]
     client.post(f"{page}/deal", data={"csrf": keys.csrf, "problem": error.key, "undo": "1"})
-    assert "What to ask the sender" in client.get(page).text
+    shown = client.get(page).text  # still settled: the return is accepted as it is, errors and all
+    assert "accepted with the return: Scores agreed &lt;by phone&gt;" in shown and "What to ask the sender" not in shown
+    client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "new", "note": ""})
+    assert "What to ask the sender" in client.get(page).text  # undecided again: the error is to ask about
     assert client.post(f"{page}/deal", data={"csrf": keys.csrf, "problem": "nosuchkey", "note": "x"}).status_code == 400
 
     client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "rejected", "note": "The wrong cluster's workbook"})

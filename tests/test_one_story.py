@@ -203,3 +203,22 @@ def test_an_undated_email_says_so_and_keeps_the_time_it_was_first_seen(told: dic
     assert "received 2004-04-26" in line
     problems = kcp("returns", str(folder), line.split()[0]).stdout
     assert "The e-mail has no date, so when it was received is taken as the time it was first checked (26/04/2004" in problems
+
+
+def test_a_decision_restates_the_other_copies_of_the_same_workbook(told: dict, tmp_path: Path) -> None:
+    """Rejecting the newer copy makes the older one current at once, as the next check would; undoing it supersedes it again."""
+    folder = tmp_path / "copies"
+    shutil.copytree(told["folder"], folder)
+
+    def state(name: str) -> str:
+        line = next(line for line in kcp("returns", str(folder)).stdout.splitlines() if f" {name}:" in line)
+        return line.split("; ")[1]
+
+    assert state("WB draft.xlsx").startswith("superseded")
+    newer = number_of(folder, "WB return 2004.xlsx")
+    assert kcp("reject", str(folder), newer, "--reason", "sent by mistake").returncode == 0
+    assert state("WB draft.xlsx") == "has problems" and state("WB return 2004.xlsx").startswith("rejected")
+    checked = next(line for line in kcp("check", str(folder)).stdout.splitlines() if "WB draft.xlsx" in line)
+    assert "has problems" in checked  # the next check agrees
+    assert kcp("reopen", str(folder), newer).returncode == 0
+    assert state("WB draft.xlsx").startswith("superseded")

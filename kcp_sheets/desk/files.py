@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..folder import INBOX, OUTBOX, OUTPUT, safe_file_name
-from ..intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES, ZIP_SUFFIXES
+from ..intake import (
+    EMAIL_SUFFIXES,
+    OUTLOOK_SUFFIXES,
+    SPREADSHEET_SUFFIXES,
+    ZIP_SUFFIXES,
+)
 from ..shown import without_bidi
 
 ACCEPTED = SPREADSHEET_SUFFIXES + EMAIL_SUFFIXES + OUTLOOK_SUFFIXES + ZIP_SUFFIXES

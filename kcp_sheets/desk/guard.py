@@ -34,6 +34,7 @@ HEADERS = {
     "cache-control": "no-store",
 }
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WILDCARD = ("0.0.0.0", "::", "")
 REFUSED = """<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · kcp-sheets desk</title><link rel="stylesheet" href="/static/desk.css"></head>
 <body><main id="main"><h1>{title}</h1><p>{why}</p><p><a href="/">Back to the review</a></p></main></body></html>"""
@@ -68,7 +69,9 @@ class Guard:
     def __init__(self, app: ASGIApp, keys: Keys, host: str = "127.0.0.1") -> None:
         self.app = app
         self.keys = keys
-        self.hosts = {*LOOPBACK, host.strip("[]").lower()}  # the names this desk answers to
+        # The names this desk answers to; listening on every address (--host 0.0.0.0), it is reached by
+        # names it cannot know, and the token alone guards it, as serve says when it starts.
+        self.hosts: set[str] | None = None if host.strip("[]") in WILDCARD else {*LOOPBACK, host.strip("[]").lower()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,7 +79,7 @@ class Guard:
             return
         send = _with_headers(send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if _host_name(headers.get("host", "")) not in self.hosts:  # a page elsewhere rebinding its name to this machine
+        if self.hosts is not None and _host_name(headers.get("host", "")) not in self.hosts:  # a page elsewhere rebinding its name to this machine
             await refused(400, "The desk answers only to the address <code>kcp-sheets serve</code> printed.")(scope, receive, send)
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..lifecycle import DECISIONS, SUPERSEDED, state_of
+from ..lifecycle import ACCEPTED, DECISIONS, SUPERSEDED, state_of
 from ..problems import ProblemError, problem
 from .store import Ledger, now
 
@@ -137,8 +137,10 @@ def problems(ledger: Ledger, ident: int) -> list[ProblemRecord]:
     """A return's problems at its last read, errors first, each with its key and whether dealt with."""
     rows = ledger.db.execute(
         "SELECT p.key, p.code, p.severity, p.sheet, p.cell, p.row_id, p.message, p.ask, p.found,"
-        " COALESCE(d.note, '') AS dealt_with, COALESCE(d.at, '') AS dealt_at"
-        " FROM problems p LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
+        # An accepted return's errors are settled by that decision, as a check settles them.
+        " COALESCE(d.note, CASE WHEN r.decision = 'accepted' AND p.severity = 'error' THEN 'accepted with the return: ' || r.note END, '') AS dealt_with,"
+        " COALESCE(d.at, CASE WHEN r.decision = 'accepted' AND p.severity = 'error' THEN r.decided_at END, '') AS dealt_at"
+        " FROM problems p JOIN returns r ON r.id = p.return_id LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
         " WHERE p.return_id = ? ORDER BY p.severity = 'warning', p.rowid", (ident,))
     return [ProblemRecord(**dict(r)) for r in rows]
 
@@ -172,11 +174,26 @@ def find(ledger: Ledger, ref: int | str) -> int:
 
 def decide(ledger: Ledger, ident: int, decision: str, note: str) -> None:
     """Accept or reject a return with a note, or undo the decision (""): its
-    state follows, and the event is written with it."""
+    state follows, and its other copies' (a rejected copy supersedes nothing,
+    so an older one may be current again), and the event is written with it."""
     ledger.db.execute("UPDATE returns SET decision = ?, note = ?, decided_at = ? WHERE id = ?",
                       (decision, note if decision else "", now() if decision else "", ident))
-    _restate(ledger, ident)
+    _restate_copies(ledger, ident)
     ledger.event(decision if decision in DECISIONS else "decision undone", ident, note)
+
+
+def _restate_copies(ledger: Ledger, ident: int) -> None:
+    """Every copy returned for the same workbook, as the next check would find
+    them: the latest received that is not rejected is current, the others
+    superseded (a check also weighs the time each says it was saved)."""
+    sent_id = ledger.db.execute("SELECT sent_id FROM returns WHERE id = ?", (ident,)).fetchone()[0]
+    if sent_id is None:
+        _restate(ledger, ident)
+        return
+    copies = ledger.db.execute("SELECT id, decision FROM returns WHERE sent_id = ? ORDER BY received DESC, id DESC", (sent_id,)).fetchall()
+    current = next((c["id"] for c in copies if c["decision"] != "rejected"), None)
+    for copy in copies:
+        _restate(ledger, copy["id"], superseded=copy["decision"] != "rejected" and copy["id"] != current)
 
 
 def deal_with(ledger: Ledger, ident: int, key: str, note: str) -> None:
@@ -199,12 +216,14 @@ def _problem_key(ledger: Ledger, ident: int, key: str) -> None:
         raise ProblemError([problem("ledger-unknown-problem", "ledger", detail=key)])
 
 
-def _restate(ledger: Ledger, ident: int) -> None:
+def _restate(ledger: Ledger, ident: int, superseded: bool | None = None) -> None:
     """The stored counts and state after a decision, as the next read would find them."""
+    row = ledger.db.execute("SELECT decision, state, sent_id FROM returns WHERE id = ?", (ident,)).fetchone()
     open_counts = ledger.db.execute(
         "SELECT COALESCE(SUM(p.severity = 'error'), 0), COALESCE(SUM(p.severity = 'warning'), 0) FROM problems p"
         " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key WHERE p.return_id = ? AND d.key IS NULL", (ident,)).fetchone()
-    row = ledger.db.execute("SELECT decision, state, sent_id FROM returns WHERE id = ?", (ident,)).fetchone()
-    state = state_of(recognised=row["sent_id"] is not None, decision=row["decision"], superseded=row["state"] == SUPERSEDED, open_errors=open_counts[0])
-    ledger.db.execute("UPDATE returns SET errors = ?, warnings = ?, state = ? WHERE id = ?", (open_counts[0], open_counts[1], state, ident))
+    errors = 0 if row["decision"] == ACCEPTED else open_counts[0]  # accepted as it is: its errors are settled
+    was_superseded = row["state"] == SUPERSEDED if superseded is None else superseded
+    state = state_of(recognised=row["sent_id"] is not None, decision=row["decision"], superseded=was_superseded, open_errors=errors)
+    ledger.db.execute("UPDATE returns SET errors = ?, warnings = ?, state = ? WHERE id = ?", (errors, open_counts[1], state, ident))
 

@@ -13,7 +13,7 @@ import posixpath
 import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
 import zipfile
 
-from ..formats import ZIP_ERRORS, Facts
+from ..formats import ZIP_ERRORS, Facts, Refused, no_entities
 from ..spec import a1
 
 Note = tuple[str, int, int, str]  # sheet, row, column (0-based), the note's whole text
@@ -106,6 +106,12 @@ def _ods(archive: zipfile.ZipFile) -> list[Note]:
 
 
 def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A notes part, whole, after the checks every part a parser reads must pass (no entities)."""
     if archive.getinfo(name).file_size > MAX_PART:
         raise KeyError(name)
-    return archive.read(name)
+    data = archive.read(name)
+    try:
+        no_entities(name, data[: 64 * 1024])
+    except Refused:
+        raise KeyError(name) from None
+    return data

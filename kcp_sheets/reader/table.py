@@ -204,11 +204,9 @@ def _other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) ->
     plan = reading.result.plan
     if plan is None or not plan.cluster:
         return None
-    others = reading.planned.others(plan.spec.template, plan.cluster)
-    if ident in others:
-        return others[ident]
+    found = reading.planned.others(plan.spec.template, plan.cluster, ident) if ident else None
     text = " ".join(str(row.values.get("action") or "").split()).casefold()
-    return others.get(f"text:{text}") if len(text) >= 20 else None
+    return found or (reading.planned.others(plan.spec.template, plan.cluster, f"text:{text}") if len(text) >= 20 else None)
 
 
 def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:

@@ -1,0 +1,127 @@
+"""The public copy: people removed, organisations kept.
+
+A resident must see who leads each action without any person being named
+(the Data Protection Act asks that people are not identified; organisations,
+teams and roles are public). Where people are named (a key contact, a lead,
+who attended), a cell keeps only the pieces that are plainly an organisation,
+a team or a role, or an acronym; every other piece is taken for a person.
+Anywhere else, the people known by name (the settings, the senders, those
+named where people are named) are removed, with every e-mail address and
+telephone number."""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from typing import Any
+
+from .content import Content
+from .settings import Review
+from .spec import WorkbookSpec
+
+EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+CONTACT_AFTER_DASH = re.compile(r"\s[-–]\s*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
+NAME = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)\b")
+
+
+ORGANISATION_WORDS = {
+    "agency", "association", "board", "centre", "college", "council", "department", "exchange", "forum", "group",
+    "health", "network", "office", "officer", "officers", "partnership", "police", "project", "school", "service",
+    "services", "society", "strategy", "sub-group", "subgroup", "team", "trust", "unit",
+}
+
+
+def people_in(text: Any) -> set[str]:
+    """Names of people in a column that names people: each listed piece that is two
+    or three capitalised words and no organisation's word ("Miles Watson", not
+    "Youth Service")."""
+    people = set()
+    for piece in re.split(r"[,;/&()]|\band\b", str(text or "")):
+        piece = piece.strip().strip("?!.*").strip()  # "Vera Gajic?": a name the sender was unsure of is still a name
+        words = piece.split()
+        if 2 <= len(words) <= 3 and NAME.fullmatch(piece) and not ORGANISATION_WORDS & {w.lower() for w in words}:
+            people.add(piece)
+    return people
+
+
+ROLE_WORDS = {
+    "champion", "champions", "chair", "co-ordinator", "co-ordinators", "coordinator", "coordinators", "members", "member",
+    "staff", "residents", "manager", "managers", "director", "lead", "leads", "panel", "committee", "steering", "all",
+}
+PIECES = re.compile(r"\s*(?:[,;/()]|\s[-–]\s)\s*")  # a list of names and bodies: "Helen Kay, RBKC", "RBKC - Vera Gajic"
+ACRONYM = re.compile(r"\b[A-Z]{2,}\b")  # RBKC, PCT, NHS
+REMOVED = "[name removed]"
+MARKERS = {REMOVED, "[e-mail removed]", "[telephone removed]"}
+
+
+def _kept(piece: str) -> str:
+    """A piece kept for its acronym alone ("Jane Smith RBKC") still loses the name beside it."""
+    words = {w.strip(".'’").lower() for w in piece.split()}
+    if words & (ORGANISATION_WORDS | ROLE_WORDS):
+        return piece
+    return NAME.sub(REMOVED, piece)
+
+
+def kept_in_public(piece: str) -> bool:
+    """A piece of a cell that names people which is plainly no person: an organisation, a team, a role, an acronym."""
+    if piece.strip() in MARKERS:
+        return True
+    words = {w.strip(".'’").lower() for w in piece.split()}
+    return bool(words & (ORGANISATION_WORDS | ROLE_WORDS)) or bool(ACRONYM.search(piece))
+
+
+def people_removed(text: str) -> str:
+    """A cell that names people, keeping only what is plainly not a person."""
+    parts = PIECES.split(text)
+    seps = PIECES.findall(text)
+    out = [_kept(part) if not part.strip() or kept_in_public(part) else REMOVED for part in parts]
+    return "".join(piece + (seps[n] if n < len(seps) else "") for n, piece in enumerate(out))
+
+
+def without_people(spec: WorkbookSpec, content: Content, review: Review, senders: list[str]) -> None:
+    """Remove people: their names (those in the settings and the senders, and any
+    person named where people are named), e-mail addresses and telephone
+    numbers. Organisations, teams and roles stay, so a reader sees who leads
+    each action without any person being named."""
+    names = {review.officer.name}
+    for cluster in review.clusters:
+        names |= {p.name for p in cluster.champions + cluster.coordinators}
+    for sender in senders:
+        display, _ = email.utils.parseaddr(sender)
+        if display:
+            names.add(display)
+    personal = {s.key: {c.key for c in s.table.columns if c.personal} for s in spec.sheets if s.table}
+    for sheet, rows in content.rows.items():
+        for row in rows:
+            # People named where people are named (key contacts, attendance) are
+            # removed wherever else they appear; so are those named after a dash in
+            # a partners list, the papers' way of naming a contact ("The Westway
+            # Project - Miles Watson").
+            for key in personal.get(sheet, ()):
+                names |= people_in(row.get(key))
+            for match in CONTACT_AFTER_DASH.finditer(str(row.get("partners") or "")):
+                names |= people_in(match.group(1))
+    names = {n for n in names if len(n.strip()) > 3 and " " in n.strip()}
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE) if names else None
+
+    def clean(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = EMAIL_ADDRESS.sub("[e-mail removed]", value)
+        value = PHONE.sub("[telephone removed]", value)
+        return pattern.sub(REMOVED, value) if pattern else value
+
+    cleaned: set[int] = set()  # Outstanding lists All Actions' own rows: each is cleaned once
+    for sheet, rows in content.rows.items():
+        for row in rows:
+            first = id(row) not in cleaned
+            cleaned.add(id(row))
+            if first:  # people go; the organisations, teams and roles beside them stay
+                for key, value in list(row.items()):
+                    row[key] = people_removed(clean(value)) if key in personal.get(sheet, ()) and isinstance(value, str) else clean(value)
+    for rows in content.blocks.values():
+        for row in rows:
+            for key, value in list(row.items()):
+                row[key] = clean(value)
+    content.author = review.partnership
