@@ -8,6 +8,7 @@ import contextlib
 import io
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -209,3 +210,28 @@ def test_an_upload_onto_a_full_disk_is_said_and_leaves_nothing_behind(demo: Path
 def test_a_new_folder_has_none_of_this(tmp_path: Path) -> None:
     """The limits do not touch a real review: the sample loads as it is."""
     assert load_review(init_folder(tmp_path / "review"), Limits()).actions
+
+
+def test_a_request_that_never_arrives_whole_is_closed(demo: Path) -> None:
+    """A client sending its headers a byte at a time (or never finishing them) is cut off, so a thousand of them
+    cannot hold the desk's connections and files open."""
+    import socket
+
+    code = ("import sys; from pathlib import Path; from kcp_sheets.desk.server import serve\n"
+            "serve(Path(sys.argv[1]), '127.0.0.1', 0, False, request_seconds=1)")
+    server = subprocess.Popen([sys.executable, "-c", code, str(demo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        address = server.stdout.readline().strip()
+        port = int(address.split(":")[2].split("/")[0])
+        slow = socket.create_connection(("127.0.0.1", port), timeout=10)
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and nothing more
+        slow.settimeout(10)
+        assert slow.recv(1024) == b""  # closed by the desk, well before our own timeout
+        slow.close()
+        whole = socket.create_connection(("127.0.0.1", port), timeout=10)
+        whole.sendall(b"GET /static/desk.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        assert whole.recv(64).startswith(b"HTTP/1.1 ")  # a request that arrives whole is answered as ever
+        whole.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
