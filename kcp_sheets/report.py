@@ -30,18 +30,16 @@ from .ledger import Ledger
 from .ledger.consolidations import Input, record_consolidation
 from .problems import ProblemError, problem
 from .report_chart import scores_chart
-from .spec import templates_dir
+from .spec import load_spec, templates_dir
 
 TEMPLATE = "annual_report.docx"
 PDF_SECONDS = 300
-FLAGS = (  # the tracker's flags, as the report heads them
-    ("case_study", "Case studies"),
-    ("nrf", "NRF-funded projects"),
-    ("equalities_made", "Contributed to equalities"),
-    ("equalities_more", "Could contribute more to equalities"),
-    ("sustainability", "Could contribute to the sustainability and green agenda"),
-    ("mainstream", "Could be mainstreamed"),
-)
+CASE_STUDY = "case_study"  # the flag whose actions the report tells with their progress, as case studies
+
+
+def flags() -> list[tuple[str, str]]:
+    """The tracker's flags (NRF funded, case study, equalities...), by key and header, as its template declares them."""
+    return [(c.key, c.header) for c in load_spec("cluster_tracker").main_table().table.columns if c.kind == "flag"]
 
 
 def template_path(folder: Path) -> Path:
@@ -168,16 +166,16 @@ def _cluster(block: dict[str, Any], summary: dict[str, Any], actions: list[dict[
     text = (f"Of its {total} targets and actions: {scored}; {block.get('unscored') or 0} unscored. "
             f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): {block.get('outstanding')}.")
     missing = "Not recorded in the return." if summary else "No review summary: the cluster's return was not used."
-    flags = []
-    for key, title in FLAGS:
+    found = []
+    for key, title in flags():
         marked = [a for a in actions if a.get(key) is True]
         if marked:
-            flags.append({"title": f"{title} ({len(marked)})", "actions": [
+            found.append({"title": f"{title} ({len(marked)})", "actions": [
                 {"id": a["id"], "action": _text(a.get("action") or a.get("outcome")),
-                 "progress": f". Progress: {_text(a.get('progress'))}" if key == "case_study" and a.get("progress") else ""} for a in marked]})
+                 "progress": f". Progress: {_text(a.get('progress'))}" if key == CASE_STUDY and a.get("progress") else ""} for a in marked]})
     return {"name": block["cluster"], "returned": str(block.get("returned", "")).capitalize(), "scores_text": text,
             "achievements": _text(summary.get("achievements")) or missing, "barriers": _text(summary.get("barriers")) or missing,
-            "solutions": _text(summary.get("solutions")) or missing, "flags": flags}
+            "solutions": _text(summary.get("solutions")) or missing, "flags": found}
 
 
 def _text(value: Any) -> str:
