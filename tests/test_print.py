@@ -235,3 +235,11 @@ def test_each_summary_table_prints_whole_with_its_heading_and_header(written: di
             page = next(p for p in printed[plan] if p.number == on[0])
             assert block.columns[-1].header.split()[0] in page.text, (block.title, "header not on the heading's page")
             assert all(cell.split("\n")[0][:20] in page.text for cell in first_cells), (block.title, "rows ran onto another page")
+
+
+def test_the_problems_list_prints_one_page_wide(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """Each problem's file and cell print on the same page as what is wrong and what to ask for."""
+    name = "2004 Problems in the returns.xlsx"
+    pages_ = printed[name]
+    across = [p.number for p in pages_ if not ("Severity" in p.text and "Code" in p.text and "Found" in p.text)]  # the header row, whole, on each
+    assert pages_ and not across, across
