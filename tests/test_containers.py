@@ -6,10 +6,10 @@ deeper than one level, and a .zip gives at most its first workbooks."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from email.message import EmailMessage
 from pathlib import Path
+
+from corpus import package
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
@@ -19,14 +19,6 @@ from kcp_sheets.intake import MAX_IN_CONTAINER, gather
 def a_return(plans, outbox: Path, tmp_path: Path, label: str = "ET") -> bytes:
     plan = plans[label]
     return fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{label}.xlsx", {"Progress Tracker": {f"{label}-01": {"coordinator_score": 4}}}).read_bytes()
-
-
-def zipped(files: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def mail(sender: str, date: str, attachments: dict[str, bytes]) -> bytes:
@@ -40,7 +32,7 @@ def mail(sender: str, date: str, attachments: dict[str, bytes]) -> bytes:
 
 def test_a_zip_in_the_inbox_is_opened_and_its_return_read(review, plans, outbox: Path, tmp_path: Path) -> None:
     path = tmp_path / "returns.zip"
-    path.write_bytes(zipped({"ET return.xlsx": a_return(plans, outbox, tmp_path), "minutes.pdf": b"%PDF-1.4"}))
+    path.write_bytes(package({"ET return.xlsx": a_return(plans, outbox, tmp_path), "minutes.pdf": b"%PDF-1.4"}))
     [ret] = check_returns(review, [path]).returns
     assert ret.source.name == "returns.zip > ET return.xlsx" and ret.cluster == "ET"
     assert {r.id: r.values["coordinator_score"] for r in ret.rows["Progress Tracker"]}["ET-01"] == 4
@@ -48,7 +40,7 @@ def test_a_zip_in_the_inbox_is_opened_and_its_return_read(review, plans, outbox:
 
 def test_an_email_forwarded_as_an_attachment_and_a_zip_attached_are_read_with_their_senders(review, plans, outbox: Path, tmp_path: Path) -> None:
     inner = mail("ruth.owen@example.org", "Mon, 19 Apr 2004 10:00:00 +0100", {"ET.xlsx": a_return(plans, outbox, tmp_path)})
-    outer = mail("chair@example.org", "Tue, 20 Apr 2004 10:00:00 +0100", {"Our return.eml": inner, "HW.zip": zipped({"HW.xlsx": a_return(plans, outbox, tmp_path, "HW")})})
+    outer = mail("chair@example.org", "Tue, 20 Apr 2004 10:00:00 +0100", {"Our return.eml": inner, "HW.zip": package({"HW.xlsx": a_return(plans, outbox, tmp_path, "HW")})})
     path = tmp_path / "forwarded.eml"
     path.write_bytes(outer)
     found = {r.source.name: r for r in check_returns(review, [path]).returns}
@@ -59,7 +51,7 @@ def test_an_email_forwarded_as_an_attachment_and_a_zip_attached_are_read_with_th
 
 def test_a_zip_with_no_workbook_says_what_it_holds_and_deeper_containers_are_not_opened(tmp_path: Path) -> None:
     path = tmp_path / "scans.zip"
-    path.write_bytes(zipped({"scan1.pdf": b"%PDF", "inner.zip": zipped({"ET.xlsx": b"PK"})}))
+    path.write_bytes(package({"scan1.pdf": b"%PDF", "inner.zip": package({"ET.xlsx": b"PK"})}))
     sources, problems = gather([path], 10**7)
     assert sources == [] and [p.code for p in problems] == ["file-not-spreadsheet"]
     assert "scan1.pdf" in problems[0].message and "inner.zip" in problems[0].message
@@ -67,6 +59,6 @@ def test_a_zip_with_no_workbook_says_what_it_holds_and_deeper_containers_are_not
 
 def test_a_zip_gives_at_most_its_first_workbooks(tmp_path: Path) -> None:
     path = tmp_path / "many.zip"
-    path.write_bytes(zipped({f"{n:03d}.xlsx": b"PK\x03\x04" for n in range(MAX_IN_CONTAINER + 5)}))
+    path.write_bytes(package({f"{n:03d}.xlsx": b"PK\x03\x04" for n in range(MAX_IN_CONTAINER + 5)}))
     sources, problems = gather([path], 10**7)
     assert len(sources) == MAX_IN_CONTAINER and len(problems) == 5
