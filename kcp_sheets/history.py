@@ -56,7 +56,7 @@ def records_of(rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, s
 def history_words(reviews: int) -> dict[str, str]:
     """The History sheet's title in the steering group's words, true to how many reviews it shows."""
     if reviews <= 1:
-        return {"history_title": "Scores in this review", "history_more": " Earlier reviews appear here once next year's review is started from this one."}
+        return {"history_title": "Scores in this review", "history_more": ""}  # the subtitle fills its printed line already
     return {"history_title": f"Scores over the last {('two', 'three')[min(reviews, 3) - 2]} reviews", "history_more": ""}
 
 
