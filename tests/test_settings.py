@@ -39,14 +39,15 @@ def test_cluster_without_coordinator_names_the_line(folder: Path) -> None:
     end = text.index("  - code: HW")
     (folder / "review.yaml").write_text(text[:start] + text[end:])
     [p] = problems_of(folder)
-    assert p.file == "review.yaml" and p.cell.startswith("line ")
+    assert p.file == "review.yaml" and p.where().startswith("review.yaml: line ") and p.line is not None
     assert "ET has no co-ordinator" in p.message and "coordinators:" in p.ask
 
 
 def test_bad_email_names_its_line(folder: Path) -> None:
     edit(folder / "review.yaml", "ruth.owen@example.org", "ruth.owen.example.org")
     [p] = problems_of(folder)
-    line = int(p.cell.split()[1])
+    assert p.line is not None
+    line = p.line.number
     assert "ruth.owen.example.org" in (folder / "review.yaml").read_text().splitlines()[line - 1]
     assert "not valid" in p.message
 
@@ -55,13 +56,13 @@ def test_duplicate_action_id_names_both_rows(folder: Path) -> None:
     edit(folder / "actions.csv", "HW-02,", "HW-01,")
     [p] = problems_of(folder)
     assert p.file == "actions.csv" and p.row_id == "HW-01"
-    assert "used twice" in p.message and p.cell.startswith("row ")
+    assert "used twice" in p.message and str(p.line).startswith("row ")
 
 
 def test_a_row_with_several_mistakes_lists_them_in_order(folder: Path) -> None:
     edit(folder / "actions.csv", "HW-02,HW,", "HW-01,XX,")
     problems = problems_of(folder)
-    assert [p.row_id for p in problems] == ["HW-01", "HW-01"] and len({p.cell for p in problems}) == 1
+    assert [p.row_id for p in problems] == ["HW-01", "HW-01"] and len({p.line for p in problems}) == 1
     assert "used twice" in problems[0].message and "'XX'" in problems[1].message
 
 
@@ -94,7 +95,7 @@ def test_action_for_unknown_cluster(folder: Path) -> None:
 def test_unreadable_yaml_names_the_line(folder: Path) -> None:
     edit(folder / "review.yaml", "year: 2004", "year: [2004")
     [p] = problems_of(folder)
-    assert p.code == "settings-unreadable" and p.cell.startswith("line ")
+    assert p.code == "settings-unreadable" and str(p.line).startswith("line ")
 
 
 def test_missing_file(folder: Path) -> None:
@@ -106,7 +107,7 @@ def test_missing_file(folder: Path) -> None:
 def test_missing_csv_column(folder: Path) -> None:
     edit(folder / "accreditation_plan.csv", "ref,criterion,area,action,due", "ref,criterion,area,action")
     [p] = problems_of(folder)
-    assert p.file == "accreditation_plan.csv" and "due" in p.message and p.cell == "row 1"
+    assert p.file == "accreditation_plan.csv" and "due" in p.message and p.place == "row 1"
 
 
 def test_dates_out_of_order(folder: Path) -> None:
@@ -134,8 +135,8 @@ def test_windows_csv_encoding_is_read(folder: Path) -> None:
 
 
 def line_text(folder: Path, p) -> str:
-    assert p.cell.startswith("line "), p
-    return (folder / "review.yaml").read_text().splitlines()[int(p.cell.split()[1]) - 1]
+    assert p.line is not None and p.line.word == "line", p
+    return (folder / "review.yaml").read_text().splitlines()[p.line.number - 1]
 
 
 def test_renamed_champions_is_an_error_naming_the_line_and_the_key(folder: Path) -> None:
@@ -178,8 +179,8 @@ def test_a_bad_date_names_its_line(folder: Path, typed: str) -> None:
 def test_yaml_syntax_error_names_the_line(folder: Path) -> None:
     edit(folder / "review.yaml", "  - code: LL\n", "  - code: LL\n   name: : oops\n")
     [p] = problems_of(folder)
-    assert p.code == "settings-unreadable" and p.cell.startswith("line ")
-    assert abs(int(p.cell.split()[1]) - (folder / "review.yaml").read_text().splitlines().index("   name: : oops") - 1) <= 1
+    assert p.code == "settings-unreadable" and p.line is not None
+    assert abs(p.line.number - (folder / "review.yaml").read_text().splitlines().index("   name: : oops") - 1) <= 1
 
 
 def test_cluster_without_champion_is_an_error(folder: Path) -> None:

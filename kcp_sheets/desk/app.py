@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import inspect
-import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,7 +55,6 @@ SETTINGS_FILES = (SETTINGS_FILE, ACTIONS_FILE, CRITERIA_FILE, ACCREDITATION_FILE
 MAX_FILES_PER_UPLOAD = 20
 PAGE_WAIT = 3.0  # seconds: then the page says the review is busy, rather than hang
 SCORE_COLOURS = {5: "#1a7f37", 4: "#64a844", 3: "#d4a72c", 2: "#e0823d", 1: "#c4314b", None: "#8c959f"}
-LINE = re.compile(r"(?:line|row)\s+(\d+)")
 
 
 def environment() -> jinja2.Environment:
@@ -478,18 +476,12 @@ def settings_page(desk: Desk, request: Request) -> Response:
     for name in SETTINGS_FILES:
         path = desk.folder / name
         mine = [p for p in problems if Path(p.file).name == name]
-        marks = {int(m.group(1)) for p in mine if (m := LINE.search(p.cell))}
+        marks = {p.line.number for p in mine if p.line}
         text = _text(path)
         files.append({"name": name, "exists": path.is_file(), "problems": mine, "marks": marks,
                       "lines": text.splitlines() if text is not None else []})
     elsewhere = [p for p in problems if Path(p.file).name not in SETTINGS_FILES]
-    return desk.render(request, "settings.html", review=review, files=files, problems=problems, elsewhere=elsewhere,
-                       line_of=_line_of, nav="settings")
-
-
-def _line_of(p: Problem) -> int | None:
-    m = LINE.search(p.cell)
-    return int(m.group(1)) if m else None
+    return desk.render(request, "settings.html", review=review, files=files, problems=problems, elsewhere=elsewhere, nav="settings")
 
 
 def _text(path: Path) -> str | None:
