@@ -243,3 +243,9 @@ class ProblemError(Exception):
 def counted(n: int, noun: str) -> str:
     """'1 error', '2 errors': counts the officer reads agree in number."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def cell_order(cell: str) -> tuple[int, str]:
+    """Cells in the order a reader meets them down a sheet: by row number, then as written."""
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)
