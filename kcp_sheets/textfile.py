@@ -18,13 +18,13 @@ from .problems import Line, ProblemError, problem
 
 @dataclass(frozen=True)
 class Limits:
-    """How much of the officer's settings is read before it is refused. A
-    national review (2,500 clusters, 200,000 actions) stays well inside."""
+    """How much of the officer's settings is read before it is refused: well
+    above the largest review (docs/performance.md), so only a wrong file stops."""
 
     yaml_bytes: int = 16 * 1024 * 1024
     csv_bytes: int = 256 * 1024 * 1024
     yaml_nodes: int = 2_000_000  # values in review.yaml once its aliases are expanded
-    rows: int = 500_000  # rows of one CSV list: a national review has 200,000
+    rows: int = 500_000  # rows of one CSV list
     field: int = 32_767  # characters in one CSV field: Excel's limit for a cell
 
 
