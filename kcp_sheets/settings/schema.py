@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..spec import SCALES as SCALE_NAMES  # the scales the workbooks score on
 from .checker import Checker
 from .model import Cluster, Person
 
-SCALE_NAMES = ("achievement", "appropriateness", "health")
 EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
 
