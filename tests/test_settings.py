@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from kcp_sheets.folder import init_folder
 from kcp_sheets.problems import ProblemError
 from kcp_sheets.settings import load_review
 
@@ -213,3 +215,31 @@ def test_the_sample_settings_explain_every_key_of_the_schema() -> None:
         assert spec.help.lower() in said, f"{key}: the sample should say '{spec.help}'"
     keys = {line.split(":")[0] for line in lines if line[:1].isalpha()}
     assert keys == set(SCHEMA)
+
+
+def _without(lines: list[str], key: str, indent: str = "") -> list[str]:
+    """review.yaml's lines without the setting `key` (at `indent`) and the lines indented under it."""
+    at = next(n for n, line in enumerate(lines) if line.startswith(f"{indent}{key}:"))
+    end = at + 1
+    while end < len(lines) and lines[end].startswith(indent + " ") and not lines[end].startswith(indent + "#"):
+        end += 1
+    return lines[:at] + lines[end:]
+
+
+def test_what_the_schema_says_is_required_is_what_stops_a_review(tmp_path: Path) -> None:
+    """Each key of review.yaml left out: a required one is a mistake, an optional one is not."""
+    from kcp_sheets.settings import SCHEMA
+
+    sample = init_folder(tmp_path / "sample")
+    lines = (sample / "review.yaml").read_text().splitlines()
+    officer = SCHEMA["officer"].keys or {}
+    cases = [(key, "", spec.required) for key, spec in SCHEMA.items()]
+    cases += [(key, "  ", spec.required) for key, spec in officer.items() if any(line.startswith(f"  {key}:") for line in lines)]
+    for n, (key, indent, required) in enumerate(cases):
+        folder = shutil.copytree(sample, tmp_path / str(n))
+        (folder / "review.yaml").write_text("\n".join(_without(lines, key, indent)) + "\n")
+        if required:
+            problems = problems_of(folder)
+            assert any(p.file == "review.yaml" for p in problems), key
+        else:
+            assert load_review(folder).clusters, key

@@ -57,7 +57,7 @@ def date(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]
 def year(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 1990 <= value <= 2100:
         return value
-    if value is None and check.missing(key):
+    if value is None and spec.required and check.missing(key):
         check.add(f"'{key}' is missing: {spec.help}.", f"Add a line '{key}: 2004'.", check.at(key))
     elif value is not None:
         check.add(f"'{key}' must be a year such as 2004, not '{value}'.", f"Write it like {key}: 2004.", check.at(key))
@@ -78,9 +78,10 @@ def officer(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, A
             check.add(f"'{key}' must give the officer's name and email on indented lines.", f"Write {key}: then lines '  name: ...' and '  email: ...'.", check.at(key))
         value = {}
     person = Person(*(str(value.get(name) or "").strip() for name in ("name", "email", "title", "phone")))
-    if not person.name and check.missing(key, "name"):
+    required = {name for name, part in (spec.keys or {}).items() if part.required}
+    if not person.name and "name" in required and check.missing(key, "name"):
         check.add("The officer's name is missing.", f"Add {key}: name: ... to review.yaml.", check.at(key, "name"))
-    if not EMAIL.match(person.email) and (person.email or check.missing(key, "email")):
+    if not EMAIL.match(person.email) and (person.email or ("email" in required and check.missing(key, "email"))):
         check.add(f"The officer's e-mail address '{person.email}' is not valid.", "Write a full address such as name@council.gov.uk.", check.at(key, "email"))
     return person
 
@@ -106,7 +107,7 @@ def scales(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, An
     for name in SCALE_NAMES:
         labels = value.get(name)
         if not isinstance(labels, dict) or sorted(labels, key=str) != [1, 2, 3, 4, 5] or not all(str(v).strip() for v in labels.values()):
-            if labels is not None or check.missing(key, name):
+            if labels is not None or (spec.required and check.missing(key, name)):
                 check.add(f"The '{name}' scale must give a label for each score 5 to 1.", f"Under {key}: {name}: write five lines 5: Achieved ... 1: Not achieved.", check.at(key, name))
             labels = {n: str(n) for n in range(1, 6)}
         read[name] = {int(k): str(v).strip() for k, v in sorted(labels.items(), reverse=True)}
@@ -131,7 +132,7 @@ def year_by_criterion(value: Any, key: str, spec: Key, check: Checker, fields: d
 
 def clusters(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]) -> tuple[Cluster, ...]:
     if not isinstance(value, list) or not value:
-        if value is not None or check.missing(key):
+        if value is not None or (spec.required and check.missing(key)):
             check.add("There are no clusters.", f"List the clusters under {key}: with code, name, champions and coordinators.", check.at(key))
         return ()
     read: list[Cluster] = []
@@ -153,12 +154,17 @@ def clusters(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, 
         names.add(name.lower())
         champions = _people(entry.get("champions"), "champion", "champions", code, check, (key, index))
         coordinators = _people(entry.get("coordinators"), "co-ordinator", "coordinators", code, check, (key, index))
-        if not coordinators and check.missing(key, index, "coordinators"):
+        if not coordinators and _required(spec, "coordinators") and check.missing(key, index, "coordinators"):
             check.add(f"Cluster {code} has no co-ordinator: nobody would be sent its workbook.", "Add at least one co-ordinator with a name and e-mail under coordinators:.", at)
-        if not champions and check.missing(key, index, "champions"):
+        if not champions and _required(spec, "champions") and check.missing(key, index, "champions"):
             check.add(f"Cluster {code} has no champion: its workbook would name nobody to agree the scores with.", "Add at least one champion with a name and e-mail under champions:.", at)
         read.append(Cluster(code, name, champions, coordinators))
     return tuple(read)
+
+
+def _required(spec: Key, part: str) -> bool:
+    """Whether each item of the list `spec` must have `part`."""
+    return bool(spec.items and spec.items[part].required)
 
 
 def _people(raw: Any, role: str, key: str, cluster: str, check: Checker, place: tuple[object, ...]) -> tuple[Person, ...]:
