@@ -2,15 +2,15 @@
 walking them again and again.
 
 The collector runs each time enough new objects exist, and from time to time
-walks every object alive. Loading a national review (200,000 actions, 2,500
-sent workbooks, 2,500 kept reads) builds millions of objects that live to the
-end of the run and hold no cycles, so a third of the loading was the collector
-finding nothing. Collection is paused while they are built and resumes after.
+walks every object alive. Loading a large review builds millions of objects
+that live to the end of the run and hold no cycles, which the collector would
+walk again and again finding nothing (docs/performance.md). Collection is
+paused while they are built and resumes after.
 
 A command, whose process ends with its run, also freezes what it built: the
 collector never walks it again (nor does a reading worker forked from it).
 Otherwise the first collections after a build walk every object built, and
-the next few steps pay for it (listing 2,500 returns took a second). The
+the next few steps pay for it. The
 price: a cycle made while building is never collected in that process; what
 is built holds none (a check of the sample review leaves none), and objects
 without cycles are still freed as soon as nothing refers to them. The desk,

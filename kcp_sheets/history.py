@@ -39,7 +39,7 @@ HISTORY_YEARS = 3  # the plan shows the last three reviews
 
 def records_of(rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, str]) -> dict[str, Iterable[dict[str, Any]]]:
     """The records of one consolidation, from the plan's rows (before any redaction),
-    made one by one as the ledger writes them: a national review has 200,000."""
+    made one by one as the ledger writes them (docs/performance.md)."""
     actions = ({k: r.get(k) for k in ACTION_KEYS} for r in rows.get("all_actions", []))
     health = ({**{k: r.get(k) for k in HEALTH_KEYS}, "score": r.get("score_value")} for r in rows.get("health", []))
     delivery = (
@@ -77,7 +77,7 @@ def earlier_actions(ledger: Ledger, year: int) -> dict[int, list[dict[str, Any]]
 
 def score_profiles(clusters: list[tuple[str, str]], year: int, now: list[dict[str, Any]], earlier: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Per cluster, per review (oldest first): how many targets and actions scored 5 to 1, and unscored."""
-    by_cluster: dict[tuple[int, Any], list[Any]] = {}  # (year, cluster): scores, in one pass (a national review has 200,000)
+    by_cluster: dict[tuple[int, Any], list[Any]] = {}  # (year, cluster): scores, in one pass
     for when, records in (*sorted(earlier.items()), (year, now)):
         for r in records:
             by_cluster.setdefault((when, r.get("cluster")), []).append(final_score(r))

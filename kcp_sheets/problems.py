@@ -113,6 +113,18 @@ CATALOGUE: dict[str, Kind] = {
 
 
 @dataclass(frozen=True)
+class Line:
+    """A place in one of the officer's text files: review.yaml's line N, a CSV
+    list's row N (as a spreadsheet numbers it, the line its row starts on)."""
+
+    number: int
+    word: str = "line"
+
+    def __str__(self) -> str:
+        return f"{self.word} {self.number}"
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing the officer must see, with where it is and what to ask for."""
 
@@ -127,6 +139,7 @@ class Problem:
     found: str = ""
     column: str = ""  # the header (or form label) of the cell, in the sender's terms
     dealt_with: str = ""  # the officer's note once the problem is dealt with
+    line: Line | None = None  # where in a settings file, which has no sheets or cells
 
     @property
     def open_error(self) -> bool:
@@ -136,12 +149,14 @@ class Problem:
     @property
     def key(self) -> str:
         """Names this problem of its file across re-reads (what was found where, not when)."""
-        text = "\x1f".join((self.code, self.sheet, self.cell, self.row_id, self.found, self.message))
+        text = "\x1f".join((self.code, self.sheet, self.cell or str(self.line or ""), self.row_id, self.found, self.message))
         return hashlib.sha256(text.encode()).hexdigest()[:10]
 
     @property
     def place(self) -> str:
-        """Sheet!cell, or whichever of them is known."""
+        """Sheet!cell, or whichever of them is known; a settings file's line."""
+        if self.line is not None:
+            return str(self.line)
         return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet or self.cell
 
     def where(self) -> str:
@@ -189,6 +204,7 @@ def problem(
     row_id: str = "",
     found: str = "",
     column: str = "",
+    line: Line | None = None,
     **facts: object,
 ) -> Problem:
     """Build a Problem from the catalogue; `facts` fill its message and ask."""
@@ -205,6 +221,7 @@ def problem(
         row_id=row_id,
         found=found,
         column=column,
+        line=line,
     )
 
 
@@ -226,3 +243,9 @@ class ProblemError(Exception):
 def counted(n: int, noun: str) -> str:
     """'1 error', '2 errors': counts the officer reads agree in number."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def cell_order(cell: str) -> tuple[int, str]:
+    """Cells in the order a reader meets them down a sheet: by row number, then as written."""
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)

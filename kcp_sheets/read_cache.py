@@ -72,8 +72,7 @@ def portable(result: Return) -> Portable:
     """The read as it can be kept or sent between processes: no bytes, no plan
     (the plan is known by its key), and no text the plan holds. A row read as
     one that was sent carries that row's fixed text (issue, outcome, action...),
-    which is the sent workbook's, not the file's: about half of a national
-    inbox's reads. `restored` puts it back from the plan."""
+    which is the sent workbook's, not the file's (docs/performance.md). `restored` puts it back from the plan."""
     key = result.plan.key if result.plan else None
     source = result.source
     rows = {key_: _without_sent_text(rows, *_sent(result.plan, key_)) for key_, rows in result.rows.items()} if result.plan else result.rows

@@ -13,14 +13,14 @@ import string
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
 from .problems import ProblemError, problem
 
 CellKind = Literal["id", "fixed", "text", "score", "flag", "choice", "date"]
-CELL_KINDS = ("id", "fixed", "text", "score", "flag", "choice", "date")
+CELL_KINDS: tuple[str, ...] = get_args(CellKind)
 INPUT_KINDS = ("text", "score", "flag", "choice", "date")
 SCALES = ("achievement", "appropriateness", "health")
 FLAG_CHOICES = ("Yes", "No")

@@ -13,18 +13,18 @@ from pathlib import Path
 
 import yaml
 
-from .problems import ProblemError, problem
+from .problems import Line, ProblemError, problem
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How much of the officer's settings is read before it is refused. A
-    national review (2,500 clusters, 200,000 actions) stays well inside."""
+    """How much of the officer's settings is read before it is refused: well
+    above the largest review (docs/performance.md), so only a wrong file stops."""
 
     yaml_bytes: int = 16 * 1024 * 1024
     csv_bytes: int = 256 * 1024 * 1024
     yaml_nodes: int = 2_000_000  # values in review.yaml once its aliases are expanded
-    rows: int = 500_000  # rows of one CSV list: a national review has 200,000
+    rows: int = 500_000  # rows of one CSV list
     field: int = 32_767  # characters in one CSV field: Excel's limit for a cell
 
 
@@ -65,7 +65,7 @@ def decoded(path: Path, raw: bytes) -> str:
             text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CSV in the Windows code page
     nul = text.find("\x00")
     if nul >= 0:
-        raise _unreadable(path, "it holds a NUL character, which no spreadsheet or text editor writes", cell=f"line {text.count(chr(10), 0, nul) + 1}",
+        raise _unreadable(path, "it holds a NUL character, which no spreadsheet or text editor writes", line=Line(text.count(chr(10), 0, nul) + 1),
                           fix="Delete the line's odd character, or save the file again from Excel or a text editor.")
     return text
 
@@ -95,7 +95,7 @@ def expanded_nodes(root: yaml.Node, limit: int) -> int:
     return sizes[id(root)]
 
 
-def _unreadable(path: Path, detail: str, cell: str = "", fix: str = "") -> ProblemError:
+def _unreadable(path: Path, detail: str, line: Line | None = None, fix: str = "") -> ProblemError:
     if fix:
-        return ProblemError([problem("settings-invalid", path.name, cell=cell, detail=f"{path.name} cannot be read: {detail}.", fix=fix)])
-    return ProblemError([problem("settings-unreadable", path.name, cell=cell, detail=detail)])
+        return ProblemError([problem("settings-invalid", path.name, line=line, detail=f"{path.name} cannot be read: {detail}.", fix=fix)])
+    return ProblemError([problem("settings-unreadable", path.name, line=line, detail=detail)])

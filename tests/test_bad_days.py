@@ -107,7 +107,7 @@ def csv_problem(folder: Path, text: bytes, limits: Limits = Limits()) -> str:
     (folder / ACTIONS_FILE).write_bytes(text)
     with pytest.raises(ProblemError) as caught:
         load_review(folder, limits)
-    return "\n".join(f"{p.cell}: {p.message} {p.ask}" for p in caught.value.problems)
+    return "\n".join(f"{p.place}: {p.message} {p.ask}" for p in caught.value.problems)
 
 
 def test_settings_csv_mistakes_are_named_with_their_line(folder: Path) -> None:

@@ -165,6 +165,7 @@ def test_uploads_are_refused_without_the_form_token_and_over_the_size_limit(fold
     assert client.post("/inbox", data={"csrf": keys.csrf}, files=[("returns", ("huge.xlsx", huge))]).status_code == 413
 
     def unannounced():  # a body sent in chunks, with no length declared: refused as it arrives
+        yield f"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{keys.csrf}\r\n".encode()
         yield b"--b\r\nContent-Disposition: form-data; name=\"returns\"; filename=\"huge.xlsx\"\r\n\r\n"
         for _ in range(300):
             yield b"x" * 10_000
@@ -177,9 +178,25 @@ def test_uploads_are_refused_without_the_form_token_and_over_the_size_limit(fold
 def test_forms_from_another_site_or_without_their_token_are_refused(folder: Path) -> None:
     client, keys = signed_in(folder)
     assert client.post("/run/check", data={}).status_code == 403
+    assert client.post("/run/check").status_code == 403
+    assert client.post("/run/check", content=f"csrf={keys.csrf}", headers={"content-type": "text/plain"}).status_code == 403
+    assert client.post("/returns/x/decide", data={"decision": "accepted", "note": "n"}).status_code == 403
+    assert client.post("/returns/x/deal", data={"csrf": "forged", "problem": "k"}).status_code == 403
     assert client.post("/run/check", data={"csrf": "x" * 43}).status_code == 403
     assert client.post("/run/check", data={"csrf": keys.csrf}, headers={"origin": "http://evil.example"}).status_code == 403
     assert not list((folder / "output").iterdir())
+
+
+def test_an_uploads_token_must_come_before_its_files(folder: Path) -> None:
+    """The guard reads an upload only as far as its first part: the token, as the inbox's form sends it first."""
+    client, keys = signed_in(folder)
+    small = ("returns", ("a.xlsx", b"PK\x03\x04" + b"x" * 100))
+    body = (b"--b\r\nContent-Disposition: form-data; name=\"returns\"; filename=\"a.xlsx\"\r\n\r\nPK\x03\x04\r\n"
+            + f"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{keys.csrf}\r\n--b--\r\n".encode())
+    assert client.post("/inbox", content=body, headers={"content-type": "multipart/form-data; boundary=b"}).status_code == 403
+    assert not list((folder / "inbox").iterdir())
+    assert client.post("/inbox", data={"csrf": keys.csrf}, files=[small]).status_code == 303
+    assert [p.name for p in (folder / "inbox").iterdir()] == ["a.xlsx"]
 
 
 def test_downloads_only_from_the_review_folders_areas(folder: Path, tmp_path: Path) -> None:

@@ -70,3 +70,27 @@ def test_a_returns_state_is_worked_out_in_one_place() -> None:
                 if any(isinstance(side, ast.Attribute) and side.attr in ("state", "review_state", "decision") for side in [node.left, *node.comparators]):
                     offenders.append(f"{name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_settings_stand_on_problems_and_text_files_alone() -> None:
+    """The settings are read before anything else: they import no step, reader or surface
+    (the workbooks' spec only for the names of its scales)."""
+    for name, tree in modules().items():
+        if name.startswith("settings."):
+            reached = {m.split(".")[0] for m in imports(name, tree)}
+            assert reached <= {"settings", "problems", "textfile", "bulk", "spec"}, (name, reached)
+
+
+def test_the_surfaces_sit_on_top_and_the_guard_on_nothing() -> None:
+    """No library module imports the command line or the desk; the desk's
+    views import neither the command line nor the app that routes to them;
+    the guard and its form token know nothing of the review."""
+    found = modules()
+    for name, tree in found.items():
+        reached = imports(name, tree)
+        if not name.startswith(("cli", "desk", "__main__")):
+            assert not any(m == "cli" or m.startswith(("cli.", "desk")) for m in reached), (name, reached)
+        if name.startswith("desk.views."):
+            assert not any(m.startswith("cli") or m == "desk.app" for m in reached), (name, reached)
+    for name in ("desk.guard", "desk.form_token"):
+        assert {m for m in imports(name, found[name]) if not m.startswith("desk.")} == set(), name

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from kcp_sheets.folder import init_folder
 from kcp_sheets.problems import ProblemError
 from kcp_sheets.settings import load_review
 
@@ -39,14 +41,15 @@ def test_cluster_without_coordinator_names_the_line(folder: Path) -> None:
     end = text.index("  - code: HW")
     (folder / "review.yaml").write_text(text[:start] + text[end:])
     [p] = problems_of(folder)
-    assert p.file == "review.yaml" and p.cell.startswith("line ")
+    assert p.file == "review.yaml" and p.where().startswith("review.yaml: line ") and p.line is not None
     assert "ET has no co-ordinator" in p.message and "coordinators:" in p.ask
 
 
 def test_bad_email_names_its_line(folder: Path) -> None:
     edit(folder / "review.yaml", "ruth.owen@example.org", "ruth.owen.example.org")
     [p] = problems_of(folder)
-    line = int(p.cell.split()[1])
+    assert p.line is not None
+    line = p.line.number
     assert "ruth.owen.example.org" in (folder / "review.yaml").read_text().splitlines()[line - 1]
     assert "not valid" in p.message
 
@@ -55,13 +58,13 @@ def test_duplicate_action_id_names_both_rows(folder: Path) -> None:
     edit(folder / "actions.csv", "HW-02,", "HW-01,")
     [p] = problems_of(folder)
     assert p.file == "actions.csv" and p.row_id == "HW-01"
-    assert "used twice" in p.message and p.cell.startswith("row ")
+    assert "used twice" in p.message and str(p.line).startswith("row ")
 
 
 def test_a_row_with_several_mistakes_lists_them_in_order(folder: Path) -> None:
     edit(folder / "actions.csv", "HW-02,HW,", "HW-01,XX,")
     problems = problems_of(folder)
-    assert [p.row_id for p in problems] == ["HW-01", "HW-01"] and len({p.cell for p in problems}) == 1
+    assert [p.row_id for p in problems] == ["HW-01", "HW-01"] and len({p.line for p in problems}) == 1
     assert "used twice" in problems[0].message and "'XX'" in problems[1].message
 
 
@@ -94,7 +97,7 @@ def test_action_for_unknown_cluster(folder: Path) -> None:
 def test_unreadable_yaml_names_the_line(folder: Path) -> None:
     edit(folder / "review.yaml", "year: 2004", "year: [2004")
     [p] = problems_of(folder)
-    assert p.code == "settings-unreadable" and p.cell.startswith("line ")
+    assert p.code == "settings-unreadable" and str(p.line).startswith("line ")
 
 
 def test_missing_file(folder: Path) -> None:
@@ -106,7 +109,7 @@ def test_missing_file(folder: Path) -> None:
 def test_missing_csv_column(folder: Path) -> None:
     edit(folder / "accreditation_plan.csv", "ref,criterion,area,action,due", "ref,criterion,area,action")
     [p] = problems_of(folder)
-    assert p.file == "accreditation_plan.csv" and "due" in p.message and p.cell == "row 1"
+    assert p.file == "accreditation_plan.csv" and "due" in p.message and p.place == "row 1"
 
 
 def test_dates_out_of_order(folder: Path) -> None:
@@ -134,8 +137,8 @@ def test_windows_csv_encoding_is_read(folder: Path) -> None:
 
 
 def line_text(folder: Path, p) -> str:
-    assert p.cell.startswith("line "), p
-    return (folder / "review.yaml").read_text().splitlines()[int(p.cell.split()[1]) - 1]
+    assert p.line is not None and p.line.word == "line", p
+    return (folder / "review.yaml").read_text().splitlines()[p.line.number - 1]
 
 
 def test_renamed_champions_is_an_error_naming_the_line_and_the_key(folder: Path) -> None:
@@ -178,8 +181,8 @@ def test_a_bad_date_names_its_line(folder: Path, typed: str) -> None:
 def test_yaml_syntax_error_names_the_line(folder: Path) -> None:
     edit(folder / "review.yaml", "  - code: LL\n", "  - code: LL\n   name: : oops\n")
     [p] = problems_of(folder)
-    assert p.code == "settings-unreadable" and p.cell.startswith("line ")
-    assert abs(int(p.cell.split()[1]) - (folder / "review.yaml").read_text().splitlines().index("   name: : oops") - 1) <= 1
+    assert p.code == "settings-unreadable" and p.line is not None
+    assert abs(p.line.number - (folder / "review.yaml").read_text().splitlines().index("   name: : oops") - 1) <= 1
 
 
 def test_cluster_without_champion_is_an_error(folder: Path) -> None:
@@ -212,3 +215,31 @@ def test_the_sample_settings_explain_every_key_of_the_schema() -> None:
         assert spec.help.lower() in said, f"{key}: the sample should say '{spec.help}'"
     keys = {line.split(":")[0] for line in lines if line[:1].isalpha()}
     assert keys == set(SCHEMA)
+
+
+def _without(lines: list[str], key: str, indent: str = "") -> list[str]:
+    """review.yaml's lines without the setting `key` (at `indent`) and the lines indented under it."""
+    at = next(n for n, line in enumerate(lines) if line.startswith(f"{indent}{key}:"))
+    end = at + 1
+    while end < len(lines) and lines[end].startswith(indent + " ") and not lines[end].startswith(indent + "#"):
+        end += 1
+    return lines[:at] + lines[end:]
+
+
+def test_what_the_schema_says_is_required_is_what_stops_a_review(tmp_path: Path) -> None:
+    """Each key of review.yaml left out: a required one is a mistake, an optional one is not."""
+    from kcp_sheets.settings import SCHEMA
+
+    sample = init_folder(tmp_path / "sample")
+    lines = (sample / "review.yaml").read_text().splitlines()
+    officer = SCHEMA["officer"].keys or {}
+    cases = [(key, "", spec.required) for key, spec in SCHEMA.items()]
+    cases += [(key, "  ", spec.required) for key, spec in officer.items() if any(line.startswith(f"  {key}:") for line in lines)]
+    for n, (key, indent, required) in enumerate(cases):
+        folder = shutil.copytree(sample, tmp_path / str(n))
+        (folder / "review.yaml").write_text("\n".join(_without(lines, key, indent)) + "\n")
+        if required:
+            problems = problems_of(folder)
+            assert any(p.file == "review.yaml" for p in problems), key
+        else:
+            assert load_review(folder).clusters, key

@@ -2,8 +2,9 @@
 
 The desk is reached with the token `serve` printed; the first request swaps it
 for a session cookie (HttpOnly, SameSite=Strict) and drops it from the
-address. Every form carries a CSRF token, and a POST whose Origin is another
-site is refused, so a page elsewhere cannot act on the officer's behalf.
+address. Every POST must carry the desk's CSRF token (checked here, before
+any view, by form_token.py) and an Origin of this desk, so a page elsewhere
+cannot act on the officer's behalf.
 Every answer forbids framing, sniffing and any script or style not served by
 the desk itself.
 """
@@ -19,6 +20,8 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.datastructures import MutableHeaders
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .form_token import form_token
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -85,9 +88,14 @@ class Guard:
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         token = next((v for k, v in query if k == "token"), None)
         if self._session_ok(headers.get("cookie", "")):
-            if scope["method"] not in ("GET", "HEAD") and not _same_origin(headers):
-                await refused(403, "This form was sent from another site.")(scope, receive, send)
-                return
+            if scope["method"] not in ("GET", "HEAD"):
+                if not _same_origin(headers):
+                    await refused(403, "This form was sent from another site.")(scope, receive, send)
+                    return
+                token, receive = await form_token(headers.get("content-type", ""), receive)
+                if not self.keys.csrf_ok(token):
+                    await refused(403, "The form has expired or was not sent from the desk: reload the page and try again.")(scope, receive, send)
+                    return
             await self.app(scope, receive, send)
             return
         if token is not None and secrets.compare_digest(token.encode(), self.keys.token.encode()) and scope["method"] in ("GET", "HEAD"):

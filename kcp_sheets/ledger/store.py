@@ -77,7 +77,7 @@ MIGRATIONS: list[list[str]] = [
             data TEXT NOT NULL, PRIMARY KEY (review, kind, cluster, id))""",
     ],
     [
-        # Earlier years' records found without reading this year's: a national review holds 200,000.
+        # Earlier years' records found without reading this year's.
         "CREATE INDEX records_by_kind_year ON records (kind, year)",
         # Each record's place in its review, so a record rewritten in place keeps it.
         "ALTER TABLE records ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
@@ -91,7 +91,7 @@ def _as_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
 
-_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_as_text)  # made once: 200,000 records in a national review
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_as_text)  # made once, used for every record
 
 
 def now() -> str:
@@ -265,9 +265,8 @@ class Ledger:
 
     def sent(self, review: str, each: Callable[[Planned], Planned] | None = None) -> list[Planned]:
         """Every edition sent for the review, as the reader needs it; `each`, if
-        given, is applied to each as soon as it is decoded (so a national
-        review's 2,500 decoded copies of rows the settings hold never all live
-        at once)."""
+        given, is applied to each as soon as it is decoded (so the decoded copies
+        of rows the settings hold never all live at once)."""
         rows = self.db.execute("SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,))
         with building():
             decoded = (decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows)
@@ -316,12 +315,12 @@ class Ledger:
     # Records of a review, for history and analysts.
     def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, Iterable[dict[str, Any]]]) -> None:
         """A review's records, replacing those it had (dates as ISO text). Only
-        what changed is written: consolidating a national review again, with
-        a few returns new, rewrites their records, not 200,000."""
+        what changed is written: consolidating again, with a few returns new,
+        rewrites their records alone."""
         self.db.execute("INSERT OR REPLACE INTO reviews (review, year, partnership, title) VALUES (?, ?, ?, ?)", (review, year, partnership, title))
         keys: set[tuple[str, str, str]] = set()
 
-        def rows() -> Iterator[tuple[Any, ...]]:  # one by one: 200,000 records are not held twice as JSON
+        def rows() -> Iterator[tuple[Any, ...]]:  # one by one: the records are never held twice, as JSON too
             for seq, (kind, record) in enumerate((kind, r) for kind, rs in records.items() for r in rs):
                 key = (kind, str(record.get("cluster") or ""), str(record["id"]))
                 keys.add(key)
@@ -343,7 +342,7 @@ class Ledger:
             return list(self.each_record(kind, before))
 
     def each_record(self, kind: str, before: int | None = None) -> Iterator[dict[str, Any]]:
-        """The same records one by one, as SQLite gives them: an export of 200,000 holds one at a time."""
+        """The same records one by one, as SQLite gives them: an export holds one at a time."""
         rows = self.db.execute(
             # Reviews of one year in the order they were last consolidated; each review's records in the plan's order.
             "SELECT r.review, r.year, r.data FROM records r LEFT JOIN reviews v ON v.review = r.review"

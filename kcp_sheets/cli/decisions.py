@@ -1,0 +1,94 @@
+"""The officer's decisions about returns, kept in the ledger: returns, accept,
+reject, reopen, dealt-with. The ledger is imported inside each command: it
+brings the reader with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..lifecycle import described
+from ..problems import counted
+from .base import Folder, ReviewFolder, console, stopping
+
+ReturnRef = Annotated[str, typer.Argument(help="The return: its number (as check and returns show it, e.g. 3) or its file name.", metavar="RETURN", show_default=False)]
+Note = Annotated[str, typer.Option("--note", "--reason", help="Why: kept with the decision in the ledger.", metavar="TEXT", show_default=False)]
+
+
+def returns(
+    folder: Folder = Path("."),
+    ret: Annotated[Optional[str], typer.Argument(help="A return's number or file name: list its problems, each with the key that marks it dealt with.", metavar="RETURN", show_default=False)] = None,
+) -> None:
+    """Every return the ledger has seen, with its review state: new, has problems, accepted, rejected or superseded.
+
+    With RETURN: its problems, each with its key, and its history (received,
+    accepted, dealt with...). Run `kcp-sheets check` first: it reads the inbox
+    and records what it found.
+    """
+    from rich.text import Text
+
+    from ..review_states import events, get_return, list_returns, problems_of
+
+    out = console()
+    with stopping():
+        if ret is None:
+            records = list_returns(folder)
+            if not records:
+                out.print(f"No returns recorded yet: run kcp-sheets check {folder}")
+            for r in records:
+                what = f"{r.template} {r.cluster} edition {r.edition}".replace("  ", " ") if r.template else "not a workbook of this review"
+                out.print(Text(f"#{r.id} {r.name}: {what}; {described(r.state, r.note)}; {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; received {r.received[:16]}"))
+            return
+        record = get_return(folder, ret)
+        out.print(Text(f"#{record.id} {record.name}: {described(record.state, record.note)}"))
+        for p in problems_of(folder, record.id):
+            where = f"{p.sheet}!{p.cell}" if p.sheet and p.cell else p.sheet or p.cell
+            done = f"  [dealt with: {p.dealt_with}]" if p.dealt_with else ""
+            out.print(Text(f"  {p.key}  {p.severity:7} {where}: {p.message}{done}"))
+        for event in events(folder, record.id):
+            out.print(Text(f"  {event.at[:16].replace('T', ' ')}  {event.what}" + (f": {event.detail}" if event.detail else "")), style="dim")
+
+
+def _decide(folder: Path, ret: str, state: str, note: str = "") -> None:
+    """Record a decision about a return and say the state it is in now."""
+    from ..review_states import set_state
+
+    with stopping():
+        record = set_state(folder, ret, state, note)
+    console().print(f"#{record.id} {record.name}: {record.state}.")
+
+
+def accept(folder: ReviewFolder, ret: ReturnRef, note: Note = "") -> None:
+    """Accept a return as it is, with a note saying why: consolidate then merges it, errors and all."""
+    _decide(folder, ret, "accepted", note)
+
+
+def reject(folder: ReviewFolder, ret: ReturnRef, note: Annotated[str, typer.Option("--reason", "--note", help="Why it is rejected: kept in the ledger, and quoted in the reminder.", metavar="TEXT", show_default=False)] = "") -> None:
+    """Reject a return, with a reason: consolidate leaves it out and uses an earlier copy if there is one."""
+    _decide(folder, ret, "rejected", note)
+
+
+def reopen(folder: ReviewFolder, ret: ReturnRef) -> None:
+    """Undo the decision about a return: it is new, or has problems, again."""
+    _decide(folder, ret, "new")
+
+
+def dealt_with(
+    folder: ReviewFolder,
+    ret: ReturnRef,
+    key: Annotated[str, typer.Argument(help="The problem's key, as `kcp-sheets returns FOLDER RETURN` lists it.", metavar="KEY", show_default=False)],
+    note: Note = "",
+    undo: Annotated[bool, typer.Option("--undo", help="The problem is open again.")] = False,
+) -> None:
+    """Mark one problem of a return dealt with, with a note; it stays dealt with when the return is read again."""
+    from ..review_states import mark_dealt_with, undo_dealt_with
+
+    with stopping():
+        if undo:
+            undo_dealt_with(folder, ret, key)
+            console().print(f"{key}: open again.")
+            return
+        done = mark_dealt_with(folder, ret, key, note)
+    console().print(f"{done.key}: dealt with ({done.dealt_with}).")

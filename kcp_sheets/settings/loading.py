@@ -1,0 +1,139 @@
+"""Reading a review folder: review.yaml parsed once (its nodes give the line
+of every setting, then the values), checked against the schema, then the CSV
+lists; every mistake reported at once, in file and line order."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..bulk import building
+from ..problems import Line, Problem, ProblemError, problem
+from ..textfile import LIMITS, Limits, expanded_nodes, read_text
+from .checker import Checker, Place
+from .lists import accreditation, actions, criteria
+from .model import ACCREDITATION_FILE, ACTIONS_FILE, CRITERIA_FILE, FILES, SETTINGS_FILE, Review
+from .schema import SCHEMA, Key, read_settings
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML, parsed by libyaml where PyYAML has it, in which an
+    impossible date (2004-13-45) stays text, so it is reported with its line
+    like any other bad date instead of stopping the read."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> object:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def load_review(folder: Path, limits: Limits = LIMITS) -> Review:
+    """Read and check a review folder; raise ProblemError listing every mistake."""
+    with building():
+        return _load_review(Path(folder), limits)
+
+
+def _load_review(folder: Path, limits: Limits) -> Review:
+    settings_path = folder / SETTINGS_FILE
+    if not folder.is_dir():
+        raise ProblemError([problem("settings-missing", str(folder), what=f"The review folder {folder}")])
+    root, data = _parsed(read_text(settings_path, limits.yaml_bytes), limits)
+    check = Checker(settings_path)
+    if root is not None:
+        _node_lines(root, check, SCHEMA)
+    fields = read_settings(data, check)
+    codes = {c.code for c in fields["clusters"]}
+    listed, action_problems = actions(folder / ACTIONS_FILE, codes, fields["earlier_years"], limits)
+    subcriteria, criteria_problems = criteria(folder / CRITERIA_FILE, limits)
+    names = list(dict.fromkeys(s.criterion for s in subcriteria))
+    plan, accreditation_problems = accreditation(folder / ACCREDITATION_FILE, set(names), limits)
+    _criteria_named(fields, names, check)
+    problems = check.problems + action_problems + criteria_problems + accreditation_problems
+    for code in sorted(codes - {a.cluster for a in listed}):
+        if not action_problems:
+            problems.append(
+                problem("settings-invalid", ACTIONS_FILE, detail=f"Cluster {code} has no actions.", fix=f"Add the {code} actions to {ACTIONS_FILE}, or remove the cluster from {SETTINGS_FILE}.")
+            )
+    if problems:
+        raise ProblemError(sorted(problems, key=_by_file_and_line))
+    return Review(folder=folder, actions=tuple(listed), criteria=tuple(subcriteria), accreditation=tuple(plan), **fields)
+
+
+def _parsed(text: str, limits: Limits) -> tuple[yaml.Node | None, dict[str, Any]]:
+    """review.yaml's nodes (for the lines) and its values, or the problem that stops the read."""
+    try:
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            if root is not None and expanded_nodes(root, limits.yaml_nodes) > limits.yaml_nodes:
+                raise ProblemError([problem("settings-invalid", SETTINGS_FILE, detail=f"Its YAML aliases (*name) expand to more than {limits.yaml_nodes:,} values, far more than any review has.",
+                                            fix="Write each setting out in full: a review's settings need no anchors (&name) or aliases (*name).")])
+            data = (loader.construct_document(root) if root is not None else None) or {}
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        raise ProblemError(
+            [problem("settings-unreadable", SETTINGS_FILE, line=Line(mark.line + 1) if mark else None, detail=str(getattr(exc, "problem", None) or exc))]
+        ) from None
+    if not isinstance(data, dict):
+        raise ProblemError([problem("settings-unreadable", SETTINGS_FILE, line=Line(1), detail="it is not a list of 'name: value' settings")])
+    return root, data
+
+
+def _criteria_named(fields: dict[str, Any], names: list[str], check: Checker) -> None:
+    """The criteria review.yaml names must be those of the health criteria's list."""
+    for index, name in enumerate(fields["in_depth_this_year"]):
+        if names and name not in names:
+            check.add(f"'{name}' in in_depth_this_year is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.at("in_depth_this_year", index))
+    for name in fields["last_in_depth"]:
+        if names and name not in names:
+            check.add(f"'{name}' in last_in_depth is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.at("last_in_depth", name))
+
+
+def _node_lines(node: yaml.Node, check: Checker, schema: dict[str, Key] | None, place: Place = (), items: dict[str, Key] | None = None) -> None:
+    """Record the line of every setting, and report unknown and repeated keys."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + 1
+            here = (*place, key)
+            check.lines.setdefault(here, line)
+            if key in seen:
+                check.add(f"'{key}' is set twice (lines {seen[key]} and {line}); only one can count.", f"Keep one '{key}:' line.", Line(line))
+            seen[key] = line
+            known = schema.get(key) if schema is not None else None
+            if schema is not None and known is None:
+                check.add(f"'{key}' is not a setting {_of(place)}, so it would be ignored.", _unknown_key_fix(key, schema, place, check), Line(line))
+                continue
+            _node_lines(value_node, check, known.keys if known else None, here, known.items if known else None)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            check.lines.setdefault((*place, index), item.start_mark.line + 1)
+            _node_lines(item, check, items, (*place, index))
+
+
+def _unknown_key_fix(key: str, schema: dict[str, Key], place: Place, check: Checker) -> str:
+    """The setting a key not in the schema was probably meant to be, remembered so its absence is not reported too."""
+    close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
+    if close:
+        check.suggested.add((*place, close[0]))
+        return f"Did you mean `{close[0]}`? Correct the name."
+    return f"Use one of: {', '.join(schema)}."
+
+
+def _of(place: Place) -> str:
+    names = [str(p) for p in place if isinstance(p, str)]
+    return f"under {names[-1]}:" if names else f"of {SETTINGS_FILE}"
+
+
+def _by_file_and_line(p: Problem) -> tuple[int, str, int]:
+    return (FILES.index(p.file) if p.file in FILES else len(FILES), p.file, p.line.number if p.line else 0)
