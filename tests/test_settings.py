@@ -241,5 +241,9 @@ def test_what_the_schema_says_is_required_is_what_stops_a_review(tmp_path: Path)
         if required:
             problems = problems_of(folder)
             assert any(p.file == "review.yaml" for p in problems), key
+            for p in problems:  # the message reads as a sentence: no word or two said twice in a row
+                words = f"{p.message} {p.ask}".lower().split()
+                for n in (1, 2):
+                    assert all(words[i : i + n] != words[i + n : i + 2 * n] for i in range(len(words))), (key, p.message)
         else:
             assert load_review(folder).clusters, key

@@ -194,7 +194,7 @@ SCHEMA: dict[str, Key] = {
     "partnership": Key("the partnership's name, on every workbook", text),
     "title": Key("the review's title, on every workbook", text),
     "year": Key("the review year: in every file name and workbook", year),
-    "issued": Key("the date the workbooks go out (also their \"created\" date)", date),
+    "issued": Key("the workbooks go out (also their \"created\" date)", date),
     "stage1_deadline": Key("co-ordinators' progress and scores are due", date),
     "stage2_deadline": Key("agreed scores and the cluster review summary are due", date),
     "plan_due": Key("the draft improvement action plan is due", date),
