@@ -178,10 +178,10 @@ def simulate_returns(review: Review, outbox: Path, inbox: Path) -> list[Path]:
             received = deadline + dt.timedelta(days=2)  # and late
         if n == 5:  # sent twice: an earlier, half-finished copy as well, saved first
             early = {s: {k: {c: v for c, v in vals.items() if c == "progress"} for k, vals in r.items()} for s, r in rows.items()}
-            first = fill_workbook(plan, outbox / plan.file_name, inbox / f"{plan.cluster} draft.xlsx", early, {})
+            first = fill_workbook(plan, outbox / plan.file_name, inbox / f"{plan.cluster} draft.xlsx", early, {}, saved=received - dt.timedelta(days=6))
             _touch(first, received - dt.timedelta(days=6))
             written.append(first)
-        path = fill_workbook(plan, outbox / plan.file_name, inbox / name, rows, fields)
+        path = fill_workbook(plan, outbox / plan.file_name, inbox / name, rows, fields, saved=received)
         if n == 0:  # sent as an e-mail attachment
             path = _as_email(review, plan, path, received)
         _touch(path, received)
@@ -190,7 +190,7 @@ def simulate_returns(review: Review, outbox: Path, inbox: Path) -> list[Path]:
         if plan.cluster:
             continue
         rows = _review_answers(review, plan, rng)
-        path = fill_workbook(plan, outbox / plan.file_name, inbox / plan.file_name, rows, {})
+        path = fill_workbook(plan, outbox / plan.file_name, inbox / plan.file_name, rows, {}, saved=deadline - dt.timedelta(days=1))
         _touch(path, deadline - dt.timedelta(days=1))
         written.append(path)
     return written

@@ -8,7 +8,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from zipfile import ZIP_DEFLATED, ZipFile
+
 import openpyxl
+from openpyxl.writer.excel import ExcelWriter
 
 from .sent import Planned
 from .spec import Sheet
@@ -16,8 +19,16 @@ from .spec import Sheet
 Answers = dict[str, dict[str, dict[str, Any]]]  # sheet -> row ID -> column key -> value
 
 
-def fill_workbook(plan: Planned, source: Path, dest: Path, rows: Answers | None = None, fields: dict[str, dict[str, Any]] | None = None) -> Path:
-    """Type `rows` and `fields` into a copy of the generated workbook at `dest`."""
+def fill_workbook(
+    plan: Planned,
+    source: Path,
+    dest: Path,
+    rows: Answers | None = None,
+    fields: dict[str, dict[str, Any]] | None = None,
+    saved: dt.datetime | None = None,
+) -> Path:
+    """Type `rows` and `fields` into a copy of the generated workbook at `dest`,
+    saved at `saved` (the workbook's own record of it) or now."""
     book = openpyxl.load_workbook(source)
     for sheet in plan.spec.sheets:
         if sheet.table is None:
@@ -40,7 +51,11 @@ def fill_workbook(plan: Planned, source: Path, dest: Path, rows: Answers | None 
         if sheet.kind == "form":
             _fill_form(ws, sheet, (fields or {}).get(sheet.key, {}))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    book.save(dest)
+    if saved is None:
+        book.save(dest)
+    else:  # openpyxl's save() stamps "now"; its writer keeps the time given
+        book.properties.modified = saved.replace(tzinfo=None)
+        ExcelWriter(book, ZipFile(dest, "w", ZIP_DEFLATED, allowZip64=True)).save()
     return dest
 
 

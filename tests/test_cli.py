@@ -129,3 +129,18 @@ def test_usage_lines_read_as_a_person_types_them() -> None:
         usage = runner.invoke(app, [name, "--help"]).output.splitlines()[0]
         assert "{" not in usage and "}" not in usage and "......" not in usage, usage
     assert runner.invoke(app, ["accept", "--help"]).output.splitlines()[0].endswith("accept [OPTIONS] FOLDER RETURN")
+
+
+def test_the_demos_returns_were_saved_when_their_file_times_say(tmp_path: Path) -> None:
+    """Which of two copies is newer reads the same every run: the demo's workbooks
+    record the review's own dates as their save time, not the moment the demo ran."""
+    import datetime as dt
+
+    from kcp_sheets.reader.opening import saved_at
+
+    folder = tmp_path / "demo"
+    assert run("demo", str(folder)).exit_code == 0
+    returns = sorted((folder / "inbox").glob("*.xlsx"))
+    assert len(returns) >= 6
+    for path in returns:
+        assert saved_at(path.read_bytes()) == dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc), path.name
