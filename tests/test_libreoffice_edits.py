@@ -164,3 +164,28 @@ def test_a_formula_typed_in_a_score_is_found_in_xlsx_and_ods(review, plans: dict
         assert [(p.sheet, p.cell) for p in ret.problems if p.code == "formula"] == [(sheet.name, cell)], fmt
     [ret] = check_returns(review, [saved["xls"]]).returns  # .xls: the value is read; the formula is not detected (README)
     assert {r.id: r for r in ret.rows[sheet.key]}["SC-01"].values["coordinator_score"] == 4
+
+
+def test_a_block_of_answers_cut_and_pasted_one_row_down_among_the_actions_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    """The block lands only on other actions' rows; the row it left is empty and
+    locked now, which .xlsx and .ods keep: an error names the rows. An .xls
+    keeps its formats where the reading library does not look (README)."""
+    plan = plans["SC"]
+    sheet = plan.spec.main_table()
+    sent = outbox / plan.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    ids = [str(r["id"]) for r in plan.content.rows[sheet.key]]
+    progress, score = column["Progress this year"], column["Co-ordinator's score (5-1)"]
+    last_col = openpyxl.utils.get_column_letter(len(sheet.table.columns))
+    typing: list[Any] = [[sheet.name, f"{progress}{row[i]}", f"progress of {i}"] for i in ids] + [[sheet.name, f"{score}{row[i]}", 1 + n % 5] for n, i in enumerate(ids)]
+    block = ids[4:10]
+    typing += [{"do": "unprotect", "sheet": sheet.name}, {"do": "move", "sheet": sheet.name, "from": f"{progress}{row[block[0]]}:{last_col}{row[block[-1]]}", "to": f"{progress}{row[block[0]] + 1}"}]
+    for fmt, path in in_libreoffice(sent, tmp_path / "cut", typing).items():
+        [ret] = check_returns(review, [path]).returns
+        cut = [p for p in ret.problems if p.code == "answers-cut"]
+        if fmt == "xls":
+            assert not cut, fmt  # the limit the README states
+            continue
+        [cut] = cut
+        assert cut.row_id == block[0] and cut.cell == f"{progress}{row[block[0]]}", fmt
+        assert all(i in cut.message for i in ids[5:11]), (fmt, cut.message)

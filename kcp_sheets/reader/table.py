@@ -17,6 +17,7 @@ from ..values import (
     parse_text,
     same_text,
 )
+from .moved import report_cut
 from .opening import Grid
 from .records import Row
 
@@ -137,6 +138,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         _spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
         accounts.take(sheet_name, ((r, c) for c in present))
     if fixed_ids is None:
+        report_cut(reading, sheet_name, {r: i for r, (i, _) in by_row.items() if i in sent_by_id}, answered, sorted(inputs), {r for r, *_ in spills})
         for ident in sent_by_id:
             if ident not in seen:
                 reading.add("row-deleted", sheet=sheet_name, row_id=ident)
