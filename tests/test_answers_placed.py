@@ -68,3 +68,36 @@ def test_answers_left_unanswered_or_retyped_without_their_format_are_no_cut(revi
     book.save(path)
     [ret] = check_returns(review, [path]).returns
     assert not [p for p in ret.problems if p.code == "answers-cut"]
+
+
+def paste_rows(path: Path, source: Path, rows: list[tuple[int, int]], cols: range) -> None:
+    """Copy cells of `source`'s tracker rows over `path`'s (source row, target row), as a paste does."""
+    theirs = openpyxl.load_workbook(source)[TRACKER]
+    book = openpyxl.load_workbook(path)
+    ws = book[TRACKER]
+    for src, dst in rows:
+        for c in cols:
+            ws.cell(dst, c).value = theirs.cell(src, c).value
+    book.save(path)
+
+
+def test_another_clusters_rows_pasted_over_this_clusters_keep_its_ids_but_not_its_text(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """Environment and transport's rows, all but the ID (or from the last
+    fixed column on: the earlier years' progress, then the answers), pasted
+    over Safe communities' rows: each is an error naming both clusters and
+    both rows, with the answers on it."""
+    plan, et = plans["SC"], plans["ET"]
+    header = plan.spec.main_table().table.header_row
+    theirs, _ = answered_everywhere(et, outbox, tmp_path / "et.xlsx")
+    mine = [str(r["id"]) for r in plan.content.rows[TRACKER]]
+    their_ids = [str(r["id"]) for r in et.content.rows[TRACKER]]
+    for name, cols in (("all-but-id", range(2, 19)), ("from-earlier-progress", range(8, 19))):
+        path = fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{name}.xlsx", {TRACKER: {}})
+        paste_rows(path, theirs, [(header + 1 + n, header + 1 + n) for n in range(3)], cols)
+        [ret] = check_returns(review, [path]).returns
+        named = {p.row_id: p for p in ret.problems if p.code == "row-other-clusters-text"}
+        assert sorted(named) == mine[:3], name
+        for n, ident in enumerate(mine[:3]):
+            p = named[ident]
+            assert p.severity == "error" and their_ids[n] in p.message and "Environment and transport" in p.message and "Safe communities" in p.message, (name, p.message)
+            assert f"progress typed for {their_ids[n]}" in p.found, name

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ..sent import other_text
 from ..spec import Column, Sheet, Table, cell_name
 from ..values import (
     as_text,
@@ -102,7 +103,8 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=read_as, found=text, detail=text or "nothing typed")
             accounts.take(sheet_name, ((r, c) for c in present))
             continue
-        row = _row(reading, sheet_name, order, extra, cells, r, read_as, sent_by_id.get(read_as))
+        edited: list[tuple[Column, Any]] = []
+        row = _row(reading, sheet_name, order, extra, cells, r, read_as, sent_by_id.get(read_as), edited)
         accounts.take(sheet_name, ((r, c) for c in present if c in known))
         for c in present:
             if c not in known:
@@ -110,6 +112,8 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         if read_as in sent_by_id:
             seen[read_as] = r
             rows.append(row)
+            if edited and fixed_ids is None:
+                _pasted_over(reading, sheet_name, cell_name(r + 1, id_col), read_as, edited, typed(cells, inputs & set(present)))
             continue
         elsewhere = _other_clusters_row(reading, table, ident, row) if fixed_ids is None and table.new_id else None
         if elsewhere is not None:  # another cluster's row pasted here: its answers are that cluster's, never this one's
@@ -207,8 +211,26 @@ def _other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) ->
     if plan is None or not plan.cluster:
         return None
     found = reading.planned.others(plan.spec.template, plan.cluster, ident) if ident else None
-    text = " ".join(str(row.values.get("action") or "").split()).casefold()
-    return found or (reading.planned.others(plan.spec.template, plan.cluster, f"text:{text}") if len(text) >= 20 else None)
+    text = other_text("action", row.values.get("action"))
+    return found or (reading.planned.others(plan.spec.template, plan.cluster, text) if text else None)
+
+
+def _pasted_over(reading: Reading, sheet_name: str, cell: str, ident: str, edited: list[tuple[Column, Any]], answers: str) -> None:
+    """A row of this cluster whose changed fixed text is another cluster's: that
+    cluster's row was pasted over it, its answers most likely with it. An error
+    naming both clusters and both rows, with the answers it holds."""
+    plan = reading.result.plan
+    if plan is None or not plan.cluster:
+        return
+    for col, raw in edited:
+        text = other_text(col.key, raw)
+        found = reading.planned.others(plan.spec.template, plan.cluster, text) if text else None
+        if found is not None:
+            other, their = found
+            reading.add("row-other-clusters-text", sheet=sheet_name, cell=cell, row_id=ident, found=answers or "no answers",
+                        detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})", theirs=str(their["id"]),
+                        what=col.header, here=reading.identity_facts().get("cluster_name", ""))
+            return
 
 
 def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
@@ -265,8 +287,10 @@ def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], presen
     reading.add("answers-shifted", **where, row_id=named[0], detail=f"{rows[0] + 1}-{rows[-1] + 1}", direction=" or ".join(directions), ids=", ".join(named) + also)
 
 
-def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
-    """One row's values by column; `order` is each column but the ID, where it was found, and whether it is for answers."""
+def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None,
+         edited: list[tuple[Column, Any]]) -> Row:
+    """One row's values by column; `order` is each column but the ID, where it was found, and whether it is for answers.
+    Fixed text found changed is added to `edited`, with what it now holds."""
     values: dict[str, Any] = {"id": ident}
     notes: dict[str, str] = {}
     formulas = reading.formulas.get(sheet_name, ())
@@ -286,6 +310,7 @@ def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None
             was = _sent_text(old)
             if raw != was and not (raw in ("", None) and was == "") and not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, was):
                 reading.add("fixed-edited", **at(c), found=as_text(raw), old=was, new=as_text(raw))
+                edited.append((col, raw))
             values[col.key] = old
             continue
         if (raw is None or raw == "") and (r, c) not in formulas:
