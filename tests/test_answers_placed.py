@@ -101,3 +101,36 @@ def test_another_clusters_rows_pasted_over_this_clusters_keep_its_ids_but_not_it
             p = named[ident]
             assert p.severity == "error" and their_ids[n] in p.message and "Environment and transport" in p.message and "Safe communities" in p.message, (name, p.message)
             assert f"progress typed for {their_ids[n]}" in p.found, name
+
+
+def test_another_clusters_answers_pasted_over_this_clusters_rows_are_named_when_its_return_is_read(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """Only the answers (Progress this year to the flags) of Environment and
+    transport's return, pasted over Safe communities' rows: IDs and fixed text
+    are Safe communities' own, so the words give them away, on both returns."""
+    plan, et = plans["SC"], plans["ET"]
+    header = plan.spec.main_table().table.header_row
+    theirs, their_ids = answered_everywhere(et, outbox, tmp_path / "et.xlsx")
+    mine = [str(r["id"]) for r in plan.content.rows[TRACKER]]
+    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "sc.xlsx", {TRACKER: {}})
+    paste_rows(path, theirs, [(header + 1 + n, header + 1 + n) for n in range(4)], range(9, 19))
+    result = check_returns(review, [path, theirs])
+    said = {ret.cluster: [p for p in ret.problems if p.code == "answers-other-return"] for ret in result.returns}
+    [here], [there] = said["SC"], said["ET"]
+    assert here.severity == "error" and all(i in here.message for i in mine[:4] + their_ids[:4]) and "Environment and transport" in here.message
+    assert all(i in there.message for i in mine[:4] + their_ids[:4]) and "Safe communities" in there.message
+    assert f"progress typed for {their_ids[0]}" in here.found
+    # Without the other return there is nothing to compare the words with (the README says so).
+    [alone] = check_returns(review, [path]).returns
+    assert not [p for p in alone.problems if p.code == "answers-other-return"]
+
+
+def test_stock_answers_shared_by_two_clusters_are_no_paste(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """The same stock progress on one row of each, or on rows not in the same order: no error."""
+    sc, et = plans["SC"], plans["ET"]
+    sc_ids = [str(r["id"]) for r in sc.content.rows[TRACKER]]
+    et_ids = [str(r["id"]) for r in et.content.rows[TRACKER]]
+    stock = ["Partly achieved: started, but delayed by staff changes and by the late agreement of the budget with the council.", "Delayed: the site has not been secured."]
+    a = fill_workbook(sc, outbox / sc.file_name, tmp_path / "sc.xlsx", {TRACKER: {sc_ids[0]: {"progress": stock[0]}, sc_ids[1]: {"progress": stock[1]}}})
+    b = fill_workbook(et, outbox / et.file_name, tmp_path / "et.xlsx", {TRACKER: {et_ids[3]: {"progress": stock[0]}, et_ids[1]: {"progress": stock[1]}}})
+    result = check_returns(review, [a, b])
+    assert not [p for ret in result.returns for p in ret.problems if p.code == "answers-other-return"]
