@@ -189,3 +189,34 @@ def test_a_block_of_answers_cut_and_pasted_one_row_down_among_the_actions_in_lib
         [cut] = cut
         assert cut.row_id == block[0] and cut.cell == f"{progress}{row[block[0]]}", fmt
         assert all(i in cut.message for i in ids[5:11]), (fmt, cut.message)
+
+
+def test_another_clusters_answers_and_rows_pasted_over_this_clusters_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    """Through LibreOffice, saved as .xlsx, .ods and .xls: Environment and
+    transport's answers over Safe communities' first rows (named when ET's
+    return is read too), and its earlier progress with its answers over the
+    next rows (named by the text ET was sent, with or without ET's return)."""
+    from kcp_sheets.fill import fill_workbook
+
+    sc, et = plans["SC"], plans["ET"]
+    sheet = sc.spec.main_table()
+    et_ids = [str(r["id"]) for r in et.content.rows[sheet.key]]
+    theirs = fill_workbook(et, outbox / et.file_name, tmp_path / "et.xlsx", {sheet.name: {i: {"progress": f"ET's own progress on {i}", "coordinator_score": 1 + n % 5} for n, i in enumerate(et_ids)}})
+    sent = outbox / sc.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    sc_ids = [str(r["id"]) for r in sc.content.rows[sheet.key]]
+    progress, score, earlier = column["Progress this year"], column["Co-ordinator's score (5-1)"], column["Progress recorded 2003"]
+    typing: list[Any] = [{"do": "unprotect", "sheet": sheet.name}]
+    for n in range(6):
+        typing += [[sheet.name, f"{progress}{row[sc_ids[n]]}", f"ET's own progress on {et_ids[n]}"], [sheet.name, f"{score}{row[sc_ids[n]]}", 1 + n % 5]]
+        if n >= 3:
+            typing.append([sheet.name, f"{earlier}{row[sc_ids[n]]}", str(et.content.rows[sheet.key][n]["progress_2003"])])
+    for fmt, path in in_libreoffice(sent, tmp_path / "pasted", typing).items():
+        result = check_returns(review, [path, theirs])
+        mine = next(r for r in result.returns if r.cluster == "SC")
+        [answers] = [p for p in mine.problems if p.code == "answers-other-return"]
+        assert all(i in answers.message for i in sc_ids[:6] + et_ids[:6]), (fmt, answers.message)
+        texts = {p.row_id: p for p in mine.problems if p.code == "row-other-clusters-text"}
+        assert sorted(texts) == sc_ids[3:6] and all(et_ids[n] in texts[sc_ids[n]].message for n in range(3, 6)), fmt
+        [alone] = check_returns(review, [path]).returns
+        assert sorted(p.row_id for p in alone.problems if p.code == "row-other-clusters-text") == sc_ids[3:6], fmt
