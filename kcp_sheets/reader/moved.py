@@ -142,7 +142,8 @@ def _ods(archive: zipfile.ZipFile, sheet: str, wanted: set[Cell]) -> set[Cell]:
 def report_cut(reading: Reading, sheet_name: str, ids: dict[int, str], answered: set[int], inputs: list[int], spilled: set[int]) -> None:
     """Name the answers that moved when a block was cut from rows of actions
     and pasted among them: the rows it left (empty, and locked now) and the
-    answered rows beside them, which hold what was typed `k` rows away.
+    answered rows of the actions on either side, up to a row that is not an
+    action's, since how far the block reached cannot be known.
     `ids` is each row of an action (0-based) by the ID it was read as; a block
     that reached a row with no action (`spilled`) is named there already."""
     if not inputs:
@@ -156,14 +157,16 @@ def report_cut(reading: Reading, sheet_name: str, ids: dict[int, str], answered:
     locked = locked_cells(reading.result.source.data, sheet_name, asked)
     if not locked or 2 * sum(r in beside for r, _ in locked) > len(beside) * len(inputs):
         return  # nothing cut, or a program that kept no answer formats: no evidence either way
-    vacated = _runs(sorted({r for r, _ in locked if r not in beside}))
+    left = {r for r, _ in locked if r not in beside}
+    vacated = _runs(sorted(left))
     for run in vacated:
         k = f"{len(run)} row{'s' if len(run) > 1 else ''}"
         moved = []  # each way the block may have gone: its rows, and the way
         for step, direction in ((1, "down"), (-1, "up")):
             s, block = (run[-1] if step > 0 else run[0]) + step, []
-            while s in answered and s in ids:
-                block.append(s)
+            while s in ids and s not in left:  # the block may have held empty rows too: every answered row of the run of actions
+                if s in answered:
+                    block.append(s)
                 s += step
             if block and s not in spilled:
                 moved.append((sorted(block), direction))
