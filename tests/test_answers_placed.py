@@ -12,6 +12,7 @@ from openpyxl.styles.cell_style import StyleArray
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
+from kcp_sheets.values import as_text
 
 TRACKER = "Progress Tracker"
 
@@ -134,3 +135,19 @@ def test_stock_answers_shared_by_two_clusters_are_no_paste(review, plans, outbox
     b = fill_workbook(et, outbox / et.file_name, tmp_path / "et.xlsx", {TRACKER: {et_ids[3]: {"progress": stock[0]}, et_ids[1]: {"progress": stock[1]}}})
     result = check_returns(review, [a, b])
     assert not [p for ret in result.returns for p in ret.problems if p.code == "answers-other-return"]
+
+
+def test_notes_on_cells_reach_the_problems_workbook_with_their_cell_and_full_text(review, plans, outbox: Path, tmp_path: Path) -> None:
+    from openpyxl.comments import Comment
+
+    from kcp_sheets.check import write_problems
+
+    plan = plans["SC"]
+    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "noted.xlsx", {TRACKER: {}})
+    book = openpyxl.load_workbook(path)
+    book[TRACKER]["J6"].comment = Comment("4 - agreed by phone\nwith both champions", "Jo Fisher")
+    book.save(path)
+    written = write_problems(check_returns(review, [path]), tmp_path)
+    rows = [[as_text(v) for v in row] for ws in openpyxl.load_workbook(written).worksheets for row in ws.iter_rows(values_only=True)]
+    [row] = [r for r in rows if any("agreed by phone\nwith both champions" in v for v in r)]
+    assert "J6" in row and any("note" in v for v in row)
