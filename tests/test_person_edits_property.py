@@ -128,8 +128,9 @@ def _apply(book: Any, ws: Any, edit: tuple, first: int, count: int, width: int, 
         ws.cell(first, before).value = typist.text(" in the new column")
         inputs[:] = [c + 1 if c >= before else c for c in inputs]
     elif kind == "move block":
-        # A block that lands only on other actions' rows cannot be told from answers
-        # typed there (README); one that runs onto a row with no action can, and must be.
+        # Values moved without their formats (copied, not cut) that land only on other
+        # actions' rows cannot be told from answers typed there (README); a block that
+        # runs onto a row with no action can, and must be. A cut is "cut block".
         _, rows = edit
         block = list(range(last - rows + 1, last + 1))
         if all(ws.cell(last, c).value is None for c in inputs):
