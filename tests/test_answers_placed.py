@@ -151,3 +151,21 @@ def test_notes_on_cells_reach_the_problems_workbook_with_their_cell_and_full_tex
     rows = [[as_text(v) for v in row] for ws in openpyxl.load_workbook(written).worksheets for row in ws.iter_rows(values_only=True)]
     [row] = [r for r in rows if any("agreed by phone\nwith both champions" in v for v in r)]
     assert "J6" in row and any("note" in v for v in row)
+
+
+def test_answers_alone_on_a_spare_row_are_a_new_action_unless_against_the_answered_actions(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """Progress or a score, with no text of an action, on a spare row away from
+    the actions: a new action, as the spare row offers. The same right under
+    the answered actions is where a block pasted one row too far lands: an error."""
+    plan = plans["SC"]
+    ids = [str(r["id"]) for r in plan.content.rows[TRACKER]]
+    typed = {ids[-1]: {"progress": "the last action's progress"}, "SC-NEW-03": {"progress": "a new action's progress"}, "SC-NEW-05": {"coordinator_score": 2}}
+    [ret] = check_returns(review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "spare.xlsx", {TRACKER: typed})]).returns
+    assert not [p.message for p in ret.problems if p.severity == "error"]
+    new = {r.id: r.values for r in ret.rows[TRACKER] if r.new}
+    assert new["SC-NEW-03"]["progress"] == "a new action's progress" and new["SC-NEW-05"]["coordinator_score"] == 2
+    typed["SC-NEW-01"] = {"progress": "below the last action"}
+    [ret] = check_returns(review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "below.xlsx", {TRACKER: typed})]).returns
+    [shifted] = [p for p in ret.problems if p.code == "answers-shifted"]
+    assert ids[-1] in shifted.message and "below the last action" in shifted.found
+    assert "SC-NEW-01" not in {r.id for r in ret.rows[TRACKER] if r.new}

@@ -220,3 +220,41 @@ def test_another_clusters_answers_and_rows_pasted_over_this_clusters_in_libreoff
         assert sorted(texts) == sc_ids[3:6] and all(et_ids[n] in texts[sc_ids[n]].message for n in range(3, 6)), fmt
         [alone] = check_returns(review, [path]).returns
         assert sorted(p.row_id for p in alone.problems if p.code == "row-other-clusters-text") == sc_ids[3:6], fmt
+
+
+SPARE_OFFERS = ("nrf", "shared issue", "shared partners", "own action", "progress", "score")
+
+
+def test_a_spare_row_filled_in_every_combination_of_what_it_offers_is_a_new_action_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    """Every combination of the NRF drop-down, an issue and partners other rows
+    share, an action of its own, progress and a score (63, twelve spare rows to
+    a cluster), re-saved by LibreOffice as .xlsx, .ods and .xls: each row a new
+    action with every value, and no error."""
+    import itertools
+
+    from kcp_sheets.fill import fill_workbook
+
+    combos = [set(c) for n in range(1, len(SPARE_OFFERS) + 1) for c in itertools.combinations(SPARE_OFFERS, n)]
+    clusters = [c for c in ("ET", "HW", "HH", "LL", "SC", "WB") if c in plans]
+    for k, code in enumerate(clusters):
+        plan = plans[code]
+        sheet = plan.spec.main_table()
+        first = plan.content.rows[sheet.key][0]
+        typed: dict[str, dict[str, Any]] = {}
+        for n, combo in enumerate(combos[12 * k : 12 * k + 12], start=1):
+            ident = sheet.table.new_id.format(n=n, **plan.content.identity)
+            offer = {"nrf": "Yes" if n % 2 else "No", "shared issue": ("issue", first["issue"]), "shared partners": ("partners", first["partners"]),
+                     "own action": ("action", f"A new action of {ident}"), "progress": ("progress", f"progress of {ident}"), "score": ("coordinator_score", 1 + n % 5)}
+            typed[ident] = dict(("nrf", offer[o]) if o == "nrf" else offer[o] for o in combo)  # type: ignore[misc]
+        if not typed:
+            break
+        filled = fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{code}.xlsx", {sheet.name: typed})
+        for fmt, path in in_libreoffice(filled, tmp_path / f"{code}-saved", []).items():
+            [ret] = check_returns(review, [path]).returns
+            assert not [p.message for p in ret.problems if p.severity == "error" and p.code != "row-deleted"], (code, fmt)
+            new = {r.id: r.values for r in ret.rows[sheet.key] if r.new}
+            assert sorted(new) == sorted(typed), (code, fmt)
+            for ident, values in typed.items():
+                for key, value in values.items():
+                    got = new[ident][key]
+                    assert got == (value == "Yes") if value in ("Yes", "No") else str(got) == str(value), (code, fmt, ident, key, got)

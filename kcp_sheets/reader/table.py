@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from ..sent import other_text
 from ..spec import Column, Sheet, Table, cell_name
 from ..values import (
     as_text,
@@ -18,6 +17,7 @@ from ..values import (
     parse_text,
     same_text,
 )
+from .elsewhere import other_clusters_row, pasted_over, spare_answers, spilled
 from .moved import report_cut
 from .opening import Grid
 from .records import Row
@@ -90,6 +90,8 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         found.append((r, ident, cells, present))
 
     answered = {r for r, _, cells, present in found if not inputs.isdisjoint(present)}
+    if spills and fixed_ids is None:
+        found, spills = spare_answers(found, spills, spare, sent_by_id, answered)
     assigned = _match_by_text(reading, sheet_name, table, columns, fixed, sent_by_id, found, id_col) if fixed_ids is None and fixed else {}
     rows: list[Row] = []
     seen: dict[str, int] = {}
@@ -113,9 +115,9 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             seen[read_as] = r
             rows.append(row)
             if edited and fixed_ids is None:
-                _pasted_over(reading, sheet_name, cell_name(r + 1, id_col), read_as, edited, typed(cells, inputs & set(present)))
+                pasted_over(reading, sheet_name, cell_name(r + 1, id_col), read_as, edited, typed(cells, inputs & set(present)))
             continue
-        elsewhere = _other_clusters_row(reading, table, ident, row) if fixed_ids is None and table.new_id else None
+        elsewhere = other_clusters_row(reading, table, ident, row) if fixed_ids is None and table.new_id else None
         if elsewhere is not None:  # another cluster's row pasted here: its answers are that cluster's, never this one's
             other, their = elsewhere
             text = typed(cells, set(present) - {id_col})
@@ -139,7 +141,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         rows.append(row)
     by_row = {r: (assigned.get(r, ident), cells) for r, ident, cells, _ in found}  # each row by the action it was read as
     for r, ident, cells, present in spills:
-        _spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
+        spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
         accounts.take(sheet_name, ((r, c) for c in present))
     if fixed_ids is None:
         report_cut(reading, sheet_name, {r: i for r, (i, _) in by_row.items() if i in sent_by_id}, answered, sorted(inputs), {r for r, *_ in spills})
@@ -205,34 +207,6 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
     return assigned
 
 
-def _other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) -> tuple[Any, dict[str, Any]] | None:
-    """The other cluster's sent row this row is, by its ID or its action text, or None."""
-    plan = reading.result.plan
-    if plan is None or not plan.cluster:
-        return None
-    found = reading.planned.others(plan.spec.template, plan.cluster, ident) if ident else None
-    text = other_text("action", row.values.get("action"))
-    return found or (reading.planned.others(plan.spec.template, plan.cluster, text) if text else None)
-
-
-def _pasted_over(reading: Reading, sheet_name: str, cell: str, ident: str, edited: list[tuple[Column, Any]], answers: str) -> None:
-    """A row of this cluster whose changed fixed text is another cluster's: that
-    cluster's row was pasted over it, its answers most likely with it. An error
-    naming both clusters and both rows, with the answers it holds."""
-    plan = reading.result.plan
-    if plan is None or not plan.cluster:
-        return
-    for col, raw in edited:
-        text = other_text(col.key, raw)
-        found = reading.planned.others(plan.spec.template, plan.cluster, text) if text else None
-        if found is not None:
-            other, their = found
-            reading.add("row-other-clusters-text", sheet=sheet_name, cell=cell, row_id=ident, found=answers or "no answers",
-                        detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})", theirs=str(their["id"]),
-                        what=col.header, here=reading.identity_facts().get("cluster_name", ""))
-            return
-
-
 def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
     """How much of a sent row's fixed text a returned row has (0 when it is not
     enough to say it is that row: half or less of it, none of it its own, or
@@ -242,49 +216,6 @@ def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
     if 2 * len(same) <= sum(a != "" for a in theirs) or longest not in same or not any(shared[n][theirs[n]] == 1 for n in same):
         return 0
     return len(same)
-
-
-def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], present: list[int], ident: str, by_row: dict[int, tuple[str, list[Any]]],
-             answered: set[int], text: str, id_col: int) -> None:
-    """Answers typed on a row with no action (a spare row, a group's title, the
-    total): never a new action. If answered rows run from here up (or down),
-    a block has likely moved one row: the error names those rows, and the other
-    answered rows of the same run of actions, since how far the block reached
-    cannot be known."""
-    where = {"sheet": sheet_name, "cell": cell_name(r + 1, min(present)), "found": text}
-    blocks, others, directions = [], [], []
-    for step, direction in ((-1, "down"), (1, "up")):
-        s, block = r + step, []
-        while s in answered:
-            block.append(s)
-            s += step
-        if not block:
-            continue
-        directions.append(direction)
-        blocks += block
-        if s in by_row:  # the row the block moved away from, left without answers
-            blocks.append(s)
-            s += step
-        while s in by_row:  # the rest of this run of actions, up to a title, a total or the header
-            if s in answered:
-                others.append(s)
-            s += step
-    if not blocks:
-        # Perhaps typed for a new action, perhaps a block pasted too far: the answered
-        # rows of the actions beside it are named, since which cannot be known.
-        for step in (-1, 1):
-            s = r + step
-            while s in by_row:
-                if s in answered:
-                    others.append(s)
-                s += step
-        also = f" If answers were pasted one row too far, check those for {', '.join(by_row[o][0] for o in sorted(others))}." if others else ""
-        reading.add("answers-without-action", **where, row_id=ident, also=also)
-        return
-    rows = sorted((r, *(b for b in blocks if b in answered)))
-    named = [by_row[b][0] for b in sorted(blocks)]
-    also = f"; the answers for {', '.join(by_row[o][0] for o in sorted(others))} may have moved with them" if others else ""
-    reading.add("answers-shifted", **where, row_id=named[0], detail=f"{rows[0] + 1}-{rows[-1] + 1}", direction=" or ".join(directions), ids=", ".join(named) + also)
 
 
 def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None,
