@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 def spare_answers(found: list[tuple[int, str, list[Any], list[int]]], spills: list[tuple[int, str, list[Any], list[int]]], spare: set[str],
                    sent_by_id: dict[str, dict[str, Any]], answered: set[int]) -> tuple[list[Any], list[Any]]:
     """Answers alone on a spare row (or a row with no ID) are a new action, as
-    the spare row offers, unless they sit against the answered actions just
-    above or below, where a block pasted one row too far lands: that stays a
-    question. A group's title or a total row holds no action either way.
-    The rows taken as new actions are added to `answered`."""
-    actions = {r for r, ident, _, _ in found if ident in sent_by_id and r in answered}
+    the spare row offers, unless they sit right against the actions' rows,
+    where a block pasted one row too far lands (its last row perhaps empty):
+    that stays a question. A group's title or a total row holds no action
+    either way. The rows taken as new actions are added to `answered`."""
+    actions = {r for r, ident, _, _ in found if ident in sent_by_id}
     kept, new = [], []
     for spill in spills:
         r, ident = spill[0], spill[1]
