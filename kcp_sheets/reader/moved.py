@@ -14,19 +14,21 @@ library does not give: no evidence is read there (the README says so).
 from __future__ import annotations
 
 import io
-import xml.etree.ElementTree as ET  # noqa: N817 - parts are checked for entity declarations first
+import posixpath
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..formats import ZIP_ERRORS, Refused, inspect
+from ..formats import ZIP_ERRORS
 from ..spec import a1, cell_name
-from .notes import MAIN, TABLE, _read
+from .notes import MAIN, RELS, TABLE, _read
 
 if TYPE_CHECKING:
     from .reading import Reading
 
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 Cell = tuple[int, int]  # row, column (0-based)
 
 
@@ -37,16 +39,28 @@ def locked_cells(data: bytes, sheet: str, cells: Iterable[Cell]) -> set[Cell] | 
     if not wanted:
         return set()
     try:
-        facts = inspect(data)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if facts.kind == "xlsx":
-                part = next((s.part for s in facts.sheets if s.name == sheet and s.part), "")
-                return _xlsx(archive, part, wanted) if part else None
-            if facts.kind == "ods":
+            names = set(archive.namelist())
+            if "content.xml" in names:
                 return _ods(archive, sheet, wanted)
-    except (*ZIP_ERRORS, ET.ParseError, KeyError, Refused, ValueError):
-        return None
-    return None
+            part = _xlsx_part(archive, names, sheet)
+            return _xlsx(archive, part, wanted) if part else None
+    except (*ZIP_ERRORS, ET.ParseError, KeyError, ValueError):
+        return None  # an .xls, or parts that cannot be read: no evidence either way
+
+
+def _xlsx_part(archive: zipfile.ZipFile, names: set[str], sheet: str) -> str:
+    """The part holding the named sheet, by the package's relationships (the
+    file was inspected whole before it was read; this finds one part again)."""
+    book = next((r.get("Target", "") for r in ET.fromstring(_read(archive, "_rels/.rels")).iter(f"{RELS}Relationship")
+                 if r.get("Type", "").endswith("/officeDocument")), "").lstrip("/")
+    rels = posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
+    if book not in names or rels not in names:
+        return ""
+    ident = next((s.get(f"{{{DOC_RELS}}}id", "") for s in ET.fromstring(_read(archive, book)).iter(f"{MAIN}sheet") if s.get("name") == sheet), "")
+    target = next((r.get("Target", "") for r in ET.fromstring(_read(archive, rels)).iter(f"{RELS}Relationship") if r.get("Id") == ident and ident), "")
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(book), target))
+    return part if target and part in names else ""
 
 
 def _xlsx(archive: zipfile.ZipFile, part: str, wanted: set[Cell]) -> set[Cell]:
@@ -99,7 +113,8 @@ def _ods(archive: zipfile.ZipFile, sheet: str, wanted: set[Cell]) -> set[Cell]:
     last = max(r for r, _ in wanted)
     styles: dict[Cell, str] = {}
     col_default: list[str] = []
-    in_row: dict[int, str] = {}  # the style of each cell of the row being read
+    in_row: dict[int, str] = {}  # the style of each cell asked about on the row being read
+    columns = sorted({c for _, c in wanted})
     inside, row, col = False, -1, 0
     with archive.open("content.xml") as stream:
         for event, element in ET.iterparse(stream, events=("start", "end")):
@@ -118,13 +133,14 @@ def _ods(archive: zipfile.ZipFile, sheet: str, wanted: set[Cell]) -> set[Cell]:
                 if tag == f"{{{TABLE}}}table-row":
                     element.clear()
             elif tag == f"{{{TABLE}}}table-column":
-                repeat = min(int(element.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1), 16384)
+                repeat = min(int(element.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1), max(0, columns[-1] + 1 - len(col_default)))
                 col_default += [element.get(f"{{{TABLE}}}default-cell-style-name", "Default")] * repeat
             elif tag in (f"{{{TABLE}}}table-cell", f"{{{TABLE}}}covered-table-cell"):
                 repeat = int(element.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1)
                 style = element.get(f"{{{TABLE}}}style-name")
-                for c in range(col, min(col + repeat, 16384)):
-                    in_row[c] = style or (col_default[c] if c < len(col_default) else "Default")
+                for c in columns:  # only the columns asked about: a row's last cell repeats to the sheet's edge
+                    if col <= c < col + repeat:
+                        in_row[c] = style or (col_default[c] if c < len(col_default) else "Default")
                 col += repeat
                 element.clear()
             elif tag == f"{{{TABLE}}}table-row":
