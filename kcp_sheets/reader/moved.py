@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import posixpath
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # the file passed formats.inspect (no entity declarations) before any read
 import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
