@@ -187,7 +187,8 @@ def report_cut(reading: Reading, sheet_name: str, ids: dict[int, str], answered:
             if block and s not in spilled:
                 moved.append((sorted(block), direction))
         if moved:
-            said = " or ".join(f"rows {_rows(block)} ({', '.join(ids[r] for r in block)}) may hold answers moved {k} {direction}" for block, direction in moved)
+            said = " or ".join(f"rows {_rows(block)} ({', '.join(ids[r] for r in block)}) may hold the answers of {_came_from(block, len(run) if way == 'down' else -len(run), ids)}, moved {k} {way}"
+                               for block, way in moved)
             reading.add("answers-cut", sheet=sheet_name, cell=cell_name(run[0] + 1, min(inputs)), row_id=ids[run[0]], detail=_rows(run),
                         left=", ".join(ids[r] for r in run), moved=said, ids=", ".join(ids[r] for block, _ in moved for r in block))
 
@@ -201,6 +202,13 @@ def _runs(rows: Iterable[int]) -> list[list[int]]:
         else:
             runs.append([r])
     return runs
+
+
+def _came_from(block: list[int], by: int, ids: dict[int, str]) -> str:
+    """The rows (and their actions) a block `by` rows further down came from."""
+    rows = [r - by for r in block]
+    named = [ids[r] for r in rows if r in ids]
+    return f"rows {_rows(rows)}" + (f" ({', '.join(named)})" if named else "")
 
 
 def _rows(rows: list[int]) -> str:
