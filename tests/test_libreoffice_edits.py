@@ -194,8 +194,9 @@ def test_a_block_of_answers_cut_and_pasted_one_row_down_among_the_actions_in_lib
 def test_another_clusters_answers_and_rows_pasted_over_this_clusters_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
     """Through LibreOffice, saved as .xlsx, .ods and .xls: Environment and
     transport's answers over Safe communities' first rows (named when ET's
-    return is read too), and its earlier progress with its answers over the
-    next rows (named by the text ET was sent, with or without ET's return)."""
+    return is read too), its earlier progress with its answers over the next
+    rows (named by the text ET was sent, with or without ET's return), and one
+    of its whole rows in a spare row (named as ET's, never a new action)."""
     from kcp_sheets.fill import fill_workbook
 
     sc, et = plans["SC"], plans["ET"]
@@ -211,9 +212,16 @@ def test_another_clusters_answers_and_rows_pasted_over_this_clusters_in_libreoff
         typing += [[sheet.name, f"{progress}{row[sc_ids[n]]}", f"ET's own progress on {et_ids[n]}"], [sheet.name, f"{score}{row[sc_ids[n]]}", 1 + n % 5]]
         if n >= 3:
             typing.append([sheet.name, f"{earlier}{row[sc_ids[n]]}", str(et.content.rows[sheet.key][n]["progress_2003"])])
+    for n, key in enumerate(("id", "issue", "outcome", "action")):  # and ET's eighth row, ID and all, into the first spare row
+        letter = openpyxl.utils.get_column_letter(1 + n)
+        typing.append([sheet.name, f"{letter}{row['SC-NEW-01']}", str(et.content.rows[sheet.key][7][key])])
+    typing.append([sheet.name, f"{progress}{row['SC-NEW-01']}", "ET's words on a spare row"])
     for fmt, path in in_libreoffice(sent, tmp_path / "pasted", typing).items():
         result = check_returns(review, [path, theirs])
         mine = next(r for r in result.returns if r.cluster == "SC")
+        [whole] = [p for p in mine.problems if p.code == "row-other-cluster"]
+        assert whole.row_id == et_ids[7] and "ET's words on a spare row" in whole.found and "Safe communities" in whole.message, fmt
+        assert not [r for r in mine.rows[sheet.key] if r.new], fmt
         [answers] = [p for p in mine.problems if p.code == "answers-other-return"]
         assert all(i in answers.message for i in sc_ids[:6] + et_ids[:6]), (fmt, answers.message)
         texts = {p.row_id: p for p in mine.problems if p.code == "row-other-clusters-text"}
