@@ -169,3 +169,13 @@ def test_answers_alone_on_a_spare_row_are_a_new_action_unless_against_the_answer
     [shifted] = [p for p in ret.problems if p.code == "answers-shifted"]
     assert ids[-1] in shifted.message and "below the last action" in shifted.found
     assert "SC-NEW-01" not in {r.id for r in ret.rows[TRACKER] if r.new}
+
+
+def test_another_clusters_id_with_answers_alone_in_a_spare_row_is_named_as_that_clusters(review, plans, outbox: Path, tmp_path: Path) -> None:
+    plan, et = plans["SC"], plans["ET"]
+    theirs = str(et.content.rows[TRACKER][2]["id"])
+    typed = {"SC-NEW-04": {"id": theirs, "progress": "typed against ET's ID", "coordinator_score": 4}}
+    [ret] = check_returns(review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "id.xlsx", {TRACKER: typed})]).returns
+    [named] = [p for p in ret.problems if p.code == "row-other-cluster"]
+    assert named.row_id == theirs and "typed against ET's ID" in named.found and "Environment and transport" in named.message
+    assert not [r for r in ret.rows[TRACKER] if r.new]

@@ -33,6 +33,12 @@ def spare_answers(found: list[tuple[int, str, list[Any], list[int]]], spills: li
     return (sorted(found + new, key=lambda row: row[0]) if new else found), kept
 
 
+def others_id(reading: Reading, ident: str) -> bool:
+    """Whether `ident` is the ID of another cluster's row: answers on it are that cluster's, whatever else the row lacks."""
+    plan = reading.result.plan
+    return bool(ident and plan is not None and plan.cluster and reading.planned.others(plan.spec.template, plan.cluster, ident))
+
+
 def other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) -> tuple[Any, dict[str, Any]] | None:
     """The other cluster's sent row this row is, by its ID or its action text, or None."""
     plan = reading.result.plan

@@ -17,7 +17,7 @@ from ..values import (
     parse_text,
     same_text,
 )
-from .elsewhere import other_clusters_row, pasted_over, spare_answers, spilled
+from .elsewhere import other_clusters_row, others_id, pasted_over, spare_answers, spilled
 from .moved import report_cut
 from .opening import Grid
 from .records import Row
@@ -83,7 +83,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         if ident in sent_by_id and fixed_ids is not None and present == [id_col]:
             accounts.take(sheet_name, [(r, id_col)])
             continue
-        no_action = fixed and ident not in sent_by_id and not any(c in present for c in (columns[f.key] for f in fixed))
+        no_action = fixed and ident not in sent_by_id and not any(c in present for c in (columns[f.key] for f in fixed)) and not others_id(reading, ident)
         if fixed_ids is None and (is_total or ident in group_titles or no_action):
             spills.append((r, ident, cells, present))
             continue
