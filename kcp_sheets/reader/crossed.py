@@ -28,10 +28,10 @@ def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN
     """Add to both returns an error for each run of rows whose free-text
     answers are word for word another cluster's return's, in the same order."""
     tables = [(ret, _texts(ret)) for ret in returns if ret.plan is not None and ret.cluster]
-    where: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # a row's free-text answers -> (table, row position)
+    where: dict[int, list[tuple[int, int]]] = {}  # a row's free-text answers (their hash) -> (table, row position)
     for t, (_, rows) in enumerate(tables):
         for n, (_, texts) in enumerate(rows):
-            if texts:
+            if texts is not None:
                 where.setdefault(texts, []).append((t, n))
     pairs: dict[tuple[int, int], set[tuple[int, int]]] = {}  # (table a, table b) -> (row a, row b)
     for places in where.values():
@@ -47,27 +47,30 @@ def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN
             _report(tables[b][0], [tables[b][1][j][0] for _, j in run], tables[a][0], [tables[a][1][i][0] for i, _ in run])
 
 
-def _texts(ret: Return) -> list[tuple[Row, tuple[str, ...]]]:
+def _texts(ret: Return) -> list[tuple[Row, int | None]]:
     """Each row of the return's main table, in sheet order, with its free-text
-    answers as compared; () for a row with none longer than a word or two."""
+    answers as compared, by their hash (a national review holds 200,000 rows);
+    None for a row with none longer than a word or two."""
     sheet = ret.plan.spec.main_table()
     keys = [c.key for c in sheet.table.columns if c.is_input and c.kind == "text"] if sheet.table else []
     found = []
     for row in sorted(ret.rows.get(sheet.key, []), key=lambda r: r.cell_row):
         texts = tuple(" ".join(as_text(row.values.get(k)).split()).casefold() for k in keys)
-        found.append((row, texts if any(len(t) >= MIN_TEXT for t in texts) else ()))
+        found.append((row, hash(texts) if any(len(t) >= MIN_TEXT for t in texts) else None))
     return found
 
 
 def _runs(matched: set[tuple[int, int]], min_run: int) -> list[list[tuple[int, int]]]:
     """Runs of matched rows in a row on both sides, at least `min_run` long."""
     runs: list[list[tuple[int, int]]] = []
+    ending: dict[tuple[int, int], list[tuple[int, int]]] = {}  # each run by its last pair
     for i, j in sorted(matched):
-        run = next((r for r in runs if r[-1] == (i - 1, j - 1)), None)
-        if run is not None:
-            run.append((i, j))
-        else:
-            runs.append([(i, j)])
+        run = ending.pop((i - 1, j - 1), None)
+        if run is None:
+            run = []
+            runs.append(run)
+        run.append((i, j))
+        ending[(i, j)] = run
     return [run for run in runs if len(run) >= min_run]
 
 
