@@ -29,6 +29,7 @@ from .problems import Problem, Tally, problem, problem_rows, tally
 from .read_cache import ReadCache, portable, restored
 from .read_cache import context as read_context
 from .reader import Return, read_source
+from .reader.crossed import answers_from_other_returns
 from .review_states import load_decisions, record_returns, return_state, settle
 from .sent import Planned, Plans, changes_since
 from .settings import Review
@@ -113,6 +114,7 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     if planned is not None:
         returns = list(_read_all(sources, review, planned, progress))
         _check_senders(review, returns)
+        answers_from_other_returns(returns)
         _supersede(returns)
         for ret in returns:
             ret.state = return_state(ret)
@@ -133,6 +135,7 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
         with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id)), read_only=not record) as cache:
             returns = list(_read_all(sources, review, sent, progress, cache))
         _check_senders(review, returns)
+        answers_from_other_returns(returns)
         _changes_since(review, returns, current)
         if not record:
             load_decisions(ledger, returns)

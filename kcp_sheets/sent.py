@@ -71,9 +71,10 @@ class Plans:
 
     def others(self, template: str, cluster: str, key: str) -> tuple[Planned, dict[str, Any]] | None:
         """Another cluster's sent row (latest editions) of this template's main
-        table whose ID is `key`, or whose action text is (`text:<action>`): to
-        know another cluster's row pasted into this one's workbook. One index
-        per template, made when first asked."""
+        table whose ID is `key`, or which holds a fixed text (`<column key>:<text>`,
+        as `other_text` makes it): to know another cluster's row, or its text,
+        pasted into this one's workbook. One index per template, made when
+        first asked."""
         index = self._others.get(template)
         if index is None:
             index = self._others[template] = {}
@@ -81,11 +82,14 @@ class Plans:
                 if kind != template or not code:
                     continue
                 plan = group[-1]
-                for row in plan.content.rows.get(plan.spec.main_table().key, []):
+                table = plan.spec.main_table()
+                fixed = [c.key for c in table.table.columns if not c.is_input and c.kind != "id"] if table.table else []
+                for row in plan.content.rows.get(table.key, []):
                     index.setdefault(str(row["id"]), []).append((plan, row))
-                    text = " ".join(str(row.get("action") or "").split()).casefold()
-                    if len(text) >= 20:
-                        index.setdefault(f"text:{text}", []).append((plan, row))
+                    for column in fixed:
+                        text = other_text(column, row.get(column))
+                        if text:
+                            index.setdefault(text, []).append((plan, row))
         return next(((plan, row) for plan, row in index.get(key, ()) if plan.cluster != cluster), None)
 
     def find(self, template: str, cluster: str, edition: int | None = None) -> Planned | None:
@@ -127,6 +131,14 @@ class Plans:
 
     def editions(self) -> list[Planned]:
         return [p for group in self._editions.values() for p in group]
+
+
+def other_text(key: str, value: Any) -> str:
+    """How a fixed text is looked up among other clusters' rows: long enough
+    to be that row's own (a stock "Yes" or a shared partner's name is no one's),
+    whitespace and case aside."""
+    text = " ".join(as_text(value).split()).casefold()
+    return f"{key}:{text}" if len(text) >= 20 else ""
 
 
 # The record: JSON in, JSON out.

@@ -164,3 +164,105 @@ def test_a_formula_typed_in_a_score_is_found_in_xlsx_and_ods(review, plans: dict
         assert [(p.sheet, p.cell) for p in ret.problems if p.code == "formula"] == [(sheet.name, cell)], fmt
     [ret] = check_returns(review, [saved["xls"]]).returns  # .xls: the value is read; the formula is not detected (README)
     assert {r.id: r for r in ret.rows[sheet.key]}["SC-01"].values["coordinator_score"] == 4
+
+
+def test_a_block_of_answers_cut_and_pasted_one_row_down_among_the_actions_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    """The block lands only on other actions' rows; the row it left is empty and
+    locked now, which .xlsx and .ods keep: an error names the rows. An .xls
+    keeps its formats where the reading library does not look (README)."""
+    plan = plans["SC"]
+    sheet = plan.spec.main_table()
+    sent = outbox / plan.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    ids = [str(r["id"]) for r in plan.content.rows[sheet.key]]
+    progress, score = column["Progress this year"], column["Co-ordinator's score (5-1)"]
+    last_col = openpyxl.utils.get_column_letter(len(sheet.table.columns))
+    typing: list[Any] = [[sheet.name, f"{progress}{row[i]}", f"progress of {i}"] for i in ids] + [[sheet.name, f"{score}{row[i]}", 1 + n % 5] for n, i in enumerate(ids)]
+    block = ids[4:10]
+    typing += [{"do": "unprotect", "sheet": sheet.name}, {"do": "move", "sheet": sheet.name, "from": f"{progress}{row[block[0]]}:{last_col}{row[block[-1]]}", "to": f"{progress}{row[block[0]] + 1}"}]
+    for fmt, path in in_libreoffice(sent, tmp_path / "cut", typing).items():
+        [ret] = check_returns(review, [path]).returns
+        cut = [p for p in ret.problems if p.code == "answers-cut"]
+        if fmt == "xls":
+            assert not cut, fmt  # the limit the README states
+            continue
+        [cut] = cut
+        assert cut.row_id == block[0] and cut.cell == f"{progress}{row[block[0]]}", fmt
+        assert all(i in cut.message for i in ids[5:11]), (fmt, cut.message)
+
+
+def test_another_clusters_answers_and_rows_pasted_over_this_clusters_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    """Through LibreOffice, saved as .xlsx, .ods and .xls: Environment and
+    transport's answers over Safe communities' first rows (named when ET's
+    return is read too), its earlier progress with its answers over the next
+    rows (named by the text ET was sent, with or without ET's return), and one
+    of its whole rows in a spare row (named as ET's, never a new action)."""
+    from kcp_sheets.fill import fill_workbook
+
+    sc, et = plans["SC"], plans["ET"]
+    sheet = sc.spec.main_table()
+    et_ids = [str(r["id"]) for r in et.content.rows[sheet.key]]
+    theirs = fill_workbook(et, outbox / et.file_name, tmp_path / "et.xlsx", {sheet.name: {i: {"progress": f"ET's own progress on {i}", "coordinator_score": 1 + n % 5} for n, i in enumerate(et_ids)}})
+    sent = outbox / sc.file_name
+    column, row = places(sent, sheet.name, sheet.table.header_row)
+    sc_ids = [str(r["id"]) for r in sc.content.rows[sheet.key]]
+    progress, score, earlier = column["Progress this year"], column["Co-ordinator's score (5-1)"], column["Progress recorded 2003"]
+    typing: list[Any] = [{"do": "unprotect", "sheet": sheet.name}]
+    for n in range(6):
+        typing += [[sheet.name, f"{progress}{row[sc_ids[n]]}", f"ET's own progress on {et_ids[n]}"], [sheet.name, f"{score}{row[sc_ids[n]]}", 1 + n % 5]]
+        if n >= 3:
+            typing.append([sheet.name, f"{earlier}{row[sc_ids[n]]}", str(et.content.rows[sheet.key][n]["progress_2003"])])
+    for n, key in enumerate(("id", "issue", "outcome", "action")):  # and ET's eighth row, ID and all, into the first spare row
+        letter = openpyxl.utils.get_column_letter(1 + n)
+        typing.append([sheet.name, f"{letter}{row['SC-NEW-01']}", str(et.content.rows[sheet.key][7][key])])
+    typing.append([sheet.name, f"{progress}{row['SC-NEW-01']}", "ET's words on a spare row"])
+    for fmt, path in in_libreoffice(sent, tmp_path / "pasted", typing).items():
+        result = check_returns(review, [path, theirs])
+        mine = next(r for r in result.returns if r.cluster == "SC")
+        [whole] = [p for p in mine.problems if p.code == "row-other-cluster"]
+        assert whole.row_id == et_ids[7] and "ET's words on a spare row" in whole.found and "Safe communities" in whole.message, fmt
+        assert not [r for r in mine.rows[sheet.key] if r.new], fmt
+        [answers] = [p for p in mine.problems if p.code == "answers-other-return"]
+        assert all(i in answers.message for i in sc_ids[:6] + et_ids[:6]), (fmt, answers.message)
+        texts = {p.row_id: p for p in mine.problems if p.code == "row-other-clusters-text"}
+        assert sorted(texts) == sc_ids[3:6] and all(et_ids[n] in texts[sc_ids[n]].message for n in range(3, 6)), fmt
+        [alone] = check_returns(review, [path]).returns
+        assert sorted(p.row_id for p in alone.problems if p.code == "row-other-clusters-text") == sc_ids[3:6], fmt
+
+
+SPARE_OFFERS = ("nrf", "shared issue", "shared partners", "own action", "progress", "score")
+
+
+def test_a_spare_row_filled_in_every_combination_of_what_it_offers_is_a_new_action_in_libreoffice(review, plans: dict[str, Planned], outbox: Path, tmp_path: Path) -> None:
+    """Every combination of the NRF drop-down, an issue and partners other rows
+    share, an action of its own, progress and a score (63, twelve spare rows to
+    a cluster), re-saved by LibreOffice as .xlsx, .ods and .xls: each row a new
+    action with every value, and no error."""
+    import itertools
+
+    from kcp_sheets.fill import fill_workbook
+
+    combos = [set(c) for n in range(1, len(SPARE_OFFERS) + 1) for c in itertools.combinations(SPARE_OFFERS, n)]
+    clusters = [c for c in ("ET", "HW", "HH", "LL", "SC", "WB") if c in plans]
+    for k, code in enumerate(clusters):
+        plan = plans[code]
+        sheet = plan.spec.main_table()
+        first = plan.content.rows[sheet.key][0]
+        typed: dict[str, dict[str, Any]] = {}
+        for n, combo in enumerate(combos[12 * k : 12 * k + 12], start=1):
+            ident = sheet.table.new_id.format(n=n, **plan.content.identity)
+            offer = {"nrf": "Yes" if n % 2 else "No", "shared issue": ("issue", first["issue"]), "shared partners": ("partners", first["partners"]),
+                     "own action": ("action", f"A new action of {ident}"), "progress": ("progress", f"progress of {ident}"), "score": ("coordinator_score", 1 + n % 5)}
+            typed[ident] = dict(("nrf", offer[o]) if o == "nrf" else offer[o] for o in combo)  # type: ignore[misc]
+        if not typed:
+            break
+        filled = fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{code}.xlsx", {sheet.name: typed})
+        for fmt, path in in_libreoffice(filled, tmp_path / f"{code}-saved", []).items():
+            [ret] = check_returns(review, [path]).returns
+            assert not [p.message for p in ret.problems if p.severity == "error" and p.code != "row-deleted"], (code, fmt)
+            new = {r.id: r.values for r in ret.rows[sheet.key] if r.new}
+            assert sorted(new) == sorted(typed), (code, fmt)
+            for ident, values in typed.items():
+                for key, value in values.items():
+                    got = new[ident][key]
+                    assert got == (value == "Yes") if value in ("Yes", "No") else str(got) == str(value), (code, fmt, ident, key, got)

@@ -8,9 +8,10 @@ reported, so nothing typed is silently dropped.
 
 One module per step of a read, in the order data flows:
 `opening` (bytes -> sheets of cells), `recognising` (which workbook this is),
-`table` and `form` (cells -> values), `accounting` (every cell taken or
-reported), `stage` (what the return still lacks); `reading` runs them and
-`records` holds what comes out.
+`table` and `form` (cells -> values), `moved` (the formats a cut leaves),
+`accounting` (every cell taken or reported), `stage` (what the return still
+lacks); `reading` runs them and `records` holds what comes out. `crossed`
+compares the returns of one check with each other.
 """
 
 from .opening import xlsx_cell_marks

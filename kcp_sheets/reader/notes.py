@@ -2,16 +2,17 @@
 in it ("see attached", "score agreed by phone"). The reading library gives
 cell values only, so the notes are read from the file's own parts, after
 `formats.inspect` has checked them: in .xlsx the sheet's comments part
-(legacy notes) and its threaded comments, in .ods the cells' annotations.
-An .xls keeps its notes in binary records the reading library does not
-give; the README says so."""
+(legacy notes) and its threaded comments, in .ods the cells' annotations,
+in .xls (BIFF8) each sheet's NOTE records and the text boxes they name."""
 
 from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
 import zipfile
+from collections.abc import Iterator
 
 from ..formats import ZIP_ERRORS, Facts, Refused, no_entities
 from ..spec import a1
@@ -29,6 +30,11 @@ MAX_PART = 16 * 1024 * 1024  # a notes part larger than this is no person's note
 
 def cell_notes(data: bytes, facts: Facts) -> list[Note]:
     """Every note on every sheet, in the order the file keeps them; [] if there are none or they cannot be read."""
+    if facts.kind == "xls":
+        try:
+            return _xls(data)
+        except Exception:  # noqa: BLE001 - olefile raises many kinds on a damaged container; the values are read all the same
+            return []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if facts.kind == "xlsx":
@@ -115,3 +121,58 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
     except Refused:
         raise KeyError(name) from None
     return data
+
+
+def _xls(data: bytes) -> list[Note]:
+    """An .xls's notes: each sheet's NOTE record (cell and object id) and the
+    text of the text box (TXO and its CONTINUE records) of that object."""
+    import olefile
+
+    ole = olefile.OleFileIO(data)
+    stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+    if stream is None:
+        return []
+    book = ole.openstream(stream).read()
+    sheets = []
+    for kind, body in _biff(book, 0):
+        if kind == 0x000A:  # the end of the workbook's globals
+            break
+        if kind == 0x0085 and len(body) >= 8 and body[5] == 0:  # BOUNDSHEET of a worksheet
+            count, wide = body[6], body[7] & 1
+            name = body[8 : 8 + count * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1", "replace")
+            sheets.append((name, struct.unpack_from("<I", body)[0]))
+    notes: list[Note] = []
+    for name, offset in sheets:
+        notes += [(name, row, col, text) for row, col, text in _xls_sheet_notes(book, offset)]
+    return notes
+
+
+def _xls_sheet_notes(book: bytes, offset: int) -> list[tuple[int, int, str]]:
+    texts: dict[int, str] = {}
+    obj, want, parts = -1, 0, []  # the object being read, the characters its text box holds, what is read of them
+    found = []
+    for kind, body in _biff(book, offset):
+        if kind == 0x000A:
+            break
+        if kind == 0x005D and len(body) >= 6:  # OBJ: its first sub-record (ftCmo) holds the object's id
+            obj = struct.unpack_from("<H", body, 6)[0] if len(body) >= 8 else -1
+        elif kind == 0x01B6 and len(body) >= 12:  # TXO: the text follows in CONTINUE records
+            want, parts = struct.unpack_from("<H", body, 10)[0], []
+        elif kind == 0x003C and want and body:
+            wide = body[0] & 1
+            chars = body[1:].decode("utf-16-le" if wide else "latin-1", "replace")
+            parts.append(chars[: want - sum(map(len, parts))])
+            if sum(map(len, parts)) >= want:
+                texts[obj], want = "".join(parts), 0
+        elif kind == 0x001C and len(body) >= 8:  # NOTE: the cell and the object holding its text
+            row, col, _, ident = struct.unpack_from("<HHHH", body)
+            found.append((row, col, ident))
+    return [(row, col, texts[ident].replace("\r\n", "\n").replace("\r", "\n").strip()) for row, col, ident in found if texts.get(ident, "").strip()]
+
+
+def _biff(book: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
+    """The type and body of each BIFF record from `pos`."""
+    while pos + 4 <= len(book):
+        kind, size = struct.unpack_from("<HH", book, pos)
+        yield kind, book[pos + 4 : pos + 4 + size]
+        pos += 4 + size

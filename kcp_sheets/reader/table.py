@@ -17,6 +17,8 @@ from ..values import (
     parse_text,
     same_text,
 )
+from .elsewhere import other_clusters_row, others_id, pasted_over, spare_answers, spilled
+from .moved import report_cut
 from .opening import Grid
 from .records import Row
 
@@ -81,13 +83,15 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         if ident in sent_by_id and fixed_ids is not None and present == [id_col]:
             accounts.take(sheet_name, [(r, id_col)])
             continue
-        no_action = fixed and ident not in sent_by_id and not any(c in present for c in (columns[f.key] for f in fixed))
+        no_action = fixed and ident not in sent_by_id and not any(c in present for c in (columns[f.key] for f in fixed)) and not others_id(reading, ident)
         if fixed_ids is None and (is_total or ident in group_titles or no_action):
             spills.append((r, ident, cells, present))
             continue
         found.append((r, ident, cells, present))
 
     answered = {r for r, _, cells, present in found if not inputs.isdisjoint(present)}
+    if spills and fixed_ids is None:
+        found, spills = spare_answers(found, spills, spare, sent_by_id, answered)
     assigned = _match_by_text(reading, sheet_name, table, columns, fixed, sent_by_id, found, id_col) if fixed_ids is None and fixed else {}
     rows: list[Row] = []
     seen: dict[str, int] = {}
@@ -101,7 +105,8 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=read_as, found=text, detail=text or "nothing typed")
             accounts.take(sheet_name, ((r, c) for c in present))
             continue
-        row = _row(reading, sheet_name, order, extra, cells, r, read_as, sent_by_id.get(read_as))
+        edited: list[tuple[Column, Any]] = []
+        row = _row(reading, sheet_name, order, extra, cells, r, read_as, sent_by_id.get(read_as), edited)
         accounts.take(sheet_name, ((r, c) for c in present if c in known))
         for c in present:
             if c not in known:
@@ -109,8 +114,10 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         if read_as in sent_by_id:
             seen[read_as] = r
             rows.append(row)
+            if edited and fixed_ids is None:
+                pasted_over(reading, sheet_name, cell_name(r + 1, id_col), read_as, edited, typed(cells, inputs & set(present)))
             continue
-        elsewhere = _other_clusters_row(reading, table, ident, row) if fixed_ids is None and table.new_id else None
+        elsewhere = other_clusters_row(reading, table, ident, row) if fixed_ids is None and table.new_id else None
         if elsewhere is not None:  # another cluster's row pasted here: its answers are that cluster's, never this one's
             other, their = elsewhere
             text = typed(cells, set(present) - {id_col})
@@ -134,9 +141,10 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         rows.append(row)
     by_row = {r: (assigned.get(r, ident), cells) for r, ident, cells, _ in found}  # each row by the action it was read as
     for r, ident, cells, present in spills:
-        _spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
+        spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
         accounts.take(sheet_name, ((r, c) for c in present))
     if fixed_ids is None:
+        report_cut(reading, sheet_name, {r: i for r, (i, _) in by_row.items() if i in sent_by_id}, answered, sorted(inputs), {r for r, *_ in spills})
         for ident in sent_by_id:
             if ident not in seen:
                 reading.add("row-deleted", sheet=sheet_name, row_id=ident)
@@ -199,16 +207,6 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
     return assigned
 
 
-def _other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) -> tuple[Any, dict[str, Any]] | None:
-    """The other cluster's sent row this row is, by its ID or its action text, or None."""
-    plan = reading.result.plan
-    if plan is None or not plan.cluster:
-        return None
-    found = reading.planned.others(plan.spec.template, plan.cluster, ident) if ident else None
-    text = " ".join(str(row.values.get("action") or "").split()).casefold()
-    return found or (reading.planned.others(plan.spec.template, plan.cluster, f"text:{text}") if len(text) >= 20 else None)
-
-
 def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
     """How much of a sent row's fixed text a returned row has (0 when it is not
     enough to say it is that row: half or less of it, none of it its own, or
@@ -220,51 +218,10 @@ def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
     return len(same)
 
 
-def _spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], present: list[int], ident: str, by_row: dict[int, tuple[str, list[Any]]],
-             answered: set[int], text: str, id_col: int) -> None:
-    """Answers typed on a row with no action (a spare row, a group's title, the
-    total): never a new action. If answered rows run from here up (or down),
-    a block has likely moved one row: the error names those rows, and the other
-    answered rows of the same run of actions, since how far the block reached
-    cannot be known."""
-    where = {"sheet": sheet_name, "cell": cell_name(r + 1, min(present)), "found": text}
-    blocks, others, directions = [], [], []
-    for step, direction in ((-1, "down"), (1, "up")):
-        s, block = r + step, []
-        while s in answered:
-            block.append(s)
-            s += step
-        if not block:
-            continue
-        directions.append(direction)
-        blocks += block
-        if s in by_row:  # the row the block moved away from, left without answers
-            blocks.append(s)
-            s += step
-        while s in by_row:  # the rest of this run of actions, up to a title, a total or the header
-            if s in answered:
-                others.append(s)
-            s += step
-    if not blocks:
-        # Perhaps typed for a new action, perhaps a block pasted too far: the answered
-        # rows of the actions beside it are named, since which cannot be known.
-        for step in (-1, 1):
-            s = r + step
-            while s in by_row:
-                if s in answered:
-                    others.append(s)
-                s += step
-        also = f" If answers were pasted one row too far, check those for {', '.join(by_row[o][0] for o in sorted(others))}." if others else ""
-        reading.add("answers-without-action", **where, row_id=ident, also=also)
-        return
-    rows = sorted((r, *(b for b in blocks if b in answered)))
-    named = [by_row[b][0] for b in sorted(blocks)]
-    also = f"; the answers for {', '.join(by_row[o][0] for o in sorted(others))} may have moved with them" if others else ""
-    reading.add("answers-shifted", **where, row_id=named[0], detail=f"{rows[0] + 1}-{rows[-1] + 1}", direction=" or ".join(directions), ids=", ".join(named) + also)
-
-
-def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None) -> Row:
-    """One row's values by column; `order` is each column but the ID, where it was found, and whether it is for answers."""
+def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None,
+         edited: list[tuple[Column, Any]]) -> Row:
+    """One row's values by column; `order` is each column but the ID, where it was found, and whether it is for answers.
+    Fixed text found changed is added to `edited`, with what it now holds."""
     values: dict[str, Any] = {"id": ident}
     notes: dict[str, str] = {}
     formulas = reading.formulas.get(sheet_name, ())
@@ -284,6 +241,7 @@ def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None
             was = _sent_text(old)
             if raw != was and not (raw in ("", None) and was == "") and not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, was):
                 reading.add("fixed-edited", **at(c), found=as_text(raw), old=was, new=as_text(raw))
+                edited.append((col, raw))
             values[col.key] = old
             continue
         if (raw is None or raw == "") and (r, c) not in formulas:

@@ -1,0 +1,85 @@
+"""Answers shared between two clusters' returns: another cluster's answers
+pasted over this cluster's rows keep this cluster's IDs and fixed text, so
+only the words give them away, when the other cluster's return, holding
+the same words, is read too.
+
+A progress report is the same as another's by chance when it is short or
+stock ("On track", "Partly achieved: started, but delayed by staff
+changes", however long): a match is a run of rows in a row whose free-text
+answers, all of them, are the other return's on rows in the same order. A
+single row alone is never enough; nor are answers pasted from another
+cluster's workbook that is not in the inbox (the README says so)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..problems import problem
+from ..spec import cell_name
+from ..values import as_text
+from .records import Return, Row
+
+MIN_TEXT = 12  # free text shorter than this ("Done", "On track") is anyone's
+MIN_RUN = 2  # rows in a row, each the same as the other return's rows in the same order
+STOCK = 20  # answers found on more rows than this are a stock phrase, whoever typed them
+
+
+def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN) -> None:
+    """Add to both returns an error for each run of rows whose free-text
+    answers are word for word another cluster's return's, in the same order."""
+    tables = [(ret, _texts(ret)) for ret in returns if ret.plan is not None and ret.cluster]
+    where: dict[int, list[tuple[int, int]]] = {}  # a row's free-text answers (their hash) -> (table, row position)
+    for t, (_, rows) in enumerate(tables):
+        for n, (_, texts) in enumerate(rows):
+            if texts is not None:
+                where.setdefault(texts, []).append((t, n))
+    pairs: dict[tuple[int, int], set[tuple[int, int]]] = {}  # (table a, table b) -> (row a, row b)
+    for places in where.values():
+        if len(places) > STOCK:
+            continue
+        for x, (a, i) in enumerate(places):
+            for b, j in places[x + 1:]:
+                if tables[a][0].cluster != tables[b][0].cluster:
+                    pairs.setdefault((a, b), set()).add((i, j))
+    for (a, b), matched in pairs.items():
+        for run in _runs(matched, min_run):
+            _report(tables[a][0], [tables[a][1][i][0] for i, _ in run], tables[b][0], [tables[b][1][j][0] for _, j in run])
+            _report(tables[b][0], [tables[b][1][j][0] for _, j in run], tables[a][0], [tables[a][1][i][0] for i, _ in run])
+
+
+def _texts(ret: Return) -> list[tuple[Row, int | None]]:
+    """Each row of the return's main table, in sheet order, with its free-text
+    answers as compared, by their hash (a national review holds 200,000 rows);
+    None for a row with none longer than a word or two."""
+    sheet = ret.plan.spec.main_table()
+    keys = [c.key for c in sheet.table.columns if c.is_input and c.kind == "text"] if sheet.table else []
+    found = []
+    for row in sorted(ret.rows.get(sheet.key, []), key=lambda r: r.cell_row):
+        texts = tuple(" ".join(as_text(row.values.get(k)).split()).casefold() for k in keys)
+        found.append((row, hash(texts) if any(len(t) >= MIN_TEXT for t in texts) else None))
+    return found
+
+
+def _runs(matched: set[tuple[int, int]], min_run: int) -> list[list[tuple[int, int]]]:
+    """Runs of matched rows in a row on both sides, at least `min_run` long."""
+    runs: list[list[tuple[int, int]]] = []
+    ending: dict[tuple[int, int], list[tuple[int, int]]] = {}  # each run by its last pair
+    for i, j in sorted(matched):
+        run = ending.pop((i - 1, j - 1), None)
+        if run is None:
+            run = []
+            runs.append(run)
+        run.append((i, j))
+        ending[(i, j)] = run
+    return [run for run in runs if len(run) >= min_run]
+
+
+def _report(ret: Return, mine: list[Row], other: Return, theirs: list[Row]) -> None:
+    here = ret.plan.content.identity.get("cluster_name", ret.cluster) if ret.plan else ret.cluster
+    there = other.plan.content.identity.get("cluster_name", other.cluster) if other.plan else other.cluster
+    sheet = ret.plan.spec.main_table().name if ret.plan else ""
+    rows = f"{mine[0].cell_row}" if len(mine) == 1 else f"{mine[0].cell_row}-{mine[-1].cell_row}"
+    found = " | ".join(f"{r.id}: {as_text(r.values.get('progress'))}" for r in mine)  # the rest of each row is in the plan
+    ret.problems.append(problem("answers-other-return", ret.source.name, sheet=sheet, cell=cell_name(mine[0].cell_row, ret.columns.get(ret.plan.spec.main_table().key, {}).get("id", 0) if ret.plan else 0), row_id=mine[0].id, found=found,
+                                detail=rows, ids=", ".join(r.id for r in mine), here=here, there=f"{there} ({other.cluster})",
+                                theirs=", ".join(r.id for r in theirs), other=other.source.name))
