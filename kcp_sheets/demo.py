@@ -177,7 +177,7 @@ def simulate_returns(review: Review, outbox: Path, inbox: Path) -> list[Path]:
             _mistakes(plan, rows)
             received = deadline + dt.timedelta(days=2)  # and late
         if n == 5:  # sent twice: an earlier, half-finished copy as well, saved first
-            early = {s: {k: {c: v for c, v in vals.items() if c == "progress"} for k, vals in r.items()} for s, r in rows.items()}
+            early = _half_finished(plan, rows)
             first = fill_workbook(plan, outbox / plan.file_name, inbox / f"{plan.cluster} draft.xlsx", early, {}, saved=received - dt.timedelta(days=6))
             _touch(first, received - dt.timedelta(days=6))
             written.append(first)
@@ -194,6 +194,16 @@ def simulate_returns(review: Review, outbox: Path, inbox: Path) -> list[Path]:
         _touch(path, deadline - dt.timedelta(days=1))
         written.append(path)
     return written
+
+
+def _half_finished(plan: Planned, rows: Answers) -> Answers:
+    """The progress typed so far, with the new action it reports on named, and no scores yet."""
+    sent = {s: {str(row["id"]) for row in r} for s, r in plan.content.rows.items()}
+    scored = {c.key for s in plan.spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
+    return {
+        s: {k: {c: v for c, v in vals.items() if c == "progress" or (k not in sent.get(s, ()) and c not in scored)} for k, vals in r.items()}
+        for s, r in rows.items()
+    }
 
 
 def _cluster_answers(review: Review, plan: Planned, rng: random.Random, stage: int, n: int) -> tuple[Answers, dict[str, dict[str, Any]]]:
