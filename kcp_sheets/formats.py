@@ -35,7 +35,8 @@ ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, V
 # Formula or error cells in sheet XML: <f>, <f ...>, <f/>, <x:f> or <x:f ...>, t="e".
 FORMULA_LEADS = ((b"<f", b"> /"), (b":f", b"> "))
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
-ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+ENTITY = re.compile(rb"<!ENTITY")
+DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[")  # a document type with declarations of its own
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 OFFICE_DOCUMENT = ("officeDocument",)
@@ -69,7 +70,8 @@ class Facts:
     sheets: list[SheetFacts] = field(default_factory=list)
     macros: bool = False
     formulas_or_errors: bool = False  # some .xlsx sheet holds <f> or t="e" cells
-    package: bytes = b""  # an .xlsx rewritten with its parts where the reading library looks
+    package: bytes = b""  # the file as the reading library takes it (parts where it looks, names and XML normalised), if not as received
+    cells: dict[str, dict[tuple[int, int], object]] | None = None  # a flat file's cells by sheet, read here: no library reads it
     parts_read: set[str] = field(default_factory=set)  # parts already checked whole
 
 
@@ -98,11 +100,13 @@ def _inspect(data: bytes) -> Facts:
         return _package(data)
     if len(data) >= 4 and struct.unpack_from("<H", data)[0] in BIFF_OLD and struct.unpack_from("<H", data, 2)[0] <= 32:
         raise Refused("file-old-excel", detail=BIFF_OLD[struct.unpack_from("<H", data)[0]])
+    from .formats_flat import flat, other_program
+
+    other_program(data)
+    facts = flat(data)
+    if facts is not None:
+        return facts
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        raise Refused("file-not-spreadsheet", detail="an Excel 2003 XML spreadsheet")
-    if b"opendocument" in head and b"office:document" in head:
-        raise Refused("file-not-spreadsheet", detail="a flat OpenDocument file (.fods)")
     if head.startswith((b"<html", b"<!doc")) or b"<html" in head[:1024] or b"<table" in head[:1024]:
         raise Refused("file-not-spreadsheet", detail="a web page")
     if head.startswith(b"<"):
@@ -228,6 +232,9 @@ def _package(data: bytes) -> Facts:
     if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise Refused("file-hostile", detail=f"it would unpack to {total / 1024 / 1024:.1f} MB (a 'zip bomb')")
     names = {i.filename for i in infos}
+    from .formats_flat import other_program
+
+    other_program(data, names)
     with archive:
         if "content.xml" in names or "mimetype" in names or "META-INF/manifest.xml" in names:
             return _opendocument(archive, names)
@@ -275,8 +282,14 @@ def _head(archive: zipfile.ZipFile, part: str) -> bytes:
 
 
 def no_entities(part: str, head: bytes) -> None:
+    """Refuses XML that declares an entity (the way to expand a few bytes into
+    gigabytes, or to read another file), or whose own declarations run past
+    the head so they cannot be checked; a DOCTYPE line alone is no hazard."""
     if ENTITY.search(head):
         raise Refused("file-hostile", detail=f"{part} declares XML entities")
+    subset = DOCTYPE_SUBSET.search(head)
+    if subset and b"]" not in head[subset.end() :]:
+        raise Refused("file-hostile", detail=f"{part} declares a document type too long to check")
 
 
 def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:

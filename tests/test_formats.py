@@ -84,7 +84,46 @@ def test_kinds_of_file_told_apart() -> None:
     assert refused(biff2()) == ("file-old-excel", {"detail": "Excel 2"})
     assert refused(b"")[0] == "file-empty"
     assert refused(b"%PDF-1.4 ...")[1] == {"detail": "a PDF document"}
-    assert refused(b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>')[1] == {"detail": "an Excel 2003 XML spreadsheet"}
+    assert refused(b"\x00\x00\x02\x00\x06\x04\x06\x00" + bytes(40))[0] == "file-other-format"
+    assert "Lotus 1-2-3" in refused(b"\x00\x00\x1a\x00\x00\x10\x04\x00" + bytes(40))[1]["detail"]
+    numbers = refused(package({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b"bplist00"}))
+    assert numbers[1]["detail"] == "an Apple Numbers file" and "Export To > Excel" in numbers[1]["how"]
+    assert refused(b"notes for the meeting\nbring the minutes\n")[1] == {"detail": "a text file"}
+
+
+def test_a_doctype_that_declares_no_entity_is_no_hazard_and_one_that_does_is() -> None:
+    doctype = b'<?xml version="1.0"?><!DOCTYPE worksheet PUBLIC "-//x//DTD y//EN" "y.dtd">'
+    [sheet] = inspect(package(minimal_xlsx(doctype + sheet_xml('<row r="3"><c r="B3"><v>1</v></c></row>')[21:]))).sheets
+    assert (sheet.rows, sheet.cols) == (3, 2)
+    subset = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]>'
+    assert inspect(package(minimal_xlsx(subset + sheet_xml("")[21:]))).sheets
+    assert refused(package(minimal_xlsx(b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "b">]>' + sheet_xml("")[21:])))[0] == "file-hostile"
+    unclosed = b'<?xml version="1.0"?><!DOCTYPE w [' + b"<!-- x -->" * 10_000
+    assert refused(package(minimal_xlsx(unclosed + sheet_xml("")[21:])))[0] == "file-hostile"
+
+
+def test_a_gzip_that_would_unpack_beyond_the_limit_is_refused_unread() -> None:
+    import gzip
+
+    from kcp_sheets.formats_flat import gunzip
+
+    bomb = gzip.compress(b"\0" * 1_000_000)
+    assert gunzip(bomb, limit=1_000_000) == b"\0" * 1_000_000
+    with pytest.raises(Refused) as caught:
+        gunzip(bomb, limit=999_999)
+    assert caught.value.code == "file-hostile"
+    with pytest.raises(Refused) as caught:
+        gunzip(bomb[: len(bomb) // 2])
+    assert caught.value.code == "file-truncated"
+
+
+def test_a_utf16_csv_and_an_excel_2003_xml_in_utf16_are_read() -> None:
+    facts = inspect("ID\tIssue\tScore\nHH-01\tDamp\t4\n".encode("utf-16"))
+    assert facts.kind == "csv" and facts.cells[facts.sheets[0].name][(1, 2)] == "4"
+    xml = '<?xml version="1.0" encoding="UTF-16"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    xml += '<Worksheet ss:Name="S"><Table><Row ss:Index="2"><Cell ss:Index="3"><Data ss:Type="Number">4</Data></Cell></Row></Table></Worksheet></Workbook>'
+    facts = inspect(xml.encode("utf-16"))
+    assert [(s.name, s.rows, s.cols) for s in facts.sheets] == [("S", 2, 3)] and facts.cells["S"] == {(1, 2): 4.0}
 
 
 UNCLOSED_PROBE = """

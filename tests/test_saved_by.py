@@ -9,6 +9,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from kcp_sheets.check import check_returns
 
 SAVED_BY = Path(__file__).parent / "saved_by"
@@ -41,3 +43,39 @@ def test_an_ods_without_its_mimetype_entry_is_read(review, tmp_path: Path) -> No
     path.write_bytes(out.getvalue())
     got, errors = values(review, path)
     assert errors == [] and got
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "hh-return-saved-by-libreoffice.fods",  # LibreOffice: File > Save As > Flat XML ODF Spreadsheet
+        "hh-return-as-excel-2003-xml.xml",  # Excel's XML Spreadsheet 2003, by LibreOffice's own export stylesheet
+        "hh-return-saved-by-gnumeric.gnumeric",  # Gnumeric's own format: gzipped XML
+    ],
+)
+def test_a_workbook_saved_as_one_xml_file_reads_as_the_workbook_it_was_saved_from(review, saved: str) -> None:
+    expected, _ = values(review, SOURCE)
+    got, errors = values(review, SAVED_BY / saved)
+    assert errors == [] and expected
+    for column in ("progress", "coordinator_score", "agreed_score"):
+        assert {k: v.get(column) for k, v in got.items()} == {k: v.get(column) for k, v in expected.items()}
+
+
+def test_a_csv_of_the_tracker_sheet_is_read_by_its_headers_and_says_what_it_lacks(review) -> None:
+    """LibreOffice's File > Save As > Text CSV of the Progress Tracker sheet alone."""
+    expected, _ = values(review, SOURCE)
+    [ret] = check_returns(review, [SAVED_BY / "hh-return-progress-tracker.csv"]).returns
+    got = {r.id: r.values for r in ret.rows.get("Progress Tracker", [])}
+    assert ret.cluster == "HH"
+    assert {k: v.get("coordinator_score") for k, v in got.items()} == {k: v.get("coordinator_score") for k, v in expected.items()}
+    codes = {p.code: p for p in ret.problems}
+    assert "file-csv" in codes and "identity-missing" in codes
+    assert codes["sheet-missing"].sheet == "Review Summary"
+
+
+@pytest.mark.parametrize(("saved", "what"), [("hh-return-saved-by-gnumeric.slk", "This is a SYLK file"), ("hh-return-saved-by-gnumeric.dif", "This is a DIF file")])
+def test_sylk_and_dif_are_named_with_what_to_ask_for(review, saved: str, what: str) -> None:
+    [ret] = check_returns(review, [SAVED_BY / saved]).returns
+    [refusal] = ret.problems
+    assert refusal.code == "file-other-format" and refusal.message.startswith(what)
+    assert "Excel Workbook (.xlsx)" in refusal.ask

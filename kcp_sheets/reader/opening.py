@@ -72,6 +72,10 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
             report("file-truncated", sheet=sheet.name, detail=f"the sheet '{sheet.name}' is missing from the file")
     if not _fits(facts.sheets, report):
         return None
+    if facts.cells is not None:  # a flat file, read while it was measured
+        if facts.kind == "csv":
+            report("file-csv")
+        return Sheets({s.name: _grid(facts.cells[s.name], s) for s in facts.sheets}, {s.name: s.formulas for s in facts.sheets if s.formulas})
     sheets = Sheets()
     # The library picks its reader by the file's extension: it is told the format we found.
     with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
@@ -103,6 +107,14 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
     sheets.notes = cell_notes(source.data, facts)
     return sheets
+
+
+def _grid(cells: dict[tuple[int, int], Any], sheet: SheetFacts) -> Grid:
+    """A sheet's cells as the grid the library would give: '' where nothing is."""
+    grid: Grid = [[""] * sheet.cols for _ in range(sheet.rows)]
+    for (r, c), value in cells.items():
+        grid[r][c] = value
+    return grid
 
 
 def _with_default_password(data: bytes) -> bytes | None:

@@ -1,0 +1,240 @@
+"""Spreadsheets saved as one file of XML or text rather than a zip package,
+and the formats of other programs that are named rather than read.
+
+Read: LibreOffice's flat OpenDocument (.fods, handed on as the .ods it
+stands for), Excel's "XML Spreadsheet 2003", Gnumeric's own .gnumeric
+(gzipped XML) and a CSV of one sheet. Each is measured from its cells, as
+every workbook is, before a grid is built. Named, with what to ask for:
+SYLK, DIF, Lotus 1-2-3 and Apple Numbers files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ET  # noqa: N817 - the head is checked for entity declarations first
+import zipfile
+import zlib
+from typing import Any
+
+from .formats import MAX_UNZIPPED, Facts, Refused, SheetFacts, no_entities
+
+SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+GNM = "{http://www.gnumeric.org/v10.dtd}"
+GZIP_MAGIC = b"\x1f\x8b"
+MANIFEST = (
+    b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    b'<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+# Programs whose files are named, not read: what the file is, and how its sender saves it as .xlsx.
+SAVE_AS = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) (File > Save As)"
+LOTUS = {b"\x00\x00\x02\x00\x04\x04": "Lotus 1-2-3 (.wks)", b"\x00\x00\x02\x00\x06\x04": "Lotus 1-2-3 (.wk1)", b"\x00\x00\x1a\x00": "Lotus 1-2-3 (.wk3, .wk4 or .123)"}
+Cells = dict[tuple[int, int], Any]
+
+
+def other_program(data: bytes, names: set[str] | None = None) -> None:
+    """Refuses, naming it, a file another program saves that is not read."""
+    if names is not None:
+        if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "Index.zip" in names:
+            raise Refused("file-other-format", detail="an Apple Numbers file", how="open it in Numbers and use File > Export To > Excel")
+        return
+    for magic, what in LOTUS.items():
+        if data.startswith(magic):
+            raise Refused("file-other-format", detail=f"a {what} spreadsheet", how=SAVE_AS)
+    head = data[:64]
+    if head.startswith(b"ID;P"):
+        raise Refused("file-other-format", detail="a SYLK file (one sheet of values in an old exchange format, without the workbook's other sheets)", how=SAVE_AS)
+    if re.match(rb"TABLE\r?\n0,1\r?\n", head):
+        raise Refused("file-other-format", detail="a DIF file (one sheet of values in an old exchange format, without the workbook's other sheets)", how=SAVE_AS)
+
+
+def flat(data: bytes) -> Facts | None:
+    """The facts of a flat spreadsheet file, or None if it is not one."""
+    if data.startswith(GZIP_MAGIC):
+        xml = gunzip(data)
+        if GNM.strip("{}").encode() not in xml[:4096]:
+            raise Refused("file-not-spreadsheet", detail="a compressed file that is not a Gnumeric workbook")
+        return _gnumeric(xml)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark: Excel's "Unicode Text", or XML
+        return flat(_utf8(data))
+    text = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+            return _excel_2003(data)
+        if b"opendocument" in text.lower() and b"office:document" in text and b"spreadsheet" in text:
+            return _fods(data)
+        if b"gnumeric.org" in text:
+            return _gnumeric(data)
+        return None
+    if b"\x00" not in data[:4096]:
+        return _csv(data)
+    return None
+
+
+def _utf8(data: bytes) -> bytes:
+    """UTF-16 text as UTF-8, its XML declaration (if any) saying so."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise Refused("file-not-spreadsheet", detail="a text file in a broken encoding") from None
+    return re.sub(r"""^(<\?xml[^>]*?encoding=)["'][\w-]+["']""", r'\1"UTF-8"', text, count=1).encode("utf-8")
+
+
+def gunzip(data: bytes, limit: int = MAX_UNZIPPED) -> bytes:
+    """A gzip file's content, refused if it would unpack beyond what any workbook holds."""
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflate.decompress(data, limit + 1)
+    except zlib.error:
+        raise Refused("file-truncated", detail="its compressed content is damaged") from None
+    if len(out) > limit:
+        raise Refused("file-hostile", detail=f"it would unpack to more than {limit / 1024 / 1024:.1f} MB (a 'zip bomb')")
+    if not inflate.eof:
+        raise Refused("file-truncated", detail="its compressed content is cut short")
+    return out
+
+
+def _fods(data: bytes) -> Facts:
+    """A flat .fods, handed on as the .ods it is: the same XML as its content."""
+    from .formats import inspect
+
+    no_entities("the file", data[: 64 * 1024])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        package.writestr("META-INF/manifest.xml", MANIFEST)
+        package.writestr("content.xml", data)
+    facts = inspect(out.getvalue())
+    facts.package = facts.package or out.getvalue()
+    return facts
+
+
+def _events(data: bytes):  # noqa: ANN202 - ElementTree's event iterator
+    no_entities("the file", data[: 64 * 1024])
+    return ET.iterparse(io.BytesIO(data), events=("start", "end"))
+
+
+def _measured(facts: Facts, name: str, cells: Cells, formulas: set[tuple[int, int]]) -> None:
+    """A sheet read: its extent from its cells (none placed before A1), kept for the grid."""
+    cells = {(r, c): v for (r, c), v in cells.items() if r >= 0 and c >= 0}
+    rows = max((r for r, _ in cells), default=-1) + 1
+    cols = max((c for _, c in cells), default=-1) + 1
+    facts.sheets.append(SheetFacts(name, "worksheet", rows, cols, len(cells), formulas=formulas))
+    facts.cells[name] = cells
+
+
+def _excel_2003(data: bytes) -> Facts:
+    """Excel's XML Spreadsheet 2003: Worksheet > Table > Row > Cell > Data, positions 1-based where given."""
+    facts = Facts("cells", cells={})
+    name, cells, formulas = "", {}, set()
+    row = col = -1
+    try:
+        for event, element in _events(data):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{SS}Worksheet":
+                    name, cells, formulas, row = element.get(f"{SS}Name", ""), {}, set(), -1
+                elif tag == f"{SS}Row":
+                    row = int(element.get(f"{SS}Index", row + 2)) - 1
+                    col = -1
+                elif tag == f"{SS}Cell":
+                    col = int(element.get(f"{SS}Index", col + 2)) - 1
+                continue
+            if tag == f"{SS}Data":
+                cells[(row, col)] = _typed_2003(element.get(f"{SS}Type", "String"), "".join(element.itertext()))
+            elif tag == f"{SS}Cell":
+                if element.get(f"{SS}Formula"):
+                    formulas.add((row, col))
+                col += int(element.get(f"{SS}MergeAcross", 0))
+                element.clear()
+            elif tag == f"{SS}Worksheet":
+                _measured(facts, name, cells, formulas)
+                element.clear()
+    except (ET.ParseError, ValueError) as exc:
+        raise Refused("file-truncated", detail=f"its XML is broken or cut short near line {_line(exc)}") from None
+    return facts
+
+
+def _typed_2003(kind: str, text: str) -> Any:
+    if kind == "Number":
+        return float(text)
+    if kind == "Boolean":
+        return text.strip() == "1"
+    if kind == "DateTime":
+        when = dt.datetime.fromisoformat(text.strip()[:19])
+        return when.date() if when.time() == dt.time() else when
+    return text  # String, and Error as its text (#N/A ...)
+
+
+GNUMERIC_TYPES = {"20": "bool", "30": "number", "40": "number", "50": "text", "60": "text"}  # 10: empty
+
+
+def _gnumeric(data: bytes) -> Facts:
+    """Gnumeric's XML: Sheet > Name, Cells > Cell (Row and Col 0-based); an
+    expression is kept without its value, so its text is shown and it is marked."""
+    facts = Facts("cells", cells={})
+    name, cells, formulas = "", {}, set()
+    try:
+        for event, element in _events(data):
+            if event == "start":
+                if element.tag == f"{GNM}Sheet":
+                    name, cells, formulas = "", {}, set()
+                continue
+            if element.tag == f"{GNM}Name" and not name:
+                name = element.text or ""
+            elif element.tag == f"{GNM}Cell":
+                where = (int(element.get("Row", "")), int(element.get("Col", "")))
+                kind, text = GNUMERIC_TYPES.get(element.get("ValueType", "")), element.text or ""
+                if kind is None and (text.startswith("=") or element.get("ExprID")):
+                    formulas.add(where)
+                    cells[where] = text
+                elif kind == "number":
+                    cells[where] = float(text)
+                elif kind == "bool":
+                    cells[where] = text.upper() == "TRUE"
+                elif kind == "text":
+                    cells[where] = text
+                element.clear()
+            elif element.tag == f"{GNM}Sheet":
+                _measured(facts, name, cells, formulas)
+                element.clear()
+    except (ET.ParseError, ValueError) as exc:
+        raise Refused("file-truncated", detail=f"its XML is broken or cut short near line {_line(exc)}") from None
+    return facts
+
+
+def _line(exc: Exception) -> str:
+    position = getattr(exc, "position", None)
+    return str(position[0]) if position else "its end"
+
+
+CSV_SHEET = "the CSV file"
+
+
+def _csv(data: bytes) -> Facts | None:
+    """One sheet saved as text: read if it is a table (rows of several fields), else None."""
+    text = _decoded(data)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error:
+        return None
+    if len(rows) < 2 or max(len(r) for r in rows) < 3:
+        return None
+    facts = Facts("csv", cells={})
+    _measured(facts, CSV_SHEET, {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row) if v != ""}, set())
+    return facts
+
+
+def _decoded(data: bytes) -> str:
+    """The text as the program that saved it wrote it: UTF-8 (with or without its mark), else Windows' Western."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
