@@ -79,3 +79,12 @@ def test_sylk_and_dif_are_named_with_what_to_ask_for(review, saved: str, what: s
     [refusal] = ret.problems
     assert refusal.code == "file-other-format" and refusal.message.startswith(what)
     assert "Excel Workbook (.xlsx)" in refusal.ask
+
+
+def test_an_xls_with_a_mac_code_page_is_read_by_the_second_reader(review) -> None:
+    """LibreOffice's .xls with the code page Excel for Mac writes (Mac Central European,
+    0x272D): the first reader stops at 'Codepage 272D not found', Excel opens it."""
+    expected, _ = values(review, SOURCE)
+    got, errors = values(review, SAVED_BY / "hh-return-mac-code-page.xls")
+    assert errors == [] and expected
+    assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()}

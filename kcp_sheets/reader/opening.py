@@ -24,10 +24,12 @@ from typing import Any
 
 import python_calamine as calamine
 
+from .. import deadline
 from ..formats import MAX_GRID_CELLS, ZIP_ERRORS, Facts, Refused, SheetFacts, inspect
 from ..intake import Source
 from ..spec import a1, cell_name
 from .notes import cell_notes
+from .second import Unread, xls_grids
 
 Grid = list[list[Any]]
 # Where the bytes are handed to the library as a file: memory-backed where the system has it.
@@ -77,36 +79,61 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
             report("file-csv")
         return Sheets({s.name: _grid(facts.cells[s.name], s) for s in facts.sheets}, {s.name: s.formulas for s in facts.sheets if s.formulas})
     sheets = Sheets()
-    # The library picks its reader by the file's extension: it is told the format we found.
-    with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
-        file.write(facts.package or source.data)
-        file.flush()
-        path = file.name
-        with _quiet_stderr():
-            try:
-                workbook = calamine.CalamineWorkbook.from_path(path)
-            except calamine.PasswordError:
-                report("file-encrypted")
-                return None
-            except calamine.CalamineError as exc:
-                report("file-truncated", detail=_said(exc))
-                return None
-            with workbook:
-                macro = {s.name for s in facts.sheets if s.kind == "macro"}
-                for meta in workbook.sheets_metadata:
-                    if meta.name in macro or meta.typ == calamine.SheetTypeEnum.MacroSheet:
-                        continue
-                    try:
-                        sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                    except calamine.CalamineError as exc:
-                        report("file-truncated", sheet=meta.name, detail=_said(exc, 120))
-                        sheets.grids[meta.name] = []
-                        sheets.damaged.add(meta.name)
+    data = facts.package or source.data
+    try:
+        _first_reader(data, facts, sheets, report)
+    except calamine.PasswordError:
+        report("file-encrypted")
+        return None
+    except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
+        raise
+    except BaseException:  # noqa: BLE001 - the library's error, or its panic (a BaseException)
+        if facts.kind != "xls":
+            report("file-truncated", detail=DAMAGE[facts.kind])
+            return None
+        try:  # a code page the first reader does not know, or a structure it panics on
+            sheets = Sheets(xls_grids(data, {s.name for s in facts.sheets if s.kind == "worksheet"}))
+        except Unread:
+            report("file-truncated", detail=DAMAGE["xls"])
+            return None
     if facts.formulas_or_errors:
-        _mark_errors_and_formulas(source, facts, sheets)
+        _mark_errors_and_formulas(data, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
-    sheets.notes = cell_notes(source.data, facts)
+    sheets.notes = cell_notes(data, facts)
     return sheets
+
+
+# Why a file neither reader could read is damaged, in words the officer can pass on.
+DAMAGE = {
+    "xlsx": "its Excel content does not follow the format, so its sheets cannot be read",
+    "ods": "its OpenDocument content does not follow the format, so its sheets cannot be read",
+    "xls": "its Excel 97-2003 workbook stream does not follow the format, so its sheets cannot be read",
+}
+
+
+def _first_reader(data: bytes, facts: Facts, sheets: Sheets, report: Report) -> None:
+    """The sheets as python-calamine reads them. It picks its reader by the
+    file's extension, so it is told the format found. A sheet it cannot read
+    is reported and kept empty; a whole .xls it cannot read (or panics on)
+    raises, for the second reader to try."""
+    with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
+        file.write(data)
+        file.flush()
+        with _quiet_stderr(), calamine.CalamineWorkbook.from_path(file.name) as workbook:
+            macro = {s.name for s in facts.sheets if s.kind == "macro"}
+            for meta in workbook.sheets_metadata:
+                if meta.name in macro or meta.typ == calamine.SheetTypeEnum.MacroSheet:
+                    continue
+                try:
+                    sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
+                    raise
+                except BaseException:  # noqa: BLE001 - the library's error, or its panic
+                    if facts.kind == "xls":
+                        raise
+                    report("file-truncated", sheet=meta.name, detail=f"the sheet '{meta.name}' does not follow the format, so it cannot be read")
+                    sheets.grids[meta.name] = []
+                    sheets.damaged.add(meta.name)
 
 
 def _grid(cells: dict[tuple[int, int], Any], sheet: SheetFacts) -> Grid:
@@ -169,15 +196,11 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def _said(exc: BaseException, limit: int = 160) -> str:
-    return (str(exc) or type(exc).__name__)[:limit]
-
-
-def _mark_errors_and_formulas(source: Source, facts: Facts, sheets: Sheets) -> None:
+def _mark_errors_and_formulas(data: bytes, facts: Facts, sheets: Sheets) -> None:
     """calamine reads error cells as empty and formulas as their values; the
     sheet XML says which cells they are, so neither passes unnoticed."""
     try:
-        marks = xlsx_cell_marks(source.data, {s.name: s.part for s in facts.sheets if s.part})
+        marks = xlsx_cell_marks(data, {s.name: s.part for s in facts.sheets if s.part})
     except (*ZIP_ERRORS, ET.ParseError):
         return
     for name, (errors, formulas) in marks.items():
