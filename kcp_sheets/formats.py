@@ -219,7 +219,7 @@ def _biff_extent(book: bytes, name: str, kind: str, offset: int) -> SheetFacts:
 
 
 # .xlsx and .ods: zip packages.
-def _package(data: bytes) -> Facts:
+def _package(data: bytes, normalise: bool = True) -> Facts:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -233,12 +233,18 @@ def _package(data: bytes) -> Facts:
         raise Refused("file-hostile", detail=f"it would unpack to {total / 1024 / 1024:.1f} MB (a 'zip bomb')")
     names = {i.filename for i in infos}
     from .formats_flat import other_program
+    from .formats_normal import normalised
 
     other_program(data, names)
     with archive:
+        rewritten = normalised(archive, MAX_PART) if normalise else None
+        if rewritten is not None:  # backslashes in its part names, or XML in UTF-16: inspected and read as the format writes them
+            facts = _package(rewritten, normalise=False)
+            facts.package = facts.package or rewritten
+            return facts
         if "content.xml" in names or "mimetype" in names or "META-INF/manifest.xml" in names:
             return _opendocument(archive, names)
-        if "_rels/.rels" in names or "[Content_Types].xml" in names:
+        if {"_rels/.rels", "[content_types].xml"} & {n.casefold() for n in names}:
             return _ooxml(archive, names)
     if any(n.startswith(("word/", "ppt/")) for n in names):
         raise Refused("file-not-spreadsheet", detail="a Word or PowerPoint document")
@@ -331,10 +337,20 @@ def _attribute(attrs: bytes, name: bytes) -> bytes | None:
     return match.group(1) if match else None
 
 
-def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> list[tuple[str, str, str]]:
-    """(id, type, target part) of a part's relationships; targets resolved as the format says."""
+def _actual(names: set[str], part: str) -> str:
+    """The part as the package names it: Excel finds parts whatever their letter case."""
+    if part in names:
+        return part
+    folded = part.casefold()
+    return next((n for n in names if n.casefold() == folded), part)
+
+
+def _relationships(archive: zipfile.ZipFile, names: set[str], part: str, recased: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(id, type, target part) of a part's relationships; targets resolved as
+    the format says, in the letter case the package uses (those whose case
+    differs from what was written are added to `recased`)."""
     base, file = posixpath.split(part)
-    rels = posixpath.join(base, "_rels", file + ".rels")
+    rels = _actual(names, posixpath.join(base, "_rels", file + ".rels"))
     if rels not in names:
         return []
     found = []
@@ -346,7 +362,11 @@ def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> list
         rel_id = (_attribute(attrs, b"Id") or b"").decode("utf-8", "replace")
         rel_type = (_attribute(attrs, b"Type") or b"").decode("utf-8", "replace").rsplit("/", 1)[-1]
         resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-        found.append((rel_id, rel_type, _unquote(resolved)))
+        written = _unquote(resolved)
+        actual = _actual(names, written)
+        if actual != written and recased is not None:
+            recased.append(written)
+        found.append((rel_id, rel_type, actual))
     return found
 
 
@@ -357,18 +377,17 @@ def _unquote(part: str) -> str:
 
 
 def _ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
-    book_part = next((t for _, kind, t in _relationships(archive, names, "") if kind in OFFICE_DOCUMENT), None)
-    if book_part is None:
-        book_part = next((n for n in ("xl/workbook.xml", "xl/workbook.bin") if n in names), None)
+    recased: list[str] = []
+    book_part = next((t for _, kind, t in _relationships(archive, names, "", recased) if kind in OFFICE_DOCUMENT), None)
+    if book_part is None or book_part not in names:  # no relationship to it, or one to where it is not: found as Excel finds it
+        book_part = _book_by_type(archive, names)
     if book_part is None:
         if any(n.startswith(("word/", "ppt/")) for n in names):
             raise Refused("file-not-spreadsheet", detail="a Word or PowerPoint document")
-        raise Refused("file-truncated", detail="the workbook part is missing")
+        raise Refused("file-truncated", detail="it holds no workbook part, only the package around one")
     if book_part.lower().endswith(".bin"):
         raise Refused("file-xlsb")
-    if book_part not in names:
-        raise Refused("file-truncated", detail=f"the workbook part {book_part} is missing")
-    rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, book_part)}
+    rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, book_part, recased)}
     book = _read_part(archive, book_part)
     facts = Facts("xlsx", macros=any(n.lower().endswith("vbaproject.bin") for n in names))
     unread: list[tuple[int, int]] = []  # <sheet> entries the library would refuse the whole file for
@@ -389,11 +408,28 @@ def _ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
         if count and int(count.group(1)) > MAX_SHARED_STRINGS:
             raise Refused("file-hostile", detail=f"{int(count.group(1)):,} shared strings")
     usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
-    if unread or book_part != "xl/workbook.xml" or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values()):
+    if unread or recased or book_part != "xl/workbook.xml" or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values()):
         for start, end in reversed(unread):
             book = book[:start] + book[end:]
         facts.package = _for_library(archive, book_part, book, rels)
     return facts
+
+
+BOOK_TYPES = (b"spreadsheetml.sheet.main", b"spreadsheetml.template.main", b"ms-excel.sheet.macroEnabled.main", b"ms-excel.template.macroEnabled.main", b"ms-excel.sheet.binary.main")
+
+
+def _book_by_type(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The workbook part by its declared content type, else by its usual name
+    in any letter case or folder: where the package's relationships do not lead to it."""
+    types = _actual(names, "[Content_Types].xml")
+    if types in names:
+        for match in re.finditer(rb"<(?:\w+:)?Override\b([^<>]*)>", _read_part(archive, types, 8 * 1024 * 1024)):
+            if any(kind in (_attribute(match.group(1), b"ContentType") or b"") for kind in BOOK_TYPES):
+                part = _actual(names, _unquote((_attribute(match.group(1), b"PartName") or b"").decode("utf-8", "replace").lstrip("/")))
+                if part in names:
+                    return part
+    usual = sorted(n for n in names if posixpath.basename(n).casefold() in ("workbook.xml", "workbook.bin") and "_rels" not in n)
+    return usual[0] if usual else None
 
 
 def _plain_target(book_part: str, target: str) -> bool:

@@ -88,3 +88,41 @@ def test_an_xls_with_a_mac_code_page_is_read_by_the_second_reader(review) -> Non
     got, errors = values(review, SAVED_BY / "hh-return-mac-code-page.xls")
     assert errors == [] and expected
     assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()}
+
+
+def rewritten(name_of, content_of=lambda name, data: data) -> bytes:
+    """The source return's package with its part names or contents changed as another program writes them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(SOURCE) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            copy.writestr(name_of(info.filename), content_of(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+def utf16(name: str, data: bytes) -> bytes:
+    if not name.endswith((".xml", ".rels")):
+        return data
+    return data.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+
+
+def elsewhere(name: str, data: bytes) -> bytes:
+    """The root relationship to the workbook points where it is not: found by its content type."""
+    return data.replace(b'Target="xl/workbook.xml"', b'Target="xl/book.xml"') if name == "_rels/.rels" else data
+
+
+@pytest.mark.parametrize(
+    ("variant", "package"),
+    [
+        ("backslashes", lambda: rewritten(lambda n: n.replace("/", "\\"))),
+        ("other letter case", lambda: rewritten(lambda n: n.replace("xl/worksheets/sheet", "XL/Worksheets/Sheet").replace("xl/workbook.xml", "xl/Workbook.xml"))),
+        ("UTF-16", lambda: rewritten(lambda n: n, utf16)),
+        ("relationship elsewhere", lambda: rewritten(lambda n: n, elsewhere)),
+    ],
+)
+def test_a_package_excel_opens_is_read_whatever_its_part_names_case_or_encoding(review, tmp_path: Path, variant: str, package) -> None:
+    expected, _ = values(review, SOURCE)
+    path = tmp_path / f"{variant}.xlsx"
+    path.write_bytes(package())
+    got, errors = values(review, path)
+    assert errors == [] and expected
+    assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()}
