@@ -167,8 +167,10 @@ def _biff_sheets(book: bytes) -> list[SheetFacts]:
         raise Refused("file-truncated", detail="the workbook stream does not start as a workbook")
     version = struct.unpack_from("<H", first[2])[0] if len(first[2]) >= 2 else 0
     declared: list[tuple[str, str, int]] = []
-    for _, kind, body in records:
+    globals_end = len(book)
+    for pos, kind, body in records:
         if kind == 0x000A:  # EOF of the workbook globals
+            globals_end = pos + 4 + len(body)
             break
         if kind == 0x002F:  # FILEPASS: the rest is encrypted
             raise Refused("file-encrypted")
@@ -176,9 +178,37 @@ def _biff_sheets(book: bytes) -> list[SheetFacts]:
             offset, sheet_type = struct.unpack_from("<I", body)[0], body[5]
             declared.append((_biff_name(body[6:], version), BIFF_SHEET_KINDS.get(sheet_type, "other"), offset))
     sheets = []
-    for name, kind, offset in declared:
+    found: list[int] | None = None
+    for n, (name, kind, offset) in enumerate(declared):
+        if offset + 4 > len(book):  # an offset past the stream: the sheets follow the globals in order
+            found = _substreams(book, globals_end) if found is None else found
+            if n >= len(found):
+                sheets.append(SheetFacts(name, "missing"))
+                continue
+            offset = found[n]
         sheets.append(_biff_extent(book, name, kind, offset))
     return sheets
+
+
+BIFF_BOF = (0x0809, 0x0409, 0x0209, 0x0009)
+
+
+def _substreams(book: bytes, pos: int) -> list[int]:
+    """Where each sheet's substream starts after the workbook globals (a
+    chart's substream inside a sheet's is not one of them)."""
+    starts: list[int] = []
+    depth = 0
+    try:
+        for at, kind, _ in _records(book, pos):
+            if kind in BIFF_BOF:
+                if depth == 0:
+                    starts.append(at)
+                depth += 1
+            elif kind == 0x000A and depth:
+                depth -= 1
+    except Refused:  # the stream cut short: the sheets found before the cut stand
+        pass
+    return starts
 
 
 def _biff_name(raw: bytes, version: int) -> str:
@@ -193,15 +223,16 @@ def _biff_name(raw: bytes, version: int) -> str:
 
 
 def _biff_extent(book: bytes, name: str, kind: str, offset: int) -> SheetFacts:
-    """A sheet's extent from its substream's cell records (charts inside it skipped)."""
+    """A sheet's extent from its substream's cell records (charts inside it
+    skipped). Where its offset leads to no BOF record the records there are
+    measured all the same: the reader reads them as the sheet."""
     records = _records(book, offset)
-    first = next(records, None)
-    if first is None or first[1] not in (0x0809, 0x0409, 0x0209, 0x0009):
-        raise Refused("file-truncated", detail=f"the sheet '{name}' is missing from the workbook stream")
+    if struct.unpack_from("<H", book, offset)[0] in BIFF_BOF:
+        next(records, None)
     rows = cols = cells = 0
     depth = 1
     for _, record, body in records:
-        if record in (0x0809, 0x0409, 0x0209, 0x0009):
+        if record in BIFF_BOF:
             depth += 1
         elif record == 0x000A:
             depth -= 1

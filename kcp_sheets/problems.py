@@ -51,7 +51,7 @@ CATALOGUE: dict[str, Kind] = {
     "file-unreadable": Kind("error", "The file could not be read: {detail}.", "Ask the sender to save it again as an Excel workbook (.xlsx) and re-send it."),
     "file-empty": Kind("error", "The file is empty (0 bytes).", "Ask the sender to attach the workbook again: the attachment arrived empty."),
     "file-not-spreadsheet": Kind("error", "This is not a spreadsheet ({detail}).", "Ask the sender for the workbook itself, saved as .xlsx."),
-    "file-truncated": Kind("error", "The workbook is damaged or cut short ({detail}).", "Ask the sender to save the workbook again and re-send it; the copy received is incomplete."),
+    "file-truncated": Kind("error", "The workbook is damaged or cut short ({detail}).", "Ask the sender to save the workbook again as an Excel Workbook (.xlsx) and re-send it: the copy received is damaged or incomplete."),
     "file-encrypted": Kind("error", "The workbook is protected with a password to open it.", "Ask the sender to remove the password to open and re-send it (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it; LibreOffice: File > Save As, untick Save with password)."),
     "file-xlsb": Kind("error", "This is an Excel binary workbook (.xlsb), which is not read.", "Ask the sender to save it as an Excel Workbook (.xlsx): File > Save As > Excel Workbook, and re-send it."),
     "file-old-excel": Kind("error", "This is a workbook from {detail} (1987-1992), a format too old to read.", "Ask the sender to open it in Excel or LibreOffice, save it as an Excel Workbook (.xlsx) and re-send it."),

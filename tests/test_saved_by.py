@@ -126,3 +126,44 @@ def test_a_package_excel_opens_is_read_whatever_its_part_names_case_or_encoding(
     got, errors = values(review, path)
     assert errors == [] and expected
     assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()}
+
+
+def with_sheet_offsets(path: Path, move) -> Path:
+    """The .xls with each sheet's declared offset (BOUNDSHEET) changed by `move(offset, bof_size, stream_size)`."""
+    import struct
+
+    import olefile
+
+    ole = olefile.OleFileIO(str(path), write_mode=True)
+    book = bytearray(ole.openstream("Workbook").read())
+    pos = 0
+    while pos + 4 <= len(book):
+        kind, size = struct.unpack_from("<HH", book, pos)
+        if kind == 0x000A:
+            break
+        if kind == 0x0085:
+            offset = struct.unpack_from("<I", book, pos + 4)[0]
+            struct.pack_into("<I", book, pos + 4, move(offset, 4 + struct.unpack_from("<H", book, offset + 2)[0], len(book)))
+        pos += 4 + size
+    ole.write_stream("Workbook", bytes(book))
+    ole.close()
+    return path
+
+
+def test_an_xls_whose_sheet_offsets_miss_their_bof_is_read_as_the_reader_reads_it(review, tmp_path: Path) -> None:
+    """Offsets that lead just past each sheet's BOF record: the reader reads the records there as the sheet."""
+    path = tmp_path / "offsets.xls"
+    path.write_bytes((SAVED_BY / "hh-return-saved-by-libreoffice.xls").read_bytes())
+    expected, _ = values(review, SOURCE)
+    got, errors = values(review, with_sheet_offsets(path, lambda offset, bof, _: offset + bof))
+    assert errors == [] and {k: v.get("coordinator_score") for k, v in got.items()} == {k: v.get("coordinator_score") for k, v in expected.items()}
+
+
+def test_an_xls_that_makes_the_reader_panic_is_refused_in_plain_words(review, tmp_path: Path) -> None:
+    """Offsets past the end of the stream: the first reader panics (index out of range), the second cannot read it either."""
+    path = tmp_path / "past.xls"
+    path.write_bytes((SAVED_BY / "hh-return-mac-code-page.xls").read_bytes())
+    [ret] = check_returns(review, [with_sheet_offsets(path, lambda _o, _b, size: size + 1000)]).returns
+    [refusal] = ret.problems
+    assert refusal.code == "file-truncated" and "workbook stream does not follow the format" in refusal.message
+    assert not any(word in refusal.message.lower() for word in ("panic", "index", "slice", "exception"))

@@ -120,9 +120,9 @@ def _first_reader(data: bytes, facts: Facts, sheets: Sheets, report: Report) -> 
         file.write(data)
         file.flush()
         with _quiet_stderr(), calamine.CalamineWorkbook.from_path(file.name) as workbook:
-            macro = {s.name for s in facts.sheets if s.kind == "macro"}
+            unread = {s.name for s in facts.sheets if s.kind in ("macro", "missing")}  # not run; or not found, so not measured
             for meta in workbook.sheets_metadata:
-                if meta.name in macro or meta.typ == calamine.SheetTypeEnum.MacroSheet:
+                if meta.name in unread or meta.typ == calamine.SheetTypeEnum.MacroSheet:
                     continue
                 try:
                     sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
