@@ -87,8 +87,8 @@ def inspect(data: bytes) -> Facts:
     """The file's format and sheets; raises Refused with the one problem that says why not."""
     try:
         return _inspect(data)
-    except (*ZIP_ERRORS, struct.error, UnicodeError) as exc:  # structure that contradicts itself
-        raise Refused("file-truncated", detail=f"{type(exc).__name__}: {str(exc)[:80]}") from None
+    except (*ZIP_ERRORS, struct.error, UnicodeError):  # structure that contradicts itself
+        raise Refused("file-truncated", detail="its structure contradicts itself, as a file cut short or damaged on the way does") from None
 
 
 def _inspect(data: bytes) -> Facts:
@@ -139,8 +139,8 @@ def _compound(data: bytes) -> Facts:
         book = ole.openstream(stream).read()
     except Refused:
         raise
-    except Exception as exc:  # olefile raises many kinds on a damaged container
-        raise Refused("file-truncated", detail=f"its container is damaged: {str(exc)[:80] or type(exc).__name__}") from None
+    except Exception:  # olefile raises many kinds on a damaged container
+        raise Refused("file-truncated", detail="the Office container around the workbook is broken") from None
     return Facts("xls", _biff_sheets(book), macros=any(s.startswith(("_VBA_PROJECT_CUR", "Macros")) for s in streams))
 
 
@@ -254,8 +254,8 @@ def _package(data: bytes, normalise: bool = True) -> Facts:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=str(exc) or "not a complete zip") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail="its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken") from None
     if len(infos) > MAX_PARTS:
         raise Refused("file-hostile", detail=f"{len(infos)} parts inside the file")
     total = sum(i.file_size for i in infos)
@@ -287,8 +287,8 @@ def _read_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> by
     try:
         with _open_part(archive, part, limit) as stream:
             data = stream.read(limit + 1)
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
     no_entities(part, data[: 64 * 1024])
     return data
 
@@ -304,8 +304,8 @@ def _open_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART):  # n
         raise Refused("file-encrypted")
     try:
         return archive.open(info)
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=f"{part}: {exc}") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
 
 
 def _head(archive: zipfile.ZipFile, part: str) -> bytes:
@@ -315,7 +315,7 @@ def _head(archive: zipfile.ZipFile, part: str) -> bytes:
     except ZIP_ERRORS as exc:
         if "encrypted" in str(exc).lower():
             raise Refused("file-encrypted") from None
-        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
 
 
 def no_entities(part: str, head: bytes) -> None:
@@ -351,8 +351,8 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
                     continue
                 carry = block[cut:]
                 yield block[:cut]
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
     if carry:
         yield carry
 

@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -150,10 +151,10 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
     return sources, problems
 
 
-def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int) -> tuple[list[Source], list[Problem]]:
+def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int, undated: bool = False) -> tuple[list[Source], list[Problem]]:
     """The workbooks inside a .zip (saved in the inbox, or attached to an
     e-mail), one level deep: each named "<zip> > <workbook>", with the
-    container's date and sender. Bounded: at most MAX_IN_CONTAINER workbooks,
+    container's date and sender (`undated`: an e-mail's that had none). Bounded: at most MAX_IN_CONTAINER workbooks,
     each no larger than a return may be; a container inside is not opened."""
     sources: list[Source] = []
     problems: list[Problem] = []
@@ -179,9 +180,9 @@ def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: 
                 if len(payload) > max_bytes:
                     problems.append(problem("file-too-large", label, detail=f"more than {_mb(max_bytes)}", limit=_mb(max_bytes)))
                     continue
-                sources.append(Source(label, payload, received, sender, emailed=dated))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-        return [], [problem("file-truncated", name, detail=f"the .zip could not be opened: {type(exc).__name__}")]
+                sources.append(Source(label, payload, received, sender, emailed=dated, undated=undated))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error):
+        return [], [problem("container-damaged", name, what=".zip file")]
     if not sources and not problems:
         held = f", it holds {', '.join(others[:5])}" if others else ", it is empty"
         problems.append(problem("file-not-spreadsheet", name, detail=f"a .zip file with no workbook inside{held}"))
@@ -213,7 +214,7 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
             if not nested and suffix in (*ZIP_SUFFIXES, *EMAIL_SUFFIXES, *OUTLOOK_SUFFIXES):
                 payload = part.get_payload(decode=True) or b""
                 if suffix in ZIP_SUFFIXES:
-                    found, more = from_zip(label, payload, received, sender, dated, max_bytes)
+                    found, more = from_zip(label, payload, received, sender, dated, max_bytes, undated=not dated)
                 elif suffix in EMAIL_SUFFIXES:
                     found, more = from_email(label, payload, received, max_bytes, nested=True)
                 else:
@@ -231,8 +232,8 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
             sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
     except HeaderTooLong as exc:
         return [], [problem("email-unreadable", name, detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes")]
-    except Exception as exc:  # a malformed message must cost one problem, not the run
-        return [], [problem("email-unreadable", name, detail=type(exc).__name__)]
+    except Exception:  # a malformed message must cost one problem, not the run
+        return [], [problem("email-unreadable", name, detail="its parts could not be made out, as in a message cut short or damaged on the way")]
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
@@ -274,8 +275,8 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
         finally:
             message.close()
-    except Exception as exc:  # a damaged .msg must cost one problem, not the run
-        return [], [problem("email-unreadable", name, detail=f"not an Outlook message that can be read ({type(exc).__name__})")]
+    except Exception:  # a damaged .msg must cost one problem, not the run
+        return [], [problem("email-unreadable", name, detail="it is not an Outlook message that can be read, or it is damaged")]
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems

@@ -65,6 +65,7 @@ CATALOGUE: dict[str, Kind] = {
     "file-lock": Kind("warning", "Skipped: an office program's lock file, not a return.", "Nothing to ask."),
     "file-unknown": Kind("error", "Not a workbook of this review: {detail}.", "Check the file; if it is a return, ask the sender to fill in the workbook they were sent."),
     "file-read-failed": Kind("error", "Unexpected failure reading this file: {detail}.", "Keep the file and report it; ask the sender to re-save it as .xlsx meanwhile."),
+    "container-damaged": Kind("error", "The {what} is damaged or cut short, so nothing inside it could be read.", "Ask the sender to send the workbook itself, or the {what} again."),
     "email-no-attachment": Kind("error", "The e-mail has no workbook attached{detail}.", "Ask the sender to attach the workbook and re-send it."),
     "file-not-saved": Kind("error", "The file could not be saved in the inbox: {detail}; nothing of it was kept.", "Free some space on the disk that holds the review folder (or let it be written to), then send the file again."),
     "file-link": Kind("error", "This is a link to a file elsewhere ({detail}), not a return: links are not followed.", "Save the return itself in the inbox, not a link or shortcut to it."),

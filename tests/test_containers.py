@@ -62,3 +62,23 @@ def test_a_zip_gives_at_most_its_first_workbooks(tmp_path: Path) -> None:
     path.write_bytes(package({f"{n:03d}.xlsx": b"PK\x03\x04" for n in range(MAX_IN_CONTAINER + 5)}))
     sources, problems = gather([path], 10**7)
     assert len(sources) == MAX_IN_CONTAINER and len(problems) == 5
+
+
+def test_a_damaged_zip_says_so_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "returns.zip"
+    path.write_bytes(package({"ET.xlsx": b"PK" * 500})[:-30])  # its closing directory cut off
+    sources, [found] = gather([path], 10**7)
+    assert sources == [] and found.code == "container-damaged"
+    assert found.message == "The .zip file is damaged or cut short, so nothing inside it could be read."
+
+
+def test_a_zip_in_an_undated_email_is_undated_too(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """Its returns say the e-mail had no date rather than passing the time it was first checked off as when it was sent."""
+    message = EmailMessage()
+    message["From"], message["Subject"] = "ruth.owen@example.org", "Our return"
+    message.set_content("Attached.")
+    message.add_attachment(package({"ET.xlsx": a_return(plans, outbox, tmp_path)}), maintype="application", subtype="zip", filename="ET.zip")
+    path = tmp_path / "undated.eml"
+    path.write_bytes(bytes(message))
+    [ret] = check_returns(review, [path]).returns
+    assert ret.source.undated and "email-undated" in {p.code for p in ret.problems}

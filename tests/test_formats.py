@@ -159,3 +159,9 @@ def test_tags_that_never_close_are_scanned_in_bounded_time() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3 and all(line.startswith(("read", "refused")) for line in lines), lines
+
+
+def test_damage_is_said_in_plain_words_not_the_library_s() -> None:
+    whole = package(minimal_xlsx(sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')))
+    assert refused(whole[: len(whole) // 2]) == ("file-truncated", {"detail": "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"})
+    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)) == ("file-truncated", {"detail": "the Office container around the workbook is broken"})
