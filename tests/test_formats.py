@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from corpus import (
     MAIN_NS,
+    _ods,
     biff2,
     far_apart_xlsx,
     minimal_xlsx,
@@ -165,3 +166,11 @@ def test_damage_is_said_in_plain_words_not_the_library_s() -> None:
     whole = package(minimal_xlsx(sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')))
     assert refused(whole[: len(whole) // 2]) == ("file-truncated", {"detail": "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"})
     assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)) == ("file-truncated", {"detail": "the Office container around the workbook is broken"})
+
+
+def test_an_ods_macro_library_s_doctype_line_is_no_hazard() -> None:
+    """LibreOffice writes this DOCTYPE at the head of every Basic library it saves."""
+    library = b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">\n<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"/>'
+    content = b'<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet><table:table table:name="S"/></office:spreadsheet></office:body></office:document-content>'
+    facts = inspect(_ods({"content.xml": content, "Basic/Standard/script-lb.xml": library}))
+    assert facts.macros and [s.name for s in facts.sheets] == ["S"]
