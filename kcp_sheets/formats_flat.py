@@ -22,7 +22,7 @@ from typing import Any
 from .formats import MAX_UNZIPPED, Facts, Refused, SheetFacts, no_entities
 
 SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
-GNM = "{http://www.gnumeric.org/v10.dtd}"
+GNUMERIC = (b"http://www.gnumeric.org/", b"http://www.gnome.org/gnumeric/")  # its namespaces, from version 0.x to now
 GZIP_MAGIC = b"\x1f\x8b"
 MANIFEST = (
     b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
@@ -55,7 +55,7 @@ def flat(data: bytes) -> Facts | None:
     """The facts of a flat spreadsheet file, or None if it is not one."""
     if data.startswith(GZIP_MAGIC):
         xml = gunzip(data)
-        if GNM.strip("{}").encode() not in xml[:4096]:
+        if not any(space in xml[:4096] for space in GNUMERIC):
             raise Refused("file-not-spreadsheet", detail="a compressed file that is not a Gnumeric workbook")
         return _gnumeric(xml)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark: Excel's "Unicode Text", or XML
@@ -66,7 +66,7 @@ def flat(data: bytes) -> Facts | None:
             return _excel_2003(data)
         if b"opendocument" in text.lower() and b"office:document" in text and b"spreadsheet" in text:
             return _fods(data)
-        if b"gnumeric.org" in text:
+        if any(space in text for space in GNUMERIC):
             return _gnumeric(data)
         return None
     if b"\x00" not in data[:4096]:
@@ -173,37 +173,50 @@ GNUMERIC_TYPES = {"20": "bool", "30": "number", "40": "number", "50": "text", "6
 
 
 def _gnumeric(data: bytes) -> Facts:
-    """Gnumeric's XML: Sheet > Name, Cells > Cell (Row and Col 0-based); an
-    expression is kept without its value, so its text is shown and it is marked."""
+    """Gnumeric's XML, of any version: Sheet > Name, Cells > Cell (Row and Col
+    0-based), its value as its text (or, before version 1.0, in a Content
+    element, typed as the person typed it). An expression is kept without its
+    value, so its text is shown and the cell marked as a formula."""
     facts = Facts("cells", cells={})
     name, cells, formulas = "", {}, set()
     try:
         for event, element in _events(data):
+            tag = element.tag.rsplit("}", 1)[-1]
             if event == "start":
-                if element.tag == f"{GNM}Sheet":
+                if tag == "Sheet":
                     name, cells, formulas = "", {}, set()
                 continue
-            if element.tag == f"{GNM}Name" and not name:
+            if tag == "Name" and not name:
                 name = element.text or ""
-            elif element.tag == f"{GNM}Cell":
+            elif tag == "Cell":
                 where = (int(element.get("Row", "")), int(element.get("Col", "")))
-                kind, text = GNUMERIC_TYPES.get(element.get("ValueType", "")), element.text or ""
-                if kind is None and (text.startswith("=") or element.get("ExprID")):
-                    formulas.add(where)
-                    cells[where] = text
-                elif kind == "number":
-                    cells[where] = float(text)
-                elif kind == "bool":
-                    cells[where] = text.upper() == "TRUE"
-                elif kind == "text":
-                    cells[where] = text
+                content = next((child.text or "" for child in element if child.tag.endswith("Content")), None)
+                _gnumeric_cell(cells, formulas, where, element.get("ValueType"), element.text or "" if content is None else content, bool(element.get("ExprID")))
                 element.clear()
-            elif element.tag == f"{GNM}Sheet":
+            elif tag == "Sheet":
                 _measured(facts, name, cells, formulas)
                 element.clear()
     except (ET.ParseError, ValueError) as exc:
         raise Refused("file-truncated", detail=f"its XML is broken or cut short near line {_line(exc)}") from None
     return facts
+
+
+def _gnumeric_cell(cells: Cells, formulas: set[tuple[int, int]], where: tuple[int, int], value_type: str | None, text: str, shared: bool) -> None:
+    kind = GNUMERIC_TYPES.get(value_type or "")
+    if value_type is None and (text.startswith("=") or shared):
+        formulas.add(where)
+        cells[where] = text
+    elif value_type is None and text:  # an old file: what was typed
+        try:
+            cells[where] = float(text)
+        except ValueError:
+            cells[where] = text
+    elif kind == "number":
+        cells[where] = float(text)
+    elif kind == "bool":
+        cells[where] = text.upper() == "TRUE"
+    elif kind == "text":
+        cells[where] = text
 
 
 def _line(exc: Exception) -> str:

@@ -167,3 +167,16 @@ def test_an_xls_that_makes_the_reader_panic_is_refused_in_plain_words(review, tm
     [refusal] = ret.problems
     assert refusal.code == "file-truncated" and "workbook stream does not follow the format" in refusal.message
     assert not any(word in refusal.message.lower() for word in ("panic", "index", "slice", "exception"))
+
+
+def test_a_gnumeric_file_of_the_old_format_is_read_with_its_formulas_marked() -> None:
+    """Gnumeric's own invoice template (/usr/share/gnumeric), written in the
+    format before 1.0: another namespace, each value in a Content element."""
+    from kcp_sheets.formats import inspect
+
+    facts = inspect((SAVED_BY / "gnumeric-old-format-invoice-template.gnumeric").read_bytes())
+    [sheet] = facts.sheets
+    cells = facts.cells["Invoice"]
+    assert (sheet.name, sheet.rows, sheet.cols) == ("Invoice", 52, 13)
+    assert cells[(1, 3)] == "Company Name" and cells[(2, 12)] == 100.0
+    assert (17, 12) in sheet.formulas and cells[(17, 12)] == '=if(A18<>"",A18*L18,"")'
