@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,7 +72,7 @@ class Facts:
     macros: bool = False
     formulas_or_errors: bool = False  # some .xlsx sheet holds <f> or t="e" cells
     package: bytes = b""  # the file as the reading library takes it (parts where it looks, names and XML normalised), if not as received
-    cells: dict[str, dict[tuple[int, int], object]] | None = None  # a flat file's cells by sheet, read here: no library reads it
+    cells: dict[str, Any] | None = None  # a flat file's sheets (formats_flat.Cells), read here: no library reads it
     parts_read: set[str] = field(default_factory=set)  # parts already checked whole
 
 

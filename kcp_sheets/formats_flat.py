@@ -17,9 +17,18 @@ import re
 import xml.etree.ElementTree as ET  # noqa: N817 - the head is checked for entity declarations first
 import zipfile
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
-from .formats import MAX_UNZIPPED, Facts, Refused, SheetFacts, no_entities
+from .formats import (
+    MAX_FORMULA_CELLS,
+    MAX_GRID_CELLS,
+    MAX_UNZIPPED,
+    Facts,
+    Refused,
+    SheetFacts,
+    no_entities,
+)
 
 SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 GNUMERIC = (b"http://www.gnumeric.org/", b"http://www.gnome.org/gnumeric/")  # its namespaces, from version 0.x to now
@@ -32,7 +41,52 @@ MANIFEST = (
 # Programs whose files are named, not read: what the file is, and how its sender saves it as .xlsx.
 SAVE_AS = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) (File > Save As)"
 LOTUS = {b"\x00\x00\x02\x00\x04\x04": "Lotus 1-2-3 (.wks)", b"\x00\x00\x02\x00\x06\x04": "Lotus 1-2-3 (.wk1)", b"\x00\x00\x1a\x00": "Lotus 1-2-3 (.wk3, .wk4 or .123)"}
-Cells = dict[tuple[int, int], Any]
+
+
+class Cells:
+    """A sheet's cells as read, row by row as the grid will hold them. Kept
+    only while the sheet's extent fits the `room` the file's other sheets
+    left; past that only the extent is counted, and the sheet is refused by
+    it as too large a grid, in bounded memory."""
+
+    def __init__(self, room: int) -> None:
+        self.room, self.rows, self.cols, self.count = room, 0, 0, 0
+        self._rows: dict[int, list[Any]] = {}
+
+    def __setitem__(self, where: tuple[int, int], value: Any) -> None:
+        r, c = where
+        if r < 0 or c < 0:  # nothing is placed before A1
+            return
+        self.rows, self.cols, self.count = max(self.rows, r + 1), max(self.cols, c + 1), self.count + 1
+        if self.rows * self.cols <= self.room:
+            row = self._rows.setdefault(r, [])
+            row.extend([""] * (c + 1 - len(row)))
+            row[c] = value
+        elif self._rows:  # the sheet will be refused by its extent: what it held is let go
+            self._rows.clear()
+
+    def __getitem__(self, where: tuple[int, int]) -> Any:
+        r, c = where
+        row = self._rows.get(r, [])
+        return row[c] if c < len(row) else ""
+
+    @property
+    def kept(self) -> int:
+        """The grid cells these rows take."""
+        return self.rows * self.cols
+
+    def values(self) -> dict[tuple[int, int], Any]:
+        """Every cell kept that holds something, by position."""
+        return {(r, c): v for r, row in self._rows.items() for c, v in enumerate(row) if v != ""}
+
+    def grid(self) -> list[list[Any]]:
+        """The sheet from A1 to its farthest value: '' where nothing is."""
+        return [self._rows.get(r, []) + [""] * (self.cols - len(self._rows.get(r, []))) for r in range(self.rows)]
+
+
+def _sheet(facts: Facts) -> Cells:
+    """An empty sheet, with the room the file's other sheets left."""
+    return Cells(MAX_GRID_CELLS - sum(cells.kept for cells in (facts.cells or {}).values()))
 
 
 def other_program(data: bytes, names: set[str] | None = None) -> None:
@@ -112,31 +166,40 @@ def _fods(data: bytes) -> Facts:
     return facts
 
 
-def _events(data: bytes):  # noqa: ANN202 - ElementTree's event iterator
+def _events(data: bytes, drop: tuple[str, ...] = ("Cell", "Row")) -> Iterator[tuple[str, ET.Element]]:
+    """ElementTree's start and end events, after the entity check; each cell
+    and row is taken out of its parent once read, so memory stays flat
+    however long the sheet."""
     no_entities("the file", data[: 64 * 1024])
-    return ET.iterparse(io.BytesIO(data), events=("start", "end"))
+    parents: list[ET.Element] = []
+    for event, element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+        if event == "start":
+            yield event, element
+            parents.append(element)
+            continue
+        parents.pop()
+        yield event, element
+        if parents and element.tag.rsplit("}", 1)[-1] in drop:
+            parents[-1].remove(element)
 
 
 def _measured(facts: Facts, name: str, cells: Cells, formulas: set[tuple[int, int]]) -> None:
-    """A sheet read: its extent from its cells (none placed before A1), kept for the grid."""
-    cells = {(r, c): v for (r, c), v in cells.items() if r >= 0 and c >= 0}
-    rows = max((r for r, _ in cells), default=-1) + 1
-    cols = max((c for _, c in cells), default=-1) + 1
-    facts.sheets.append(SheetFacts(name, "worksheet", rows, cols, len(cells), formulas=formulas))
+    """A sheet read: its extent from its cells, kept for the grid."""
+    facts.sheets.append(SheetFacts(name, "worksheet", cells.rows, cells.cols, cells.count, formulas=formulas))
     facts.cells[name] = cells
 
 
 def _excel_2003(data: bytes) -> Facts:
     """Excel's XML Spreadsheet 2003: Worksheet > Table > Row > Cell > Data, positions 1-based where given."""
     facts = Facts("cells", cells={})
-    name, cells, formulas = "", {}, set()
+    name, cells, formulas = "", _sheet(facts), set()
     row = col = -1
     try:
         for event, element in _events(data):
             tag = element.tag
             if event == "start":
                 if tag == f"{SS}Worksheet":
-                    name, cells, formulas, row = element.get(f"{SS}Name", ""), {}, set(), -1
+                    name, cells, formulas, row = element.get(f"{SS}Name", ""), _sheet(facts), set(), -1
                 elif tag == f"{SS}Row":
                     row = int(element.get(f"{SS}Index", row + 2)) - 1
                     col = -1
@@ -146,7 +209,7 @@ def _excel_2003(data: bytes) -> Facts:
             if tag == f"{SS}Data":
                 cells[(row, col)] = _typed_2003(element.get(f"{SS}Type", "String"), "".join(element.itertext()))
             elif tag == f"{SS}Cell":
-                if element.get(f"{SS}Formula"):
+                if element.get(f"{SS}Formula") and len(formulas) < MAX_FORMULA_CELLS:
                     formulas.add((row, col))
                 col += int(element.get(f"{SS}MergeAcross", 0))
                 element.clear()
@@ -178,13 +241,13 @@ def _gnumeric(data: bytes) -> Facts:
     element, typed as the person typed it). An expression is kept without its
     value, so its text is shown and the cell marked as a formula."""
     facts = Facts("cells", cells={})
-    name, cells, formulas = "", {}, set()
+    name, cells, formulas = "", _sheet(facts), set()
     try:
         for event, element in _events(data):
             tag = element.tag.rsplit("}", 1)[-1]
             if event == "start":
                 if tag == "Sheet":
-                    name, cells, formulas = "", {}, set()
+                    name, cells, formulas = "", _sheet(facts), set()
                 continue
             if tag == "Name" and not name:
                 name = element.text or ""
@@ -204,7 +267,8 @@ def _gnumeric(data: bytes) -> Facts:
 def _gnumeric_cell(cells: Cells, formulas: set[tuple[int, int]], where: tuple[int, int], value_type: str | None, text: str, shared: bool) -> None:
     kind = GNUMERIC_TYPES.get(value_type or "")
     if value_type is None and (text.startswith("=") or shared):
-        formulas.add(where)
+        if len(formulas) < MAX_FORMULA_CELLS:
+            formulas.add(where)
         cells[where] = text
     elif value_type is None and text:  # an old file: what was typed
         try:
@@ -234,14 +298,20 @@ def _csv(data: bytes) -> Facts | None:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    facts = Facts("csv", cells={})
+    cells = _sheet(facts)
+    rows = 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        for r, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
+            rows = r + 1
+            for c, value in enumerate(row):
+                if value != "":
+                    cells[(r, c)] = value
     except csv.Error:
         return None
-    if len(rows) < 2 or max(len(r) for r in rows) < 3:
+    if rows < 2 or cells.cols < 3:
         return None
-    facts = Facts("csv", cells={})
-    _measured(facts, CSV_SHEET, {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row) if v != ""}, set())
+    _measured(facts, CSV_SHEET, cells, set())
     return facts
 
 

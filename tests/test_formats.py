@@ -120,11 +120,11 @@ def test_a_gzip_that_would_unpack_beyond_the_limit_is_refused_unread() -> None:
 
 def test_a_utf16_csv_and_an_excel_2003_xml_in_utf16_are_read() -> None:
     facts = inspect("ID\tIssue\tScore\nHH-01\tDamp\t4\n".encode("utf-16"))
-    assert facts.kind == "csv" and facts.cells[facts.sheets[0].name][(1, 2)] == "4"
+    assert facts.kind == "csv" and facts.cells[facts.sheets[0].name].values() == {(0, 0): "ID", (0, 1): "Issue", (0, 2): "Score", (1, 0): "HH-01", (1, 1): "Damp", (1, 2): "4"}
     xml = '<?xml version="1.0" encoding="UTF-16"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
     xml += '<Worksheet ss:Name="S"><Table><Row ss:Index="2"><Cell ss:Index="3"><Data ss:Type="Number">4</Data></Cell></Row></Table></Worksheet></Workbook>'
     facts = inspect(xml.encode("utf-16"))
-    assert [(s.name, s.rows, s.cols) for s in facts.sheets] == [("S", 2, 3)] and facts.cells["S"] == {(1, 2): 4.0}
+    assert [(s.name, s.rows, s.cols) for s in facts.sheets] == [("S", 2, 3)] and facts.cells["S"].values() == {(1, 2): 4.0}
 
 
 UNCLOSED_PROBE = """
@@ -174,3 +174,20 @@ def test_an_ods_macro_library_s_doctype_line_is_no_hazard() -> None:
     content = b'<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet><table:table table:name="S"/></office:spreadsheet></office:body></office:document-content>'
     facts = inspect(_ods({"content.xml": content, "Basic/Standard/script-lb.xml": library}))
     assert facts.macros and [s.name for s in facts.sheets] == ["S"]
+
+
+def test_a_flat_file_s_cells_are_kept_only_while_its_grid_fits() -> None:
+    """Past the room left, only the extent is counted: the sheet is refused by it, in bounded memory."""
+    from kcp_sheets.formats_flat import Cells
+
+    cells = Cells(room=9)
+    for n in range(3):
+        cells[(n, n)] = "x"
+    cells[(-1, 4)] = "before A1"
+    assert cells.values() == {(0, 0): "x", (1, 1): "x", (2, 2): "x"}
+    for n in range(3, 10):
+        cells[(n, n)] = "x"
+    assert cells.values() == {} and (cells.rows, cells.cols, cells.count) == (10, 10, 10)
+    small = Cells(room=100)
+    small[(1, 2)] = 4.0
+    assert small.grid() == [["", "", ""], ["", "", 4.0]]

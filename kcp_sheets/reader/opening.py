@@ -77,7 +77,7 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
     if facts.cells is not None:  # a flat file, read while it was measured
         if facts.kind == "csv":
             report("file-csv")
-        return Sheets({s.name: _grid(facts.cells[s.name], s) for s in facts.sheets}, {s.name: s.formulas for s in facts.sheets if s.formulas})
+        return Sheets({s.name: facts.cells[s.name].grid() for s in facts.sheets}, {s.name: s.formulas for s in facts.sheets if s.formulas})
     sheets = Sheets()
     data = facts.package or source.data
     try:
@@ -134,14 +134,6 @@ def _first_reader(data: bytes, facts: Facts, sheets: Sheets, report: Report) -> 
                     report("file-truncated", sheet=meta.name, detail=f"the sheet '{meta.name}' does not follow the format, so it cannot be read")
                     sheets.grids[meta.name] = []
                     sheets.damaged.add(meta.name)
-
-
-def _grid(cells: dict[tuple[int, int], Any], sheet: SheetFacts) -> Grid:
-    """A sheet's cells as the grid the library would give: '' where nothing is."""
-    grid: Grid = [[""] * sheet.cols for _ in range(sheet.rows)]
-    for (r, c), value in cells.items():
-        grid[r][c] = value
-    return grid
 
 
 def _with_default_password(data: bytes) -> bytes | None:
