@@ -180,3 +180,13 @@ def test_a_gnumeric_file_of_the_old_format_is_read_with_its_formulas_marked() ->
     assert (sheet.name, sheet.rows, sheet.cols) == ("Invoice", 52, 13)
     assert cells[(1, 3)] == "Company Name" and cells[(2, 12)] == 100.0
     assert (17, 12) in sheet.formulas and cells[(17, 12)] == '=if(A18<>"",A18*L18,"")'
+
+
+def test_a_sheet_the_first_reader_fails_on_is_read_by_the_second(review, tmp_path: Path) -> None:
+    """A cell reference with no row ('J0') stops the first reader ('Range is missing
+    the expected row component'); openpyxl reads the sheet, as Excel's own readers do."""
+    expected, _ = values(review, SOURCE)
+    path = tmp_path / "no row.xlsx"
+    path.write_bytes(rewritten(lambda n: n, lambda n, d: d.replace(b'<c r="J6"', b'<c r="J0"') if n == "xl/worksheets/sheet2.xml" else d))
+    got, errors = values(review, path)
+    assert errors == [] and {k: v.get("progress") for k, v in got.items()} == {k: v.get("progress") for k, v in expected.items()}

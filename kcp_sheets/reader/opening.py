@@ -29,7 +29,7 @@ from ..formats import MAX_GRID_CELLS, ZIP_ERRORS, Facts, Refused, SheetFacts, in
 from ..intake import Source
 from ..spec import a1, cell_name
 from .notes import cell_notes
-from .second import Unread, xls_grids
+from .second import Unread, xls_grids, xlsx_grids
 
 Grid = list[list[Any]]
 # Where the bytes are handed to the library as a file: memory-backed where the system has it.
@@ -81,20 +81,16 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
     sheets = Sheets()
     data = facts.package or source.data
     try:
-        _first_reader(data, facts, sheets, report)
+        failed = _first_reader(data, facts, sheets)
     except calamine.PasswordError:
         report("file-encrypted")
         return None
     except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
         raise
     except BaseException:  # noqa: BLE001 - the library's error, or its panic (a BaseException)
-        if facts.kind != "xls":
-            report("file-truncated", detail=DAMAGE[facts.kind])
-            return None
-        try:  # a code page the first reader does not know, or a structure it panics on
-            sheets = Sheets(xls_grids(data, {s.name for s in facts.sheets if s.kind == "worksheet"}))
-        except Unread:
-            report("file-truncated", detail=DAMAGE["xls"])
+        failed = None
+    if failed is None or failed:
+        if not _second_reader(data, facts, sheets, failed, report):
             return None
     if facts.formulas_or_errors:
         _mark_errors_and_formulas(data, facts, sheets)
@@ -111,11 +107,15 @@ DAMAGE = {
 }
 
 
-def _first_reader(data: bytes, facts: Facts, sheets: Sheets, report: Report) -> None:
-    """The sheets as python-calamine reads them. It picks its reader by the
-    file's extension, so it is told the format found. A sheet it cannot read
-    is reported and kept empty; a whole .xls it cannot read (or panics on)
-    raises, for the second reader to try."""
+SECOND = {"xls": xls_grids, "xlsx": xlsx_grids}
+
+
+def _first_reader(data: bytes, facts: Facts, sheets: Sheets) -> list[str]:
+    """The sheets as python-calamine reads them, and the names of those it
+    could not read. It picks its reader by the file's extension, so it is
+    told the format found. A whole workbook it cannot open (or panics on)
+    raises."""
+    failed: list[str] = []
     with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
         file.write(data)
         file.flush()
@@ -129,11 +129,29 @@ def _first_reader(data: bytes, facts: Facts, sheets: Sheets, report: Report) -> 
                 except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
                     raise
                 except BaseException:  # noqa: BLE001 - the library's error, or its panic
-                    if facts.kind == "xls":
-                        raise
-                    report("file-truncated", sheet=meta.name, detail=f"the sheet '{meta.name}' does not follow the format, so it cannot be read")
-                    sheets.grids[meta.name] = []
-                    sheets.damaged.add(meta.name)
+                    failed.append(meta.name)
+    return failed
+
+
+def _second_reader(data: bytes, facts: Facts, sheets: Sheets, failed: list[str] | None, report: Report) -> bool:
+    """The sheets the first reader failed on (None: the whole workbook) read by
+    the second, where there is one; what neither reads is reported in plain
+    words. False if nothing of the workbook could be read."""
+    wanted = {s.name for s in facts.sheets if s.kind == "worksheet"} if failed is None else set(failed)
+    second = SECOND.get(facts.kind)
+    try:
+        found = second(data, wanted) if second is not None else {}
+    except Unread:
+        found = {}
+    sheets.grids.update(found)
+    if failed is None and not found:
+        report("file-truncated", detail=DAMAGE[facts.kind])
+        return False
+    for name in sorted(wanted - set(found)) if failed is not None else []:
+        report("file-truncated", sheet=name, detail=f"the sheet '{name}' does not follow the format, so it cannot be read")
+        sheets.grids[name] = []
+        sheets.damaged.add(name)
+    return True
 
 
 def _with_default_password(data: bytes) -> bytes | None:

@@ -1,9 +1,10 @@
-"""The second reader, for an .xls the first cannot read: one saved with a
-code page it does not know (a Mac's, "Codepage 272D not found"), or whose
-structure makes it panic, though Excel and LibreOffice open it. xlrd reads
-BIFF5 and BIFF8 with every code page Excel writes. Its sheets were measured
-by formats.inspect before either reader saw a byte, so the grids are bounded
-as any return's are."""
+"""The second reader, for a workbook the first cannot read though Excel and
+LibreOffice open it: an .xls saved with a code page it does not know (a
+Mac's, "Codepage 272D not found"), or any .xls or .xlsx whose structure makes
+it fail or panic. xlrd reads BIFF5 and BIFF8 with every code page Excel
+writes; openpyxl reads .xlsx its own way. The sheets were measured by
+formats.inspect before either reader saw a byte, so the grids are bounded as
+any return's are."""
 
 from __future__ import annotations
 
@@ -68,3 +69,36 @@ class _Silent:
 
     def write(self, text: str) -> int:
         return len(text)
+
+
+def xlsx_grids(data: bytes, names: set[str]) -> dict[str, Grid]:
+    """The named sheets of an .xlsx as grids of values, as the first reader gives them."""
+    import io
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure of the second reader means the file is not readable
+        raise Unread(type(exc).__name__) from None
+    grids: dict[str, Grid] = {}
+    try:
+        for sheet in book.worksheets:
+            if sheet.title in names:
+                rows = [[_plain(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+                width = max((len(r) for r in rows), default=0)
+                grids[sheet.title] = [r + [""] * (width - len(r)) for r in rows]
+    except Exception as exc:  # noqa: BLE001
+        raise Unread(type(exc).__name__) from None
+    finally:
+        book.close()
+    return grids
+
+
+def _plain(value: Any) -> Any:
+    """A value as the first reader gives it: numbers as float, nothing as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
