@@ -24,8 +24,9 @@ from pathlib import Path
 from . import deadline
 from .problems import Problem, problem
 
-# What spreadsheet programs save: read, or (SYLK, DIF, Lotus, Numbers) named with what to ask for.
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".fods", ".xml", ".gnumeric", ".csv", ".slk", ".dif", ".numbers", ".wks", ".wk1", ".wk3", ".wk4", ".123")
+# What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or
+# (SYLK, DIF, Lotus, Numbers) named with what to ask for.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".fods", ".xml", ".gnumeric", ".csv", ".tsv", ".txt", ".slk", ".dif", ".numbers", ".wks", ".wk1", ".wk3", ".wk4", ".123")
 EMAIL_SUFFIXES = (".eml",)
 OUTLOOK_SUFFIXES = (".msg",)  # Outlook's own "Save as", and what dragging a message to a folder makes
 ZIP_SUFFIXES = (".zip",)  # a return zipped, or several: their workbooks are read, one level deep

@@ -61,10 +61,16 @@ def test_a_workbook_saved_as_one_xml_file_reads_as_the_workbook_it_was_saved_fro
         assert {k: v.get(column) for k, v in got.items()} == {k: v.get(column) for k, v in expected.items()}
 
 
-def test_a_csv_of_the_tracker_sheet_is_read_by_its_headers_and_says_what_it_lacks(review) -> None:
-    """LibreOffice's File > Save As > Text CSV of the Progress Tracker sheet alone."""
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "hh-return-progress-tracker.csv",  # LibreOffice: File > Save As > Text CSV, the Progress Tracker sheet alone
+        "hh-return-progress-tracker-unicode-text.txt",  # the same as Excel's "Unicode Text": UTF-16, tab-delimited
+    ],
+)
+def test_a_csv_of_the_tracker_sheet_is_read_by_its_headers_and_says_what_it_lacks(review, saved: str) -> None:
     expected, _ = values(review, SOURCE)
-    [ret] = check_returns(review, [SAVED_BY / "hh-return-progress-tracker.csv"]).returns
+    [ret] = check_returns(review, [SAVED_BY / saved]).returns
     got = {r.id: r.values for r in ret.rows.get("Progress Tracker", [])}
     assert ret.cluster == "HH"
     assert {k: v.get("coordinator_score") for k, v in got.items()} == {k: v.get("coordinator_score") for k, v in expected.items()}
