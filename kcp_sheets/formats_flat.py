@@ -288,7 +288,7 @@ def _line(exc: Exception) -> str:
     return str(position[0]) if position else "its end"
 
 
-CSV_SHEET = "the CSV file"
+CSV_SHEET = "the sheet saved as text"
 
 
 def _csv(data: bytes) -> Facts | None:
