@@ -5,8 +5,10 @@ formulas marked.
 What the file is comes from `formats.inspect`, which reads its structure
 first; the reading library is then told the format rather than left to guess,
 and no grid is built until every sheet's real extent (measured from its cells)
-is known to fit the budget. A failure of the library, Rust panics included,
-costs this one file a problem."""
+is known to fit the budget. A flat file (.fods aside) was read while it was
+measured. Where the library fails, Rust panics included, a second reader
+tries (xlrd for .xls, openpyxl for .xlsx); only what neither reads costs the
+file a problem, in words that say what is wrong with it."""
 
 from __future__ import annotations
 
