@@ -2,12 +2,15 @@
 spreadsheet library sees it.
 
 The file's name is not trusted: the bytes say whether it is an .xlsx package,
-an .xls compound file, an OpenDocument spreadsheet, an .xlsb, a workbook from
-Excel 2-4, a password-protected workbook of any kind, or something else. For
-what can be read, the parts actually used are found by following the
-package's relationships (not fixed paths), checked for entity tricks and size,
-and every sheet's real extent is measured from its cells (never from a
-declared dimension), so an absurd sheet is refused before a grid is built.
+an .xls compound file (formats_xls), an OpenDocument spreadsheet, an .xlsb, a
+workbook from Excel 2-4, a password-protected workbook of any kind, a
+spreadsheet saved as one XML or text file (formats_flat), or something else.
+For what can be read, the parts actually used are found by following the
+package's relationships (not fixed paths, in any letter case), checked for
+entity tricks and size, and every sheet's real extent is measured from its
+cells (never from a declared dimension), so an absurd sheet is refused before
+a grid is built. Only a real hazard is refused where a reader could read the
+file: what a program merely wrote its own way is read as the format means it.
 """
 
 from __future__ import annotations
