@@ -92,7 +92,7 @@ def _sheet(facts: Facts) -> Cells:
 def other_program(data: bytes, names: set[str] | None = None) -> None:
     """Refuses, naming it, a file another program saves that is not read."""
     if names is not None:
-        if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "Index.zip" in names:
+        if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or {"Index.zip", "index.xml.gz", "index.xml"} & names:  # Numbers 3 and later; Numbers '09
             raise Refused("file-other-format", detail="an Apple Numbers file", how="open it in Numbers and use File > Export To > Excel")
         return
     for magic, what in LOTUS.items():

@@ -89,6 +89,7 @@ def test_kinds_of_file_told_apart() -> None:
     assert "Lotus 1-2-3" in refused(b"\x00\x00\x1a\x00\x00\x10\x04\x00" + bytes(40))[1]["detail"]
     numbers = refused(package({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b"bplist00"}))
     assert numbers[1]["detail"] == "an Apple Numbers file" and "Export To > Excel" in numbers[1]["how"]
+    assert refused(package({"index.xml.gz": b"\x1f\x8b", "QuickLook/Thumbnail.jpg": b""}))[1]["detail"] == "an Apple Numbers file"  # Numbers '09
     assert refused(b"notes for the meeting\nbring the minutes\n")[1] == {"detail": "a text file"}
 
 
