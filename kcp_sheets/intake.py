@@ -17,6 +17,7 @@ import io
 import os
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -27,6 +28,10 @@ from .problems import Problem, problem
 # What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or
 # (SYLK, DIF, Lotus, Numbers) named with what to ask for.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".fods", ".xml", ".gnumeric", ".csv", ".tsv", ".txt", ".slk", ".dif", ".numbers", ".wks", ".wk1", ".wk3", ".wk4", ".123")
+# Inside an e-mail or a .zip these also name what is no spreadsheet (the body text a mail
+# program attaches as ATT00001.txt, other XML): read only where their first bytes say they are one.
+PLAIN_SUFFIXES = (".txt", ".xml")
+SHEET_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"opendocument", b"gnumeric", b"\t")
 EMAIL_SUFFIXES = (".eml",)
 OUTLOOK_SUFFIXES = (".msg",)  # Outlook's own "Save as", and what dragging a message to a folder makes
 ZIP_SUFFIXES = (".zip",)  # a return zipped, or several: their workbooks are read, one level deep
@@ -167,7 +172,7 @@ def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: 
                 if info.is_dir() or not inner or inner.startswith((".", "~$")) or info.filename.startswith("__MACOSX/"):
                     continue
                 label = f"{name} > {info.filename}"
-                if Path(inner).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                if not _held_workbook(inner, lambda info=info: _zip_head(archive, info)):
                     others.append(inner)
                     continue
                 if len(sources) >= MAX_IN_CONTAINER:
@@ -223,10 +228,10 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
                 sources += found
                 problems += more
                 continue
-            if suffix not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
+            payload = part.get_payload(decode=True) or b""
+            if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
                 others.append(filename)
                 continue
-            payload = part.get_payload(decode=True) or b""
             if len(payload) > max_bytes:
                 problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
                 continue
@@ -267,7 +272,7 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
             for filename, payload in _outlook_attachments(message):
                 label = f"{name} > {filename}"
-                if Path(filename).suffix.lower() not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
+                if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
                     others.append(filename)
                     continue
                 if len(payload) > max_bytes:
@@ -306,6 +311,21 @@ def _attachments(message: EmailMessage) -> list[EmailMessage]:
         if part.get_filename():
             parts.append(part)
     return parts
+
+
+def _held_workbook(filename: str, head: Callable[[], bytes]) -> bool:
+    """Whether a file inside an e-mail or a .zip is a workbook to read: by its
+    name, and for a name that may be something else, by its first bytes."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in PLAIN_SUFFIXES:
+        first = head()[:4096]
+        return first.startswith((b"\xff\xfe", b"\xfe\xff")) or any(mark in first for mark in SHEET_MARKS)  # Excel's Unicode Text is UTF-16
+    return suffix in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:])
+
+
+def _zip_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with archive.open(info) as member:
+        return member.read(4096)
 
 
 def _mb(size: int) -> str:

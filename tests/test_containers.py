@@ -82,3 +82,13 @@ def test_a_zip_in_an_undated_email_is_undated_too(review, plans, outbox: Path, t
     path.write_bytes(bytes(message))
     [ret] = check_returns(review, [path]).returns
     assert ret.source.undated and "email-undated" in {p.code for p in ret.problems}
+
+
+def test_an_email_s_body_text_attachment_is_not_taken_for_a_return_but_a_sheet_saved_as_xml_is(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """Mail programs attach the body as ATT00001.txt; an Excel 2003 XML return is an .xml like any other."""
+    saved = (Path(__file__).parent / "saved_by" / "hh-return-as-excel-2003-xml.xml").read_bytes()
+    path = tmp_path / "two.eml"
+    path.write_bytes(mail("ruth.owen@example.org", "Mon, 19 Apr 2004 10:00:00 +0100", {"ET.xlsx": a_return(plans, outbox, tmp_path), "ATT00001.txt": b"Please find our return attached.\r\n", "HH.xml": saved}))
+    result = check_returns(review, [path])
+    assert sorted(r.source.name for r in result.returns) == ["two.eml > ET.xlsx", "two.eml > HH.xml"]
+    assert not [p for p in result.all_problems() if p.severity == "error"]
