@@ -297,15 +297,15 @@ CSV_SHEET = "the sheet saved as text"
 def _csv(data: bytes) -> Facts | None:
     """One sheet saved as text: read if it is a table (rows of several fields), else None."""
     text = _decoded(data)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    try:  # the separator is guessed; quoting is always as spreadsheet programs write it ("" inside quotes)
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     facts = Facts("csv", cells={})
     cells = _sheet(facts)
     rows = 0
     try:
-        for r, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
+        for r, row in enumerate(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)):
             rows = r + 1
             for c, value in enumerate(row):
                 if value != "":
