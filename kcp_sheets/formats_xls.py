@@ -31,7 +31,7 @@ def compound(data: bytes) -> Facts:
         book = ole.openstream(stream).read()
     except Refused:
         raise
-    except Exception:  # olefile raises many kinds on a damaged container
+    except Exception:  # noqa: BLE001 - olefile raises many kinds on a damaged container
         raise Refused("file-truncated", detail="the Office container around the workbook is broken") from None
     return Facts("xls", _biff_sheets(book), macros=any(s.startswith(("_VBA_PROJECT_CUR", "Macros")) for s in streams))
 

@@ -91,9 +91,8 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
         raise
     except BaseException:  # noqa: BLE001 - the library's error, or its panic (a BaseException)
         failed = None
-    if failed is None or failed:
-        if not _second_reader(data, facts, sheets, failed, report):
-            return None
+    if (failed is None or failed) and not _second_reader(data, facts, sheets, failed, report):
+        return None
     if facts.formulas_or_errors:
         _mark_errors_and_formulas(data, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
