@@ -40,6 +40,7 @@ MANIFEST = (
 )
 # Programs whose files are named, not read: what the file is, and how its sender saves it as .xlsx.
 SAVE_AS = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) (File > Save As)"
+NUMBERS_EXPORT = "open it in Numbers and use File > Export To > Excel"
 LOTUS = {b"\x00\x00\x02\x00\x04\x04": "Lotus 1-2-3 (.wks)", b"\x00\x00\x02\x00\x06\x04": "Lotus 1-2-3 (.wk1)", b"\x00\x00\x1a\x00": "Lotus 1-2-3 (.wk3, .wk4 or .123)"}
 
 
@@ -93,7 +94,7 @@ def other_program(data: bytes, names: set[str] | None = None) -> None:
     """Refuses, naming it, a file another program saves that is not read."""
     if names is not None:
         if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or {"Index.zip", "index.xml.gz", "index.xml"} & names:  # Numbers 3 and later; Numbers '09
-            raise Refused("file-other-format", detail="an Apple Numbers file", how="open it in Numbers and use File > Export To > Excel")
+            raise Refused("file-other-format", detail="an Apple Numbers file", how=NUMBERS_EXPORT)
         return
     for magic, what in LOTUS.items():
         if data.startswith(magic):

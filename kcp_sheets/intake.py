@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from . import deadline
+from .formats_flat import NUMBERS_EXPORT
 from .problems import Problem, problem
 
 # What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or
@@ -116,6 +117,7 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
     name in different sub-folders are told apart."""
     sources: list[Source] = []
     problems: list[Problem] = []
+    bundles: set[str] = set()
     for path in paths:
         name = path.relative_to(inbox).as_posix() if inbox is not None and path.is_relative_to(inbox) else path.name
         if is_lock_file(path):
@@ -125,6 +127,12 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
             continue
         if path.is_symlink():
             problems.append(problem("file-link", name, detail=f"to {os.readlink(path)}"))
+            continue
+        bundle = _numbers_bundle(name)
+        if bundle is not None:  # a Numbers document saved as a folder: one line for the folder, not one per file in it
+            if bundle not in bundles:
+                bundles.add(bundle)
+                problems.append(problem("file-other-format", bundle, detail="an Apple Numbers file (saved as a folder)", how=NUMBERS_EXPORT))
             continue
         try:
             size = path.stat().st_size
@@ -155,6 +163,13 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
         else:
             problems.append(problem("file-not-spreadsheet", name, detail=f"a {suffix} file" if suffix else "a file with no extension"))
     return sources, problems
+
+
+def _numbers_bundle(name: str) -> str | None:
+    """The Numbers document (a folder named *.numbers) a file in the inbox is part of, if any."""
+    folders = name.split("/")[:-1]
+    ends = [n for n, folder in enumerate(folders) if folder.lower().endswith(".numbers")]
+    return "/".join(folders[: ends[0] + 1]) if ends else None
 
 
 def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int, undated: bool = False) -> tuple[list[Source], list[Problem]]:

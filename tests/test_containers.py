@@ -92,3 +92,16 @@ def test_an_email_s_body_text_attachment_is_not_taken_for_a_return_but_a_sheet_s
     result = check_returns(review, [path])
     assert sorted(r.source.name for r in result.returns) == ["two.eml > ET.xlsx", "two.eml > HH.xml"]
     assert not [p for p in result.all_problems() if p.severity == "error"]
+
+
+def test_a_numbers_document_saved_as_a_folder_is_one_line_naming_it(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    bundle = inbox / "HH return.numbers"
+    (bundle / "Index").mkdir(parents=True)
+    (bundle / "Index" / "Document.iwa").write_bytes(b"\x00\x01")
+    (bundle / "preview.jpg").write_bytes(b"\xff\xd8")
+    from kcp_sheets.intake import inbox_files
+
+    sources, problems = gather(inbox_files(inbox), 10**7, inbox)
+    assert sources == [] and [(p.code, p.file) for p in problems] == [("file-other-format", "HH return.numbers")]
+    assert "Apple Numbers" in problems[0].message and "Export To > Excel" in problems[0].ask
