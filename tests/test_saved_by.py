@@ -196,3 +196,18 @@ def test_a_sheet_the_first_reader_fails_on_is_read_by_the_second(review, tmp_pat
     path.write_bytes(rewritten(lambda n: n, lambda n, d: d.replace(b'<c r="J6"', b'<c r="J0"') if n == "xl/worksheets/sheet2.xml" else d))
     got, errors = values(review, path)
     assert errors == [] and {k: v.get("progress") for k, v in got.items()} == {k: v.get("progress") for k, v in expected.items()}
+
+
+def test_a_workbook_saved_as_strict_open_xml_is_read_with_its_formulas_marked(review, tmp_path: Path) -> None:
+    """Excel's File > Save As > Strict Open XML Spreadsheet: the same parts, other namespaces."""
+    def strict(name: str, data: bytes) -> bytes:
+        data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+        data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships", b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+        return data.replace(b'<c r="L6" s="9" t="n"><v>', b'<c r="L6" s="9" t="n"><f>1+1</f><v>') if name == "xl/worksheets/sheet2.xml" else data
+
+    expected, _ = values(review, SOURCE)
+    path = tmp_path / "strict.xlsx"
+    path.write_bytes(rewritten(lambda n: n, strict))
+    [ret] = check_returns(review, [path]).returns
+    assert {r.id: r.values.get("coordinator_score") for r in ret.rows["Progress Tracker"]} == {k: v.get("coordinator_score") for k, v in expected.items()}
+    assert [p.cell for p in ret.problems if p.code == "formula"] == ["L6"]

@@ -249,7 +249,7 @@ def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[
     """Per sheet name (its part found by formats.inspect): error cells with
     their text, and cells holding formulas (0-based). Rows are dropped once
     read, so memory does not grow with the sheet."""
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # or Strict's, as the sheet's root says
     marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in parts.items():
@@ -259,7 +259,9 @@ def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[
             with archive.open(part) as stream:
                 for event, element in ET.iterparse(stream, events=("start", "end")):
                     if event == "start":
-                        if element.tag == f"{ns}sheetData":
+                        if element.tag.endswith("}worksheet"):
+                            ns = element.tag[: -len("worksheet")]
+                        elif element.tag == f"{ns}sheetData":
                             rows = element
                         continue
                     if element.tag == f"{ns}row" and rows is not None:
