@@ -1,7 +1,9 @@
 """Returns as other spreadsheet programs save them, kept as files those
-programs made (tests/saved_by/), so the reader is tested against them
-without the programs installed: each is read exactly as the workbook it was
-saved from."""
+programs made (tests/saved_by/: LibreOffice, Gnumeric's ssconvert), so the
+reader is tested against them without the programs installed: each is read
+exactly as the workbook it was saved from, or refused with the exact words
+that name it. Variants no program here writes (backslashes in part names,
+UTF-16, Strict Open XML, a Mac code page) are made from those files."""
 
 from __future__ import annotations
 
