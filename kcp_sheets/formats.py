@@ -2,12 +2,15 @@
 spreadsheet library sees it.
 
 The file's name is not trusted: the bytes say whether it is an .xlsx package,
-an .xls compound file, an OpenDocument spreadsheet, an .xlsb, a workbook from
-Excel 2-4, a password-protected workbook of any kind, or something else. For
-what can be read, the parts actually used are found by following the
-package's relationships (not fixed paths), checked for entity tricks and size,
-and every sheet's real extent is measured from its cells (never from a
-declared dimension), so an absurd sheet is refused before a grid is built.
+an .xls compound file (formats_xls), an OpenDocument spreadsheet, an .xlsb, a
+workbook from Excel 2-4, a password-protected workbook of any kind, a
+spreadsheet saved as one XML or text file (formats_flat), or something else.
+For what can be read, the parts actually used are found by following the
+package's relationships (not fixed paths, in any letter case), checked for
+entity tricks and size, and every sheet's real extent is measured from its
+cells (never from a declared dimension), so an absurd sheet is refused before
+a grid is built. Only a real hazard is refused where a reader could read the
+file: what a program merely wrote its own way is read as the format means it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -35,7 +39,8 @@ ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, V
 # Formula or error cells in sheet XML: <f>, <f ...>, <f/>, <x:f> or <x:f ...>, t="e".
 FORMULA_LEADS = ((b"<f", b"> /"), (b":f", b"> "))
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
-ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+ENTITY = re.compile(rb"<!ENTITY")
+DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[")  # a document type with declarations of its own
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 OFFICE_DOCUMENT = ("officeDocument",)
@@ -69,7 +74,8 @@ class Facts:
     sheets: list[SheetFacts] = field(default_factory=list)
     macros: bool = False
     formulas_or_errors: bool = False  # some .xlsx sheet holds <f> or t="e" cells
-    package: bytes = b""  # an .xlsx rewritten with its parts where the reading library looks
+    package: bytes = b""  # the file as the reading library takes it (parts where it looks, names and XML normalised), if not as received
+    cells: dict[str, Any] | None = None  # a flat file's sheets (formats_flat.Cells), read here: no library reads it
     parts_read: set[str] = field(default_factory=set)  # parts already checked whole
 
 
@@ -85,24 +91,28 @@ def inspect(data: bytes) -> Facts:
     """The file's format and sheets; raises Refused with the one problem that says why not."""
     try:
         return _inspect(data)
-    except (*ZIP_ERRORS, struct.error, UnicodeError) as exc:  # structure that contradicts itself
-        raise Refused("file-truncated", detail=f"{type(exc).__name__}: {str(exc)[:80]}") from None
+    except (*ZIP_ERRORS, struct.error, UnicodeError):  # structure that contradicts itself
+        raise Refused("file-truncated", detail="its structure contradicts itself, as a file cut short or damaged on the way does") from None
 
 
 def _inspect(data: bytes) -> Facts:
     if not data:
         raise Refused("file-empty")
     if data.startswith(OLE_MAGIC):
-        return _compound(data)
+        from .formats_xls import compound
+
+        return compound(data)
     if data.startswith(ZIP_MAGIC):
         return _package(data)
     if len(data) >= 4 and struct.unpack_from("<H", data)[0] in BIFF_OLD and struct.unpack_from("<H", data, 2)[0] <= 32:
         raise Refused("file-old-excel", detail=BIFF_OLD[struct.unpack_from("<H", data)[0]])
+    from .formats_flat import flat, other_program
+
+    other_program(data)
+    facts = flat(data)
+    if facts is not None:
+        return facts
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        raise Refused("file-not-spreadsheet", detail="an Excel 2003 XML spreadsheet")
-    if b"opendocument" in head and b"office:document" in head:
-        raise Refused("file-not-spreadsheet", detail="a flat OpenDocument file (.fods)")
     if head.startswith((b"<html", b"<!doc")) or b"<html" in head[:1024] or b"<table" in head[:1024]:
         raise Refused("file-not-spreadsheet", detail="a web page")
     if head.startswith(b"<"):
@@ -114,113 +124,13 @@ def _inspect(data: bytes) -> Facts:
     raise Refused("file-not-spreadsheet", detail="an unknown kind of file")
 
 
-# .xls: an OLE compound file holding a BIFF5 or BIFF8 workbook stream.
-def _compound(data: bytes) -> Facts:
-    import olefile
-
-    try:
-        ole = olefile.OleFileIO(data)
-        streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
-        if {"EncryptionInfo", "EncryptedPackage"} <= streams:
-            raise Refused("file-encrypted")  # an .xlsx or .xlsb with a password to open
-        stream = next((s for s in ("Workbook", "Book", "WORKBOOK", "BOOK") if s in streams), None)
-        if stream is None:
-            if any(s.startswith("__substg1.0_") for s in streams):
-                raise Refused("file-not-spreadsheet", detail="an Outlook message (.msg)")
-            if "WordDocument" in streams:
-                raise Refused("file-not-spreadsheet", detail="a Word document")
-            if "PowerPoint Document" in streams:
-                raise Refused("file-not-spreadsheet", detail="a PowerPoint presentation")
-            raise Refused("file-not-spreadsheet", detail="an Office file with no workbook inside")
-        book = ole.openstream(stream).read()
-    except Refused:
-        raise
-    except Exception as exc:  # olefile raises many kinds on a damaged container
-        raise Refused("file-truncated", detail=f"its container is damaged: {str(exc)[:80] or type(exc).__name__}") from None
-    return Facts("xls", _biff_sheets(book), macros=any(s.startswith(("_VBA_PROJECT_CUR", "Macros")) for s in streams))
-
-
-BIFF_CELLS = {0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}  # FORMULA NUMBER LABEL BOOLERR RK LABELSST RSTRING
-BIFF_SHEET_KINDS = {0: "worksheet", 1: "macro", 2: "chart", 6: "vba"}
-
-
-def _records(book: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
-    """BIFF records from pos: (offset, type, body); a record cut short is damage."""
-    while pos + 4 <= len(book):
-        kind, size = struct.unpack_from("<HH", book, pos)
-        body = book[pos + 4 : pos + 4 + size]
-        if len(body) < size:
-            raise Refused("file-truncated", detail="the workbook stream is cut short")
-        yield pos, kind, body
-        pos += 4 + size
-
-
-def _biff_sheets(book: bytes) -> list[SheetFacts]:
-    """The sheets of a BIFF5/8 workbook stream, each measured from its cell records."""
-    records = _records(book, 0)
-    first = next(records, None)
-    if first is None or first[1] != 0x0809:
-        raise Refused("file-truncated", detail="the workbook stream does not start as a workbook")
-    version = struct.unpack_from("<H", first[2])[0] if len(first[2]) >= 2 else 0
-    declared: list[tuple[str, str, int]] = []
-    for _, kind, body in records:
-        if kind == 0x000A:  # EOF of the workbook globals
-            break
-        if kind == 0x002F:  # FILEPASS: the rest is encrypted
-            raise Refused("file-encrypted")
-        if kind == 0x0085 and len(body) >= 8:  # BOUNDSHEET
-            offset, sheet_type = struct.unpack_from("<I", body)[0], body[5]
-            declared.append((_biff_name(body[6:], version), BIFF_SHEET_KINDS.get(sheet_type, "other"), offset))
-    sheets = []
-    for name, kind, offset in declared:
-        sheets.append(_biff_extent(book, name, kind, offset))
-    return sheets
-
-
-def _biff_name(raw: bytes, version: int) -> str:
-    if not raw:
-        return ""
-    count = raw[0]
-    if version >= 0x0600 and len(raw) >= 2:
-        wide = raw[1] & 1
-        text = raw[2 : 2 + count * (2 if wide else 1)]
-        return text.decode("utf-16-le" if wide else "latin-1", "replace")
-    return raw[1 : 1 + count].decode("cp1252", "replace")
-
-
-def _biff_extent(book: bytes, name: str, kind: str, offset: int) -> SheetFacts:
-    """A sheet's extent from its substream's cell records (charts inside it skipped)."""
-    records = _records(book, offset)
-    first = next(records, None)
-    if first is None or first[1] not in (0x0809, 0x0409, 0x0209, 0x0009):
-        raise Refused("file-truncated", detail=f"the sheet '{name}' is missing from the workbook stream")
-    rows = cols = cells = 0
-    depth = 1
-    for _, record, body in records:
-        if record in (0x0809, 0x0409, 0x0209, 0x0009):
-            depth += 1
-        elif record == 0x000A:
-            depth -= 1
-            if depth == 0:
-                break
-        elif depth == 1 and len(body) >= 6 and record in BIFF_CELLS:
-            row, col = struct.unpack_from("<HH", body)
-            rows, cols, cells = max(rows, row + 1), max(cols, col + 1), cells + 1
-        elif depth == 1 and len(body) >= 6 and record == 0x00BD:  # MULRK: several numbers in one row
-            row, first_col = struct.unpack_from("<HH", body)
-            last = struct.unpack_from("<H", body, len(body) - 2)[0]
-            if last >= first_col:
-                rows, cols, cells = max(rows, row + 1), max(cols, last + 1), cells + last - first_col + 1
-    return SheetFacts(name, kind, rows, cols, cells)
-
-
 # .xlsx and .ods: zip packages.
-def _package(data: bytes) -> Facts:
+def _package(data: bytes, normalise: bool = True) -> Facts:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=str(exc) or "not a complete zip") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail="its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken") from None
     if len(infos) > MAX_PARTS:
         raise Refused("file-hostile", detail=f"{len(infos)} parts inside the file")
     total = sum(i.file_size for i in infos)
@@ -228,10 +138,19 @@ def _package(data: bytes) -> Facts:
     if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise Refused("file-hostile", detail=f"it would unpack to {total / 1024 / 1024:.1f} MB (a 'zip bomb')")
     names = {i.filename for i in infos}
+    from .formats_flat import other_program
+    from .formats_normal import normalised
+
+    other_program(data, names)
     with archive:
+        rewritten = normalised(archive, MAX_PART) if normalise else None
+        if rewritten is not None:  # backslashes in its part names, or XML in UTF-16: inspected and read as the format writes them
+            facts = _package(rewritten, normalise=False)
+            facts.package = facts.package or rewritten
+            return facts
         if "content.xml" in names or "mimetype" in names or "META-INF/manifest.xml" in names:
             return _opendocument(archive, names)
-        if "_rels/.rels" in names or "[Content_Types].xml" in names:
+        if {"_rels/.rels", "[content_types].xml"} & {n.casefold() for n in names}:
             return _ooxml(archive, names)
     if any(n.startswith(("word/", "ppt/")) for n in names):
         raise Refused("file-not-spreadsheet", detail="a Word or PowerPoint document")
@@ -243,8 +162,8 @@ def _read_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> by
     try:
         with _open_part(archive, part, limit) as stream:
             data = stream.read(limit + 1)
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
     no_entities(part, data[: 64 * 1024])
     return data
 
@@ -260,8 +179,8 @@ def _open_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART):  # n
         raise Refused("file-encrypted")
     try:
         return archive.open(info)
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=f"{part}: {exc}") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
 
 
 def _head(archive: zipfile.ZipFile, part: str) -> bytes:
@@ -271,12 +190,18 @@ def _head(archive: zipfile.ZipFile, part: str) -> bytes:
     except ZIP_ERRORS as exc:
         if "encrypted" in str(exc).lower():
             raise Refused("file-encrypted") from None
-        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
 
 
 def no_entities(part: str, head: bytes) -> None:
+    """Refuses XML that declares an entity (the way to expand a few bytes into
+    gigabytes, or to read another file), or whose own declarations run past
+    the head so they cannot be checked; a DOCTYPE line alone is no hazard."""
     if ENTITY.search(head):
         raise Refused("file-hostile", detail=f"{part} declares XML entities")
+    subset = DOCTYPE_SUBSET.search(head)
+    if subset and b"]" not in head[subset.end() :]:
+        raise Refused("file-hostile", detail=f"{part} declares a document type too long to check")
 
 
 def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
@@ -301,8 +226,8 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
                     continue
                 carry = block[cut:]
                 yield block[:cut]
-    except ZIP_ERRORS as exc:
-        raise Refused("file-truncated", detail=f"{part}: {str(exc)[:80]}") from None
+    except ZIP_ERRORS:
+        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
     if carry:
         yield carry
 
@@ -318,10 +243,20 @@ def _attribute(attrs: bytes, name: bytes) -> bytes | None:
     return match.group(1) if match else None
 
 
-def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> list[tuple[str, str, str]]:
-    """(id, type, target part) of a part's relationships; targets resolved as the format says."""
+def _actual(names: set[str], part: str) -> str:
+    """The part as the package names it: Excel finds parts whatever their letter case."""
+    if part in names:
+        return part
+    folded = part.casefold()
+    return next((n for n in names if n.casefold() == folded), part)
+
+
+def _relationships(archive: zipfile.ZipFile, names: set[str], part: str, recased: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(id, type, target part) of a part's relationships; targets resolved as
+    the format says, in the letter case the package uses (those whose case
+    differs from what was written are added to `recased`)."""
     base, file = posixpath.split(part)
-    rels = posixpath.join(base, "_rels", file + ".rels")
+    rels = _actual(names, posixpath.join(base, "_rels", file + ".rels"))
     if rels not in names:
         return []
     found = []
@@ -333,7 +268,11 @@ def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> list
         rel_id = (_attribute(attrs, b"Id") or b"").decode("utf-8", "replace")
         rel_type = (_attribute(attrs, b"Type") or b"").decode("utf-8", "replace").rsplit("/", 1)[-1]
         resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-        found.append((rel_id, rel_type, _unquote(resolved)))
+        written = _unquote(resolved)
+        actual = _actual(names, written)
+        if actual != written and recased is not None:
+            recased.append(written)
+        found.append((rel_id, rel_type, actual))
     return found
 
 
@@ -344,18 +283,17 @@ def _unquote(part: str) -> str:
 
 
 def _ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
-    book_part = next((t for _, kind, t in _relationships(archive, names, "") if kind in OFFICE_DOCUMENT), None)
-    if book_part is None:
-        book_part = next((n for n in ("xl/workbook.xml", "xl/workbook.bin") if n in names), None)
+    recased: list[str] = []
+    book_part = next((t for _, kind, t in _relationships(archive, names, "", recased) if kind in OFFICE_DOCUMENT), None)
+    if book_part is None or book_part not in names:  # no relationship to it, or one to where it is not: found as Excel finds it
+        book_part = _book_by_type(archive, names)
     if book_part is None:
         if any(n.startswith(("word/", "ppt/")) for n in names):
             raise Refused("file-not-spreadsheet", detail="a Word or PowerPoint document")
-        raise Refused("file-truncated", detail="the workbook part is missing")
+        raise Refused("file-truncated", detail="it holds no workbook part, only the package around one")
     if book_part.lower().endswith(".bin"):
         raise Refused("file-xlsb")
-    if book_part not in names:
-        raise Refused("file-truncated", detail=f"the workbook part {book_part} is missing")
-    rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, book_part)}
+    rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, book_part, recased)}
     book = _read_part(archive, book_part)
     facts = Facts("xlsx", macros=any(n.lower().endswith("vbaproject.bin") for n in names))
     unread: list[tuple[int, int]] = []  # <sheet> entries the library would refuse the whole file for
@@ -376,11 +314,28 @@ def _ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
         if count and int(count.group(1)) > MAX_SHARED_STRINGS:
             raise Refused("file-hostile", detail=f"{int(count.group(1)):,} shared strings")
     usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
-    if unread or book_part != "xl/workbook.xml" or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values()):
+    if unread or recased or book_part != "xl/workbook.xml" or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values()):
         for start, end in reversed(unread):
             book = book[:start] + book[end:]
         facts.package = _for_library(archive, book_part, book, rels)
     return facts
+
+
+BOOK_TYPES = (b"spreadsheetml.sheet.main", b"spreadsheetml.template.main", b"ms-excel.sheet.macroEnabled.main", b"ms-excel.template.macroEnabled.main", b"ms-excel.sheet.binary.main")
+
+
+def _book_by_type(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The workbook part by its declared content type, else by its usual name
+    in any letter case or folder: where the package's relationships do not lead to it."""
+    types = _actual(names, "[Content_Types].xml")
+    if types in names:
+        for match in re.finditer(rb"<(?:\w+:)?Override\b([^<>]*)>", _read_part(archive, types, 8 * 1024 * 1024)):
+            if any(kind in (_attribute(match.group(1), b"ContentType") or b"") for kind in BOOK_TYPES):
+                part = _actual(names, _unquote((_attribute(match.group(1), b"PartName") or b"").decode("utf-8", "replace").lstrip("/")))
+                if part in names:
+                    return part
+    usual = sorted(n for n in names if posixpath.basename(n).casefold() in ("workbook.xml", "workbook.bin") and "_rels" not in n)
+    return usual[0] if usual else None
 
 
 def _plain_target(book_part: str, target: str) -> bool:

@@ -16,14 +16,23 @@ import hashlib
 import io
 import os
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
 from . import deadline
+from .formats_flat import NUMBERS_EXPORT
 from .problems import Problem, problem
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or
+# (SYLK, DIF, Lotus, Numbers) named with what to ask for.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".fods", ".xml", ".gnumeric", ".csv", ".tsv", ".txt", ".slk", ".dif", ".numbers", ".wks", ".wk1", ".wk3", ".wk4", ".123")
+# Inside an e-mail or a .zip these also name what is no spreadsheet (the body text a mail
+# program attaches as ATT00001.txt, other XML): read only where their first bytes say they are one.
+PLAIN_SUFFIXES = (".txt", ".xml")
+SHEET_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"opendocument", b"gnumeric", b"\t")
 EMAIL_SUFFIXES = (".eml",)
 OUTLOOK_SUFFIXES = (".msg",)  # Outlook's own "Save as", and what dragging a message to a folder makes
 ZIP_SUFFIXES = (".zip",)  # a return zipped, or several: their workbooks are read, one level deep
@@ -108,6 +117,7 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
     name in different sub-folders are told apart."""
     sources: list[Source] = []
     problems: list[Problem] = []
+    bundles: set[str] = set()
     for path in paths:
         name = path.relative_to(inbox).as_posix() if inbox is not None and path.is_relative_to(inbox) else path.name
         if is_lock_file(path):
@@ -117,6 +127,12 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
             continue
         if path.is_symlink():
             problems.append(problem("file-link", name, detail=f"to {os.readlink(path)}"))
+            continue
+        bundle = _numbers_bundle(name)
+        if bundle is not None:  # a Numbers document saved as a folder: one line for the folder, not one per file in it
+            if bundle not in bundles:
+                bundles.add(bundle)
+                problems.append(problem("file-other-format", bundle, detail="an Apple Numbers file (saved as a folder)", how=NUMBERS_EXPORT))
             continue
         try:
             size = path.stat().st_size
@@ -149,10 +165,17 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
     return sources, problems
 
 
-def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int) -> tuple[list[Source], list[Problem]]:
+def _numbers_bundle(name: str) -> str | None:
+    """The Numbers document (a folder named *.numbers) a file in the inbox is part of, if any."""
+    folders = name.split("/")[:-1]
+    ends = [n for n, folder in enumerate(folders) if folder.lower().endswith(".numbers")]
+    return "/".join(folders[: ends[0] + 1]) if ends else None
+
+
+def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int, undated: bool = False) -> tuple[list[Source], list[Problem]]:
     """The workbooks inside a .zip (saved in the inbox, or attached to an
     e-mail), one level deep: each named "<zip> > <workbook>", with the
-    container's date and sender. Bounded: at most MAX_IN_CONTAINER workbooks,
+    container's date and sender (`undated`: an e-mail's that had none). Bounded: at most MAX_IN_CONTAINER workbooks,
     each no larger than a return may be; a container inside is not opened."""
     sources: list[Source] = []
     problems: list[Problem] = []
@@ -164,7 +187,7 @@ def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: 
                 if info.is_dir() or not inner or inner.startswith((".", "~$")) or info.filename.startswith("__MACOSX/"):
                     continue
                 label = f"{name} > {info.filename}"
-                if Path(inner).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                if not _held_workbook(inner, lambda info=info: _zip_head(archive, info)):
                     others.append(inner)
                     continue
                 if len(sources) >= MAX_IN_CONTAINER:
@@ -178,9 +201,9 @@ def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: 
                 if len(payload) > max_bytes:
                     problems.append(problem("file-too-large", label, detail=f"more than {_mb(max_bytes)}", limit=_mb(max_bytes)))
                     continue
-                sources.append(Source(label, payload, received, sender, emailed=dated))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-        return [], [problem("file-truncated", name, detail=f"the .zip could not be opened: {type(exc).__name__}")]
+                sources.append(Source(label, payload, received, sender, emailed=dated, undated=undated))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error):
+        return [], [problem("container-damaged", name, what=".zip file")]
     if not sources and not problems:
         held = f", it holds {', '.join(others[:5])}" if others else ", it is empty"
         problems.append(problem("file-not-spreadsheet", name, detail=f"a .zip file with no workbook inside{held}"))
@@ -212,7 +235,7 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
             if not nested and suffix in (*ZIP_SUFFIXES, *EMAIL_SUFFIXES, *OUTLOOK_SUFFIXES):
                 payload = part.get_payload(decode=True) or b""
                 if suffix in ZIP_SUFFIXES:
-                    found, more = from_zip(label, payload, received, sender, dated, max_bytes)
+                    found, more = from_zip(label, payload, received, sender, dated, max_bytes, undated=not dated)
                 elif suffix in EMAIL_SUFFIXES:
                     found, more = from_email(label, payload, received, max_bytes, nested=True)
                 else:
@@ -220,18 +243,18 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
                 sources += found
                 problems += more
                 continue
-            if suffix not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
+            payload = part.get_payload(decode=True) or b""
+            if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
                 others.append(filename)
                 continue
-            payload = part.get_payload(decode=True) or b""
             if len(payload) > max_bytes:
                 problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
                 continue
             sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
     except HeaderTooLong as exc:
         return [], [problem("email-unreadable", name, detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes")]
-    except Exception as exc:  # a malformed message must cost one problem, not the run
-        return [], [problem("email-unreadable", name, detail=type(exc).__name__)]
+    except Exception:  # a malformed message must cost one problem, not the run
+        return [], [problem("email-unreadable", name, detail="its parts could not be made out, as in a message cut short or damaged on the way")]
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
@@ -264,7 +287,7 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
             for filename, payload in _outlook_attachments(message):
                 label = f"{name} > {filename}"
-                if Path(filename).suffix.lower() not in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:]):
+                if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
                     others.append(filename)
                     continue
                 if len(payload) > max_bytes:
@@ -273,8 +296,8 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
                 sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
         finally:
             message.close()
-    except Exception as exc:  # a damaged .msg must cost one problem, not the run
-        return [], [problem("email-unreadable", name, detail=f"not an Outlook message that can be read ({type(exc).__name__})")]
+    except Exception:  # a damaged .msg must cost one problem, not the run
+        return [], [problem("email-unreadable", name, detail="it is not an Outlook message that can be read, or it is damaged")]
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
@@ -303,6 +326,21 @@ def _attachments(message: EmailMessage) -> list[EmailMessage]:
         if part.get_filename():
             parts.append(part)
     return parts
+
+
+def _held_workbook(filename: str, head: Callable[[], bytes]) -> bool:
+    """Whether a file inside an e-mail or a .zip is a workbook to read: by its
+    name, and for a name that may be something else, by its first bytes."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in PLAIN_SUFFIXES:
+        first = head()[:4096]
+        return first.startswith((b"\xff\xfe", b"\xfe\xff")) or any(mark in first for mark in SHEET_MARKS)  # Excel's Unicode Text is UTF-16
+    return suffix in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:])
+
+
+def _zip_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with archive.open(info) as member:
+        return member.read(4096)
 
 
 def _mb(size: int) -> str:

@@ -62,3 +62,46 @@ def test_a_zip_gives_at_most_its_first_workbooks(tmp_path: Path) -> None:
     path.write_bytes(package({f"{n:03d}.xlsx": b"PK\x03\x04" for n in range(MAX_IN_CONTAINER + 5)}))
     sources, problems = gather([path], 10**7)
     assert len(sources) == MAX_IN_CONTAINER and len(problems) == 5
+
+
+def test_a_damaged_zip_says_so_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "returns.zip"
+    path.write_bytes(package({"ET.xlsx": b"PK" * 500})[:-30])  # its closing directory cut off
+    sources, [found] = gather([path], 10**7)
+    assert sources == [] and found.code == "container-damaged"
+    assert found.message == "The .zip file is damaged or cut short, so nothing inside it could be read."
+
+
+def test_a_zip_in_an_undated_email_is_undated_too(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """Its returns say the e-mail had no date rather than passing the time it was first checked off as when it was sent."""
+    message = EmailMessage()
+    message["From"], message["Subject"] = "ruth.owen@example.org", "Our return"
+    message.set_content("Attached.")
+    message.add_attachment(package({"ET.xlsx": a_return(plans, outbox, tmp_path)}), maintype="application", subtype="zip", filename="ET.zip")
+    path = tmp_path / "undated.eml"
+    path.write_bytes(bytes(message))
+    [ret] = check_returns(review, [path]).returns
+    assert ret.source.undated and "email-undated" in {p.code for p in ret.problems}
+
+
+def test_an_email_s_body_text_attachment_is_not_taken_for_a_return_but_a_sheet_saved_as_xml_is(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """Mail programs attach the body as ATT00001.txt; an Excel 2003 XML return is an .xml like any other."""
+    saved = (Path(__file__).parent / "saved_by" / "hh-return-as-excel-2003-xml.xml").read_bytes()
+    path = tmp_path / "two.eml"
+    path.write_bytes(mail("ruth.owen@example.org", "Mon, 19 Apr 2004 10:00:00 +0100", {"ET.xlsx": a_return(plans, outbox, tmp_path), "ATT00001.txt": b"Please find our return attached.\r\n", "HH.xml": saved}))
+    result = check_returns(review, [path])
+    assert sorted(r.source.name for r in result.returns) == ["two.eml > ET.xlsx", "two.eml > HH.xml"]
+    assert not [p for p in result.all_problems() if p.severity == "error"]
+
+
+def test_a_numbers_document_saved_as_a_folder_is_one_line_naming_it(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    bundle = inbox / "HH return.numbers"
+    (bundle / "Index").mkdir(parents=True)
+    (bundle / "Index" / "Document.iwa").write_bytes(b"\x00\x01")
+    (bundle / "preview.jpg").write_bytes(b"\xff\xd8")
+    from kcp_sheets.intake import inbox_files
+
+    sources, problems = gather(inbox_files(inbox), 10**7, inbox)
+    assert sources == [] and [(p.code, p.file) for p in problems] == [("file-other-format", "HH return.numbers")]
+    assert "Apple Numbers" in problems[0].message and "Export To > Excel" in problems[0].ask

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from corpus import (
     MAIN_NS,
+    _ods,
     biff2,
     far_apart_xlsx,
     minimal_xlsx,
@@ -84,7 +85,47 @@ def test_kinds_of_file_told_apart() -> None:
     assert refused(biff2()) == ("file-old-excel", {"detail": "Excel 2"})
     assert refused(b"")[0] == "file-empty"
     assert refused(b"%PDF-1.4 ...")[1] == {"detail": "a PDF document"}
-    assert refused(b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>')[1] == {"detail": "an Excel 2003 XML spreadsheet"}
+    assert refused(b"\x00\x00\x02\x00\x06\x04\x06\x00" + bytes(40))[0] == "file-other-format"
+    assert "Lotus 1-2-3" in refused(b"\x00\x00\x1a\x00\x00\x10\x04\x00" + bytes(40))[1]["detail"]
+    numbers = refused(package({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b"bplist00"}))
+    assert numbers[1]["detail"] == "an Apple Numbers file" and "Export To > Excel" in numbers[1]["how"]
+    assert refused(package({"index.xml.gz": b"\x1f\x8b", "QuickLook/Thumbnail.jpg": b""}))[1]["detail"] == "an Apple Numbers file"  # Numbers '09
+    assert refused(b"notes for the meeting\nbring the minutes\n")[1] == {"detail": "a text file"}
+
+
+def test_a_doctype_that_declares_no_entity_is_no_hazard_and_one_that_does_is() -> None:
+    doctype = b'<?xml version="1.0"?><!DOCTYPE worksheet PUBLIC "-//x//DTD y//EN" "y.dtd">'
+    [sheet] = inspect(package(minimal_xlsx(doctype + sheet_xml('<row r="3"><c r="B3"><v>1</v></c></row>')[21:]))).sheets
+    assert (sheet.rows, sheet.cols) == (3, 2)
+    subset = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]>'
+    assert inspect(package(minimal_xlsx(subset + sheet_xml("")[21:]))).sheets
+    assert refused(package(minimal_xlsx(b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "b">]>' + sheet_xml("")[21:])))[0] == "file-hostile"
+    unclosed = b'<?xml version="1.0"?><!DOCTYPE w [' + b"<!-- x -->" * 10_000
+    assert refused(package(minimal_xlsx(unclosed + sheet_xml("")[21:])))[0] == "file-hostile"
+
+
+def test_a_gzip_that_would_unpack_beyond_the_limit_is_refused_unread() -> None:
+    import gzip
+
+    from kcp_sheets.formats_flat import gunzip
+
+    bomb = gzip.compress(b"\0" * 1_000_000)
+    assert gunzip(bomb, limit=1_000_000) == b"\0" * 1_000_000
+    with pytest.raises(Refused) as caught:
+        gunzip(bomb, limit=999_999)
+    assert caught.value.code == "file-hostile"
+    with pytest.raises(Refused) as caught:
+        gunzip(bomb[: len(bomb) // 2])
+    assert caught.value.code == "file-truncated"
+
+
+def test_a_utf16_csv_and_an_excel_2003_xml_in_utf16_are_read() -> None:
+    facts = inspect("ID\tIssue\tScore\nHH-01\tDamp\t4\n".encode("utf-16"))
+    assert facts.kind == "csv" and facts.cells[facts.sheets[0].name].values() == {(0, 0): "ID", (0, 1): "Issue", (0, 2): "Score", (1, 0): "HH-01", (1, 1): "Damp", (1, 2): "4"}
+    xml = '<?xml version="1.0" encoding="UTF-16"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    xml += '<Worksheet ss:Name="S"><Table><Row ss:Index="2"><Cell ss:Index="3"><Data ss:Type="Number">4</Data></Cell></Row></Table></Worksheet></Workbook>'
+    facts = inspect(xml.encode("utf-16"))
+    assert [(s.name, s.rows, s.cols) for s in facts.sheets] == [("S", 2, 3)] and facts.cells["S"].values() == {(1, 2): 4.0}
 
 
 UNCLOSED_PROBE = """
@@ -120,3 +161,34 @@ def test_tags_that_never_close_are_scanned_in_bounded_time() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3 and all(line.startswith(("read", "refused")) for line in lines), lines
+
+
+def test_damage_is_said_in_plain_words_not_the_library_s() -> None:
+    whole = package(minimal_xlsx(sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')))
+    assert refused(whole[: len(whole) // 2]) == ("file-truncated", {"detail": "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"})
+    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)) == ("file-truncated", {"detail": "the Office container around the workbook is broken"})
+
+
+def test_an_ods_macro_library_s_doctype_line_is_no_hazard() -> None:
+    """LibreOffice writes this DOCTYPE at the head of every Basic library it saves."""
+    library = b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">\n<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"/>'
+    content = b'<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet><table:table table:name="S"/></office:spreadsheet></office:body></office:document-content>'
+    facts = inspect(_ods({"content.xml": content, "Basic/Standard/script-lb.xml": library}))
+    assert facts.macros and [s.name for s in facts.sheets] == ["S"]
+
+
+def test_a_flat_file_s_cells_are_kept_only_while_its_grid_fits() -> None:
+    """Past the room left, only the extent is counted: the sheet is refused by it, in bounded memory."""
+    from kcp_sheets.formats_flat import Cells
+
+    cells = Cells(room=9)
+    for n in range(3):
+        cells[(n, n)] = "x"
+    cells[(-1, 4)] = "before A1"
+    assert cells.values() == {(0, 0): "x", (1, 1): "x", (2, 2): "x"}
+    for n in range(3, 10):
+        cells[(n, n)] = "x"
+    assert cells.values() == {} and (cells.rows, cells.cols, cells.count) == (10, 10, 10)
+    small = Cells(room=100)
+    small[(1, 2)] = 4.0
+    assert small.grid() == [["", "", ""], ["", "", 4.0]]

@@ -367,3 +367,29 @@ def test_an_email_that_takes_too_long_to_read_is_one_problem(review, good: Path,
     assert [(p.code, p.file) for p in result.problems] == [("email-unreadable", "slow.eml")]
     assert "took more than 0.5 s and was stopped" in result.problems[0].message
     assert [r.source.name for r in result.returns] == ["good.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("name", "head"),
+    [
+        ("lol.xml", b'<?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'),
+        ("lol.fods", b'<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'),
+        ("lol.gnumeric", b'<gnm:Workbook xmlns:gnm="http://www.gnumeric.org/v10.dtd">'),
+    ],
+)
+def test_entity_expansion_in_a_flat_spreadsheet_is_refused(review, tmp_path: Path, name: str, head: bytes) -> None:
+    doctype = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    data = doctype + head + b"&lol2;"
+    if name.endswith(".gnumeric"):
+        import gzip
+
+        data = gzip.compress(data)
+    assert first_code(review, write(tmp_path, name, data)) == ("file-hostile", "error")
+
+
+def test_a_flat_sheet_spread_too_far_is_refused_by_its_extent(review, tmp_path: Path) -> None:
+    far = b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>'
+    far += b'<Row><Cell><Data ss:Type="String">a</Data></Cell></Row><Row ss:Index="1048576"><Cell ss:Index="16384"><Data ss:Type="String">z</Data></Cell></Row></Table></Worksheet></Workbook>'
+    [ret] = check_returns(review, [write(tmp_path, "far.xml", far)]).returns
+    [found] = ret.problems
+    assert found.code == "sheet-too-large" and "XFD1048576" in found.ask

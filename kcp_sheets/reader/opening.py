@@ -5,8 +5,10 @@ formulas marked.
 What the file is comes from `formats.inspect`, which reads its structure
 first; the reading library is then told the format rather than left to guess,
 and no grid is built until every sheet's real extent (measured from its cells)
-is known to fit the budget. A failure of the library, Rust panics included,
-costs this one file a problem."""
+is known to fit the budget. A flat file (.fods aside) was read while it was
+measured. Where the library fails, Rust panics included, a second reader
+tries (xlrd for .xls, openpyxl for .xlsx); only what neither reads costs the
+file a problem, in words that say what is wrong with it."""
 
 from __future__ import annotations
 
@@ -24,10 +26,12 @@ from typing import Any
 
 import python_calamine as calamine
 
+from .. import deadline
 from ..formats import MAX_GRID_CELLS, ZIP_ERRORS, Facts, Refused, SheetFacts, inspect
 from ..intake import Source
 from ..spec import a1, cell_name
 from .notes import cell_notes
+from .second import Unread, xls_grids, xlsx_grids
 
 Grid = list[list[Any]]
 # Where the bytes are handed to the library as a file: memory-backed where the system has it.
@@ -72,37 +76,83 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
             report("file-truncated", sheet=sheet.name, detail=f"the sheet '{sheet.name}' is missing from the file")
     if not _fits(facts.sheets, report):
         return None
+    if facts.cells is not None:  # a flat file, read while it was measured
+        if facts.kind == "csv":
+            report("file-csv")
+        return Sheets({s.name: facts.cells[s.name].grid() for s in facts.sheets}, {s.name: s.formulas for s in facts.sheets if s.formulas})
     sheets = Sheets()
-    # The library picks its reader by the file's extension: it is told the format we found.
-    with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
-        file.write(facts.package or source.data)
-        file.flush()
-        path = file.name
-        with _quiet_stderr():
-            try:
-                workbook = calamine.CalamineWorkbook.from_path(path)
-            except calamine.PasswordError:
-                report("file-encrypted")
-                return None
-            except calamine.CalamineError as exc:
-                report("file-truncated", detail=_said(exc))
-                return None
-            with workbook:
-                macro = {s.name for s in facts.sheets if s.kind == "macro"}
-                for meta in workbook.sheets_metadata:
-                    if meta.name in macro or meta.typ == calamine.SheetTypeEnum.MacroSheet:
-                        continue
-                    try:
-                        sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                    except calamine.CalamineError as exc:
-                        report("file-truncated", sheet=meta.name, detail=_said(exc, 120))
-                        sheets.grids[meta.name] = []
-                        sheets.damaged.add(meta.name)
+    data = facts.package or source.data
+    try:
+        failed = _first_reader(data, facts, sheets)
+    except calamine.PasswordError:
+        report("file-encrypted")
+        return None
+    except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
+        raise
+    except BaseException:  # noqa: BLE001 - the library's error, or its panic (a BaseException)
+        failed = None
+    if (failed is None or failed) and not _second_reader(data, facts, sheets, failed, report):
+        return None
     if facts.formulas_or_errors:
-        _mark_errors_and_formulas(source, facts, sheets)
+        _mark_errors_and_formulas(data, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
-    sheets.notes = cell_notes(source.data, facts)
+    sheets.notes = cell_notes(data, facts)
     return sheets
+
+
+# Why a file neither reader could read is damaged, in words the officer can pass on.
+DAMAGE = {
+    "xlsx": "its Excel content does not follow the format, so its sheets cannot be read",
+    "ods": "its OpenDocument content does not follow the format, so its sheets cannot be read",
+    "xls": "its Excel 97-2003 workbook stream does not follow the format, so its sheets cannot be read",
+}
+
+
+SECOND = {"xls": xls_grids, "xlsx": xlsx_grids}
+
+
+def _first_reader(data: bytes, facts: Facts, sheets: Sheets) -> list[str]:
+    """The sheets as python-calamine reads them, and the names of those it
+    could not read. It picks its reader by the file's extension, so it is
+    told the format found. A whole workbook it cannot open (or panics on)
+    raises."""
+    failed: list[str] = []
+    with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
+        file.write(data)
+        file.flush()
+        with _quiet_stderr(), calamine.CalamineWorkbook.from_path(file.name) as workbook:
+            unread = {s.name for s in facts.sheets if s.kind in ("macro", "missing")}  # not run; or not found, so not measured
+            for meta in workbook.sheets_metadata:
+                if meta.name in unread or meta.typ == calamine.SheetTypeEnum.MacroSheet:
+                    continue
+                try:
+                    sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
+                    raise
+                except BaseException:  # noqa: BLE001 - the library's error, or its panic
+                    failed.append(meta.name)
+    return failed
+
+
+def _second_reader(data: bytes, facts: Facts, sheets: Sheets, failed: list[str] | None, report: Report) -> bool:
+    """The sheets the first reader failed on (None: the whole workbook) read by
+    the second, where there is one; what neither reads is reported in plain
+    words. False if nothing of the workbook could be read."""
+    wanted = {s.name for s in facts.sheets if s.kind == "worksheet"} if failed is None else set(failed)
+    second = SECOND.get(facts.kind)
+    try:
+        found = second(data, wanted) if second is not None else {}
+    except Unread:
+        found = {}
+    sheets.grids.update(found)
+    if failed is None and not found:
+        report("file-truncated", detail=DAMAGE[facts.kind])
+        return False
+    for name in sorted(wanted - set(found)) if failed is not None else []:
+        report("file-truncated", sheet=name, detail=f"the sheet '{name}' does not follow the format, so it cannot be read")
+        sheets.grids[name] = []
+        sheets.damaged.add(name)
+    return True
 
 
 def _with_default_password(data: bytes) -> bytes | None:
@@ -157,15 +207,11 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def _said(exc: BaseException, limit: int = 160) -> str:
-    return (str(exc) or type(exc).__name__)[:limit]
-
-
-def _mark_errors_and_formulas(source: Source, facts: Facts, sheets: Sheets) -> None:
+def _mark_errors_and_formulas(data: bytes, facts: Facts, sheets: Sheets) -> None:
     """calamine reads error cells as empty and formulas as their values; the
     sheet XML says which cells they are, so neither passes unnoticed."""
     try:
-        marks = xlsx_cell_marks(source.data, {s.name: s.part for s in facts.sheets if s.part})
+        marks = xlsx_cell_marks(data, {s.name: s.part for s in facts.sheets if s.part})
     except (*ZIP_ERRORS, ET.ParseError):
         return
     for name, (errors, formulas) in marks.items():
@@ -203,7 +249,7 @@ def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[
     """Per sheet name (its part found by formats.inspect): error cells with
     their text, and cells holding formulas (0-based). Rows are dropped once
     read, so memory does not grow with the sheet."""
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # or Strict's, as the sheet's root says
     marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in parts.items():
@@ -213,7 +259,9 @@ def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[
             with archive.open(part) as stream:
                 for event, element in ET.iterparse(stream, events=("start", "end")):
                     if event == "start":
-                        if element.tag == f"{ns}sheetData":
+                        if element.tag.endswith("}worksheet"):
+                            ns = element.tag[: -len("worksheet")]
+                        elif element.tag == f"{ns}sheetData":
                             rows = element
                         continue
                     if element.tag == f"{ns}row" and rows is not None:

@@ -35,7 +35,8 @@ def read_source(source: Source, review: Review, planned: list[Planned] | Plans) 
         seconds = f"{deadline.READ_SECONDS:g}"
         return Return(source, problems=[problem("file-read-failed", source.name, detail=f"reading it took more than {seconds} s and was stopped")])
     except BaseException as exc:  # noqa: BLE001 - one bad file must never cost the run; a library's panic is a BaseException
-        result.problems.append(problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200]))
+        # The officer reads what happened, not the library's words; the kind of error names it in a report.
+        result.problems.append(problem("file-read-failed", source.name, detail=f"kcp-sheets met something in it that it does not handle ({type(exc).__name__})"))
     return result
 
 
