@@ -23,8 +23,9 @@ def check(
 ) -> None:
     """Read every return in FOLDER/inbox/, and any FILES named, and say what is wrong.
 
-    Reads .xlsx, .xlsm, .xls, .ods, .zip files of them and saved e-mails (.eml from any mail
-    program, .msg from Outlook). The full list of problems, for the inbox and
+    Reads .xlsx, .xlsm, .xls, .ods, flat .fods, Excel 2003 XML, .gnumeric, the
+    tracker sheet saved as CSV or text, .zip files of them and saved e-mails
+    (.eml from any mail program, .msg from Outlook). The full list of problems, for the inbox and
     the files named, is written to FOLDER/output/; the files named are listed
     here. Exits 1 if any problem is an error, 2 if there was nothing to check.
     """
