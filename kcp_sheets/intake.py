@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from . import deadline
-from .formats_flat import NUMBERS_EXPORT
+from .formats.flat import NUMBERS_EXPORT
 from .problems import Problem, problem
 
 # What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or

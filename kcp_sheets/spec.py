@@ -8,7 +8,6 @@ the writer and the reader never disagree about a cell.
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -17,6 +16,7 @@ from typing import Any, Literal, get_args
 
 import yaml
 
+from .cellref import a1, cell_name, column_letter
 from .problems import ProblemError, problem
 
 CellKind = Literal["id", "fixed", "text", "score", "flag", "choice", "date"]
@@ -414,29 +414,3 @@ def _table(raw: dict[str, Any], where: str, errors: list[str]) -> Table:
         excel_table=str(raw.get("excel_table", "")),
         repeat_columns=int(raw.get("repeat_columns", 1)),
     )
-
-
-def column_letter(index: int) -> str:
-    """0-based column index to its letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_name(row: int, col: int) -> str:
-    """1-based row and 0-based column as A1 notation, for problems."""
-    return f"{column_letter(col)}{row}"
-
-
-def a1(ref: str) -> tuple[int, int] | None:
-    """A1 notation as a 0-based (row, column); None if it is not a cell's name."""
-    match = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref)
-    if not match:
-        return None
-    col = 0
-    for ch in match.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)) - 1, col - 1

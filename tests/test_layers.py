@@ -94,3 +94,13 @@ def test_the_surfaces_sit_on_top_and_the_guard_on_nothing() -> None:
             assert not any(m.startswith("cli") or m == "desk.app" for m in reached), (name, reached)
     for name in ("desk.guard", "desk.form_token"):
         assert {m for m in imports(name, found[name]) if not m.startswith("desk.")} == set(), name
+
+
+def test_the_formats_stand_below_the_reader() -> None:
+    """What a file is, is read before any reader sees it: the formats import
+    nothing from the reader or the layers above, only each other and the cells' names."""
+    for name, tree in modules().items():
+        if name.startswith("formats."):
+            reached = {m.split(".")[0] for m in imports(name, tree)}
+            assert reached <= {"formats", "cellref"}, (name, reached)
+    assert "formats.kind" not in imports("formats.flat", modules()["formats.flat"])  # no circle: a .fods is handed back, not imported back
