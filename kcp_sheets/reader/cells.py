@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..spec import Column, cell_name
+from ..cellref import cell_name
+from ..spec import Column
 from ..values import as_text, is_blank, parse_choice, parse_date, parse_flag, parse_score, parse_text, same_text
 from .records import Row
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..spec import Column, Sheet, Table, cell_name
+from ..cellref import cell_name
+from ..spec import Column, Sheet, Table
 from ..values import as_text, is_blank
 from .cells import as_sent_text, parse_cell, row_values
 from .elsewhere import other_clusters_row, others_id, pasted_over, spare_answers, spilled
