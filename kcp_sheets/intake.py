@@ -110,11 +110,16 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(found, key=lambda p: str(p.relative_to(inbox)).lower())
 
 
-def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tuple[list[Source], list[Problem]]:
+Opener = Callable[[str, bytes, dt.datetime, int], tuple[list[Source], list[Problem]]]  # an e-mail or Outlook message opened to its attachments
+
+
+def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None, seconds: float = deadline.READ_SECONDS,
+           read_email: Opener | None = None) -> tuple[list[Source], list[Problem]]:
     """Sources to read from the given files, and the problems of files that are not.
 
     A file in `inbox` is named by its path there, so two files of the same
-    name in different sub-folders are told apart."""
+    name in different sub-folders are told apart. An e-mail is opened (by
+    `read_email`, `from_email` unless given) within `seconds`."""
     sources: list[Source] = []
     problems: list[Problem] = []
     bundles: set[str] = set()
@@ -146,12 +151,8 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(microsecond=0)
         suffix = path.suffix.lower()
         if suffix in EMAIL_SUFFIXES or suffix in OUTLOOK_SUFFIXES:
-            read = from_email if suffix in EMAIL_SUFFIXES else from_outlook
-            try:
-                with deadline.within(deadline.READ_SECONDS):
-                    found, more = read(name, data, received, max_bytes)
-            except deadline.ReadTooLong:
-                found, more = [], [problem("email-unreadable", name, detail=f"reading it took more than {deadline.READ_SECONDS:g} s and was stopped")]
+            read = (read_email or from_email) if suffix in EMAIL_SUFFIXES else from_outlook
+            found, more = _within(seconds, read, name, data, received, max_bytes)
             sources += found
             problems += more
         elif suffix in SPREADSHEET_SUFFIXES or (suffix in SNIFFED_SUFFIXES and data.startswith(WORKBOOK_MAGIC)):
@@ -163,6 +164,15 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
         else:
             problems.append(problem("file-not-spreadsheet", name, detail=f"a {suffix} file" if suffix else "a file with no extension"))
     return sources, problems
+
+
+def _within(seconds: float, read: Opener, name: str, data: bytes, received: dt.datetime, max_bytes: int) -> tuple[list[Source], list[Problem]]:
+    """A message opened, or one problem if opening it took longer than `seconds`."""
+    try:
+        with deadline.within(seconds):
+            return read(name, data, received, max_bytes)
+    except deadline.ReadTooLong:
+        return [], [problem("email-unreadable", name, detail=f"reading it took more than {seconds:g} s and was stopped")]
 
 
 def _numbers_bundle(name: str) -> str | None:

@@ -74,11 +74,13 @@ def test_a_returns_state_is_worked_out_in_one_place() -> None:
 
 def test_the_settings_stand_on_problems_and_text_files_alone() -> None:
     """The settings are read before anything else: they import no step, reader or surface
-    (the workbooks' spec only for the names of its scales)."""
-    for name, tree in modules().items():
+    (the workbooks' spec only for the names of its scales, the time limit only for its default)."""
+    found = modules()
+    for name, tree in found.items():
         if name.startswith("settings."):
             reached = {m.split(".")[0] for m in imports(name, tree)}
-            assert reached <= {"settings", "problems", "textfile", "bulk", "spec"}, (name, reached)
+            assert reached <= {"settings", "problems", "textfile", "bulk", "spec", "deadline"}, (name, reached)
+    assert imports("deadline", found["deadline"]) == set()
 
 
 def test_the_surfaces_sit_on_top_and_the_guard_on_nothing() -> None:
