@@ -253,14 +253,11 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
                 sources += found
                 problems += more
                 continue
-            payload = part.get_payload(decode=True) or b""
-            if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
+            taken = _workbook(label, filename, part.get_payload(decode=True) or b"", max_bytes, received, sender, dated)
+            if taken is None:
                 others.append(filename)
-                continue
-            if len(payload) > max_bytes:
-                problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
-                continue
-            sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
+            else:
+                (sources if isinstance(taken, Source) else problems).append(taken)
     except HeaderTooLong as exc:
         return [], [problem("email-unreadable", name, detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes")]
     except Exception:  # a malformed message must cost one problem, not the run
@@ -268,6 +265,16 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
+
+
+def _workbook(label: str, filename: str, payload: bytes, max_bytes: int, received: dt.datetime, sender: str, dated: bool) -> Source | Problem | None:
+    """An attached file as a source to read, with its message's sender and date;
+    a problem if it is too large; None if it is no workbook (named if the message holds none)."""
+    if not _held_workbook(filename, lambda: payload[:4096]):
+        return None
+    if len(payload) > max_bytes:
+        return problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes))
+    return Source(label, payload, received, sender, emailed=dated, undated=not dated)
 
 
 def _no_workbook(name: str, sender: str, sent: dt.datetime, others: list[str]) -> Problem:
@@ -296,14 +303,11 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
             if isinstance(when, dt.datetime):
                 received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
             for filename, payload in _outlook_attachments(message):
-                label = f"{name} > {filename}"
-                if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
+                taken = _workbook(f"{name} > {filename}", filename, payload, max_bytes, received, sender, dated)
+                if taken is None:
                     others.append(filename)
-                    continue
-                if len(payload) > max_bytes:
-                    problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
-                    continue
-                sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
+                else:
+                    (sources if isinstance(taken, Source) else problems).append(taken)
         finally:
             message.close()
     except Exception:  # a damaged .msg must cost one problem, not the run

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .facts import MAX_FORMULA_CELLS, MAX_GRID_CELLS, MAX_UNZIPPED, Facts, Refused, SheetFacts
+from .ods import ODS_MIMETYPE
 from .zipsafe import no_entities
 
 Package = Callable[[bytes], Facts]  # a zip package's facts: how a .fods is read, as the .ods it stands for
@@ -155,7 +156,7 @@ def _fods(data: bytes, package: Package) -> Facts:
     no_entities("the file", data[: 64 * 1024])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as ods:
-        ods.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        ods.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
         ods.writestr("META-INF/manifest.xml", MANIFEST)
         ods.writestr("content.xml", data)
     facts = package(out.getvalue())

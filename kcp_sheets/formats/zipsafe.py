@@ -20,6 +20,11 @@ ENTITY = re.compile(rb"<!ENTITY")
 DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[")  # a document type with declarations of its own
 
 
+def unpacking(part: str) -> Refused:
+    """The refusal of a part that cannot be unpacked: the file was cut short or damaged."""
+    return Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked")
+
+
 def opened(data: bytes) -> tuple[zipfile.ZipFile, set[str]]:
     """The zip package and its part names, refused before any part is read if
     it is broken, has absurdly many parts or would unpack to absurd sizes."""
@@ -43,7 +48,7 @@ def read_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> byt
         with open_part(archive, part, limit) as stream:
             data = stream.read(limit + 1)
     except ZIP_ERRORS:
-        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
+        raise unpacking(part) from None
     no_entities(part, data[: 64 * 1024])
     return data
 
@@ -61,7 +66,7 @@ def open_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> IO[
     try:
         return archive.open(info)
     except ZIP_ERRORS:
-        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
+        raise unpacking(part) from None
 
 
 def part_head(archive: zipfile.ZipFile, part: str) -> bytes:
@@ -71,7 +76,7 @@ def part_head(archive: zipfile.ZipFile, part: str) -> bytes:
     except ZIP_ERRORS as exc:
         if "encrypted" in str(exc).lower():
             raise Refused("file-encrypted") from None
-        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
+        raise unpacking(part) from None
 
 
 def no_entities(part: str, head: bytes) -> None:
@@ -108,7 +113,7 @@ def chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
                 carry = block[cut:]
                 yield block[:cut]
     except ZIP_ERRORS:
-        raise Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked") from None
+        raise unpacking(part) from None
     if carry:
         yield carry
 
