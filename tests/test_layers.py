@@ -106,3 +106,14 @@ def test_the_formats_stand_below_the_reader() -> None:
             reached = {m.split(".")[0] for m in imports(name, tree)}
             assert reached <= {"formats", "cellref"}, (name, reached)
     assert "formats.kind" not in imports("formats.flat", modules()["formats.flat"])  # no circle: a .fods is handed back, not imported back
+
+
+def test_the_spec_and_cell_names_stand_on_problems_alone() -> None:
+    """A workbook's layout is read by the writer, the reader and the settings
+    alike, so it imports none of them; a cell's name imports nothing."""
+    found = modules()
+    for name, tree in found.items():
+        if name.startswith("spec."):
+            reached = {m.split(".")[0] for m in imports(name, tree)}
+            assert reached <= {"spec", "cellref", "problems"}, (name, reached)
+    assert imports("cellref", found["cellref"]) == set()
