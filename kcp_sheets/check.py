@@ -110,7 +110,7 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     Without `record`, nothing is written (the ledger is only read, and the
     reads kept are used but not added to): what the desk's pages show."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
-    sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX)
+    sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX, review.read_seconds)
     if planned is not None:
         returns = list(_read_all(sources, review, planned, progress))
         _check_senders(review, returns)

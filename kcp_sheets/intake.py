@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from . import deadline
-from .formats_flat import NUMBERS_EXPORT
+from .formats.flat import NUMBERS_EXPORT
 from .problems import Problem, problem
 
 # What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or
@@ -110,11 +110,16 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(found, key=lambda p: str(p.relative_to(inbox)).lower())
 
 
-def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tuple[list[Source], list[Problem]]:
+Opener = Callable[[str, bytes, dt.datetime, int], tuple[list[Source], list[Problem]]]  # an e-mail or Outlook message opened to its attachments
+
+
+def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None, seconds: float = deadline.READ_SECONDS,
+           read_email: Opener | None = None) -> tuple[list[Source], list[Problem]]:
     """Sources to read from the given files, and the problems of files that are not.
 
     A file in `inbox` is named by its path there, so two files of the same
-    name in different sub-folders are told apart."""
+    name in different sub-folders are told apart. An e-mail is opened (by
+    `read_email`, `from_email` unless given) within `seconds`."""
     sources: list[Source] = []
     problems: list[Problem] = []
     bundles: set[str] = set()
@@ -146,12 +151,8 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(microsecond=0)
         suffix = path.suffix.lower()
         if suffix in EMAIL_SUFFIXES or suffix in OUTLOOK_SUFFIXES:
-            read = from_email if suffix in EMAIL_SUFFIXES else from_outlook
-            try:
-                with deadline.within(deadline.READ_SECONDS):
-                    found, more = read(name, data, received, max_bytes)
-            except deadline.ReadTooLong:
-                found, more = [], [problem("email-unreadable", name, detail=f"reading it took more than {deadline.READ_SECONDS:g} s and was stopped")]
+            read = (read_email or from_email) if suffix in EMAIL_SUFFIXES else from_outlook
+            found, more = _within(seconds, read, name, data, received, max_bytes)
             sources += found
             problems += more
         elif suffix in SPREADSHEET_SUFFIXES or (suffix in SNIFFED_SUFFIXES and data.startswith(WORKBOOK_MAGIC)):
@@ -163,6 +164,15 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None) -> tupl
         else:
             problems.append(problem("file-not-spreadsheet", name, detail=f"a {suffix} file" if suffix else "a file with no extension"))
     return sources, problems
+
+
+def _within(seconds: float, read: Opener, name: str, data: bytes, received: dt.datetime, max_bytes: int) -> tuple[list[Source], list[Problem]]:
+    """A message opened, or one problem if opening it took longer than `seconds`."""
+    try:
+        with deadline.within(seconds):
+            return read(name, data, received, max_bytes)
+    except deadline.ReadTooLong:
+        return [], [problem("email-unreadable", name, detail=f"reading it took more than {seconds:g} s and was stopped")]
 
 
 def _numbers_bundle(name: str) -> str | None:
@@ -243,14 +253,11 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
                 sources += found
                 problems += more
                 continue
-            payload = part.get_payload(decode=True) or b""
-            if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
+            taken = _workbook(label, filename, part.get_payload(decode=True) or b"", max_bytes, received, sender, dated)
+            if taken is None:
                 others.append(filename)
-                continue
-            if len(payload) > max_bytes:
-                problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
-                continue
-            sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
+            else:
+                (sources if isinstance(taken, Source) else problems).append(taken)
     except HeaderTooLong as exc:
         return [], [problem("email-unreadable", name, detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes")]
     except Exception:  # a malformed message must cost one problem, not the run
@@ -258,6 +265,16 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
+
+
+def _workbook(label: str, filename: str, payload: bytes, max_bytes: int, received: dt.datetime, sender: str, dated: bool) -> Source | Problem | None:
+    """An attached file as a source to read, with its message's sender and date;
+    a problem if it is too large; None if it is no workbook (named if the message holds none)."""
+    if not _held_workbook(filename, lambda: payload[:4096]):
+        return None
+    if len(payload) > max_bytes:
+        return problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes))
+    return Source(label, payload, received, sender, emailed=dated, undated=not dated)
 
 
 def _no_workbook(name: str, sender: str, sent: dt.datetime, others: list[str]) -> Problem:
@@ -286,14 +303,11 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
             if isinstance(when, dt.datetime):
                 received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
             for filename, payload in _outlook_attachments(message):
-                label = f"{name} > {filename}"
-                if not _held_workbook(filename, lambda payload=payload: payload[:4096]):
+                taken = _workbook(f"{name} > {filename}", filename, payload, max_bytes, received, sender, dated)
+                if taken is None:
                     others.append(filename)
-                    continue
-                if len(payload) > max_bytes:
-                    problems.append(problem("file-too-large", label, detail=_mb(len(payload)), limit=_mb(max_bytes)))
-                    continue
-                sources.append(Source(label, payload, received, sender, emailed=dated, undated=not dated))
+                else:
+                    (sources if isinstance(taken, Source) else problems).append(taken)
         finally:
             message.close()
     except Exception:  # a damaged .msg must cost one problem, not the run

@@ -8,9 +8,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from .cellref import cell_name
 from .problems import problem
 from .reader import Return, Row
-from .spec import cell_name
 from .values import as_text
 
 NOW_ANSWERED = {"score-unscored", "score-unscored-review", "agreed-missing"}  # warnings the other return's answers may settle

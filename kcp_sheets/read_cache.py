@@ -44,12 +44,14 @@ WAIT_SECONDS = 5  # another command writing it: after this, go on without it
 Portable = tuple[Return, tuple[str, str, int] | None]  # a read without its bytes or plan, and the key of the plan it answers
 
 
-def context(review: Review, sent: list[SentRow]) -> str:
+def context(review: Review, sent: list[SentRow], reading_library: str | None = None) -> str:
     """Everything besides the file that a read depends on, as one digest: the
-    sent workbooks by the hash of their spec and content, as the ledger has them."""
-    libraries = f"{sys.version}\x1f{_version('python-calamine')}"  # the reading library decides cell types, dates and what it refuses
+    sent workbooks by the hash of their spec and content, as the ledger has them.
+    `reading_library` is the reading library's version, the installed one unless given."""
+    version = reading_library if reading_library is not None else _version("python-calamine")
+    libraries = f"{sys.version}\x1f{version}"  # the reading library decides cell types, dates and what it refuses
     digest = hashlib.sha256(f"{__version__}\x1e{libraries}\x1e{review.review_id}\x1e{json.dumps(review.scales, sort_keys=True, default=str)}".encode())
-    for path in _code_files():
+    for path in _code_files(review.templates or templates_dir()):
         digest.update(path.read_bytes())
     for row in sent:
         digest.update(f"\x1e{row.id}\x1f{row.template}\x1f{row.cluster}\x1f{row.edition}\x1f{row.content_hash}".encode())
@@ -63,9 +65,9 @@ def _version(distribution: str) -> str:
         return "unknown"
 
 
-def _code_files() -> list[Path]:
+def _code_files(templates: Path) -> list[Path]:
     package = Path(__file__).resolve().parent
-    return sorted([*package.rglob("*.py"), *templates_dir().glob("*.yaml")])
+    return sorted([*package.rglob("*.py"), *templates.glob("*.yaml")])
 
 
 def portable(result: Return) -> Portable:

@@ -65,7 +65,7 @@ def _officer(review: Review) -> tuple[str, str, str]:
 
 def cluster_workbook(review: Review, code: str) -> Planned:
     cluster = review.cluster(code)
-    base = load_spec("cluster_tracker")
+    base = load_spec("cluster_tracker", review.templates)
     spec = base.resolve({**review_context(review), "cluster_name": cluster.name, "cluster_code": cluster.code}, review.earlier_years, review.scored_years)
     tracker = spec.main_table()
     rows = cluster_rows(review, code)
@@ -98,7 +98,7 @@ def cluster_rows(review: Review, code: str) -> list[dict[str, Any]]:
 
 
 def health_workbook(review: Review) -> Planned:
-    base = load_spec("partnership_health")
+    base = load_spec("partnership_health", review.templates)
     spec = base.resolve(review_context(review))
     sheet = spec.main_table()
     titles = {}
@@ -111,7 +111,7 @@ def health_workbook(review: Review) -> Planned:
 
 
 def accreditation_workbook(review: Review) -> Planned:
-    base = load_spec("accreditation_review")
+    base = load_spec("accreditation_review", review.templates)
     spec = base.resolve(review_context(review))
     sheet = spec.main_table()
     titles = {name: sheet.table.group_title.format(criterion_number=n, criterion=name, in_depth="") for n, name in enumerate(review.criterion_names(), start=1)}

@@ -107,7 +107,7 @@ def test_a_doctype_that_declares_no_entity_is_no_hazard_and_one_that_does_is() -
 def test_a_gzip_that_would_unpack_beyond_the_limit_is_refused_unread() -> None:
     import gzip
 
-    from kcp_sheets.formats_flat import gunzip
+    from kcp_sheets.formats.flat import gunzip
 
     bomb = gzip.compress(b"\0" * 1_000_000)
     assert gunzip(bomb, limit=1_000_000) == b"\0" * 1_000_000
@@ -179,7 +179,7 @@ def test_an_ods_macro_library_s_doctype_line_is_no_hazard() -> None:
 
 def test_a_flat_file_s_cells_are_kept_only_while_its_grid_fits() -> None:
     """Past the room left, only the extent is counted: the sheet is refused by it, in bounded memory."""
-    from kcp_sheets.formats_flat import Cells
+    from kcp_sheets.formats.flat import Cells
 
     cells = Cells(room=9)
     for n in range(3):

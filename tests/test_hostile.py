@@ -288,10 +288,11 @@ def test_thousands_of_pasted_rows_are_each_reported_in_bounded_time(review, good
 
 
 @pytest.fixture()
-def slow_on_hw(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """Reading HW's return takes 30 s (its stage checks stand for any step
-    that runs away); the deadline is 0.5 s."""
-    from kcp_sheets import deadline
+def slow_on_hw(review, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
+    """The review, with 0.5 s to read each file; reading HW's return takes
+    30 s (its stage checks stand for any step that runs away)."""
+    from dataclasses import replace
+
     from kcp_sheets.reader import reading
 
     real = reading.stage_checks
@@ -302,17 +303,17 @@ def slow_on_hw(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
         real(read, plan)
 
     monkeypatch.setattr(reading, "stage_checks", stage_checks)
-    monkeypatch.setattr(deadline, "READ_SECONDS", 0.5)
+    return replace(review, read_seconds=0.5)
 
 
 @pytest.mark.parametrize("in_workers", [False, True], ids=["in the checking process", "in worker processes"])
-def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(review, plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     from kcp_sheets import check
 
     monkeypatch.setattr(check, "PARALLEL_FROM", 1 if in_workers else 10**6)
     et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
     hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
-    result = check_returns(review, [et, hw])
+    result = check_returns(slow_on_hw, [et, hw])
     by_name = {r.source.name: r for r in result.returns}
     assert by_name["et.xlsx"].cluster == "ET" and by_name["et.xlsx"].errors == 0
     stopped = by_name["hw.xlsx"]
@@ -320,7 +321,7 @@ def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(review, plan
     assert "took more than 0.5 s and was stopped" in stopped.problems[0].message
 
 
-def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(review, plans, outbox: Path, tmp_path: Path, slow_on_hw) -> None:
+def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(plans, outbox: Path, tmp_path: Path, slow_on_hw) -> None:
     """The desk's check runs in a thread, where no alarm can be set: its files
     are read in a worker process, whose main thread has one, however few."""
     import threading
@@ -328,7 +329,7 @@ def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(review
     et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
     hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
     found = []
-    thread = threading.Thread(target=lambda: found.append(check_returns(review, [et, hw])))
+    thread = threading.Thread(target=lambda: found.append(check_returns(slow_on_hw, [et, hw])))
     thread.start()
     thread.join(25)  # the slow read sleeps 30 s: still running here means no limit held
     assert not thread.is_alive() and found, "the read in a thread was not stopped"
@@ -354,19 +355,17 @@ def test_a_read_in_a_thread_has_no_alarm_and_reads_as_usual(review, good: Path) 
     assert ret.cluster == "ET" and not any(p.code == "file-read-failed" for p in ret.problems)
 
 
-def test_an_email_that_takes_too_long_to_read_is_one_problem(review, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcp_sheets import deadline, intake
+def test_an_email_that_takes_too_long_to_read_is_one_problem(good: Path, tmp_path: Path) -> None:
+    from kcp_sheets.intake import gather
 
     def slow(*args: object) -> None:
         time.sleep(30)
 
-    monkeypatch.setattr(intake, "from_email", slow)
-    monkeypatch.setattr(deadline, "READ_SECONDS", 0.5)
     path = write(tmp_path, "slow.eml", b"From: a@example.org\r\n\r\nhello\r\n")
-    result = check_returns(review, [path, good])
-    assert [(p.code, p.file) for p in result.problems] == [("email-unreadable", "slow.eml")]
-    assert "took more than 0.5 s and was stopped" in result.problems[0].message
-    assert [r.source.name for r in result.returns] == ["good.xlsx"]
+    sources, problems = gather([path, good], 10**8, seconds=0.5, read_email=slow)
+    assert [(p.code, p.file) for p in problems] == [("email-unreadable", "slow.eml")]
+    assert "took more than 0.5 s and was stopped" in problems[0].message
+    assert [s.name for s in sources] == ["good.xlsx"]
 
 
 @pytest.mark.parametrize(

@@ -74,11 +74,13 @@ def test_a_returns_state_is_worked_out_in_one_place() -> None:
 
 def test_the_settings_stand_on_problems_and_text_files_alone() -> None:
     """The settings are read before anything else: they import no step, reader or surface
-    (the workbooks' spec only for the names of its scales)."""
-    for name, tree in modules().items():
+    (the workbooks' spec only for the names of its scales, the time limit only for its default)."""
+    found = modules()
+    for name, tree in found.items():
         if name.startswith("settings."):
             reached = {m.split(".")[0] for m in imports(name, tree)}
-            assert reached <= {"settings", "problems", "textfile", "bulk", "spec"}, (name, reached)
+            assert reached <= {"settings", "problems", "textfile", "bulk", "spec", "deadline"}, (name, reached)
+    assert imports("deadline", found["deadline"]) == set()
 
 
 def test_the_surfaces_sit_on_top_and_the_guard_on_nothing() -> None:
@@ -94,3 +96,24 @@ def test_the_surfaces_sit_on_top_and_the_guard_on_nothing() -> None:
             assert not any(m.startswith("cli") or m == "desk.app" for m in reached), (name, reached)
     for name in ("desk.guard", "desk.form_token"):
         assert {m for m in imports(name, found[name]) if not m.startswith("desk.")} == set(), name
+
+
+def test_the_formats_stand_below_the_reader() -> None:
+    """What a file is, is read before any reader sees it: the formats import
+    nothing from the reader or the layers above, only each other and the cells' names."""
+    for name, tree in modules().items():
+        if name.startswith("formats."):
+            reached = {m.split(".")[0] for m in imports(name, tree)}
+            assert reached <= {"formats", "cellref"}, (name, reached)
+    assert "formats.kind" not in imports("formats.flat", modules()["formats.flat"])  # no circle: a .fods is handed back, not imported back
+
+
+def test_the_spec_and_cell_names_stand_on_problems_alone() -> None:
+    """A workbook's layout is read by the writer, the reader and the settings
+    alike, so it imports none of them; a cell's name imports nothing."""
+    found = modules()
+    for name, tree in found.items():
+        if name.startswith("spec."):
+            reached = {m.split(".")[0] for m in imports(name, tree)}
+            assert reached <= {"spec", "cellref", "problems"}, (name, reached)
+    assert imports("cellref", found["cellref"]) == set()

@@ -149,14 +149,25 @@ def test_a_read_that_failed_is_not_kept(returned: Path, monkeypatch: pytest.Monk
 
 
 def test_a_new_version_of_the_reading_library_reads_every_return_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kcp_sheets.read_cache as read_cache
+    from importlib.metadata import version
+
+    from kcp_sheets.intake import gather, inbox_files
+    from kcp_sheets.ledger import Ledger
+    from kcp_sheets.read_cache import ReadCache
+    from kcp_sheets.read_cache import context as read_context
 
     summary(returned)
-    real = read_cache._version
-    monkeypatch.setattr(read_cache, "_version", lambda name: real(name) + ".1" if name == "python-calamine" else real(name))
+    review = load_review(returned)
+    with Ledger(returned) as ledger:
+        sent, rows = ledger.sent(review.review_id), ledger.sent_rows(review.review_id)
+    sources, _ = gather(inbox_files(returned / INBOX), 50 * 1024 * 1024, returned / INBOX)
     read = count_reads(monkeypatch)
-    summary(returned)
-    assert sorted(read) == ["et.xlsx", "hw.xlsx"]
+    installed = version("python-calamine")
+    assert read_context(review, rows) == read_context(review, rows, reading_library=installed)
+    for library, reads in ((installed, []), (installed + ".1", ["et.xlsx", "hw.xlsx"])):
+        with ReadCache(returned, read_context(review, rows, reading_library=library), read_only=True) as cache:
+            list(check_module._read_all(sources, review, sent, None, cache))
+        assert sorted(read) == reads, library
 
 
 def as_read(ret) -> dict:  # noqa: ANN001

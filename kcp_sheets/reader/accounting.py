@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..cellref import a1, cell_name
 from ..content import instruction_cells
 from ..sent import Planned
-from ..spec import a1, cell_name
 from ..values import as_text, is_blank
 from .opening import Grid, Report
 

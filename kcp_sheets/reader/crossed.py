@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..cellref import cell_name
 from ..problems import problem
-from ..spec import cell_name
 from ..values import as_text
 from .records import Return, Row
 

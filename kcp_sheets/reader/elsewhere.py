@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..cellref import cell_name
 from ..sent import other_text
-from ..spec import Column, Table, cell_name
+from ..spec import Column, Table
 from .records import Row
 
 if TYPE_CHECKING:

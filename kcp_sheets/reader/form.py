@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..spec import Column, Sheet, cell_name
+from ..cellref import cell_name
+from ..spec import Column, Sheet
 from ..values import as_text, is_blank, same_text
-from .table import find_header, read_table, report_value
+from .cells import report_value
+from .table import find_header, read_table
 
 if TYPE_CHECKING:
     from .reading import Reading

@@ -20,8 +20,8 @@ import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..cellref import a1, cell_name
 from ..formats import ZIP_ERRORS
-from ..spec import a1, cell_name
 from .notes import MAIN, RELS, TABLE, _read
 
 if TYPE_CHECKING:

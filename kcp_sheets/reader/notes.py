@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity
 import zipfile
 from collections.abc import Iterator
 
+from ..cellref import a1
 from ..formats import ZIP_ERRORS, Facts, Refused, no_entities
-from ..spec import a1
 
 Note = tuple[str, int, int, str]  # sheet, row, column (0-based), the note's whole text
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

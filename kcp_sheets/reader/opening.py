@@ -12,13 +12,11 @@ file a problem, in words that say what is wrong with it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import sys
 import tempfile
-import xml.etree.ElementTree as ET  # noqa: N817 - parts were checked for entity declarations first
-import zipfile
+import xml.etree.ElementTree as ET  # the parse error the marks may raise
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,9 +25,9 @@ from typing import Any
 import python_calamine as calamine
 
 from .. import deadline
-from ..formats import MAX_GRID_CELLS, ZIP_ERRORS, Facts, Refused, SheetFacts, inspect
+from ..formats import MAX_GRID_CELLS, ZIP_ERRORS, Facts, Refused, SheetFacts, inspect, saved_at, xlsx_cell_marks
 from ..intake import Source
-from ..spec import a1, cell_name
+from ..spec import cell_name
 from .notes import cell_notes
 from .second import Unread, xls_grids, xlsx_grids
 
@@ -224,59 +222,4 @@ def _mark_errors_and_formulas(data: bytes, facts: Facts, sheets: Sheets) -> None
         sheets.formulas[name] = formulas
 
 
-def saved_at(data: bytes) -> dt.datetime | None:
-    """When the spreadsheet program last saved the workbook, from its own
-    properties (docProps/core.xml, or meta.xml in .ods); None if not said."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            part, tag = ("docProps/core.xml", "{http://purl.org/dc/terms/}modified") if "docProps/core.xml" in names else ("meta.xml", "{http://purl.org/dc/elements/1.1/}date")
-            if part not in names or archive.getinfo(part).file_size > 1024 * 1024:  # properties are a few hundred bytes
-                return None
-            found = ET.fromstring(archive.read(part)).find(f".//{tag}")
-    except (*ZIP_ERRORS, ET.ParseError):
-        return None
-    if found is None or not found.text:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(found.text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
-
-
-def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
-    """Per sheet name (its part found by formats.inspect): error cells with
-    their text, and cells holding formulas (0-based). Rows are dropped once
-    read, so memory does not grow with the sheet."""
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # or Strict's, as the sheet's root says
-    marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name, part in parts.items():
-            errors: dict[tuple[int, int], str] = {}
-            formulas: set[tuple[int, int]] = set()
-            rows: ET.Element | None = None
-            with archive.open(part) as stream:
-                for event, element in ET.iterparse(stream, events=("start", "end")):
-                    if event == "start":
-                        if element.tag.endswith("}worksheet"):
-                            ns = element.tag[: -len("worksheet")]
-                        elif element.tag == f"{ns}sheetData":
-                            rows = element
-                        continue
-                    if element.tag == f"{ns}row" and rows is not None:
-                        rows.clear()
-                        continue
-                    if element.tag != f"{ns}c":
-                        continue
-                    has_formula = element.find(f"{ns}f") is not None
-                    if element.get("t") == "e" or has_formula:
-                        where = a1(element.get("r", ""))
-                        if where is not None:
-                            if element.get("t") == "e":
-                                value = element.find(f"{ns}v")
-                                errors[where] = value.text if value is not None and value.text else "#ERROR"
-                            if has_formula:
-                                formulas.add(where)
-            marks[name] = (errors, formulas)
-    return marks
+__all__ = ["Grid", "Sheets", "open_sheets", "saved_at", "xlsx_cell_marks"]

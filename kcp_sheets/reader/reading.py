@@ -27,12 +27,12 @@ def read_source(source: Source, review: Review, planned: list[Planned] | Plans) 
     """Read one source; whatever happens, the result is a Return with problems."""
     result = Return(source)
     try:
-        with deadline.within(deadline.READ_SECONDS):
+        with deadline.within(review.read_seconds):
             Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
     except (KeyboardInterrupt, SystemExit):
         raise
     except deadline.ReadTooLong:  # nothing half-read is shown: the file is the problem
-        seconds = f"{deadline.READ_SECONDS:g}"
+        seconds = f"{review.read_seconds:g}"
         return Return(source, problems=[problem("file-read-failed", source.name, detail=f"reading it took more than {seconds} s and was stopped")])
     except BaseException as exc:  # noqa: BLE001 - one bad file must never cost the run; a library's panic is a BaseException
         # The officer reads what happened, not the library's words; the kind of error names it in a report.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..cellref import cell_name
 from ..sent import Planned
-from ..spec import cell_name
 
 if TYPE_CHECKING:
     from .reading import Reading

@@ -4,19 +4,15 @@ cell parsed by its column's kind; what does not fit is reported."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..spec import Column, Sheet, Table, cell_name
-from ..values import (
-    as_text,
-    is_blank,
-    parse_choice,
-    parse_date,
-    parse_flag,
-    parse_score,
-    parse_text,
-    same_text,
-)
+from ..cellref import cell_name
+from ..spec import Column, Sheet, Table
+from ..values import as_text, is_blank
+from .cells import as_sent_text, parse_cell, row_values
 from .elsewhere import other_clusters_row, others_id, pasted_over, spare_answers, spilled
 from .moved import report_cut
 from .opening import Grid
@@ -26,6 +22,10 @@ if TYPE_CHECKING:
     from .reading import Reading
 
 HEADER_SCAN_ROWS = 60
+__all__ = ["find_header", "parse_cell", "read_table"]  # parse_cell: a cell read as the table reads it
+
+
+Line = tuple[int, str, list[Any], list[int]]  # a row holding something: its index, ID, cells, and the columns typed in
 
 
 def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, sent: list[dict[str, Any]], start: int = 0, fixed_ids: list[str] | None = None) -> None:
@@ -33,123 +33,210 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
 
     `sent` are the rows the workbook was sent with; `fixed_ids` are the
     row IDs of a form's fixed-size table (no rows sent, none new)."""
-    grid = reading.grids[sheet_name]
-    accounts = reading.accounts
     expected_at = (table.header_row - 1) if table.header_row else (sheet.form_table_header_row() - 1)
-    header_row, columns = find_header(grid, table, expected_at, start)
+    header_row, columns = find_header(reading.grids[sheet_name], table, expected_at, start)
     reading.result.columns[sheet.key] = columns
     if start == 0:
-        accounts.take(sheet_name, sheet.title_cells)
+        reading.accounts.take(sheet_name, sheet.title_cells)
     if header_row < 0:
         reading.add("header-missing", sheet=sheet_name, detail=", ".join(c.header for c in table.columns[:3]) + " ...")
-        accounts.settle(sheet_name, start)
-        return
-    for col in table.columns:
-        if col.key not in columns:
-            reading.add("header-missing", sheet=sheet_name, cell=cell_name(header_row + 1, 0), detail=col.header)
-    header = grid[header_row]
-    extra = {c: as_text(v).strip() for c, v in enumerate(header) if not is_blank(v) and c not in columns.values()}
-    accounts.take(sheet_name, ((header_row, c) for c, v in enumerate(header) if not is_blank(v)))
-    for c, title in extra.items():
-        reading.add("column-added", sheet=sheet_name, cell=cell_name(header_row + 1, c), found=title)
-    known = set(columns.values()) | set(extra)
-    headers = {c: col.header for col in table.columns for c in [columns.get(col.key)] if c is not None} | extra
-    sent_by_id = {str(r["id"]): r for r in sent}
-    if fixed_ids is not None:
-        sent_by_id.update({i: {"id": i} for i in fixed_ids})
-    spare = {table.new_id.format(n=n, **reading.identity_facts()) for n in range(1, table.spare_rows + 1)} if table.new_id else set()
-    group_titles = {as_text(t).strip() for t in reading.group_titles()}
-    id_col = columns.get("id", 0)
-    inputs = {columns[c.key] for c in table.inputs if c.key in columns}
-    fixed = [c for c in table.columns if not c.is_input and c.kind != "id" and c.key in columns]
+    else:
+        found = _Found.headed(reading, sheet_name, table, header_row, columns)
+        if fixed_ids is None:
+            reading.result.rows[sheet.key] = _read_sent_rows(found, {str(r["id"]): r for r in sent})
+        else:
+            reading.result.rows[sheet.key] = _read_fixed_rows(found, {str(r["id"]): r for r in sent} | {i: {"id": i} for i in fixed_ids})
+    reading.accounts.settle(sheet_name, start)
 
-    def typed(cells: list[Any], where: set[int]) -> str:
-        return "; ".join(f"{headers.get(c, '?')}: {as_text(cells[c])}" for c in sorted(where) if c < len(cells) and not is_blank(cells[c]))
 
-    # First pass: the rows that hold something, and what is ours among them.
-    found: list[tuple[int, str, list[Any], list[int]]] = []
-    spills: list[tuple[int, str, list[Any], list[int]]] = []  # answers on a row with no action
-    for r in range(header_row + 1, len(grid)):
-        cells = grid[r]
-        present = [c for c, v in enumerate(cells) if v != "" and v is not None and (v.__class__ is not str or v.strip())]  # is_blank, written out
-        if not present:
-            continue
-        ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
-        is_total = bool(table.total_label) and ident.casefold() == table.total_label.casefold()
-        ours = {id_col, columns.get(table.total_of or "", -1)} if is_total else {id_col}
-        if (is_total or ident in group_titles or ident in spare) and all(c in ours for c in present):
-            accounts.take(sheet_name, ((r, c) for c in present))
-            continue
-        if ident in sent_by_id and fixed_ids is not None and present == [id_col]:
-            accounts.take(sheet_name, [(r, id_col)])
-            continue
-        no_action = fixed and ident not in sent_by_id and not any(c in present for c in (columns[f.key] for f in fixed)) and not others_id(reading, ident)
-        if fixed_ids is None and (is_total or ident in group_titles or no_action):
-            spills.append((r, ident, cells, present))
-            continue
-        found.append((r, ident, cells, present))
+@dataclass
+class _Found:
+    """A table as found on its sheet: where its header is and what each column holds."""
 
-    answered = {r for r, _, cells, present in found if not inputs.isdisjoint(present)}
-    if spills and fixed_ids is None:
-        found, spills = spare_answers(found, spills, spare, sent_by_id, answered)
-    assigned = _match_by_text(reading, sheet_name, table, columns, fixed, sent_by_id, found, id_col) if fixed_ids is None and fixed else {}
-    rows: list[Row] = []
-    seen: dict[str, int] = {}
-    new_count = 0
-    order = [(col, columns.get(col.key), col.is_input) for col in table.columns if col.kind != "id"]  # once per table, not per row
-    for r, ident, cells, present in found:
-        read_as = assigned.get(r, ident)
+    reading: Reading
+    sheet_name: str
+    table: Table
+    header_row: int
+    columns: dict[str, int]  # our columns' keys -> where they are
+    extra: dict[int, str]  # columns someone added -> their headers
+    headers: dict[int, str]
+    id_col: int
+    inputs: set[int]  # where the answers go
+    fixed: list[Column]  # the columns we filled in and found, IDs aside
+
+    @classmethod
+    def headed(cls, reading: Reading, sheet_name: str, table: Table, header_row: int, columns: dict[str, int]) -> _Found:
+        """The header row read: our columns missing and the columns added are reported."""
+        for col in table.columns:
+            if col.key not in columns:
+                reading.add("header-missing", sheet=sheet_name, cell=cell_name(header_row + 1, 0), detail=col.header)
+        header = reading.grids[sheet_name][header_row]
+        extra = {c: as_text(v).strip() for c, v in enumerate(header) if not is_blank(v) and c not in columns.values()}
+        reading.accounts.take(sheet_name, ((header_row, c) for c, v in enumerate(header) if not is_blank(v)))
+        for c, title in extra.items():
+            reading.add("column-added", sheet=sheet_name, cell=cell_name(header_row + 1, c), found=title)
+        headers = {c: col.header for col in table.columns for c in [columns.get(col.key)] if c is not None} | extra
+        inputs = {columns[c.key] for c in table.inputs if c.key in columns}
+        fixed = [c for c in table.columns if not c.is_input and c.kind != "id" and c.key in columns]
+        return cls(reading, sheet_name, table, header_row, columns, extra, headers, columns.get("id", 0), inputs, fixed)
+
+    @cached_property
+    def spare(self) -> set[str]:
+        """The IDs of the spare rows sent for new actions."""
+        table = self.table
+        return {table.new_id.format(n=n, **self.reading.identity_facts()) for n in range(1, table.spare_rows + 1)} if table.new_id else set()
+
+    @cached_property
+    def known(self) -> set[int]:
+        """The columns with a header: ours and those added."""
+        return set(self.columns.values()) | set(self.extra)
+
+    @cached_property
+    def order(self) -> list[tuple[Column, int | None, bool]]:
+        """Each column to read, where it is and whether it takes answers: once per table, not per row."""
+        return [(col, self.columns.get(col.key), col.is_input) for col in self.table.columns if col.kind != "id"]
+
+    def typed(self, cells: list[Any], where: set[int]) -> str:
+        """What was typed in those columns of a row, for a problem's message."""
+        return "; ".join(f"{self.headers.get(c, '?')}: {as_text(cells[c])}" for c in sorted(where) if c < len(cells) and not is_blank(cells[c]))
+
+    def lines(self) -> Iterator[tuple[Line, bool, bool]]:
+        """Each row holding something besides our own marks (a total, a group
+        title, a spare row's ID, all taken here), with whether it is the total
+        row or a group title row."""
+        grid, table, id_col = self.reading.grids[self.sheet_name], self.table, self.id_col
+        group_titles = {as_text(t).strip() for t in self.reading.group_titles()}
+        for r in range(self.header_row + 1, len(grid)):
+            cells = grid[r]
+            present = [c for c, v in enumerate(cells) if v != "" and v is not None and (v.__class__ is not str or v.strip())]  # is_blank, written out
+            if not present:
+                continue
+            ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
+            is_total = bool(table.total_label) and ident.casefold() == table.total_label.casefold()
+            ours = {id_col, self.columns.get(table.total_of or "", -1)} if is_total else {id_col}
+            if (is_total or ident in group_titles or ident in self.spare) and all(c in ours for c in present):
+                self.reading.accounts.take(self.sheet_name, ((r, c) for c in present))
+                continue
+            yield (r, ident, cells, present), is_total, ident in group_titles
+
+    def read_row(self, line: Line, read_as: str, sent_by_id: dict[str, dict[str, Any]], seen: dict[str, int], edited: list[tuple[Column, Any]]) -> Row | None:
+        """One row read as the row `read_as`; None (and a problem holding all
+        it says) if that row was read already: a row is never read twice."""
+        r, _, cells, present = line
+        reading, sheet_name, known = self.reading, self.sheet_name, self.known
         if read_as in seen:
-            # The row is not read twice: everything typed on it goes into the problem.
-            text = typed(cells, set(present) - {id_col})
-            reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=read_as, found=text, detail=text or "nothing typed")
-            accounts.take(sheet_name, ((r, c) for c in present))
-            continue
-        edited: list[tuple[Column, Any]] = []
-        row = _row(reading, sheet_name, order, extra, cells, r, read_as, sent_by_id.get(read_as), edited)
-        accounts.take(sheet_name, ((r, c) for c in present if c in known))
+            text = self.typed(cells, set(present) - {self.id_col})
+            reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, self.id_col), row_id=read_as, found=text, detail=text or "nothing typed")
+            reading.accounts.take(sheet_name, ((r, c) for c in present))
+            return None
+        row = row_values(reading, sheet_name, self.order, self.extra, cells, r, read_as, sent_by_id.get(read_as), edited)
+        reading.accounts.take(sheet_name, ((r, c) for c in present if c in known))
         for c in present:
             if c not in known:
                 reading.add("cell-unread", sheet=sheet_name, cell=cell_name(r + 1, c), row_id=read_as, found=as_text(cells[c]), detail=f"in a column with no header, on the row for {read_as or 'a row with no ID'}")
         if read_as in sent_by_id:
             seen[read_as] = r
-            rows.append(row)
-            if edited and fixed_ids is None:
-                pasted_over(reading, sheet_name, cell_name(r + 1, id_col), read_as, edited, typed(cells, inputs & set(present)))
-            continue
-        elsewhere = other_clusters_row(reading, table, ident, row) if fixed_ids is None and table.new_id else None
-        if elsewhere is not None:  # another cluster's row pasted here: its answers are that cluster's, never this one's
-            other, their = elsewhere
-            text = typed(cells, set(present) - {id_col})
-            reading.add("row-other-cluster", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=str(their["id"]), found=text,
-                        detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})",
-                        here=reading.identity_facts().get("cluster_name", ""))
-            accounts.take(sheet_name, ((r, c) for c in present))
-            continue
+        return row
+
+    def as_new(self, row: Row, r: int, ident: str, new_count: int) -> int:
+        """A row that was not sent, made new: a spare row keeps its ID, an unknown
+        ID is reported, a row with none is given the next. The new count after it."""
         row.new = True
-        if not ident or ident not in spare:
+        if not ident or ident not in self.spare:
             if ident:
-                reading.add("row-unknown-id", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=ident, detail=ident)
+                self.reading.add("row-unknown-id", sheet=self.sheet_name, cell=cell_name(r + 1, self.id_col), row_id=ident, detail=ident)
             else:
                 new_count += 1
-                n = table.spare_rows + new_count
-                ident = table.new_id.format(n=n, **reading.identity_facts()) if table.new_id else f"NEW-{r + 1}"
+                n = self.table.spare_rows + new_count
+                ident = self.table.new_id.format(n=n, **self.reading.identity_facts()) if self.table.new_id else f"NEW-{r + 1}"
             row.id = row.values["id"] = ident
-        if fixed_ids is None:
-            what = next((as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), "")
-            reading.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, id_col), row_id=row.id, detail=what or "a row with no action text")
+        return new_count
+
+
+def _read_fixed_rows(found: _Found, fixed_by_id: dict[str, dict[str, Any]]) -> list[Row]:
+    """A form's fixed table: its rows by their IDs, a row holding its ID alone taken as ours."""
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    new_count = 0
+    for line, _, _ in found.lines():
+        r, ident, _, present = line
+        if ident in fixed_by_id and present == [found.id_col]:
+            found.reading.accounts.take(found.sheet_name, [(r, found.id_col)])
+            continue
+        row = found.read_row(line, ident, fixed_by_id, seen, [])
+        if row is None:
+            continue
+        if ident not in fixed_by_id:
+            new_count = found.as_new(row, r, ident, new_count)
         rows.append(row)
-    by_row = {r: (assigned.get(r, ident), cells) for r, ident, cells, _ in found}  # each row by the action it was read as
+    return rows
+
+
+def _read_sent_rows(found: _Found, sent_by_id: dict[str, dict[str, Any]]) -> list[Row]:
+    """A table sent with rows: each row by its ID (or, where the ID was lost,
+    by its text), new rows named, and what was cut, moved or deleted reported."""
+    reading, sheet_name = found.reading, found.sheet_name
+    lines, spills = _sorted_lines(found, sent_by_id)
+    answered = {r for r, _, _, present in lines if not found.inputs.isdisjoint(present)}
+    if spills:
+        lines, spills = spare_answers(lines, spills, found.spare, sent_by_id, answered)
+    assigned = _match_by_text(reading, sheet_name, found.table, found.columns, found.fixed, sent_by_id, lines, found.id_col) if found.fixed else {}
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    new_count = 0
+    for line in lines:
+        r, ident, cells, present = line
+        read_as = assigned.get(r, ident)
+        edited: list[tuple[Column, Any]] = []
+        row = found.read_row(line, read_as, sent_by_id, seen, edited)
+        if row is None:
+            continue
+        if read_as in sent_by_id:
+            rows.append(row)
+            if edited:
+                pasted_over(reading, sheet_name, cell_name(r + 1, found.id_col), read_as, edited, found.typed(cells, found.inputs & set(present)))
+        elif not _other_clusters(found, line, row):
+            new_count = found.as_new(row, r, ident, new_count)
+            what = next((as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), "")
+            reading.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, found.id_col), row_id=row.id, detail=what or "a row with no action text")
+            rows.append(row)
+    by_row = {r: (assigned.get(r, ident), cells) for r, ident, cells, _ in lines}  # each row by the action it was read as
     for r, ident, cells, present in spills:
-        spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, typed(cells, set(present) - {id_col}), id_col)
-        accounts.take(sheet_name, ((r, c) for c in present))
-    if fixed_ids is None:
-        report_cut(reading, sheet_name, {r: i for r, (i, _) in by_row.items() if i in sent_by_id}, answered, sorted(inputs), {r for r, *_ in spills})
-        for ident in sent_by_id:
-            if ident not in seen:
-                reading.add("row-deleted", sheet=sheet_name, row_id=ident)
-    reading.result.rows[sheet.key] = rows
-    accounts.settle(sheet_name, start)
+        spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, found.typed(cells, set(present) - {found.id_col}), found.id_col)
+        reading.accounts.take(sheet_name, ((r, c) for c in present))
+    report_cut(reading, sheet_name, {r: i for r, (i, _) in by_row.items() if i in sent_by_id}, answered, sorted(found.inputs), {r for r, *_ in spills})
+    for ident in sent_by_id:
+        if ident not in seen:
+            reading.add("row-deleted", sheet=sheet_name, row_id=ident)
+    return rows
+
+
+def _sorted_lines(found: _Found, sent_by_id: dict[str, dict[str, Any]]) -> tuple[list[Line], list[Line]]:
+    """The rows of a sent table, and apart from them the answers on a row with
+    no action (a total or group title row, or a row whose action is gone)."""
+    lines: list[Line] = []
+    spills: list[Line] = []
+    for line, is_total, is_group in found.lines():
+        _, ident, _, present = line
+        no_action = found.fixed and ident not in sent_by_id and not any(c in present for c in (found.columns[f.key] for f in found.fixed)) and not others_id(found.reading, ident)
+        (spills if is_total or is_group or no_action else lines).append(line)
+    return lines, spills
+
+
+def _other_clusters(found: _Found, line: Line, row: Row) -> bool:
+    """Whether the row is another cluster's, pasted here: its answers are that
+    cluster's, never this one's, so it is reported and taken whole."""
+    elsewhere = other_clusters_row(found.reading, found.table, line[1], row) if found.table.new_id else None
+    if elsewhere is None:
+        return False
+    r, _, cells, present = line
+    other, their = elsewhere
+    text = found.typed(cells, set(present) - {found.id_col})
+    found.reading.add("row-other-cluster", sheet=found.sheet_name, cell=cell_name(r + 1, found.id_col), row_id=str(their["id"]), found=text,
+                      detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})",
+                      here=found.reading.identity_facts().get("cluster_name", ""))
+    found.reading.accounts.take(found.sheet_name, ((r, c) for c in present))
+    return True
 
 
 def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], fixed: list[Column], sent_by_id: dict[str, dict[str, Any]],
@@ -166,7 +253,7 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
     looks."""
     def text(cells: list[Any], col: Column) -> str:
         c = columns[col.key]
-        return _norm(_sent_text(cells[c]) if c < len(cells) and isinstance(cells[c], bool) else (cells[c] if c < len(cells) else ""))
+        return _norm(as_sent_text(cells[c]) if c < len(cells) and isinstance(cells[c], bool) else (cells[c] if c < len(cells) else ""))
 
     positions = [(col.key, columns[col.key]) for col in fixed]
 
@@ -176,7 +263,7 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
             if c >= width:
                 return False
             raw, old = cells[c], sent.get(key)
-            if raw != old and raw != _sent_text(old):
+            if raw != old and raw != as_sent_text(old):
                 return False
         return True
 
@@ -188,7 +275,7 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
             continue
         mine = [text(cells, col) for col in fixed]
         if not sent_text:
-            sent_text = {i: [_norm(_sent_text(row.get(col.key))) for col in fixed] for i, row in sent_by_id.items()}
+            sent_text = {i: [_norm(as_sent_text(row.get(col.key))) for col in fixed] for i, row in sent_by_id.items()}
             shared = [Counter(theirs[n] for theirs in sent_text.values()) for n in range(len(fixed))]
         if ident in sent_text and sent_text[ident] == mine:
             continue
@@ -216,79 +303,6 @@ def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
     if 2 * len(same) <= sum(a != "" for a in theirs) or longest not in same or not any(shared[n][theirs[n]] == 1 for n in same):
         return 0
     return len(same)
-
-
-def _row(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None,
-         edited: list[tuple[Column, Any]]) -> Row:
-    """One row's values by column; `order` is each column but the ID, where it was found, and whether it is for answers.
-    Fixed text found changed is added to `edited`, with what it now holds."""
-    values: dict[str, Any] = {"id": ident}
-    notes: dict[str, str] = {}
-    formulas = reading.formulas.get(sheet_name, ())
-
-    def at(c: int | None) -> dict[str, str]:
-        return {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident, "column": column}
-
-    width = len(cells)
-    for col, c, is_input in order:
-        column = col.header  # the sender's word for the cell, for the reminders
-        raw = cells[c] if c is not None and c < width else None
-        if not is_input and sent is not None:
-            old = sent.get(col.key)
-            if raw == old and raw.__class__ is str:  # as sent, the usual case
-                values[col.key] = old
-                continue
-            was = _sent_text(old)
-            if raw != was and not (raw in ("", None) and was == "") and not same_text(_sent_text(raw) if isinstance(raw, bool) else raw, was):
-                reading.add("fixed-edited", **at(c), found=as_text(raw), old=was, new=as_text(raw))
-                edited.append((col, raw))
-            values[col.key] = old
-            continue
-        if (raw is None or raw == "") and (r, c) not in formulas:
-            values[col.key] = None
-            continue
-        value, code, note = reading.parse(col, raw)
-        if code:
-            report_value(reading, code, value, note, raw, at(c), col)
-        if (r, c) in formulas:
-            reading.add("formula", **at(c), found=as_text(raw))
-        if note or (code and col.kind == "score"):
-            notes[col.key] = note if code == "score-note" else as_text(raw)
-        if value is not None and col.is_input:
-            reading.result.answers += 1
-        values[col.key] = value
-    extras = {title: cells[c] for c, title in extra.items() if c < len(cells) and not is_blank(cells[c])}
-    return Row(ident, values, r + 1, extra=extras, notes=notes)
-
-
-def parse_cell(col: Column, raw: Any, scales: dict[str, dict[int, str]]) -> tuple[Any, str, str]:
-    """A cell's value by its column's kind, the problem code if it cannot be
-    taken at its word, and a score's note (words typed with it) or readings."""
-    if col.kind == "score":
-        return tuple(parse_score(raw, scales.get(col.scale, {})))  # type: ignore[return-value]
-    if col.kind == "flag":
-        return (*parse_flag(raw), "")
-    if col.kind == "choice":
-        return (*parse_choice(raw, col.choices), "")
-    if col.kind == "date":
-        return (*parse_date(raw), "")
-    return (*parse_text(raw), "")
-
-
-def report_value(reading: Reading, code: str, value: Any, note: str, raw: Any, at: dict[str, str], col: Column) -> None:
-    """The problem a cell's value raised, with the cell's full text."""
-    if code == "score-note":
-        reading.add(code, **at, found=as_text(raw), value=value, note=note)
-    elif code == "score-ambiguous":
-        reading.add(code, **at, found=as_text(raw), detail=note)
-    elif code:
-        reading.add(code, **at, found=as_text(raw), detail=", ".join(col.choices))
-
-
-def _sent_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return as_text(value)
 
 
 def _norm(text: Any) -> str:

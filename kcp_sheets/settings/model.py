@@ -11,6 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+from ..deadline import READ_SECONDS
+
 SETTINGS_FILE = "review.yaml"
 ACTIONS_FILE = "actions.csv"
 CRITERIA_FILE = "health_criteria.csv"
@@ -95,6 +97,8 @@ class Review:
     actions: tuple[Action, ...]
     criteria: tuple[SubCriterion, ...]
     accreditation: tuple[AccreditationAction, ...]
+    templates: Path | None = None  # the workbook templates the workbooks are made from; None: those shipped
+    read_seconds: float = READ_SECONDS  # the longest one file (a workbook, or the e-mail it came in) may take to read
 
     def cluster(self, code: str) -> Cluster:
         return self._clusters_by_code[code]

@@ -1,6 +1,6 @@
 """An .xls: an OLE compound file holding a BIFF5 or BIFF8 workbook stream,
 told apart from the other Office files such a container holds, and each
-sheet measured from its cell records as formats.inspect measures every
+sheet measured from its cell records as `inspect` measures every
 workbook's, before either reader sees a byte."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from .formats import Facts, Refused, SheetFacts
+from .facts import Facts, Refused, SheetFacts
 
 
 def compound(data: bytes) -> Facts:

@@ -17,18 +17,14 @@ import re
 import xml.etree.ElementTree as ET  # noqa: N817 - the head is checked for entity declarations first
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from .formats import (
-    MAX_FORMULA_CELLS,
-    MAX_GRID_CELLS,
-    MAX_UNZIPPED,
-    Facts,
-    Refused,
-    SheetFacts,
-    no_entities,
-)
+from .facts import MAX_FORMULA_CELLS, MAX_GRID_CELLS, MAX_UNZIPPED, Facts, Refused, SheetFacts
+from .ods import ODS_MIMETYPE
+from .zipsafe import no_entities
+
+Package = Callable[[bytes], Facts]  # a zip package's facts: how a .fods is read, as the .ods it stands for
 
 SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 GNUMERIC = (b"http://www.gnumeric.org/", b"http://www.gnome.org/gnumeric/")  # its namespaces, from version 0.x to now
@@ -106,7 +102,7 @@ def other_program(data: bytes, names: set[str] | None = None) -> None:
         raise Refused("file-other-format", detail="a DIF file (one sheet of values in an old exchange format, without the workbook's other sheets)", how=SAVE_AS)
 
 
-def flat(data: bytes) -> Facts | None:
+def flat(data: bytes, package: Package) -> Facts | None:
     """The facts of a flat spreadsheet file, or None if it is not one."""
     if data.startswith(GZIP_MAGIC):
         try:
@@ -117,13 +113,13 @@ def flat(data: bytes) -> Facts | None:
             raise Refused("file-not-spreadsheet", detail="a compressed (gzip) file that is not a Gnumeric workbook")
         return _gnumeric(gunzip(data))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark: Excel's "Unicode Text", or XML
-        return flat(_utf8(data))
+        return flat(_utf8(data), package)
     text = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
             return _excel_2003(data)
         if b"opendocument" in text.lower() and b"office:document" in text and b"spreadsheet" in text:
-            return _fods(data)
+            return _fods(data, package)
         if any(space in text for space in GNUMERIC):
             return _gnumeric(data)
         return None
@@ -155,17 +151,15 @@ def gunzip(data: bytes, limit: int = MAX_UNZIPPED) -> bytes:
     return out
 
 
-def _fods(data: bytes) -> Facts:
+def _fods(data: bytes, package: Package) -> Facts:
     """A flat .fods, handed on as the .ods it is: the same XML as its content."""
-    from .formats import inspect
-
     no_entities("the file", data[: 64 * 1024])
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
-        package.writestr("META-INF/manifest.xml", MANIFEST)
-        package.writestr("content.xml", data)
-    facts = inspect(out.getvalue())
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as ods:
+        ods.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        ods.writestr("META-INF/manifest.xml", MANIFEST)
+        ods.writestr("content.xml", data)
+    facts = package(out.getvalue())
     facts.package = facts.package or out.getvalue()
     return facts
 

@@ -1,0 +1,120 @@
+"""A sheet of an .xlsx read from its XML: its real extent measured from its
+cells in bounded memory, its error and formula cells found, and when the
+workbook was last saved."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET  # the parts were checked for entity declarations first
+import zipfile
+
+from ..cellref import a1, column_number
+from .facts import Facts, SheetFacts
+from .zipsafe import chunks
+
+# Formula or error cells in sheet XML: <f>, <f ...>, <f/>, <x:f> or <x:f ...>, t="e".
+FORMULA_LEADS = ((b"<f", b"> /"), (b":f", b"> "))
+CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^<>]*)>")
+CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]{1,3})(\d+)"')
+ROW_REF = re.compile(rb'\br\s*=\s*"(\d+)"')
+# Both start with a literal, so the scan runs at C speed.
+PLACED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+# Every placed cell in one pass: a cell with a value gives its reference and
+# ">", a <c .../> (a style and no value) gives empty strings.
+PLACED_CELLS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)(>)|<c r="[A-Z]{1,3}\d+"[^<>]*/>')
+ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^<>]*)>")
+
+
+def _formula_or_error(chunk: bytes) -> bool:
+    """Whether sheet XML holds a formula or error cell. Each lead is found at C
+    speed and only what follows it looked at, since <firstHeader> and
+    <formula1> start the same way in every sheet that has them."""
+    for lead, ends in FORMULA_LEADS:
+        at = chunk.find(lead)
+        while at >= 0:
+            after = chunk[at + 2 : at + 3]
+            if after and after in ends:
+                return True
+            at = chunk.find(lead, at + 2)
+    return b' t="e"' in chunk
+
+
+def xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts: Facts) -> SheetFacts:
+    """A sheet part's extent from its cells, in bounded memory: where every cell
+    says where it is (the usual case) from the references alone, in C; where
+    some do not, by walking the tags and counting their implied positions."""
+    rows = cols = cells = 0
+    row, col = -1, -1  # the position of the last cell seen, for cells that do not say theirs
+    for chunk in chunks(archive, part):
+        # Chunks end where a tag starts, so no mark is cut in two.
+        if not facts.formulas_or_errors:
+            facts.formulas_or_errors = _formula_or_error(chunk)
+        tags = PLACED_CELLS.findall(chunk)  # (letters, digits, ">") for a cell with a value, empty for <c .../>
+        if len(tags) == chunk.count(b"<c ") + chunk.count(b"<c>") and b":c " not in chunk and b":c>" not in chunk:
+            valued = [tag for tag in tags if tag[2]]
+            if valued:
+                widest = max({tag[0] for tag in valued}, key=lambda s: (len(s), s))
+                rows, cols, cells = max(rows, max(map(int, {tag[1] for tag in valued}))), max(cols, column_number(widest)), cells + len(valued)
+            last = chunk.rfind(b'<c r="')
+            if tags:
+                ref = PLACED_CELL.match(chunk, last)
+                row, col = int(ref.group(2)) - 1, column_number(ref.group(1)) - 1
+            last_row = ROW_TAG.match(chunk, max(0, chunk.rfind(b"<row")))
+            if last_row is not None and (not tags or last_row.start() > last):
+                ref = ROW_REF.search(last_row.group(1))
+                row, col = (int(ref.group(1)) - 1 if ref else row + 1), -1
+            continue
+        for match in CELL_TAG.finditer(chunk):
+            tag, attrs = match.groups()
+            if tag == b"row":
+                ref = ROW_REF.search(attrs)
+                row, col = (int(ref.group(1)) - 1 if ref else row + 1), -1
+                continue
+            ref = CELL_REF.search(attrs)
+            if ref:
+                row, col = int(ref.group(2)) - 1, column_number(ref.group(1)) - 1
+            else:
+                col += 1
+            if attrs.rstrip().endswith(b"/"):
+                continue  # a cell with a style and no value
+            rows, cols, cells = max(rows, row + 1), max(cols, col + 1), cells + 1
+    facts.parts_read.add(part)
+    return SheetFacts(name, kind, rows, cols, cells, part)
+
+
+def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
+    """Per sheet name (its part found by `inspect`): error cells with
+    their text, and cells holding formulas (0-based). Rows are dropped once
+    read, so memory does not grow with the sheet."""
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # or Strict's, as the sheet's root says
+    marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name, part in parts.items():
+            errors: dict[tuple[int, int], str] = {}
+            formulas: set[tuple[int, int]] = set()
+            rows: ET.Element | None = None
+            with archive.open(part) as stream:
+                for event, element in ET.iterparse(stream, events=("start", "end")):
+                    if event == "start":
+                        if element.tag.endswith("}worksheet"):
+                            ns = element.tag[: -len("worksheet")]
+                        elif element.tag == f"{ns}sheetData":
+                            rows = element
+                        continue
+                    if element.tag == f"{ns}row" and rows is not None:
+                        rows.clear()
+                        continue
+                    if element.tag != f"{ns}c":
+                        continue
+                    has_formula = element.find(f"{ns}f") is not None
+                    if element.get("t") == "e" or has_formula:
+                        where = a1(element.get("r", ""))
+                        if where is not None:
+                            if element.get("t") == "e":
+                                value = element.find(f"{ns}v")
+                                errors[where] = value.text if value is not None and value.text else "#ERROR"
+                            if has_formula:
+                                formulas.add(where)
+            marks[name] = (errors, formulas)
+    return marks
