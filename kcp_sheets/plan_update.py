@@ -22,6 +22,7 @@ from .content import Content, fingerprint
 from .folder import OUTPUT, safe_file_name
 from .history import history_words
 from .intake import inbox_files
+from .pages import group_title
 from .problems import ProblemError, problem, problem_rows
 from .reader import find_header
 from .sent import Planned
@@ -74,7 +75,7 @@ def read_plan(path: Path) -> list[PlanItem]:
         for row in grid[header + 1 :]:
             present = [c for c, v in enumerate(row) if not is_blank(v)]
             if present == [0]:
-                group = as_text(row[0]).strip()  # a group title: cluster or criterion
+                group = group_title(as_text(row[0]).strip())  # a group title: cluster or criterion, on any page
                 continue
             cell = {k: as_text(row[c]).strip() if c < len(row) else "" for k, c in columns.items()}
             if cell.get("id") and cell.get("action"):

@@ -19,7 +19,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from . import unfinished
+from . import pages, unfinished
 from .content import (
     IDENTITY_MARK,
     Content,
@@ -27,19 +27,21 @@ from .content import (
     scale_entries,
     shown_as_text,
 )
+from .pages import (
+    A4_LANDSCAPE_WIDTH,
+    A4_PORTRAIT_WIDTH,
+    DEFAULT_ROW_HEIGHT,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+)
 from .spec import Column, Sheet, Table, WorkbookSpec
 from .values import score_formula
 
 A4 = 9
-A4_LANDSCAPE_WIDTH = 841.9  # points
-A4_PORTRAIT_WIDTH = 595.3
 MARGIN_SIDE = 0.4  # inches, left and right
-MARGIN_TOP = 0.5
 MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
 HEADER_MARGIN = 0.3  # inches from the paper's top edge to the page header
 HEADER_LIMIT = 255  # characters Excel allows in a page header, its codes included
-MARGIN_BOTTOM = 0.6
-DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
 GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
 MAX_ROW_HEIGHT = 409
 LINE_HEIGHT = 13.0
@@ -172,7 +174,7 @@ class _Renderer:
         common = self.spec.common
         paper = A4_LANDSCAPE_WIDTH if common.orientation == "landscape" else A4_PORTRAIT_WIDTH
         usable = (paper - 2 * 72 * MARGIN_SIDE) * 0.98  # a little spare for rounding
-        points = [_column_points(w) for w in widths]
+        points = [pages.column_points(w) for w in widths]
         smallest = common.smallest_print_scale
         if sum(points) <= usable:
             return 1.0
@@ -181,7 +183,7 @@ class _Renderer:
             return usable / sum(points)
         best: tuple[int, int, list[int]] | None = None
         for scale in range(100, smallest - 1, -1):
-            breaks = _column_breaks(points, usable * 100 / scale, repeat)
+            breaks = pages.column_breaks(points, usable * 100 / scale, repeat)
             if best is None or len(breaks) < len(best[2]):
                 best = (scale, len(breaks), breaks)
         assert best is not None
@@ -237,55 +239,84 @@ class _Renderer:
         self._headers(ws, table, header)
         ws.freeze_panes(header + 1, 1)
         ws.repeat_rows(header)
-        row = header + 1
         rows = self.content.rows.get(sheet.key, [])
-        groups: list[tuple[str, list[dict[str, Any]]]] = []
-        for data in rows:
-            key = str(data.get(table.group_by, "")) if table.group_by else ""
-            if not groups or groups[-1][0] != key:
-                groups.append((key, []))
-            groups[-1][1].append(data)
-        first_data = row
-        headings = []
-        for key, members in groups:
-            if table.group_by:
-                headings.append(row)
-                title = self.content.group_titles.get(key, key)
-                # merge_range writes its text with write(), which would make '=...' a formula.
-                ws.merge_range(row, 0, row, len(table.columns) - 1, "", self.formats["group"])
-                ws.write_string(row, 0, title, self.formats["group"])
-                ws.fit_row(row, GROUP_ROW_HEIGHT)
-                row += 1
-            start = row
-            for data in members:
-                highlight = bool(table.highlight_when and data.get(table.highlight_when))
-                self._data_row(ws, table, row, data, highlight)
-                row += 1
-            if table.total_of:
-                self._total_row(ws, table, row, start, row - 1)
-                row += 1
-        self._validate(ws, table, first_data, row - 1, spare=False)
-        first_spare = row
-        for n in range(1, table.spare_rows + 1):
-            self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True, lines=2)
-            row += 1
-        self._validate(ws, table, first_spare, row - 1, spare=True)
         empty = {n for n, c in enumerate(table.columns) if c.optional and not any(d.get(c.key) not in (None, "") for d in rows)}
         for n in empty:  # a column empty in every row is neither shown nor printed
             ws.set_column(n, n, table.columns[n].width, None, {"hidden": True})
         scale = self._print_columns(ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns)
         first_printed = self._title_when_across(ws, sheet)
+        entries, lines = self._table_lines(table, rows)
+        if table.group_by and not self.streaming:
+            top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
+            above = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(first_printed, header + 1))
+            room = pages.page_room(scale, self.spec.common.orientation, top)
+            order = pages.lay_out(lines, room, ws.heights[header], above, GROUP_ROW_HEIGHT)
+        else:
+            order = [pages.Placed(n) for n in range(len(lines))]
+        row, first_data, first_spare = header + 1, header + 1, None
+        breaks: list[int] = []
+        members: list[int] = []
+        for place in order:
+            if place.new_page:
+                breaks.append(row)
+            kind, payload = entries[place.index] if place.index >= 0 else ("heading", place.title)
+            if kind == "heading":
+                self._group_heading(ws, table, row, str(payload))
+                members = [] if place.index >= 0 else members
+            elif kind == "total":
+                self._total_row(ws, table, row, members)
+            elif kind == "spare":
+                first_spare = row if first_spare is None else first_spare
+                self._data_row(ws, table, row, payload, False, spare=True, height=lines[place.index].height)
+            else:
+                highlight = bool(table.highlight_when and payload.get(table.highlight_when))
+                self._data_row(ws, table, row, payload, highlight, height=lines[place.index].height)
+                members.append(row)
+            row += 1
+        self._validate(ws, table, first_data, (first_spare or row) - 1, spare=False)
+        if first_spare is not None:
+            self._validate(ws, table, first_spare, row - 1, spare=True)
         last_col = len(table.columns) - 1
         if not sheet.officer:  # LibreOffice prints a hidden sheet that has a print area
             ws.print_area(first_printed, 0, max(row - 1, header), last_col)
-        if headings and not self.streaming:
-            top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
-            ws.set_h_pagebreaks(_row_breaks(ws.heights, header, row - 1, set(headings), scale, self.spec.common.orientation, first_printed, top))
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
         if table.excel_table and not self.streaming:  # xlsxwriter cannot stream tables: a filter instead
             columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
             ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
         elif row > first_data:
             ws.autofilter(header, 0, row - 1, last_col)
+
+    def _table_lines(self, table: Table, rows: list[dict[str, Any]]) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
+        """The table's rows in order (group headings, rows, totals, spare rows), each with
+        its printed height and the title of its group, for laying out on pages."""
+        entries: list[tuple[str, Any]] = []
+        lines: list[pages.Line] = []
+        key: str | None = None
+        title = ""
+        for n, data in enumerate(rows):
+            if table.group_by and str(data.get(table.group_by, "")) != key:
+                key = str(data.get(table.group_by, ""))
+                title = self.content.group_titles.get(key, key)
+                entries.append(("heading", title))
+                lines.append(pages.Line(GROUP_ROW_HEIGHT, title, heading=True))
+            entries.append(("data", data))
+            lines.append(pages.Line(self._data_height(table, data, 1), title))
+            last_of_group = n + 1 == len(rows) or not table.group_by or str(rows[n + 1].get(table.group_by, "")) != key
+            if table.total_of and last_of_group:
+                entries.append(("total", None))
+                lines.append(pages.Line(DEFAULT_ROW_HEIGHT, title))
+        for n in range(1, table.spare_rows + 1):
+            spare = {"id": table.new_id.format(n=n, **self.content.identity)}
+            entries.append(("spare", spare))
+            lines.append(pages.Line(self._data_height(table, spare, 2)))
+        return entries, lines
+
+    def _group_heading(self, ws: _Sheet, table: Table, row: int, title: str) -> None:
+        # merge_range writes its text with write(), which would make '=...' a formula.
+        ws.merge_range(row, 0, row, len(table.columns) - 1, "", self.formats["group"])
+        ws.write_string(row, 0, title, self.formats["group"])
+        ws.fit_row(row, GROUP_ROW_HEIGHT)
 
     def _summary(self, ws: _Sheet, sheet: Sheet) -> None:
         """Title, the chart, then each block as a small table the chart reads."""
@@ -297,8 +328,8 @@ class _Renderer:
         for col, width in widths.items():
             ws.set_column(col, col, width)
         scale = self._print_columns(ws, [widths[c] for c in sorted(widths)], 1)
-        room = _page_room(scale, self.spec.common.orientation)
-        page_rows = _page_rows(scale, self.spec.common.orientation)
+        room = pages.page_room(scale, self.spec.common.orientation)
+        page_rows = pages.page_rows(scale, self.spec.common.orientation)
         chart_rows = max(1, min(sheet.chart.height_rows, page_rows - 4)) if sheet.chart else 0  # below the title, on its page
         row = 3 + (chart_rows + 1 if sheet.chart else 0)
         used = row * DEFAULT_ROW_HEIGHT  # the title and the chart, on the first page
@@ -350,7 +381,7 @@ class _Renderer:
             chart.set_y_axis({"reverse": True})
             chart.set_legend({"position": "bottom"})
             # As wide as the columns printed (no wider, or the page cuts it), as tall as the rows left for it.
-            printed = sum(_column_pixels(w) for w in widths.values())
+            printed = sum(pages.column_pixels(w) for w in widths.values())
             chart.set_size({"width": min(900, printed), "height": chart_rows * 20})
             ws.insert_chart(3, 0, chart)
         ws.print_area(0, 0, row, max(widths, default=0))
@@ -362,14 +393,16 @@ class _Renderer:
         ws.heights[header] = _header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
         ws.set_row(header, ws.heights[header])
 
-    def _data_row(self, ws: _Sheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1) -> None:
+    def _data_row(self, ws: _Sheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1, height: float | None = None) -> None:
         """A row sized to its pre-filled text (at least `lines` lines), free to grow with what is typed."""
-        cells = []
-        for col, (key, width, styles) in enumerate(self._row_styles(table)):
-            value = data.get(key)
-            self._value(ws, row, col, value, styles[2] if spare else styles[1] if highlight else styles[0])
-            cells.append((shown_as_text(value), width))
-        ws.fit_row(row, max(LINE_HEIGHT * lines + 2, _row_height(cells)))
+        for col, (key, _, styles) in enumerate(self._row_styles(table)):
+            self._value(ws, row, col, data.get(key), styles[2] if spare else styles[1] if highlight else styles[0])
+        ws.fit_row(row, self._data_height(table, data, lines) if height is None else height)
+
+    def _data_height(self, table: Table, data: dict[str, Any], lines: int) -> float:
+        """The height a row needs to show its pre-filled text whole, at least `lines` lines."""
+        cells = [(shown_as_text(data.get(key)), width) for key, width, _ in self._row_styles(table)]
+        return max(LINE_HEIGHT * lines + 2, _row_height(cells))
 
     def _row_styles(self, table: Table) -> list[tuple[str, float, tuple[str, str, str]]]:
         """Per column: key, width and its style in a plain, a highlighted and a spare row."""
@@ -388,7 +421,7 @@ class _Renderer:
             self._styles[id(table)] = cached
         return cached
 
-    def _total_row(self, ws: _Sheet, table: Table, row: int, first: int, last: int) -> None:
+    def _total_row(self, ws: _Sheet, table: Table, row: int, members: list[int]) -> None:
         target = table.index(table.total_of)
         for col in range(len(table.columns)):
             ws.write_blank(row, col, None, self.formats["total"])
@@ -397,7 +430,7 @@ class _Renderer:
         # Each score read as the reader reads it ('Largely met', 'three', '4 - mostly'), so the
         # total here is the plan's; a score it cannot read shows a note, never a wrong total.
         labels = self.content.scales.get(table.column(table.total_of).scale, {})
-        terms = ",".join(score_formula(f"{letter}{r + 1}", labels) for r in range(first, last + 1))
+        terms = ",".join(score_formula(f"{letter}{r + 1}", labels) for r in members)
         ws.write_formula(row, target, f'=IFERROR(SUM({terms}),"Check the scores")', self.formats["total"], 0)
 
     def _form(self, ws: _Sheet, sheet: Sheet) -> None:
@@ -495,7 +528,7 @@ def _header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float
     turned header runs up the row in as many lines as its column has room for."""
     height = max((LINE_HEIGHT * _lines(text, width) + 3 for text, width in cells), default=LINE_HEIGHT)
     for text, width in turned:
-        lines = max(1, int(_column_points(width) // LINE_HEIGHT))
+        lines = max(1, int(pages.column_points(width) // LINE_HEIGHT))
         longest = next(n for n in range(1, len(text) + 1) if _wrapped(text, n) <= lines or n == len(text))
         height = max(height, longest * BOLD_CHAR + 8)
     return min(MAX_ROW_HEIGHT, height)
@@ -530,25 +563,6 @@ def _wrapped(text: str, per_line: float) -> int:
     return lines
 
 
-def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set[int], scale: float, orientation: str, first: int = 0, top: float = MARGIN_TOP) -> list[int]:
-    """Every row that starts a printed page, so that a group's heading is never left
-    alone at a page's foot: it moves to the next page with the group's first row.
-    LibreOffice lays rows out at the heights we give them, so the pages are counted
-    here, a little short, and every break is set: the program then has none to add.
-    `first` is the first row printed, `top` the page's top margin in inches."""
-    room = _page_room(scale, orientation, top)
-    height = lambda r: heights.get(r, DEFAULT_ROW_HEIGHT)  # noqa: E731
-    used = sum(height(r) for r in range(first, header + 1))
-    breaks = []
-    for r in range(header + 1, last + 1):
-        need = height(r) + (height(r + 1) if r in headings and r < last else 0)
-        if used + need > room and used > height(header):
-            breaks.append(r)
-            used = height(header)
-        used += height(r)
-    return breaks
-
-
 def _after_size(text: str) -> str:
     """Text for a page header or footer, after a size code: '&' doubled, so
     nothing typed is read as a code, and a space before a leading digit, which
@@ -560,41 +574,3 @@ def _after_size(text: str) -> str:
 def _header_units(text: str) -> int:
     """A page header's length as Excel counts it (UTF-16 units): over its limit, no header is kept at all."""
     return len(text.encode("utf-16-le")) // 2
-
-
-def _page_room(scale: float, orientation: str, top: float = MARGIN_TOP) -> float:
-    """The height one printed page holds, in the sheet's points (a little short),
-    below a top margin of `top` inches."""
-    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
-    return (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
-
-
-def _page_rows(scale: float, orientation: str) -> int:
-    """Rows of the default height (20 pixels, 15 points) that one printed page holds."""
-    return int(_page_room(scale, orientation) / DEFAULT_ROW_HEIGHT)
-
-
-def _column_pixels(width: float) -> int:
-    """A column's width on screen: Excel's width is in characters of the default
-    font, 7 pixels each, plus 5 of padding."""
-    return int(width * 7 + 0.5) + 5
-
-
-def _column_points(width: float) -> float:
-    """A column's printed width in points at 100%, at 96 pixels an inch;
-    LibreOffice prints the same column about 6% wider."""
-    return _column_pixels(width) * 0.75 * 1.06
-
-
-def _column_breaks(points: list[float], capacity: float, repeat: int) -> list[int]:
-    """First column of each printed page after the first, filling pages in turn; the
-    repeated columns take their room on every page after the first."""
-    breaks: list[int] = []
-    repeated = sum(points[:repeat])
-    used = 0.0
-    for col, width in enumerate(points):
-        if used + width > capacity and col > (breaks[-1] if breaks else 0):
-            breaks.append(col)
-            used = repeated
-        used += width
-    return breaks

@@ -19,6 +19,7 @@ from kcp_sheets.consolidate import write_plan
 from kcp_sheets.demo import prepare_demo
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import INBOX
+from kcp_sheets.pages import CONTINUED
 from kcp_sheets.settings import load_review
 from kcp_sheets.spec import load_spec
 from kcp_sheets.values import as_text, parse_score
@@ -215,8 +216,10 @@ def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path
     in_memory = write_plan(check_returns(review), tmp_path / "a")
     monkeypatch.setattr(writer, "STREAM_FROM_ROWS", 10)
     streamed = write_plan(check_returns(review), tmp_path / "b")
+    # A streamed plan is too long to be laid out page by page: it has no group headings repeated as "continued".
+    laid_out = lambda rows: [r for r in rows if not str(r[0] or "").endswith(CONTINUED)]
     for sheet in ("Summary", "All Actions", "Outstanding", "Improvement Plan", "Partnership Plan"):
-        assert sheet_rows(streamed, sheet) == sheet_rows(in_memory, sheet), sheet
+        assert sheet_rows(streamed, sheet) == laid_out(sheet_rows(in_memory, sheet)), sheet
     streamed_sheet = openpyxl.load_workbook(streamed)["All Actions"]
     assert streamed_sheet.auto_filter.ref and streamed_sheet.auto_filter.ref.startswith("A4:")  # a filter where a table cannot be streamed
 
@@ -320,3 +323,4 @@ def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> 
         "Kensington and Chelsea Social Council": "Kensington and Chelsea Social Council", "Partnership support officer": "Partnership support officer",
     }
     assert {text: people_removed(text) for text in said} == said
+

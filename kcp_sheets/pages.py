@@ -1,0 +1,113 @@
+"""Printed pages: how much of a sheet one A4 page holds, where each page starts,
+and the group headings carried onto the pages a group continues on.
+
+Print titles repeat a table's header row on every page, but a group's heading
+("1. Strategic", "Environment and transport") is a row of the table, printed
+once. A reader meeting a page that starts in the middle of a group would not
+know whose rows they are, so the writer lays the rows out page by page here
+and puts a heading marked "continued" at the top of each page a group runs
+on to. LibreOffice and Excel lay rows out at the heights given, so the pages
+are counted a little short and every break is set: no program adds its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+A4_LANDSCAPE_WIDTH = 841.9  # points
+A4_PORTRAIT_WIDTH = 595.3
+MARGIN_TOP = 0.5  # inches
+MARGIN_BOTTOM = 0.6
+DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
+CONTINUED = " (continued)"
+
+
+def continued(title: str) -> str:
+    """The heading of a group on a page after its first."""
+    return f"{title}{CONTINUED}"
+
+
+def group_title(text: str) -> str:
+    """A group's title as written in a heading, on its first page or a later one."""
+    return text.removesuffix(CONTINUED)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a table to print: a group's heading, or a row of the group `group`."""
+
+    height: float
+    group: str = ""  # the title of the group the row belongs to ("" for none)
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A line of the layout: a table's row (`index` into the lines given), or a
+    continued heading (`index` -1, `title` the group's) put at a page's top."""
+
+    index: int
+    title: str = ""
+    new_page: bool = False
+
+
+def lay_out(lines: list[Line], room: float, header: float, above: float, continued_height: float) -> list[Placed]:
+    """The rows in print order, each page's first marked, with a continued
+    heading at the top of each page that starts inside a group. A group's
+    heading is never left alone at a page's foot: it moves on with the group's
+    first row. `above` is what the page holds above the first line (title and
+    header), `header` the header row repeated on every later page."""
+    placed: list[Placed] = []
+    used = above
+    for n, line in enumerate(lines):
+        need = line.height + (lines[n + 1].height if line.heading and n + 1 < len(lines) else 0)
+        if used + need > room and used > header:
+            used = header
+            if line.group and not line.heading:
+                placed.append(Placed(-1, continued(line.group), new_page=True))
+                used += continued_height
+                placed.append(Placed(n))
+            else:
+                placed.append(Placed(n, new_page=True))
+        else:
+            placed.append(Placed(n))
+        used += line.height
+    return placed
+
+
+def page_room(scale: float, orientation: str, top: float = MARGIN_TOP) -> float:
+    """The height one printed page holds, in the sheet's points (a little short),
+    below a top margin of `top` inches."""
+    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
+    return (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
+
+
+def page_rows(scale: float, orientation: str) -> int:
+    """Rows of the default height (20 pixels, 15 points) that one printed page holds."""
+    return int(page_room(scale, orientation) / DEFAULT_ROW_HEIGHT)
+
+
+def column_pixels(width: float) -> int:
+    """A column's width on screen: Excel's width is in characters of the default
+    font, 7 pixels each, plus 5 of padding."""
+    return int(width * 7 + 0.5) + 5
+
+
+def column_points(width: float) -> float:
+    """A column's printed width in points at 100%, at 96 pixels an inch;
+    LibreOffice prints the same column about 6% wider."""
+    return column_pixels(width) * 0.75 * 1.06
+
+
+def column_breaks(points: list[float], capacity: float, repeat: int) -> list[int]:
+    """First column of each printed page after the first, filling pages in turn; the
+    repeated columns take their room on every page after the first."""
+    breaks: list[int] = []
+    repeated = sum(points[:repeat])
+    used = 0.0
+    for col, width in enumerate(points):
+        if used + width > capacity and col > (breaks[-1] if breaks else 0):
+            breaks.append(col)
+            used = repeated
+        used += width
+    return breaks
