@@ -324,3 +324,47 @@ def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> 
     }
     assert {text: people_removed(text) for text in said} == said
 
+
+# The "Lead contact/organisation" and "Current situation" columns of the Partnership
+# Plan 2004/05 (seeds 004), as the steering group wrote them.
+PLAN_2004_05 = [
+    ("Community Strategy subgroup. RBKC Officers: Tony Redpath, Helen Kay and Ellie Hobart", "Compact approved in draft form in March 04."),
+    ("RBKC Officers: Helen Kay and Ainsley Walcroft", "Continues with present policy"),
+    ("RBKC Officers: Tony Redpath, Christine Lawrence, Helen Kay", "SIG well established and meeting regularly."),
+    ("Karin Woodley and Zrinka Bralo KCSC officer: Simi Towry-Coker", "Cross borough meeting of Equalities officers from all organisations have met"),
+    ("Menghi Mulchandani", "Major piece of work being undertaken by ADKC. Funded by NRF"),
+    ("RBKC (as server host)", ""),
+    ("Agenda Planning subgroup RBKC officer: Helen Kay", "No official forward programme"),
+    ("RBKC: Partnership Support Officer", "All strategies and actions collated by cluster into 'Progress Trackers'."),
+    ("Agenda Planning subgroup to make recommendations to full steering group", ""),
+    ("Cluster Co-ordinators", ""),
+    ("K&C Social Council", "Will follow from Equalities audit"),
+    ("RBKC: Helen Kay, Agenda Planning sub- group", "Currently only time under AOB"),
+    ("RBKC convenes Agenda Planning sub-group.", "PCT Chief Executive to join this sub-group"),
+    ("Programme agreed by Officers at RBKC and Social Council for 2004/06", "Follows on from previous 3 years NRS"),
+    ("RBKC: Derek Myers and Helen Kay Agenda Planning sub- group", "Over the past year, the steering group have agreed to attend sessions."),
+    ("RBKC: Helen Kay Steering group: Menghi Mulchandani", ""),
+    ("Connexions Kensington and Chelsea", "Action Disability Kensington and Chelsea to report; Business Link for London and Jobcentre Plus"),
+]
+
+
+def test_the_public_copy_of_the_partnership_plan_2004_05_keeps_its_organisations_and_names_no_person(known: Path) -> None:
+    """Seeds 004 through the public copy: who leads each action stays, no person is named."""
+    from kcp_sheets.content import Content
+    from kcp_sheets.public_copy import without_people
+
+    review = load_review(known)
+    spec = load_spec("improvement_plan")  # which columns name people
+    rows = [{"id": f"P{n:02d}", "lead": lead, "situation": situation, "criterion_title": "1. Strategic"} for n, (lead, situation) in enumerate(PLAN_2004_05)]
+    content = Content(rows={"part2": [dict(r) for r in rows]})
+    without_people(spec, content, review, [])
+    public = "\n".join(f"{r['lead']} | {r['situation']}" for r in content.rows["part2"])
+    people = ["Tony Redpath", "Helen Kay", "Ellie Hobart", "Ainsley Walcroft", "Christine Lawrence", "Karin Woodley", "Zrinka Bralo",
+              "Simi Towry-Coker", "Menghi Mulchandani", "Derek Myers"]
+    organisations = ["Community Strategy subgroup", "RBKC Officers", "KCSC officer", "RBKC (as server host)", "Agenda Planning subgroup",
+                     "RBKC: Partnership Support Officer", "full steering group", "Cluster Co-ordinators", "K&C Social Council",
+                     "Agenda Planning sub- group", "RBKC convenes Agenda Planning sub-group.", "Officers at RBKC and Social Council for 2004/06",
+                     "Steering group", "Connexions Kensington and Chelsea", "Action Disability Kensington and Chelsea", "Business Link for London",
+                     "Jobcentre Plus", "PCT Chief Executive", "Equalities officers", "ADKC"]
+    assert [p for p in people if p in public] == []
+    assert [o for o in organisations if o not in public] == []
