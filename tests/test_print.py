@@ -243,3 +243,43 @@ def test_the_problems_list_prints_one_page_wide(written: dict[str, Path], printe
     pages_ = printed[name]
     across = [p.number for p in pages_ if not ("Severity" in p.text and "Code" in p.text and "Found" in p.text)]  # the header row, whole, on each
     assert pages_ and not across, across
+
+
+def _table_rows(path: Path) -> dict[str, tuple[str, set[str], set[str]]]:
+    """Each sheet printed with a repeated header row: its first column's header, its
+    row IDs and its group headings (a row merged across the table)."""
+    book = openpyxl.load_workbook(path)
+    found = {}
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible" or not ws.print_title_rows:
+            continue
+        header = int(str(ws.print_title_rows).split(":")[0].strip("$"))
+        merged = {r.min_row for r in ws.merged_cells.ranges if r.min_col == 1 and r.max_col > 1}
+        ids, groups = set(), set()
+        for row in range(header + 1, ws.max_row + 1):
+            value = ws.cell(row, 1).value
+            if value not in (None, ""):
+                (groups if row in merged else ids).add(str(value).strip())
+        found[ws.title] = (str(ws.cell(header, 1).value), ids, groups)
+    return found
+
+
+def test_each_page_of_a_table_shows_its_header_and_its_groups_heading(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """A page of rows never starts without the table's header row, nor, in a table
+    by cluster or criterion, without the heading of the group its first row is in
+    ('1. Strategic (continued)'): the first thing under the header is a heading."""
+    checked, continued = 0, 0
+    for name, path in written.items():
+        for sheet, (label, ids, groups) in _table_rows(path).items():
+            for page in (p for p in printed[name] if f"{sheet}, page" in p.footer):
+                first = next((n for n, line in enumerate(page.left) if line.split()[:1] and line.split()[0] in ids), None)
+                if first is None:
+                    continue
+                above = page.left[first - 1] if first else ""
+                if groups:
+                    assert above in groups, (name, page.number, f"the rows start without their heading: {page.left[first]!r}")
+                    continued += above.endswith("(continued)")
+                    above = page.left[first - 2] if first > 1 else ""
+                assert above == label or above.startswith(label + " "), (name, page.number, f"no header above the rows: {above!r}")
+                checked += 1
+    assert checked > 40 and continued >= 5, (checked, continued)
