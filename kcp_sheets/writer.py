@@ -245,12 +245,12 @@ class _Renderer:
             ws.set_column(n, n, table.columns[n].width, None, {"hidden": True})
         scale = self._print_columns(ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns)
         first_printed = self._title_when_across(ws, sheet)
-        entries, lines = self._table_lines(table, rows)
+        entries, lines = self._table_lines(ws, table, rows)
         if table.group_by and not self.streaming:
             top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
             above = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(first_printed, header + 1))
             room = pages.page_room(scale, self.spec.common.orientation, top)
-            order = pages.lay_out(lines, room, ws.heights[header], above, GROUP_ROW_HEIGHT)
+            order = pages.lay_out(lines, room, ws.heights[header], above, self._group_height(ws, table, pages.continued(max((line.group for line in lines), key=len, default=""))))
         else:
             order = [pages.Placed(n) for n in range(len(lines))]
         row, first_data, first_spare = header + 1, header + 1, None
@@ -261,7 +261,7 @@ class _Renderer:
                 breaks.append(row)
             kind, payload = entries[place.index] if place.index >= 0 else ("heading", place.title)
             if kind == "heading":
-                self._group_heading(ws, table, row, str(payload))
+                self._group_heading(ws, table, row, str(payload), lines[place.index].height if place.index >= 0 else self._group_height(ws, table, str(payload)))
                 members = [] if place.index >= 0 else members
             elif kind == "total":
                 self._total_row(ws, table, row, members)
@@ -287,7 +287,7 @@ class _Renderer:
         elif row > first_data:
             ws.autofilter(header, 0, row - 1, last_col)
 
-    def _table_lines(self, table: Table, rows: list[dict[str, Any]]) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
+    def _table_lines(self, ws: _Sheet, table: Table, rows: list[dict[str, Any]]) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
         """The table's rows in order (group headings, rows, totals, spare rows), each with
         its printed height and the title of its group, for laying out on pages."""
         entries: list[tuple[str, Any]] = []
@@ -299,7 +299,7 @@ class _Renderer:
                 key = str(data.get(table.group_by, ""))
                 title = self.content.group_titles.get(key, key)
                 entries.append(("heading", title))
-                lines.append(pages.Line(GROUP_ROW_HEIGHT, title, heading=True))
+                lines.append(pages.Line(self._group_height(ws, table, title), title, heading=True))
             entries.append(("data", data))
             lines.append(pages.Line(self._data_height(table, data, 1), title))
             last_of_group = n + 1 == len(rows) or not table.group_by or str(rows[n + 1].get(table.group_by, "")) != key
@@ -312,11 +312,33 @@ class _Renderer:
             lines.append(pages.Line(self._data_height(table, spare, 2)))
         return entries, lines
 
-    def _group_heading(self, ws: _Sheet, table: Table, row: int, title: str) -> None:
-        # merge_range writes its text with write(), which would make '=...' a formula.
-        ws.merge_range(row, 0, row, len(table.columns) - 1, "", self.formats["group"])
+    def _segments(self, ws: _Sheet, table: Table) -> list[tuple[int, int]]:
+        """The runs of columns a row spans on paper: one run, or, on a sheet printed
+        several pages wide, the repeated columns and then each page's own columns."""
+        last = len(table.columns) - 1
+        if not ws.vbreaks:
+            return [(0, last)]
+        starts = [0, table.repeat_columns, *ws.vbreaks]
+        return [(a, b - 1) for a, b in zip(starts, [*starts[1:], last + 1], strict=True) if b > a]
+
+    def _group_height(self, ws: _Sheet, table: Table, title: str) -> float:
+        """A group's heading, wrapped in the columns that carry it on every page."""
+        first, last = self._segments(ws, table)[0]
+        width = sum(c.width for c in table.columns[first : last + 1])
+        return max(GROUP_ROW_HEIGHT, (LINE_HEIGHT + 2) * _lines(title, width, 0.95) + 3)
+
+    def _group_heading(self, ws: _Sheet, table: Table, row: int, title: str, height: float) -> None:
+        """A band across the table: on a sheet printed several pages wide the title sits
+        in the repeated columns, so every page shows it whole, and the band stops at
+        each page's last column rather than running past it."""
+        for first, last in self._segments(ws, table):
+            if last > first:
+                # merge_range writes its text with write(), which would make '=...' a formula.
+                ws.merge_range(row, first, row, last, "", self.formats["group"])
+            else:
+                ws.write_blank(row, first, None, self.formats["group"])
         ws.write_string(row, 0, title, self.formats["group"])
-        ws.fit_row(row, GROUP_ROW_HEIGHT)
+        ws.fit_row(row, height)
 
     def _summary(self, ws: _Sheet, sheet: Sheet) -> None:
         """Title, the chart, then each block as a small table the chart reads."""
@@ -425,6 +447,9 @@ class _Renderer:
         target = table.index(table.total_of)
         for col in range(len(table.columns)):
             ws.write_blank(row, col, None, self.formats["total"])
+        label_to = min(max(table.repeat_columns, 2), target) - 1  # the label's whole width, on every page
+        if label_to > 0:
+            ws.merge_range(row, 0, row, label_to, "", self.formats["total"])
         ws.write_string(row, 0, table.total_label, self.formats["total"])
         letter = xlsxwriter.utility.xl_col_to_name(target)
         # Each score read as the reader reads it ('Largely met', 'three', '4 - mostly'), so the
@@ -441,7 +466,7 @@ class _Renderer:
         widths[0] = FORM_LABEL_WIDTH
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
-        self._print_columns(ws, widths, 1)
+        scale = self._print_columns(ws, widths, 1)
         for f in sheet.fields:
             row = sheet.field_rows()[f.key] - 1
             # One value cell, not merged: no program grows a row for a merged cell's text.
@@ -461,6 +486,9 @@ class _Renderer:
                 self._data_row(ws, table, header + n, {"id": table.id.format(n=n)}, False, lines=3)
             self._validate(ws, table, header + 1, header + table.rows, spare=False)
             last = header + table.rows
+            # A table that would run onto a second page without its header starts one, heading and header with it.
+            if sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1)) > pages.page_room(scale, self.spec.common.orientation):
+                ws.set_h_pagebreaks([header - 1])
         first_printed = self._title_when_across(ws, sheet)
         if first_printed and not sheet.officer:
             ws.print_area(first_printed, 0, max(last, first_printed), last_col)
