@@ -12,6 +12,7 @@ are counted a little short and every break is set: no program adds its own.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 A4_LANDSCAPE_WIDTH = 841.9  # points
@@ -19,6 +20,9 @@ A4_PORTRAIT_WIDTH = 595.3
 MARGIN_TOP = 0.5  # inches
 MARGIN_BOTTOM = 0.6
 DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
+MAX_ROW_HEIGHT = 409  # points: the tallest row Excel allows
+LINE_HEIGHT = 13.0  # points: a line of 10 pt text
+BOLD_CHAR = 6.2  # points: the width of a character of bold 10 pt header text, generously
 CONTINUED = " (continued)"
 
 
@@ -58,11 +62,11 @@ def lay_out(lines: list[Line], room: float, header: float, above: float, continu
     first row. `above` is what the page holds above the first line (title and
     header), `header` the header row repeated on every later page."""
     placed: list[Placed] = []
-    used = above
+    used, on_page = above, 0  # a page holds at least one row: never a page of a header, or a heading, alone
     for n, line in enumerate(lines):
         need = line.height + (lines[n + 1].height if line.heading and n + 1 < len(lines) else 0)
-        if used + need > room and used > header:
-            used = header
+        if used + need > room and on_page:
+            used, on_page = header, 0
             if line.group and not line.heading:
                 placed.append(Placed(-1, continued(line.group), new_page=True))
                 used += continued_height
@@ -72,6 +76,7 @@ def lay_out(lines: list[Line], room: float, header: float, above: float, continu
         else:
             placed.append(Placed(n))
         used += line.height
+        on_page += not line.heading
     return placed
 
 
@@ -111,3 +116,64 @@ def column_breaks(points: list[float], capacity: float, repeat: int) -> list[int
             used = repeated
         used += width
     return breaks
+
+
+def wrapped(text: str, per_line: float) -> int:
+    """Lines a text takes wrapped between words at `per_line` characters."""
+    lines = 0
+    for part in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                lines += 1
+                used = 0.0
+            if len(word) > per_line:  # a word wider than the column is broken where it must
+                lines += math.ceil(len(word) / per_line) - 1
+                used = len(word) % per_line
+            else:
+                used += (1 if used else 0) + len(word)
+    return lines
+
+
+def cut(text: str, per_line: float, most: int) -> tuple[str, str]:
+    """A text cut between words into what fills `most` lines of `per_line` characters
+    (ending ' …') and the rest (starting '… '), for a row that continues on the next."""
+    words = text.split(" ")
+    low, high = 1, len(words) - 1  # at least one word each side
+    while low < high:  # the most words that fit
+        mid = (low + high + 1) // 2
+        if wrapped(" ".join(words[:mid]) + " …", per_line) <= most:
+            low = mid
+        else:
+            high = mid - 1
+    return " ".join(words[:low]) + " …", "… " + " ".join(words[low:])
+
+
+def rejoined(head: str, tail: str) -> str:
+    """A text cut over a row and its continuation, whole again."""
+    if not tail:
+        return head
+    return f"{head.removesuffix(' …')} {tail.removeprefix('… ')}"
+
+
+def header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float]] = ()) -> float:  # type: ignore[assignment]
+    """Height of a header row: each header wrapped at its words in its column; a
+    turned header runs up the row in as many lines as its column has room for."""
+    height = max((LINE_HEIGHT * lines(text, width) + 3 for text, width in cells), default=LINE_HEIGHT)
+    for text, width in turned:
+        across = max(1, int(column_points(width) // LINE_HEIGHT))  # lines of turned text the column holds
+        longest = next(n for n in range(1, len(text) + 1) if wrapped(text, n) <= across or n == len(text))
+        height = max(height, longest * BOLD_CHAR + 8)
+    return min(MAX_ROW_HEIGHT, height)
+
+
+def row_height(cells: list[tuple[str, float]]) -> float:
+    """Height that shows every cell's text whole, wrapped between words."""
+    return max((LINE_HEIGHT * lines(text, width, 1.1) + 2 for text, width in cells if text), default=LINE_HEIGHT + 2)
+
+
+def lines(text: str, width: float, chars_per_width: float = 0.95) -> int:
+    """Lines a text takes when wrapped between words in a column `width` wide
+    (bold header text is wider than plain: fewer characters to a line)."""
+    return wrapped(text, max(1.0, width * chars_per_width - 1))

@@ -10,7 +10,6 @@ the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,10 @@ from .pages import (
     A4_LANDSCAPE_WIDTH,
     A4_PORTRAIT_WIDTH,
     DEFAULT_ROW_HEIGHT,
+    LINE_HEIGHT,
     MARGIN_BOTTOM,
     MARGIN_TOP,
+    MAX_ROW_HEIGHT,
 )
 from .spec import Column, Sheet, Table, WorkbookSpec
 from .values import score_formula
@@ -43,10 +44,7 @@ MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in t
 HEADER_MARGIN = 0.3  # inches from the paper's top edge to the page header
 HEADER_LIMIT = 255  # characters Excel allows in a page header, its codes included
 GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
-MAX_ROW_HEIGHT = 409
-LINE_HEIGHT = 13.0
 FORM_LABEL_WIDTH = 28
-BOLD_CHAR = 6.2  # points: the width of a character of bold 10 pt header text, generously
 STREAM_FROM_ROWS = 20_000  # larger workbooks are streamed row by row (xlsxwriter constant_memory)
 
 
@@ -228,10 +226,16 @@ class _Renderer:
         for row, col, text, style in cells:
             ws.write_string(row, col, text, self.formats[style])
         for para_row, para in enumerate(sheet.paragraphs, start=2):
-            ws.fit_row(para_row, _row_height([(para.heading, 22), (para.text, 90)]))
+            ws.fit_row(para_row, pages.row_height([(para.heading, 22), (para.text, 90)]))
         last = cells[-1][0] if cells else 1
         shown = bool(sheet.contacts_heading and self.content.contacts)
-        ws.print_area(0, 0, last if shown else last + 2 + len(self.content.contacts), 1)
+        last = last if shown else last + 2 + len(self.content.contacts)
+        ws.print_area(0, 0, last, 1)
+        # A page a little too short for the instructions is not left to a few rows of contacts: all on one page, still legible.
+        tall = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1))
+        orientation, smallest = self.spec.common.orientation, self.spec.common.smallest_print_scale / 100
+        if pages.page_room(1.0, orientation) < tall <= pages.page_room(smallest, orientation) / 0.95:  # the program scales it: no margin for error needed
+            ws.fit_to_pages(1, 1)
 
     def _table_sheet(self, ws: _Sheet, sheet: Sheet, table: Table) -> None:
         self._title(ws, sheet)
@@ -245,11 +249,11 @@ class _Renderer:
             ws.set_column(n, n, table.columns[n].width, None, {"hidden": True})
         scale = self._print_columns(ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns)
         first_printed = self._title_when_across(ws, sheet)
-        entries, lines = self._table_lines(ws, table, rows)
+        top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
+        room = pages.page_room(scale, self.spec.common.orientation, top)
+        above = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(first_printed, header + 1))
+        entries, lines = self._table_lines(ws, table, rows, room - above - 2 * GROUP_ROW_HEIGHT)  # a row fits under the title too
         if table.group_by and not self.streaming:
-            top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
-            above = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(first_printed, header + 1))
-            room = pages.page_room(scale, self.spec.common.orientation, top)
             order = pages.lay_out(lines, room, ws.heights[header], above, self._group_height(ws, table, pages.continued(max((line.group for line in lines), key=len, default=""))))
         else:
             order = [pages.Placed(n) for n in range(len(lines))]
@@ -287,9 +291,10 @@ class _Renderer:
         elif row > first_data:
             ws.autofilter(header, 0, row - 1, last_col)
 
-    def _table_lines(self, ws: _Sheet, table: Table, rows: list[dict[str, Any]]) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
+    def _table_lines(self, ws: _Sheet, table: Table, rows: list[dict[str, Any]], limit: float) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
         """The table's rows in order (group headings, rows, totals, spare rows), each with
-        its printed height and the title of its group, for laying out on pages."""
+        its printed height and the title of its group, for laying out on pages; a row
+        taller than `limit` (what a page holds under its header) goes on over continuation rows."""
         entries: list[tuple[str, Any]] = []
         lines: list[pages.Line] = []
         key: str | None = None
@@ -300,8 +305,9 @@ class _Renderer:
                 title = self.content.group_titles.get(key, key)
                 entries.append(("heading", title))
                 lines.append(pages.Line(self._group_height(ws, table, title), title, heading=True))
-            entries.append(("data", data))
-            lines.append(pages.Line(self._data_height(table, data, 1), title))
+            for piece in self._pieces(table, data, limit):
+                entries.append(("data", piece))
+                lines.append(pages.Line(self._data_height(table, piece, 1), title))
             last_of_group = n + 1 == len(rows) or not table.group_by or str(rows[n + 1].get(table.group_by, "")) != key
             if table.total_of and last_of_group:
                 entries.append(("total", None))
@@ -325,7 +331,7 @@ class _Renderer:
         """A group's heading, wrapped in the columns that carry it on every page."""
         first, last = self._segments(ws, table)[0]
         width = sum(c.width for c in table.columns[first : last + 1])
-        return max(GROUP_ROW_HEIGHT, (LINE_HEIGHT + 2) * _lines(title, width, 0.95) + 3)
+        return max(GROUP_ROW_HEIGHT, (LINE_HEIGHT + 2) * pages.lines(title, width, 0.95) + 3)
 
     def _group_heading(self, ws: _Sheet, table: Table, row: int, title: str, height: float) -> None:
         """A band across the table: on a sheet printed several pages wide the title sits
@@ -359,8 +365,8 @@ class _Renderer:
         placed: dict[str, tuple[int, int]] = {}
         for block in sheet.blocks:
             data = self.content.blocks.get(block.key, [])
-            header = _header_height([(c.header, c.width) for c in block.columns])
-            heights = [_row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]) for values in data]
+            header = pages.header_height([(c.header, c.width) for c in block.columns])
+            heights = [pages.row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]) for values in data]
             need = GROUP_ROW_HEIGHT + header + sum(heights)
             if used and used + need > room:  # a block that would run over the page's foot starts the next, heading and header with it
                 breaks.append(row)
@@ -412,7 +418,7 @@ class _Renderer:
         for col, column in enumerate(table.columns):
             ws.set_column(col, col, column.width)
             ws.write_string(header, col, column.header, self.formats["header_turned" if column.turned else "header"])
-        ws.heights[header] = _header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
+        ws.heights[header] = pages.header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
         ws.set_row(header, ws.heights[header])
 
     def _data_row(self, ws: _Sheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1, height: float | None = None) -> None:
@@ -421,10 +427,27 @@ class _Renderer:
             self._value(ws, row, col, data.get(key), styles[2] if spare else styles[1] if highlight else styles[0])
         ws.fit_row(row, self._data_height(table, data, lines) if height is None else height)
 
+    def _pieces(self, table: Table, data: dict[str, Any], limit: float) -> list[dict[str, Any]]:
+        """A row whose text would be taller than a printed page, as the row and its
+        continuation rows ('2.1.1 (continued)'), each no taller than `limit`: a long
+        answer prints whole, never cut at the page's foot. Only in what we write for
+        reading (the plan, its reports), never in a workbook people return."""
+        if self.spec.identity or table.excel_table or self._data_height(table, data, 1) <= limit:
+            return [data]
+        most = max(2, int((limit - 2) // LINE_HEIGHT))
+        first, rest = dict(data), {"id": pages.continued(str(data.get("id", "")))}
+        for key, width, _ in self._row_styles(table):
+            text = data.get(key)
+            if isinstance(text, str) and pages.lines(text, width, 1.1) > most:
+                first[key], rest[key] = pages.cut(text, max(1.0, width * 1.1 - 1), most)
+        if len(rest) == 1:  # nothing could be cut (a single word too long): printed as it is
+            return [data]
+        return [first, *self._pieces(table, rest, limit)]
+
     def _data_height(self, table: Table, data: dict[str, Any], lines: int) -> float:
         """The height a row needs to show its pre-filled text whole, at least `lines` lines."""
         cells = [(shown_as_text(data.get(key)), width) for key, width, _ in self._row_styles(table)]
-        return max(LINE_HEIGHT * lines + 2, _row_height(cells))
+        return max(LINE_HEIGHT * lines + 2, pages.row_height(cells))
 
     def _row_styles(self, table: Table) -> list[tuple[str, float, tuple[str, str, str]]]:
         """Per column: key, width and its style in a plain, a highlighted and a spare row."""
@@ -473,7 +496,7 @@ class _Renderer:
             ws.write_string(row, 0, f.label, self.formats["label"])
             value_col = sheet.form_value_col
             ws.write_blank(row, value_col, None, self.formats["stage2"])
-            ws.fit_row(row, max(LINE_HEIGHT * f.lines + 2, _row_height([(f.label, FORM_LABEL_WIDTH)])))
+            ws.fit_row(row, max(LINE_HEIGHT * f.lines + 2, pages.row_height([(f.label, FORM_LABEL_WIDTH)])))
             if f.help:
                 ws.data_validation(row, value_col, row, value_col, {"validate": "any", **_prompt(f.label, f.help)})
         last = max((r - 1 for r in sheet.field_rows().values()), default=0)
@@ -549,46 +572,6 @@ def _prompt(header: str, help_text: str) -> dict[str, str]:
     if len(header) <= 32:
         return {"input_title": header, **({"input_message": help_text[:255]} if help_text else {})}
     return {"input_message": f"{header}: {help_text}"[:255] if help_text else header[:255]}
-
-
-def _header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float]] = ()) -> float:  # type: ignore[assignment]
-    """Height of a header row: each header wrapped at its words in its column; a
-    turned header runs up the row in as many lines as its column has room for."""
-    height = max((LINE_HEIGHT * _lines(text, width) + 3 for text, width in cells), default=LINE_HEIGHT)
-    for text, width in turned:
-        lines = max(1, int(pages.column_points(width) // LINE_HEIGHT))
-        longest = next(n for n in range(1, len(text) + 1) if _wrapped(text, n) <= lines or n == len(text))
-        height = max(height, longest * BOLD_CHAR + 8)
-    return min(MAX_ROW_HEIGHT, height)
-
-
-def _row_height(cells: list[tuple[str, float]]) -> float:
-    """Height that shows every cell's text whole, wrapped between words."""
-    return max((LINE_HEIGHT * _lines(text, width, 1.1) + 2 for text, width in cells if text), default=LINE_HEIGHT + 2)
-
-
-def _lines(text: str, width: float, chars_per_width: float = 0.95) -> int:
-    """Lines a text takes when wrapped between words in a column `width` wide
-    (bold header text is wider than plain: fewer characters to a line)."""
-    return _wrapped(text, max(1.0, width * chars_per_width - 1))
-
-
-def _wrapped(text: str, per_line: float) -> int:
-    """Lines a text takes wrapped between words at `per_line` characters."""
-    lines = 0
-    for part in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in part.split():
-            if used and used + 1 + len(word) > per_line:
-                lines += 1
-                used = 0.0
-            if len(word) > per_line:  # a word wider than the column is broken where it must
-                lines += math.ceil(len(word) / per_line) - 1
-                used = len(word) % per_line
-            else:
-                used += (1 if used else 0) + len(word)
-    return lines
 
 
 def _after_size(text: str) -> str:

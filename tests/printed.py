@@ -26,6 +26,7 @@ class Page:
     lowest: str = ""  # the body's last line, just above the footer
     footer: str = ""  # the footer's text: the cluster, the sheet's name and the page number
     left: tuple[str, ...] = ()  # the body's lines that start at its left edge (the first column), top to bottom
+    filled: float = 0.0  # how far down the page the body reaches, from 0 (top) to 1 (the footer)
 
 
 def pages(pdf: Path) -> list[Page]:
@@ -46,7 +47,9 @@ def pages(pdf: Path) -> list[Page]:
         footer = " ".join(line.get_text().strip() for line in sorted(_lines(layout), key=lambda line: line.x0) if line.y0 < FOOTER_BAND)
         edge = min((line.x0 for line in body), default=0.0)
         left = tuple(line.get_text().strip() for line in sorted(body, key=lambda line: -line.y1) if line.x0 < edge + 6)
-        found.append(Page(n, text, min(sizes.values(), default=0.0), sizes, lowest, footer, left))
+        top = max((line.y1 for line in body), default=layout.height)
+        filled = (top - min((line.y0 for line in body), default=top)) / max(1.0, top - FOOTER_BAND)
+        found.append(Page(n, text, min(sizes.values(), default=0.0), sizes, lowest, footer, left, filled))
     return found
 
 

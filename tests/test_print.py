@@ -268,6 +268,12 @@ def test_each_page_of_a_table_shows_its_header_and_its_groups_heading(written: d
     """A page of rows never starts without the table's header row, nor, in a table
     by cluster or criterion, without the heading of the group its first row is in
     ('1. Strategic (continued)'): the first thing under the header is a heading."""
+    checked, continued = _assert_pages_start_with_header_and_heading(written, printed)
+    assert checked > 40 and continued >= 5, (checked, continued)
+
+
+def _assert_pages_start_with_header_and_heading(written: dict[str, Path], printed: dict[str, list[Page]]) -> tuple[int, int]:
+    """Pages checked, and those starting with a continued heading."""
     checked, continued = 0, 0
     for name, path in written.items():
         for sheet, (label, ids, groups) in _table_rows(path).items():
@@ -284,7 +290,7 @@ def test_each_page_of_a_table_shows_its_header_and_its_groups_heading(written: d
                 else:
                     assert not between, (name, page.number, between)
                 checked += 1
-    assert checked > 40 and continued >= 5, (checked, continued)
+    return checked, continued
 
 
 def test_the_review_summary_prints_one_page_wide_its_actions_whole_on_their_page(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
@@ -299,3 +305,60 @@ def test_the_review_summary_prints_one_page_wide_its_actions_whole_on_their_page
         assert "Attendance at review meeting" in " ".join(p.text for p in mine)
         checked += 1
     assert checked >= 7, checked
+
+
+def _stranded(printed: dict[str, list[Page]]) -> list[tuple[str, int, float, float]]:
+    """Pages less than half full followed by a full page of the same sheet."""
+    stranded = []
+    for name, found in printed.items():
+        for page, after in itertools.pairwise(found):
+            same_sheet = page.footer.split(", page")[0] == after.footer.split(", page")[0]
+            if same_sheet and page.filled < 0.5 and after.filled > 0.8:
+                stranded.append((name, page.number, round(page.filled, 2), round(after.filled, 2)))
+    return stranded
+
+
+def test_no_page_is_mostly_empty_where_the_next_is_full(printed: dict[str, list[Page]]) -> None:
+    """A page break never strands a page of a few rows before a full one (a row too
+    tall for what was left, a heading pushed on with nothing): pages of one sheet
+    follow each other filled, but for the last."""
+    assert _stranded(printed) == []
+
+
+def test_a_long_answer_prints_whole_over_continuation_rows(tmp_path: Path) -> None:
+    """A 280-word answer is taller than an A4 page: in the plan it goes on over a
+    continuation row ('HW-12 (continued)') under the repeated header and heading,
+    every word on paper, and 100-word answers fill their pages."""
+    from conftest import soffice
+
+    from kcp_sheets.check import check_returns
+    from kcp_sheets.consolidate import write_plan
+    from kcp_sheets.demo import prepare_demo
+    from kcp_sheets.folder import INBOX
+
+    soffice()
+    folder = tmp_path / "review"
+    review = prepare_demo(folder)
+    long = " ".join(f"w{n:03d}" for n in range(1, 281))  # every word its own, to find each on paper
+    hw = folder / INBOX / "HW return 2004.xlsx"
+    book = openpyxl.load_workbook(hw)
+    ws = book["Progress Tracker"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "ID")
+    heads = {str(ws.cell(header, c).value): c for c in range(1, ws.max_column + 1)}
+    progress, why = heads["Progress this year"], heads["Why not met; possible solutions"]
+    for r in range(header + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value == "HW-12":
+            ws.cell(r, progress).value = long
+        elif str(ws.cell(r, 1).value).startswith("HW-0"):
+            ws.cell(r, why).value = " ".join(["Partners could not agree the approach"] * 16)  # about 100 words
+    book.save(hw)
+    plan = write_plan(check_returns(review))
+    [pdf] = convert([plan], "pdf", tmp_path / "pdf", tmp_path / "profile")
+    printed = {plan.name: pages(pdf)}
+    outstanding = [p for p in printed[plan.name] if "Outstanding, page" in p.footer]
+    words = set(" ".join(p.text for p in outstanding).split())
+    assert [w for w in long.split() if w not in words] == []
+    assert "HW-12 (continued)" in " ".join(" ".join(p.left) for p in outstanding)
+    assert _stranded(printed) == []
+    checked, continued = _assert_pages_start_with_header_and_heading({plan.name: plan}, printed)
+    assert checked > 10 and continued >= 2, (checked, continued)
