@@ -177,3 +177,14 @@ def lines(text: str, width: float, chars_per_width: float = 0.95) -> int:
     """Lines a text takes when wrapped between words in a column `width` wide
     (bold header text is wider than plain: fewer characters to a line)."""
     return wrapped(text, max(1.0, width * chars_per_width - 1))
+
+
+def longest_word(texts: list[str], whole: bool = False) -> float:
+    """The column width (in characters of the default font) the longest word of
+    `texts` needs to print unbroken: capitals and W/M are wider than a digit. A
+    word may break after a hyphen, unless `whole` (an ID: 'HW-NEW-08')."""
+    widest = 0.0
+    for text in texts:
+        for word in (text.split() if whole else text.replace("-", "- ").split()):
+            widest = max(widest, sum(1.3 if c.isupper() or c in "mw" else 1.0 for c in word))
+    return widest + 1.5 if widest else 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ class _Renderer:
     def __init__(self, workbook: Workbook, spec: WorkbookSpec, content: Content, streaming: bool = False) -> None:
         self.wb = workbook
         self.streaming = streaming
-        self._styles: dict[int, list[tuple[str, float, tuple[str, str, str]]]] = {}
+        self._styles: dict[int, tuple[Table, list[tuple[str, float, tuple[str, str, str]]]]] = {}  # by id, the table kept so its id is never reused
         self.spec = spec
         self.content = content
         common = spec.common
@@ -169,28 +170,34 @@ class _Renderer:
         """Print at a scale that keeps text legible: one page wide if the columns fit at
         the smallest legible scale, else several pages wide at the largest scale that
         needs the fewest pages, with the first `repeat` columns (the row's ID) on each."""
+        scale, breaks = self._print_fit(widths, repeat)
+        if not breaks and scale < 1:
+            ws.fit_to_pages(1, 0)
+        elif breaks:
+            ws.set_print_scale(round(scale * 100))
+            ws.set_v_pagebreaks(breaks)
+            ws.print_across()  # the pages of the same rows follow each other
+            ws.repeat_columns(0, repeat - 1)
+        return scale
+
+    def _print_fit(self, widths: list[float], repeat: int) -> tuple[float, list[int]]:
+        """The scale and the columns that start each page after the first (none: one page wide)."""
         common = self.spec.common
         paper = A4_LANDSCAPE_WIDTH if common.orientation == "landscape" else A4_PORTRAIT_WIDTH
         usable = (paper - 2 * 72 * MARGIN_SIDE) * 0.98  # a little spare for rounding
         points = [pages.column_points(w) for w in widths]
         smallest = common.smallest_print_scale
         if sum(points) <= usable:
-            return 1.0
+            return 1.0, []
         if sum(points) * smallest / 100 <= usable:
-            ws.fit_to_pages(1, 0)
-            return usable / sum(points)
-        best: tuple[int, int, list[int]] | None = None
+            return usable / sum(points), []
+        best: tuple[int, list[int]] | None = None
         for scale in range(100, smallest - 1, -1):
             breaks = pages.column_breaks(points, usable * 100 / scale, repeat)
-            if best is None or len(breaks) < len(best[2]):
-                best = (scale, len(breaks), breaks)
+            if best is None or len(breaks) < len(best[1]):
+                best = (scale, breaks)
         assert best is not None
-        scale, _, breaks = best
-        ws.set_print_scale(scale)
-        ws.set_v_pagebreaks(breaks)
-        ws.print_across()  # the pages of the same rows follow each other
-        ws.repeat_columns(0, repeat - 1)
-        return scale / 100
+        return best[0] / 100, best[1]
 
     def _title(self, ws: _Sheet, sheet: Sheet) -> None:
         (title_row, title_col), (sub_row, sub_col) = sheet.title_cells
@@ -239,6 +246,7 @@ class _Renderer:
 
     def _table_sheet(self, ws: _Sheet, sheet: Sheet, table: Table) -> None:
         self._title(ws, sheet)
+        table = self._unbroken(table, self.content.rows.get(sheet.key, []))
         header = table.header_row - 1
         self._headers(ws, table, header)
         ws.freeze_panes(header + 1, 1)
@@ -290,6 +298,20 @@ class _Renderer:
             ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
         elif row > first_data:
             ws.autofilter(header, 0, row - 1, last_col)
+
+    def _unbroken(self, table: Table, rows: list[dict[str, Any]]) -> Table:
+        """The table with each column of fixed text ('HW-NEW-08', 'PCT Communications')
+        widened, up to half as wide again, so that no word of it breaks on paper, unless
+        that would print it on more pages across."""
+        spare = [table.new_id.format(n=n, **self.content.identity) for n in range(1, table.spare_rows + 1)]
+        columns = []
+        for column in table.columns:
+            texts = [shown_as_text(r.get(column.key)) for r in rows] + (spare if column.kind == "id" else [])
+            need = pages.longest_word(texts, whole=column.kind == "id") if not column.is_input and not column.turned else 0.0
+            columns.append(replace(column, width=min(need, column.width * 1.5)) if need > column.width else column)
+        wider = replace(table, columns=tuple(columns))
+        pages_across = lambda t: len(self._print_fit([c.width for c in t.columns], t.repeat_columns)[1])
+        return wider if pages_across(wider) <= pages_across(table) else table  # never a page more across for it
 
     def _table_lines(self, ws: _Sheet, table: Table, rows: list[dict[str, Any]], limit: float) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
         """The table's rows in order (group headings, rows, totals, spare rows), each with
@@ -451,8 +473,8 @@ class _Renderer:
 
     def _row_styles(self, table: Table) -> list[tuple[str, float, tuple[str, str, str]]]:
         """Per column: key, width and its style in a plain, a highlighted and a spare row."""
-        cached = self._styles.get(id(table))
-        if cached is None:
+        held, cached = self._styles.get(id(table), (None, None))
+        if held is not table or cached is None:
             cached = []
             for column in table.columns:
                 entry = "stage2" if column.stage == 2 else "stage1"
@@ -463,7 +485,7 @@ class _Renderer:
                 else:
                     styles = ("fixed", "highlight", entry)  # a spare row's every cell is typed in
                 cached.append((column.key, column.width, styles))
-            self._styles[id(table)] = cached
+            self._styles[id(table)] = (table, cached)
         return cached
 
     def _total_row(self, ws: _Sheet, table: Table, row: int, members: list[int]) -> None:

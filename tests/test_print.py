@@ -362,3 +362,27 @@ def test_a_long_answer_prints_whole_over_continuation_rows(tmp_path: Path) -> No
     assert _stranded(printed) == []
     checked, continued = _assert_pages_start_with_header_and_heading({plan.name: plan}, printed)
     assert checked > 10 and continued >= 2, (checked, continued)
+
+
+def test_ids_and_words_print_unbroken(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """'HW-NEW-08' never wraps in the ID column, nor 'Communications' in the lead
+    partner's ('Communicatio|ns'): every ID and every word of every tracker's fixed
+    text is on paper whole (a word may still break after its hyphen)."""
+    import re
+
+    checked = 0
+    for name in (n for n in written if n.endswith("progress tracker.xlsx")):
+        on_paper = set(" ".join(p.text for p in printed[name]).replace("-\n", "- ").split())
+        ws = openpyxl.load_workbook(written[name])["Progress Tracker"]
+        header = int(str(ws.print_title_rows).split(":")[0].strip("$"))
+        ids = [str(ws.cell(r, 1).value) for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value]
+        assert [i for i in ids if i not in on_paper] == [], name
+        words = set()
+        for row in ws.iter_rows(min_row=header + 1, max_col=ws.max_column):
+            for cell in row[1:]:
+                if isinstance(cell.value, str) and cell.protection.locked:
+                    words |= {w for w in re.findall(r"[A-Za-z]+", cell.value) if len(w) > 3}
+        flat = set(re.findall(r"[A-Za-z]+", " ".join(on_paper)))
+        assert sorted(words - flat) == [], name
+        checked += len(ids)
+    assert checked > 80, checked
