@@ -188,3 +188,37 @@ def longest_word(texts: list[str], whole: bool = False) -> float:
         for word in (text.split() if whole else text.replace("-", "- ").split()):
             widest = max(widest, sum(1.3 if c.isupper() or c in "mw" else 1.0 for c in word))
     return widest + 1.5 if widest else 0.0
+
+
+def print_fit(widths: list[float], repeat: int, orientation: str, smallest: int, side: float) -> tuple[float, list[int]]:
+    """The scale to print columns of these widths at, and the columns that start each
+    page after the first (none: one page wide): one page wide if they fit at the
+    smallest legible scale (`smallest` %), else the fewest pages across at the
+    largest scale, the first `repeat` columns on each. `side` is each side margin, in inches."""
+    paper = A4_LANDSCAPE_WIDTH if orientation == "landscape" else A4_PORTRAIT_WIDTH
+    usable = (paper - 2 * 72 * side) * 0.98  # a little spare for rounding
+    points = [column_points(w) for w in widths]
+    if sum(points) <= usable:
+        return 1.0, []
+    if sum(points) * smallest / 100 <= usable:
+        return usable / sum(points), []
+    best: tuple[int, list[int]] | None = None
+    for scale in range(100, smallest - 1, -1):
+        breaks = column_breaks(points, usable * 100 / scale, repeat)
+        if best is None or len(breaks) < len(best[1]):
+            best = (scale, breaks)
+    assert best is not None
+    return best[0] / 100, best[1]
+
+
+def after_size(text: str) -> str:
+    """Text for a page header or footer, after a size code: '&' doubled, so
+    nothing typed is read as a code, and a space before a leading digit, which
+    would otherwise be read as more of the size."""
+    text = text.replace("&", "&&")
+    return f" {text}" if text[:1].isdigit() else text
+
+
+def header_units(text: str) -> int:
+    """A page header's length as Excel counts it (UTF-16 units): over its limit, no header is kept at all."""
+    return len(text.encode("utf-16-le")) // 2

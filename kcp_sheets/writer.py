@@ -28,8 +28,6 @@ from .content import (
     shown_as_text,
 )
 from .pages import (
-    A4_LANDSCAPE_WIDTH,
-    A4_PORTRAIT_WIDTH,
     DEFAULT_ROW_HEIGHT,
     LINE_HEIGHT,
     MARGIN_BOTTOM,
@@ -164,13 +162,17 @@ class _Renderer:
         ws.set_paper(A4)
         ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
         # &A, the sheet's name, so a loose page says where it belongs; 9 pt, so a long partnership's name still fits beside it.
-        ws.set_footer(f"&L&9{_after_size(self.spec.footer_name)}&R&9&A, page &P of &N")
+        ws.set_footer(f"&L&9{pages.after_size(self.spec.footer_name)}&R&9&A, page &P of &N")
+
+    def _fit(self, widths: list[float], repeat: int) -> tuple[float, list[int]]:
+        common = self.spec.common
+        return pages.print_fit(widths, repeat, common.orientation, common.smallest_print_scale, MARGIN_SIDE)
 
     def _print_columns(self, ws: _Sheet, widths: list[float], repeat: int) -> float:
         """Print at a scale that keeps text legible: one page wide if the columns fit at
         the smallest legible scale, else several pages wide at the largest scale that
         needs the fewest pages, with the first `repeat` columns (the row's ID) on each."""
-        scale, breaks = self._print_fit(widths, repeat)
+        scale, breaks = self._fit(widths, repeat)
         if not breaks and scale < 1:
             ws.fit_to_pages(1, 0)
         elif breaks:
@@ -180,24 +182,6 @@ class _Renderer:
             ws.repeat_columns(0, repeat - 1)
         return scale
 
-    def _print_fit(self, widths: list[float], repeat: int) -> tuple[float, list[int]]:
-        """The scale and the columns that start each page after the first (none: one page wide)."""
-        common = self.spec.common
-        paper = A4_LANDSCAPE_WIDTH if common.orientation == "landscape" else A4_PORTRAIT_WIDTH
-        usable = (paper - 2 * 72 * MARGIN_SIDE) * 0.98  # a little spare for rounding
-        points = [pages.column_points(w) for w in widths]
-        smallest = common.smallest_print_scale
-        if sum(points) <= usable:
-            return 1.0, []
-        if sum(points) * smallest / 100 <= usable:
-            return usable / sum(points), []
-        best: tuple[int, list[int]] | None = None
-        for scale in range(100, smallest - 1, -1):
-            breaks = pages.column_breaks(points, usable * 100 / scale, repeat)
-            if best is None or len(breaks) < len(best[1]):
-                best = (scale, breaks)
-        assert best is not None
-        return best[0] / 100, best[1]
 
     def _title(self, ws: _Sheet, sheet: Sheet) -> None:
         (title_row, title_col), (sub_row, sub_col) = sheet.title_cells
@@ -215,10 +199,10 @@ class _Renderer:
         if not ws.vbreaks:
             return 0
         (title_row, _), (subtitle_row, _) = sheet.title_cells
-        title = f'&L&"-,Bold"&12{_after_size(sheet.title)}'
-        subtitle = f'  &"-,Italic"&9{_after_size(sheet.subtitle)}' if sheet.subtitle else ""
+        title = f'&L&"-,Bold"&12{pages.after_size(sheet.title)}'
+        subtitle = f'  &"-,Italic"&9{pages.after_size(sheet.subtitle)}' if sheet.subtitle else ""
         for header, first in ((title + subtitle, max(title_row, subtitle_row) + 1), (title, subtitle_row)):
-            if _header_units(header) <= HEADER_LIMIT:
+            if pages.header_units(header) <= HEADER_LIMIT:
                 ws.set_header(header, {"margin": HEADER_MARGIN})
                 ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP_TITLED, bottom=MARGIN_BOTTOM)
                 return first
@@ -310,7 +294,7 @@ class _Renderer:
             need = pages.longest_word(texts, whole=column.kind == "id") if not column.is_input and not column.turned else 0.0
             columns.append(replace(column, width=min(need, column.width * 1.5)) if need > column.width else column)
         wider = replace(table, columns=tuple(columns))
-        pages_across = lambda t: len(self._print_fit([c.width for c in t.columns], t.repeat_columns)[1])
+        pages_across = lambda t: len(self._fit([c.width for c in t.columns], t.repeat_columns)[1])
         return wider if pages_across(wider) <= pages_across(table) else table  # never a page more across for it
 
     def _table_lines(self, ws: _Sheet, table: Table, rows: list[dict[str, Any]], limit: float) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
@@ -594,16 +578,3 @@ def _prompt(header: str, help_text: str) -> dict[str, str]:
     if len(header) <= 32:
         return {"input_title": header, **({"input_message": help_text[:255]} if help_text else {})}
     return {"input_message": f"{header}: {help_text}"[:255] if help_text else header[:255]}
-
-
-def _after_size(text: str) -> str:
-    """Text for a page header or footer, after a size code: '&' doubled, so
-    nothing typed is read as a code, and a space before a leading digit, which
-    would otherwise be read as more of the size."""
-    text = text.replace("&", "&&")
-    return f" {text}" if text[:1].isdigit() else text
-
-
-def _header_units(text: str) -> int:
-    """A page header's length as Excel counts it (UTF-16 units): over its limit, no header is kept at all."""
-    return len(text.encode("utf-16-le")) // 2
