@@ -386,3 +386,14 @@ def test_ids_and_words_print_unbroken(written: dict[str, Path], printed: dict[st
         assert sorted(words - flat) == [], name
         checked += len(ids)
     assert checked > 80, checked
+
+
+def test_the_instructions_print_on_one_page_contacts_and_all(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """'Who to contact' is never left to a second page of its own."""
+    checked = 0
+    for name, found in printed.items():
+        mine = [p for p in found if "Instructions, page" in p.footer]
+        if mine:
+            assert len(mine) == 1, (name, len(mine))
+            checked += 1
+    assert checked >= 9, checked
