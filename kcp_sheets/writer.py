@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -378,7 +379,7 @@ class _Renderer:
                 breaks.append(row)
                 used = 0
             used += need + 2 * DEFAULT_ROW_HEIGHT
-            ws.write_string(row, 0, block.title, self.formats["heading"])
+            self._band(ws, row, len(block.columns) - 1, block.title)
             row += 1
             for col, column in enumerate(block.columns):
                 ws.write_string(row, col, column.header, self.formats["header"])
@@ -388,7 +389,7 @@ class _Renderer:
                 row += 1
                 for col, column in enumerate(block.columns):
                     value = values.get(column.key)
-                    self._value(ws, row, col, value, "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else "fixed")
+                    self._value(ws, row, col, value, "number" if _counted(value) else "fixed")
                 ws.fit_row(row, height)
             row += 2
         if breaks:
@@ -419,6 +420,12 @@ class _Renderer:
             chart.set_size({"width": min(900, printed), "height": chart_rows * 20})
             ws.insert_chart(3, 0, chart)
         ws.print_area(0, 0, row, max(widths, default=0))
+
+    def _band(self, ws: _Sheet, row: int, last: int, title: str) -> None:
+        """A table's title over the table's width: its grey band holds the whole title, and stops where the table does."""
+        if last > 0:
+            ws.merge_range(row, 0, row, last, "", self.formats["heading"])
+        ws.write_string(row, 0, title, self.formats["heading"])  # as text, never a formula
 
     def _headers(self, ws: _Sheet, table: Table, header: int) -> None:
         for col, column in enumerate(table.columns):
@@ -508,7 +515,7 @@ class _Renderer:
         last = max((r - 1 for r in sheet.field_rows().values()), default=0)
         if table:
             header = sheet.form_table_header_row() - 1
-            ws.write_string(header - 1, 0, table.title, self.formats["heading"])
+            ws.write_string(header - 1, 0, table.title, self.formats["heading"])  # not merged: a form's rows all grow
             self._headers(ws, table, header)
             ws.set_column(0, 0, FORM_LABEL_WIDTH)
             for n in range(1, table.rows + 1):
@@ -570,6 +577,14 @@ class _Renderer:
         ws.protect(self.content.password)
 
 
+
+
+def _counted(value: Any) -> bool:
+    """A count or a score ('12', '3.92', '8 of 9'): centred in its column, so that it
+    never reads as one with the text beside it ('12|none agreed')."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or bool(re.fullmatch(r"\d+(?:\.\d+)?(?: of \d+)?", str(value)))
 
 
 def _prompt(header: str, help_text: str) -> dict[str, str]:

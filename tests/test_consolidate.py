@@ -368,3 +368,16 @@ def test_the_public_copy_of_the_partnership_plan_2004_05_keeps_its_organisations
                      "Jobcentre Plus", "PCT Chief Executive", "Equalities officers", "ADKC"]
     assert [p for p in people if p in public] == []
     assert [o for o in organisations if o not in public] == []
+
+
+def test_summary_counts_are_centred_and_titles_band_their_table(demo: tuple[Path, Path]) -> None:
+    """'15 | 20|4 of 4 | 2004|In depth this year': a count beside text reads as one on
+    paper unless it is centred; a table's title is a band as wide as its table."""
+    _, plan = demo
+    ws = openpyxl.load_workbook(plan)["Summary"]
+    counts = [c for row in ws.iter_rows(min_row=4) for c in row if re.fullmatch(r"\d+(\.\d+)?( of \d+)?", str(c.value if c.value is not None else ""))]
+    assert len(counts) > 40
+    assert [c.coordinate for c in counts if c.alignment.horizontal != "center"] == []
+    titles = {b.title for s in load_spec("improvement_plan").sheets for b in s.blocks}
+    banded = {ws.cell(r.min_row, 1).value for r in ws.merged_cells.ranges if r.max_col > 1}
+    assert titles & {c.value for row in ws.iter_rows() for c in row} <= banded
