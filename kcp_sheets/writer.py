@@ -322,7 +322,7 @@ class _Renderer:
         for n in range(1, table.spare_rows + 1):
             spare = {"id": table.new_id.format(n=n, **self.content.identity)}
             entries.append(("spare", spare))
-            lines.append(pages.Line(self._data_height(table, spare, 2)))
+            lines.append(pages.Line(self._data_height(table, spare, 1)))  # one line each, growing with what is typed: no page of a few empty rows
         return entries, lines
 
     def _segments(self, ws: _Sheet, table: Table) -> list[tuple[int, int]]:

@@ -397,3 +397,17 @@ def test_the_instructions_print_on_one_page_contacts_and_all(written: dict[str, 
             assert len(mine) == 1, (name, len(mine))
             checked += 1
     assert checked >= 9, checked
+
+
+def test_no_tracker_page_holds_a_few_stray_rows(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """The spare rows for new actions are a line each (they grow as they are typed in),
+    so the tracker's last pages are not a few empty rows of their own."""
+    import re
+
+    checked = 0
+    for name in (n for n in written if n.endswith("progress tracker.xlsx")):
+        mine = [p for p in printed[name] if "Progress Tracker, page" in p.footer]
+        rows = [(sum(1 for line in p.left if re.match(r"[A-Z]{2}-(NEW-)?\d", line)), p.filled) for p in mine]
+        assert [(n, round(f, 2)) for n, f in rows if n < 5 and f < 0.6] == [], (name, rows)  # a few rows, and the page mostly empty
+        checked += 1
+    assert checked >= 7
