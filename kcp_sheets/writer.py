@@ -312,9 +312,9 @@ class _Renderer:
                 title = self.content.group_titles.get(key, key)
                 entries.append(("heading", title))
                 lines.append(pages.Line(self._group_height(ws, table, title), title, heading=True))
-            for piece in self._pieces(table, data, limit):
+            for piece, height in self._pieces(table, data, limit):
                 entries.append(("data", piece))
-                lines.append(pages.Line(self._data_height(table, piece, 1), title))
+                lines.append(pages.Line(height, title))
             last_of_group = n + 1 == len(rows) or not table.group_by or str(rows[n + 1].get(table.group_by, "")) != key
             if table.total_of and last_of_group:
                 entries.append(("total", None))
@@ -440,13 +440,14 @@ class _Renderer:
             self._value(ws, row, col, data.get(key), styles[2] if spare else styles[1] if highlight else styles[0])
         ws.fit_row(row, self._data_height(table, data, lines) if height is None else height)
 
-    def _pieces(self, table: Table, data: dict[str, Any], limit: float) -> list[dict[str, Any]]:
-        """A row whose text would be taller than a printed page, as the row and its
-        continuation rows ('2.1.1 (continued)'), each no taller than `limit`: a long
-        answer prints whole, never cut at the page's foot. Only in what we write for
-        reading (the plan, its reports), never in a workbook people return."""
-        if self.spec.identity or table.excel_table or self._data_height(table, data, 1) <= limit:
-            return [data]
+    def _pieces(self, table: Table, data: dict[str, Any], limit: float) -> list[tuple[dict[str, Any], float]]:
+        """A row, with its height; or, if its text would be taller than a printed page,
+        the row and its continuation rows ('2.1.1 (continued)'), each no taller than
+        `limit`: a long answer prints whole, never cut at the page's foot. Only in what
+        we write for reading (the plan, its reports), never in a workbook people return."""
+        height = self._data_height(table, data, 1)
+        if self.spec.identity or table.excel_table or height <= limit:
+            return [(data, height)]
         most = max(2, int((limit - 2) // LINE_HEIGHT))
         first, rest = dict(data), {"id": pages.continued(str(data.get("id", "")))}
         for key, width, _ in self._row_styles(table):
@@ -454,8 +455,8 @@ class _Renderer:
             if isinstance(text, str) and pages.lines(text, width, 1.1) > most:
                 first[key], rest[key] = pages.cut(text, max(1.0, width * 1.1 - 1), most)
         if len(rest) == 1:  # nothing could be cut (a single word too long): printed as it is
-            return [data]
-        return [first, *self._pieces(table, rest, limit)]
+            return [(data, height)]
+        return [(first, self._data_height(table, first, 1)), *self._pieces(table, rest, limit)]
 
     def _data_height(self, table: Table, data: dict[str, Any], lines: int) -> float:
         """The height a row needs to show its pre-filled text whole, at least `lines` lines."""
