@@ -536,8 +536,8 @@ class _Renderer:
             ws.write_blank(row, col, None, fmt)
         elif isinstance(value, bool):
             ws.write_string(row, col, "Yes" if value else "No", fmt)
-        elif isinstance(value, (int, float)):
-            ws.write_number(row, col, value, fmt)
+        elif isinstance(value, (int, float)):  # centred when fixed: '1' never reads as one with 'error' beside it
+            ws.write_number(row, col, value, self.formats["number"] if style == "fixed" else fmt)
         elif isinstance(value, dt.date):
             when = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
             ws.write_datetime(row, col, when, self.date_formats[style])

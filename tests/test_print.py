@@ -411,3 +411,16 @@ def test_no_tracker_page_holds_a_few_stray_rows(written: dict[str, Path], printe
         assert [(n, round(f, 2)) for n, f in rows if n < 5 and f < 0.6] == [], (name, rows)  # a few rows, and the page mostly empty
         checked += 1
     assert checked >= 7
+
+
+def test_the_problems_list_prints_numbers_apart_and_ids_whole(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+    """'1error': a number beside text is centred; 'HW-NEW-|01': a row's ID prints whole."""
+    name = "2004 Problems in the returns.xlsx"
+    ws = openpyxl.load_workbook(written[name]).worksheets[0]
+    numbers = [c for row in ws.iter_rows(min_row=5) for c in row if isinstance(c.value, int | float)]
+    assert numbers and [c.coordinate for c in numbers if c.alignment.horizontal != "center"] == []
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "No.")
+    column = next(c for c in range(1, ws.max_column + 1) if ws.cell(header, c).value == "Row ID")
+    ids = {str(ws.cell(r, column).value) for r in range(header + 1, ws.max_row + 1) if ws.cell(r, column).value}
+    on_paper = set(" ".join(p.text for p in printed[name]).split())
+    assert any("NEW" in i for i in ids) and sorted(ids - on_paper) == []
