@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from ..pages import continued
 from ..spec import Column, Sheet, Table, cell_name
 from ..values import (
     as_text,
@@ -58,7 +57,6 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         sent_by_id.update({i: {"id": i} for i in fixed_ids})
     spare = {table.new_id.format(n=n, **reading.identity_facts()) for n in range(1, table.spare_rows + 1)} if table.new_id else set()
     group_titles = {as_text(t).strip() for t in reading.group_titles()}
-    group_titles |= {continued(t) for t in group_titles}  # a group's heading on each page it continues on
     id_col = columns.get("id", 0)
     inputs = {columns[c.key] for c in table.inputs if c.key in columns}
     fixed = [c for c in table.columns if not c.is_input and c.kind != "id" and c.key in columns]
