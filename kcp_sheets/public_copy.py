@@ -3,11 +3,15 @@
 A resident must see who leads each action without any person being named
 (the Data Protection Act asks that people are not identified; organisations,
 teams and roles are public). Where people are named (a key contact, a lead,
-who attended), a cell keeps only the pieces that are plainly an organisation,
-a team or a role, or an acronym; every other piece is taken for a person.
+who attended), a cell keeps the pieces that are plainly an organisation, a
+team, a role or a place ("Connexions Kensington and Chelsea", "Business Link
+for London", "RBKC"), losing any person's name inside them ("RBKC Officers:
+Tony Redpath"); every other piece with a capital letter is taken for a person.
 Anywhere else, the people known by name (the settings, the senders, those
 named where people are named) are removed, with every e-mail address and
-telephone number."""
+telephone number. An organisation named by two capitalised words alone, with
+no word that marks it as one, reads as a person's name and is removed: the
+copy errs towards no person being named."""
 
 from __future__ import annotations
 
