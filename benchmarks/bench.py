@@ -38,10 +38,8 @@ from kcp_sheets.read_cache import CACHE_FILE  # noqa: E402
 from kcp_sheets.reader import read_source  # noqa: E402
 from kcp_sheets.settings import load_review  # noqa: E402
 from kcp_sheets.workbooks import cluster_workbook, planned_workbooks  # noqa: E402
-from kcp_sheets.writer import (
-    _row_height,  # noqa: E402
-    write_workbook,  # noqa: E402
-)
+from kcp_sheets.pages import row_height as _row_height  # noqa: E402
+from kcp_sheets.writer import write_workbook  # noqa: E402
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import python_calamine as calamine
@@ -22,6 +22,7 @@ from .content import Content, fingerprint
 from .folder import OUTPUT, safe_file_name
 from .history import history_words
 from .intake import inbox_files
+from .pages import continued, group_title, rejoined
 from .problems import ProblemError, problem, problem_rows
 from .reader import find_header
 from .sent import Planned
@@ -74,10 +75,12 @@ def read_plan(path: Path) -> list[PlanItem]:
         for row in grid[header + 1 :]:
             present = [c for c, v in enumerate(row) if not is_blank(v)]
             if present == [0]:
-                group = as_text(row[0]).strip()  # a group title: cluster or criterion
+                group = group_title(as_text(row[0]).strip())  # a group title: cluster or criterion, on any page
                 continue
             cell = {k: as_text(row[c]).strip() if c < len(row) else "" for k, c in columns.items()}
-            if cell.get("id") and cell.get("action"):
+            if items and cell.get("id") == continued(items[-1].id):  # a long action printed over two rows
+                items[-1] = replace(items[-1], action=rejoined(items[-1].action, cell.get("action", "")))
+            elif cell.get("id") and cell.get("action"):
                 items.append(PlanItem(cell["id"], group, cell["action"], cell.get(lead_key, ""), cell.get("due", "")))
     return items
 

@@ -3,11 +3,15 @@
 A resident must see who leads each action without any person being named
 (the Data Protection Act asks that people are not identified; organisations,
 teams and roles are public). Where people are named (a key contact, a lead,
-who attended), a cell keeps only the pieces that are plainly an organisation,
-a team or a role, or an acronym; every other piece is taken for a person.
+who attended), a cell keeps the pieces that are plainly an organisation, a
+team, a role or a place ("Connexions Kensington and Chelsea", "Business Link
+for London", "RBKC"), losing any person's name inside them ("RBKC Officers:
+Tony Redpath"); every other piece with a capital letter is taken for a person.
 Anywhere else, the people known by name (the settings, the senders, those
 named where people are named) are removed, with every e-mail address and
-telephone number."""
+telephone number. An organisation named by two capitalised words alone, with
+no word that marks it as one, reads as a person's name and is removed: the
+copy errs towards no person being named."""
 
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ from .spec import WorkbookSpec
 EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
 CONTACT_AFTER_DASH = re.compile(r"\s[-–]\s*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
-NAME = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)\b")
 
 
 ORGANISATION_WORDS = {
@@ -32,16 +35,18 @@ ORGANISATION_WORDS = {
 }
 
 
-def people_in(text: Any) -> set[str]:
-    """Names of people in a column that names people: each listed piece that is two
-    or three capitalised words and no organisation's word ("Miles Watson", not
-    "Youth Service")."""
+def people_in(text: Any, places: frozenset[str] = frozenset()) -> set[str]:
+    """Names of people in a column that names people ("Miles Watson", not "Youth
+    Service"): a listed piece that is nothing but a name, and the names inside a
+    piece that also names an organisation or a role ("RBKC: Helen Kay")."""
     people = set()
-    for piece in re.split(r"[,;/&()]|\band\b", str(text or "")):
+    for piece in PIECES.split(str(text or "")):
         piece = piece.strip().strip("?!.*").strip()  # "Vera Gajic?": a name the sender was unsure of is still a name
-        words = piece.split()
-        if 2 <= len(words) <= 3 and NAME.fullmatch(piece) and not ORGANISATION_WORDS & {w.lower() for w in words}:
-            people.add(piece)
+        if not piece or piece in MARKERS:
+            continue
+        if not kept_in_public(piece, places):
+            people |= {piece} if 2 <= len(piece.split()) <= 4 else set()
+        people |= {m.group(0) for m in _person_runs(piece, places)}
     return people
 
 
@@ -51,31 +56,66 @@ ROLE_WORDS = {
 }
 PIECES = re.compile(r"\s*(?:[,;/()]|\s[-–]\s)\s*")  # a list of names and bodies: "Helen Kay, RBKC", "RBKC - Vera Gajic"
 ACRONYM = re.compile(r"\b[A-Z]{2,}\b")  # RBKC, PCT, NHS
+UPPER, LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ'’"
+NAME_WORD = rf"(?:Mc|Mac|O['’])?[{UPPER}][{LOWER}]+(?:-[{UPPER}]?[{LOWER}]+)*"
+TITLE = r"(?:Cllr|Councillor|Dr|Mr|Mrs|Ms|Miss|Prof|Rev|Sir|Dame)\.?"
+PERSON_RUN = re.compile(rf"(?<![\w-])(?:{TITLE}\s+{NAME_WORD}(?:\s+{NAME_WORD})*|{NAME_WORD}(?:\s+(?:[A-Z]\.\s*)?{NAME_WORD})+)(?![\w-])")
 REMOVED = "[name removed]"
 MARKERS = {REMOVED, "[e-mail removed]", "[telephone removed]"}
 
 
-def _kept(piece: str) -> str:
-    """A piece kept for its acronym alone ("Jane Smith RBKC") still loses the name beside it."""
-    words = {w.strip(".'’").lower() for w in piece.split()}
-    if words & (ORGANISATION_WORDS | ROLE_WORDS):
-        return piece
-    return NAME.sub(REMOVED, piece)
+def place_words(partnership: str) -> frozenset[str]:
+    """The places in the partnership's name ("Kensington", "Chelsea"): a body named
+    after the borough ("Connexions Kensington and Chelsea") is no person."""
+    words = {w.strip(".,'’").lower() for w in partnership.split() if w[:1].isupper()}
+    return frozenset(words - ORGANISATION_WORDS - ROLE_WORDS)
 
 
-def kept_in_public(piece: str) -> bool:
+CONNECTORS = {"for", "of", "the", "at", "in"}  # "Business Link for London", "Friends of the Royal Borough": a body's name
+
+
+def _not_people(words: set[str], places: frozenset[str]) -> bool:
+    """Words that name an organisation, a role or a place, whole or at a word's end ("Jobcentre")."""
+    named = ORGANISATION_WORDS | ROLE_WORDS | places
+    return bool(words & named) or any(w.endswith(o) for w in words for o in ORGANISATION_WORDS if len(w) > len(o) + 2)
+
+
+def _person_runs(piece: str, places: frozenset[str]) -> list[re.Match[str]]:
+    """The runs of capitalised words in a piece that are a person's name: no word of
+    an organisation, a role or a place in them, nor one just after ("Agenda
+    Planning sub-group", "Community Strategy subgroup")."""
+    runs = []
+    for match in PERSON_RUN.finditer(piece):
+        words = {w.strip(".'’").lower() for w in match.group(0).split()}
+        after = piece[match.end() :].split()
+        following = after[0].strip(".,:;'’").lower() if after else ""
+        if not _not_people(words, places) and not _not_people({following}, places) and following not in CONNECTORS and not following.startswith("sub"):
+            runs.append(match)
+    return runs
+
+
+def _kept(piece: str, places: frozenset[str]) -> str:
+    """A piece kept for its organisation, role or acronym still loses the names in it ("RBKC Officers: Tony Redpath")."""
+    for match in reversed(_person_runs(piece, places)):
+        piece = piece[: match.start()] + REMOVED + piece[match.end() :]
+    return piece
+
+
+def kept_in_public(piece: str, places: frozenset[str] = frozenset()) -> bool:
     """A piece of a cell that names people which is plainly no person: an organisation, a team, a role, an acronym."""
     if piece.strip() in MARKERS:
         return True
-    words = {w.strip(".'’").lower() for w in piece.split()}
-    return bool(words & (ORGANISATION_WORDS | ROLE_WORDS)) or bool(ACRONYM.search(piece))
+    words = {w.strip(".:'’").lower() for w in piece.split()}
+    if not any(w[:1].isupper() for w in piece.split()):  # "(as server host)", "2004/06": no name in it
+        return True
+    return _not_people(words, places) or bool(words & CONNECTORS) or bool(ACRONYM.search(piece))
 
 
-def people_removed(text: str) -> str:
+def people_removed(text: str, places: frozenset[str] = frozenset()) -> str:
     """A cell that names people, keeping only what is plainly not a person."""
     parts = PIECES.split(text)
     seps = PIECES.findall(text)
-    out = [_kept(part) if not part.strip() or kept_in_public(part) else REMOVED for part in parts]
+    out = [_kept(part, places) if not part.strip() or kept_in_public(part, places) else REMOVED for part in parts]
     return "".join(piece + (seps[n] if n < len(seps) else "") for n, piece in enumerate(out))
 
 
@@ -84,6 +124,7 @@ def without_people(spec: WorkbookSpec, content: Content, review: Review, senders
     person named where people are named), e-mail addresses and telephone
     numbers. Organisations, teams and roles stay, so a reader sees who leads
     each action without any person being named."""
+    places = place_words(review.partnership)
     names = {review.officer.name}
     for cluster in review.clusters:
         names |= {p.name for p in cluster.champions + cluster.coordinators}
@@ -99,9 +140,9 @@ def without_people(spec: WorkbookSpec, content: Content, review: Review, senders
             # a partners list, the papers' way of naming a contact ("The Westway
             # Project - Miles Watson").
             for key in personal.get(sheet, ()):
-                names |= people_in(row.get(key))
+                names |= people_in(row.get(key), places)
             for match in CONTACT_AFTER_DASH.finditer(str(row.get("partners") or "")):
-                names |= people_in(match.group(1))
+                names |= people_in(match.group(1), places)
     names = {n for n in names if len(n.strip()) > 3 and " " in n.strip()}
     pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE) if names else None
 
@@ -119,7 +160,7 @@ def without_people(spec: WorkbookSpec, content: Content, review: Review, senders
             cleaned.add(id(row))
             if first:  # people go; the organisations, teams and roles beside them stay
                 for key, value in list(row.items()):
-                    row[key] = people_removed(clean(value)) if key in personal.get(sheet, ()) and isinstance(value, str) else clean(value)
+                    row[key] = people_removed(clean(value), places) if key in personal.get(sheet, ()) and isinstance(value, str) else clean(value)
     for rows in content.blocks.values():
         for row in rows:
             for key, value in list(row.items()):

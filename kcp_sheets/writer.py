@@ -10,8 +10,9 @@ the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from . import unfinished
+from . import pages, unfinished
 from .content import (
     IDENTITY_MARK,
     Content,
@@ -27,24 +28,23 @@ from .content import (
     scale_entries,
     shown_as_text,
 )
+from .pages import (
+    DEFAULT_ROW_HEIGHT,
+    LINE_HEIGHT,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MAX_ROW_HEIGHT,
+)
 from .spec import Column, Sheet, Table, WorkbookSpec
 from .values import score_formula
 
 A4 = 9
-A4_LANDSCAPE_WIDTH = 841.9  # points
-A4_PORTRAIT_WIDTH = 595.3
 MARGIN_SIDE = 0.4  # inches, left and right
-MARGIN_TOP = 0.5
 MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
 HEADER_MARGIN = 0.3  # inches from the paper's top edge to the page header
 HEADER_LIMIT = 255  # characters Excel allows in a page header, its codes included
-MARGIN_BOTTOM = 0.6
-DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
 GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
-MAX_ROW_HEIGHT = 409
-LINE_HEIGHT = 13.0
 FORM_LABEL_WIDTH = 28
-BOLD_CHAR = 6.2  # points: the width of a character of bold 10 pt header text, generously
 STREAM_FROM_ROWS = 20_000  # larger workbooks are streamed row by row (xlsxwriter constant_memory)
 
 
@@ -112,7 +112,7 @@ class _Renderer:
     def __init__(self, workbook: Workbook, spec: WorkbookSpec, content: Content, streaming: bool = False) -> None:
         self.wb = workbook
         self.streaming = streaming
-        self._styles: dict[int, list[tuple[str, float, tuple[str, str, str]]]] = {}
+        self._styles: dict[int, tuple[Table, list[tuple[str, float, tuple[str, str, str]]]]] = {}  # by id, the table kept so its id is never reused
         self.spec = spec
         self.content = content
         common = spec.common
@@ -163,34 +163,26 @@ class _Renderer:
         ws.set_paper(A4)
         ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
         # &A, the sheet's name, so a loose page says where it belongs; 9 pt, so a long partnership's name still fits beside it.
-        ws.set_footer(f"&L&9{_after_size(self.spec.footer_name)}&R&9&A, page &P of &N")
+        ws.set_footer(f"&L&9{pages.after_size(self.spec.footer_name)}&R&9&A, page &P of &N")
+
+    def _fit(self, widths: list[float], repeat: int) -> tuple[float, list[int]]:
+        common = self.spec.common
+        return pages.print_fit(widths, repeat, common.orientation, common.smallest_print_scale, MARGIN_SIDE)
 
     def _print_columns(self, ws: _Sheet, widths: list[float], repeat: int) -> float:
         """Print at a scale that keeps text legible: one page wide if the columns fit at
         the smallest legible scale, else several pages wide at the largest scale that
         needs the fewest pages, with the first `repeat` columns (the row's ID) on each."""
-        common = self.spec.common
-        paper = A4_LANDSCAPE_WIDTH if common.orientation == "landscape" else A4_PORTRAIT_WIDTH
-        usable = (paper - 2 * 72 * MARGIN_SIDE) * 0.98  # a little spare for rounding
-        points = [_column_points(w) for w in widths]
-        smallest = common.smallest_print_scale
-        if sum(points) <= usable:
-            return 1.0
-        if sum(points) * smallest / 100 <= usable:
+        scale, breaks = self._fit(widths, repeat)
+        if not breaks and scale < 1:
             ws.fit_to_pages(1, 0)
-            return usable / sum(points)
-        best: tuple[int, int, list[int]] | None = None
-        for scale in range(100, smallest - 1, -1):
-            breaks = _column_breaks(points, usable * 100 / scale, repeat)
-            if best is None or len(breaks) < len(best[2]):
-                best = (scale, len(breaks), breaks)
-        assert best is not None
-        scale, _, breaks = best
-        ws.set_print_scale(scale)
-        ws.set_v_pagebreaks(breaks)
-        ws.print_across()  # the pages of the same rows follow each other
-        ws.repeat_columns(0, repeat - 1)
-        return scale / 100
+        elif breaks:
+            ws.set_print_scale(round(scale * 100))
+            ws.set_v_pagebreaks(breaks)
+            ws.print_across()  # the pages of the same rows follow each other
+            ws.repeat_columns(0, repeat - 1)
+        return scale
+
 
     def _title(self, ws: _Sheet, sheet: Sheet) -> None:
         (title_row, title_col), (sub_row, sub_col) = sheet.title_cells
@@ -208,10 +200,10 @@ class _Renderer:
         if not ws.vbreaks:
             return 0
         (title_row, _), (subtitle_row, _) = sheet.title_cells
-        title = f'&L&"-,Bold"&12{_after_size(sheet.title)}'
-        subtitle = f'  &"-,Italic"&9{_after_size(sheet.subtitle)}' if sheet.subtitle else ""
+        title = f'&L&"-,Bold"&12{pages.after_size(sheet.title)}'
+        subtitle = f'  &"-,Italic"&9{pages.after_size(sheet.subtitle)}' if sheet.subtitle else ""
         for header, first in ((title + subtitle, max(title_row, subtitle_row) + 1), (title, subtitle_row)):
-            if _header_units(header) <= HEADER_LIMIT:
+            if pages.header_units(header) <= HEADER_LIMIT:
                 ws.set_header(header, {"margin": HEADER_MARGIN})
                 ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP_TITLED, bottom=MARGIN_BOTTOM)
                 return first
@@ -226,66 +218,140 @@ class _Renderer:
         for row, col, text, style in cells:
             ws.write_string(row, col, text, self.formats[style])
         for para_row, para in enumerate(sheet.paragraphs, start=2):
-            ws.fit_row(para_row, _row_height([(para.heading, 22), (para.text, 90)]))
+            ws.fit_row(para_row, pages.row_height([(para.heading, 22), (para.text, 90)]))
         last = cells[-1][0] if cells else 1
         shown = bool(sheet.contacts_heading and self.content.contacts)
-        ws.print_area(0, 0, last if shown else last + 2 + len(self.content.contacts), 1)
+        last = last if shown else last + 2 + len(self.content.contacts)
+        ws.print_area(0, 0, last, 1)
+        # A page a little too short for the instructions is not left to a few rows of contacts: all on one page, still legible.
+        tall = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1))
+        orientation, smallest = self.spec.common.orientation, self.spec.common.smallest_print_scale / 100
+        if pages.page_room(1.0, orientation) < tall <= pages.page_room(smallest, orientation) / 0.95:  # the program scales it: no margin for error needed
+            ws.fit_to_pages(1, 1)
 
     def _table_sheet(self, ws: _Sheet, sheet: Sheet, table: Table) -> None:
         self._title(ws, sheet)
+        table = self._unbroken(table, self.content.rows.get(sheet.key, []))
         header = table.header_row - 1
         self._headers(ws, table, header)
         ws.freeze_panes(header + 1, 1)
         ws.repeat_rows(header)
-        row = header + 1
         rows = self.content.rows.get(sheet.key, [])
-        groups: list[tuple[str, list[dict[str, Any]]]] = []
-        for data in rows:
-            key = str(data.get(table.group_by, "")) if table.group_by else ""
-            if not groups or groups[-1][0] != key:
-                groups.append((key, []))
-            groups[-1][1].append(data)
-        first_data = row
-        headings = []
-        for key, members in groups:
-            if table.group_by:
-                headings.append(row)
-                title = self.content.group_titles.get(key, key)
-                # merge_range writes its text with write(), which would make '=...' a formula.
-                ws.merge_range(row, 0, row, len(table.columns) - 1, "", self.formats["group"])
-                ws.write_string(row, 0, title, self.formats["group"])
-                ws.fit_row(row, GROUP_ROW_HEIGHT)
-                row += 1
-            start = row
-            for data in members:
-                highlight = bool(table.highlight_when and data.get(table.highlight_when))
-                self._data_row(ws, table, row, data, highlight)
-                row += 1
-            if table.total_of:
-                self._total_row(ws, table, row, start, row - 1)
-                row += 1
-        self._validate(ws, table, first_data, row - 1, spare=False)
-        first_spare = row
-        for n in range(1, table.spare_rows + 1):
-            self._data_row(ws, table, row, {"id": table.new_id.format(n=n, **self.content.identity)}, False, spare=True, lines=2)
-            row += 1
-        self._validate(ws, table, first_spare, row - 1, spare=True)
         empty = {n for n, c in enumerate(table.columns) if c.optional and not any(d.get(c.key) not in (None, "") for d in rows)}
         for n in empty:  # a column empty in every row is neither shown nor printed
             ws.set_column(n, n, table.columns[n].width, None, {"hidden": True})
         scale = self._print_columns(ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns)
         first_printed = self._title_when_across(ws, sheet)
+        top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
+        room = pages.page_room(scale, self.spec.common.orientation, top)
+        above = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(first_printed, header + 1))
+        entries, lines = self._table_lines(ws, table, rows, room - above - 2 * GROUP_ROW_HEIGHT)  # a row fits under the title too
+        if table.group_by and not self.streaming:
+            order = pages.lay_out(lines, room, ws.heights[header], above, self._group_height(ws, table, pages.continued(max((line.group for line in lines), key=len, default=""))))
+        else:
+            order = [pages.Placed(n) for n in range(len(lines))]
+        row, first_data, first_spare = header + 1, header + 1, None
+        breaks: list[int] = []
+        members: list[int] = []
+        for place in order:
+            if place.new_page:
+                breaks.append(row)
+            kind, payload = entries[place.index] if place.index >= 0 else ("heading", place.title)
+            if kind == "heading":
+                self._group_heading(ws, table, row, str(payload), lines[place.index].height if place.index >= 0 else self._group_height(ws, table, str(payload)))
+                members = [] if place.index >= 0 else members
+            elif kind == "total":
+                self._total_row(ws, table, row, members)
+            elif kind == "spare":
+                first_spare = row if first_spare is None else first_spare
+                self._data_row(ws, table, row, payload, False, spare=True, height=lines[place.index].height)
+            else:
+                highlight = bool(table.highlight_when and payload.get(table.highlight_when))
+                self._data_row(ws, table, row, payload, highlight, height=lines[place.index].height)
+                members.append(row)
+            row += 1
+        self._validate(ws, table, first_data, (first_spare or row) - 1, spare=False)
+        if first_spare is not None:
+            self._validate(ws, table, first_spare, row - 1, spare=True)
         last_col = len(table.columns) - 1
         if not sheet.officer:  # LibreOffice prints a hidden sheet that has a print area
             ws.print_area(first_printed, 0, max(row - 1, header), last_col)
-        if headings and not self.streaming:
-            top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
-            ws.set_h_pagebreaks(_row_breaks(ws.heights, header, row - 1, set(headings), scale, self.spec.common.orientation, first_printed, top))
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
         if table.excel_table and not self.streaming:  # xlsxwriter cannot stream tables: a filter instead
             columns = [{"header": c.header, "header_format": self.formats["header"]} for c in table.columns]
             ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
         elif row > first_data:
             ws.autofilter(header, 0, row - 1, last_col)
+
+    def _unbroken(self, table: Table, rows: list[dict[str, Any]]) -> Table:
+        """The table with each column of fixed text ('HW-NEW-08', 'PCT Communications')
+        widened, up to half as wide again, so that no word of it breaks on paper, unless
+        that would print it on more pages across."""
+        spare = [table.new_id.format(n=n, **self.content.identity) for n in range(1, table.spare_rows + 1)]
+        columns = []
+        for column in table.columns:
+            texts = [shown_as_text(r.get(column.key)) for r in rows] + (spare if column.kind == "id" else [])
+            need = pages.longest_word(texts, whole=column.kind == "id") if not column.is_input and not column.turned else 0.0
+            columns.append(replace(column, width=min(need, column.width * 1.5)) if need > column.width else column)
+        wider = replace(table, columns=tuple(columns))
+        pages_across = lambda t: len(self._fit([c.width for c in t.columns], t.repeat_columns)[1])
+        return wider if pages_across(wider) <= pages_across(table) else table  # never a page more across for it
+
+    def _table_lines(self, ws: _Sheet, table: Table, rows: list[dict[str, Any]], limit: float) -> tuple[list[tuple[str, Any]], list[pages.Line]]:
+        """The table's rows in order (group headings, rows, totals, spare rows), each with
+        its printed height and the title of its group, for laying out on pages; a row
+        taller than `limit` (what a page holds under its header) goes on over continuation rows."""
+        entries: list[tuple[str, Any]] = []
+        lines: list[pages.Line] = []
+        key: str | None = None
+        title = ""
+        for n, data in enumerate(rows):
+            if table.group_by and str(data.get(table.group_by, "")) != key:
+                key = str(data.get(table.group_by, ""))
+                title = self.content.group_titles.get(key, key)
+                entries.append(("heading", title))
+                lines.append(pages.Line(self._group_height(ws, table, title), title, heading=True))
+            for piece, height in self._pieces(table, data, limit):
+                entries.append(("data", piece))
+                lines.append(pages.Line(height, title))
+            last_of_group = n + 1 == len(rows) or not table.group_by or str(rows[n + 1].get(table.group_by, "")) != key
+            if table.total_of and last_of_group:
+                entries.append(("total", None))
+                lines.append(pages.Line(DEFAULT_ROW_HEIGHT, title))
+        for n in range(1, table.spare_rows + 1):
+            spare = {"id": table.new_id.format(n=n, **self.content.identity)}
+            entries.append(("spare", spare))
+            lines.append(pages.Line(self._data_height(table, spare, 1)))  # one line each, growing with what is typed: no page of a few empty rows
+        return entries, lines
+
+    def _segments(self, ws: _Sheet, table: Table) -> list[tuple[int, int]]:
+        """The runs of columns a row spans on paper: one run, or, on a sheet printed
+        several pages wide, the repeated columns and then each page's own columns."""
+        last = len(table.columns) - 1
+        if not ws.vbreaks:
+            return [(0, last)]
+        starts = [0, table.repeat_columns, *ws.vbreaks]
+        return [(a, b - 1) for a, b in zip(starts, [*starts[1:], last + 1], strict=True) if b > a]
+
+    def _group_height(self, ws: _Sheet, table: Table, title: str) -> float:
+        """A group's heading, wrapped in the columns that carry it on every page."""
+        first, last = self._segments(ws, table)[0]
+        width = sum(c.width for c in table.columns[first : last + 1])
+        return max(GROUP_ROW_HEIGHT, (LINE_HEIGHT + 2) * pages.lines(title, width, 0.95) + 3)
+
+    def _group_heading(self, ws: _Sheet, table: Table, row: int, title: str, height: float) -> None:
+        """A band across the table: on a sheet printed several pages wide the title sits
+        in the repeated columns, so every page shows it whole, and the band stops at
+        each page's last column rather than running past it."""
+        for first, last in self._segments(ws, table):
+            if last > first:
+                # merge_range writes its text with write(), which would make '=...' a formula.
+                ws.merge_range(row, first, row, last, "", self.formats["group"])
+            else:
+                ws.write_blank(row, first, None, self.formats["group"])
+        ws.write_string(row, 0, title, self.formats["group"])
+        ws.fit_row(row, height)
 
     def _summary(self, ws: _Sheet, sheet: Sheet) -> None:
         """Title, the chart, then each block as a small table the chart reads."""
@@ -297,8 +363,8 @@ class _Renderer:
         for col, width in widths.items():
             ws.set_column(col, col, width)
         scale = self._print_columns(ws, [widths[c] for c in sorted(widths)], 1)
-        room = _page_room(scale, self.spec.common.orientation)
-        page_rows = _page_rows(scale, self.spec.common.orientation)
+        room = pages.page_room(scale, self.spec.common.orientation)
+        page_rows = pages.page_rows(scale, self.spec.common.orientation)
         chart_rows = max(1, min(sheet.chart.height_rows, page_rows - 4)) if sheet.chart else 0  # below the title, on its page
         row = 3 + (chart_rows + 1 if sheet.chart else 0)
         used = row * DEFAULT_ROW_HEIGHT  # the title and the chart, on the first page
@@ -306,14 +372,14 @@ class _Renderer:
         placed: dict[str, tuple[int, int]] = {}
         for block in sheet.blocks:
             data = self.content.blocks.get(block.key, [])
-            header = _header_height([(c.header, c.width) for c in block.columns])
-            heights = [_row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]) for values in data]
+            header = pages.header_height([(c.header, c.width) for c in block.columns])
+            heights = [pages.row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]) for values in data]
             need = GROUP_ROW_HEIGHT + header + sum(heights)
             if used and used + need > room:  # a block that would run over the page's foot starts the next, heading and header with it
                 breaks.append(row)
                 used = 0
             used += need + 2 * DEFAULT_ROW_HEIGHT
-            ws.write_string(row, 0, block.title, self.formats["heading"])
+            self._band(ws, row, len(block.columns) - 1, block.title)
             row += 1
             for col, column in enumerate(block.columns):
                 ws.write_string(row, col, column.header, self.formats["header"])
@@ -323,7 +389,7 @@ class _Renderer:
                 row += 1
                 for col, column in enumerate(block.columns):
                     value = values.get(column.key)
-                    self._value(ws, row, col, value, "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else "fixed")
+                    self._value(ws, row, col, value, "number" if _counted(value) else "fixed")
                 ws.fit_row(row, height)
             row += 2
         if breaks:
@@ -350,31 +416,57 @@ class _Renderer:
             chart.set_y_axis({"reverse": True})
             chart.set_legend({"position": "bottom"})
             # As wide as the columns printed (no wider, or the page cuts it), as tall as the rows left for it.
-            printed = sum(_column_pixels(w) for w in widths.values())
+            printed = sum(pages.column_pixels(w) for w in widths.values())
             chart.set_size({"width": min(900, printed), "height": chart_rows * 20})
             ws.insert_chart(3, 0, chart)
         ws.print_area(0, 0, row, max(widths, default=0))
+
+    def _band(self, ws: _Sheet, row: int, last: int, title: str) -> None:
+        """A table's title over the table's width: its grey band holds the whole title, and stops where the table does."""
+        if last > 0:
+            ws.merge_range(row, 0, row, last, "", self.formats["heading"])
+        ws.write_string(row, 0, title, self.formats["heading"])  # as text, never a formula
 
     def _headers(self, ws: _Sheet, table: Table, header: int) -> None:
         for col, column in enumerate(table.columns):
             ws.set_column(col, col, column.width)
             ws.write_string(header, col, column.header, self.formats["header_turned" if column.turned else "header"])
-        ws.heights[header] = _header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
+        ws.heights[header] = pages.header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
         ws.set_row(header, ws.heights[header])
 
-    def _data_row(self, ws: _Sheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1) -> None:
+    def _data_row(self, ws: _Sheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1, height: float | None = None) -> None:
         """A row sized to its pre-filled text (at least `lines` lines), free to grow with what is typed."""
-        cells = []
-        for col, (key, width, styles) in enumerate(self._row_styles(table)):
-            value = data.get(key)
-            self._value(ws, row, col, value, styles[2] if spare else styles[1] if highlight else styles[0])
-            cells.append((shown_as_text(value), width))
-        ws.fit_row(row, max(LINE_HEIGHT * lines + 2, _row_height(cells)))
+        for col, (key, _, styles) in enumerate(self._row_styles(table)):
+            self._value(ws, row, col, data.get(key), styles[2] if spare else styles[1] if highlight else styles[0])
+        ws.fit_row(row, self._data_height(table, data, lines) if height is None else height)
+
+    def _pieces(self, table: Table, data: dict[str, Any], limit: float) -> list[tuple[dict[str, Any], float]]:
+        """A row, with its height; or, if its text would be taller than a printed page,
+        the row and its continuation rows ('2.1.1 (continued)'), each no taller than
+        `limit`: a long answer prints whole, never cut at the page's foot. Only in what
+        we write for reading (the plan, its reports), never in a workbook people return."""
+        height = self._data_height(table, data, 1)
+        if self.spec.identity or table.excel_table or height <= limit:
+            return [(data, height)]
+        most = max(2, int((limit - 2) // LINE_HEIGHT))
+        first, rest = dict(data), {"id": pages.continued(str(data.get("id", "")))}
+        for key, width, _ in self._row_styles(table):
+            text = data.get(key)
+            if isinstance(text, str) and pages.lines(text, width, 1.1) > most:
+                first[key], rest[key] = pages.cut(text, max(1.0, width * 1.1 - 1), most)
+        if len(rest) == 1:  # nothing could be cut (a single word too long): printed as it is
+            return [(data, height)]
+        return [(first, self._data_height(table, first, 1)), *self._pieces(table, rest, limit)]
+
+    def _data_height(self, table: Table, data: dict[str, Any], lines: int) -> float:
+        """The height a row needs to show its pre-filled text whole, at least `lines` lines."""
+        cells = [(shown_as_text(data.get(key)), width) for key, width, _ in self._row_styles(table)]
+        return max(LINE_HEIGHT * lines + 2, pages.row_height(cells))
 
     def _row_styles(self, table: Table) -> list[tuple[str, float, tuple[str, str, str]]]:
         """Per column: key, width and its style in a plain, a highlighted and a spare row."""
-        cached = self._styles.get(id(table))
-        if cached is None:
+        held, cached = self._styles.get(id(table), (None, None))
+        if held is not table or cached is None:
             cached = []
             for column in table.columns:
                 entry = "stage2" if column.stage == 2 else "stage1"
@@ -385,19 +477,22 @@ class _Renderer:
                 else:
                     styles = ("fixed", "highlight", entry)  # a spare row's every cell is typed in
                 cached.append((column.key, column.width, styles))
-            self._styles[id(table)] = cached
+            self._styles[id(table)] = (table, cached)
         return cached
 
-    def _total_row(self, ws: _Sheet, table: Table, row: int, first: int, last: int) -> None:
+    def _total_row(self, ws: _Sheet, table: Table, row: int, members: list[int]) -> None:
         target = table.index(table.total_of)
         for col in range(len(table.columns)):
             ws.write_blank(row, col, None, self.formats["total"])
+        label_to = min(max(table.repeat_columns, 2), target) - 1  # the label's whole width, on every page
+        if label_to > 0:
+            ws.merge_range(row, 0, row, label_to, "", self.formats["total"])
         ws.write_string(row, 0, table.total_label, self.formats["total"])
         letter = xlsxwriter.utility.xl_col_to_name(target)
         # Each score read as the reader reads it ('Largely met', 'three', '4 - mostly'), so the
         # total here is the plan's; a score it cannot read shows a note, never a wrong total.
         labels = self.content.scales.get(table.column(table.total_of).scale, {})
-        terms = ",".join(score_formula(f"{letter}{r + 1}", labels) for r in range(first, last + 1))
+        terms = ",".join(score_formula(f"{letter}{r + 1}", labels) for r in members)
         ws.write_formula(row, target, f'=IFERROR(SUM({terms}),"Check the scores")', self.formats["total"], 0)
 
     def _form(self, ws: _Sheet, sheet: Sheet) -> None:
@@ -408,26 +503,29 @@ class _Renderer:
         widths[0] = FORM_LABEL_WIDTH
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
-        self._print_columns(ws, widths, 1)
+        scale = self._print_columns(ws, widths, 1)
         for f in sheet.fields:
             row = sheet.field_rows()[f.key] - 1
             # One value cell, not merged: no program grows a row for a merged cell's text.
             ws.write_string(row, 0, f.label, self.formats["label"])
             value_col = sheet.form_value_col
             ws.write_blank(row, value_col, None, self.formats["stage2"])
-            ws.fit_row(row, max(LINE_HEIGHT * f.lines + 2, _row_height([(f.label, FORM_LABEL_WIDTH)])))
+            ws.fit_row(row, max(LINE_HEIGHT * f.lines + 2, pages.row_height([(f.label, FORM_LABEL_WIDTH)])))
             if f.help:
                 ws.data_validation(row, value_col, row, value_col, {"validate": "any", **_prompt(f.label, f.help)})
         last = max((r - 1 for r in sheet.field_rows().values()), default=0)
         if table:
             header = sheet.form_table_header_row() - 1
-            ws.write_string(header - 1, 0, table.title, self.formats["heading"])
+            ws.write_string(header - 1, 0, table.title, self.formats["heading"])  # not merged: a form's rows all grow
             self._headers(ws, table, header)
             ws.set_column(0, 0, FORM_LABEL_WIDTH)
             for n in range(1, table.rows + 1):
                 self._data_row(ws, table, header + n, {"id": table.id.format(n=n)}, False, lines=3)
             self._validate(ws, table, header + 1, header + table.rows, spare=False)
             last = header + table.rows
+            # A table that would run onto a second page without its header starts one, heading and header with it.
+            if sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1)) > pages.page_room(scale, self.spec.common.orientation):
+                ws.set_h_pagebreaks([header - 1])
         first_printed = self._title_when_across(ws, sheet)
         if first_printed and not sheet.officer:
             ws.print_area(first_printed, 0, max(last, first_printed), last_col)
@@ -438,8 +536,8 @@ class _Renderer:
             ws.write_blank(row, col, None, fmt)
         elif isinstance(value, bool):
             ws.write_string(row, col, "Yes" if value else "No", fmt)
-        elif isinstance(value, (int, float)):
-            ws.write_number(row, col, value, fmt)
+        elif isinstance(value, (int, float)):  # centred when fixed: '1' never reads as one with 'error' beside it
+            ws.write_number(row, col, value, self.formats["number"] if style == "fixed" else fmt)
         elif isinstance(value, dt.date):
             when = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
             ws.write_datetime(row, col, when, self.date_formats[style])
@@ -482,119 +580,17 @@ class _Renderer:
 
 
 
+def _counted(value: Any) -> bool:
+    """A count or a score ('12', '3.92', '8 of 9'): centred in its column, so that it
+    never reads as one with the text beside it ('12|none agreed')."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or bool(re.fullmatch(r"\d+(?:\.\d+)?(?: of \d+)?", str(value)))
+
+
 def _prompt(header: str, help_text: str) -> dict[str, str]:
     """The message shown on entering a cell. Its title holds 32 characters, so a
     longer header opens the message instead of being cut off."""
     if len(header) <= 32:
         return {"input_title": header, **({"input_message": help_text[:255]} if help_text else {})}
     return {"input_message": f"{header}: {help_text}"[:255] if help_text else header[:255]}
-
-
-def _header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float]] = ()) -> float:  # type: ignore[assignment]
-    """Height of a header row: each header wrapped at its words in its column; a
-    turned header runs up the row in as many lines as its column has room for."""
-    height = max((LINE_HEIGHT * _lines(text, width) + 3 for text, width in cells), default=LINE_HEIGHT)
-    for text, width in turned:
-        lines = max(1, int(_column_points(width) // LINE_HEIGHT))
-        longest = next(n for n in range(1, len(text) + 1) if _wrapped(text, n) <= lines or n == len(text))
-        height = max(height, longest * BOLD_CHAR + 8)
-    return min(MAX_ROW_HEIGHT, height)
-
-
-def _row_height(cells: list[tuple[str, float]]) -> float:
-    """Height that shows every cell's text whole, wrapped between words."""
-    return max((LINE_HEIGHT * _lines(text, width, 1.1) + 2 for text, width in cells if text), default=LINE_HEIGHT + 2)
-
-
-def _lines(text: str, width: float, chars_per_width: float = 0.95) -> int:
-    """Lines a text takes when wrapped between words in a column `width` wide
-    (bold header text is wider than plain: fewer characters to a line)."""
-    return _wrapped(text, max(1.0, width * chars_per_width - 1))
-
-
-def _wrapped(text: str, per_line: float) -> int:
-    """Lines a text takes wrapped between words at `per_line` characters."""
-    lines = 0
-    for part in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in part.split():
-            if used and used + 1 + len(word) > per_line:
-                lines += 1
-                used = 0.0
-            if len(word) > per_line:  # a word wider than the column is broken where it must
-                lines += math.ceil(len(word) / per_line) - 1
-                used = len(word) % per_line
-            else:
-                used += (1 if used else 0) + len(word)
-    return lines
-
-
-def _row_breaks(heights: dict[int, float], header: int, last: int, headings: set[int], scale: float, orientation: str, first: int = 0, top: float = MARGIN_TOP) -> list[int]:
-    """Every row that starts a printed page, so that a group's heading is never left
-    alone at a page's foot: it moves to the next page with the group's first row.
-    LibreOffice lays rows out at the heights we give them, so the pages are counted
-    here, a little short, and every break is set: the program then has none to add.
-    `first` is the first row printed, `top` the page's top margin in inches."""
-    room = _page_room(scale, orientation, top)
-    height = lambda r: heights.get(r, DEFAULT_ROW_HEIGHT)  # noqa: E731
-    used = sum(height(r) for r in range(first, header + 1))
-    breaks = []
-    for r in range(header + 1, last + 1):
-        need = height(r) + (height(r + 1) if r in headings and r < last else 0)
-        if used + need > room and used > height(header):
-            breaks.append(r)
-            used = height(header)
-        used += height(r)
-    return breaks
-
-
-def _after_size(text: str) -> str:
-    """Text for a page header or footer, after a size code: '&' doubled, so
-    nothing typed is read as a code, and a space before a leading digit, which
-    would otherwise be read as more of the size."""
-    text = text.replace("&", "&&")
-    return f" {text}" if text[:1].isdigit() else text
-
-
-def _header_units(text: str) -> int:
-    """A page header's length as Excel counts it (UTF-16 units): over its limit, no header is kept at all."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _page_room(scale: float, orientation: str, top: float = MARGIN_TOP) -> float:
-    """The height one printed page holds, in the sheet's points (a little short),
-    below a top margin of `top` inches."""
-    paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
-    return (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
-
-
-def _page_rows(scale: float, orientation: str) -> int:
-    """Rows of the default height (20 pixels, 15 points) that one printed page holds."""
-    return int(_page_room(scale, orientation) / DEFAULT_ROW_HEIGHT)
-
-
-def _column_pixels(width: float) -> int:
-    """A column's width on screen: Excel's width is in characters of the default
-    font, 7 pixels each, plus 5 of padding."""
-    return int(width * 7 + 0.5) + 5
-
-
-def _column_points(width: float) -> float:
-    """A column's printed width in points at 100%, at 96 pixels an inch;
-    LibreOffice prints the same column about 6% wider."""
-    return _column_pixels(width) * 0.75 * 1.06
-
-
-def _column_breaks(points: list[float], capacity: float, repeat: int) -> list[int]:
-    """First column of each printed page after the first, filling pages in turn; the
-    repeated columns take their room on every page after the first."""
-    breaks: list[int] = []
-    repeated = sum(points[:repeat])
-    used = 0.0
-    for col, width in enumerate(points):
-        if used + width > capacity and col > (breaks[-1] if breaks else 0):
-            breaks.append(col)
-            used = repeated
-        used += width
-    return breaks

@@ -25,6 +25,8 @@ class Page:
     sizes: dict[str, float]  # each text line of the body and its smallest character
     lowest: str = ""  # the body's last line, just above the footer
     footer: str = ""  # the footer's text: the cluster, the sheet's name and the page number
+    left: tuple[str, ...] = ()  # the body's lines that start at its left edge (the first column), top to bottom
+    filled: float = 0.0  # how far down the page the body reaches, from 0 (top) to 1 (the footer)
 
 
 def pages(pdf: Path) -> list[Page]:
@@ -43,7 +45,11 @@ def pages(pdf: Path) -> list[Page]:
                 sizes[text] = min(sizes.get(text, 99.0), min(round(c.size, 2) for c in chars))
         text = "\n".join(line.get_text() for line in _lines(layout))
         footer = " ".join(line.get_text().strip() for line in sorted(_lines(layout), key=lambda line: line.x0) if line.y0 < FOOTER_BAND)
-        found.append(Page(n, text, min(sizes.values(), default=0.0), sizes, lowest, footer))
+        edge = min((line.x0 for line in body), default=0.0)
+        left = tuple(line.get_text().strip() for line in sorted(body, key=lambda line: -line.y1) if line.x0 < edge + 6)
+        top = max((line.y1 for line in body), default=layout.height)
+        filled = (top - min((line.y0 for line in body), default=top)) / max(1.0, top - FOOTER_BAND)
+        found.append(Page(n, text, min(sizes.values(), default=0.0), sizes, lowest, footer, left, filled))
     return found
 
 

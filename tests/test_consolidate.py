@@ -19,6 +19,7 @@ from kcp_sheets.consolidate import write_plan
 from kcp_sheets.demo import prepare_demo
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import INBOX
+from kcp_sheets.pages import CONTINUED
 from kcp_sheets.settings import load_review
 from kcp_sheets.spec import load_spec
 from kcp_sheets.values import as_text, parse_score
@@ -215,8 +216,10 @@ def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path
     in_memory = write_plan(check_returns(review), tmp_path / "a")
     monkeypatch.setattr(writer, "STREAM_FROM_ROWS", 10)
     streamed = write_plan(check_returns(review), tmp_path / "b")
+    # A streamed plan is too long to be laid out page by page: it has no group headings repeated as "continued".
+    laid_out = lambda rows: [r for r in rows if not str(r[0] or "").endswith(CONTINUED)]
     for sheet in ("Summary", "All Actions", "Outstanding", "Improvement Plan", "Partnership Plan"):
-        assert sheet_rows(streamed, sheet) == sheet_rows(in_memory, sheet), sheet
+        assert sheet_rows(streamed, sheet) == laid_out(sheet_rows(in_memory, sheet)), sheet
     streamed_sheet = openpyxl.load_workbook(streamed)["All Actions"]
     assert streamed_sheet.auto_filter.ref and streamed_sheet.auto_filter.ref.startswith("A4:")  # a filter where a table cannot be streamed
 
@@ -320,3 +323,61 @@ def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> 
         "Kensington and Chelsea Social Council": "Kensington and Chelsea Social Council", "Partnership support officer": "Partnership support officer",
     }
     assert {text: people_removed(text) for text in said} == said
+
+
+# The "Lead contact/organisation" and "Current situation" columns of the Partnership
+# Plan 2004/05 (seeds 004), as the steering group wrote them.
+PLAN_2004_05 = [
+    ("Community Strategy subgroup. RBKC Officers: Tony Redpath, Helen Kay and Ellie Hobart", "Compact approved in draft form in March 04."),
+    ("RBKC Officers: Helen Kay and Ainsley Walcroft", "Continues with present policy"),
+    ("RBKC Officers: Tony Redpath, Christine Lawrence, Helen Kay", "SIG well established and meeting regularly."),
+    ("Karin Woodley and Zrinka Bralo KCSC officer: Simi Towry-Coker", "Cross borough meeting of Equalities officers from all organisations have met"),
+    ("Menghi Mulchandani", "Major piece of work being undertaken by ADKC. Funded by NRF"),
+    ("RBKC (as server host)", ""),
+    ("Agenda Planning subgroup RBKC officer: Helen Kay", "No official forward programme"),
+    ("RBKC: Partnership Support Officer", "All strategies and actions collated by cluster into 'Progress Trackers'."),
+    ("Agenda Planning subgroup to make recommendations to full steering group", ""),
+    ("Cluster Co-ordinators", ""),
+    ("K&C Social Council", "Will follow from Equalities audit"),
+    ("RBKC: Helen Kay, Agenda Planning sub- group", "Currently only time under AOB"),
+    ("RBKC convenes Agenda Planning sub-group.", "PCT Chief Executive to join this sub-group"),
+    ("Programme agreed by Officers at RBKC and Social Council for 2004/06", "Follows on from previous 3 years NRS"),
+    ("RBKC: Derek Myers and Helen Kay Agenda Planning sub- group", "Over the past year, the steering group have agreed to attend sessions."),
+    ("RBKC: Helen Kay Steering group: Menghi Mulchandani", ""),
+    ("Connexions Kensington and Chelsea", "Action Disability Kensington and Chelsea to report; Business Link for London and Jobcentre Plus"),
+]
+
+
+def test_the_public_copy_of_the_partnership_plan_2004_05_keeps_its_organisations_and_names_no_person(known: Path) -> None:
+    """Seeds 004 through the public copy: who leads each action stays, no person is named."""
+    from kcp_sheets.content import Content
+    from kcp_sheets.public_copy import without_people
+
+    review = load_review(known)
+    spec = load_spec("improvement_plan")  # which columns name people
+    rows = [{"id": f"P{n:02d}", "lead": lead, "situation": situation, "criterion_title": "1. Strategic"} for n, (lead, situation) in enumerate(PLAN_2004_05)]
+    content = Content(rows={"part2": [dict(r) for r in rows]})
+    without_people(spec, content, review, [])
+    public = "\n".join(f"{r['lead']} | {r['situation']}" for r in content.rows["part2"])
+    people = ["Tony Redpath", "Helen Kay", "Ellie Hobart", "Ainsley Walcroft", "Christine Lawrence", "Karin Woodley", "Zrinka Bralo",
+              "Simi Towry-Coker", "Menghi Mulchandani", "Derek Myers"]
+    organisations = ["Community Strategy subgroup", "RBKC Officers", "KCSC officer", "RBKC (as server host)", "Agenda Planning subgroup",
+                     "RBKC: Partnership Support Officer", "full steering group", "Cluster Co-ordinators", "K&C Social Council",
+                     "Agenda Planning sub- group", "RBKC convenes Agenda Planning sub-group.", "Officers at RBKC and Social Council for 2004/06",
+                     "Steering group", "Connexions Kensington and Chelsea", "Action Disability Kensington and Chelsea", "Business Link for London",
+                     "Jobcentre Plus", "PCT Chief Executive", "Equalities officers", "ADKC"]
+    assert [p for p in people if p in public] == []
+    assert [o for o in organisations if o not in public] == []
+
+
+def test_summary_counts_are_centred_and_titles_band_their_table(demo: tuple[Path, Path]) -> None:
+    """'15 | 20|4 of 4 | 2004|In depth this year': a count beside text reads as one on
+    paper unless it is centred; a table's title is a band as wide as its table."""
+    _, plan = demo
+    ws = openpyxl.load_workbook(plan)["Summary"]
+    counts = [c for row in ws.iter_rows(min_row=4) for c in row if re.fullmatch(r"\d+(\.\d+)?( of \d+)?", str(c.value if c.value is not None else ""))]
+    assert len(counts) > 40
+    assert [c.coordinate for c in counts if c.alignment.horizontal != "center"] == []
+    titles = {b.title for s in load_spec("improvement_plan").sheets for b in s.blocks}
+    banded = {ws.cell(r.min_row, 1).value for r in ws.merged_cells.ranges if r.max_col > 1}
+    assert titles & {c.value for row in ws.iter_rows() for c in row} <= banded

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import deadline
 from ..intake import Source
+from ..pages import continued
 from ..problems import problem
 from ..sent import Planned, Plans
 from ..settings import Review
@@ -86,7 +87,9 @@ class Reading:
         return found
 
     def group_titles(self) -> list[str]:
-        return list(self.result.plan.content.group_titles.values()) if self.result.plan else []
+        """The headings of the table's groups, as on their first page and on each page they continue on."""
+        titles = list(self.result.plan.content.group_titles.values()) if self.result.plan else []
+        return titles + [continued(t) for t in titles]
 
     def run(self) -> None:
         sheets = open_sheets(self.result.source, self.add)
