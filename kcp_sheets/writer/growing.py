@@ -7,11 +7,15 @@ with pre-filled text needs a height. Rows in `growing` get their height
 without the mark: shown whole when opened, and refitted by either program as
 soon as something is typed in them.
 
-xlsxwriter (3.3) has no public way to give a row a height without the mark:
-`set_row` always writes customHeight with a height. So the mark is dropped
-where the `<row>` element is written, in the two methods that write it; a
-subclass is xlsxwriter's documented way to extend a worksheet
-(`Workbook.worksheet_class`, `add_worksheet(worksheet_class=...)`).
+xlsxwriter (3.3.1) has no public way to give a row a height without the
+mark: `set_row` and `set_row_pixels` write customHeight whenever a row has a
+height other than the default, and their options are only hidden, level and
+collapsed. So the mark is dropped where the `<row>` element is written, in
+the two private methods that write it (streamed or not). The subclass itself
+is how xlsxwriter's own examples extend a worksheet (a class given to
+`add_worksheet`; here `Workbook.worksheet_class`). Rewriting the sheets' XML
+after the file is closed would need no private method but would read every
+sheet back.
 """
 
 from __future__ import annotations
