@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import check_returns
-from .consolidate import partnership_plan
+from .consolidate import partnership_actions
 from .folder import INBOX, OUTBOX, OUTPUT
 from .problems import ProblemError, problem
 from .settings import (
@@ -160,7 +160,7 @@ def _write_accreditation(result: Any, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f)
         writer.writerow(["ref", "criterion", "area", "action", "due"])
-        for n, row in enumerate(partnership_plan(result), start=1):
+        for n, row in enumerate(partnership_actions(result), start=1):
             criterion = re.sub(r"^\d+\.\s*", "", row["criterion_title"])
             if criterion == "Added in the return":
                 continue

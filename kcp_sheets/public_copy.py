@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+from dataclasses import replace
 from typing import Any
 
 from .content import Content
@@ -117,6 +118,12 @@ def people_removed(text: str, places: frozenset[str] = frozenset()) -> str:
     seps = PIECES.findall(text)
     out = [_kept(part, places) if not part.strip() or kept_in_public(part, places) else REMOVED for part in parts]
     return "".join(piece + (seps[n] if n < len(seps) else "") for n, piece in enumerate(out))
+
+
+def public_spec(spec: WorkbookSpec) -> WorkbookSpec:
+    """The plan less the officer's working sheets and summary blocks: they name files, senders, notes and problems."""
+    sheets = tuple(replace(s, blocks=tuple(b for b in s.blocks if not b.officer)) for s in spec.sheets if not s.officer)
+    return replace(spec, title=spec.title + " (public copy)", sheets=sheets)
 
 
 def without_people(spec: WorkbookSpec, content: Content, review: Review, senders: list[str]) -> None:

@@ -40,6 +40,7 @@ class Outcome:
     lines: list[Chase] = field(default_factory=list)
     summary: str = ""  # one sentence, as the command prints it and the desk shows it
     left_out: list[str] = field(default_factory=list)  # returns not used in the plan: "#7 SC return 2004.xlsx: rejected: ..."
+    actions_over: int | None = None  # the limit on a sheet of actions, when the plan's passed it and left them to `kcp-sheets export`
 
 
 def generate(review: Review, emails: bool = False, progress: Progress = _quiet) -> Outcome:
@@ -94,20 +95,26 @@ def remind(review: Review, today: dt.date | None = None, progress: Progress = _q
     return outcome
 
 
-def consolidate(review: Review, public: bool = False, progress: Progress = _quiet) -> Outcome:
+def consolidate(review: Review, public: bool = False, progress: Progress = _quiet, actions_sheet_limit: int | None = None) -> Outcome:
     """The returns merged into the improvement plan (and, with `public`, its
-    public copy); stops when the inbox is empty or no return can be used."""
-    from .consolidate import write_plan
+    public copy); stops when the inbox is empty or no return can be used. A
+    master list of more than `actions_sheet_limit` targets and actions (the
+    plan's own limit unless given) is left to the CSV export."""
+    from .consolidate import ACTIONS_SHEET_LIMIT, too_many_actions_for_sheets, write_plan
+
+    limit = ACTIONS_SHEET_LIMIT if actions_sheet_limit is None else actions_sheet_limit
 
     result = _usable(review, progress)
     merged = result.merged()
     progress(0, 0, "Writing the improvement action plan")
-    written = [write_plan(result)]
+    written = [write_plan(result, actions_sheet_limit=limit)]
     if public:
         progress(0, 0, "Writing its public copy")
-        written.append(write_plan(result, public=True))
+        written.append(write_plan(result, public=True, actions_sheet_limit=limit))
     left_out = [f"#{ret.ledger_id} {ret.source.name}: {why}" for ret, why in result.left_out() if ret.plan is not None]
-    return Outcome(written, result, summary=f"{counted(len(merged), 'return')} merged; {result.tally()} are listed on its Problems sheet.", left_out=left_out)
+    summary = f"{counted(len(merged), 'return')} merged; {result.tally()} are listed on its Problems sheet."
+    over = limit if too_many_actions_for_sheets(review, limit) else None
+    return Outcome(written, result, summary=summary, left_out=left_out, actions_over=over)
 
 
 def report(review: Review, public: bool = False, pdf: bool = False, progress: Progress = _quiet) -> Outcome:

@@ -209,13 +209,10 @@ def test_demo_plan_opens_and_lists_every_source(demo: tuple[Path, Path]) -> None
     assert os.path.getsize(plan_path) > 10_000
 
 
-def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kcp_sheets.writer as writer
-
+def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path) -> None:
     review = load_review(known)
     in_memory = write_plan(check_returns(review), tmp_path / "a")
-    monkeypatch.setattr(writer, "STREAM_FROM_ROWS", 10)
-    streamed = write_plan(check_returns(review), tmp_path / "b")
+    streamed = write_plan(check_returns(review), tmp_path / "b", stream_from_rows=10)
     # A streamed plan is too long to be laid out page by page: it has no group headings repeated as "continued".
     laid_out = lambda rows: [r for r in rows if not str(r[0] or "").endswith(CONTINUED)]
     for sheet in ("Summary", "All Actions", "Outstanding", "Improvement Plan", "Partnership Plan"):
@@ -232,13 +229,11 @@ def test_finding_people_leaves_organisations_alone() -> None:
     assert _people_in("Youth Service") == set()
 
 
-def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export(known: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export(known: Path, tmp_path: Path) -> None:
     import csv
 
-    from typer.testing import CliRunner
-
-    import kcp_sheets.consolidate as consolidate_module
-    from kcp_sheets.cli import app
+    from kcp_sheets import steps
+    from kcp_sheets.cli.outputs import consolidated
     from kcp_sheets.history import export_csv
 
     # A column the cluster added, with a value and a score with words after it: both must reach the CSV.
@@ -253,8 +248,8 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
     book.save(et)
 
     review = load_review(known)
-    monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions) - 1)
-    path = write_plan(check_returns(review), tmp_path)
+    limit = len(review.actions) - 1
+    path = write_plan(check_returns(review), tmp_path, actions_sheet_limit=limit)
     book = openpyxl.load_workbook(path)
     assert "All Actions" not in book.sheetnames and "Outstanding" not in book.sheetnames
     assert "Summary" in book.sheetnames and "Improvement Plan" in book.sheetnames
@@ -270,14 +265,14 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
         exported = {r["id"]: r for r in csv.DictReader(f)}
     assert {a.id for a in review.actions} <= set(exported)  # every action is in the records, none lost with the sheet
     assert exported["ET-04"]["added"] == "Budget: £500 from the ward fund"  # what a cluster typed in its own column too
-    public = openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "public", public=True))
+    public = openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "public", public=True, actions_sheet_limit=limit))
     assert "kcp-sheets export" not in " ".join(str(v) for r in public["Summary"].iter_rows(values_only=True) for v in r if v)  # an officer's command
 
-    said = CliRunner().invoke(app, ["consolidate", str(known)])
-    assert "are not sheets of the plan" in said.output and "kcp-sheets export" in said.output
+    said = "\n".join(consolidated(steps.consolidate(review, actions_sheet_limit=limit), known))  # as the command prints it
+    assert "are not sheets of the plan" in said and f"more than {limit:,}" in said and f"kcp-sheets export {known}" in said
+    assert "are not sheets of the plan" not in "\n".join(consolidated(steps.consolidate(review), known))  # the plan's own limit: sheets
 
-    monkeypatch.setattr(consolidate_module, "ACTIONS_SHEET_LIMIT", len(review.actions))
-    assert {"All Actions", "Outstanding"} <= set(openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "b")).sheetnames)
+    assert {"All Actions", "Outstanding"} <= set(openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "b", actions_sheet_limit=len(review.actions))).sheetnames)
 
 
 def test_the_public_copy_removes_people_not_organisations_teams_or_roles(demo: tuple[Path, Path]) -> None:

@@ -35,8 +35,33 @@ def imports(name: str, tree: ast.Module) -> set[str]:
 def test_the_reader_never_imports_the_writer_or_the_sending() -> None:
     for name, tree in modules().items():
         if name.startswith("reader."):
-            reached = imports(name, tree)
+            reached = {m.split(".")[0] for m in imports(name, tree)}
             assert not {"writer", "generate", "consolidate", "check"} & reached, (name, reached)
+
+
+def test_the_writer_stands_on_the_layout_alone() -> None:
+    """The writer renders a spec and its content: it knows no settings, reader,
+    ledger or step, only the layout, the content, the pages' arithmetic and
+    how a score is read (for a total's formula)."""
+    for name, tree in modules().items():
+        if name.startswith("writer."):
+            reached = {m.split(".")[0] for m in imports(name, tree)}
+            assert reached <= {"writer", "spec", "content", "pages", "values", "unfinished", "cellref"}, (name, reached)
+
+
+def test_consolidation_sits_below_the_steps_and_the_papers() -> None:
+    """The plan is made by consolidation and read by the report, the carrying
+    over and the faces: it imports none of them, and its parts import each other
+    one way (what came back, then rows and blocks, then the plan, then its writing)."""
+    found = modules()
+    order = ["consolidate.clusters", "consolidate.rows", "consolidate.blocks", "consolidate.plan", "consolidate.writing"]
+    for name, tree in found.items():
+        if name.startswith("consolidate."):
+            reached = imports(name, tree)
+            assert not {m.split(".")[0] for m in reached} & {"steps", "report", "carry", "plan_update", "cli", "desk"}, (name, reached)
+            if name in order:
+                later = set(order[order.index(name) + 1 :])
+                assert not later & reached, (name, reached)
 
 
 def test_sending_the_ledger_and_what_was_sent_import_no_circle() -> None:

@@ -4,12 +4,15 @@ records as CSV, the plan's mid-year update."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ..problems import counted, problem
 from .base import Folder, console, folder_checked, review, run, show_problems, stop, stopping
+
+if TYPE_CHECKING:
+    from ..steps import Outcome
 
 
 def consolidate(
@@ -24,20 +27,24 @@ def consolidate(
     return.
     """
     from .. import steps
-    from ..consolidate import ACTIONS_SHEET_LIMIT, actions_as_csv
 
     checked = review(folder)
     outcome = run(steps.consolidate, checked, public=public)
     out = console()
-    out.print(outcome.summary)
+    for line in consolidated(outcome, folder):
+        out.print(line)
+
+
+def consolidated(outcome: Outcome, folder: Path) -> list[str]:
+    """What `consolidate` prints of its outcome, line by line."""
+    lines = [outcome.summary]
     if outcome.left_out:
-        out.print(f"{len(outcome.left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
-        for line in outcome.left_out:
-            out.print(f"  {line}")
-    if actions_as_csv(checked):
-        out.print(f"The {len(checked.actions):,} targets and actions, and those outstanding, are not sheets of the plan (more than {ACTIONS_SHEET_LIMIT:,}; the Summary counts them by cluster): `kcp-sheets export {folder}` writes them as CSV.")
-    for path in outcome.written:
-        out.print(f"Written: {path}")
+        lines.append(f"{len(outcome.left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
+        lines += [f"  {line}" for line in outcome.left_out]
+    if outcome.actions_over is not None:
+        count = len(outcome.result.review.actions)
+        lines.append(f"The {count:,} targets and actions, and those outstanding, are not sheets of the plan (more than {outcome.actions_over:,}; the Summary counts them by cluster): `kcp-sheets export {folder}` writes them as CSV.")
+    return lines + [f"Written: {path}" for path in outcome.written]
 
 
 def report(
