@@ -23,6 +23,10 @@ DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
 MAX_ROW_HEIGHT = 409  # points: the tallest row Excel allows
 LINE_HEIGHT = 13.0  # points: a line of 10 pt text
 BOLD_CHAR = 6.2  # points: the width of a character of bold 10 pt header text, generously
+TYPED = 1.1  # characters of typed (plain 10 pt) text to a unit of column width
+GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
+MARGIN_SIDE = 0.4  # inches, left and right
+MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
 CONTINUED = " (continued)"
 
 
@@ -85,6 +89,38 @@ def page_room(scale: float, orientation: str, top: float = MARGIN_TOP) -> float:
     below a top margin of `top` inches."""
     paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
     return (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
+
+
+def row_limit(room: float, above: float) -> float:
+    """The tallest a table's row prints whole: the page `room` under what is printed
+    `above` the rows (title and header), with room for a group's heading over it,
+    and never taller than a row can be."""
+    return min(MAX_ROW_HEIGHT, room - above - 2 * GROUP_ROW_HEIGHT)
+
+
+def table_row_limit(widths: list[float], repeat: int, orientation: str, smallest: int, header: float, rows_above: int, title_rows: int) -> float:
+    """The tallest a row of a table with columns this wide prints whole, as the
+    writer lays the table out: at the scale `print_fit` gives, under its header
+    (`header` points) and the `rows_above` rows of the default height above it,
+    of which the `title_rows` go into the page header when it prints across."""
+    scale, breaks = print_fit(widths, repeat, orientation, smallest, MARGIN_SIDE)
+    top, printed = (MARGIN_TOP_TITLED, rows_above - title_rows) if breaks else (MARGIN_TOP, rows_above)
+    return row_limit(page_room(scale, orientation, top), header + DEFAULT_ROW_HEIGHT * max(0, printed))
+
+
+def lines_that_fit(limit: float) -> int:
+    """Lines of text a row no taller than `limit` shows (at least two)."""
+    return max(2, int((limit - 2) // LINE_HEIGHT))
+
+
+def prints_whole(text: str, width: float, most: int) -> bool:
+    """Whether typed text shows whole in `most` lines of a column `width` wide.
+    Cheap for most text: of two lines wrapped one after the other, the pair holds
+    more than a line's worth, so a paragraph takes at most 2 * chars / line + 1 lines."""
+    per_line = max(1.0, width * TYPED - 1)
+    if 2 * len(text) / max(1.0, per_line - 1) + text.count("\n") + 1 <= most:
+        return True
+    return wrapped(text, per_line) <= most
 
 
 def page_rows(scale: float, orientation: str) -> int:

@@ -30,20 +30,20 @@ from .content import (
 )
 from .pages import (
     DEFAULT_ROW_HEIGHT,
+    GROUP_ROW_HEIGHT,
     LINE_HEIGHT,
     MARGIN_BOTTOM,
+    MARGIN_SIDE,
     MARGIN_TOP,
+    MARGIN_TOP_TITLED,
     MAX_ROW_HEIGHT,
 )
 from .spec import Column, Sheet, Table, WorkbookSpec
 from .values import score_formula
 
 A4 = 9
-MARGIN_SIDE = 0.4  # inches, left and right
-MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
 HEADER_MARGIN = 0.3  # inches from the paper's top edge to the page header
 HEADER_LIMIT = 255  # characters Excel allows in a page header, its codes included
-GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
 FORM_LABEL_WIDTH = 28
 STREAM_FROM_ROWS = 20_000  # larger workbooks are streamed row by row (xlsxwriter constant_memory)
 
@@ -245,7 +245,7 @@ class _Renderer:
         top = MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
         room = pages.page_room(scale, self.spec.common.orientation, top)
         above = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(first_printed, header + 1))
-        entries, lines = self._table_lines(ws, table, rows, room - above - 2 * GROUP_ROW_HEIGHT)  # a row fits under the title too
+        entries, lines = self._table_lines(ws, table, rows, pages.row_limit(room, above))  # a row fits under the title too
         if table.group_by and not self.streaming:
             order = pages.lay_out(lines, room, ws.heights[header], above, self._group_height(ws, table, pages.continued(max((line.group for line in lines), key=len, default=""))))
         else:
@@ -448,11 +448,11 @@ class _Renderer:
         height = self._data_height(table, data, 1)
         if self.spec.identity or table.excel_table or height <= limit:
             return [(data, height)]
-        most = max(2, int((limit - 2) // LINE_HEIGHT))
+        most = pages.lines_that_fit(limit)
         first, rest = dict(data), {"id": pages.continued(str(data.get("id", "")))}
         for key, width, _ in self._row_styles(table):
             text = data.get(key)
-            if isinstance(text, str) and pages.lines(text, width, 1.1) > most:
+            if isinstance(text, str) and not pages.prints_whole(text, width, most):
                 first[key], rest[key] = pages.cut(text, max(1.0, width * 1.1 - 1), most)
         if len(rest) == 1:  # nothing could be cut (a single word too long): printed as it is
             return [(data, height)]

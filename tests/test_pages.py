@@ -53,3 +53,14 @@ def test_an_id_needs_its_whole_width_a_word_only_up_to_its_hyphen() -> None:
     assert longest_word(["HW-NEW-08"], whole=True) > longest_word(["HW-NEW-08"]) > 0
     assert longest_word(["PCT Communications"]) > longest_word(["PCT Comms"])
     assert longest_word([""]) == 0
+
+
+def test_whether_typed_text_prints_whole_is_the_wrapping_measured() -> None:
+    """The cheap answer for short text never disagrees with wrapping it."""
+    from kcp_sheets import pages
+
+    texts = ["", "one", "a few words of progress", "x" * 200, "line\n" * 30, "a " * 400, " ".join(["Neighbourhood"] * 60), "word " * 90 + "\n\n" + "more " * 40]
+    for text in texts:
+        for width in (5, 12, 20, 28, 40):
+            for most in (2, 5, 20, 31):
+                assert pages.prints_whole(text, width, most) == (pages.lines(text, width, pages.TYPED) <= most), (text[:20], width, most)
