@@ -28,6 +28,7 @@ GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
 MARGIN_SIDE = 0.4  # inches, left and right
 MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
 CONTINUED = " (continued)"
+SHORT = 0.95  # of a page's height counted as room: breaks are set a little early, never late
 
 
 def continued(title: str) -> str:
@@ -84,11 +85,29 @@ def lay_out(lines: list[Line], room: float, header: float, above: float, continu
     return placed
 
 
+def tail_together(lines: list[Line], tail: int, room: float, header: float, above: float, fewest: int = 5) -> list[Placed]:
+    """The rows in print order, the last `tail` of them (a tracker's spare rows, for
+    new actions) starting a page of their own if laid out as they come they would
+    leave fewer than `fewest` alone on the last page. Only that break is set: where
+    the rows above break is left to the program, as they grow with what is typed.
+    The program fills a page to its foot, so the page is measured both as `room`
+    (counted short) and whole."""
+    order = [Placed(n) for n in range(len(lines))]
+    first = len(lines) - tail
+    if tail <= 0 or first <= 0:
+        return order
+    for height in (room, room / SHORT):
+        last_page = max((n for n, place in enumerate(lay_out(lines, height, header, above, 0.0)) if place.new_page), default=0)
+        if first < last_page and len(lines) - last_page < fewest:
+            order[first] = Placed(first, new_page=True)
+    return order
+
+
 def page_room(scale: float, orientation: str, top: float = MARGIN_TOP) -> float:
     """The height one printed page holds, in the sheet's points (a little short),
     below a top margin of `top` inches."""
     paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
-    return (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
+    return (paper - 72 * (top + MARGIN_BOTTOM)) * SHORT / scale
 
 
 def row_limit(room: float, above: float) -> float:
@@ -199,7 +218,8 @@ def header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float]
     height = max((LINE_HEIGHT * lines(text, width) + 3 for text, width in cells), default=LINE_HEIGHT)
     for text, width in turned:
         across = max(1, int(column_points(width) // LINE_HEIGHT))  # lines of turned text the column holds
-        longest = next(n for n in range(1, len(text) + 1) if wrapped(text, n) <= across or n == len(text))
+        word = max((len(w) for w in text.split()), default=1)  # no word is broken to make the row shorter
+        longest = next(n for n in range(word, len(text) + 1) if wrapped(text, n) <= across or n == len(text))
         height = max(height, longest * BOLD_CHAR + 8)
     return min(MAX_ROW_HEIGHT, height)
 

@@ -249,7 +249,7 @@ class _Renderer:
         if table.group_by and not self.streaming:
             order = pages.lay_out(lines, room, ws.heights[header], above, self._group_height(ws, table, pages.continued(max((line.group for line in lines), key=len, default=""))))
         else:
-            order = [pages.Placed(n) for n in range(len(lines))]
+            order = pages.tail_together(lines, table.spare_rows if not self.streaming else 0, room, ws.heights[header], above)
         row, first_data, first_spare = header + 1, header + 1, None
         breaks: list[int] = []
         members: list[int] = []

@@ -407,3 +407,21 @@ def test_an_answer_too_long_to_print_whole_is_warned_of_with_its_cell(review, pl
     written = write_problems(result, tmp_path)
     rows = [[str(v) for v in row] for ws in openpyxl.load_workbook(written).worksheets for row in ws.iter_rows(values_only=True)]
     assert [r for r in rows if long.cell in r and ids[0] in r and any("280 words" in v for v in r)]
+
+
+def test_a_return_with_the_headers_a_column_formerly_had_is_read(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """The flag columns' headers were shortened; a workbook sent with the former ones
+    and read against the settings as they are now (its record lost) still reads each flag."""
+    plan = plans["ET"]
+    table = plan.spec.main_table().table
+    first = str(plan.content.rows[TRACKER][0]["id"])
+    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "former.xlsx", {TRACKER: {first: {"case_study": "Yes", "mainstream": "No"}}})
+    book = openpyxl.load_workbook(path)
+    formerly = {c.header: c.formerly[0] for c in table.columns if c.formerly}
+    renamed = [cell for cell in book[TRACKER][table.header_row] if cell.value in formerly]
+    for cell in renamed:
+        cell.value = formerly[cell.value]
+    book.save(path)
+    ret = read_one(review, path)
+    assert len(renamed) == 5 and codes(ret) == []
+    assert (by_id(ret)[first].values["case_study"], by_id(ret)[first].values["mainstream"]) == (True, False)

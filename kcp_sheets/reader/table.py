@@ -318,7 +318,7 @@ def find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) ->
 
     The row the template puts it on is tried first; only if most headers are
     not there are the rows around it searched (rows inserted above, say)."""
-    wanted = {_norm(c.header): c.key for c in table.columns}
+    wanted = {_norm(old): c.key for c in table.columns for old in c.formerly} | {_norm(c.header): c.key for c in table.columns}
 
     def match(r: int) -> dict[str, int]:
         columns: dict[str, int] = {}
