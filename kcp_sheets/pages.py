@@ -23,7 +23,12 @@ DEFAULT_ROW_HEIGHT = 15.0  # points: a row of 10 pt text given no height
 MAX_ROW_HEIGHT = 409  # points: the tallest row Excel allows
 LINE_HEIGHT = 13.0  # points: a line of 10 pt text
 BOLD_CHAR = 6.2  # points: the width of a character of bold 10 pt header text, generously
+TYPED = 1.1  # characters of typed (plain 10 pt) text to a unit of column width
+GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
+MARGIN_SIDE = 0.4  # inches, left and right
+MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
 CONTINUED = " (continued)"
+SHORT = 0.95  # of a page's height counted as room: breaks are set a little early, never late
 
 
 def continued(title: str) -> str:
@@ -80,11 +85,61 @@ def lay_out(lines: list[Line], room: float, header: float, above: float, continu
     return placed
 
 
+def tail_together(lines: list[Line], tail: int, room: float, header: float, above: float, fewest: int = 5) -> list[Placed]:
+    """The rows in print order, the last `tail` of them (a tracker's spare rows, for
+    new actions) starting a page of their own if laid out as they come they would
+    leave fewer than `fewest` alone on the last page. Only that break is set: where
+    the rows above break is left to the program, as they grow with what is typed.
+    The program fills a page to its foot, so the page is measured both as `room`
+    (counted short) and whole."""
+    order = [Placed(n) for n in range(len(lines))]
+    first = len(lines) - tail
+    if tail <= 0 or first <= 0:
+        return order
+    for height in (room, room / SHORT):
+        last_page = max((n for n, place in enumerate(lay_out(lines, height, header, above, 0.0)) if place.new_page), default=0)
+        if first < last_page and len(lines) - last_page < fewest:
+            order[first] = Placed(first, new_page=True)
+    return order
+
+
 def page_room(scale: float, orientation: str, top: float = MARGIN_TOP) -> float:
     """The height one printed page holds, in the sheet's points (a little short),
     below a top margin of `top` inches."""
     paper = A4_PORTRAIT_WIDTH if orientation == "landscape" else A4_LANDSCAPE_WIDTH  # the page's height
-    return (paper - 72 * (top + MARGIN_BOTTOM)) * 0.95 / scale
+    return (paper - 72 * (top + MARGIN_BOTTOM)) * SHORT / scale
+
+
+def row_limit(room: float, above: float) -> float:
+    """The tallest a table's row prints whole: the page `room` under what is printed
+    `above` the rows (title and header), with room for a group's heading over it,
+    and never taller than a row can be."""
+    return min(MAX_ROW_HEIGHT, room - above - 2 * GROUP_ROW_HEIGHT)
+
+
+def table_row_limit(widths: list[float], repeat: int, orientation: str, smallest: int, header: float, rows_above: int, title_rows: int) -> float:
+    """The tallest a row of a table with columns this wide prints whole, as the
+    writer lays the table out: at the scale `print_fit` gives, under its header
+    (`header` points) and the `rows_above` rows of the default height above it,
+    of which the `title_rows` go into the page header when it prints across."""
+    scale, breaks = print_fit(widths, repeat, orientation, smallest, MARGIN_SIDE)
+    top, printed = (MARGIN_TOP_TITLED, rows_above - title_rows) if breaks else (MARGIN_TOP, rows_above)
+    return row_limit(page_room(scale, orientation, top), header + DEFAULT_ROW_HEIGHT * max(0, printed))
+
+
+def lines_that_fit(limit: float) -> int:
+    """Lines of text a row no taller than `limit` shows (at least two)."""
+    return max(2, int((limit - 2) // LINE_HEIGHT))
+
+
+def prints_whole(text: str, width: float, most: int) -> bool:
+    """Whether typed text shows whole in `most` lines of a column `width` wide.
+    Cheap for most text: of two lines wrapped one after the other, the pair holds
+    more than a line's worth, so a paragraph takes at most 2 * chars / line + 1 lines."""
+    per_line = max(1.0, width * TYPED - 1)
+    if 2 * len(text) / max(1.0, per_line - 1) + text.count("\n") + 1 <= most:
+        return True
+    return wrapped(text, per_line) <= most
 
 
 def page_rows(scale: float, orientation: str) -> int:
@@ -163,7 +218,8 @@ def header_height(cells: list[tuple[str, float]], turned: list[tuple[str, float]
     height = max((LINE_HEIGHT * lines(text, width) + 3 for text, width in cells), default=LINE_HEIGHT)
     for text, width in turned:
         across = max(1, int(column_points(width) // LINE_HEIGHT))  # lines of turned text the column holds
-        longest = next(n for n in range(1, len(text) + 1) if wrapped(text, n) <= across or n == len(text))
+        word = max((len(w) for w in text.split()), default=1)  # no word is broken to make the row shorter
+        longest = next(n for n in range(word, len(text) + 1) if wrapped(text, n) <= across or n == len(text))
         height = max(height, longest * BOLD_CHAR + 8)
     return min(MAX_ROW_HEIGHT, height)
 

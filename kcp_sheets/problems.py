@@ -112,6 +112,7 @@ CATALOGUE: dict[str, Kind] = {
     "agreed-missing": Kind("warning", "No agreed score although the return is at stage 2.", "Ask the champions and co-ordinators to agree a score for {row_id}."),
     "flag-invalid": Kind("warning", "'{found}' is not Yes or No; kept as typed.", "Ask the sender whether {row_id} should be flagged."),
     "choice-invalid": Kind("warning", "'{found}' is not one of {detail}; kept as typed.", "Ask the sender which they meant for {row_id}."),
+    "answer-too-long-to-print": Kind("warning", "The answer in {where} for {row_id} is {words} words long: the printed {sheet} shows about {fits} of them in the cell and cuts the rest. The plan prints it in full, going on in rows '{row_id} (continued)'.", "Nothing to ask for the plan. Only if the return itself is to be printed, ask the sender to shorten it to about {fits} words."),
     "formula": Kind("warning", "The cell holds a formula; its value '{found}' was read, the formula was not run.", "Nothing to ask unless the value looks wrong."),
     "cell-note": Kind("warning", "A note on this cell, written as a note rather than in the cell: \"{found}\"", "Read it: if it is an answer, ask the sender to type it in the cell, or take it into the plan yourself."),
     "cell-error": Kind("error", "The cell shows an error ({found}).", "Ask the sender to type the value again for {row_id}."),

@@ -136,7 +136,7 @@ def test_typed_in_libreoffice_and_saved_in_three_formats_reads_back_exactly(revi
         ["Progress Tracker", f"{column['Progress this year']}{row['HW-01']}", "Three groups run; 62 quitters."],
         ["Progress Tracker", f"{score}{row['HW-01']}", "4 - Largely achieved"],
         ["Progress Tracker", f"{column['Agreed score (5-1)']}{row['HW-01']}", "5 - Achieved"],
-        ["Progress Tracker", f"{column['Case study for Annual Report']}{row['HW-01']}", "Yes"],
+        ["Progress Tracker", f"{column['Case study']}{row['HW-01']}", "Yes"],
         ["Progress Tracker", f"{score}{row['HW-02']}", 3],
         ["Progress Tracker", f"{column['Issue']}{row['HW-NEW-01']}", "Loneliness among older men"],
         ["Progress Tracker", f"{column['Action required']}{row['HW-NEW-01']}", "Men's sheds pilot"],

@@ -53,3 +53,27 @@ def test_an_id_needs_its_whole_width_a_word_only_up_to_its_hyphen() -> None:
     assert longest_word(["HW-NEW-08"], whole=True) > longest_word(["HW-NEW-08"]) > 0
     assert longest_word(["PCT Communications"]) > longest_word(["PCT Comms"])
     assert longest_word([""]) == 0
+
+
+def test_whether_typed_text_prints_whole_is_the_wrapping_measured() -> None:
+    """The cheap answer for short text never disagrees with wrapping it."""
+    from kcp_sheets import pages
+
+    texts = ["", "one", "a few words of progress", "x" * 200, "line\n" * 30, "a " * 400, " ".join(["Neighbourhood"] * 60), "word " * 90 + "\n\n" + "more " * 40]
+    for text in texts:
+        for width in (5, 12, 20, 28, 40):
+            for most in (2, 5, 20, 31):
+                assert pages.prints_whole(text, width, most) == (pages.lines(text, width, pages.TYPED) <= most), (text[:20], width, most)
+
+
+def test_the_spare_rows_start_a_page_rather_than_leave_a_few_alone_on_the_last() -> None:
+    from kcp_sheets.pages import tail_together
+
+    def breaks(actions: int, spares: int) -> list[int]:
+        lines = [Line(60.0)] * actions + [Line(15.0)] * spares
+        return [p.index for p in tail_together(lines, spares, room=500.0, header=40.0, above=40.0) if p.new_page]
+
+    assert breaks(7, 5) == [7]  # 40 + 7 x 60 + 2 x 15 = 490 of 500: three spare rows would be alone on the next page
+    assert breaks(7, 12) == []  # ten go on together: a page of room for new actions
+    assert breaks(3, 12) == []  # all on one page
+    assert breaks(7, 0) == []  # no spare rows, nothing set

@@ -424,3 +424,22 @@ def test_the_problems_list_prints_numbers_apart_and_ids_whole(written: dict[str,
     ids = {str(ws.cell(r, column).value) for r in range(header + 1, ws.max_row + 1) if ws.cell(r, column).value}
     on_paper = set(" ".join(p.text for p in printed[name]).split())
     assert any("NEW" in i for i in ids) and sorted(ids - on_paper) == []
+
+
+def test_the_trackers_header_row_is_as_tall_as_its_headers_and_each_prints_whole(written: dict[str, Path], tmp_path: Path) -> None:
+    """The upward flag headers once made the header row 119 pt tall, an empty navy
+    band over the columns of the half where the plan is read; the row is now about
+    as tall as the headers across need, and every header's words are on paper."""
+    from test_libreoffice import convert
+
+    from kcp_sheets import pages
+
+    name = next(n for n in written if n.endswith("Health and well-being - progress tracker.xlsx"))
+    ws = openpyxl.load_workbook(written[name])["Progress Tracker"]
+    header = int(str(ws.print_title_rows).split(":")[0].strip("$"))
+    cells = [(c.value, ws.column_dimensions[c.column_letter].width, bool(c.alignment.textRotation)) for c in ws[header] if isinstance(c.value, str)]
+    across = pages.header_height([(text, width) for text, width, turned in cells if not turned])
+    assert any(turned for *_, turned in cells) and ws.row_dimensions[header].height <= 1.75 * across, (ws.row_dimensions[header].height, across)
+    [pdf] = convert([written[name]], "pdf", tmp_path, tmp_path / "profile")
+    on_paper = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()  # poppler reads upward text; pdfminer does not
+    assert [text for text, *_ in cells if not all(word in on_paper for word in text.split())] == []

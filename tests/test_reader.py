@@ -378,3 +378,50 @@ def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, o
     ]
     assert parallel.all_problems() == serial.all_problems()
     assert parallel.returns[0].plan is plans["ET"] or parallel.returns[0].plan.label == "ET"
+
+
+def test_an_answer_too_long_to_print_whole_is_warned_of_with_its_cell(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """280 words will not print whole in the tracker's cell (a page is shorter), 60
+    will; the warning names the cell and row, says how much fits (what the
+    instructions say), and reaches the problems workbook."""
+    import re
+
+    from kcp_sheets.check import write_problems
+
+    plan = plans["ET"]
+    ids = [str(r["id"]) for r in plan.content.rows[TRACKER]]
+    words = lambda n: " ".join(f"evidence{n % 7} of progress, item {i}" for i in range(n // 5))  # noqa: E731
+    typed = {ids[0]: {"progress": words(280)}, ids[1]: {"progress": words(60)}, ids[2]: {"why_not_met": words(60)}}
+    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "long.xlsx", {TRACKER: typed})
+    result = check_returns(review, [path])
+    [ret] = result.returns
+    [long] = [p for p in ret.problems if p.code == "answer-too-long-to-print"]
+    cell = openpyxl.load_workbook(path)[TRACKER][long.cell]
+    assert (long.row_id, long.severity, cell.value) == (ids[0], "warning", words(280)) and long.cell in long.message
+    assert "continued" in long.message and "280 words" in long.message
+    fits = int(re.search(r"about (\d+) of them", long.message).group(1))
+    said = next(p.text for s in plan.spec.sheets for p in s.paragraphs if "prints whole" in p.text)
+    told = int(re.search(r"about (\d+) words", said).group(1))
+    assert 0.8 * told <= fits <= 1.25 * told, (fits, told)
+    assert by_id(ret)[ids[0]].values["progress"] == words(280)  # read whole all the same
+    written = write_problems(result, tmp_path)
+    rows = [[str(v) for v in row] for ws in openpyxl.load_workbook(written).worksheets for row in ws.iter_rows(values_only=True)]
+    assert [r for r in rows if long.cell in r and ids[0] in r and any("280 words" in v for v in r)]
+
+
+def test_a_return_with_the_headers_a_column_formerly_had_is_read(review, plans, outbox: Path, tmp_path: Path) -> None:
+    """The flag columns' headers were shortened; a workbook sent with the former ones
+    and read against the settings as they are now (its record lost) still reads each flag."""
+    plan = plans["ET"]
+    table = plan.spec.main_table().table
+    first = str(plan.content.rows[TRACKER][0]["id"])
+    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "former.xlsx", {TRACKER: {first: {"case_study": "Yes", "mainstream": "No"}}})
+    book = openpyxl.load_workbook(path)
+    formerly = {c.header: c.formerly[0] for c in table.columns if c.formerly}
+    renamed = [cell for cell in book[TRACKER][table.header_row] if cell.value in formerly]
+    for cell in renamed:
+        cell.value = formerly[cell.value]
+    book.save(path)
+    ret = read_one(review, path)
+    assert len(renamed) == 5 and codes(ret) == []
+    assert (by_id(ret)[first].values["case_study"], by_id(ret)[first].values["mainstream"]) == (True, False)

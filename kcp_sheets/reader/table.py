@@ -16,6 +16,7 @@ from .cells import as_sent_text, parse_cell, row_values
 from .elsewhere import other_clusters_row, others_id, pasted_over, spare_answers, spilled
 from .moved import report_cut
 from .opening import Grid
+from .printing import too_long_to_print
 from .records import Row
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
         found = _Found.headed(reading, sheet_name, table, header_row, columns)
         if fixed_ids is None:
             reading.result.rows[sheet.key] = _read_sent_rows(found, {str(r["id"]): r for r in sent})
+            too_long_to_print(reading, sheet_name, sheet, table, columns, reading.result.rows[sheet.key])
         else:
             reading.result.rows[sheet.key] = _read_fixed_rows(found, {str(r["id"]): r for r in sent} | {i: {"id": i} for i in fixed_ids})
     reading.accounts.settle(sheet_name, start)
@@ -316,7 +318,7 @@ def find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) ->
 
     The row the template puts it on is tried first; only if most headers are
     not there are the rows around it searched (rows inserted above, say)."""
-    wanted = {_norm(c.header): c.key for c in table.columns}
+    wanted = {_norm(old): c.key for c in table.columns for old in c.formerly} | {_norm(c.header): c.key for c in table.columns}
 
     def match(r: int) -> dict[str, int]:
         columns: dict[str, int] = {}

@@ -35,6 +35,7 @@ class Column:
     personal: bool = False  # names people (with organisations and roles): the public copy removes the people
     turned: bool = False  # header printed upwards, for a narrow column of ticks
     optional: bool = False  # shown and printed only when some row has a value in it
+    formerly: tuple[str, ...] = ()  # headers it had in workbooks sent before: a return of one is still read
 
     @property
     def is_input(self) -> bool:

@@ -167,6 +167,7 @@ def _column(c: dict[str, Any], where: str, errors: list[str], default_kind: str 
         personal=bool(c.get("personal", False)),
         optional=bool(c.get("optional", False)),
         turned=bool(c.get("turned", False)),
+        formerly=tuple(str(x) for x in c.get("formerly") or ()),
     )
 
 

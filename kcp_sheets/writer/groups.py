@@ -7,13 +7,11 @@ from __future__ import annotations
 import xlsxwriter.utility
 
 from .. import pages
-from ..pages import LINE_HEIGHT
+from ..pages import GROUP_ROW_HEIGHT, LINE_HEIGHT
 from ..spec import Table
 from ..values import score_formula
 from .growing import GrowingSheet
 from .styles import Book
-
-GROUP_ROW_HEIGHT = 18.0  # a group's heading, in 11 pt bold
 
 
 def segments(ws: GrowingSheet, table: Table) -> list[tuple[int, int]]:

@@ -6,14 +6,12 @@ module sets what it finds on a worksheet."""
 from __future__ import annotations
 
 from .. import pages
-from ..pages import MARGIN_BOTTOM, MARGIN_TOP
+from ..pages import MARGIN_BOTTOM, MARGIN_SIDE, MARGIN_TOP, MARGIN_TOP_TITLED
 from ..spec import Sheet
 from .growing import GrowingSheet
 from .styles import Book
 
 A4 = 9
-MARGIN_SIDE = 0.4  # inches, left and right
-MARGIN_TOP_TITLED = 0.75  # inches: room above the body for a title carried in the page header
 HEADER_MARGIN = 0.3  # inches from the paper's top edge to the page header
 HEADER_LIMIT = 255  # characters Excel allows in a page header, its codes included
 

@@ -10,7 +10,7 @@ from ..content import shown_as_text
 from ..pages import DEFAULT_ROW_HEIGHT
 from ..spec import Sheet
 from . import cells, paper
-from .groups import GROUP_ROW_HEIGHT
+from ..pages import GROUP_ROW_HEIGHT
 from .growing import GrowingSheet
 from .styles import Book
 

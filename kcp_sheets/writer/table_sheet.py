@@ -10,10 +10,10 @@ from typing import Any
 
 from .. import pages
 from ..content import shown_as_text
-from ..pages import DEFAULT_ROW_HEIGHT, LINE_HEIGHT, MARGIN_TOP
+from ..pages import DEFAULT_ROW_HEIGHT, MARGIN_TOP
 from ..spec import Sheet, Table
 from . import cells, paper
-from .groups import GROUP_ROW_HEIGHT, group_heading, group_height, total_row
+from .groups import group_heading, group_height, total_row
 from .growing import GrowingSheet
 from .styles import Book
 
@@ -34,15 +34,15 @@ def table_sheet(book: Book, ws: GrowingSheet, sheet: Sheet, table: Table) -> Non
         ws.set_column(n, n, table.columns[n].width, None, {"hidden": True})
     scale = paper.print_columns(book, ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns)
     first_printed = paper.title_when_across(ws, sheet)
-    top = paper.MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
+    top = pages.MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
     room = pages.page_room(scale, book.spec.common.orientation, top)
     above = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(first_printed, header + 1))
-    entries, lines = _table_lines(book, ws, table, rows, room - above - 2 * GROUP_ROW_HEIGHT)  # a row fits under the title too
+    entries, lines = _table_lines(book, ws, table, rows, pages.row_limit(room, above))  # a row fits under the title too
     if table.group_by and not book.streaming:
         widest = pages.continued(max((line.group for line in lines), key=len, default=""))
         order = pages.lay_out(lines, room, ws.heights[header], above, group_height(ws, table, widest))
     else:
-        order = [pages.Placed(n) for n in range(len(lines))]
+        order = pages.tail_together(lines, table.spare_rows if not book.streaming else 0, room, ws.heights[header], above)
     row, first_spare, breaks = _place(book, ws, table, header + 1, order, entries, lines)
     _finish(book, ws, sheet, table, header, first_printed, row, first_spare, breaks)
 
@@ -145,11 +145,11 @@ def _pieces(book: Book, table: Table, data: dict[str, Any], limit: float) -> lis
     height = cells.data_height(book, table, data, 1)
     if book.spec.identity or table.excel_table or height <= limit:
         return [(data, height)]
-    most = max(2, int((limit - 2) // LINE_HEIGHT))
+    most = pages.lines_that_fit(limit)
     first, rest = dict(data), {"id": pages.continued(str(data.get("id", "")))}
     for key, width, _ in book.row_styles(table):
         text = data.get(key)
-        if isinstance(text, str) and pages.lines(text, width, 1.1) > most:
+        if isinstance(text, str) and not pages.prints_whole(text, width, most):
             first[key], rest[key] = pages.cut(text, max(1.0, width * 1.1 - 1), most)
     if len(rest) == 1:  # nothing could be cut (a single word too long): printed as it is
         return [(data, height)]
