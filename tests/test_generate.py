@@ -42,6 +42,17 @@ def test_tracker_is_protected_with_inputs_unlocked(outbox: Path, plans) -> None:
     assert ws.freeze_panes == f"B{header + 1}"
 
 
+def test_answer_cells_hold_a_typed_number_away_from_the_text_beside_it(outbox: Path) -> None:
+    """A score typed as 4 in a general-aligned cell sits at its right edge and prints
+    as "44 - Largely achieved" with the next column's text: every cell a person
+    types in is aligned left, as text is."""
+    for path in sorted(outbox.glob("*.xlsx")):
+        book = openpyxl.load_workbook(path)
+        unlocked = [c for ws in book for row in ws.iter_rows() for c in row if c.protection.locked is False]
+        assert unlocked, path.name
+        assert [c.coordinate for c in unlocked if c.alignment.horizontal not in ("left", "center")] == [], path.name
+
+
 def test_score_cells_pick_from_a_list_that_says_what_each_number_means(outbox: Path, plans) -> None:
     ws = openpyxl.load_workbook(outbox / plans["ET"].file_name)["Progress Tracker"]
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
