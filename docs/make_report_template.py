@@ -103,28 +103,67 @@ def main() -> None:
 
     doc.add_heading("Section 2: Reviewing partnership working", level=1)
     doc.add_paragraph("{{ health_intro }}")
-    table(doc, ["Criterion", "Total score", "Out of", "Sub-criteria scored", "In-depth review"], "health",
-          ["{{ r.criterion }}", "{{ r.total }}", "{{ r.maximum }}", "{{ r.scored }}", "{{ r.due }}"], [5, 2.5, 2, 3, 4.5])
+    table(
+        doc,
+        ["Criterion", "Total score", "Out of", "Sub-criteria scored", "In-depth review"],
+        "health",
+        ["{{ r.criterion }}", "{{ r.total }}", "{{ r.maximum }}", "{{ r.scored }}", "{{ r.due }}"],
+        [5, 2.5, 2, 3, 4.5],
+    )
     doc.add_heading("Last year's accreditation action plan", level=2)
     doc.add_paragraph("{{ accreditation_intro }}")
-    table(doc, ["Ref", "Action", "Due", "Achieved", "New date or note"], "accreditation",
-          ["{{ r.id }}", "{{ r.action }}", "{{ r.due }}", "{{ r.achieved }}", "{{ r.next }}"], [1.5, 7, 2.5, 2, 4])
+    table(
+        doc,
+        ["Ref", "Action", "Due", "Achieved", "New date or note"],
+        "accreditation",
+        ["{{ r.id }}", "{{ r.action }}", "{{ r.due }}", "{{ r.achieved }}", "{{ r.next }}"],
+        [1.5, 7, 2.5, 2, 4],
+    )
 
     doc.add_heading("Section 3: Improvement planning", level=1)
     doc.add_heading("Part 1: delivery, by cluster", level=2)
     doc.add_paragraph("{{ part1_intro }}")
-    table(doc, ["Cluster", "Action for improvement", "Lead", "Date", "Support needed", "How it will be provided"], "part1",
-          ["{{ r.cluster }}", "{{ r.action }}", "{{ r.lead }}", "{{ r.due }}", "{{ r.support_needed }}", "{{ r.support_how }}"], [2.8, 4.6, 2.6, 2.6, 2.2, 2.2])
+    table(
+        doc,
+        ["Cluster", "Action for improvement", "Lead", "Date", "Support needed", "How it will be provided"],
+        "part1",
+        [
+            "{{ r.cluster }}",
+            "{{ r.action }}",
+            "{{ r.lead }}",
+            "{{ r.due }}",
+            "{{ r.support_needed }}",
+            "{{ r.support_how }}",
+        ],
+        [2.8, 4.6, 2.6, 2.6, 2.2, 2.2],
+    )
     doc.add_heading("Part 2: partnership working, by criterion", level=2)
     doc.add_paragraph("{{ part2_intro }}")
-    table(doc, ["Criterion", "Planned action", "Lead", "Date", "Support needed", "How it will be provided"], "part2",
-          ["{{ r.criterion }}", "{{ r.action }}", "{{ r.lead }}", "{{ r.due }}", "{{ r.support_needed }}", "{{ r.support_how }}"], [2.8, 4.6, 2.6, 2.6, 2.2, 2.2])
+    table(
+        doc,
+        ["Criterion", "Planned action", "Lead", "Date", "Support needed", "How it will be provided"],
+        "part2",
+        [
+            "{{ r.criterion }}",
+            "{{ r.action }}",
+            "{{ r.lead }}",
+            "{{ r.due }}",
+            "{{ r.support_needed }}",
+            "{{ r.support_how }}",
+        ],
+        [2.8, 4.6, 2.6, 2.6, 2.2, 2.2],
+    )
 
     doc.add_paragraph("{%p if history %}")
     doc.add_heading("The reviews over the years", level=1)
     doc.add_paragraph("{{ history_intro }}")
-    table(doc, ["Cluster and review", "5", "4", "3", "2", "1", "Unscored"], "history",
-          ["{{ r.cluster }}", "{{ r.s5 }}", "{{ r.s4 }}", "{{ r.s3 }}", "{{ r.s2 }}", "{{ r.s1 }}", "{{ r.unscored }}"], [6, 1.5, 1.5, 1.5, 1.5, 1.5, 2.5])
+    table(
+        doc,
+        ["Cluster and review", "5", "4", "3", "2", "1", "Unscored"],
+        "history",
+        ["{{ r.cluster }}", "{{ r.s5 }}", "{{ r.s4 }}", "{{ r.s3 }}", "{{ r.s2 }}", "{{ r.s1 }}", "{{ r.unscored }}"],
+        [6, 1.5, 1.5, 1.5, 1.5, 1.5, 2.5],
+    )
     doc.add_paragraph("{%p endif %}")
     doc.core_properties.title = "Annual review report"
     doc.core_properties.language = "en-GB"

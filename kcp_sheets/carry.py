@@ -35,12 +35,23 @@ def carry_forward(last: Path, new: Path) -> Path:
     """Make NEW from LAST (a checked review folder whose inbox holds its returns)."""
     review = load_review(last)
     if (new / SETTINGS_FILE).exists():
-        raise ProblemError([problem("settings-invalid", str(new), detail=f"{new} already holds a review.", fix="Name a new folder for next year's review.")])
+        raise ProblemError(
+            [
+                problem(
+                    "settings-invalid",
+                    str(new),
+                    detail=f"{new} already holds a review.",
+                    fix="Name a new folder for next year's review.",
+                )
+            ]
+        )
     result = check_returns(review)
     new.mkdir(parents=True, exist_ok=True)
     for sub in (INBOX, OUTBOX, OUTPUT):
         (new / sub).mkdir(exist_ok=True)
-    (new / SETTINGS_FILE).write_text(next_settings(review, (last / SETTINGS_FILE).read_text(encoding="utf-8")), encoding="utf-8")
+    (new / SETTINGS_FILE).write_text(
+        next_settings(review, (last / SETTINGS_FILE).read_text(encoding="utf-8")), encoding="utf-8"
+    )
     shutil.copyfile(last / CRITERIA_FILE, new / CRITERIA_FILE)
     _write_actions(review, result, new / ACTIONS_FILE)
     _write_accreditation(result, new / ACCREDITATION_FILE)
@@ -62,7 +73,9 @@ def _carry_history(result: Any, new: Path) -> None:
     with Ledger(new) as ledger, ledger.transaction():
         last = Ledger(review.folder, read_only=True) if (review.folder / LEDGER_FILE).is_file() else None
         try:
-            ledger.carry_history(last, review.review_id, review.year, review.partnership, review.title, records, str(review.folder))
+            ledger.carry_history(
+                last, review.review_id, review.year, review.partnership, review.title, records, str(review.folder)
+            )
         finally:
             if last is not None:
                 last.close()
@@ -76,11 +89,15 @@ def next_settings(review: Review, text: str) -> str:
         if re.match(r"^year:\s*\d{4}", line):
             line = re.sub(r"\d{4}", str(year + 1), line, count=1)
         elif line.startswith("earlier_years:"):
-            line = re.sub(r"\[.*?\]", "[" + ", ".join(str(y) for y in (*review.earlier_years, year)) + "]", line, count=1)
+            line = re.sub(
+                r"\[.*?\]", "[" + ", ".join(str(y) for y in (*review.earlier_years, year)) + "]", line, count=1
+            )
         elif line.startswith("in_depth_this_year:"):
             line = re.sub(r"\[.*?\]", "[" + ", ".join(_next_in_depth(review)) + "]", line, count=1)
         elif (match := DATE_LINE.match(line)) is not None:
-            when = dt.date(int(match.group(2)), int(match.group(3)), min(int(match.group(4)), 28 if match.group(3) == "02" else 31))
+            when = dt.date(
+                int(match.group(2)), int(match.group(3)), min(int(match.group(4)), 28 if match.group(3) == "02" else 31)
+            )
             line = f"{match.group(1)}{when.replace(year=when.year + 1):%Y-%m-%d}{match.group(5)}"
         else:
             for name in review.in_depth_this_year:
@@ -132,7 +149,11 @@ def _write_actions(review: Review, result: Any, path: Path) -> None:
     for cluster, values in added:
         ident = _next_id(cluster, taken)
         taken.add(ident)
-        row = {"id": ident, "cluster": cluster, **{k: as_text(values.get(k)) for k in ("issue", "outcome", "action", "partners", "lead_partner")}}
+        row = {
+            "id": ident,
+            "cluster": cluster,
+            **{k: as_text(values.get(k)) for k in ("issue", "outcome", "action", "partners", "lead_partner")},
+        }
         row["nrf"] = "Yes" if values.get("nrf") else "No"
         row[f"progress_{review.year}"] = as_text(values.get("progress"))
         row[f"score_{review.year}"] = _agreed(values)
@@ -164,4 +185,6 @@ def _write_accreditation(result: Any, path: Path) -> None:
             criterion = re.sub(r"^\d+\.\s*", "", row["criterion_title"])
             if criterion == "Added in the return":
                 continue
-            writer.writerow([f"P{n:02d}", criterion, row["origin"], as_text(row["action"]), as_text(row["due"]) or "To be agreed"])
+            writer.writerow(
+                [f"P{n:02d}", criterion, row["origin"], as_text(row["action"]), as_text(row["due"]) or "To be agreed"]
+            )

@@ -15,7 +15,14 @@ from .settings import Person
 from .workbooks import planned_workbooks
 
 # Why a workbook is chased, in the order they are told.
-MISSING, REJECTED_RETURN, LATE, ERRORS, STAGE1, UNSCORED = "missing", "rejected", "late", "errors", "stage 1 only", "unscored rows"
+MISSING, REJECTED_RETURN, LATE, ERRORS, STAGE1, UNSCORED = (
+    "missing",
+    "rejected",
+    "late",
+    "errors",
+    "stage 1 only",
+    "unscored rows",
+)
 # Problems a reminder asks the co-ordinators to put right: every error, and the missing scores.
 ASK_ABOUT = ("score-unscored", "agreed-missing")
 
@@ -79,7 +86,9 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
         due = review.stage1_deadline if stage1_due else review.stage2_deadline
         if ret is None:
             reasons = (MISSING,) + (() if stage1_due else (LATE,))
-            lines.append(Chase(plan.label, name, plan.cluster, due=review.stage1_deadline, reasons=reasons, to=to, cc=cc))
+            lines.append(
+                Chase(plan.label, name, plan.cluster, due=review.stage1_deadline, reasons=reasons, to=to, cc=cc)
+            )
             continue
         unscored = ret.unscored()
         reasons = []
@@ -95,12 +104,25 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
         deadline = review.stage2_deadline if ret.stage >= 2 else review.stage1_deadline
         lines.append(
             Chase(
-                plan.label, name, plan.cluster,
-                arrived=ret.source.received, return_name=ret.source.name, return_sha256=ret.source.sha256,
-                sender=ret.source.sender, stage=ret.stage, errors=ret.errors, warnings=ret.warnings,
-                unscored=unscored, due=due, arrived_late=bool(plan.cluster) and ret.source.received.date() > deadline,
-                reasons=tuple(dict.fromkeys(reasons)), to=to, cc=cc, problems=asks, review_state=ret.state, note=ret.note,
+                plan.label,
+                name,
+                plan.cluster,
+                arrived=ret.source.received,
+                return_name=ret.source.name,
+                return_sha256=ret.source.sha256,
+                sender=ret.source.sender,
+                stage=ret.stage,
+                errors=ret.errors,
+                warnings=ret.warnings,
+                unscored=unscored,
+                due=due,
+                arrived_late=bool(plan.cluster) and ret.source.received.date() > deadline,
+                reasons=tuple(dict.fromkeys(reasons)),
+                to=to,
+                cc=cc,
+                problems=asks,
+                review_state=ret.state,
+                note=ret.note,
             )
         )
     return lines
-

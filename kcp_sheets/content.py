@@ -47,7 +47,9 @@ def fingerprint(spec: WorkbookSpec, content: Content) -> str:
         for row in content.rows.get(sheet.key, []):
             parts += ("\x1f" + shown_as_text(row.get(key)) for key in fixed)
             parts.append("\x1e")
-    return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]  # hashed whole: the same digest as fed piece by piece
+    return hashlib.sha256("".join(parts).encode()).hexdigest()[
+        :16
+    ]  # hashed whole: the same digest as fed piece by piece
 
 
 def instruction_cells(spec: WorkbookSpec, content: Content, sheet: Sheet) -> list[tuple[int, int, str, str]]:
@@ -61,7 +63,10 @@ def instruction_cells(spec: WorkbookSpec, content: Content, sheet: Sheet) -> lis
     used = {c.scale for s in spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
     if sheet.scale_heading and used:
         row += 1
-        cells += [(row, 0, sheet.scale_heading, "heading"), (row, 1, "Pick the score from the drop-down list in each score cell.", "heading")]
+        cells += [
+            (row, 0, sheet.scale_heading, "heading"),
+            (row, 1, "Pick the score from the drop-down list in each score cell.", "heading"),
+        ]
         row += 1
         for scale in sorted(used):
             for entry in scale_entries(content.scales.get(scale, {})):

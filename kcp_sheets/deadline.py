@@ -32,7 +32,11 @@ class ReadTooLong(BaseException):
 def in_force() -> bool:
     """Whether a limit can be set here: alarms exist, this is the main thread,
     and the alarm's handler was not set outside Python."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGALRM) is not None
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) is not None
+    )
 
 
 @contextmanager

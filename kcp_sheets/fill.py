@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-
 from zipfile import ZIP_DEFLATED, ZipFile
 
 import openpyxl

@@ -25,7 +25,9 @@ def samples_dir() -> Path:
     for candidate in (here / "samples", here.parent / "samples"):
         if (candidate / SAMPLE / SETTINGS_FILE).is_file():
             return candidate
-    raise ProblemError([problem("settings-missing", "samples", what="The bundled sample review (reinstall kcp-sheets)")])
+    raise ProblemError(
+        [problem("settings-missing", "samples", what="The bundled sample review (reinstall kcp-sheets)")]
+    )
 
 
 YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
@@ -76,10 +78,26 @@ def init_folder(target: Path, force: bool = False, year: int | None = None) -> P
     The review is for `year`, else the year in the folder's name, else the
     sample's: its dates, earlier years and progress columns moved to match."""
     if year is not None and not 1990 <= year <= 2100:
-        raise ProblemError([problem("settings-invalid", str(target), detail=f"{year} is not a year a review can be for.", fix="Give the review's year, such as --year 2005.")])
+        raise ProblemError(
+            [
+                problem(
+                    "settings-invalid",
+                    str(target),
+                    detail=f"{year} is not a year a review can be for.",
+                    fix="Give the review's year, such as --year 2005.",
+                )
+            ]
+        )
     if (target / SETTINGS_FILE).exists() and not force:
         raise ProblemError(
-            [problem("settings-invalid", str(target), detail=f"{target} already holds a review.", fix="Choose another folder, or add --force to overwrite its settings with the sample's.")]
+            [
+                problem(
+                    "settings-invalid",
+                    str(target),
+                    detail=f"{target} already holds a review.",
+                    fix="Choose another folder, or add --force to overwrite its settings with the sample's.",
+                )
+            ]
         )
     target.mkdir(parents=True, exist_ok=True)
     for item in sorted((samples_dir() / SAMPLE).iterdir()):

@@ -35,7 +35,9 @@ def generate(review: Review, out_dir: Path | None = None, progress: Callable[[st
     try:
         with Ledger(review.folder) as ledger, ledger.transaction():
             record_as_sent(ledger, review, rebuilt=True)  # a folder from before the ledger: what it sent first
-            latest = {(r.template, r.cluster): r for r in ledger.sent_rows(review.review_id)}  # in the order sent: the last edition wins
+            latest = {
+                (r.template, r.cluster): r for r in ledger.sent_rows(review.review_id)
+            }  # in the order sent: the last edition wins
             for plan in planned_workbooks(review):
                 if progress:
                     progress(plan.file_name)
@@ -69,7 +71,14 @@ def record_as_sent(ledger: Ledger, review: Review, rebuilt: bool = False) -> boo
     plans = planned_workbooks(review)
     if rebuilt and not any((outbox / p.file_name).is_file() for p in plans):
         return False
-    sent = [(replace(plan, edition=1), content_hash(plan), _sha256(outbox / plan.file_name) if (outbox / plan.file_name).is_file() else "") for plan in plans]
+    sent = [
+        (
+            replace(plan, edition=1),
+            content_hash(plan),
+            _sha256(outbox / plan.file_name) if (outbox / plan.file_name).is_file() else "",
+        )
+        for plan in plans
+    ]
     ledger.record_rebuilt(review.review_id, sent)
     return True
 

@@ -29,22 +29,60 @@ if TYPE_CHECKING:
     import pandas
 
 KINDS = ("actions", "health", "improvements")
-ACTION_KEYS = ("cluster", "id", "issue", "outcome", "action", "lead_partner", "nrf", "progress", "coordinator_score", "agreed_score",
-               "appropriateness", "why_not_met", "case_study", "equalities_made", "equalities_more", "sustainability", "mainstream",
-               "new", "added", "notes", "source")  # added: what was typed in columns a cluster added; notes: words typed with a score
+ACTION_KEYS = (
+    "cluster",
+    "id",
+    "issue",
+    "outcome",
+    "action",
+    "lead_partner",
+    "nrf",
+    "progress",
+    "coordinator_score",
+    "agreed_score",
+    "appropriateness",
+    "why_not_met",
+    "case_study",
+    "equalities_made",
+    "equalities_more",
+    "sustainability",
+    "mainstream",
+    "new",
+    "added",
+    "notes",
+    "source",
+)  # added: what was typed in columns a cluster added; notes: words typed with a score
 HEALTH_KEYS = ("criterion", "id", "title", "score", "evidence", "progress", "action", "key_contact", "due")
-IMPROVEMENT_KEYS = ("part", "cluster", "id", "action", "due", "key_contact", "support_needed", "support_how", "situation", "origin")
+IMPROVEMENT_KEYS = (
+    "part",
+    "cluster",
+    "id",
+    "action",
+    "due",
+    "key_contact",
+    "support_needed",
+    "support_how",
+    "situation",
+    "origin",
+)
 HISTORY_YEARS = 3  # the plan shows the last three reviews
 
 
-def records_of(rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, str]) -> dict[str, Iterable[dict[str, Any]]]:
+def records_of(
+    rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, str]
+) -> dict[str, Iterable[dict[str, Any]]]:
     """The records of one consolidation, from the plan's rows (before any redaction),
     made one by one as the ledger writes them (docs/performance.md)."""
     actions = ({k: r.get(k) for k in ACTION_KEYS} for r in rows.get("all_actions", []))
     health = ({**{k: r.get(k) for k in HEALTH_KEYS}, "score": r.get("score_value")} for r in rows.get("health", []))
     delivery = (
-        {**{k: r.get(k) for k in IMPROVEMENT_KEYS}, "part": "delivery", "cluster": cluster_codes.get(str(r.get("cluster_name")), "")}
-        for r in rows.get("part1", []) if r.get("id")  # a cluster's "no action, because..." line is no record
+        {
+            **{k: r.get(k) for k in IMPROVEMENT_KEYS},
+            "part": "delivery",
+            "cluster": cluster_codes.get(str(r.get("cluster_name")), ""),
+        }
+        for r in rows.get("part1", [])
+        if r.get("id")  # a cluster's "no action, because..." line is no record
     )
     partnership = (
         {**{k: r.get(k) for k in IMPROVEMENT_KEYS}, "part": "partnership", "key_contact": r.get("lead"), "cluster": ""}
@@ -56,8 +94,14 @@ def records_of(rows: dict[str, list[dict[str, Any]]], cluster_codes: dict[str, s
 def history_words(reviews: int) -> dict[str, str]:
     """The History sheet's title in the steering group's words, true to how many reviews it shows."""
     if reviews <= 1:
-        return {"history_title": "Scores in this review", "history_more": ""}  # the subtitle fills its printed line already
-    return {"history_title": f"Scores over the last {('two', 'three')[min(reviews, 3) - 2]} reviews", "history_more": ""}
+        return {
+            "history_title": "Scores in this review",
+            "history_more": "",
+        }  # the subtitle fills its printed line already
+    return {
+        "history_title": f"Scores over the last {('two', 'three')[min(reviews, 3) - 2]} reviews",
+        "history_more": "",
+    }
 
 
 def final_score(record: dict[str, Any]) -> Any:
@@ -71,11 +115,13 @@ def earlier_actions(ledger: Ledger, year: int) -> dict[int, list[dict[str, Any]]
     for r in ledger.records("actions", before=year):
         if r["year"] < year:
             by_year.setdefault(r["year"], []).append(r)
-    keep = sorted(by_year)[-(HISTORY_YEARS - 1):] if HISTORY_YEARS > 1 else []
+    keep = sorted(by_year)[-(HISTORY_YEARS - 1) :] if HISTORY_YEARS > 1 else []
     return {y: by_year[y] for y in keep}
 
 
-def score_profiles(clusters: list[tuple[str, str]], year: int, now: list[dict[str, Any]], earlier: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def score_profiles(
+    clusters: list[tuple[str, str]], year: int, now: list[dict[str, Any]], earlier: dict[int, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     """Per cluster, per review (oldest first): how many targets and actions scored 5 to 1, and unscored."""
     by_cluster: dict[tuple[int, Any], list[Any]] = {}  # (year, cluster): scores, in one pass
     for when, records in (*sorted(earlier.items()), (year, now)):

@@ -28,7 +28,26 @@ from .problems import Problem, problem
 
 # What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or
 # (SYLK, DIF, Lotus, Numbers) named with what to ask for.
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".fods", ".xml", ".gnumeric", ".csv", ".tsv", ".txt", ".slk", ".dif", ".numbers", ".wks", ".wk1", ".wk3", ".wk4", ".123")
+SPREADSHEET_SUFFIXES = (
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".fods",
+    ".xml",
+    ".gnumeric",
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".slk",
+    ".dif",
+    ".numbers",
+    ".wks",
+    ".wk1",
+    ".wk3",
+    ".wk4",
+    ".123",
+)
 # Inside an e-mail or a .zip these also name what is no spreadsheet (the body text a mail
 # program attaches as ATT00001.txt, other XML): read only where their first bytes say they are one.
 PLAIN_SUFFIXES = (".txt", ".xml")
@@ -110,11 +129,18 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(found, key=lambda p: str(p.relative_to(inbox)).lower())
 
 
-Opener = Callable[[str, bytes, dt.datetime, int], tuple[list[Source], list[Problem]]]  # an e-mail or Outlook message opened to its attachments
+Opener = Callable[
+    [str, bytes, dt.datetime, int], tuple[list[Source], list[Problem]]
+]  # an e-mail or Outlook message opened to its attachments
 
 
-def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None, seconds: float = deadline.READ_SECONDS,
-           read_email: Opener | None = None) -> tuple[list[Source], list[Problem]]:
+def gather(
+    paths: list[Path],
+    max_bytes: int,
+    inbox: Path | None = None,
+    seconds: float = deadline.READ_SECONDS,
+    read_email: Opener | None = None,
+) -> tuple[list[Source], list[Problem]]:
     """Sources to read from the given files, and the problems of files that are not.
 
     A file in `inbox` is named by its path there, so two files of the same
@@ -137,7 +163,14 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None, seconds
         if bundle is not None:  # a Numbers document saved as a folder: one line for the folder, not one per file in it
             if bundle not in bundles:
                 bundles.add(bundle)
-                problems.append(problem("file-other-format", bundle, detail="an Apple Numbers file (saved as a folder)", how=NUMBERS_EXPORT))
+                problems.append(
+                    problem(
+                        "file-other-format",
+                        bundle,
+                        detail="an Apple Numbers file (saved as a folder)",
+                        how=NUMBERS_EXPORT,
+                    )
+                )
             continue
         try:
             size = path.stat().st_size
@@ -148,7 +181,7 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None, seconds
         except OSError as exc:
             problems.append(problem("file-unreadable", name, detail=exc.strerror or str(exc)))
             continue
-        received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(microsecond=0)
+        received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
         suffix = path.suffix.lower()
         if suffix in EMAIL_SUFFIXES or suffix in OUTLOOK_SUFFIXES:
             read = (read_email or from_email) if suffix in EMAIL_SUFFIXES else from_outlook
@@ -162,17 +195,25 @@ def gather(paths: list[Path], max_bytes: int, inbox: Path | None = None, seconds
             sources += found
             problems += more
         else:
-            problems.append(problem("file-not-spreadsheet", name, detail=f"a {suffix} file" if suffix else "a file with no extension"))
+            problems.append(
+                problem(
+                    "file-not-spreadsheet", name, detail=f"a {suffix} file" if suffix else "a file with no extension"
+                )
+            )
     return sources, problems
 
 
-def _within(seconds: float, read: Opener, name: str, data: bytes, received: dt.datetime, max_bytes: int) -> tuple[list[Source], list[Problem]]:
+def _within(
+    seconds: float, read: Opener, name: str, data: bytes, received: dt.datetime, max_bytes: int
+) -> tuple[list[Source], list[Problem]]:
     """A message opened, or one problem if opening it took longer than `seconds`."""
     try:
         with deadline.within(seconds):
             return read(name, data, received, max_bytes)
     except deadline.ReadTooLong:
-        return [], [problem("email-unreadable", name, detail=f"reading it took more than {seconds:g} s and was stopped")]
+        return [], [
+            problem("email-unreadable", name, detail=f"reading it took more than {seconds:g} s and was stopped")
+        ]
 
 
 def _numbers_bundle(name: str) -> str | None:
@@ -182,7 +223,9 @@ def _numbers_bundle(name: str) -> str | None:
     return "/".join(folders[: ends[0] + 1]) if ends else None
 
 
-def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int, undated: bool = False) -> tuple[list[Source], list[Problem]]:
+def from_zip(
+    name: str, data: bytes, received: dt.datetime, sender: str, dated: bool, max_bytes: int, undated: bool = False
+) -> tuple[list[Source], list[Problem]]:
     """The workbooks inside a .zip (saved in the inbox, or attached to an
     e-mail), one level deep: each named "<zip> > <workbook>", with the
     container's date and sender (`undated`: an e-mail's that had none). Bounded: at most MAX_IN_CONTAINER workbooks,
@@ -201,7 +244,13 @@ def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: 
                     others.append(inner)
                     continue
                 if len(sources) >= MAX_IN_CONTAINER:
-                    problems.append(problem("file-not-spreadsheet", label, detail=f"a workbook beyond the first {MAX_IN_CONTAINER} in the .zip, not read"))
+                    problems.append(
+                        problem(
+                            "file-not-spreadsheet",
+                            label,
+                            detail=f"a workbook beyond the first {MAX_IN_CONTAINER} in the .zip, not read",
+                        )
+                    )
                     continue
                 if info.file_size > max_bytes:
                     problems.append(problem("file-too-large", label, detail=_mb(info.file_size), limit=_mb(max_bytes)))
@@ -209,10 +258,21 @@ def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: 
                 with archive.open(info) as member:
                     payload = member.read(max_bytes + 1)
                 if len(payload) > max_bytes:
-                    problems.append(problem("file-too-large", label, detail=f"more than {_mb(max_bytes)}", limit=_mb(max_bytes)))
+                    problems.append(
+                        problem("file-too-large", label, detail=f"more than {_mb(max_bytes)}", limit=_mb(max_bytes))
+                    )
                     continue
                 sources.append(Source(label, payload, received, sender, emailed=dated, undated=undated))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        zlib.error,
+    ):
         return [], [problem("container-damaged", name, what=".zip file")]
     if not sources and not problems:
         held = f", it holds {', '.join(others[:5])}" if others else ", it is empty"
@@ -220,7 +280,9 @@ def from_zip(name: str, data: bytes, received: dt.datetime, sender: str, dated: 
     return sources, problems
 
 
-def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, nested: bool = False) -> tuple[list[Source], list[Problem]]:
+def from_email(
+    name: str, data: bytes, received: dt.datetime, max_bytes: int, nested: bool = False
+) -> tuple[list[Source], list[Problem]]:
     """The workbooks attached to a saved e-mail, with its sender and date, and
     one level deeper (unless `nested`): those inside a .zip it carries, or an
     e-mail forwarded as an attachment."""
@@ -231,7 +293,7 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
         dated = False
         if when:
             try:
-                received = email.utils.parsedate_to_datetime(str(when)).astimezone(dt.timezone.utc)
+                received = email.utils.parsedate_to_datetime(str(when)).astimezone(dt.UTC)
                 dated = True
             except (TypeError, ValueError, IndexError):
                 pass
@@ -259,15 +321,29 @@ def from_email(name: str, data: bytes, received: dt.datetime, max_bytes: int, ne
             else:
                 (sources if isinstance(taken, Source) else problems).append(taken)
     except HeaderTooLong as exc:
-        return [], [problem("email-unreadable", name, detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes")]
+        return [], [
+            problem(
+                "email-unreadable",
+                name,
+                detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes",
+            )
+        ]
     except Exception:  # a malformed message must cost one problem, not the run
-        return [], [problem("email-unreadable", name, detail="its parts could not be made out, as in a message cut short or damaged on the way")]
+        return [], [
+            problem(
+                "email-unreadable",
+                name,
+                detail="its parts could not be made out, as in a message cut short or damaged on the way",
+            )
+        ]
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
 
 
-def _workbook(label: str, filename: str, payload: bytes, max_bytes: int, received: dt.datetime, sender: str, dated: bool) -> Source | Problem | None:
+def _workbook(
+    label: str, filename: str, payload: bytes, max_bytes: int, received: dt.datetime, sender: str, dated: bool
+) -> Source | Problem | None:
     """An attached file as a source to read, with its message's sender and date;
     a problem if it is too large; None if it is no workbook (named if the message holds none)."""
     if not _held_workbook(filename, lambda: payload[:4096]):
@@ -280,7 +356,12 @@ def _workbook(label: str, filename: str, payload: bytes, max_bytes: int, receive
 def _no_workbook(name: str, sender: str, sent: dt.datetime, others: list[str]) -> Problem:
     """An e-mail without a workbook: whose, when, and what it did carry, to find the right one."""
     holds = f"; it holds {', '.join(others[:5])}" if others else ""
-    return problem("email-no-attachment", name, found=sender, detail=f" (from {sender or 'an unknown sender'}, {sent:%d/%m/%Y %H:%M}{holds})")
+    return problem(
+        "email-no-attachment",
+        name,
+        found=sender,
+        detail=f" (from {sender or 'an unknown sender'}, {sent:%d/%m/%Y %H:%M}{holds})",
+    )
 
 
 def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) -> tuple[list[Source], list[Problem]]:
@@ -301,7 +382,7 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
             when = message.date
             dated = isinstance(when, dt.datetime)
             if isinstance(when, dt.datetime):
-                received = (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+                received = (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
             for filename, payload in _outlook_attachments(message):
                 taken = _workbook(f"{name} > {filename}", filename, payload, max_bytes, received, sender, dated)
                 if taken is None:
@@ -311,7 +392,9 @@ def from_outlook(name: str, data: bytes, received: dt.datetime, max_bytes: int) 
         finally:
             message.close()
     except Exception:  # a damaged .msg must cost one problem, not the run
-        return [], [problem("email-unreadable", name, detail="it is not an Outlook message that can be read, or it is damaged")]
+        return [], [
+            problem("email-unreadable", name, detail="it is not an Outlook message that can be read, or it is damaged")
+        ]
     if not sources and not problems:
         problems.append(_no_workbook(name, sender, received, others))
     return sources, problems
@@ -348,7 +431,9 @@ def _held_workbook(filename: str, head: Callable[[], bytes]) -> bool:
     suffix = Path(filename).suffix.lower()
     if suffix in PLAIN_SUFFIXES:
         first = head()[:4096]
-        return first.startswith((b"\xff\xfe", b"\xfe\xff")) or any(mark in first for mark in SHEET_MARKS)  # Excel's Unicode Text is UTF-16
+        return first.startswith((b"\xff\xfe", b"\xfe\xff")) or any(
+            mark in first for mark in SHEET_MARKS
+        )  # Excel's Unicode Text is UTF-16
     return suffix in (*SPREADSHEET_SUFFIXES, *SNIFFED_SUFFIXES[1:])
 
 

@@ -55,7 +55,16 @@ def _context(review: Review, code: str) -> dict[str, Any]:
     }
 
 
-def _message(review: Review, code: str, subject: str, text: str, html_body: str, sent: dt.datetime, key: str, attachment: tuple[str, bytes] | None) -> bytes:
+def _message(
+    review: Review,
+    code: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    sent: dt.datetime,
+    key: str,
+    attachment: tuple[str, bytes] | None,
+) -> bytes:
     """A draft To the cluster's co-ordinators, Cc its champions and the officer."""
     cluster = review.cluster(code)
     message = EmailMessage(policy=email.policy.SMTP)
@@ -71,7 +80,11 @@ def _message(review: Review, code: str, subject: str, text: str, html_body: str,
     message.add_alternative(html_body, subtype="html")
     if attachment:
         name, data = attachment
-        kind = XLSX if name.lower().endswith(".xlsx") else (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/")
+        kind = (
+            XLSX
+            if name.lower().endswith(".xlsx")
+            else (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/")
+        )
         message.add_attachment(data, maintype=kind[0], subtype=kind[1], filename=name)
     for n, part in enumerate(message.walk()):
         if part.is_multipart():
@@ -84,10 +97,16 @@ def draft(review: Review, plan: Planned, workbook: Path) -> tuple[str, bytes]:
     template = _load()
     context = _context(review, plan.cluster)
     escaped = {k: html.escape(str(v)) for k, v in context.items()}
-    sent = dt.datetime.combine(review.issued, dt.time(9, 0), tzinfo=dt.timezone.utc)
+    sent = dt.datetime.combine(review.issued, dt.time(9, 0), tzinfo=dt.UTC)
     data = _message(
-        review, plan.cluster, template["subject"].format(**context), template["text"].format(**context),
-        template["html"].format(**escaped), sent, f"{review.review_id}/{plan.cluster}", (workbook.name, workbook.read_bytes()),
+        review,
+        plan.cluster,
+        template["subject"].format(**context),
+        template["text"].format(**context),
+        template["html"].format(**escaped),
+        sent,
+        f"{review.review_id}/{plan.cluster}",
+        (workbook.name, workbook.read_bytes()),
     )
     return safe_file_name(template["file_name"].format(**context)), data
 
@@ -116,8 +135,12 @@ def item(template: dict[str, Any], p: Problem) -> str:
 def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str, bytes] | None) -> tuple[str, bytes]:
     """The file name and bytes of the draft that chases one cluster."""
     template = _load("reminder")
-    context = {**_context(review, line.cluster), "return_name": line.return_name, "reason": line.note.rstrip("."),
-               "received": long_date(line.arrived) if line.arrived else ""}
+    context = {
+        **_context(review, line.cluster),
+        "return_name": line.return_name,
+        "reason": line.note.rstrip("."),
+        "received": long_date(line.arrived) if line.arrived else "",
+    }
     reasons = [r for r in line.reasons if r in template["subject_reasons"]]
     context["subject_reason"] = ", ".join(template["subject_reasons"][r] for r in reasons)
     due = line.due or review.stage2_deadline
@@ -131,7 +154,11 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
             continue
         if line.return_name and not text_parts:  # a return came: thanked for once, before the first thing asked
             paragraph = f"{template['thanks'].format(**context)} {paragraph}"
-        listed = [i for i, p in zip(items, line.problems) if (p.code in ("score-unscored", "agreed-missing")) == (reason == "unscored rows")]
+        listed = [
+            i
+            for i, p in zip(items, line.problems)
+            if (p.code in ("score-unscored", "agreed-missing")) == (reason == "unscored rows")
+        ]
         listed = listed if reason in ("errors", "unscored rows") else []
         text_parts.append("\n".join([paragraph, *(f"  - {i}" for i in listed)]))
         bullets = "".join(f"<li>{html.escape(i)}</li>" for i in listed)
@@ -139,15 +166,23 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
     escaped = {k: html.escape(str(v)) for k, v in context.items()}
     text = template["text"].format(**{**context, "paragraphs": "\n\n".join(text_parts)})
     html_body = template["html"].format(**{**escaped, "paragraphs": "\n".join(html_parts)})
-    sent = dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.timezone.utc)
+    sent = dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.UTC)
     data = _message(
-        review, line.cluster, template["subject"].format(**context), text, html_body, sent,
-        f"{review.review_id}/{line.cluster}/reminder/{today}/{line.return_sha256}", attachment,
+        review,
+        line.cluster,
+        template["subject"].format(**context),
+        text,
+        html_body,
+        sent,
+        f"{review.review_id}/{line.cluster}/reminder/{today}/{line.return_sha256}",
+        attachment,
     )
     return safe_file_name(template["file_name"].format(**context)), data
 
 
-def write_reminders(review: Review, lines: list[Chase], out_dir: Path, today: dt.date, outbox: Path | None = None) -> list[Path]:
+def write_reminders(
+    review: Review, lines: list[Chase], out_dir: Path, today: dt.date, outbox: Path | None = None
+) -> list[Path]:
     """One reminder per cluster to chase. A return to correct is attached as it
     came back; a missing one as it was sent (from `outbox`, where generate wrote it)."""
     sent = {p.cluster: p.file_name for p in planned_workbooks(review) if p.cluster}

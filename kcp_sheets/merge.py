@@ -13,7 +13,11 @@ from .problems import problem
 from .reader import Return, Row
 from .values import as_text
 
-NOW_ANSWERED = {"score-unscored", "score-unscored-review", "agreed-missing"}  # warnings the other return's answers may settle
+NOW_ANSWERED = {
+    "score-unscored",
+    "score-unscored-review",
+    "agreed-missing",
+}  # warnings the other return's answers may settle
 
 
 def newest_first(returns: list[Return]) -> list[Return]:
@@ -52,7 +56,9 @@ def merge_into(newer: Return, older: Return) -> None:
                 if row is None:
                     newer.rows.setdefault(sheet.key, []).append(theirs)
                     mine[theirs.id] = theirs
-                    newer.answers += sum(v is not None for k, v in theirs.values.items() if k != "id" and sheet.table.column(k).is_input)
+                    newer.answers += sum(
+                        v is not None for k, v in theirs.values.items() if k != "id" and sheet.table.column(k).is_input
+                    )
                     continue
                 for key, value in theirs.values.items():
                     if key == "id" or value is None or value == "" or _same(row.values.get(key), value):
@@ -61,24 +67,64 @@ def merge_into(newer: Return, older: Return) -> None:
                     if not column.is_input and not theirs.new:
                         continue
                     where = cell_name(row.cell_row, sheet.table.index(key))
-                    _merge_value(newer, row.values, key, value, theirs.notes.get(key), row.notes, differ, (sheet.name, where, row.id, column.header))
+                    _merge_value(
+                        newer,
+                        row.values,
+                        key,
+                        value,
+                        theirs.notes.get(key),
+                        row.notes,
+                        differ,
+                        (sheet.name, where, row.id, column.header),
+                    )
                 for title, value in theirs.extra.items():
-                    _merge_value(newer, row.extra, title, value, None, {}, differ, (sheet.name, "", row.id, title), count=False)
+                    _merge_value(
+                        newer, row.extra, title, value, None, {}, differ, (sheet.name, "", row.id, title), count=False
+                    )
         if sheet.kind == "form":
             mine_fields = newer.fields.setdefault(sheet.key, {})
             field_rows = sheet.field_rows()
             for f in sheet.fields:
                 where = cell_name(field_rows[f.key], sheet.form_value_col)
-                _merge_value(newer, mine_fields, f.key, older.fields.get(sheet.key, {}).get(f.key), None, {}, differ, (sheet.name, where, "", f.label))
+                _merge_value(
+                    newer,
+                    mine_fields,
+                    f.key,
+                    older.fields.get(sheet.key, {}).get(f.key),
+                    None,
+                    {},
+                    differ,
+                    (sheet.name, where, "", f.label),
+                )
     for sheet_name, cell, row_id, now, was in differ:
-        newer.problems.append(problem("returns-differ", newer.source.name, sheet=sheet_name, cell=cell, row_id=row_id, found=now, old=was, older=older.source.name))
+        newer.problems.append(
+            problem(
+                "returns-differ",
+                newer.source.name,
+                sheet=sheet_name,
+                cell=cell,
+                row_id=row_id,
+                found=now,
+                old=was,
+                older=older.source.name,
+            )
+        )
     newer.stage = max(newer.stage, older.stage)
     for ret in (newer, older):
         _drop_settled(ret, newer)
 
 
-def _merge_value(newer: Return, values: dict[str, Any], key: str, theirs: Any, their_note: str | None, notes: dict[str, str],
-                 differ: list[tuple[str, str, str, str, str]], where: tuple[str, str, str, str], count: bool = True) -> None:
+def _merge_value(
+    newer: Return,
+    values: dict[str, Any],
+    key: str,
+    theirs: Any,
+    their_note: str | None,
+    notes: dict[str, str],
+    differ: list[tuple[str, str, str, str, str]],
+    where: tuple[str, str, str, str],
+    count: bool = True,
+) -> None:
     mine = values.get(key)
     if theirs is None or theirs == "":
         return

@@ -85,7 +85,9 @@ def lay_out(lines: list[Line], room: float, header: float, above: float, continu
     return placed
 
 
-def tail_together(lines: list[Line], tail: int, room: float, header: float, above: float, fewest: int = 5) -> list[Placed]:
+def tail_together(
+    lines: list[Line], tail: int, room: float, header: float, above: float, fewest: int = 5
+) -> list[Placed]:
     """The rows in print order, the last `tail` of them (a tracker's spare rows, for
     new actions) starting a page of their own if laid out as they come they would
     leave fewer than `fewest` alone on the last page. Only that break is set: where
@@ -97,7 +99,9 @@ def tail_together(lines: list[Line], tail: int, room: float, header: float, abov
     if tail <= 0 or first <= 0:
         return order
     for height in (room, room / SHORT):
-        last_page = max((n for n, place in enumerate(lay_out(lines, height, header, above, 0.0)) if place.new_page), default=0)
+        last_page = max(
+            (n for n, place in enumerate(lay_out(lines, height, header, above, 0.0)) if place.new_page), default=0
+        )
         if first < last_page and len(lines) - last_page < fewest:
             order[first] = Placed(first, new_page=True)
     return order
@@ -117,7 +121,9 @@ def row_limit(room: float, above: float) -> float:
     return min(MAX_ROW_HEIGHT, room - above - 2 * GROUP_ROW_HEIGHT)
 
 
-def table_row_limit(widths: list[float], repeat: int, orientation: str, smallest: int, header: float, rows_above: int, title_rows: int) -> float:
+def table_row_limit(
+    widths: list[float], repeat: int, orientation: str, smallest: int, header: float, rows_above: int, title_rows: int
+) -> float:
     """The tallest a row of a table with columns this wide prints whole, as the
     writer lays the table out: at the scale `print_fit` gives, under its header
     (`header` points) and the `rows_above` rows of the default height above it,
@@ -241,12 +247,14 @@ def longest_word(texts: list[str], whole: bool = False) -> float:
     word may break after a hyphen, unless `whole` (an ID: 'HW-NEW-08')."""
     widest = 0.0
     for text in texts:
-        for word in (text.split() if whole else text.replace("-", "- ").split()):
+        for word in text.split() if whole else text.replace("-", "- ").split():
             widest = max(widest, sum(1.3 if c.isupper() or c in "mw" else 1.0 for c in word))
     return widest + 1.5 if widest else 0.0
 
 
-def print_fit(widths: list[float], repeat: int, orientation: str, smallest: int, side: float) -> tuple[float, list[int]]:
+def print_fit(
+    widths: list[float], repeat: int, orientation: str, smallest: int, side: float
+) -> tuple[float, list[int]]:
     """The scale to print columns of these widths at, and the columns that start each
     page after the first (none: one page wide): one page wide if they fit at the
     smallest legible scale (`smallest` %), else the fewest pages across at the

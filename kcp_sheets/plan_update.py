@@ -47,14 +47,32 @@ class PlanItem:
 
 
 def plan_path(review: Review) -> Path:
-    spec = load_spec("improvement_plan").resolve({**review_context(review), "as_at": "", "received": 0, "used": 0, "expected": 0, **history_words(1), **{f"achievement_{n}": "" for n in range(1, 6)}})
+    spec = load_spec("improvement_plan").resolve(
+        {
+            **review_context(review),
+            "as_at": "",
+            "received": 0,
+            "used": 0,
+            "expected": 0,
+            **history_words(1),
+            **{f"achievement_{n}": "" for n in range(1, 6)},
+        }
+    )
     return review.folder / OUTPUT / safe_file_name(spec.file_name)
 
 
 def read_plan(path: Path) -> list[PlanItem]:
     """The plan's actions as the steering group left them, by the template's headers."""
     if not path.is_file():
-        raise ProblemError([problem("settings-missing", path.name, what=f"The improvement plan {path} (run kcp-sheets consolidate first)")])
+        raise ProblemError(
+            [
+                problem(
+                    "settings-missing",
+                    path.name,
+                    what=f"The improvement plan {path} (run kcp-sheets consolidate first)",
+                )
+            ]
+        )
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.CalamineError as exc:
@@ -68,9 +86,13 @@ def read_plan(path: Path) -> list[PlanItem]:
             raise ProblemError([problem("sheet-missing", path.name, sheet=sheet_name)])
         grid = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         header, columns = find_header(grid, table, table.header_row - 1)
-        missing = [c.header for c in table.columns if c.key in ("id", "action", "due", lead_key) and c.key not in columns]
+        missing = [
+            c.header for c in table.columns if c.key in ("id", "action", "due", lead_key) and c.key not in columns
+        ]
         if header < 0 or missing:
-            raise ProblemError([problem("header-missing", path.name, sheet=sheet_name, detail=", ".join(missing) or "the header row")])
+            raise ProblemError(
+                [problem("header-missing", path.name, sheet=sheet_name, detail=", ".join(missing) or "the header row")]
+            )
         group = ""
         for row in grid[header + 1 :]:
             present = [c for c, v in enumerate(row) if not is_blank(v)]
@@ -93,12 +115,27 @@ def update_plans(review: Review, items: list[PlanItem]) -> list[Planned]:
         spec = load_spec("plan_update").resolve({**review_context(review), "group": group})
         sheet = spec.main_table().key
         rows = [{"id": i.id, "action": i.action, "lead": i.lead, "due": i.due} for i in items if i.group == group]
-        content = Content(rows={sheet: rows}, scales=review.scales, contacts=[(review.officer.title or "Support officer", review.officer.name, review.officer.email)],
-                          author=review.officer.name, company=review.partnership, created=review.issued, password=review.protection_password)
+        content = Content(
+            rows={sheet: rows},
+            scales=review.scales,
+            contacts=[(review.officer.title or "Support officer", review.officer.name, review.officer.email)],
+            author=review.officer.name,
+            company=review.partnership,
+            created=review.issued,
+            password=review.protection_password,
+        )
         key = f"U{n:02d}"
-        content.identity = {"template": spec.template, "version": str(spec.version), "review": review.review_id, "year": str(review.year),
-                            "cluster": key, "group": group, "issued": review.issued.isoformat(), "fingerprint": fingerprint(spec, content),
-                            "rows": ",".join(r["id"] for r in rows)}
+        content.identity = {
+            "template": spec.template,
+            "version": str(spec.version),
+            "review": review.review_id,
+            "year": str(review.year),
+            "cluster": key,
+            "group": group,
+            "issued": review.issued.isoformat(),
+            "fingerprint": fingerprint(spec, content),
+            "rows": ",".join(r["id"] for r in rows),
+        }
         plans.append(Planned(spec, content, key))
     return plans
 
@@ -131,11 +168,26 @@ def collect_updates(review: Review) -> tuple[CheckResult, Path]:
         group = plan.content.identity["group"]
         for row in plan.content.rows[plan.spec.main_table().key]:
             values, name = returned.get((plan.cluster, row["id"]), ({}, "no update"))
-            rows.append({**row, "group": group, "status": values.get("status") or "No update", "situation": values.get("situation"),
-                         "revised_date": values.get("revised_date"), "source": name})
+            rows.append(
+                {
+                    **row,
+                    "group": group,
+                    "status": values.get("status") or "No update",
+                    "situation": values.get("situation"),
+                    "revised_date": values.get("revised_date"),
+                    "source": name,
+                }
+            )
     latest = result.latest()
-    spec = load_spec("plan_progress").resolve({**review_context(review), "as_at": f"{latest:%d %B %Y}" if latest else "no updates yet"})
+    spec = load_spec("plan_progress").resolve(
+        {**review_context(review), "as_at": f"{latest:%d %B %Y}" if latest else "no updates yet"}
+    )
     problems = problem_rows(result.all_problems())
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
-    content = Content(rows={"progress": rows, "problems": problems}, author=review.officer.name, company=review.partnership, created=created)
+    content = Content(
+        rows={"progress": rows, "problems": problems},
+        author=review.officer.name,
+        company=review.partnership,
+        created=created,
+    )
     return result, write_workbook(spec, content, base / "output" / safe_file_name(spec.file_name))

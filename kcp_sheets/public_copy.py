@@ -30,9 +30,34 @@ CONTACT_AFTER_DASH = re.compile(r"\s[-–]\s*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'�
 
 
 ORGANISATION_WORDS = {
-    "agency", "association", "board", "centre", "college", "council", "department", "exchange", "forum", "group",
-    "health", "network", "office", "officer", "officers", "partnership", "police", "project", "school", "service",
-    "services", "society", "strategy", "sub-group", "subgroup", "team", "trust", "unit",
+    "agency",
+    "association",
+    "board",
+    "centre",
+    "college",
+    "council",
+    "department",
+    "exchange",
+    "forum",
+    "group",
+    "health",
+    "network",
+    "office",
+    "officer",
+    "officers",
+    "partnership",
+    "police",
+    "project",
+    "school",
+    "service",
+    "services",
+    "society",
+    "strategy",
+    "sub-group",
+    "subgroup",
+    "team",
+    "trust",
+    "unit",
 }
 
 
@@ -52,15 +77,35 @@ def people_in(text: Any, places: frozenset[str] = frozenset()) -> set[str]:
 
 
 ROLE_WORDS = {
-    "champion", "champions", "chair", "co-ordinator", "co-ordinators", "coordinator", "coordinators", "members", "member",
-    "staff", "residents", "manager", "managers", "director", "lead", "leads", "panel", "committee", "steering", "all",
+    "champion",
+    "champions",
+    "chair",
+    "co-ordinator",
+    "co-ordinators",
+    "coordinator",
+    "coordinators",
+    "members",
+    "member",
+    "staff",
+    "residents",
+    "manager",
+    "managers",
+    "director",
+    "lead",
+    "leads",
+    "panel",
+    "committee",
+    "steering",
+    "all",
 }
 PIECES = re.compile(r"\s*(?:[,;/()]|\s[-–]\s)\s*")  # a list of names and bodies: "Helen Kay, RBKC", "RBKC - Vera Gajic"
 ACRONYM = re.compile(r"\b[A-Z]{2,}\b")  # RBKC, PCT, NHS
 UPPER, LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ'’"
 NAME_WORD = rf"(?:Mc|Mac|O['’])?[{UPPER}][{LOWER}]+(?:-[{UPPER}]?[{LOWER}]+)*"
 TITLE = r"(?:Cllr|Councillor|Dr|Mr|Mrs|Ms|Miss|Prof|Rev|Sir|Dame)\.?"
-PERSON_RUN = re.compile(rf"(?<![\w-])(?:{TITLE}\s+{NAME_WORD}(?:\s+{NAME_WORD})*|{NAME_WORD}(?:\s+(?:[A-Z]\.\s*)?{NAME_WORD})+)(?![\w-])")
+PERSON_RUN = re.compile(
+    rf"(?<![\w-])(?:{TITLE}\s+{NAME_WORD}(?:\s+{NAME_WORD})*|{NAME_WORD}(?:\s+(?:[A-Z]\.\s*)?{NAME_WORD})+)(?![\w-])"
+)
 REMOVED = "[name removed]"
 MARKERS = {REMOVED, "[e-mail removed]", "[telephone removed]"}
 
@@ -72,7 +117,13 @@ def place_words(partnership: str) -> frozenset[str]:
     return frozenset(words - ORGANISATION_WORDS - ROLE_WORDS)
 
 
-CONNECTORS = {"for", "of", "the", "at", "in"}  # "Business Link for London", "Friends of the Royal Borough": a body's name
+CONNECTORS = {
+    "for",
+    "of",
+    "the",
+    "at",
+    "in",
+}  # "Business Link for London", "Friends of the Royal Borough": a body's name
 
 
 def _not_people(words: set[str], places: frozenset[str]) -> bool:
@@ -90,7 +141,12 @@ def _person_runs(piece: str, places: frozenset[str]) -> list[re.Match[str]]:
         words = {w.strip(".'’").lower() for w in match.group(0).split()}
         after = piece[match.end() :].split()
         following = after[0].strip(".,:;'’").lower() if after else ""
-        if not _not_people(words, places) and not _not_people({following}, places) and following not in CONNECTORS and not following.startswith("sub"):
+        if (
+            not _not_people(words, places)
+            and not _not_people({following}, places)
+            and following not in CONNECTORS
+            and not following.startswith("sub")
+        ):
             runs.append(match)
     return runs
 
@@ -151,7 +207,11 @@ def without_people(spec: WorkbookSpec, content: Content, review: Review, senders
             for match in CONTACT_AFTER_DASH.finditer(str(row.get("partners") or "")):
                 names |= people_in(match.group(1), places)
     names = {n for n in names if len(n.strip()) > 3 and " " in n.strip()}
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE) if names else None
+    pattern = (
+        re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
+        if names
+        else None
+    )
 
     def clean(value: Any) -> Any:
         if not isinstance(value, str):
@@ -167,7 +227,11 @@ def without_people(spec: WorkbookSpec, content: Content, review: Review, senders
             cleaned.add(id(row))
             if first:  # people go; the organisations, teams and roles beside them stay
                 for key, value in list(row.items()):
-                    row[key] = people_removed(clean(value), places) if key in personal.get(sheet, ()) and isinstance(value, str) else clean(value)
+                    row[key] = (
+                        people_removed(clean(value), places)
+                        if key in personal.get(sheet, ()) and isinstance(value, str)
+                        else clean(value)
+                    )
     for rows in content.blocks.values():
         for row in rows:
             for key, value in list(row.items()):

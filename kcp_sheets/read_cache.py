@@ -41,7 +41,9 @@ from .spec import templates_dir
 CACHE_FILE = ".kcp-read-cache.sqlite"
 WAIT_SECONDS = 5  # another command writing it: after this, go on without it
 
-Portable = tuple[Return, tuple[str, str, int] | None]  # a read without its bytes or plan, and the key of the plan it answers
+Portable = tuple[
+    Return, tuple[str, str, int] | None
+]  # a read without its bytes or plan, and the key of the plan it answers
 
 
 def context(review: Review, sent: list[SentRow], reading_library: str | None = None) -> str:
@@ -50,11 +52,15 @@ def context(review: Review, sent: list[SentRow], reading_library: str | None = N
     `reading_library` is the reading library's version, the installed one unless given."""
     version = reading_library if reading_library is not None else _version("python-calamine")
     libraries = f"{sys.version}\x1f{version}"  # the reading library decides cell types, dates and what it refuses
-    digest = hashlib.sha256(f"{__version__}\x1e{libraries}\x1e{review.review_id}\x1e{json.dumps(review.scales, sort_keys=True, default=str)}".encode())
+    digest = hashlib.sha256(
+        f"{__version__}\x1e{libraries}\x1e{review.review_id}\x1e{json.dumps(review.scales, sort_keys=True, default=str)}".encode()
+    )
     for path in _code_files(review.templates or templates_dir()):
         digest.update(path.read_bytes())
     for row in sent:
-        digest.update(f"\x1e{row.id}\x1f{row.template}\x1f{row.cluster}\x1f{row.edition}\x1f{row.content_hash}".encode())
+        digest.update(
+            f"\x1e{row.id}\x1f{row.template}\x1f{row.cluster}\x1f{row.edition}\x1f{row.content_hash}".encode()
+        )
     return digest.hexdigest()
 
 
@@ -77,8 +83,19 @@ def portable(result: Return) -> Portable:
     which is the sent workbook's, not the file's (docs/performance.md). `restored` puts it back from the plan."""
     key = result.plan.key if result.plan else None
     source = result.source
-    rows = {key_: _without_sent_text(rows, *_sent(result.plan, key_)) for key_, rows in result.rows.items()} if result.plan else result.rows
-    kept = Return(**{**result.__dict__, "plan": None, "rows": rows, "source": Source(source.name, b"", source.received, source.sender, sha256=source.sha256)})
+    rows = (
+        {key_: _without_sent_text(rows, *_sent(result.plan, key_)) for key_, rows in result.rows.items()}
+        if result.plan
+        else result.rows
+    )
+    kept = Return(
+        **{
+            **result.__dict__,
+            "plan": None,
+            "rows": rows,
+            "source": Source(source.name, b"", source.received, source.sender, sha256=source.sha256),
+        }
+    )
     return kept, key
 
 
@@ -95,7 +112,9 @@ def _sent(plan: Planned, sheet_key: str) -> tuple[dict[str, dict[str, Any]], tup
     table = next((s.table for s in plan.spec.sheets if s.key == sheet_key and s.table is not None), None)
     if table is None:
         return {}, ()
-    return {str(r["id"]): r for r in plan.content.rows.get(sheet_key, [])}, tuple(c.key for c in table.columns if c.kind != "id")
+    return {str(r["id"]): r for r in plan.content.rows.get(sheet_key, [])}, tuple(
+        c.key for c in table.columns if c.kind != "id"
+    )
 
 
 class _SentText:
@@ -131,7 +150,9 @@ def _with_sent_text(rows: list[Row], sent: dict[str, dict[str, Any]]) -> list[Ro
         if was is None:
             continue
         values = row.values
-        values.update({k: was[k] for k, v in values.items() if v is SENT_TEXT})  # in place: the row keeps its columns in order
+        values.update(
+            {k: was[k] for k, v in values.items() if v is SENT_TEXT}
+        )  # in place: the row keeps its columns in order
     return rows
 
 
@@ -149,10 +170,17 @@ class ReadCache:
         try:
             if read_only:
                 if (folder / CACHE_FILE).is_file():
-                    self.db = sqlite3.connect(f"{(folder / CACHE_FILE).resolve().as_uri()}?mode=ro", uri=True, timeout=WAIT_SECONDS, isolation_level=None)
+                    self.db = sqlite3.connect(
+                        f"{(folder / CACHE_FILE).resolve().as_uri()}?mode=ro",
+                        uri=True,
+                        timeout=WAIT_SECONDS,
+                        isolation_level=None,
+                    )
                 return
             self.db = sqlite3.connect(folder / CACHE_FILE, timeout=WAIT_SECONDS, isolation_level=None)
-            self.db.execute("CREATE TABLE IF NOT EXISTS reads (file TEXT PRIMARY KEY, context TEXT NOT NULL, data BLOB NOT NULL)")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS reads (file TEXT PRIMARY KEY, context TEXT NOT NULL, data BLOB NOT NULL)"
+            )
             self.db.execute("DELETE FROM reads WHERE context != ?", (context_digest,))
         except sqlite3.Error:
             self.close()
@@ -176,7 +204,9 @@ class ReadCache:
         if self.db is None or not source.sha256:
             return None
         try:
-            row = self.db.execute("SELECT data FROM reads WHERE file = ? AND context = ?", (self._file(source), self.context)).fetchone()
+            row = self.db.execute(
+                "SELECT data FROM reads WHERE file = ? AND context = ?", (self._file(source), self.context)
+            ).fetchone()
             return pickle.loads(row[0]) if row else None  # noqa: S301 - written by this program, in the officer's own folder
         except Exception:  # noqa: BLE001 - a damaged entry is read again
             return None
@@ -186,7 +216,10 @@ class ReadCache:
             return
         try:
             data = read if isinstance(read, bytes) else pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
-            self.db.execute("INSERT OR REPLACE INTO reads (file, context, data) VALUES (?, ?, ?)", (self._file(source), self.context, data))
+            self.db.execute(
+                "INSERT OR REPLACE INTO reads (file, context, data) VALUES (?, ?, ?)",
+                (self._file(source), self.context, data),
+            )
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
             pass  # not kept: read again next time
 

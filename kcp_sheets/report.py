@@ -48,7 +48,9 @@ def template_path(folder: Path) -> Path:
     return own if own.is_file() else templates_dir() / TEMPLATE
 
 
-def write_report(result: CheckResult, public: bool = False, pdf: bool = False, out_dir: Path | None = None) -> list[Path]:
+def write_report(
+    result: CheckResult, public: bool = False, pdf: bool = False, out_dir: Path | None = None
+) -> list[Path]:
     """Write the report (and with `pdf`, a tagged PDF of it), recorded in the ledger
     with its inputs by hash like a consolidation. Returns the files written."""
     review = result.review
@@ -61,10 +63,14 @@ def write_report(result: CheckResult, public: bool = False, pdf: bool = False, o
     aside = unfinished.aside(path)
     try:
         aside.write_bytes(data)
-        inputs = [Input(ret.ledger_id or None, ret.source.name, ret.source.sha256, ret.merged, why) for ret, why in
-                  [(r, "") for r in result.returns if r.merged] + result.left_out()]
+        inputs = [
+            Input(ret.ledger_id or None, ret.source.name, ret.source.sha256, ret.merged, why)
+            for ret, why in [(r, "") for r in result.returns if r.merged] + result.left_out()
+        ]
         with Ledger(review.folder) as ledger, ledger.transaction():
-            record_consolidation(ledger, review.review_id, public, name, hashlib.sha256(data).hexdigest(), inputs, what="report written")
+            record_consolidation(
+                ledger, review.review_id, public, name, hashlib.sha256(data).hexdigest(), inputs, what="report written"
+            )
         os.replace(aside, path)
     except BaseException:
         aside.unlink(missing_ok=True)
@@ -93,9 +99,19 @@ def render(result: CheckResult, public: bool) -> bytes:
         template.render({**context, **pictures}, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     except TemplateError as exc:
         where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise ProblemError([problem("template-invalid", source.name, detail=f"{source}: {exc.message or exc}{where}")]) from None
+        raise ProblemError(
+            [problem("template-invalid", source.name, detail=f"{source}: {exc.message or exc}{where}")]
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a template damaged or not a Word document
-        raise ProblemError([problem("template-invalid", source.name, detail=f"{source} could not be used as a Word template ({type(exc).__name__}: {exc})")]) from None
+        raise ProblemError(
+            [
+                problem(
+                    "template-invalid",
+                    source.name,
+                    detail=f"{source} could not be used as a Word template ({type(exc).__name__}: {exc})",
+                )
+            ]
+        ) from None
     document = template.docx
     document.core_properties.title = context["title"]
     document.core_properties.language = "en-GB"
@@ -124,25 +140,65 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
         "partnership": review.partnership,
         "title": f"{review.title} {review.year}: draft annual report",
         "status_line": f"A draft for the steering group, from the returns received up to {as_at}."
-                       + (" This copy is for the public: people are not named in it." if public else ""),
+        + (" This copy is for the public: people are not named in it." if public else ""),
         "summary_text": _summary(counts, actions, words),
         "scores_chart_caption": "Figure 1: each cluster's targets and actions by score, 5 (achieved) to 1 (not achieved); the numbers are in each bar.",
-        "headline": [{"what": r["what"], "count": _text(r["count"])} for r in blocks.get("counts", []) if not r["what"].startswith("Problems")],
+        "headline": [
+            {"what": r["what"], "count": _text(r["count"])}
+            for r in blocks.get("counts", [])
+            if not r["what"].startswith("Problems")
+        ],
         "delivery_intro": "Each cluster's co-ordinators scored every target and action, and its champions agreed the scores at the stage 2 review meeting.",
-        "clusters": [_cluster(c, reviews.get(_code(review, c["cluster"]), {}), [a for a in actions if a.get("cluster_name") == c["cluster"]], words) for c in picture],
+        "clusters": [
+            _cluster(
+                c,
+                reviews.get(_code(review, c["cluster"]), {}),
+                [a for a in actions if a.get("cluster_name") == c["cluster"]],
+                words,
+            )
+            for c in picture
+        ],
         "health_intro": "The steering group reviewed the partnership's health against the six criteria; each is reviewed in depth at least once in three years.",
         "health": [{k: _text(v) for k, v in r.items()} for r in blocks.get("health", [])],
         "accreditation_intro": "Each dated action of last year's accreditation action plan: achieved, or its new date.",
-        "accreditation": [{"id": r["id"], "action": _text(r.get("action")), "due": _text(r.get("due")), "achieved": _text(r.get("achieved")),
-                           "next": _text(r.get("new_date") or r.get("note"))} for r in rows.get("accreditation", [])],
+        "accreditation": [
+            {
+                "id": r["id"],
+                "action": _text(r.get("action")),
+                "due": _text(r.get("due")),
+                "achieved": _text(r.get("achieved")),
+                "next": _text(r.get("new_date") or r.get("note")),
+            }
+            for r in rows.get("accreditation", [])
+        ],
         "part1_intro": "The actions for improvement each cluster agreed at its review meeting.",
-        "part1": [{"cluster": _text(r.get("cluster_name")), "action": _text(r.get("action")), "lead": _text(r.get("key_contact")), "due": _text(r.get("due")),
-                   "support_needed": _text(r.get("support_needed")), "support_how": _text(r.get("support_how"))} for r in rows.get("part1", [])],
+        "part1": [
+            {
+                "cluster": _text(r.get("cluster_name")),
+                "action": _text(r.get("action")),
+                "lead": _text(r.get("key_contact")),
+                "due": _text(r.get("due")),
+                "support_needed": _text(r.get("support_needed")),
+                "support_how": _text(r.get("support_how")),
+            }
+            for r in rows.get("part1", [])
+        ],
         "part2_intro": "Actions from the partnership-health review, and last year's accreditation actions not yet achieved.",
-        "part2": [{"criterion": _text(r.get("criterion_title")), "action": _text(r.get("action")), "lead": _text(r.get("lead")), "due": _text(r.get("due")),
-                   "support_needed": _text(r.get("support_needed")), "support_how": _text(r.get("support_how"))} for r in rows.get("part2", [])],
+        "part2": [
+            {
+                "criterion": _text(r.get("criterion_title")),
+                "action": _text(r.get("action")),
+                "lead": _text(r.get("lead")),
+                "due": _text(r.get("due")),
+                "support_needed": _text(r.get("support_needed")),
+                "support_how": _text(r.get("support_how")),
+            }
+            for r in rows.get("part2", [])
+        ],
         "history_intro": "Each cluster's targets and actions by score, review by review.",
-        "history": [{k: _text(v) for k, v in r.items()} for r in blocks.get("history", [])] if len({r["year"] for r in blocks.get("history", [])}) > 1 else [],
+        "history": [{k: _text(v) for k, v in r.items()} for r in blocks.get("history", [])]
+        if len({r["year"] for r in blocks.get("history", [])}) > 1
+        else [],
     }
     return context, {"scores_chart": scores_chart(picture, words)}
 
@@ -151,31 +207,55 @@ def _summary(counts: dict[str, Any], actions: list[dict[str, Any]], words: dict[
     scores = [final_score(a) for a in actions]
     by = ", ".join(f"{sum(s == n for s in scores)} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
     unscored = sum(s is None for s in scores)
-    return (f"Returns received: {counts.get('Returns received', '')}; used: {counts.get('Returns used', '')}. "
-            f"The clusters reported on {len(actions)} targets and actions: {by}, and {unscored} not scored.")
+    return (
+        f"Returns received: {counts.get('Returns received', '')}; used: {counts.get('Returns used', '')}. "
+        f"The clusters reported on {len(actions)} targets and actions: {by}, and {unscored} not scored."
+    )
 
 
 def _code(review: Any, name: str) -> str:
     return next((c.code for c in review.clusters if c.name == name), name)
 
 
-def _cluster(block: dict[str, Any], summary: dict[str, Any], actions: list[dict[str, Any]], words: dict[int, str]) -> dict[str, Any]:
+def _cluster(
+    block: dict[str, Any], summary: dict[str, Any], actions: list[dict[str, Any]], words: dict[int, str]
+) -> dict[str, Any]:
     """One cluster's part of Section 1."""
     total = sum(int(block.get(f"s{n}") or 0) for n in (5, 4, 3, 2, 1)) + int(block.get("unscored") or 0)
     scored = "; ".join(f"{block.get(f's{n}') or 0} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
-    text = (f"Of its {total} targets and actions: {scored}; {block.get('unscored') or 0} unscored. "
-            f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): {block.get('outstanding')}.")
+    text = (
+        f"Of its {total} targets and actions: {scored}; {block.get('unscored') or 0} unscored. "
+        f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): {block.get('outstanding')}."
+    )
     missing = "Not recorded in the return." if summary else "No review summary: the cluster's return was not used."
     found = []
     for key, title in flags():
         marked = [a for a in actions if a.get(key) is True]
         if marked:
-            found.append({"title": f"{title} ({len(marked)})", "actions": [
-                {"id": a["id"], "action": _text(a.get("action") or a.get("outcome")),
-                 "progress": f". Progress: {_text(a.get('progress'))}" if key == CASE_STUDY and a.get("progress") else ""} for a in marked]})
-    return {"name": block["cluster"], "returned": str(block.get("returned", "")).capitalize(), "scores_text": text,
-            "achievements": _text(summary.get("achievements")) or missing, "barriers": _text(summary.get("barriers")) or missing,
-            "solutions": _text(summary.get("solutions")) or missing, "flags": found}
+            found.append(
+                {
+                    "title": f"{title} ({len(marked)})",
+                    "actions": [
+                        {
+                            "id": a["id"],
+                            "action": _text(a.get("action") or a.get("outcome")),
+                            "progress": f". Progress: {_text(a.get('progress'))}"
+                            if key == CASE_STUDY and a.get("progress")
+                            else "",
+                        }
+                        for a in marked
+                    ],
+                }
+            )
+    return {
+        "name": block["cluster"],
+        "returned": str(block.get("returned", "")).capitalize(),
+        "scores_text": text,
+        "achievements": _text(summary.get("achievements")) or missing,
+        "barriers": _text(summary.get("barriers")) or missing,
+        "solutions": _text(summary.get("solutions")) or missing,
+        "flags": found,
+    }
 
 
 def _text(value: Any) -> str:
@@ -200,12 +280,28 @@ def as_pdf(path: Path) -> Path:
     pdf = path.with_suffix(".pdf")
     pdf.unlink(missing_ok=True)  # an earlier run's PDF is never taken for this one's
     with tempfile.TemporaryDirectory() as profile:
-        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to",
-                   'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}', "--outdir", str(path.parent.resolve()), str(path.resolve())]
+        command = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--convert-to",
+            'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}',
+            "--outdir",
+            str(path.parent.resolve()),
+            str(path.resolve()),
+        ]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=PDF_SECONDS, check=False)
         except subprocess.TimeoutExpired:
-            raise ProblemError([problem("report-no-pdf", path.name, detail=f": LibreOffice took more than {PDF_SECONDS} s and was stopped")]) from None
+            raise ProblemError(
+                [
+                    problem(
+                        "report-no-pdf",
+                        path.name,
+                        detail=f": LibreOffice took more than {PDF_SECONDS} s and was stopped",
+                    )
+                ]
+            ) from None
     if done.returncode != 0 or not pdf.is_file():
         said = " ".join(line for line in (done.stderr or done.stdout).splitlines() if "javaldx" not in line)
         raise ProblemError([problem("report-no-pdf", path.name, detail=f": LibreOffice said {said.strip()[:200]!r}")])

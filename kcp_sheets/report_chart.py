@@ -31,17 +31,39 @@ def scores_chart(rows: list[dict[str, Any]], words: dict[int, str]) -> tuple[byt
             key = f"s{score}" if score else "unscored"
             counts = [int(r.get(key) or 0) for r in rows][::-1]
             label = f"{score} {words.get(score, '')}".strip() if score else "Unscored"
-            bars = axes.barh(names, counts, left=left, color=COLOURS[score], hatch=HATCHES[score], edgecolor="#333333", linewidth=0.5, label=label)
+            bars = axes.barh(
+                names,
+                counts,
+                left=left,
+                color=COLOURS[score],
+                hatch=HATCHES[score],
+                edgecolor="#333333",
+                linewidth=0.5,
+                label=label,
+            )
             for bar, count in zip(bars, counts, strict=True):
                 if count:
-                    axes.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(count),
-                              ha="center", va="center", fontsize=10, color="black",
-                              bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+                    axes.text(
+                        bar.get_x() + bar.get_width() / 2,
+                        bar.get_y() + bar.get_height() / 2,
+                        str(count),
+                        ha="center",
+                        va="center",
+                        fontsize=10,
+                        color="black",
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+                    )
             left = [a + b for a, b in zip(left, counts, strict=True)]
         axes.set_xlabel("Targets and actions", fontsize=10)
         axes.tick_params(labelsize=10)
         axes.spines[["top", "right"]].set_visible(False)
-        axes.legend(fontsize=10, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(rows) > 3 else -0.3), frameon=False)
+        axes.legend(
+            fontsize=10,
+            ncol=3,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.18 if len(rows) > 3 else -0.3),
+            frameon=False,
+        )
         figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format="png", dpi=DPI, bbox_inches="tight")

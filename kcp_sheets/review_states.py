@@ -35,7 +35,18 @@ from .lifecycle import ACCEPTED, DECISIONS, REJECTED, UNDO, state_of
 from .problems import Problem, ProblemError, problem
 from .reader import Return
 
-__all__ = ["Event", "ProblemRecord", "ReturnRecord", "events", "get_return", "list_returns", "mark_dealt_with", "problems_of", "set_state", "undo_dealt_with"]
+__all__ = [
+    "Event",
+    "ProblemRecord",
+    "ReturnRecord",
+    "events",
+    "get_return",
+    "list_returns",
+    "mark_dealt_with",
+    "problems_of",
+    "set_state",
+    "undo_dealt_with",
+]
 
 
 # While checking: what the ledger knows about these returns, and what they are now.
@@ -63,7 +74,9 @@ def _dealt(p: Problem, dealt: dict[str, str]) -> Problem:
 def return_state(ret: Return) -> str:
     """A return's state as read, by the one transition of lifecycle.py."""
     recognised = ret.plan is not None
-    return state_of(recognised=recognised, decision=ret.decision, superseded=recognised and not ret.used, open_errors=ret.errors)
+    return state_of(
+        recognised=recognised, decision=ret.decision, superseded=recognised and not ret.used, open_errors=ret.errors
+    )
 
 
 def settle(ledger: Ledger, returns: list[Return]) -> None:
@@ -74,18 +87,35 @@ def settle(ledger: Ledger, returns: list[Return]) -> None:
             dealt = ledger_returns.dealt_notes(ledger, ret.ledger_id)
             if dealt:
                 ret.problems = [_dealt(p, dealt) for p in ret.problems]
-        if ret.decision == ACCEPTED:  # accepted as it is: its errors are settled by that decision, not asked about again
-            ret.problems = [_dealt(p, {p.key: f"accepted with the return: {ret.note}"}) if p.open_error else p for p in ret.problems]
+        if (
+            ret.decision == ACCEPTED
+        ):  # accepted as it is: its errors are settled by that decision, not asked about again
+            ret.problems = [
+                _dealt(p, {p.key: f"accepted with the return: {ret.note}"}) if p.open_error else p for p in ret.problems
+            ]
         ret.state = return_state(ret)
 
 
-def record_returns(ledger: Ledger, review_id: str, returns: list[Return], sent_ids: dict[tuple[str, str, int], int]) -> None:
+def record_returns(
+    ledger: Ledger, review_id: str, returns: list[Return], sent_ids: dict[tuple[str, str, int], int]
+) -> None:
     """Write every return read, its state and its problems (the earlier ones replaced)."""
     settle(ledger, returns)
     for ret in returns:
         source = ret.source
-        read = Read(source.sha256, source.name, source.sender or "", source.received.isoformat(timespec="seconds"),
-                    sent_ids.get(ret.plan.key) if ret.plan else None, ret.stage, ret.answers, ret.errors, ret.warnings, ret.state, _keyed(ret.problems))
+        read = Read(
+            source.sha256,
+            source.name,
+            source.sender or "",
+            source.received.isoformat(timespec="seconds"),
+            sent_ids.get(ret.plan.key) if ret.plan else None,
+            ret.stage,
+            ret.answers,
+            ret.errors,
+            ret.warnings,
+            ret.state,
+            _keyed(ret.problems),
+        )
         ret.ledger_id = ledger_returns.record_read(ledger, review_id, read, ret.ledger_id)
 
 
@@ -121,7 +151,9 @@ def problems_of(folder: Path, ref: int | str, busy_seconds: float = BUSY_SECONDS
         return ledger_returns.problems(ledger, ledger_returns.find(ledger, ref))
 
 
-def set_state(folder: Path, ref: int | str, state: str, note: str = "", busy_seconds: float = BUSY_SECONDS) -> ReturnRecord:
+def set_state(
+    folder: Path, ref: int | str, state: str, note: str = "", busy_seconds: float = BUSY_SECONDS
+) -> ReturnRecord:
     """Accept or reject a return (with a note), or undo the decision with ``new``."""
     if state not in (*DECISIONS, UNDO):
         raise ProblemError([problem("ledger-bad-state", "ledger", detail=state)])
@@ -134,7 +166,9 @@ def set_state(folder: Path, ref: int | str, state: str, note: str = "", busy_sec
         return ledger_returns.one_return(ledger, ident)
 
 
-def mark_dealt_with(folder: Path, ref: int | str, key: str, note: str, busy_seconds: float = BUSY_SECONDS) -> ProblemRecord:
+def mark_dealt_with(
+    folder: Path, ref: int | str, key: str, note: str, busy_seconds: float = BUSY_SECONDS
+) -> ProblemRecord:
     """Mark one problem of a return dealt with; it stays so when the return is read again."""
     if not note.strip():
         raise ProblemError([problem("ledger-note-needed", "ledger", detail="marked dealt with")])

@@ -173,7 +173,13 @@ def _build(kind: Any, value: Any) -> Any:
         inner = args[0] if args else Any
         return tuple(_build(inner, v) for v in value)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return kind(**{name: _build(hint, value[name]) if built else value[name] for name, hint, built in _fields(kind) if name in value})
+        return kind(
+            **{
+                name: _build(hint, value[name]) if built else value[name]
+                for name, hint, built in _fields(kind)
+                if name in value
+            }
+        )
     return value
 
 
@@ -247,9 +253,15 @@ def changes_since(sent: Planned, now: Planned, file: str) -> list[Problem]:
                 found.append(problem("row-added-since", file, sheet=sheet.name, row_id=ident, detail=what[:200]))
                 continue
             old = before[ident]
-            changed = [c.header for c in fixed if c.key in old and as_text(old.get(c.key)).split() != as_text(row.get(c.key)).split()]
+            changed = [
+                c.header
+                for c in fixed
+                if c.key in old and as_text(old.get(c.key)).split() != as_text(row.get(c.key)).split()
+            ]
             if changed:
-                found.append(problem("row-changed-since", file, sheet=sheet.name, row_id=ident, detail=", ".join(changed)))
+                found.append(
+                    problem("row-changed-since", file, sheet=sheet.name, row_id=ident, detail=", ".join(changed))
+                )
         for ident in before:
             if ident not in after:
                 found.append(problem("row-removed-since", file, sheet=sheet.name, row_id=ident))

@@ -8,7 +8,9 @@ over it stay in place)."""
 from __future__ import annotations
 
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_TABLE = {code: 0x2400 + code for code in range(0x20) if chr(code) not in "\n\t"}  # C0 as their control pictures: ESC is ␛
+_TABLE = {
+    code: 0x2400 + code for code in range(0x20) if chr(code) not in "\n\t"
+}  # C0 as their control pictures: ESC is ␛
 _TABLE[0x7F] = 0x2421  # ␡
 _TABLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})  # C1 controls (a CSI of its own among them)
 _TABLE.update({ord(ch): 0xFFFD for ch in BIDI})

@@ -39,8 +39,12 @@ class Outcome:
     result: CheckResult | None = None
     lines: list[Chase] = field(default_factory=list)
     summary: str = ""  # one sentence, as the command prints it and the desk shows it
-    left_out: list[str] = field(default_factory=list)  # returns not used in the plan: "#7 SC return 2004.xlsx: rejected: ..."
-    actions_over: int | None = None  # the limit on a sheet of actions, when the plan's passed it and left them to `kcp-sheets export`
+    left_out: list[str] = field(
+        default_factory=list
+    )  # returns not used in the plan: "#7 SC return 2004.xlsx: rejected: ..."
+    actions_over: int | None = (
+        None  # the limit on a sheet of actions, when the plan's passed it and left them to `kcp-sheets export`
+    )
 
 
 def generate(review: Review, emails: bool = False, progress: Progress = _quiet) -> Outcome:
@@ -57,7 +61,9 @@ def generate(review: Review, emails: bool = False, progress: Progress = _quiet) 
     return Outcome(written, summary=f"{len(written)} files written to {review.folder / OUTBOX}.")
 
 
-def check(review: Review, files: list[Path] | None = None, progress: Progress = _quiet, busy_seconds: float = BUSY_SECONDS) -> Outcome:
+def check(
+    review: Review, files: list[Path] | None = None, progress: Progress = _quiet, busy_seconds: float = BUSY_SECONDS
+) -> Outcome:
     """Read the inbox (and any files named) against what was sent, record it,
     and write the problems workbook. The last one is withdrawn first, so a
     check that fails leaves none looking current."""
@@ -75,8 +81,12 @@ def chase(review: Review, today: dt.date | None = None, progress: Progress = _qu
     except ProblemError as exc:
         if not any(p.code == "ledger-read-only" for p in exc.problems):
             raise
-        result = check_returns(review, inbox_files(review.folder / INBOX), record=False)  # a read-only copy of a review: read, not recorded
-        result.notices.append("The review folder cannot be written to: this is what a check finds now; nothing was recorded.")
+        result = check_returns(
+            review, inbox_files(review.folder / INBOX), record=False
+        )  # a read-only copy of a review: read, not recorded
+        result.notices.append(
+            "The review folder cannot be written to: this is what a check finds now; nothing was recorded."
+        )
     lines = chase_list(result, today)
     chased = sum(line.chased for line in lines)
     return Outcome([], result, lines, summary=f"{counted(chased, 'cluster')} to chase.")
@@ -89,13 +99,20 @@ def remind(review: Review, today: dt.date | None = None, progress: Progress = _q
     today = today or dt.date.today()
     outcome = chase(review, today, progress)
     progress(0, 0, "Writing the reminders")
-    outcome.written = write_reminders(review, outcome.lines, review.folder / OUTBOX / "reminders", today, review.folder / OUTBOX)
-    outcome.summary = (f"{len(outcome.written)} reminders written. Open each in your e-mail program, read it, and send it." if outcome.written
-                       else "Nobody to chase: every cluster's return is in, at stage 2, scored and free of errors.")
+    outcome.written = write_reminders(
+        review, outcome.lines, review.folder / OUTBOX / "reminders", today, review.folder / OUTBOX
+    )
+    outcome.summary = (
+        f"{len(outcome.written)} reminders written. Open each in your e-mail program, read it, and send it."
+        if outcome.written
+        else "Nobody to chase: every cluster's return is in, at stage 2, scored and free of errors."
+    )
     return outcome
 
 
-def consolidate(review: Review, public: bool = False, progress: Progress = _quiet, actions_sheet_limit: int | None = None) -> Outcome:
+def consolidate(
+    review: Review, public: bool = False, progress: Progress = _quiet, actions_sheet_limit: int | None = None
+) -> Outcome:
     """The returns merged into the improvement plan (and, with `public`, its
     public copy); stops when the inbox is empty or no return can be used. A
     master list of more than `actions_sheet_limit` targets and actions (the
@@ -128,8 +145,16 @@ def report(review: Review, public: bool = False, pdf: bool = False, progress: Pr
         progress(0, 0, "Writing the public copy of the annual report" if copy else "Writing the annual report")
         written += write_report(result, public=copy, pdf=pdf)
     template = template_path(review.folder)
-    styled = "your own template" if template.parent == review.folder else f"the shipped template (put a restyled copy of it in the review folder as {template.name} to use your own)"
-    return Outcome(written, result, summary=f"The draft annual report, from {counted(len(result.merged()), 'return')}, made with {styled}.")
+    styled = (
+        "your own template"
+        if template.parent == review.folder
+        else f"the shipped template (put a restyled copy of it in the review folder as {template.name} to use your own)"
+    )
+    return Outcome(
+        written,
+        result,
+        summary=f"The draft annual report, from {counted(len(result.merged()), 'return')}, made with {styled}.",
+    )
 
 
 def demo(folder: Path, force: bool = False, progress: Progress = _quiet) -> Outcome:
@@ -155,6 +180,13 @@ def _usable(review: Review, progress: Progress) -> CheckResult:
     return result
 
 
-def _read(review: Review, files: list[Path] | None, progress: Progress, busy_seconds: float = BUSY_SECONDS) -> CheckResult:
+def _read(
+    review: Review, files: list[Path] | None, progress: Progress, busy_seconds: float = BUSY_SECONDS
+) -> CheckResult:
     paths = inbox_files(review.folder / INBOX) if files is None else files
-    return check_returns(review, paths, progress=lambda done, total: progress(done, total, f"Reading returns: {done} of {total}"), busy_seconds=busy_seconds)
+    return check_returns(
+        review,
+        paths,
+        progress=lambda done, total: progress(done, total, f"Reading returns: {done} of {total}"),
+        busy_seconds=busy_seconds,
+    )

@@ -29,8 +29,13 @@ class Limits:
 
 
 LIMITS = Limits()
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def read_text(path: Path, max_bytes: int) -> str:
@@ -40,7 +45,10 @@ def read_text(path: Path, max_bytes: int) -> str:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise _unreadable(path, f"it is {size / 1024 / 1024:,.1f} MB, more than the {max_bytes / 1024 / 1024:,.0f} MB a review's settings can be")
+            raise _unreadable(
+                path,
+                f"it is {size / 1024 / 1024:,.1f} MB, more than the {max_bytes / 1024 / 1024:,.0f} MB a review's settings can be",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise _unreadable(path, exc.strerror or str(exc)) from None
@@ -53,20 +61,29 @@ def decoded(path: Path, raw: bytes) -> str:
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise _unreadable(path, f"it says it is {encoding.upper().removesuffix('-SIG')} but byte {exc.start} is not") from None
+                raise _unreadable(
+                    path, f"it says it is {encoding.upper().removesuffix('-SIG')} but byte {exc.start} is not"
+                ) from None
             break
     else:
         if raw[:4096].count(b"\x00") > len(raw[:4096]) // 4:
-            raise _unreadable(path, "it seems to be saved as UTF-16 (\"Unicode text\") without the mark that says so",
-                              fix="Save it again as CSV UTF-8 (Excel: File > Save As > CSV UTF-8), or as UTF-8 text.")
+            raise _unreadable(
+                path,
+                'it seems to be saved as UTF-16 ("Unicode text") without the mark that says so',
+                fix="Save it again as CSV UTF-8 (Excel: File > Save As > CSV UTF-8), or as UTF-8 text.",
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CSV in the Windows code page
     nul = text.find("\x00")
     if nul >= 0:
-        raise _unreadable(path, "it holds a NUL character, which no spreadsheet or text editor writes", line=Line(text.count(chr(10), 0, nul) + 1),
-                          fix="Delete the line's odd character, or save the file again from Excel or a text editor.")
+        raise _unreadable(
+            path,
+            "it holds a NUL character, which no spreadsheet or text editor writes",
+            line=Line(text.count(chr(10), 0, nul) + 1),
+            fix="Delete the line's odd character, or save the file again from Excel or a text editor.",
+        )
     return text
 
 
@@ -97,5 +114,11 @@ def expanded_nodes(root: yaml.Node, limit: int) -> int:
 
 def _unreadable(path: Path, detail: str, line: Line | None = None, fix: str = "") -> ProblemError:
     if fix:
-        return ProblemError([problem("settings-invalid", path.name, line=line, detail=f"{path.name} cannot be read: {detail}.", fix=fix)])
+        return ProblemError(
+            [
+                problem(
+                    "settings-invalid", path.name, line=line, detail=f"{path.name} cannot be read: {detail}.", fix=fix
+                )
+            ]
+        )
     return ProblemError([problem("settings-unreadable", path.name, line=line, detail=detail)])

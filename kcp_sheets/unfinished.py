@@ -54,7 +54,7 @@ def sweep(folder: Path) -> list[Path]:
 
 def _alive(path: Path) -> bool:
     """Whether the process that named this file may still be writing it."""
-    number = path.name[len(PREFIX):].split("-", 1)[0]
+    number = path.name[len(PREFIX) :].split("-", 1)[0]
     try:
         if not number.isdigit():
             return time.time() - path.stat().st_mtime < ORPHAN_SECONDS

@@ -12,7 +12,19 @@ import datetime as dt
 import re
 from typing import Any, NamedTuple
 
-ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#ERROR"}
+ERRORS = {
+    "#REF!",
+    "#N/A",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+    "#ERROR",
+}
 LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 YES = {"yes", "y", "x", "true", "1", "✓", "✔", "tick", "ticked"}
@@ -94,13 +106,19 @@ def parse_score(value: Any, labels: dict[int, str]) -> Score:
         number = _number_word(match.group(1))
         rest = text[match.end() :]
         if rest.lstrip().startswith("?"):
-            return Score(None, "score-ambiguous", f"{_whole(number)} or as not yet decided (a question mark follows it)")
+            return Score(
+                None, "score-ambiguous", f"{_whole(number)} or as not yet decided (a question mark follows it)"
+            )
         if not float(number).is_integer() or int(number) not in labels:
             return Score(None, "score-out-of-range" if float(number).is_integer() else "score-invalid")
         return _with_note(int(number), rest, labels)
     folded = text.casefold()
     for number, label in sorted(labels.items(), key=lambda item: -len(item[1])):
-        if folded == label.casefold() or folded.startswith(label.casefold() + " ") or folded.startswith(label.casefold() + ","):
+        if (
+            folded == label.casefold()
+            or folded.startswith(label.casefold() + " ")
+            or folded.startswith(label.casefold() + ",")
+        ):
             return _with_note(number, text[len(label) :], labels)
     return Score(None, "score-invalid")
 
@@ -139,11 +157,13 @@ def score_formula(ref: str, labels: dict[int, str]) -> str:
         f'ISERROR(FIND(" or ",{t})),ISERROR(FIND(" to ",{t})),ISERROR(FIND(" and ",{t})),{rest}<>"",ISERROR(FIND({rest},"0123456789")))'
     )
     text = (
-        f'IFERROR(INDEX({{{numbers}}},MATCH({t},{{{keys}}},0)),'
+        f"IFERROR(INDEX({{{numbers}}},MATCH({t},{{{keys}}},0)),"
         f'IF(AND({digit},OR(LEN({t})=1,{t}=LEFT({t},1)&".")),VALUE(LEFT({t},1)),IF({with_words},VALUE(LEFT({t},1)),NA())))'
     )
     lowest, highest = min(labels, default=1), max(labels, default=5)
-    return f'IF(ISNUMBER({ref}),IF(AND({ref}>={lowest},{ref}<={highest},{ref}=INT({ref})),{ref},NA()),IF({t}="",0,{text}))'
+    return (
+        f'IF(ISNUMBER({ref}),IF(AND({ref}>={lowest},{ref}<={highest},{ref}=INT({ref})),{ref},NA()),IF({t}="",0,{text}))'
+    )
 
 
 def parse_flag(value: Any) -> tuple[bool | str | None, str]:

@@ -34,7 +34,14 @@ def review_context(review: Review) -> dict[str, Any]:
     }
 
 
-def _content(review: Review, spec: WorkbookSpec, rows: dict[str, list[dict[str, Any]]], identity: dict[str, str], contacts: list[tuple[str, str, str]], group_titles: dict[str, str] | None = None) -> Content:
+def _content(
+    review: Review,
+    spec: WorkbookSpec,
+    rows: dict[str, list[dict[str, Any]]],
+    identity: dict[str, str],
+    contacts: list[tuple[str, str, str]],
+    group_titles: dict[str, str] | None = None,
+) -> Content:
     content = Content(
         rows=rows,
         group_titles=group_titles or {},
@@ -66,20 +73,32 @@ def _officer(review: Review) -> tuple[str, str, str]:
 def cluster_workbook(review: Review, code: str) -> Planned:
     cluster = review.cluster(code)
     base = load_spec("cluster_tracker", review.templates)
-    spec = base.resolve({**review_context(review), "cluster_name": cluster.name, "cluster_code": cluster.code}, review.earlier_years, review.scored_years)
+    spec = base.resolve(
+        {**review_context(review), "cluster_name": cluster.name, "cluster_code": cluster.code},
+        review.earlier_years,
+        review.scored_years,
+    )
     tracker = spec.main_table()
     rows = cluster_rows(review, code)
     contacts = [_officer(review)]
     contacts += [("Cluster champion", p.name, p.email) for p in cluster.champions]
     contacts += [("Cluster co-ordinator", p.name, p.email) for p in cluster.coordinators]
-    content = _content(review, spec, {tracker.key: rows}, {"cluster": code, "cluster_name": cluster.name, "cluster_code": code}, contacts)
+    content = _content(
+        review,
+        spec,
+        {tracker.key: rows},
+        {"cluster": code, "cluster_name": cluster.name, "cluster_code": code},
+        contacts,
+    )
     return Planned(spec, content, code)
 
 
 def cluster_rows(review: Review, code: str) -> list[dict[str, Any]]:
     """The rows of a cluster's tracker as the settings make them now."""
     rows = []
-    years = [(year, f"progress_{year}", f"score_{year}") for year in review.earlier_years]  # one key string, not one a row
+    years = [
+        (year, f"progress_{year}", f"score_{year}") for year in review.earlier_years
+    ]  # one key string, not one a row
     for action in review.actions_of(code):
         row: dict[str, Any] = {
             "id": action.id,
@@ -114,7 +133,10 @@ def accreditation_workbook(review: Review) -> Planned:
     base = load_spec("accreditation_review", review.templates)
     spec = base.resolve(review_context(review))
     sheet = spec.main_table()
-    titles = {name: sheet.table.group_title.format(criterion_number=n, criterion=name, in_depth="") for n, name in enumerate(review.criterion_names(), start=1)}
+    titles = {
+        name: sheet.table.group_title.format(criterion_number=n, criterion=name, in_depth="")
+        for n, name in enumerate(review.criterion_names(), start=1)
+    }
     order = {name: n for n, name in enumerate(review.criterion_names())}
     actions = sorted(review.accreditation, key=lambda a: order.get(a.criterion, len(order)))
     rows = [{"id": a.ref, "criterion": a.criterion, "area": a.area, "action": a.action, "due": a.due} for a in actions]

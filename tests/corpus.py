@@ -64,7 +64,11 @@ def implied_positions_xlsx() -> bytes:
     """Cells with no r attribute: a value in A1, then a row far down whose 3,000
     cells only their order places, out to column DKJ."""
     far = b'<row r="1048576">' + b"<c><v>1</v></c>" * 3000 + b"</row>"
-    sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row><c><v>1</v></c></row>'.encode() + far + b"</sheetData></worksheet>"
+    sheet = (
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row><c><v>1</v></c></row>'.encode()
+        + far
+        + b"</sheetData></worksheet>"
+    )
     return package(minimal_xlsx(sheet))
 
 
@@ -83,16 +87,27 @@ def relocated(data: bytes, entity_in_strings: bool = False) -> bytes:
     put them: workbook, sheets and shared strings moved, found only by following
     the relationships (relative targets that climb out of the workbook's folder)."""
     parts = parts_of(data)
-    moved = {"xl/workbook.xml": "book/main.xml", "xl/_rels/workbook.xml.rels": "book/_rels/main.xml.rels", "xl/sharedStrings.xml": "text/strings.xml", "xl/styles.xml": "look/styles.xml"}
+    moved = {
+        "xl/workbook.xml": "book/main.xml",
+        "xl/_rels/workbook.xml.rels": "book/_rels/main.xml.rels",
+        "xl/sharedStrings.xml": "text/strings.xml",
+        "xl/styles.xml": "look/styles.xml",
+    }
     for n in [n for n in parts if n.startswith("xl/worksheets/")]:
         moved[n] = n.replace("xl/worksheets/", "data/")
     out = {moved.get(n, n): d for n, d in parts.items()}
-    out["_rels/.rels"] = parts["_rels/.rels"].replace(b'Target="xl/workbook.xml"', b'Target="book/main.xml"').replace(b'Target="/xl/workbook.xml"', b'Target="/book/main.xml"')
+    out["_rels/.rels"] = (
+        parts["_rels/.rels"]
+        .replace(b'Target="xl/workbook.xml"', b'Target="book/main.xml"')
+        .replace(b'Target="/xl/workbook.xml"', b'Target="/book/main.xml"')
+    )
     rels = parts["xl/_rels/workbook.xml.rels"]
     for old, new in moved.items():
         if old.startswith("xl/") and not old.startswith("xl/_rels") and old != "xl/workbook.xml":
             short = old[3:].encode()
-            rels = rels.replace(b'Target="' + short + b'"', b'Target="../' + new.encode() + b'"').replace(b'Target="/' + old.encode() + b'"', b'Target="../' + new.encode() + b'"')
+            rels = rels.replace(b'Target="' + short + b'"', b'Target="../' + new.encode() + b'"').replace(
+                b'Target="/' + old.encode() + b'"', b'Target="../' + new.encode() + b'"'
+            )
     rels = rels.replace(b'Target="theme/', b'Target="../xl/theme/')
     out["book/_rels/main.xml.rels"] = rels
     types = parts["[Content_Types].xml"]
@@ -100,7 +115,9 @@ def relocated(data: bytes, entity_in_strings: bool = False) -> bytes:
         types = types.replace(b'"/' + old.encode() + b'"', b'"/' + new.encode() + b'"')
     out["[Content_Types].xml"] = types
     if entity_in_strings:
-        out["text/strings.xml"] = f'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><sst xmlns="{MAIN_NS}"><si><t>&b;</t></si></sst>'.encode()
+        out["text/strings.xml"] = (
+            f'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><sst xmlns="{MAIN_NS}"><si><t>&b;</t></si></sst>'.encode()
+        )
     return package(out)
 
 
@@ -108,22 +125,35 @@ def with_macro_sheet(data: bytes) -> bytes:
     """An Excel 4.0 macro sheet added beside the workbook's own sheets."""
     parts = parts_of(data)
     book = parts["xl/workbook.xml"]
-    parts["xl/workbook.xml"] = re.sub(rb"</(\w+:)?sheets>", lambda m: b'<sheet name="Macro1" sheetId="99" r:id="rIdMacro"/>' + m.group(0), book, count=1)
+    parts["xl/workbook.xml"] = re.sub(
+        rb"</(\w+:)?sheets>",
+        lambda m: b'<sheet name="Macro1" sheetId="99" r:id="rIdMacro"/>' + m.group(0),
+        book,
+        count=1,
+    )
     if b'xmlns:r="' not in parts["xl/workbook.xml"]:
-        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<workbook ", f'<workbook xmlns:r="{REL}" '.encode(), 1)
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+            b"<workbook ", f'<workbook xmlns:r="{REL}" '.encode(), 1
+        )
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdMacro" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>')
-    parts["xl/macrosheets/sheet1.xml"] = (f'<?xml version="1.0"?><xm:macrosheet xmlns="{MAIN_NS}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-                                          '<sheetData><row r="1"><c r="A1" t="str"><f>EXEC("calc.exe")</f><v></v></c></row><row r="2"><c r="A2" t="str"><f>HALT()</f><v></v></c></row></sheetData></xm:macrosheet>').encode()
+        b"</Relationships>",
+        b'<Relationship Id="rIdMacro" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>',
+    )
+    parts["xl/macrosheets/sheet1.xml"] = (
+        f'<?xml version="1.0"?><xm:macrosheet xmlns="{MAIN_NS}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="str"><f>EXEC("calc.exe")</f><v></v></c></row><row r="2"><c r="A2" t="str"><f>HALT()</f><v></v></c></row></sheetData></xm:macrosheet>'
+    ).encode()
     return package(parts)
 
 
 def xlsb() -> bytes:
-    return package({
-        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
-        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.bin"/></Relationships>'.encode(),
-        "xl/workbook.bin": b"\x83\x01\x00\x9c\x01\x00",
-    })
+    return package(
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+            "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.bin"/></Relationships>'.encode(),
+            "xl/workbook.bin": b"\x83\x01\x00\x9c\x01\x00",
+        }
+    )
 
 
 def biff2() -> bytes:
@@ -139,16 +169,22 @@ def biff2() -> bytes:
 
 def repeated_ods() -> bytes:
     """A few hundred bytes that a reader expanding repeats turns into 17 billion values."""
-    content = ('<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               '<office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="1048576">'
-               '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
-               "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>")
+    content = (
+        '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="1048576">'
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
     return _ods({"content.xml": content.encode()})
 
 
 def _ods(parts: dict[str, bytes], mimetype: bytes = b"application/vnd.oasis.opendocument.spreadsheet") -> bytes:
-    manifest = b'<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="' + mimetype + b'"/></manifest:manifest>'
+    manifest = (
+        b'<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="'
+        + mimetype
+        + b'"/></manifest:manifest>'
+    )
     return package({"mimetype": mimetype, "META-INF/manifest.xml": manifest, **parts})
 
 
@@ -172,13 +208,25 @@ def cases(valid_xlsx: bytes) -> list[Case]:
         Case("binary.xlsb", xlsb(), "file-xlsb"),
         Case("binary named as.xlsx", xlsb(), "file-xlsb"),
         Case("half.xlsx", valid_xlsx[: len(valid_xlsx) // 2], "file-truncated"),
-        Case("letter.xlsx", package({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}), "file-not-spreadsheet"),
+        Case(
+            "letter.xlsx",
+            package({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+            "file-not-spreadsheet",
+        ),
         Case("excel 2.xls", biff2(), "file-old-excel"),
         Case("repeated values.ods", repeated_ods(), "sheet-too-large"),
-        Case("minutes.ods", _ods({"content.xml": b"<office:document-content/>"}, b"application/vnd.oasis.opendocument.text"), "file-not-spreadsheet"),
+        Case(
+            "minutes.ods",
+            _ods({"content.xml": b"<office:document-content/>"}, b"application/vnd.oasis.opendocument.text"),
+            "file-not-spreadsheet",
+        ),
         Case("return saved without extension", valid_xlsx, None),
         Case("notes", b"Scores to follow next week.\n", "file-not-spreadsheet"),
-        Case("excel 2003.xls", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "file-unknown"),  # read: it has no sheet of ours
+        Case(
+            "excel 2003.xls",
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            "file-unknown",
+        ),  # read: it has no sheet of ours
         Case("web export.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "file-not-spreadsheet"),
         Case("empty.ods", b"", "file-empty"),
         Case("zip of returns.xlsx", package({"a.txt": b"x"}), "file-not-spreadsheet"),
@@ -198,11 +246,15 @@ def libreoffice_cases(valid_xlsx: bytes, work: Path) -> list[Case]:
     book.close()
     jobs = []
     for ext, kind in (("xls", "MS Excel 97"), ("ods", "calc8")):
-        jobs += [[str(work / "return.xlsx"), str(work / f"return.{ext}"), kind, None],
-                 [str(work / "return.xlsx"), str(work / f"password.{ext}"), kind, "secret"],
-                 [str(corners), str(work / f"corners.{ext}"), kind, None]]
+        jobs += [
+            [str(work / "return.xlsx"), str(work / f"return.{ext}"), kind, None],
+            [str(work / "return.xlsx"), str(work / f"password.{ext}"), kind, "secret"],
+            [str(corners), str(work / f"corners.{ext}"), kind, None],
+        ]
     (work / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-    subprocess.run(["/usr/bin/python3", str(TESTS / "lo_save.py"), str(work / "jobs.json")], check=True, cwd=TESTS, timeout=300)
+    subprocess.run(
+        ["/usr/bin/python3", str(TESTS / "lo_save.py"), str(work / "jobs.json")], check=True, cwd=TESTS, timeout=300
+    )
     found = []
     for ext in ("xls", "ods"):
         saved = (work / f"return.{ext}").read_bytes()

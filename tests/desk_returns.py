@@ -26,7 +26,9 @@ def clean_return(review: Review, code: str, dest: Path) -> Path:
     """Every row of the cluster's tracker scored 4 at stage 1: a return with no errors."""
     plan = cluster_plan(review, code)
     tracker = plan.spec.main_table().key
-    rows = {tracker: {str(r["id"]): {"progress": "Going well.", "coordinator_score": 4} for r in plan.content.rows[tracker]}}
+    rows = {
+        tracker: {str(r["id"]): {"progress": "Going well.", "coordinator_score": 4} for r in plan.content.rows[tracker]}
+    }
     return fill_workbook(plan, review.folder / OUTBOX / plan.file_name, dest, rows)
 
 
@@ -46,6 +48,8 @@ def hostile_email(workbook: Path, dest: Path) -> Path:
     message["Subject"] = "Our return"
     message["Date"] = "Tue, 20 Apr 2004 10:00:00 +0000"
     message.set_content("Attached.")
-    message.add_attachment(workbook.read_bytes(), maintype=XLSX[0], subtype=XLSX[1], filename="<img src=y onerror=window.pwned=4>.xlsx")
+    message.add_attachment(
+        workbook.read_bytes(), maintype=XLSX[0], subtype=XLSX[1], filename="<img src=y onerror=window.pwned=4>.xlsx"
+    )
     dest.write_bytes(bytes(message))
     return dest

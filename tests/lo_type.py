@@ -42,11 +42,22 @@ def desktop() -> Iterator[object]:
     pipe = f"kcp{os.getpid()}"
     profile = tempfile.mkdtemp(prefix="kcp-lo-")
     office = subprocess.Popen(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", "--norestore", "--nologo", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
+        resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext()
+        )
         for _ in range(120):
             try:
                 context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
@@ -65,7 +76,9 @@ def desktop() -> Iterator[object]:
 
 
 def load(office: object, path: str) -> object:
-    return office.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0, (prop("Hidden", True),))
+    return office.loadComponentFromURL(
+        uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0, (prop("Hidden", True),)
+    )
 
 
 def main(source: str, out_base: str, plan_file: str) -> None:
@@ -84,7 +97,10 @@ def main(source: str, out_base: str, plan_file: str) -> None:
                 cell.setString(value)
         doc.calculateAll()
         for ext, filter_name in FILTERS.items():
-            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(f"{out_base}.{ext}")), (prop("FilterName", filter_name), prop("Overwrite", True)))
+            doc.storeToURL(
+                uno.systemPathToFileUrl(os.path.abspath(f"{out_base}.{ext}")),
+                (prop("FilterName", filter_name), prop("Overwrite", True)),
+            )
         doc.close(True)
 
 
@@ -99,7 +115,10 @@ def edit(doc: object, entry: dict) -> None:
         field = TableSortField()
         field.Field, field.IsAscending = entry["by"], not entry.get("descending", False)
         target = sheet.getCellRangeByName(entry["range"])
-        order = (prop("SortFields", uno.Any("[]com.sun.star.table.TableSortField", (field,))), prop("ContainsHeader", False))
+        order = (
+            prop("SortFields", uno.Any("[]com.sun.star.table.TableSortField", (field,))),
+            prop("ContainsHeader", False),
+        )
         uno.invoke(target, "sort", (order,))
     elif entry["do"] == "formula":
         sheet.getCellRangeByName(entry["cell"]).setFormula(entry["formula"])

@@ -44,7 +44,11 @@ def pages(pdf: Path) -> list[Page]:
                 text = line.get_text().strip()
                 sizes[text] = min(sizes.get(text, 99.0), min(round(c.size, 2) for c in chars))
         text = "\n".join(line.get_text() for line in _lines(layout))
-        footer = " ".join(line.get_text().strip() for line in sorted(_lines(layout), key=lambda line: line.x0) if line.y0 < FOOTER_BAND)
+        footer = " ".join(
+            line.get_text().strip()
+            for line in sorted(_lines(layout), key=lambda line: line.x0)
+            if line.y0 < FOOTER_BAND
+        )
         edge = min((line.x0 for line in body), default=0.0)
         left = tuple(line.get_text().strip() for line in sorted(body, key=lambda line: -line.y1) if line.x0 < edge + 6)
         top = max((line.y1 for line in body), default=layout.height)
@@ -72,4 +76,8 @@ if __name__ == "__main__":
         print(f"{min(body, default=0):5.1f} pt smallest, {len(found):3d} pages  {Path(name).name}")
         for p in found:
             small = sorted(p.sizes.items(), key=lambda kv: kv[1])[:1]
-            print(f"      page {p.number}: {p.smallest:.1f}  {small[0][0][:60]!r}" if small else f"      page {p.number}: no text")
+            print(
+                f"      page {p.number}: {p.smallest:.1f}  {small[0][0][:60]!r}"
+                if small
+                else f"      page {p.number}: no text"
+            )

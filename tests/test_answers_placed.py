@@ -40,7 +40,9 @@ def cut_and_paste(path: Path, first: int, last: int, cols: range, by: int) -> No
     book.save(path)
 
 
-def test_a_block_cut_and_pasted_among_the_actions_is_named_by_the_cells_it_left(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_a_block_cut_and_pasted_among_the_actions_is_named_by_the_cells_it_left(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     plan = plans["SC"]
     header = plan.spec.main_table().table.header_row
     for by in (1, -1, 2):
@@ -56,7 +58,9 @@ def test_a_block_cut_and_pasted_among_the_actions_is_named_by_the_cells_it_left(
         assert all(ids[r - header - 1] in cut.message for r in left)
 
 
-def test_answers_left_unanswered_or_retyped_without_their_format_are_no_cut(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_answers_left_unanswered_or_retyped_without_their_format_are_no_cut(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     """An action left unanswered keeps its answer format; cells pasted from a
     plain sheet hold values: neither is a cut, and no error is raised."""
     plan = plans["SC"]
@@ -82,7 +86,9 @@ def paste_rows(path: Path, source: Path, rows: list[tuple[int, int]], cols: rang
     book.save(path)
 
 
-def test_another_clusters_rows_pasted_over_this_clusters_keep_its_ids_but_not_its_text(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_another_clusters_rows_pasted_over_this_clusters_keep_its_ids_but_not_its_text(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     """Environment and transport's rows, all but the ID (or from the last
     fixed column on: the earlier years' progress, then the answers), pasted
     over Safe communities' rows: each is an error naming both clusters and
@@ -100,11 +106,18 @@ def test_another_clusters_rows_pasted_over_this_clusters_keep_its_ids_but_not_it
         assert sorted(named) == mine[:3], name
         for n, ident in enumerate(mine[:3]):
             p = named[ident]
-            assert p.severity == "error" and their_ids[n] in p.message and "Environment and transport" in p.message and "Safe communities" in p.message, (name, p.message)
+            assert (
+                p.severity == "error"
+                and their_ids[n] in p.message
+                and "Environment and transport" in p.message
+                and "Safe communities" in p.message
+            ), (name, p.message)
             assert f"progress typed for {their_ids[n]}" in p.found, name
 
 
-def test_another_clusters_answers_pasted_over_this_clusters_rows_are_named_when_its_return_is_read(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_another_clusters_answers_pasted_over_this_clusters_rows_are_named_when_its_return_is_read(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     """Only the answers (Progress this year to the flags) of Environment and
     transport's return, pasted over Safe communities' rows: IDs and fixed text
     are Safe communities' own, so the words give them away, on both returns."""
@@ -117,7 +130,11 @@ def test_another_clusters_answers_pasted_over_this_clusters_rows_are_named_when_
     result = check_returns(review, [path, theirs])
     said = {ret.cluster: [p for p in ret.problems if p.code == "answers-other-return"] for ret in result.returns}
     [here], [there] = said["SC"], said["ET"]
-    assert here.severity == "error" and all(i in here.message for i in mine[:4] + their_ids[:4]) and "Environment and transport" in here.message
+    assert (
+        here.severity == "error"
+        and all(i in here.message for i in mine[:4] + their_ids[:4])
+        and "Environment and transport" in here.message
+    )
     assert all(i in there.message for i in mine[:4] + their_ids[:4]) and "Safe communities" in there.message
     assert f"progress typed for {their_ids[0]}" in here.found
     # Without the other return there is nothing to compare the words with (the README says so).
@@ -130,14 +147,29 @@ def test_stock_answers_shared_by_two_clusters_are_no_paste(review, plans, outbox
     sc, et = plans["SC"], plans["ET"]
     sc_ids = [str(r["id"]) for r in sc.content.rows[TRACKER]]
     et_ids = [str(r["id"]) for r in et.content.rows[TRACKER]]
-    stock = ["Partly achieved: started, but delayed by staff changes and by the late agreement of the budget with the council.", "Delayed: the site has not been secured."]
-    a = fill_workbook(sc, outbox / sc.file_name, tmp_path / "sc.xlsx", {TRACKER: {sc_ids[0]: {"progress": stock[0]}, sc_ids[1]: {"progress": stock[1]}}})
-    b = fill_workbook(et, outbox / et.file_name, tmp_path / "et.xlsx", {TRACKER: {et_ids[3]: {"progress": stock[0]}, et_ids[1]: {"progress": stock[1]}}})
+    stock = [
+        "Partly achieved: started, but delayed by staff changes and by the late agreement of the budget with the council.",
+        "Delayed: the site has not been secured.",
+    ]
+    a = fill_workbook(
+        sc,
+        outbox / sc.file_name,
+        tmp_path / "sc.xlsx",
+        {TRACKER: {sc_ids[0]: {"progress": stock[0]}, sc_ids[1]: {"progress": stock[1]}}},
+    )
+    b = fill_workbook(
+        et,
+        outbox / et.file_name,
+        tmp_path / "et.xlsx",
+        {TRACKER: {et_ids[3]: {"progress": stock[0]}, et_ids[1]: {"progress": stock[1]}}},
+    )
     result = check_returns(review, [a, b])
     assert not [p for ret in result.returns for p in ret.problems if p.code == "answers-other-return"]
 
 
-def test_notes_on_cells_reach_the_problems_workbook_with_their_cell_and_full_text(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_notes_on_cells_reach_the_problems_workbook_with_their_cell_and_full_text(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     from openpyxl.comments import Comment
 
     from kcp_sheets.check import write_problems
@@ -148,34 +180,56 @@ def test_notes_on_cells_reach_the_problems_workbook_with_their_cell_and_full_tex
     book[TRACKER]["J6"].comment = Comment("4 - agreed by phone\nwith both champions", "Jo Fisher")
     book.save(path)
     written = write_problems(check_returns(review, [path]), tmp_path)
-    rows = [[as_text(v) for v in row] for ws in openpyxl.load_workbook(written).worksheets for row in ws.iter_rows(values_only=True)]
+    rows = [
+        [as_text(v) for v in row]
+        for ws in openpyxl.load_workbook(written).worksheets
+        for row in ws.iter_rows(values_only=True)
+    ]
     [row] = [r for r in rows if any("agreed by phone\nwith both champions" in v for v in r)]
     assert "J6" in row and any("note" in v for v in row)
 
 
-def test_answers_alone_on_a_spare_row_are_a_new_action_unless_against_the_answered_actions(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_answers_alone_on_a_spare_row_are_a_new_action_unless_against_the_answered_actions(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     """Progress or a score, with no text of an action, on a spare row away from
     the actions: a new action, as the spare row offers. The same right under
     the answered actions is where a block pasted one row too far lands: an error."""
     plan = plans["SC"]
     ids = [str(r["id"]) for r in plan.content.rows[TRACKER]]
-    typed = {ids[-1]: {"progress": "the last action's progress"}, "SC-NEW-03": {"progress": "a new action's progress"}, "SC-NEW-05": {"coordinator_score": 2}}
-    [ret] = check_returns(review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "spare.xlsx", {TRACKER: typed})]).returns
+    typed = {
+        ids[-1]: {"progress": "the last action's progress"},
+        "SC-NEW-03": {"progress": "a new action's progress"},
+        "SC-NEW-05": {"coordinator_score": 2},
+    }
+    [ret] = check_returns(
+        review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "spare.xlsx", {TRACKER: typed})]
+    ).returns
     assert not [p.message for p in ret.problems if p.severity == "error"]
     new = {r.id: r.values for r in ret.rows[TRACKER] if r.new}
     assert new["SC-NEW-03"]["progress"] == "a new action's progress" and new["SC-NEW-05"]["coordinator_score"] == 2
     typed["SC-NEW-01"] = {"progress": "below the last action"}
-    [ret] = check_returns(review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "below.xlsx", {TRACKER: typed})]).returns
+    [ret] = check_returns(
+        review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "below.xlsx", {TRACKER: typed})]
+    ).returns
     [shifted] = [p for p in ret.problems if p.code == "answers-shifted"]
     assert ids[-1] in shifted.message and "below the last action" in shifted.found
     assert "SC-NEW-01" not in {r.id for r in ret.rows[TRACKER] if r.new}
 
 
-def test_another_clusters_id_with_answers_alone_in_a_spare_row_is_named_as_that_clusters(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_another_clusters_id_with_answers_alone_in_a_spare_row_is_named_as_that_clusters(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     plan, et = plans["SC"], plans["ET"]
     theirs = str(et.content.rows[TRACKER][2]["id"])
     typed = {"SC-NEW-04": {"id": theirs, "progress": "typed against ET's ID", "coordinator_score": 4}}
-    [ret] = check_returns(review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "id.xlsx", {TRACKER: typed})]).returns
+    [ret] = check_returns(
+        review, [fill_workbook(plan, outbox / plan.file_name, tmp_path / "id.xlsx", {TRACKER: typed})]
+    ).returns
     [named] = [p for p in ret.problems if p.code == "row-other-cluster"]
-    assert named.row_id == theirs and "typed against ET's ID" in named.found and "Environment and transport" in named.message
+    assert (
+        named.row_id == theirs
+        and "typed against ET's ID" in named.found
+        and "Environment and transport" in named.message
+    )
     assert not [r for r in ret.rows[TRACKER] if r.new]

@@ -30,7 +30,13 @@ from kcp_sheets.textfile import Limits
 
 
 def kcp(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kcp_sheets", *args], capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "kcp_sheets", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +52,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_disk(where: Path, size: str) -> Iterator[Path]:
     """A small file system of our own at `where`, for the test's length; skips where this machine lets us make none."""
     where.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, check=False).returncode:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, check=False
+        ).returncode
+    ):
         pytest.skip("no file system of our own can be made here (needs root)")
     try:
         yield where
@@ -88,9 +99,18 @@ def test_a_read_only_copy_can_be_looked_at_and_says_it_cannot_be_changed(demo: P
         listed = kcp("returns", str(folder))
         assert listed.returncode == 0 and "accepted: agreed by phone" in listed.stdout
         status = kcp("status", str(folder))
-        assert status.returncode == 0 and "accepted: agreed by phone" in status.stdout and "cannot be written to" in status.stderr
+        assert (
+            status.returncode == 0
+            and "accepted: agreed by phone" in status.stdout
+            and "cannot be written to" in status.stderr
+        )
         refused = kcp("accept", str(folder), "#3", "--note", "fine")
-        assert refused.returncode == 2 and "cannot be written" in refused.stderr and "intact" in refused.stderr and "Traceback" not in refused.stderr
+        assert (
+            refused.returncode == 2
+            and "cannot be written" in refused.stderr
+            and "intact" in refused.stderr
+            and "Traceback" not in refused.stderr
+        )
 
 
 def test_a_yaml_alias_bomb_is_refused_before_it_is_built(folder: Path) -> None:
@@ -121,7 +141,9 @@ def test_settings_csv_mistakes_are_named_with_their_line(folder: Path) -> None:
     assert "UTF-16" in said
     said = csv_problem(folder, original + b"\n".join(lines[1:]) * 3, Limits(rows=150))
     assert "more than 150 rows" in said
-    (folder / ACTIONS_FILE).write_bytes(original.decode("utf-8-sig").encode("utf-16"))  # Excel's "Unicode text", with its mark
+    (folder / ACTIONS_FILE).write_bytes(
+        original.decode("utf-8-sig").encode("utf-16")
+    )  # Excel's "Unicode text", with its mark
     assert load_review(folder).actions
 
 
@@ -158,15 +180,24 @@ def test_the_desk_answers_only_to_its_own_name(demo: Path) -> None:
     answer = client.get(f"/?token={keys.token}")
     assert answer.status_code == 400 and "set-cookie" not in answer.headers
     for name in ("http://localhost:8040", "http://[::1]:8040"):
-        assert TestClient(create_app(demo, keys), base_url=name, follow_redirects=False).get(f"/?token={keys.token}").status_code == 303
+        assert (
+            TestClient(create_app(demo, keys), base_url=name, follow_redirects=False)
+            .get(f"/?token={keys.token}")
+            .status_code
+            == 303
+        )
 
 
 def test_a_desk_open_to_every_address_is_reached_by_the_name_others_use(demo: Path) -> None:
     """serve --host 0.0.0.0: other machines reach it by this machine's address, which it cannot know; the token guards it."""
     keys = Keys()
-    client = TestClient(create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False)
+    client = TestClient(
+        create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False
+    )
     assert client.get(f"/?token={keys.token}").status_code == 303
-    stranger = TestClient(create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False)
+    stranger = TestClient(
+        create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False
+    )
     assert stranger.get("/?token=wrong").status_code == 403
 
 
@@ -184,7 +215,9 @@ def test_the_desk_neither_lists_nor_follows_links_and_refuses_odd_paths(demo: Pa
     assert client.get("/files/output/elsewhere/secret.txt").status_code == 404
     assert client.get("/files/inbox/%00").status_code == 404
     said = kcp("check", str(folder))
-    assert "link to a file elsewhere" in said.stdout + said.stderr and "not the officer" not in said.stdout + said.stderr
+    assert (
+        "link to a file elsewhere" in said.stdout + said.stderr and "not the officer" not in said.stdout + said.stderr
+    )
 
 
 def test_upload_names_keep_their_extension_and_lose_their_controls(demo: Path, tmp_path: Path) -> None:
@@ -196,11 +229,15 @@ def test_upload_names_keep_their_extension_and_lose_their_controls(demo: Path, t
 def test_an_upload_onto_a_full_disk_is_said_and_leaves_nothing_behind(demo: Path, tmp_path: Path) -> None:
     with small_disk(tmp_path / "updisk", "4m") as disk:
         folder = disk / "review"
-        shutil.copytree(demo, folder, ignore=shutil.ignore_patterns("outbox", "output", "inbox", ".kcp-read-cache.sqlite"))
+        shutil.copytree(
+            demo, folder, ignore=shutil.ignore_patterns("outbox", "output", "inbox", ".kcp-read-cache.sqlite")
+        )
         (folder / "inbox").mkdir()
         client = desk(folder)
         big = io.BytesIO(os.urandom(6 * 1024 * 1024))
-        answer = client.post("/inbox", data={"csrf": client.csrf}, files={"returns": ("big.xlsx", big, "application/octet-stream")})
+        answer = client.post(
+            "/inbox", data={"csrf": client.csrf}, files={"returns": ("big.xlsx", big, "application/octet-stream")}
+        )
         assert answer.status_code == 303
         shown = client.get(answer.headers["location"]).text
         assert "could not be saved" in shown and "Free some space" in shown
@@ -217,9 +254,13 @@ def test_a_request_that_never_arrives_whole_is_closed(demo: Path) -> None:
     cannot hold the desk's connections and files open."""
     import socket
 
-    code = ("import sys; from pathlib import Path; from kcp_sheets.desk.server import serve\n"
-            "serve(Path(sys.argv[1]), '127.0.0.1', 0, False, request_seconds=1)")
-    server = subprocess.Popen([sys.executable, "-c", code, str(demo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code = (
+        "import sys; from pathlib import Path; from kcp_sheets.desk.server import serve\n"
+        "serve(Path(sys.argv[1]), '127.0.0.1', 0, False, request_seconds=1)"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", code, str(demo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         address = server.stdout.readline().strip()
         port = int(address.split(":")[2].split("/")[0])

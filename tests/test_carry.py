@@ -47,14 +47,21 @@ def test_two_review_years(tmp_path: Path) -> None:
     assert "ET-05" not in ids  # retired
     assert "ET-14" in ids  # the action ET's co-ordinators added, with a stable ID
     added = next(a for a in year_two.actions if a.id == "ET-14")
-    assert added.action == "Set up a youth forum to advise the cluster" and added.progress_in(2004) == "Forum met twice; 25 members."
-    assert next(a for a in year_two.actions if a.id == "ET-01").score_in(2004) == et_rows["ET-01"].values["agreed_score"]
+    assert (
+        added.action == "Set up a youth forum to advise the cluster"
+        and added.progress_in(2004) == "Forum met twice; 25 members."
+    )
+    assert (
+        next(a for a in year_two.actions if a.id == "ET-01").score_in(2004) == et_rows["ET-01"].values["agreed_score"]
+    )
 
     [tracker, *_] = generate(year_two)
     assert tracker.name == "2005 Environment and transport - progress tracker.xlsx"
     ws = openpyxl.load_workbook(tracker)["Progress Tracker"]
     headers = [c.value for c in ws[4]]
-    assert "Progress recorded 2003" in headers and "Progress recorded 2004" in headers and "Agreed score 2004" in headers
+    assert (
+        "Progress recorded 2003" in headers and "Progress recorded 2004" in headers and "Agreed score 2004" in headers
+    )
     row = {c.value: n for n, c in enumerate(ws["A"], start=1)}
     progress = headers.index("Progress recorded 2004") + 1
     score = headers.index("Agreed score 2004") + 1

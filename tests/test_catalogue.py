@@ -22,7 +22,12 @@ TRACKER = "Progress Tracker"
 def make(plans, outbox: Path, tmp_path: Path) -> Callable[..., Path]:
     """A filled ET return, then `change(book)` applied to it with openpyxl."""
 
-    def build(change: Callable[[openpyxl.Workbook], None] | None = None, label: str = "ET", rows: dict | None = None, name: str = "return.xlsx") -> Path:
+    def build(
+        change: Callable[[openpyxl.Workbook], None] | None = None,
+        label: str = "ET",
+        rows: dict | None = None,
+        name: str = "return.xlsx",
+    ) -> Path:
         plan = plans[label]
         sheet = plan.spec.main_table().name
         first = str(plan.content.rows[sheet][0]["id"])
@@ -55,7 +60,9 @@ def test_another_review_entirely(review, make) -> None:
 def test_saved_by_a_newer_template(review, make) -> None:
     path = make(lambda b: identity(b, "version", "2"), rows={"ET-01": {"coordinator_score": 4}})
     found = problems(review, path)
-    assert ("other-version", "", "") in found and not any(code == "score-unscored" and cell == "J5" for code, _, cell in found)
+    assert ("other-version", "", "") in found and not any(
+        code == "score-unscored" and cell == "J5" for code, _, cell in found
+    )
 
 
 def test_identity_rows_edited(review, make) -> None:
@@ -152,7 +159,9 @@ def test_merged_cells_over_inputs(review, make) -> None:
     [ret] = check_returns(review, [path]).returns
     row = ret.rows[TRACKER][0]
     assert row.values["progress"] == "Merged text"
-    assert any(p.code == "score-unscored" and p.cell == "J5" for p in ret.problems)  # the merge hid the score: asked for again
+    assert any(
+        p.code == "score-unscored" and p.cell == "J5" for p in ret.problems
+    )  # the merge hid the score: asked for again
 
 
 def test_a_flag_that_is_not_yes_or_no(review, make) -> None:

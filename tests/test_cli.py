@@ -45,7 +45,11 @@ def test_generate_from_a_bad_folder_says_where_and_writes_nothing(tmp_path: Path
     run("init", str(folder))
     settings = folder / "review.yaml"
     settings.write_text(settings.read_text().replace("stage1_deadline: 2004-04-16", "stage1_deadline: 16th April"))
-    line = next(n for n, text in enumerate(settings.read_text().splitlines(), start=1) if text.startswith("stage1_deadline: 16th April"))
+    line = next(
+        n
+        for n, text in enumerate(settings.read_text().splitlines(), start=1)
+        if text.startswith("stage1_deadline: 16th April")
+    )
     result = run("generate", str(folder))
     assert result.exit_code == 2 and result.stdout == ""
     assert f"review.yaml: line {line}: 'stage1_deadline'" in result.stderr and "Traceback" not in result.output
@@ -113,7 +117,9 @@ def test_an_unwritable_folder_is_a_sentence_not_a_traceback(tmp_path: Path) -> N
     run("init", str(folder))
     (folder / "outbox").rmdir()
     (folder / "outbox").write_text("a file where the outbox folder should be")
-    done = subprocess.run([sys.executable, "-m", "kcp_sheets", "generate", str(folder)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kcp_sheets", "generate", str(folder)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "outbox" in done.stderr
 
@@ -125,7 +131,24 @@ def test_usage_lines_read_as_a_person_types_them() -> None:
     from kcp_sheets.cli import app
 
     runner = CliRunner()
-    for name in ("init", "generate", "check", "status", "remind", "consolidate", "report", "returns", "accept", "reject", "reopen", "dealt-with", "export", "plan-update", "serve", "demo"):
+    for name in (
+        "init",
+        "generate",
+        "check",
+        "status",
+        "remind",
+        "consolidate",
+        "report",
+        "returns",
+        "accept",
+        "reject",
+        "reopen",
+        "dealt-with",
+        "export",
+        "plan-update",
+        "serve",
+        "demo",
+    ):
         usage = runner.invoke(app, [name, "--help"]).output.splitlines()[0]
         assert "{" not in usage and "}" not in usage and "......" not in usage, usage
     assert runner.invoke(app, ["accept", "--help"]).output.splitlines()[0].endswith("accept [OPTIONS] FOLDER RETURN")
@@ -143,4 +166,6 @@ def test_the_demos_returns_were_saved_when_their_file_times_say(tmp_path: Path) 
     returns = sorted((folder / "inbox").glob("*.xlsx"))
     assert len(returns) >= 6
     for path in returns:
-        assert saved_at(path.read_bytes()) == dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc), path.name
+        assert saved_at(path.read_bytes()) == dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC), (
+            path.name
+        )

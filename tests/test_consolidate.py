@@ -31,7 +31,9 @@ def known(folder: Path, plans, outbox: Path) -> Path:
     inbox = folder / INBOX
     et = plans["ET"]
     fill_workbook(
-        et, outbox / et.file_name, inbox / "et.xlsx",
+        et,
+        outbox / et.file_name,
+        inbox / "et.xlsx",
         {
             "Progress Tracker": {
                 "ET-01": {"coordinator_score": 4, "agreed_score": "5 - Achieved", "case_study": "Yes"},
@@ -40,21 +42,61 @@ def known(folder: Path, plans, outbox: Path) -> Path:
                 "ET-04": {"coordinator_score": 3, "agreed_score": 3},
                 "ET-NEW-01": {"action": "Tree planting with schools", "coordinator_score": 5},
             },
-            "Review Summary": {"AI-01": {"action": "Agree bridge works", "due": "End March 2005", "key_contact": "Miles Watson", "support_needed": "Engineer", "support_how": "Secondment"}},
+            "Review Summary": {
+                "AI-01": {
+                    "action": "Agree bridge works",
+                    "due": "End March 2005",
+                    "key_contact": "Miles Watson",
+                    "support_needed": "Engineer",
+                    "support_how": "Secondment",
+                }
+            },
         },
-        {"Review Summary": {"attendance": "Anne Reeves, Mark Raisbeck", "review_date": dt.date(2004, 4, 21), "achievements": "Street closures"}},
+        {
+            "Review Summary": {
+                "attendance": "Anne Reeves, Mark Raisbeck",
+                "review_date": dt.date(2004, 4, 21),
+                "achievements": "Street closures",
+            }
+        },
     )
     health = plans["partnership-health"]
-    fill_workbook(health, outbox / health.file_name, inbox / "health.xlsx", {"Partnership Health": {
-        "2.1.1": {"score": 4},
-        "2.1.3": {"score": "2", "progress": "New chair", "action": "Induction for new members", "key_contact": "Helen Kay, 020 7361 3671", "due": "Ongoing",
-                  "support_needed": "Mentoring", "support_how": "Chair of another LSP"},
-    }})
+    fill_workbook(
+        health,
+        outbox / health.file_name,
+        inbox / "health.xlsx",
+        {
+            "Partnership Health": {
+                "2.1.1": {"score": 4},
+                "2.1.3": {
+                    "score": "2",
+                    "progress": "New chair",
+                    "action": "Induction for new members",
+                    "key_contact": "Helen Kay, 020 7361 3671",
+                    "due": "Ongoing",
+                    "support_needed": "Mentoring",
+                    "support_how": "Chair of another LSP",
+                },
+            }
+        },
+    )
     accreditation = plans["accreditation-review"]
-    fill_workbook(accreditation, outbox / accreditation.file_name, inbox / "accreditation.xlsx", {"Action Plan": {
-        "A1.1": {"achieved": "Yes"},
-        "A1.2": {"achieved": "No", "new_date": "Ongoing", "lead": "Agenda Planning sub-group", "support_needed": "Venues"},
-    }})
+    fill_workbook(
+        accreditation,
+        outbox / accreditation.file_name,
+        inbox / "accreditation.xlsx",
+        {
+            "Action Plan": {
+                "A1.1": {"achieved": "Yes"},
+                "A1.2": {
+                    "achieved": "No",
+                    "new_date": "Ongoing",
+                    "lead": "Agenda Planning sub-group",
+                    "support_needed": "Venues",
+                },
+            }
+        },
+    )
     return folder
 
 
@@ -84,15 +126,39 @@ def test_known_returns_give_hand_worked_figures(known: Path) -> None:
     assert (strategic["Total score"], strategic["Maximum"], strategic["Sub-criteria scored"]) == (6, 20, "2 of 4")
     assert strategic["In-depth review"] == "In depth this year"
     assert dict(zip(health_headers, row_of(summary, "Efficient")))["In-depth review"] == "In depth this year"
-    assert dict(zip(health_headers, row_of(summary, "Learning and Development")))["In-depth review"] == "Due by 2005"  # last 2002: three years run to 2005
+    assert (
+        dict(zip(health_headers, row_of(summary, "Learning and Development")))["In-depth review"] == "Due by 2005"
+    )  # last 2002: three years run to 2005
     assert row_of(summary, "Returns received")[1] == "3 of 9"
 
     plan = sheet_rows(path, "Improvement Plan")
-    assert row_of(plan, "ET-AI-01")[1:] == ["Agree bridge works", "End March 2005", "Miles Watson", "Engineer", "Secondment", None]
+    assert row_of(plan, "ET-AI-01")[1:] == [
+        "Agree bridge works",
+        "End March 2005",
+        "Miles Watson",
+        "Engineer",
+        "Secondment",
+        None,
+    ]
     part2 = sheet_rows(path, "Partnership Plan")
     # Annex C: every action with its lead, date, the support needed and how it will be provided.
-    assert row_of(part2, "2.1.3")[1:] == ["Induction for new members", "New chair", "Helen Kay, 020 7361 3671", "Ongoing", "Mentoring", "Chair of another LSP", "Health review"]
-    assert row_of(part2, "A1.2")[2:] == ["Not achieved by February 2003", "Agenda Planning sub-group", "Ongoing", "Venues", None, "Accreditation plan"]
+    assert row_of(part2, "2.1.3")[1:] == [
+        "Induction for new members",
+        "New chair",
+        "Helen Kay, 020 7361 3671",
+        "Ongoing",
+        "Mentoring",
+        "Chair of another LSP",
+        "Health review",
+    ]
+    assert row_of(part2, "A1.2")[2:] == [
+        "Not achieved by February 2003",
+        "Agenda Planning sub-group",
+        "Ongoing",
+        "Venues",
+        None,
+        "Accreditation plan",
+    ]
     assert not any(r[0] == "A1.1" for r in part2)  # achieved: not carried forward
     review_rows = len(review.accreditation) - 1 + 1  # every accreditation action but A1.1, plus one health action
     assert sum(1 for r in part2 if r[0] and re.match(r"^(A\d|\d\.\d)", str(r[0]))) == review_rows
@@ -143,7 +209,9 @@ def test_public_copy_has_no_email_address_phone_number_or_named_individual(known
     # The returns' file names and the officer's notes on them are the officer's working facts.
     assert not any(p.name in everything for p in (known / INBOX).iterdir())
     assert "Returns used and left out" not in everything
-    assert "Returns used and left out" in "\n".join(str(v) for r in sheet_rows(write_plan(check_returns(review)), "Summary") for v in r if v)
+    assert "Returns used and left out" in "\n".join(
+        str(v) for r in sheet_rows(write_plan(check_returns(review)), "Summary") for v in r if v
+    )
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +222,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
     for ret in check_returns(review).returns:  # the officer accepts the return with mistakes, so it is merged
         if ret.state == "has problems" and ret.plan is not None:
-            set_state(folder, ret.ledger_id, "accepted", "Late, some scores to confirm: accepted for the steering group.")
+            set_state(
+                folder, ret.ledger_id, "accepted", "Late, some scores to confirm: accepted for the steering group."
+            )
     return folder, write_plan(check_returns(review))
 
 
@@ -162,7 +232,13 @@ def test_every_typed_value_is_in_the_plan_or_its_problems(demo: tuple[Path, Path
     folder, plan_path = demo
     review = load_review(folder)
     book = openpyxl.load_workbook(plan_path)
-    seen = {as_text(c).strip() for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None}
+    seen = {
+        as_text(c).strip()
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    }
     problems = sheet_rows(plan_path, "Problems")
     seen |= {as_text(r[5]).strip() for r in problems if r and r[5] is not None}
     spec_inputs = {}
@@ -205,7 +281,11 @@ def test_demo_plan_opens_and_lists_every_source(demo: tuple[Path, Path]) -> None
     files = {r[1] for r in sources if isinstance(r[0], int)}
     assert {p.name for p in (folder / INBOX).glob("*.xlsx")} <= files
     assert any(f.endswith(".eml > ET return 2004.xlsx") for f in files)  # the e-mailed return, by its attachment
-    assert any(r[7] and "left out: an older copy, merged into WB return 2004.xlsx" in r[7] for r in sources if isinstance(r[0], int))
+    assert any(
+        r[7] and "left out: an older copy, merged into WB return 2004.xlsx" in r[7]
+        for r in sources
+        if isinstance(r[0], int)
+    )
     assert os.path.getsize(plan_path) > 10_000
 
 
@@ -218,13 +298,18 @@ def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path
     for sheet in ("Summary", "All Actions", "Outstanding", "Improvement Plan", "Partnership Plan"):
         assert sheet_rows(streamed, sheet) == laid_out(sheet_rows(in_memory, sheet)), sheet
     streamed_sheet = openpyxl.load_workbook(streamed)["All Actions"]
-    assert streamed_sheet.auto_filter.ref and streamed_sheet.auto_filter.ref.startswith("A4:")  # a filter where a table cannot be streamed
+    assert streamed_sheet.auto_filter.ref and streamed_sheet.auto_filter.ref.startswith(
+        "A4:"
+    )  # a filter where a table cannot be streamed
 
 
 def test_finding_people_leaves_organisations_alone() -> None:
     from kcp_sheets.public_copy import people_in as _people_in
 
-    assert _people_in("Miles Watson, RBKC Youth Service and Cluster co-ordinators; Helen Kay") == {"Miles Watson", "Helen Kay"}
+    assert _people_in("Miles Watson, RBKC Youth Service and Cluster co-ordinators; Helen Kay") == {
+        "Miles Watson",
+        "Helen Kay",
+    }
     assert _people_in("Community Strategy subgroup") == set()
     assert _people_in("Youth Service") == set()
 
@@ -253,26 +338,46 @@ def test_a_master_list_too_long_for_a_sheet_leaves_the_actions_to_the_csv_export
     book = openpyxl.load_workbook(path)
     assert "All Actions" not in book.sheetnames and "Outstanding" not in book.sheetnames
     assert "Summary" in book.sheetnames and "Improvement Plan" in book.sheetnames
-    counts = {r[0]: r for r in book["Summary"].iter_rows(values_only=True) if r and r[0] in ("Targets and actions", "Outstanding (scored 1 or 2, or unscored)")}
+    counts = {
+        r[0]: r
+        for r in book["Summary"].iter_rows(values_only=True)
+        if r and r[0] in ("Targets and actions", "Outstanding (scored 1 or 2, or unscored)")
+    }
     for what in ("Targets and actions", "Outstanding (scored 1 or 2, or unscored)"):
         assert "kcp-sheets export writes them as CSV" in " ".join(str(v) for v in counts[what] if v)
     summary = [r for r in book["Summary"].iter_rows(values_only=True) if r and r[0]]
     header = next(r for r in summary if "Outstanding (1, 2 or unscored)" in r)
     et = next(r for r in summary if r[0] == "Environment and transport")
-    assert isinstance(et[header.index("Outstanding (1, 2 or unscored)")], int)  # each cluster's outstanding count is still there
+    assert isinstance(
+        et[header.index("Outstanding (1, 2 or unscored)")], int
+    )  # each cluster's outstanding count is still there
     [actions_csv] = [p for p in export_csv(known, tmp_path / "csv") if p.name == "records - actions.csv"]
     with actions_csv.open(encoding="utf-8-sig") as f:
         exported = {r["id"]: r for r in csv.DictReader(f)}
     assert {a.id for a in review.actions} <= set(exported)  # every action is in the records, none lost with the sheet
     assert exported["ET-04"]["added"] == "Budget: £500 from the ward fund"  # what a cluster typed in its own column too
-    public = openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "public", public=True, actions_sheet_limit=limit))
-    assert "kcp-sheets export" not in " ".join(str(v) for r in public["Summary"].iter_rows(values_only=True) for v in r if v)  # an officer's command
+    public = openpyxl.load_workbook(
+        write_plan(check_returns(review), tmp_path / "public", public=True, actions_sheet_limit=limit)
+    )
+    assert "kcp-sheets export" not in " ".join(
+        str(v) for r in public["Summary"].iter_rows(values_only=True) for v in r if v
+    )  # an officer's command
 
-    said = "\n".join(consolidated(steps.consolidate(review, actions_sheet_limit=limit), known))  # as the command prints it
-    assert "are not sheets of the plan" in said and f"more than {limit:,}" in said and f"kcp-sheets export {known}" in said
-    assert "are not sheets of the plan" not in "\n".join(consolidated(steps.consolidate(review), known))  # the plan's own limit: sheets
+    said = "\n".join(
+        consolidated(steps.consolidate(review, actions_sheet_limit=limit), known)
+    )  # as the command prints it
+    assert (
+        "are not sheets of the plan" in said and f"more than {limit:,}" in said and f"kcp-sheets export {known}" in said
+    )
+    assert "are not sheets of the plan" not in "\n".join(
+        consolidated(steps.consolidate(review), known)
+    )  # the plan's own limit: sheets
 
-    assert {"All Actions", "Outstanding"} <= set(openpyxl.load_workbook(write_plan(check_returns(review), tmp_path / "b", actions_sheet_limit=len(review.actions))).sheetnames)
+    assert {"All Actions", "Outstanding"} <= set(
+        openpyxl.load_workbook(
+            write_plan(check_returns(review), tmp_path / "b", actions_sheet_limit=len(review.actions))
+        ).sheetnames
+    )
 
 
 def test_the_public_copy_removes_people_not_organisations_teams_or_roles(demo: tuple[Path, Path]) -> None:
@@ -282,7 +387,13 @@ def test_the_public_copy_removes_people_not_organisations_teams_or_roles(demo: t
     public = write_plan(check_returns(review), public=True)
     with zipfile.ZipFile(public) as z:
         everything = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
-    kept = ["Cluster champions", "Agenda Planning sub-group", "Kensington and Chelsea Social Council", "Partnership support officer", "RBKC"]
+    kept = [
+        "Cluster champions",
+        "Agenda Planning sub-group",
+        "Kensington and Chelsea Social Council",
+        "Partnership support officer",
+        "RBKC",
+    ]
     removed = [p.name for c in review.clusters for p in (*c.champions, *c.coordinators)] + [review.officer.name]
     assert [k for k in kept if k not in everything] == []
     assert [r for r in removed if r in everything] == []
@@ -298,9 +409,16 @@ def test_a_column_empty_in_every_row_is_not_printed(demo: tuple[Path, Path]) -> 
         ws = book[name]
         for row in ws.iter_rows(min_row=1, max_row=6):
             for cell in row:
-                if cell.value in ("Columns added by the cluster", "Columns added", "Words typed with the scores", "Words typed with the score"):
-                    values = [c.value for c in ws[cell.column_letter][cell.row:] if c.value not in (None, "")]
-                    hidden = any(d.hidden and d.min <= cell.column <= d.max for d in ws.column_dimensions.values())  # a run of columns is one entry
+                if cell.value in (
+                    "Columns added by the cluster",
+                    "Columns added",
+                    "Words typed with the scores",
+                    "Words typed with the score",
+                ):
+                    values = [c.value for c in ws[cell.column_letter][cell.row :] if c.value not in (None, "")]
+                    hidden = any(
+                        d.hidden and d.min <= cell.column <= d.max for d in ws.column_dimensions.values()
+                    )  # a run of columns is one entry
                     assert hidden == (not values), (name, cell.value)
                     checked += 1
     assert checked >= 3
@@ -311,11 +429,18 @@ def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> 
     from kcp_sheets.public_copy import people_removed
 
     said = {
-        "Helen Kay, RBKC": "[name removed], RBKC", "Sarah McDonald": "[name removed]", "Siobhan O'Neill, PCT": "[name removed], PCT",
-        "Zoë Ball": "[name removed]", "Cllr Jane Ann Smith": "[name removed]", "RBKC - Vera Gajić": "RBKC - [name removed]",
-        "J. Smith (Youth Service)": "[name removed] (Youth Service)", "Jane Smith RBKC": "[name removed] RBKC",
-        "Agenda Planning sub-group": "Agenda Planning sub-group", "Cluster champions": "Cluster champions",
-        "Kensington and Chelsea Social Council": "Kensington and Chelsea Social Council", "Partnership support officer": "Partnership support officer",
+        "Helen Kay, RBKC": "[name removed], RBKC",
+        "Sarah McDonald": "[name removed]",
+        "Siobhan O'Neill, PCT": "[name removed], PCT",
+        "Zoë Ball": "[name removed]",
+        "Cllr Jane Ann Smith": "[name removed]",
+        "RBKC - Vera Gajić": "RBKC - [name removed]",
+        "J. Smith (Youth Service)": "[name removed] (Youth Service)",
+        "Jane Smith RBKC": "[name removed] RBKC",
+        "Agenda Planning sub-group": "Agenda Planning sub-group",
+        "Cluster champions": "Cluster champions",
+        "Kensington and Chelsea Social Council": "Kensington and Chelsea Social Council",
+        "Partnership support officer": "Partnership support officer",
     }
     assert {text: people_removed(text) for text in said} == said
 
@@ -323,10 +448,16 @@ def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> 
 # The "Lead contact/organisation" and "Current situation" columns of the Partnership
 # Plan 2004/05 (seeds 004), as the steering group wrote them.
 PLAN_2004_05 = [
-    ("Community Strategy subgroup. RBKC Officers: Tony Redpath, Helen Kay and Ellie Hobart", "Compact approved in draft form in March 04."),
+    (
+        "Community Strategy subgroup. RBKC Officers: Tony Redpath, Helen Kay and Ellie Hobart",
+        "Compact approved in draft form in March 04.",
+    ),
     ("RBKC Officers: Helen Kay and Ainsley Walcroft", "Continues with present policy"),
     ("RBKC Officers: Tony Redpath, Christine Lawrence, Helen Kay", "SIG well established and meeting regularly."),
-    ("Karin Woodley and Zrinka Bralo KCSC officer: Simi Towry-Coker", "Cross borough meeting of Equalities officers from all organisations have met"),
+    (
+        "Karin Woodley and Zrinka Bralo KCSC officer: Simi Towry-Coker",
+        "Cross borough meeting of Equalities officers from all organisations have met",
+    ),
     ("Menghi Mulchandani", "Major piece of work being undertaken by ADKC. Funded by NRF"),
     ("RBKC (as server host)", ""),
     ("Agenda Planning subgroup RBKC officer: Helen Kay", "No official forward programme"),
@@ -337,30 +468,68 @@ PLAN_2004_05 = [
     ("RBKC: Helen Kay, Agenda Planning sub- group", "Currently only time under AOB"),
     ("RBKC convenes Agenda Planning sub-group.", "PCT Chief Executive to join this sub-group"),
     ("Programme agreed by Officers at RBKC and Social Council for 2004/06", "Follows on from previous 3 years NRS"),
-    ("RBKC: Derek Myers and Helen Kay Agenda Planning sub- group", "Over the past year, the steering group have agreed to attend sessions."),
+    (
+        "RBKC: Derek Myers and Helen Kay Agenda Planning sub- group",
+        "Over the past year, the steering group have agreed to attend sessions.",
+    ),
     ("RBKC: Helen Kay Steering group: Menghi Mulchandani", ""),
-    ("Connexions Kensington and Chelsea", "Action Disability Kensington and Chelsea to report; Business Link for London and Jobcentre Plus"),
+    (
+        "Connexions Kensington and Chelsea",
+        "Action Disability Kensington and Chelsea to report; Business Link for London and Jobcentre Plus",
+    ),
 ]
 
 
-def test_the_public_copy_of_the_partnership_plan_2004_05_keeps_its_organisations_and_names_no_person(known: Path) -> None:
+def test_the_public_copy_of_the_partnership_plan_2004_05_keeps_its_organisations_and_names_no_person(
+    known: Path,
+) -> None:
     """Seeds 004 through the public copy: who leads each action stays, no person is named."""
     from kcp_sheets.content import Content
     from kcp_sheets.public_copy import without_people
 
     review = load_review(known)
     spec = load_spec("improvement_plan")  # which columns name people
-    rows = [{"id": f"P{n:02d}", "lead": lead, "situation": situation, "criterion_title": "1. Strategic"} for n, (lead, situation) in enumerate(PLAN_2004_05)]
+    rows = [
+        {"id": f"P{n:02d}", "lead": lead, "situation": situation, "criterion_title": "1. Strategic"}
+        for n, (lead, situation) in enumerate(PLAN_2004_05)
+    ]
     content = Content(rows={"part2": [dict(r) for r in rows]})
     without_people(spec, content, review, [])
     public = "\n".join(f"{r['lead']} | {r['situation']}" for r in content.rows["part2"])
-    people = ["Tony Redpath", "Helen Kay", "Ellie Hobart", "Ainsley Walcroft", "Christine Lawrence", "Karin Woodley", "Zrinka Bralo",
-              "Simi Towry-Coker", "Menghi Mulchandani", "Derek Myers"]
-    organisations = ["Community Strategy subgroup", "RBKC Officers", "KCSC officer", "RBKC (as server host)", "Agenda Planning subgroup",
-                     "RBKC: Partnership Support Officer", "full steering group", "Cluster Co-ordinators", "K&C Social Council",
-                     "Agenda Planning sub- group", "RBKC convenes Agenda Planning sub-group.", "Officers at RBKC and Social Council for 2004/06",
-                     "Steering group", "Connexions Kensington and Chelsea", "Action Disability Kensington and Chelsea", "Business Link for London",
-                     "Jobcentre Plus", "PCT Chief Executive", "Equalities officers", "ADKC"]
+    people = [
+        "Tony Redpath",
+        "Helen Kay",
+        "Ellie Hobart",
+        "Ainsley Walcroft",
+        "Christine Lawrence",
+        "Karin Woodley",
+        "Zrinka Bralo",
+        "Simi Towry-Coker",
+        "Menghi Mulchandani",
+        "Derek Myers",
+    ]
+    organisations = [
+        "Community Strategy subgroup",
+        "RBKC Officers",
+        "KCSC officer",
+        "RBKC (as server host)",
+        "Agenda Planning subgroup",
+        "RBKC: Partnership Support Officer",
+        "full steering group",
+        "Cluster Co-ordinators",
+        "K&C Social Council",
+        "Agenda Planning sub- group",
+        "RBKC convenes Agenda Planning sub-group.",
+        "Officers at RBKC and Social Council for 2004/06",
+        "Steering group",
+        "Connexions Kensington and Chelsea",
+        "Action Disability Kensington and Chelsea",
+        "Business Link for London",
+        "Jobcentre Plus",
+        "PCT Chief Executive",
+        "Equalities officers",
+        "ADKC",
+    ]
     assert [p for p in people if p in public] == []
     assert [o for o in organisations if o not in public] == []
 
@@ -370,7 +539,12 @@ def test_summary_counts_are_centred_and_titles_band_their_table(demo: tuple[Path
     paper unless it is centred; a table's title is a band as wide as its table."""
     _, plan = demo
     ws = openpyxl.load_workbook(plan)["Summary"]
-    counts = [c for row in ws.iter_rows(min_row=4) for c in row if re.fullmatch(r"\d+(\.\d+)?( of \d+)?", str(c.value if c.value is not None else ""))]
+    counts = [
+        c
+        for row in ws.iter_rows(min_row=4)
+        for c in row
+        if re.fullmatch(r"\d+(\.\d+)?( of \d+)?", str(c.value if c.value is not None else ""))
+    ]
     assert len(counts) > 40
     assert [c.coordinate for c in counts if c.alignment.horizontal != "center"] == []
     titles = {b.title for s in load_spec("improvement_plan").sheets for b in s.blocks}

@@ -18,7 +18,12 @@ from kcp_sheets.intake import MAX_IN_CONTAINER, gather
 
 def a_return(plans, outbox: Path, tmp_path: Path, label: str = "ET") -> bytes:
     plan = plans[label]
-    return fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{label}.xlsx", {"Progress Tracker": {f"{label}-01": {"coordinator_score": 4}}}).read_bytes()
+    return fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / f"{label}.xlsx",
+        {"Progress Tracker": {f"{label}-01": {"coordinator_score": 4}}},
+    ).read_bytes()
 
 
 def mail(sender: str, date: str, attachments: dict[str, bytes]) -> bytes:
@@ -38,14 +43,26 @@ def test_a_zip_in_the_inbox_is_opened_and_its_return_read(review, plans, outbox:
     assert {r.id: r.values["coordinator_score"] for r in ret.rows["Progress Tracker"]}["ET-01"] == 4
 
 
-def test_an_email_forwarded_as_an_attachment_and_a_zip_attached_are_read_with_their_senders(review, plans, outbox: Path, tmp_path: Path) -> None:
-    inner = mail("ruth.owen@example.org", "Mon, 19 Apr 2004 10:00:00 +0100", {"ET.xlsx": a_return(plans, outbox, tmp_path)})
-    outer = mail("chair@example.org", "Tue, 20 Apr 2004 10:00:00 +0100", {"Our return.eml": inner, "HW.zip": package({"HW.xlsx": a_return(plans, outbox, tmp_path, "HW")})})
+def test_an_email_forwarded_as_an_attachment_and_a_zip_attached_are_read_with_their_senders(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
+    inner = mail(
+        "ruth.owen@example.org", "Mon, 19 Apr 2004 10:00:00 +0100", {"ET.xlsx": a_return(plans, outbox, tmp_path)}
+    )
+    outer = mail(
+        "chair@example.org",
+        "Tue, 20 Apr 2004 10:00:00 +0100",
+        {"Our return.eml": inner, "HW.zip": package({"HW.xlsx": a_return(plans, outbox, tmp_path, "HW")})},
+    )
     path = tmp_path / "forwarded.eml"
     path.write_bytes(outer)
     found = {r.source.name: r for r in check_returns(review, [path]).returns}
     et, hw = found["forwarded.eml > Our return.eml > ET.xlsx"], found["forwarded.eml > HW.zip > HW.xlsx"]
-    assert (et.cluster, et.source.sender, f"{et.source.received:%d/%m}") == ("ET", "ruth.owen@example.org", "19/04")  # the forwarded e-mail's own
+    assert (et.cluster, et.source.sender, f"{et.source.received:%d/%m}") == (
+        "ET",
+        "ruth.owen@example.org",
+        "19/04",
+    )  # the forwarded e-mail's own
     assert (hw.cluster, hw.source.sender, f"{hw.source.received:%d/%m}") == ("HW", "chair@example.org", "20/04")
 
 
@@ -77,18 +94,35 @@ def test_a_zip_in_an_undated_email_is_undated_too(review, plans, outbox: Path, t
     message = EmailMessage()
     message["From"], message["Subject"] = "ruth.owen@example.org", "Our return"
     message.set_content("Attached.")
-    message.add_attachment(package({"ET.xlsx": a_return(plans, outbox, tmp_path)}), maintype="application", subtype="zip", filename="ET.zip")
+    message.add_attachment(
+        package({"ET.xlsx": a_return(plans, outbox, tmp_path)}),
+        maintype="application",
+        subtype="zip",
+        filename="ET.zip",
+    )
     path = tmp_path / "undated.eml"
     path.write_bytes(bytes(message))
     [ret] = check_returns(review, [path]).returns
     assert ret.source.undated and "email-undated" in {p.code for p in ret.problems}
 
 
-def test_an_email_s_body_text_attachment_is_not_taken_for_a_return_but_a_sheet_saved_as_xml_is(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_an_email_s_body_text_attachment_is_not_taken_for_a_return_but_a_sheet_saved_as_xml_is(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     """Mail programs attach the body as ATT00001.txt; an Excel 2003 XML return is an .xml like any other."""
     saved = (Path(__file__).parent / "saved_by" / "hh-return-as-excel-2003-xml.xml").read_bytes()
     path = tmp_path / "two.eml"
-    path.write_bytes(mail("ruth.owen@example.org", "Mon, 19 Apr 2004 10:00:00 +0100", {"ET.xlsx": a_return(plans, outbox, tmp_path), "ATT00001.txt": b"Please find our return attached.\r\n", "HH.xml": saved}))
+    path.write_bytes(
+        mail(
+            "ruth.owen@example.org",
+            "Mon, 19 Apr 2004 10:00:00 +0100",
+            {
+                "ET.xlsx": a_return(plans, outbox, tmp_path),
+                "ATT00001.txt": b"Please find our return attached.\r\n",
+                "HH.xml": saved,
+            },
+        )
+    )
     result = check_returns(review, [path])
     assert sorted(r.source.name for r in result.returns) == ["two.eml > ET.xlsx", "two.eml > HH.xml"]
     assert not [p for p in result.all_problems() if p.severity == "error"]

@@ -67,7 +67,13 @@ def test_every_request_needs_the_token_then_the_session(folder: Path) -> None:
 
 def test_every_answer_carries_strict_headers(folder: Path) -> None:
     client, keys = desk(folder)
-    answers = [client.get("/"), client.get(f"/?token={keys.token}"), client.get("/"), client.get("/static/desk.js"), client.get("/nowhere")]
+    answers = [
+        client.get("/"),
+        client.get(f"/?token={keys.token}"),
+        client.get("/"),
+        client.get("/static/desk.js"),
+        client.get("/nowhere"),
+    ]
     for answer in answers:
         csp = answer.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
@@ -143,7 +149,12 @@ def test_uploads_land_in_the_inbox_under_a_safe_name_and_replace_nothing(folder:
     answer = client.post("/inbox", data={"csrf": keys.csrf}, files=files)
     assert answer.status_code == 303
     inbox = folder / "inbox"
-    assert sorted(p.name for p in inbox.iterdir()) == ["also escaped.xlsx", "escaped (2).xlsx", "escaped.xlsx", "hidden.xlsx"]
+    assert sorted(p.name for p in inbox.iterdir()) == [
+        "also escaped.xlsx",
+        "escaped (2).xlsx",
+        "escaped.xlsx",
+        "hidden.xlsx",
+    ]
     assert not (folder.parent / "escaped.xlsx").exists() and not (folder / "escaped.xlsx").exists()
     assert all(not os.access(p, os.X_OK) for p in inbox.iterdir())
     page = client.get(answer.headers["location"]).text
@@ -165,8 +176,8 @@ def test_uploads_are_refused_without_the_form_token_and_over_the_size_limit(fold
     assert client.post("/inbox", data={"csrf": keys.csrf}, files=[("returns", ("huge.xlsx", huge))]).status_code == 413
 
     def unannounced():  # a body sent in chunks, with no length declared: refused as it arrives
-        yield f"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{keys.csrf}\r\n".encode()
-        yield b"--b\r\nContent-Disposition: form-data; name=\"returns\"; filename=\"huge.xlsx\"\r\n\r\n"
+        yield f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{keys.csrf}\r\n'.encode()
+        yield b'--b\r\nContent-Disposition: form-data; name="returns"; filename="huge.xlsx"\r\n\r\n'
         for _ in range(300):
             yield b"x" * 10_000
 
@@ -179,11 +190,17 @@ def test_forms_from_another_site_or_without_their_token_are_refused(folder: Path
     client, keys = signed_in(folder)
     assert client.post("/run/check", data={}).status_code == 403
     assert client.post("/run/check").status_code == 403
-    assert client.post("/run/check", content=f"csrf={keys.csrf}", headers={"content-type": "text/plain"}).status_code == 403
+    assert (
+        client.post("/run/check", content=f"csrf={keys.csrf}", headers={"content-type": "text/plain"}).status_code
+        == 403
+    )
     assert client.post("/returns/x/decide", data={"decision": "accepted", "note": "n"}).status_code == 403
     assert client.post("/returns/x/deal", data={"csrf": "forged", "problem": "k"}).status_code == 403
     assert client.post("/run/check", data={"csrf": "x" * 43}).status_code == 403
-    assert client.post("/run/check", data={"csrf": keys.csrf}, headers={"origin": "http://evil.example"}).status_code == 403
+    assert (
+        client.post("/run/check", data={"csrf": keys.csrf}, headers={"origin": "http://evil.example"}).status_code
+        == 403
+    )
     assert not list((folder / "output").iterdir())
 
 
@@ -191,9 +208,14 @@ def test_an_uploads_token_must_come_before_its_files(folder: Path) -> None:
     """The guard reads an upload only as far as its first part: the token, as the inbox's form sends it first."""
     client, keys = signed_in(folder)
     small = ("returns", ("a.xlsx", b"PK\x03\x04" + b"x" * 100))
-    body = (b"--b\r\nContent-Disposition: form-data; name=\"returns\"; filename=\"a.xlsx\"\r\n\r\nPK\x03\x04\r\n"
-            + f"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{keys.csrf}\r\n--b--\r\n".encode())
-    assert client.post("/inbox", content=body, headers={"content-type": "multipart/form-data; boundary=b"}).status_code == 403
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="returns"; filename="a.xlsx"\r\n\r\nPK\x03\x04\r\n'
+        + f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{keys.csrf}\r\n--b--\r\n'.encode()
+    )
+    assert (
+        client.post("/inbox", content=body, headers={"content-type": "multipart/form-data; boundary=b"}).status_code
+        == 403
+    )
     assert not list((folder / "inbox").iterdir())
     assert client.post("/inbox", data={"csrf": keys.csrf}, files=[small]).status_code == 303
     assert [p.name for p in (folder / "inbox").iterdir()] == ["a.xlsx"]
@@ -207,8 +229,18 @@ def test_downloads_only_from_the_review_folders_areas(folder: Path, tmp_path: Pa
     assert answer.headers["content-disposition"].startswith("attachment")
     (tmp_path / "secret.txt").write_text("secret")
     (folder / "outbox" / "link.xlsx").symlink_to(tmp_path / "secret.txt")
-    for path in ("review.yaml", "outbox/../review.yaml", "outbox/%2e%2e/review.yaml", "outbox/..%2freview.yaml", "outbox/link.xlsx",
-                 "%2e%2e/secret.txt", "outbox/%2e%2e/%2e%2e/secret.txt", "/etc/passwd", "outbox/", "outbox/nothing.xlsx"):
+    for path in (
+        "review.yaml",
+        "outbox/../review.yaml",
+        "outbox/%2e%2e/review.yaml",
+        "outbox/..%2freview.yaml",
+        "outbox/link.xlsx",
+        "%2e%2e/secret.txt",
+        "outbox/%2e%2e/%2e%2e/secret.txt",
+        "/etc/passwd",
+        "outbox/",
+        "outbox/nothing.xlsx",
+    ):
         answer = client.get(f"/files/{path}")
         assert answer.status_code == 404, path
         assert b"secret" not in answer.content
@@ -217,7 +249,7 @@ def test_downloads_only_from_the_review_folders_areas(folder: Path, tmp_path: Pa
 def _finish(client: TestClient, location: str) -> str:
     for _ in range(300):
         page = client.get(location).text
-        if 'data-follow' not in page:
+        if "data-follow" not in page:
             return page
         time.sleep(0.1)
     raise AssertionError("the step did not finish")
@@ -228,14 +260,20 @@ def test_generate_check_and_consolidate_from_buttons(folder: Path) -> None:
     shutil.rmtree(folder / "outbox")
     client, keys = signed_in(folder)
     page = _finish(client, client.post("/run/generate", data={"csrf": keys.csrf, "emails": "1"}).headers["location"])
-    assert "Done." in page and len(list((folder / "outbox").glob("*.xlsx"))) == 9 and len(list((folder / "outbox").glob("*.eml"))) == 7
+    assert (
+        "Done." in page
+        and len(list((folder / "outbox").glob("*.xlsx"))) == 9
+        and len(list((folder / "outbox").glob("*.eml"))) == 7
+    )
     clean_return(review, "HW", folder / "inbox" / "hw.xlsx")
     hostile_return(review, "ET", folder / "inbox" / "et.xlsx")
     page = _finish(client, client.post("/run/check", data={"csrf": keys.csrf}).headers["location"])
     assert "2 returns read: 1 error, " in page and "/files/output/" in page
     page = _finish(client, client.post("/run/remind", data={"csrf": keys.csrf}).headers["location"])
     reminders = sorted((folder / "outbox" / "reminders").glob("*.eml"))
-    assert f"{len(reminders)} reminders written" in page and len(reminders) == sum(line.chased for line in chase_list(check_returns(review)))
+    assert f"{len(reminders)} reminders written" in page and len(reminders) == sum(
+        line.chased for line in chase_list(check_returns(review))
+    )
     downloads = client.get("/downloads").text
     assert all(f"outbox/reminders/{quote(p.name)}" in downloads for p in reminders)
     page = _finish(client, client.post("/run/consolidate", data={"csrf": keys.csrf}).headers["location"])
@@ -294,7 +332,9 @@ def test_accept_reject_and_deal_with_go_to_the_ledger(folder: Path) -> None:
     assert client.post(f"{page}/decide", data={"decision": "accepted", "note": "agreed"}).status_code == 403
     refused = client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "accepted", "note": " "})
     assert refused.status_code == 400 and "only with a note" in refused.text
-    answer = client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "accepted", "note": "Scores agreed <by phone>"})
+    answer = client.post(
+        f"{page}/decide", data={"csrf": keys.csrf, "decision": "accepted", "note": "Scores agreed <by phone>"}
+    )
     assert answer.status_code == 303
     shown = client.get(answer.headers["location"]).text
     assert "Accepted." in shown and ">accepted<" in shown and "Scores agreed &lt;by phone&gt;" in shown
@@ -306,7 +346,9 @@ def test_accept_reject_and_deal_with_go_to_the_ledger(folder: Path) -> None:
     assert answer.status_code == 303
     shown = client.get(answer.headers["location"]).text
     assert "Dealt with:</strong> Asked by phone: 4" in shown and "What to ask the sender" not in shown
-    assert [p.dealt_with for p in review_states.problems_of(folder, ret.ledger_id) if p.key == error.key] == ["Asked by phone: 4"]
+    assert [p.dealt_with for p in review_states.problems_of(folder, ret.ledger_id) if p.key == error.key] == [
+        "Asked by phone: 4"
+    ]
     client.post(f"{page}/deal", data={"csrf": keys.csrf, "problem": error.key, "undo": "1"})
     shown = client.get(page).text  # still settled: the return is accepted as it is, errors and all
     assert "accepted with the return: Scores agreed &lt;by phone&gt;" in shown and "What to ask the sender" not in shown
@@ -314,7 +356,9 @@ def test_accept_reject_and_deal_with_go_to_the_ledger(folder: Path) -> None:
     assert "What to ask the sender" in client.get(page).text  # undecided again: the error is to ask about
     assert client.post(f"{page}/deal", data={"csrf": keys.csrf, "problem": "nosuchkey", "note": "x"}).status_code == 400
 
-    client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "rejected", "note": "The wrong cluster's workbook"})
+    client.post(
+        f"{page}/decide", data={"csrf": keys.csrf, "decision": "rejected", "note": "The wrong cluster's workbook"}
+    )
     overview = client.get("/").text
     assert "rejected: The wrong cluster&#39;s workbook" in overview
     assert review_states.get_return(folder, ret.ledger_id).state == "rejected"
@@ -350,8 +394,15 @@ def test_the_command_line_and_the_desk_on_one_folder_at_once(folder: Path) -> No
     clean_return(review, "HW", folder / "inbox" / "hw.xlsx")
     hostile_return(review, "ET", folder / "inbox" / "et.xlsx")
     client, keys = signed_in(folder)
-    commands = [subprocess.Popen([sys.executable, "-m", "kcp_sheets", command, str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                for command in ("check", "status")]
+    commands = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kcp_sheets", command, str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in ("check", "status")
+    ]
     pages = [client.get(path).status_code for path in ("/", "/inbox", "/", "/inbox")]
     job = client.post("/run/check", data={"csrf": keys.csrf}).headers["location"]
     assert [c.wait(timeout=120) for c in commands] == [1, 0]  # check: errors found; status: done

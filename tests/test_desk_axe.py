@@ -39,10 +39,34 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("axe") / "demo"
     steps.demo(folder)
-    ll = subprocess.run([sys.executable, "-m", "kcp_sheets", "returns", str(folder), "LL return 2004.xlsx"], capture_output=True, text=True, check=True).stdout
+    ll = subprocess.run(
+        [sys.executable, "-m", "kcp_sheets", "returns", str(folder), "LL return 2004.xlsx"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     key = next(line.split()[0] for line in ll.splitlines() if "  warning " in line)
-    subprocess.run([sys.executable, "-m", "kcp_sheets", "dealt-with", str(folder), "LL return 2004.xlsx", key, "--note", "asked by phone"], check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "kcp_sheets", "serve", str(folder), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kcp_sheets",
+            "dealt-with",
+            str(folder),
+            "LL return 2004.xlsx",
+            key,
+            "--note",
+            "asked by phone",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kcp_sheets", "serve", str(folder), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     address = server.stdout.readline().strip()
     yield address, folder
     server.send_signal(signal.SIGINT)
@@ -62,7 +86,8 @@ def violations(driver: webdriver.Chrome) -> list[str]:
         "const done = arguments[arguments.length - 1];"
         f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(RULES)}}}, resultTypes: ['violations']}})"
         ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).slice(0, 4).join(', '))))"
-        ".catch(e => done(['axe failed: ' + e]));")
+        ".catch(e => done(['axe failed: ' + e]));"
+    )
     return list(found)
 
 
@@ -82,8 +107,12 @@ def test_every_page_of_the_desk_meets_wcag_2_2_aa(desk: tuple[str, Path], browse
     found["return with problems dealt with"] = visit(browser, next(h for t, h in links.items() if t.startswith("LL")))
     browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=rejected]").click()
     browser.find_element(By.CSS_SELECTOR, ".decide button[type=submit]").click()  # sent without its note
-    assert browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=rejected]").is_selected()  # what was chosen is kept
-    assert browser.switch_to.active_element.get_attribute("id") == "note"  # and the empty field is where the keyboard is
+    assert browser.find_element(
+        By.CSS_SELECTOR, "input[name=decision][value=rejected]"
+    ).is_selected()  # what was chosen is kept
+    assert (
+        browser.switch_to.active_element.get_attribute("id") == "note"
+    )  # and the empty field is where the keyboard is
     found["decision sent without its note"] = violations(browser)
     for page in ("/inbox", "/downloads", "/settings", "/nothing-here"):
         found[page] = visit(browser, base + page)

@@ -24,7 +24,9 @@ from kcp_sheets.workbooks import planned_workbooks
 
 if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
     if os.environ.get("CI") or os.environ.get("KCP_REQUIRE_LIBREOFFICE"):
-        pytest.fail("chromium and chromium-driver are required here: apt-get install chromium chromium-driver", pytrace=False)
+        pytest.fail(
+            "chromium and chromium-driver are required here: apt-get install chromium chromium-driver", pytrace=False
+        )
     pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -43,7 +45,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def address(folder: Path) -> Iterator[str]:
     """`kcp-sheets serve` as the officer starts it; Ctrl-C stops it cleanly at the end."""
-    server = subprocess.Popen([sys.executable, "-m", "kcp_sheets", "serve", str(folder), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kcp_sheets", "serve", str(folder), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = server.stdout.readline().strip()
     assert line.startswith("http://127.0.0.1:") and "/?token=" in line, line + server.stderr.read()
     yield line
@@ -74,14 +81,21 @@ def add_to_inbox(driver: webdriver.Chrome, address: str, path: Path) -> None:
     wait_for(driver, "1 file added")
 
 
-def test_upload_a_return_see_its_problems_consolidate_and_download_the_plan(address: str, browser: webdriver.Chrome, folder: Path, tmp_path: Path) -> None:
+def test_upload_a_return_see_its_problems_consolidate_and_download_the_plan(
+    address: str, browser: webdriver.Chrome, folder: Path, tmp_path: Path
+) -> None:
     browser.get(address)
     assert browser.current_url == base(address) + "/"  # the token is swapped for a session at once
     review = load_review(folder)
     plan = next(p for p in planned_workbooks(review) if p.cluster == "LL")
     tracker = plan.spec.main_table().key
     first = str(plan.content.rows[tracker][0]["id"])
-    workbook = fill_workbook(plan, folder / OUTBOX / plan.file_name, tmp_path / "LL return.xlsx", {tracker: {first: {"coordinator_score": 7}}})
+    workbook = fill_workbook(
+        plan,
+        folder / OUTBOX / plan.file_name,
+        tmp_path / "LL return.xlsx",
+        {tracker: {first: {"coordinator_score": 7}}},
+    )
     add_to_inbox(browser, address, workbook)
     browser.find_element(By.LINK_TEXT, "Learning and leisure progress tracker 2004").click()
     wait_for(browser, "What to ask the sender")
@@ -93,7 +107,9 @@ def test_upload_a_return_see_its_problems_consolidate_and_download_the_plan(addr
     wait_for(browser, "Accepted.")
     assert "accepted" in browser.find_element(By.CSS_SELECTOR, ".facts").text
     browser.find_element(By.LINK_TEXT, "The review").click()
-    row = browser.find_element(By.XPATH, "//table[contains(@class, 'returns')]//tr[th/a[text()='LL Learning and leisure']]")
+    row = browser.find_element(
+        By.XPATH, "//table[contains(@class, 'returns')]//tr[th/a[text()='LL Learning and leisure']]"
+    )
     assert "accepted" in row.text
     browser.find_element(By.XPATH, "//button[text()='Consolidate into the plan']").click()
     wait_for(browser, "Done.")
@@ -109,11 +125,21 @@ def test_upload_a_return_see_its_problems_consolidate_and_download_the_plan(addr
     assert saved.read_bytes() == (folder / "output" / saved.name).read_bytes()
     import openpyxl
 
-    cells = [str(c.value) for ws in openpyxl.load_workbook(saved, read_only=True) for r in ws.iter_rows() for c in r if c.value]
-    assert any("accepted: The co-ordinator meant 5; agreed by telephone." in c for c in cells)  # the plan used the accepted return
+    cells = [
+        str(c.value)
+        for ws in openpyxl.load_workbook(saved, read_only=True)
+        for r in ws.iter_rows()
+        for c in r
+        if c.value
+    ]
+    assert any(
+        "accepted: The co-ordinator meant 5; agreed by telephone." in c for c in cells
+    )  # the plan used the accepted return
 
 
-def test_markup_in_a_return_is_shown_as_text_and_runs_nothing(address: str, browser: webdriver.Chrome, folder: Path, tmp_path: Path) -> None:
+def test_markup_in_a_return_is_shown_as_text_and_runs_nothing(
+    address: str, browser: webdriver.Chrome, folder: Path, tmp_path: Path
+) -> None:
     browser.get(address)
     review = load_review(folder)
     mail = hostile_email(hostile_return(review, "ET", tmp_path / "et.xlsx"), tmp_path / "ET return.eml")
@@ -129,7 +155,9 @@ def test_markup_in_a_return_is_shown_as_text_and_runs_nothing(address: str, brow
     assert browser.execute_script("return window.pwned === undefined")
 
 
-def test_no_token_a_forged_form_and_a_path_outside_are_refused(address: str, browser: webdriver.Chrome, folder: Path) -> None:
+def test_no_token_a_forged_form_and_a_path_outside_are_refused(
+    address: str, browser: webdriver.Chrome, folder: Path
+) -> None:
     browser.get(address)
     browser.get(base(address) + "/files/outbox/%2e%2e/review.yaml")
     assert "There is nothing at this address." in browser.page_source and "review_title" not in browser.page_source

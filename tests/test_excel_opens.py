@@ -32,6 +32,6 @@ def test_the_audit_finds_a_broken_workbook(demo_written: dict[str, Path], tmp_pa
         for item in z.infolist():
             data = z.read(item.filename)
             if item.filename == "xl/worksheets/sheet2.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData><row r=\"1\" ht=\"not a number\"/>", 1)
+                data = data.replace(b"<sheetData>", b'<sheetData><row r="1" ht="not a number"/>', 1)
             out.writestr(item, data)
     assert not OpenXmlValidator().validate(broken).is_valid

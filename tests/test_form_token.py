@@ -35,14 +35,20 @@ def _all(receive: Any) -> bytes:
 
 def test_an_uploads_token_is_read_from_its_first_part_without_reading_the_files() -> None:
     files = [b"x" * 1000] * 50
-    receive, given = _chunks(b'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nse', b"cret\r\n--b\r\nContent-Disposition: form-data; name=\"returns\"", *files)
+    receive, given = _chunks(
+        b'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nse',
+        b'cret\r\n--b\r\nContent-Disposition: form-data; name="returns"',
+        *files,
+    )
     token, again = asyncio.run(form_token(MULTIPART, receive))
     assert token == "secret" and len(given) == 2
     assert _all(again).endswith(b"x" * 1000) and len(given) == 52
 
 
 def test_an_upload_whose_first_part_is_not_the_token_has_none() -> None:
-    receive, given = _chunks(b'--b\r\nContent-Disposition: form-data; name="returns"; filename="a.xlsx"\r\n\r\n', *[b"x" * 1000] * 50)
+    receive, given = _chunks(
+        b'--b\r\nContent-Disposition: form-data; name="returns"; filename="a.xlsx"\r\n\r\n', *[b"x" * 1000] * 50
+    )
     token, _ = asyncio.run(form_token(MULTIPART, receive))
     assert token is None and len(given) == 1
 

@@ -37,7 +37,11 @@ def refused(data: bytes) -> tuple[str, dict[str, str]]:
 
 
 def test_extent_comes_from_the_cells_not_the_declared_dimension() -> None:
-    assert extent('<row r="3"><c r="B3"><v>1</v></c></row><row r="700"><c r="AA700" t="s"><v>0</v></c></row>') == (700, 27, 2)
+    assert extent('<row r="3"><c r="B3"><v>1</v></c></row><row r="700"><c r="AA700" t="s"><v>0</v></c></row>') == (
+        700,
+        27,
+        2,
+    )
 
 
 def test_a_cell_with_a_style_and_no_value_does_not_widen_the_sheet() -> None:
@@ -50,7 +54,9 @@ def test_attributes_in_any_order_or_with_slashes_cannot_hide_a_far_cell() -> Non
 
 
 def test_cells_that_do_not_say_where_they_are_are_placed_by_their_order() -> None:
-    assert extent('<row><c><v>1</v></c><c><v>2</v></c></row><row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row><row><c/><c><v>5</v></c></row>') == (6, 4, 5)
+    assert extent(
+        '<row><c><v>1</v></c><c><v>2</v></c></row><row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row><row><c/><c><v>5</v></c></row>'
+    ) == (6, 4, 5)
 
 
 def test_the_farthest_cell_is_found_whichever_order_the_rows_come_in() -> None:
@@ -89,7 +95,10 @@ def test_kinds_of_file_told_apart() -> None:
     assert "Lotus 1-2-3" in refused(b"\x00\x00\x1a\x00\x00\x10\x04\x00" + bytes(40))[1]["detail"]
     numbers = refused(package({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b"bplist00"}))
     assert numbers[1]["detail"] == "an Apple Numbers file" and "Export To > Excel" in numbers[1]["how"]
-    assert refused(package({"index.xml.gz": b"\x1f\x8b", "QuickLook/Thumbnail.jpg": b""}))[1]["detail"] == "an Apple Numbers file"  # Numbers '09
+    assert (
+        refused(package({"index.xml.gz": b"\x1f\x8b", "QuickLook/Thumbnail.jpg": b""}))[1]["detail"]
+        == "an Apple Numbers file"
+    )  # Numbers '09
     assert refused(b"notes for the meeting\nbring the minutes\n")[1] == {"detail": "a text file"}
 
 
@@ -99,7 +108,10 @@ def test_a_doctype_that_declares_no_entity_is_no_hazard_and_one_that_does_is() -
     assert (sheet.rows, sheet.cols) == (3, 2)
     subset = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]>'
     assert inspect(package(minimal_xlsx(subset + sheet_xml("")[21:]))).sheets
-    assert refused(package(minimal_xlsx(b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "b">]>' + sheet_xml("")[21:])))[0] == "file-hostile"
+    assert (
+        refused(package(minimal_xlsx(b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "b">]>' + sheet_xml("")[21:])))[0]
+        == "file-hostile"
+    )
     unclosed = b'<?xml version="1.0"?><!DOCTYPE w [' + b"<!-- x -->" * 10_000
     assert refused(package(minimal_xlsx(unclosed + sheet_xml("")[21:])))[0] == "file-hostile"
 
@@ -121,11 +133,20 @@ def test_a_gzip_that_would_unpack_beyond_the_limit_is_refused_unread() -> None:
 
 def test_a_utf16_csv_and_an_excel_2003_xml_in_utf16_are_read() -> None:
     facts = inspect("ID\tIssue\tScore\nHH-01\tDamp\t4\n".encode("utf-16"))
-    assert facts.kind == "csv" and facts.cells[facts.sheets[0].name].values() == {(0, 0): "ID", (0, 1): "Issue", (0, 2): "Score", (1, 0): "HH-01", (1, 1): "Damp", (1, 2): "4"}
+    assert facts.kind == "csv" and facts.cells[facts.sheets[0].name].values() == {
+        (0, 0): "ID",
+        (0, 1): "Issue",
+        (0, 2): "Score",
+        (1, 0): "HH-01",
+        (1, 1): "Damp",
+        (1, 2): "4",
+    }
     xml = '<?xml version="1.0" encoding="UTF-16"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
     xml += '<Worksheet ss:Name="S"><Table><Row ss:Index="2"><Cell ss:Index="3"><Data ss:Type="Number">4</Data></Cell></Row></Table></Worksheet></Workbook>'
     facts = inspect(xml.encode("utf-16"))
-    assert [(s.name, s.rows, s.cols) for s in facts.sheets] == [("S", 2, 3)] and facts.cells["S"].values() == {(1, 2): 4.0}
+    assert [(s.name, s.rows, s.cols) for s in facts.sheets] == [("S", 2, 3)] and facts.cells["S"].values() == {
+        (1, 2): 4.0
+    }
 
 
 UNCLOSED_PROBE = """
@@ -157,7 +178,9 @@ def test_tags_that_never_close_are_scanned_in_bounded_time() -> None:
     import sys
     from pathlib import Path
 
-    done = subprocess.run([sys.executable, "-c", UNCLOSED_PROBE, str(Path(__file__).parent)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", UNCLOSED_PROBE, str(Path(__file__).parent)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3 and all(line.startswith(("read", "refused")) for line in lines), lines
@@ -165,8 +188,16 @@ def test_tags_that_never_close_are_scanned_in_bounded_time() -> None:
 
 def test_damage_is_said_in_plain_words_not_the_library_s() -> None:
     whole = package(minimal_xlsx(sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')))
-    assert refused(whole[: len(whole) // 2]) == ("file-truncated", {"detail": "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"})
-    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)) == ("file-truncated", {"detail": "the Office container around the workbook is broken"})
+    assert refused(whole[: len(whole) // 2]) == (
+        "file-truncated",
+        {
+            "detail": "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"
+        },
+    )
+    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)) == (
+        "file-truncated",
+        {"detail": "the Office container around the workbook is broken"},
+    )
 
 
 def test_an_ods_macro_library_s_doctype_line_is_no_hazard() -> None:

@@ -81,17 +81,28 @@ def hand_sized_rows(path: Path) -> dict[str, set[int]]:
     with zipfile.ZipFile(path) as z:
         names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
         return {
-            name: {int(r) for r in re.findall(r'<row r="(\d+)"[^>]*customHeight="1"', z.read(f"xl/worksheets/sheet{n}.xml").decode())}
+            name: {
+                int(r)
+                for r in re.findall(
+                    r'<row r="(\d+)"[^>]*customHeight="1"', z.read(f"xl/worksheets/sheet{n}.xml").decode()
+                )
+            }
             for n, name in enumerate(names, start=1)
         }
 
 
 def test_rows_are_sized_to_their_text_but_free_to_grow(outbox: Path, plans) -> None:
     """Only header rows are sized by hand; every other row can grow with what is typed."""
-    for name in (plans["ET"].file_name, "2004 Partnership health review.xlsx", "2004 Accreditation action plan review.xlsx"):
+    for name in (
+        plans["ET"].file_name,
+        "2004 Partnership health review.xlsx",
+        "2004 Accreditation action plan review.xlsx",
+    ):
         for sheet, rows in hand_sized_rows(outbox / name).items():
             ws = openpyxl.load_workbook(outbox / name)[sheet]
-            headers = {r for r in rows if ws.cell(r, 1).font.b and ws.cell(r, 1).fill.fgColor.rgb in ("FF1F3864", "001F3864")}
+            headers = {
+                r for r in rows if ws.cell(r, 1).font.b and ws.cell(r, 1).fill.fgColor.rgb in ("FF1F3864", "001F3864")
+            }
             assert rows == headers, (name, sheet, sorted(rows - headers))
     summary = openpyxl.load_workbook(outbox / plans["ET"].file_name)["Review Summary"]
     assert not summary.merged_cells.ranges  # no program grows a row for a merged cell
@@ -131,7 +142,9 @@ def test_text_that_looks_like_a_formula_is_written_as_text(folder: Path) -> None
     from kcp_sheets.settings import load_review
 
     path = folder / "actions.csv"
-    text = path.read_text(encoding="utf-8-sig").replace("Develop a streetscape proposal", "=HYPERLINK(\"http://x\")+Develop a streetscape proposal", 1)
+    text = path.read_text(encoding="utf-8-sig").replace(
+        "Develop a streetscape proposal", '=HYPERLINK("http://x")+Develop a streetscape proposal', 1
+    )
     path.write_text(text, encoding="utf-8")
     [tracker, *_] = generate(load_review(folder))
     with zipfile.ZipFile(tracker) as z:
@@ -146,11 +159,17 @@ def layout(path: Path) -> str:
     book = openpyxl.load_workbook(path)
     lines = []
     for ws in book.worksheets:
-        lines.append(f"== {ws.title} [{ws.sheet_state}] protected={ws.protection.sheet} freeze={ws.freeze_panes} titles={ws.print_title_rows}")
+        lines.append(
+            f"== {ws.title} [{ws.sheet_state}] protected={ws.protection.sheet} freeze={ws.freeze_panes} titles={ws.print_title_rows}"
+        )
         widths = {k: round(v.width, 1) for k, v in sorted(ws.column_dimensions.items()) if v.width}
         lines.append(f"widths {widths}")
         for row in ws.iter_rows(max_row=min(ws.max_row, 8)):
-            cells = [f"{c.coordinate}={str(c.value)[:40]!r}{'' if c.protection.locked else '(input)'}" for c in row if c.value is not None or not c.protection.locked]
+            cells = [
+                f"{c.coordinate}={str(c.value)[:40]!r}{'' if c.protection.locked else '(input)'}"
+                for c in row
+                if c.value is not None or not c.protection.locked
+            ]
             if cells:
                 lines.append("  " + " | ".join(cells))
         for dv in sorted(ws.data_validations.dataValidation, key=lambda d: str(d.sqref))[:6]:
@@ -166,7 +185,9 @@ def test_golden_layout(outbox: Path, plans, label: str) -> None:
     if UPDATE or not golden.exists():
         golden.write_text(got)
         pytest.skip(f"golden file {golden.name} written; review and commit it")
-    assert got == golden.read_text(), f"layout of {label} changed: if meant, rerun with KCP_UPDATE_GOLDEN=1 and review the diff"
+    assert got == golden.read_text(), (
+        f"layout of {label} changed: if meant, rerun with KCP_UPDATE_GOLDEN=1 and review the diff"
+    )
 
 
 def test_a_template_with_a_mistake_names_the_file_and_the_entry(tmp_path: Path) -> None:
@@ -178,7 +199,11 @@ def test_a_template_with_a_mistake_names_the_file_and_the_entry(tmp_path: Path) 
     folder = tmp_path / "workbook_templates"
     shutil.copytree(spec.templates_dir(), folder)
     path = folder / "cluster_tracker.yaml"
-    path.write_text(path.read_text().replace("kind: score\n        scale: achievement", "kind: scorr\n        scale: achievement", 1))
+    path.write_text(
+        path.read_text().replace(
+            "kind: score\n        scale: achievement", "kind: scorr\n        scale: achievement", 1
+        )
+    )
     assert spec.load_spec("cluster_tracker").template  # the shipped one, unchanged
     with pytest.raises(ProblemError) as caught:
         spec.load_spec("cluster_tracker", folder)

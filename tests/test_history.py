@@ -30,8 +30,10 @@ def return_et(folder: Path, score: int, words: str = "") -> None:
     review = load_review(folder)
     plan = next(p for p in planned_workbooks(review) if p.label == "ET")
     ids = [str(r["id"]) for r in plan.content.rows[TRACKER]]
-    rows = {i: {"progress": words or f"Progress on {i}", "coordinator_score": score, "agreed_score": score} for i in ids}
-    rows[ids[0]]["progress"] = "=HYPERLINK(\"http://x\")"  # typed text that looks like a formula
+    rows = {
+        i: {"progress": words or f"Progress on {i}", "coordinator_score": score, "agreed_score": score} for i in ids
+    }
+    rows[ids[0]]["progress"] = '=HYPERLINK("http://x")'  # typed text that looks like a formula
     fill_workbook(plan, folder / OUTBOX / plan.file_name, folder / INBOX / "et.xlsx", {TRACKER: rows})
 
 
@@ -50,7 +52,9 @@ def test_two_years_of_history_in_the_plan_and_for_analysts(folder: Path, tmp_pat
     generate(load_review(folder))
     return_et(folder, 4)
     first = write_plan(check_returns(load_review(folder)))
-    assert openpyxl.load_workbook(first)["History"]["A1"].value == "Scores in this review"  # never "the last three" of one
+    assert (
+        openpyxl.load_workbook(first)["History"]["A1"].value == "Scores in this review"
+    )  # never "the last three" of one
 
     carry_forward(folder, tmp_path / "2005")
     year_two = tmp_path / "2005"
@@ -66,9 +70,17 @@ def test_two_years_of_history_in_the_plan_and_for_analysts(folder: Path, tmp_pat
         assert history["Environment and transport 2004"]["4 Largely achieved"] == 13
         assert history["Environment and transport 2005"]["2 Little progress"] == 13
         assert history["Health and well-being 2004"]["Unscored"] == 13 and "Health and well-being 2005" in history
-        assert list(history).index("Environment and transport 2004") < list(history).index("Environment and transport 2005")
+        assert list(history).index("Environment and transport 2004") < list(history).index(
+            "Environment and transport 2005"
+        )
     officer = load_review(year_two).officer.name
-    public_text = " ".join(str(c) for ws in openpyxl.load_workbook(public).worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    public_text = " ".join(
+        str(c)
+        for ws in openpyxl.load_workbook(public).worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if c
+    )
     assert officer not in public_text
 
     actions = {r["ID"]: r for r in block(plan, "All Actions", "ID")}
@@ -77,7 +89,10 @@ def test_two_years_of_history_in_the_plan_and_for_analysts(folder: Path, tmp_pat
     tables = frames(year_two)
     et02 = tables["actions"].query("id == 'ET-02'").sort_values("year")
     assert list(et02["year"]) == [2004, 2005] and list(et02["agreed_score"]) == [4, 2]
-    assert set(tables["actions"]["review"]) == {"kensington-and-chelsea-partnership-2004", "kensington-and-chelsea-partnership-2005"}
+    assert set(tables["actions"]["review"]) == {
+        "kensington-and-chelsea-partnership-2004",
+        "kensington-and-chelsea-partnership-2005",
+    }
     assert len(tables["health"]) == 2 * len(load_review(year_two).criteria)
     assert set(tables["improvements"].columns) >= {"review", "year", "part", "action", "due"}
 
@@ -87,7 +102,7 @@ def test_two_years_of_history_in_the_plan_and_for_analysts(folder: Path, tmp_pat
         rows = list(csv.DictReader(f))
     assert len(rows) == len(tables["actions"])
     et01 = next(r for r in rows if r["id"] == "ET-01" and r["year"] == "2005")
-    assert et01["progress"] == "'=HYPERLINK(\"http://x\")"  # text, never a formula in a spreadsheet
+    assert et01["progress"] == '\'=HYPERLINK("http://x")'  # text, never a formula in a spreadsheet
 
     # The records are the ledger's: a mistake made in the settings since does not stop an export.
     actions_csv = year_two / "actions.csv"
@@ -103,9 +118,16 @@ def test_the_review_states_from_the_command_line(folder: Path) -> None:
     generate(load_review(folder))
     review = load_review(folder)
     plan = next(p for p in planned_workbooks(review) if p.label == "ET")
-    fill_workbook(plan, folder / OUTBOX / plan.file_name, folder / INBOX / "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 9}}})
+    fill_workbook(
+        plan,
+        folder / OUTBOX / plan.file_name,
+        folder / INBOX / "et.xlsx",
+        {TRACKER: {"ET-01": {"coordinator_score": 9}}},
+    )
     hw = next(p for p in planned_workbooks(review) if p.label == "HW")
-    fill_workbook(hw, folder / OUTBOX / hw.file_name, folder / INBOX / "hw.xlsx", {TRACKER: {"HW-01": {"coordinator_score": 3}}})
+    fill_workbook(
+        hw, folder / OUTBOX / hw.file_name, folder / INBOX / "hw.xlsx", {TRACKER: {"HW-01": {"coordinator_score": 3}}}
+    )
     runner = CliRunner()
 
     def run(*args: str) -> Any:

@@ -14,7 +14,10 @@ PACKAGE = Path(kcp_sheets.__file__).resolve().parent
 
 
 def modules() -> dict[str, ast.Module]:
-    return {p.relative_to(PACKAGE).with_suffix("").as_posix().replace("/", "."): ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.rglob("*.py")}
+    return {
+        p.relative_to(PACKAGE).with_suffix("").as_posix().replace("/", "."): ast.parse(p.read_text(encoding="utf-8"))
+        for p in PACKAGE.rglob("*.py")
+    }
 
 
 def imports(name: str, tree: ast.Module) -> set[str]:
@@ -54,11 +57,24 @@ def test_consolidation_sits_below_the_steps_and_the_papers() -> None:
     over and the faces: it imports none of them, and its parts import each other
     one way (what came back, then rows and blocks, then the plan, then its writing)."""
     found = modules()
-    order = ["consolidate.clusters", "consolidate.rows", "consolidate.blocks", "consolidate.plan", "consolidate.writing"]
+    order = [
+        "consolidate.clusters",
+        "consolidate.rows",
+        "consolidate.blocks",
+        "consolidate.plan",
+        "consolidate.writing",
+    ]
     for name, tree in found.items():
         if name.startswith("consolidate."):
             reached = imports(name, tree)
-            assert not {m.split(".")[0] for m in reached} & {"steps", "report", "carry", "plan_update", "cli", "desk"}, (name, reached)
+            assert not {m.split(".")[0] for m in reached} & {
+                "steps",
+                "report",
+                "carry",
+                "plan_update",
+                "cli",
+                "desk",
+            }, (name, reached)
             if name in order:
                 later = set(order[order.index(name) + 1 :])
                 assert not later & reached, (name, reached)
@@ -66,8 +82,12 @@ def test_consolidation_sits_below_the_steps_and_the_papers() -> None:
 
 def test_sending_the_ledger_and_what_was_sent_import_no_circle() -> None:
     found = modules()
-    assert "generate" not in imports("sent", found["sent"]) and "generate" not in imports("ledger.store", found["ledger.store"])
-    assert "ledger" not in imports("workbooks", found["workbooks"]) and "generate" not in imports("workbooks", found["workbooks"])
+    assert "generate" not in imports("sent", found["sent"]) and "generate" not in imports(
+        "ledger.store", found["ledger.store"]
+    )
+    assert "ledger" not in imports("workbooks", found["workbooks"]) and "generate" not in imports(
+        "workbooks", found["workbooks"]
+    )
 
 
 def test_only_the_ledger_speaks_sql_to_the_ledger_and_writes_its_events() -> None:
@@ -78,7 +98,12 @@ def test_only_the_ledger_speaks_sql_to_the_ledger_and_writes_its_events() -> Non
         if name.startswith("ledger.") or name == "read_cache":  # the read cache is a file of its own, not the ledger
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and node.attr in ("db", "event") and isinstance(node.value, ast.Name) and node.value.id in ("ledger", "self", "last"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("db", "event")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("ledger", "self", "last")
+            ):
                 offenders.append(f"{name}:{node.lineno}")
     assert offenders == []
 
@@ -91,8 +116,13 @@ def test_a_returns_state_is_worked_out_in_one_place() -> None:
         if name == "lifecycle":
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in states for c in [node.left, *node.comparators]):
-                if any(isinstance(side, ast.Attribute) and side.attr in ("state", "review_state", "decision") for side in [node.left, *node.comparators]):
+            if isinstance(node, ast.Compare) and any(
+                isinstance(c, ast.Constant) and c.value in states for c in [node.left, *node.comparators]
+            ):
+                if any(
+                    isinstance(side, ast.Attribute) and side.attr in ("state", "review_state", "decision")
+                    for side in [node.left, *node.comparators]
+                ):
                     offenders.append(f"{name}:{node.lineno}")
     assert offenders == []
 
@@ -130,7 +160,9 @@ def test_the_formats_stand_below_the_reader() -> None:
         if name.startswith("formats."):
             reached = {m.split(".")[0] for m in imports(name, tree)}
             assert reached <= {"formats", "cellref"}, (name, reached)
-    assert "formats.kind" not in imports("formats.flat", modules()["formats.flat"])  # no circle: a .fods is handed back, not imported back
+    assert "formats.kind" not in imports(
+        "formats.flat", modules()["formats.flat"]
+    )  # no circle: a .fods is handed back, not imported back
 
 
 def test_the_spec_and_cell_names_stand_on_problems_alone() -> None:

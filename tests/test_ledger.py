@@ -86,8 +86,20 @@ def sent(folder: Path) -> Path:
 def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_changes(sent: Path) -> None:
     fill(sent, "ET", "et.xlsx", scored(sent))
     old_text = next(r["action"] for r in plan_of(sent, "ET").content.rows[TRACKER] if r["id"] == "ET-03")
-    edit_actions(sent, {"ET-03": {"action": old_text + " (corrected)"}},
-                 [{"id": "ET-99", "cluster": "ET", "issue": "Air quality", "outcome": "Fewer bad-air days", "action": "Monitor air on Golborne Road", "nrf": "No"}])
+    edit_actions(
+        sent,
+        {"ET-03": {"action": old_text + " (corrected)"}},
+        [
+            {
+                "id": "ET-99",
+                "cluster": "ET",
+                "issue": "Air quality",
+                "outcome": "Fewer bad-air days",
+                "action": "Monitor air on Golborne Road",
+                "nrf": "No",
+            }
+        ],
+    )
 
     for regenerated in (False, True):
         if regenerated:
@@ -96,7 +108,9 @@ def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_cha
         [ret] = result.returns
         found = {(p.code, p.row_id): p for p in ret.problems}
         assert ret.plan.edition == 1  # read against what ET was sent, whatever was generated since
-        assert not [p for p in ret.problems if p.code in ("row-deleted", "fixed-edited") or p.severity == "error"], ret.problems
+        assert not [p for p in ret.problems if p.code in ("row-deleted", "fixed-edited") or p.severity == "error"], (
+            ret.problems
+        )
         added = found[("row-added-since", "ET-99")]
         assert "added after this workbook was sent" in added.message and "ET-99" in added.ask
         assert "corrected after this workbook was sent" in found[("row-changed-since", "ET-03")].message
@@ -109,7 +123,10 @@ def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_cha
     # The plan shows the corrected text and asks for the action ET was never sent.
     path = write_plan(check_returns(load_review(sent)))
     actions = {r["ID"]: r for r in sheet(path, "All Actions")}
-    assert actions["ET-03"]["Action required"] == old_text + " (corrected)" and actions["ET-03"]["Co-ordinator's score"] == 4
+    assert (
+        actions["ET-03"]["Action required"] == old_text + " (corrected)"
+        and actions["ET-03"]["Co-ordinator's score"] == 4
+    )
     assert actions["ET-99"]["Co-ordinator's score"] is None and actions["ET-99"]["From file"] == "et.xlsx"
 
     # A return of the new edition is read with it: nothing changed since.
@@ -133,7 +150,9 @@ def test_sent_rows_the_settings_still_make_are_held_once(sent: Path) -> None:
     by_cluster = {r.cluster: r for r in result.returns}
     et = by_cluster["ET"]
     assert et.plan.content.rows[TRACKER] is not result.rows_now["ET"]
-    assert next(r["action"] for r in et.plan.content.rows[TRACKER] if r["id"] == "ET-03") == old_text  # what was sent stays as sent
+    assert (
+        next(r["action"] for r in et.plan.content.rows[TRACKER] if r["id"] == "ET-03") == old_text
+    )  # what was sent stays as sent
     assert "row-changed-since" in {p.code for p in et.problems}
     assert by_cluster["HW"].plan.content.rows[TRACKER] is result.rows_now["HW"]
 
@@ -155,11 +174,18 @@ def test_templates_changed_between_sending_and_reading(sent: Path, tmp_path: Pat
     tracker = newer / "cluster_tracker.yaml"
     text = tracker.read_text(encoding="utf-8")
     assert '"Progress this year"' in text and "version: 1" in text
-    tracker.write_text(text.replace('"Progress this year"', '"Progress in the year"').replace("version: 1", "version: 2"), encoding="utf-8")
+    tracker.write_text(
+        text.replace('"Progress this year"', '"Progress in the year"').replace("version: 1", "version: 2"),
+        encoding="utf-8",
+    )
     review = replace(load_review(sent), templates=newer)  # what a newer kcp-sheets would make
     assert next(p for p in planned_workbooks(review) if p.label == "ET").spec.version == 2
     [ret] = check_returns(review).returns
-    assert [p for p in ret.problems if p.severity == "error" or p.code in ("other-version", "header-missing", "fixed-edited")] == []
+    assert [
+        p
+        for p in ret.problems
+        if p.severity == "error" or p.code in ("other-version", "header-missing", "fixed-edited")
+    ] == []
     assert ret.plan.spec.version == 1 and {r.values["coordinator_score"] for r in ret.rows[TRACKER]} == {3}
     assert all(r.values["progress"] == f"Progress on {r.id}" for r in ret.rows[TRACKER])
 
@@ -173,18 +199,25 @@ def test_review_states_and_dealt_with_problems_survive_a_re_read(sent: Path) -> 
     states = {r.source.name: r.state for r in result.returns}
     assert states == {"et.xlsx": "has problems", "hw.xlsx": "new"}
     assert [r.source.name for r in result.merged()] == ["hw.xlsx"]
-    assert [(r.source.name, why) for r, why in result.left_out()] == [("et.xlsx", "1 error not dealt with: accept it or deal with them")]
+    assert [(r.source.name, why) for r, why in result.left_out()] == [
+        ("et.xlsx", "1 error not dealt with: accept it or deal with them")
+    ]
     path = write_plan(result)
     sources = {r["File"]: r["Status"] for r in sheet_by_first(path, "Sources", "File")}
     assert sources["et.xlsx"].startswith("left out: 1 error not dealt with") and sources["hw.xlsx"].startswith("used")
     summary = {r["File"]: (r["Used"], r["Why"]) for r in sheet_by_first(path, "Summary", "File")}
-    assert summary == {"et.xlsx": ("Left out", "1 error not dealt with: accept it or deal with them"), "hw.xlsx": ("Used", None)}
+    assert summary == {
+        "et.xlsx": ("Left out", "1 error not dealt with: accept it or deal with them"),
+        "hw.xlsx": ("Used", None),
+    }
 
     et = next(r for r in list_returns(sent) if r.name == "et.xlsx")
     [error] = [p for p in problems_of(sent, et.id) if p.severity == "error"]
     with pytest.raises(ProblemError):
         mark_dealt_with(sent, et.id, error.key, "  ")
-    assert mark_dealt_with(sent, "et.xlsx", error.key, "Confirmed 4 by telephone").dealt_with == "Confirmed 4 by telephone"
+    assert (
+        mark_dealt_with(sent, "et.xlsx", error.key, "Confirmed 4 by telephone").dealt_with == "Confirmed 4 by telephone"
+    )
     assert next(r for r in list_returns(sent) if r.id == et.id).state == "new"
     with pytest.raises(ProblemError):
         set_state(sent, et.id, "rejected")  # a reason is required
@@ -202,7 +235,9 @@ def test_review_states_and_dealt_with_problems_survive_a_re_read(sent: Path) -> 
 
     # A newer copy supersedes the accepted one; the older stays listed.
     v2 = fill(sent, "ET", "et v2.xlsx", scored(sent, score=5))
-    later_time = (sent / INBOX / "et.xlsx").stat().st_mtime + 60  # saved a minute later, whatever the clock's resolution
+    later_time = (
+        sent / INBOX / "et.xlsx"
+    ).stat().st_mtime + 60  # saved a minute later, whatever the clock's resolution
     os.utime(v2, (later_time, later_time))
     later = {r.source.name: r.state for r in check_returns(load_review(sent)).returns}
     assert later["et.xlsx"] == "superseded" and later["et v2.xlsx"] == "new"
@@ -266,7 +301,10 @@ def test_a_damaged_ledger_is_a_clear_message(sent: Path) -> None:
     (sent / LEDGER_FILE).write_bytes(b"this is not a database" * 100)
     with pytest.raises(ProblemError) as caught:
         check_returns(load_review(sent))
-    assert caught.value.problems[0].code == "ledger-unreadable" and "Keep a copy of ledger.sqlite" in caught.value.problems[0].ask
+    assert (
+        caught.value.problems[0].code == "ledger-unreadable"
+        and "Keep a copy of ledger.sqlite" in caught.value.problems[0].ask
+    )
 
 
 def test_a_ledger_from_a_newer_release_is_refused(sent: Path) -> None:
@@ -280,7 +318,13 @@ def test_a_ledger_from_a_newer_release_is_refused(sent: Path) -> None:
 
 def test_a_ledger_of_the_first_schema_is_brought_up_to_date_and_keeps_its_records(sent: Path) -> None:
     with Ledger(sent) as ledger, ledger.transaction():
-        ledger.replace_records("kcp-2003", 2003, "Kensington", "Review 2003", {"actions": [{"id": "ET-01", "cluster": "ET", "agreed_score": 4}]})
+        ledger.replace_records(
+            "kcp-2003",
+            2003,
+            "Kensington",
+            "Review 2003",
+            {"actions": [{"id": "ET-01", "cluster": "ET", "agreed_score": 4}]},
+        )
     db = sqlite3.connect(sent / LEDGER_FILE)
     db.execute("DROP INDEX records_by_kind_year")
     db.execute("ALTER TABLE records DROP COLUMN seq")
@@ -288,28 +332,44 @@ def test_a_ledger_of_the_first_schema_is_brought_up_to_date_and_keeps_its_record
     db.close()
     with Ledger(sent) as ledger:
         assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == 2
-        plan = " ".join(str(tuple(r)) for r in ledger.db.execute("EXPLAIN QUERY PLAN SELECT data FROM records WHERE kind = 'actions' AND year < 2004"))
+        plan = " ".join(
+            str(tuple(r))
+            for r in ledger.db.execute(
+                "EXPLAIN QUERY PLAN SELECT data FROM records WHERE kind = 'actions' AND year < 2004"
+            )
+        )
         assert "records_by_kind_year" in plan  # earlier years found without reading this year's records
         assert [r["agreed_score"] for r in ledger.records("actions", before=2004)] == [4]
 
 
 def test_records_replaced_keep_the_plans_order_and_only_what_changed_is_written(sent: Path) -> None:
     def actions(*pairs: tuple[str, int]) -> dict[str, list[dict[str, object]]]:
-        return {"actions": [{"id": i, "cluster": i[:2], "agreed_score": n} for i, n in pairs], "health": [{"id": "1.1.1", "score": 3}]}
+        return {
+            "actions": [{"id": i, "cluster": i[:2], "agreed_score": n} for i, n in pairs],
+            "health": [{"id": "1.1.1", "score": 3}],
+        }
 
     def stored(ledger: Ledger) -> list[tuple[str, int]]:
-        return [(r["id"], r.get("agreed_score", r.get("score"))) for kind in ("actions", "health") for r in ledger.records(kind)]
+        return [
+            (r["id"], r.get("agreed_score", r.get("score")))
+            for kind in ("actions", "health")
+            for r in ledger.records(kind)
+        ]
 
     with Ledger(sent) as ledger, ledger.transaction():
         ledger.replace_records("kcp-2003", 2003, "K", "Review 2003", actions(("ET-01", 4), ("ET-02", 2), ("HW-01", 5)))
     with Ledger(sent) as ledger:
         assert stored(ledger) == [("ET-01", 4), ("ET-02", 2), ("HW-01", 5), ("1.1.1", 3)]
         with ledger.transaction():  # ET-01 retired, ET-02 rescored, ET-03 added before HW-01
-            ledger.replace_records("kcp-2003", 2003, "K", "Review 2003", actions(("ET-02", 3), ("ET-03", 1), ("HW-01", 5)))
+            ledger.replace_records(
+                "kcp-2003", 2003, "K", "Review 2003", actions(("ET-02", 3), ("ET-03", 1), ("HW-01", 5))
+            )
         assert stored(ledger) == [("ET-02", 3), ("ET-03", 1), ("HW-01", 5), ("1.1.1", 3)]
         before = ledger.db.total_changes
         with ledger.transaction():
-            ledger.replace_records("kcp-2003", 2003, "K", "Review 2003", actions(("ET-02", 3), ("ET-03", 1), ("HW-01", 5)))
+            ledger.replace_records(
+                "kcp-2003", 2003, "K", "Review 2003", actions(("ET-02", 3), ("ET-03", 1), ("HW-01", 5))
+            )
         assert ledger.db.total_changes - before == 1  # the review's own row; no record rewritten
         assert stored(ledger) == [("ET-02", 3), ("ET-03", 1), ("HW-01", 5), ("1.1.1", 3)]
 
@@ -317,7 +377,13 @@ def test_records_replaced_keep_the_plans_order_and_only_what_changed_is_written(
 def test_reviews_of_one_year_are_listed_in_the_order_they_were_last_consolidated(sent: Path) -> None:
     def consolidated(ledger: Ledger, review: str) -> None:
         with ledger.transaction():
-            ledger.replace_records(review, 2003, "K", review, {"actions": [{"id": f"{review}-1", "cluster": "ET"}, {"id": f"{review}-2", "cluster": "ET"}]})
+            ledger.replace_records(
+                review,
+                2003,
+                "K",
+                review,
+                {"actions": [{"id": f"{review}-1", "cluster": "ET"}, {"id": f"{review}-2", "cluster": "ET"}]},
+            )
 
     with Ledger(sent) as ledger:
         consolidated(ledger, "b-2003")
@@ -377,7 +443,9 @@ def killed_after(command: list[str], seconds: float) -> None:
 
 
 @pytest.mark.parametrize("after", [0.4, 0.8, 1.2, 1.6, 2.0])
-def test_generate_killed_at_any_moment_then_run_again_leaves_files_and_ledger_agreeing(sent: Path, after: float) -> None:
+def test_generate_killed_at_any_moment_then_run_again_leaves_files_and_ledger_agreeing(
+    sent: Path, after: float
+) -> None:
     edit_actions(sent, {c: {"partners": f"Changed {after}"} for c in ("ET-01", "HW-01", "HH-01")})
     run = [sys.executable, "-m", "kcp_sheets", "generate", str(sent)]
     killed_after(run, after)
@@ -395,7 +463,9 @@ def test_consolidate_killed_then_run_again_records_the_plan_it_leaves(sent: Path
     assert not [p.name for p in output.iterdir() if p.name.startswith(".kcp-")]
     plan = next(output.glob("* Improvement Action Plan.xlsx"))
     with Ledger(sent) as ledger:
-        recorded = ledger.db.execute("SELECT output_sha256 FROM consolidations WHERE output = ? ORDER BY id DESC", (plan.name,)).fetchone()[0]
+        recorded = ledger.db.execute(
+            "SELECT output_sha256 FROM consolidations WHERE output = ? ORDER BY id DESC", (plan.name,)
+        ).fetchone()[0]
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == recorded
 
 
@@ -415,8 +485,10 @@ def test_two_commands_at_once_on_one_folder(sent: Path) -> None:
         fill(sent, label, f"{label}.xlsx", scored(sent, label))
     edit_actions(sent, {"SC-01": {"action": "Changed while checking"}})
     run = [sys.executable, "-m", "kcp_sheets"]
-    jobs = [subprocess.Popen([*run, command, str(sent)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for command in ("check", "generate", "check", "consolidate")]
+    jobs = [
+        subprocess.Popen([*run, command, str(sent)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for command in ("check", "generate", "check", "consolidate")
+    ]
     for job in jobs:
         out, err = job.communicate(timeout=300)
         assert job.returncode in (0, 1), (out, err)

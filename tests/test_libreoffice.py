@@ -21,7 +21,17 @@ FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls:MS E
 
 def convert(paths: list[Path], to: str, out: Path, profile: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    command = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", to, "--outdir", str(out), *map(str, paths)]
+    command = [
+        soffice(),
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        to,
+        "--outdir",
+        str(out),
+        *map(str, paths),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     suffix = "." + to.split(":")[0]
@@ -33,9 +43,15 @@ def convert(paths: list[Path], to: str, out: Path, profile: Path) -> list[Path]:
 
 def pdf_pages(pdf: Path) -> tuple[int, bool]:
     """Page count and whether every page is landscape, from pdfinfo."""
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    sizes = [line.split(":", 1)[1].split("pts")[0].split(" x ") for line in info.splitlines() if line.startswith("Page") and "size:" in line]
+    sizes = [
+        line.split(":", 1)[1].split("pts")[0].split(" x ")
+        for line in info.splitlines()
+        if line.startswith("Page") and "size:" in line
+    ]
     landscape = all(float(w) > float(h) for w, h in sizes)
     return pages, landscape
 
@@ -59,15 +75,34 @@ def filled(plans, outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     plan = plans["ET"]
     rows = {
         "Progress Tracker": {
-            "ET-01": {"progress": "Protocol agreed\nwith the markets", "coordinator_score": "4 - Largely achieved", "agreed_score": 4, "case_study": "Yes"},
+            "ET-01": {
+                "progress": "Protocol agreed\nwith the markets",
+                "coordinator_score": "4 - Largely achieved",
+                "agreed_score": 4,
+                "case_study": "Yes",
+            },
             "ET-02": {"progress": "Ünïcödé and 中文 text", "coordinator_score": 2, "why_not_met": "=not a formula"},
             "ET-NEW-01": {"action": "Green roofs pilot", "coordinator_score": "5 - Achieved"},
-            "ET-NEW-02": {"nrf": "Yes", "issue": plan.content.rows["Progress Tracker"][0]["issue"], "progress": "Begun"},  # the NRF drop-down chosen in a spare row
+            "ET-NEW-02": {
+                "nrf": "Yes",
+                "issue": plan.content.rows["Progress Tracker"][0]["issue"],
+                "progress": "Begun",
+            },  # the NRF drop-down chosen in a spare row
         },
-        "Review Summary": {"AI-01": {"action": "Meet Network Rail", "due": "End March 2005", "key_contact": "Vera Gajic"}},
+        "Review Summary": {
+            "AI-01": {"action": "Meet Network Rail", "due": "End March 2005", "key_contact": "Vera Gajic"}
+        },
     }
-    fields = {"Review Summary": {"attendance": "All four", "review_date": dt.date(2004, 4, 21), "achievements": "Closures agreed"}}
-    return fill_workbook(plan, outbox / plan.file_name, tmp_path_factory.mktemp("filled") / "et return.xlsx", rows, fields)
+    fields = {
+        "Review Summary": {
+            "attendance": "All four",
+            "review_date": dt.date(2004, 4, 21),
+            "achievements": "Closures agreed",
+        }
+    }
+    return fill_workbook(
+        plan, outbox / plan.file_name, tmp_path_factory.mktemp("filled") / "et return.xlsx", rows, fields
+    )
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
@@ -77,7 +112,11 @@ def test_resaved_by_libreoffice_reads_back_exactly(review, filled: Path, tmp_pat
     assert ret.cluster == "ET", [p.message for p in ret.problems]
     rows = {r.id: r.values for r in ret.rows["Progress Tracker"]}
     assert rows["ET-01"]["progress"] == "Protocol agreed\nwith the markets"
-    assert (rows["ET-01"]["coordinator_score"], rows["ET-01"]["agreed_score"], rows["ET-01"]["case_study"]) == (4, 4, True)
+    assert (rows["ET-01"]["coordinator_score"], rows["ET-01"]["agreed_score"], rows["ET-01"]["case_study"]) == (
+        4,
+        4,
+        True,
+    )
     assert rows["ET-02"]["progress"] == "Ünïcödé and 中文 text" and rows["ET-02"]["why_not_met"] == "=not a formula"
     assert rows["ET-NEW-01"]["action"] == "Green roofs pilot" and rows["ET-NEW-01"]["coordinator_score"] == 5
     assert rows["ET-NEW-02"]["nrf"] is True and rows["ET-NEW-02"]["progress"] == "Begun"
@@ -111,14 +150,19 @@ def system_python_with_uno() -> str:
     import shutil as sh
 
     for candidate in ("/usr/bin/python3", sh.which("python3") or ""):
-        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True, check=False).returncode == 0:
+        if (
+            candidate
+            and subprocess.run([candidate, "-c", "import uno"], capture_output=True, check=False).returncode == 0
+        ):
             return candidate
     if os.environ.get("KCP_REQUIRE_LIBREOFFICE"):
         pytest.fail("python3-uno is required here but not installed")
     pytest.skip("python3-uno is not installed: apt-get install python3-uno")
 
 
-def test_typed_in_libreoffice_and_saved_in_three_formats_reads_back_exactly(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_typed_in_libreoffice_and_saved_in_three_formats_reads_back_exactly(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     import json
 
     soffice()
@@ -145,28 +189,55 @@ def test_typed_in_libreoffice_and_saved_in_three_formats_reads_back_exactly(revi
     ]
     plan_file = tmp_path / "typing.json"
     plan_file.write_text(json.dumps(typing))
-    done = subprocess.run([python, str(Path(__file__).parent / "lo_type.py"), str(sent), str(tmp_path / "typed"), str(plan_file)], capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [python, str(Path(__file__).parent / "lo_type.py"), str(sent), str(tmp_path / "typed"), str(plan_file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     for fmt in ("xlsx", "ods", "xls"):
         [ret] = check_returns(review, [tmp_path / f"typed.{fmt}"]).returns
         rows = {r.id: r for r in ret.rows["Progress Tracker"]}
         assert rows["HW-01"].values["progress"] == "Three groups run; 62 quitters.", fmt
-        assert (rows["HW-01"].values["coordinator_score"], rows["HW-01"].values["agreed_score"], rows["HW-01"].values["case_study"]) == (4, 5, True), fmt
+        assert (
+            rows["HW-01"].values["coordinator_score"],
+            rows["HW-01"].values["agreed_score"],
+            rows["HW-01"].values["case_study"],
+        ) == (4, 5, True), fmt
         assert rows["HW-02"].values["coordinator_score"] == 3, fmt
-        assert rows["HW-NEW-01"].new and rows["HW-NEW-01"].values["action"] == "Men's sheds pilot" and rows["HW-NEW-01"].values["coordinator_score"] == 2, fmt
+        assert (
+            rows["HW-NEW-01"].new
+            and rows["HW-NEW-01"].values["action"] == "Men's sheds pilot"
+            and rows["HW-NEW-01"].values["coordinator_score"] == 2
+        ), fmt
         assert ret.fields["Review Summary"]["achievements"] == "Stop-smoking groups in three languages", fmt
-        assert not [p for p in ret.problems if p.severity == "error"], (fmt, [p.message for p in ret.problems if p.severity == "error"])
+        assert not [p for p in ret.problems if p.severity == "error"], (
+            fmt,
+            [p.message for p in ret.problems if p.severity == "error"],
+        )
     resaved = openpyxl.load_workbook(tmp_path / "typed.xlsx")
     assert resaved["Progress Tracker"].protection.sheet and resaved["KCP identity"].sheet_state == "hidden"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
-def test_notes_saved_by_libreoffice_are_read_with_their_cell(review, plans, outbox: Path, tmp_path: Path, fmt: str) -> None:
+def test_notes_saved_by_libreoffice_are_read_with_their_cell(
+    review, plans, outbox: Path, tmp_path: Path, fmt: str
+) -> None:
     """Notes (comments) on cells, re-saved by LibreOffice: an .xlsx's comments part, an .ods's annotations, an .xls's NOTE records."""
     from test_reader import NOTES, with_notes
 
     plan = plans["SC"]
-    noted = with_notes(fill_workbook(plan, outbox / plan.file_name, tmp_path / "noted.xlsx", {"Progress Tracker": {"SC-01": {"coordinator_score": 4}}}), NOTES)
+    noted = with_notes(
+        fill_workbook(
+            plan,
+            outbox / plan.file_name,
+            tmp_path / "noted.xlsx",
+            {"Progress Tracker": {"SC-01": {"coordinator_score": 4}}},
+        ),
+        NOTES,
+    )
     [resaved] = convert([noted], FILTERS[fmt], tmp_path / fmt, tmp_path / "profile")
     [ret] = check_returns(review, [resaved]).returns
     assert {p.cell: p.found for p in ret.problems if p.code == "cell-note"} == NOTES

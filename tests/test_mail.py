@@ -20,7 +20,10 @@ def test_one_draft_per_cluster_with_its_workbook(review, tmp_path: Path) -> None
     message = email.message_from_bytes(hw.read_bytes(), policy=email.policy.default)
     assert message["To"] == "Ruth Owen <ruth.owen@example.org>, Sam Okafor <sam.okafor@example.org>"
     assert "dr alan marsh" in message["Cc"].lower() and "helen.kay@rbkc.gov.uk" in message["Cc"]
-    assert message["Subject"].startswith("Health and well-being progress tracker 2004") and "Friday 23 April 2004" in message["Subject"]
+    assert (
+        message["Subject"].startswith("Health and well-being progress tracker 2004")
+        and "Friday 23 April 2004" in message["Subject"]
+    )
     assert message["X-Unsent"] == "1"
     text = message.get_body(("plain",)).get_content()
     assert "Dear Ruth Owen and Sam Okafor" in text and "Friday 16 April 2004" in text

@@ -58,7 +58,9 @@ def test_inside_a_review_folders_inbox_it_points_up(demo: Path, monkeypatch: pyt
     assert result.exit_code == CANNOT_RUN and f"Did you mean {demo.resolve()}?" in result.stderr
 
 
-def test_a_folder_that_does_not_exist_is_named_with_the_nearest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_that_does_not_exist_is_named_with_the_nearest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run("init", str(tmp_path / "review-2004"))
     monkeypatch.chdir(tmp_path)
     result = run("status", "reveiw-2004")
@@ -66,7 +68,9 @@ def test_a_folder_that_does_not_exist_is_named_with_the_nearest(tmp_path: Path, 
     assert "There is no folder reveiw-2004." in result.stderr and "did you mean review-2004?" in result.stderr
 
 
-def test_check_a_file_in_the_review_folder_is_understood(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_a_file_in_the_review_folder_is_understood(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = copy_of(demo, tmp_path)
     shutil.copyfile(folder / "outbox" / "2004 Accreditation action plan review.xlsx", folder / "hw.xlsx")
     monkeypatch.chdir(folder)
@@ -76,12 +80,17 @@ def test_check_a_file_in_the_review_folder_is_understood(demo: Path, tmp_path: P
     assert "hw.xlsx is not in inbox; put it there" in result.stderr
 
 
-def test_check_a_file_of_another_review_uses_that_review(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_a_file_of_another_review_uses_that_review(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     here = tmp_path / "review-2005"
     run("init", str(here))
     monkeypatch.chdir(here)
     result = run("check", str(demo / "inbox" / "HW return 2004.xlsx"))
-    assert result.exit_code == CLEAN and "HW return 2004.xlsx: Health and well-being progress tracker 2004 (HW)" in result.stdout
+    assert (
+        result.exit_code == CLEAN
+        and "HW return 2004.xlsx: Health and well-being progress tracker 2004 (HW)" in result.stdout
+    )
     settings = run("check", str(demo / "review.yaml"))  # the settings file stands for its folder
     assert settings.exit_code == PROBLEMS and "LL return 2004.xlsx" in settings.stdout
 
@@ -91,7 +100,10 @@ def test_check_a_file_outside_any_review_folder_is_explained(tmp_path: Path, mon
     monkeypatch.chdir(tmp_path)
     result = run("check", "hw.xlsx")
     assert result.exit_code == CANNOT_RUN and result.stdout == ""
-    assert "hw.xlsx is a file, not a review folder" in result.stderr and "kcp-sheets check review-2005 hw.xlsx" in result.stderr
+    assert (
+        "hw.xlsx is a file, not a review folder" in result.stderr
+        and "kcp-sheets check review-2005 hw.xlsx" in result.stderr
+    )
 
 
 def test_a_file_that_does_not_exist_is_the_officers_mistake(demo: Path) -> None:
@@ -111,7 +123,9 @@ def problem_rows(folder: Path) -> list[list[object]]:
     book = CalamineWorkbook.from_path(str(folder / "output" / "2004 Problems in the returns.xlsx"))
     sheet = book.get_sheet_by_name(book.sheet_names[0]).to_python()
     header = next(n for n, row in enumerate(sheet) if row[:2] == ["No.", "Severity"])
-    return [row[1:] for row in sheet[header + 1 :] if any(cell not in ("", None) for cell in row)]  # without the numbering
+    return [
+        row[1:] for row in sheet[header + 1 :] if any(cell not in ("", None) for cell in row)
+    ]  # without the numbering
 
 
 def test_checking_one_file_adds_to_the_full_problems_workbook(demo: Path, tmp_path: Path) -> None:
@@ -137,7 +151,9 @@ def test_an_empty_inbox_says_so_and_what_to_do(tmp_path: Path) -> None:
     for command in ("check", "consolidate"):
         result = run(command, str(folder))
         assert result.exit_code == CANNOT_RUN and result.stdout == "", command
-        assert f"The inbox {folder / 'inbox'} is empty" in result.stderr and "Save the returned workbooks" in result.stderr
+        assert (
+            f"The inbox {folder / 'inbox'} is empty" in result.stderr and "Save the returned workbooks" in result.stderr
+        )
     assert not list((folder / "output").iterdir())
 
 
@@ -168,7 +184,10 @@ def test_consolidate_when_every_return_still_has_errors_says_so(demo: Path, tmp_
 def test_a_file_that_is_not_there_typed_where_the_folder_goes_is_called_a_file(tmp_path: Path) -> None:
     result = run("check", str(tmp_path / "nosuch.xlsx"))
     assert result.exit_code == CANNOT_RUN
-    assert f"There is no file {tmp_path / 'nosuch.xlsx'}" in result.stderr and "folder" not in result.stderr.splitlines()[0]
+    assert (
+        f"There is no file {tmp_path / 'nosuch.xlsx'}" in result.stderr
+        and "folder" not in result.stderr.splitlines()[0]
+    )
 
 
 def test_counts_agree_in_number(demo: Path) -> None:
@@ -248,9 +267,13 @@ def test_an_accepted_return_is_not_chased_for_the_errors_it_was_accepted_with(de
     assert "LL return 2004.xlsx: Learning and leisure progress tracker 2004 (LL); " in check.stdout
     assert "error   LL return 2004.xlsx" not in check.stderr  # nothing left to ask about
     status = run("status", str(folder)).stdout
-    assert re.search(r"LL Learning and leisure: received .*accepted", status) and not re.search(r"LL Learning and leisure: .*Chase", status)
+    assert re.search(r"LL Learning and leisure: received .*accepted", status) and not re.search(
+        r"LL Learning and leisure: .*Chase", status
+    )
     rows = [row for row in problem_rows(folder) if "LL return 2004.xlsx" in str(row) and row[0] == "error"]
-    assert rows and all(any("Dealt with: accepted with the return: Scores confirmed by phone" in str(v) for v in row) for row in rows)
+    assert rows and all(
+        any("Dealt with: accepted with the return: Scores confirmed by phone" in str(v) for v in row) for row in rows
+    )
     assert run("reopen", str(folder), "LL return 2004.xlsx").exit_code == CLEAN
     assert re.search(r"LL Learning and leisure: .*Chase: errors", run("status", str(folder)).stdout)
 
@@ -300,7 +323,10 @@ def test_remind_writes_one_draft_per_cluster_to_chase(demo: Path, tmp_path: Path
     sc = parse(drafts[2]).get_body(("plain",)).get_content()
     assert "agree the scores, and complete the Review Summary sheet" in sc and "row SC-02" in sc
     cd = parse(drafts[0])
-    assert "not yet received" in cd["Subject"] and "It was due on Friday 16 April 2004" in cd.get_body(("plain",)).get_content()
+    assert (
+        "not yet received" in cd["Subject"]
+        and "It was due on Friday 16 April 2004" in cd.get_body(("plain",)).get_content()
+    )
     [sent] = list(cd.iter_attachments())
     assert sent.get_content() == (folder / "outbox" / "2004 Community development - progress tracker.xlsx").read_bytes()
 
@@ -362,7 +388,14 @@ def test_nobody_to_chase_says_so(demo: Path, tmp_path: Path) -> None:
     (folder / "review.yaml").write_text(text[:start] + keep + "\n" + text[end:])
     actions = folder / "actions.csv"
     lines = actions.read_text(encoding="utf-8-sig").splitlines(True)
-    actions.write_text("".join(line for n, line in enumerate(lines) if n == 0 or line.startswith("HW-") or not re.match(r"[A-Z]{2}-\d", line)), encoding="utf-8")
+    actions.write_text(
+        "".join(
+            line
+            for n, line in enumerate(lines)
+            if n == 0 or line.startswith("HW-") or not re.match(r"[A-Z]{2}-\d", line)
+        ),
+        encoding="utf-8",
+    )
     status = run("status", str(folder))
     assert status.exit_code == 0 and "0 clusters to chase." in status.stdout, status.output
     result = run("remind", str(folder))
@@ -377,7 +410,12 @@ def test_init_reads_the_year_from_the_folder_name(tmp_path: Path) -> None:
     result = run("init", str(tmp_path / "review-2005"))
     assert result.exit_code == 0 and "ready for 2005" in result.stdout
     review = load_review(tmp_path / "review-2005")
-    assert (review.year, review.issued, review.stage1_deadline, review.earlier_years) == (2005, dt.date(2005, 3, 17), dt.date(2005, 4, 16), (2004,))
+    assert (review.year, review.issued, review.stage1_deadline, review.earlier_years) == (
+        2005,
+        dt.date(2005, 3, 17),
+        dt.date(2005, 4, 16),
+        (2004,),
+    )
     assert review.actions[0].progress_in(2004)  # last year's progress, in last year's column
     assert run("generate", str(tmp_path / "review-2005")).exit_code == 0
     assert (tmp_path / "review-2005" / "outbox" / "2005 Health and well-being - progress tracker.xlsx").is_file()
@@ -421,7 +459,9 @@ def test_a_real_outlook_msg_is_read_with_its_sender_date_and_attachments(real_ms
         ]
     finally:
         message.close()
-    sources, problems = from_outlook("unicode.msg", real_msg.read_bytes(), dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), 20 * 1024 * 1024)
+    sources, problems = from_outlook(
+        "unicode.msg", real_msg.read_bytes(), dt.datetime(2020, 1, 1, tzinfo=dt.UTC), 20 * 1024 * 1024
+    )
     assert sources == []
     [p] = problems
     assert p.code == "email-no-attachment" and p.found == "Brian Zhou <brizhou@gmail.com>"
@@ -435,14 +475,17 @@ def test_check_reads_an_outlook_msg_in_the_inbox(real_msg: Path, tmp_path: Path)
     result = run("check", str(folder))
     assert result.exit_code == PROBLEMS
     assert "Re tracker.msg: not a return" in result.stdout
-    assert "error   Re tracker.msg: The e-mail has no workbook attached (from Brian Zhou <brizhou@gmail.com>, 18/11/2013 08:26" in result.stderr
+    assert (
+        "error   Re tracker.msg: The e-mail has no workbook attached (from Brian Zhou <brizhou@gmail.com>, 18/11/2013 08:26"
+        in result.stderr
+    )
 
 
 def test_a_damaged_msg_is_one_problem(tmp_path: Path) -> None:
     from kcp_sheets.intake import from_outlook
 
     data = OUTLOOK.read_bytes()[:4096] if OUTLOOK.is_file() else b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
-    sources, [p] = from_outlook("cut.msg", data, dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), 1024)
+    sources, [p] = from_outlook("cut.msg", data, dt.datetime(2020, 1, 1, tzinfo=dt.UTC), 1024)
     assert sources == [] and p.code == "email-unreadable" and "Outlook message" in p.message
 
 
@@ -456,7 +499,11 @@ def outlook_message(path: Path, attachment: Path, sender: tuple[str, str], sent:
     message.set_property(msg.PropertyId.SENDER_EMAIL_ADDRESS, sender[1])
     message.set_property(msg.PropertyId.MESSAGE_DELIVERY_TIME, sent)
     message.add_recipient("helen.kay@rbkc.gov.uk", display_name="Helen Kay")
-    message.add_attachment(attachment.name, attachment.read_bytes(), mime_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    message.add_attachment(
+        attachment.name,
+        attachment.read_bytes(),
+        mime_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     message.save(str(path))
     return path
 
@@ -466,7 +513,7 @@ def test_an_outlook_msg_carrying_a_return_is_read_like_an_eml(demo: Path, tmp_pa
 
     folder = copy_of(demo, tmp_path)
     workbook = folder / "inbox" / "HW return 2004.xlsx"
-    sent = dt.datetime(2004, 4, 21, 16, 5, tzinfo=dt.timezone.utc)
+    sent = dt.datetime(2004, 4, 21, 16, 5, tzinfo=dt.UTC)
     outlook_message(folder / "inbox" / "HW return.msg", workbook, ("Ruth Owen", "ruth.owen@example.org"), sent)
     moved = tmp_path / workbook.name
     workbook.rename(moved)
@@ -483,7 +530,12 @@ def test_a_msg_return_from_outside_the_cluster_is_flagged(demo: Path, tmp_path: 
 
     folder = copy_of(demo, tmp_path)
     workbook = folder / "inbox" / "HW return 2004.xlsx"
-    outlook_message(folder / "inbox" / "fwd.msg", workbook, ("Someone Else", "someone@elsewhere.org"), dt.datetime(2004, 4, 26, tzinfo=dt.timezone.utc))
+    outlook_message(
+        folder / "inbox" / "fwd.msg",
+        workbook,
+        ("Someone Else", "someone@elsewhere.org"),
+        dt.datetime(2004, 4, 26, tzinfo=dt.UTC),
+    )
     workbook.unlink()
     [flag] = [p for p in check_returns(load_review(folder)).all_problems() if p.code == "sender-unexpected"]
     assert flag.file == "fwd.msg > HW return 2004.xlsx" and flag.found == "Someone Else <someone@elsewhere.org>"

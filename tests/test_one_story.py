@@ -32,7 +32,9 @@ REASON = "Stage 1 only; asked the champions for the agreed scores"
 
 def kcp(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "250"}
-    return subprocess.run([sys.executable, "-m", "kcp_sheets", *args], capture_output=True, text=True, check=False, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "kcp_sheets", *args], capture_output=True, text=True, check=False, cwd=cwd, env=env
+    )
 
 
 def number_of(folder: Path, name: str) -> str:
@@ -60,8 +62,15 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     client = TestClient(create_app(folder, keys := Keys()), base_url="http://127.0.0.1:8040", follow_redirects=False)
     assert client.get(f"/?token={keys.token}").status_code == 303
     overview = client.get("/").text
-    return {"folder": folder, "check": check, "status": status, "returns": returns, "remind": remind,
-            "consolidate": consolidate, "overview": overview}
+    return {
+        "folder": folder,
+        "check": check,
+        "status": status,
+        "returns": returns,
+        "remind": remind,
+        "consolidate": consolidate,
+        "overview": overview,
+    }
 
 
 def test_a_rejected_return_is_received_and_rejected_everywhere_never_missing(told: dict) -> None:
@@ -71,7 +80,9 @@ def test_a_rejected_return_is_received_and_rejected_everywhere_never_missing(tol
     assert "Chase: rejected" in sc and "missing" not in sc
     [checked] = [line for line in told["check"].stdout.splitlines() if "SC return 2004.xlsx" in line]
     assert f"rejected: {REASON}" in checked and "older copy" not in checked
-    assert f"rejected: {REASON}" in next(line for line in told["returns"].stdout.splitlines() if "SC return 2004.xlsx" in line)
+    assert f"rejected: {REASON}" in next(
+        line for line in told["returns"].stdout.splitlines() if "SC return 2004.xlsx" in line
+    )
     overview = told["overview"]
     assert f"rejected: {REASON}" in overview and "not returned" in overview  # CD alone is not returned
     assert overview.count("not returned") == 1
@@ -79,7 +90,9 @@ def test_a_rejected_return_is_received_and_rejected_everywhere_never_missing(tol
 
 def test_the_reminder_quotes_the_reason_and_attaches_the_senders_own_return(told: dict) -> None:
     folder: Path = told["folder"]
-    message = email.message_from_bytes((folder / "outbox/reminders/2004 Safe communities - reminder.eml").read_bytes(), policy=email.policy.default)
+    message = email.message_from_bytes(
+        (folder / "outbox/reminders/2004 Safe communities - reminder.eml").read_bytes(), policy=email.policy.default
+    )
     text = message.get_body(("plain",)).get_content()
     assert "have not yet received" not in text
     assert "received on Saturday 24 April 2004" in text and REASON in text
@@ -111,14 +124,28 @@ def test_the_plan_says_received_and_left_out_and_why(told: dict) -> None:
     assert returned["Safe communities"] == f"received 24/04/2004, left out: rejected: {REASON}"
     assert returned["Learning and leisure"] == "received 25/04/2004, stage 2"  # its only error was dealt with: used
     assert returned["Community development"] == "not received"
-    outstanding = [row for row in book["Outstanding"].iter_rows(values_only=True) if row and isinstance(row[0], str) and row[0].startswith("SC-")]
+    outstanding = [
+        row
+        for row in book["Outstanding"].iter_rows(values_only=True)
+        if row and isinstance(row[0], str) and row[0].startswith("SC-")
+    ]
     assert outstanding == []  # a return left out is not padded into Outstanding as unscored
     part1 = [str(c) for row in book["Improvement Plan"].iter_rows(values_only=True) for c in row if c]
-    for cluster in ("Environment and transport", "Health and well-being", "Homes and housing", "Learning and leisure", "Safe communities", "Work and business", "Community development"):
+    for cluster in (
+        "Environment and transport",
+        "Health and well-being",
+        "Homes and housing",
+        "Learning and leisure",
+        "Safe communities",
+        "Work and business",
+        "Community development",
+    ):
         assert cluster in part1  # every cluster is in Part 1, and one with no action says why
     assert "No action for improvement yet: the cluster's return was not received." in part1
     assert f"No action for improvement yet: the return was received 24/04/2004, left out: rejected: {REASON}." in part1
-    reviews = {row[0]: row for row in book["Cluster Reviews"].iter_rows(values_only=True) if row and row[0] in ("SC", "CD")}
+    reviews = {
+        row[0]: row for row in book["Cluster Reviews"].iter_rows(values_only=True) if row and row[0] in ("SC", "CD")
+    }
     assert f"rejected: {REASON}" in reviews["SC"][2] and reviews["CD"][2] == "not received"
 
 
@@ -134,7 +161,9 @@ def test_a_copied_folder_keeps_the_dates_the_ledger_recorded(told: dict, tmp_pat
 def test_every_page_answers_while_another_program_holds_the_ledger(told: dict, tmp_path: Path) -> None:
     folder = tmp_path / "held"
     shutil.copytree(told["folder"], folder)
-    client = TestClient(create_app(folder, keys := Keys(), page_wait=1), base_url="http://127.0.0.1:8040", follow_redirects=False)
+    client = TestClient(
+        create_app(folder, keys := Keys(), page_wait=1), base_url="http://127.0.0.1:8040", follow_redirects=False
+    )
     assert client.get(f"/?token={keys.token}").status_code == 303
     holder = sqlite3.connect(folder / LEDGER_FILE, isolation_level=None)
     holder.execute("PRAGMA journal_mode=DELETE")  # a program that locks readers out too
@@ -160,8 +189,10 @@ def test_a_command_that_finds_the_ledger_held_says_it_is_busy(told: dict, tmp_pa
     holder = sqlite3.connect(folder / LEDGER_FILE, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        code = ("import sys; from pathlib import Path; from kcp_sheets.review_states import set_state; from kcp_sheets.problems import ProblemError\n"
-                "try:\n    set_state(Path(sys.argv[1]), 1, 'accepted', 'fine', busy_seconds=0.5)\nexcept ProblemError as exc:\n    print(exc.problems[0].code)")
+        code = (
+            "import sys; from pathlib import Path; from kcp_sheets.review_states import set_state; from kcp_sheets.problems import ProblemError\n"
+            "try:\n    set_state(Path(sys.argv[1]), 1, 'accepted', 'fine', busy_seconds=0.5)\nexcept ProblemError as exc:\n    print(exc.problems[0].code)"
+        )
         said = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=False)
     finally:
         holder.execute("ROLLBACK")
@@ -202,7 +233,10 @@ def test_an_undated_email_says_so_and_keeps_the_time_it_was_first_seen(told: dic
     line = next(line for line in kcp("returns", str(folder)).stdout.splitlines() if "undated.eml" in line)
     assert "received 2004-04-26" in line
     problems = kcp("returns", str(folder), line.split()[0]).stdout
-    assert "The e-mail has no date, so when it was received is taken as the time it was first checked (26/04/2004" in problems
+    assert (
+        "The e-mail has no date, so when it was received is taken as the time it was first checked (26/04/2004"
+        in problems
+    )
 
 
 def test_a_decision_restates_the_other_copies_of_the_same_workbook(told: dict, tmp_path: Path) -> None:

@@ -14,13 +14,33 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_wheel_carries_templates_and_sample_and_works_without_the_source_tree(tmp_path: Path) -> None:
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert build.returncode == 0, build.stderr
     [wheel] = (tmp_path / "dist").glob("kcp_sheets-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for template in ("cluster_tracker", "partnership_health", "accreditation_review", "improvement_plan", "return_problems", "common"):
+    for template in (
+        "cluster_tracker",
+        "partnership_health",
+        "accreditation_review",
+        "improvement_plan",
+        "return_problems",
+        "common",
+    ):
         assert f"kcp_sheets/workbook_templates/{template}.yaml" in names
     assert "kcp_sheets/samples/kcp-2004/review.yaml" in names
     for page in ("base", "overview", "return", "inbox", "job", "downloads", "settings"):
@@ -37,7 +57,14 @@ def test_wheel_carries_templates_and_sample_and_works_without_the_source_tree(tm
         "print(len(generate(load_review(init_folder(pathlib.Path(sys.argv[1]))))))"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "review")], capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "review")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "9"
 

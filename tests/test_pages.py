@@ -21,14 +21,25 @@ def rows_of(placed: list, lines: list[Line]) -> list[list[str]]:
     for p in placed:
         if p.new_page or not found:
             found.append([])
-        found[-1].append(p.title if p.index < 0 else f"{lines[p.index].group}{'' if lines[p.index].heading else p.index}")
+        found[-1].append(
+            p.title if p.index < 0 else f"{lines[p.index].group}{'' if lines[p.index].heading else p.index}"
+        )
     return found
 
 
 def test_a_page_starting_inside_a_group_starts_with_its_heading_continued() -> None:
-    lines = [Line(20, "A", heading=True), *[Line(100, "A") for _ in range(5)], Line(20, "B", heading=True), Line(100, "B")]
+    lines = [
+        Line(20, "A", heading=True),
+        *[Line(100, "A") for _ in range(5)],
+        Line(20, "B", heading=True),
+        Line(100, "B"),
+    ]
     pages_ = rows_of(lay_out(lines, room=350, header=30, above=50, continued_height=20), lines)
-    assert pages_ == [["A", "A1", "A2"], ["A (continued)", "A3", "A4", "A5"], ["B", "B7"]]  # B's heading moved on with its row
+    assert pages_ == [
+        ["A", "A1", "A2"],
+        ["A (continued)", "A3", "A4", "A5"],
+        ["B", "B7"],
+    ]  # B's heading moved on with its row
 
 
 def test_a_page_never_holds_a_header_or_a_heading_alone() -> None:
@@ -38,7 +49,10 @@ def test_a_page_never_holds_a_header_or_a_heading_alone() -> None:
 
 def test_rows_outside_groups_get_no_heading() -> None:
     lines = [Line(100) for _ in range(4)]
-    assert rows_of(lay_out(lines, room=250, header=30, above=30, continued_height=20), lines) == [["0", "1"], ["2", "3"]]
+    assert rows_of(lay_out(lines, room=250, header=30, above=30, continued_height=20), lines) == [
+        ["0", "1"],
+        ["2", "3"],
+    ]
 
 
 def test_a_long_text_is_cut_between_words_and_rejoined_whole() -> None:
@@ -59,11 +73,24 @@ def test_whether_typed_text_prints_whole_is_the_wrapping_measured() -> None:
     """The cheap answer for short text never disagrees with wrapping it."""
     from kcp_sheets import pages
 
-    texts = ["", "one", "a few words of progress", "x" * 200, "line\n" * 30, "a " * 400, " ".join(["Neighbourhood"] * 60), "word " * 90 + "\n\n" + "more " * 40]
+    texts = [
+        "",
+        "one",
+        "a few words of progress",
+        "x" * 200,
+        "line\n" * 30,
+        "a " * 400,
+        " ".join(["Neighbourhood"] * 60),
+        "word " * 90 + "\n\n" + "more " * 40,
+    ]
     for text in texts:
         for width in (5, 12, 20, 28, 40):
             for most in (2, 5, 20, 31):
-                assert pages.prints_whole(text, width, most) == (pages.lines(text, width, pages.TYPED) <= most), (text[:20], width, most)
+                assert pages.prints_whole(text, width, most) == (pages.lines(text, width, pages.TYPED) <= most), (
+                    text[:20],
+                    width,
+                    most,
+                )
 
 
 def test_the_spare_rows_start_a_page_rather_than_leave_a_few_alone_on_the_last() -> None:

@@ -23,8 +23,12 @@ from kcp_sheets.values import as_text
 EXAMPLES = int(os.environ.get("KCP_PROPERTY_EXAMPLES", "20"))  # more for a longer hunt
 MARK = re.compile(r"t\d{3}~")  # every text typed here carries a unique mark: t017~
 
-ODD = st.sampled_from(["", " [tbc]", " [/]", " =SUM(A1)", " 4 - mostly", " ü中文", "\nsecond line", " 'quoted'", " " + "long " * 150])
-SCORE = st.sampled_from([1, 2, 3, 4, 5, "4 - Largely achieved", "three", "4 - mostly", "3/4", "4?", "Largely achieved", "9"])
+ODD = st.sampled_from(
+    ["", " [tbc]", " [/]", " =SUM(A1)", " 4 - mostly", " ü中文", "\nsecond line", " 'quoted'", " " + "long " * 150]
+)
+SCORE = st.sampled_from(
+    [1, 2, 3, 4, 5, "4 - Largely achieved", "three", "4 - mostly", "3/4", "4?", "Largely achieved", "9"]
+)
 EDIT = st.one_of(
     st.tuples(st.just("sort"), st.booleans(), st.booleans()),  # with the ID column?, descending?
     st.tuples(st.just("insert column"), st.integers(1, 20), st.booleans()),  # before column n, with a header?
@@ -32,10 +36,22 @@ EDIT = st.one_of(
     st.tuples(st.just("add sheet"), st.integers(1, 80)),
     st.tuples(st.just("merge"), st.integers(0, 11), st.integers(1, 3)),  # row, how many input cells
     st.tuples(st.just("type"), st.integers(1, 40), st.integers(1, 30), ODD),
-    st.tuples(st.just("cut block"), st.integers(0, 9), st.integers(1, 3), st.sampled_from([-2, -1, 1, 2])),  # first row, rows, how far: formats move too
-    st.tuples(st.just("spare row"), st.integers(0, 11), st.sets(st.sampled_from(["nrf", "issue", "partners", "lead_partner", "progress", "coordinator_score"]), min_size=1)),
-    st.tuples(st.just("their rows"), st.integers(0, 11), st.integers(1, 3)),  # another cluster's whole rows into the spare rows
-    st.tuples(st.just("their answers"), st.integers(0, 9), st.integers(1, 3)),  # another cluster's earlier progress and answers over ours
+    st.tuples(
+        st.just("cut block"), st.integers(0, 9), st.integers(1, 3), st.sampled_from([-2, -1, 1, 2])
+    ),  # first row, rows, how far: formats move too
+    st.tuples(
+        st.just("spare row"),
+        st.integers(0, 11),
+        st.sets(
+            st.sampled_from(["nrf", "issue", "partners", "lead_partner", "progress", "coordinator_score"]), min_size=1
+        ),
+    ),
+    st.tuples(
+        st.just("their rows"), st.integers(0, 11), st.integers(1, 3)
+    ),  # another cluster's whole rows into the spare rows
+    st.tuples(
+        st.just("their answers"), st.integers(0, 9), st.integers(1, 3)
+    ),  # another cluster's earlier progress and answers over ours
     st.tuples(st.just("note"), st.integers(1, 40), st.integers(1, 20)),
 )
 
@@ -54,9 +70,17 @@ class Typist:
         return f"{mark}{tail}"
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(answers=st.lists(st.tuples(ODD, SCORE), min_size=3, max_size=12), edits=st.lists(EDIT, max_size=4))
-def test_whatever_a_person_does_nothing_typed_is_lost_or_misplaced(review, plans, outbox: Path, tmp_path: Path, answers: list[tuple[str, Any]], edits: list[tuple]) -> None:
+def test_whatever_a_person_does_nothing_typed_is_lost_or_misplaced(
+    review, plans, outbox: Path, tmp_path: Path, answers: list[tuple[str, Any]], edits: list[tuple]
+) -> None:
     plan = plans["SC"]
     sheet = plan.spec.main_table()
     table = sheet.table
@@ -82,31 +106,58 @@ def test_whatever_a_person_does_nothing_typed_is_lost_or_misplaced(review, plans
 
     # What is in the file now, typed by the person: every cell with a mark.
     final = openpyxl.load_workbook(path)
-    typed = {(w.title, c.coordinate): as_text(c.value) for w in final.worksheets for row in w.iter_rows() for c in row if isinstance(c.value, str) and MARK.search(c.value)}
-    typed |= {(w.title, f"note on {c.coordinate}"): c.comment.text for w in final.worksheets for row in w.iter_rows() for c in row if c.comment and MARK.search(c.comment.text)}
+    typed = {
+        (w.title, c.coordinate): as_text(c.value)
+        for w in final.worksheets
+        for row in w.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and MARK.search(c.value)
+    }
+    typed |= {
+        (w.title, f"note on {c.coordinate}"): c.comment.text
+        for w in final.worksheets
+        for row in w.iter_rows()
+        for c in row
+        if c.comment and MARK.search(c.comment.text)
+    }
 
     result = check_returns(review, [path])
     for ret in result.returns:
         ret.state = "accepted"  # the officer accepts it, errors and all, to see it in the plan
     spec, content = consolidate(result)
     problems = result.all_problems()
-    shown = [as_text(v) for rows in (*content.rows.values(), *content.blocks.values()) for r in rows for v in r.values()]
+    shown = [
+        as_text(v) for rows in (*content.rows.values(), *content.blocks.values()) for r in rows for v in r.values()
+    ]
     said = [p.found for p in problems] + [p.message for p in problems]
     for where, text in typed.items():
         text = text.strip()
-        assert any(text in s for s in shown) or any(text in s for s in said), f"{where}: {text[:80]!r} is neither in the plan nor in a problem"
+        assert any(text in s for s in shown) or any(text in s for s in said), (
+            f"{where}: {text[:80]!r} is neither in the plan nor in a problem"
+        )
 
     errors = [p for p in problems if p.severity == "error"]
     for row in content.rows["all_actions"]:
         for mark in MARK.findall(as_text(row.get("progress"))):
             meant = typist.against[mark]
             if meant and meant != row["id"]:
-                assert any(p.row_id in (meant, row["id"]) or row["id"] in p.message or meant in p.message for p in errors), (
-                    f"{mark} typed for {meant} shows under {row['id']} with no error naming it"
-                )
+                assert any(
+                    p.row_id in (meant, row["id"]) or row["id"] in p.message or meant in p.message for p in errors
+                ), f"{mark} typed for {meant} shows under {row['id']} with no error naming it"
 
 
-def _apply(book: Any, ws: Any, edit: tuple, first: int, count: int, width: int, inputs: list[int], typist: Typist, theirs: list[dict[str, Any]], col: dict[str, int]) -> None:
+def _apply(
+    book: Any,
+    ws: Any,
+    edit: tuple,
+    first: int,
+    count: int,
+    width: int,
+    inputs: list[int],
+    typist: Typist,
+    theirs: list[dict[str, Any]],
+    col: dict[str, int],
+) -> None:
     kind = edit[0]
     last = first + count - 1
     if ws.merged_cells.ranges and kind in ("sort", "insert column", "move block", "cut block"):
@@ -115,7 +166,10 @@ def _apply(book: Any, ws: Any, edit: tuple, first: int, count: int, width: int, 
     if kind == "sort":
         _, with_id, descending = edit
         start = 1 if with_id else 2
-        rows = [[(ws.cell(r, c).value, ws.cell(r, c)._style) for c in range(start, width + 1)] for r in range(first, last + 1)]
+        rows = [
+            [(ws.cell(r, c).value, ws.cell(r, c)._style) for c in range(start, width + 1)]
+            for r in range(first, last + 1)
+        ]
         rows.sort(key=lambda cells: as_text(cells[3 - start + 1][0]), reverse=descending)  # by the action's text
         for r, cells in enumerate(rows, start=first):
             for c, (value, style) in enumerate(cells, start=start):
@@ -136,7 +190,7 @@ def _apply(book: Any, ws: Any, edit: tuple, first: int, count: int, width: int, 
         if all(ws.cell(last, c).value is None for c in inputs):
             return  # nothing lands beyond the actions: the same as answers typed one row lower
         moved = {(r, c): ws.cell(r, c).value for r in block for c in inputs}
-        for (r, c) in moved:
+        for r, c in moved:
             ws.cell(r, c).value = None
         for (r, c), value in moved.items():
             ws.cell(r + 1, c).value = value  # a cut and paste: what was there is overwritten, as in Excel
@@ -149,7 +203,9 @@ def _apply(book: Any, ws: Any, edit: tuple, first: int, count: int, width: int, 
         _, at, span = edit
         r = first + at % count
         c = inputs[0]
-        ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=c + span)  # only the first cell's value is kept, as in Excel
+        ws.merge_cells(
+            start_row=r, start_column=c, end_row=r, end_column=c + span
+        )  # only the first cell's value is kept, as in Excel
     elif kind == "type":
         _, r, c, odd = edit
         if ws.cell(r, c).value is None and not isinstance(ws.cell(r, c), openpyxl.cell.cell.MergedCell):
@@ -158,7 +214,16 @@ def _apply(book: Any, ws: Any, edit: tuple, first: int, count: int, width: int, 
         _apply_more(ws, edit, first, count, inputs, typist, theirs, col)
 
 
-def _apply_more(ws: Any, edit: tuple, first: int, count: int, inputs: list[int], typist: Typist, theirs: list[dict[str, Any]], col: dict[str, int]) -> None:
+def _apply_more(
+    ws: Any,
+    edit: tuple,
+    first: int,
+    count: int,
+    inputs: list[int],
+    typist: Typist,
+    theirs: list[dict[str, Any]],
+    col: dict[str, int],
+) -> None:
     """The edits of answers put where they were not typed: cut and pasted,
     another cluster's pasted in, a spare row filled, a note written."""
     from openpyxl.comments import Comment
@@ -169,7 +234,11 @@ def _apply_more(ws: Any, edit: tuple, first: int, count: int, inputs: list[int],
     if kind == "cut block":  # values and formats move; the cells left take the default format, as in Excel
         _, start, rows, by = edit
         block = [first + (start + n) % count for n in range(rows)]
-        if sorted(block) != list(range(min(block), max(block) + 1)) or not first <= min(block) + by or max(block) + by >= spare + 12:
+        if (
+            sorted(block) != list(range(min(block), max(block) + 1))
+            or not first <= min(block) + by
+            or max(block) + by >= spare + 12
+        ):
             return
         moved = {(r, c): (ws.cell(r, c).value, ws.cell(r, c)._style) for r in block for c in inputs}
         for r, c in moved:
@@ -182,7 +251,11 @@ def _apply_more(ws: Any, edit: tuple, first: int, count: int, inputs: list[int],
         r = spare + n
         if any(ws.cell(r, c).value is not None for c in range(2, len(col) + 1)):
             return
-        offered = {"nrf": "Yes", "coordinator_score": 3, "progress": typist.text(" new")}  # the rest as the first action has it (text other rows share)
+        offered = {
+            "nrf": "Yes",
+            "coordinator_score": 3,
+            "progress": typist.text(" new"),
+        }  # the rest as the first action has it (text other rows share)
         for key in sorted(cells):
             ws.cell(r, col[key]).value = offered.get(key, ws.cell(first, col[key]).value)
     elif kind == "their rows":  # whole rows of another cluster's, ID and all, into the spare rows
@@ -197,7 +270,9 @@ def _apply_more(ws: Any, edit: tuple, first: int, count: int, inputs: list[int],
         for k in range(rows):
             r = first + (start + k) % count
             ws.cell(r, col["progress_2003"]).value = theirs[(start + k) % len(theirs)]["progress_2003"]
-            ws.cell(r, col["progress"]).value = typist.text(" their progress", str(theirs[(start + k) % len(theirs)]["id"]))
+            ws.cell(r, col["progress"]).value = typist.text(
+                " their progress", str(theirs[(start + k) % len(theirs)]["id"])
+            )
     elif kind == "note":
         _, r, c = edit
         ws.cell(r, c).comment = Comment(typist.text(" written as a note"), "Jo Fisher")

@@ -40,13 +40,18 @@ def test_update_round_trip(tmp_path: Path) -> None:
     first = plans[0]
     sheet = first.spec.main_table().name
     ids = [r["id"] for r in first.content.rows[sheet]]
-    typed = {ids[0]: {"situation": "Bid submitted in July", "status": "on track"}, ids[1]: {"situation": "Stalled", "status": "Late", "revised_date": "End March 2005"}}
+    typed = {
+        ids[0]: {"situation": "Bid submitted in July", "status": "on track"},
+        ids[1]: {"situation": "Stalled", "status": "Late", "revised_date": "End March 2005"},
+    }
     inbox = review.folder / UPDATE / "inbox"
     fill_workbook(first, paths[0], inbox / "reply.xlsx", {sheet: typed})
     result, progress = collect_updates(review)
     [ret] = result.used()
     assert not [p for p in ret.problems if p.severity == "error"]
-    rows = {r[0]: r for r in openpyxl.load_workbook(progress)["Progress"].iter_rows(min_row=5, values_only=True) if r[0]}
+    rows = {
+        r[0]: r for r in openpyxl.load_workbook(progress)["Progress"].iter_rows(min_row=5, values_only=True) if r[0]
+    }
     assert rows[ids[0]][4:6] == ("On track", "Bid submitted in July")
     assert rows[ids[1]][4:7] == ("Late", "Stalled", "End March 2005")
     assert rows[items[-1].id][4] == "No update"

@@ -59,7 +59,9 @@ def test_headers_print_whole_words(written: dict[str, Path], printed: dict[str, 
         for ws in book.worksheets:
             if ws.sheet_state != "visible":
                 continue
-            hidden = {n for d in ws.column_dimensions.values() if d.hidden for n in range(d.min or 0, (d.max or 0) + 1)}  # not printed
+            hidden = {
+                n for d in ws.column_dimensions.values() if d.hidden for n in range(d.min or 0, (d.max or 0) + 1)
+            }  # not printed
             for row in ws.iter_rows(min_row=4, max_row=4):
                 for cell in row:
                     if cell.column in hidden:
@@ -71,11 +73,14 @@ def test_headers_print_whole_words(written: dict[str, Path], printed: dict[str, 
                         assert not missing, (name, ws.title, header, missing)
 
 
-def test_every_page_of_a_sheet_printed_across_pages_shows_its_whole_title(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_every_page_of_a_sheet_printed_across_pages_shows_its_whole_title(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     """A sheet too wide for one page prints its columns over several; the pages
     after the first across showed the title cut at the repeated columns' edge
     ('Progress tracker 2004:'), and the pages further down none. Each page's
     footer names its sheet, so a loose page says where it belongs."""
+
     def flat(text: str) -> str:
         return " ".join(text.split())
 
@@ -131,17 +136,32 @@ def test_the_plans_charts_print_whole_on_their_page(written: dict[str, Path], pr
         block = next(b for b in spec_sheet.blocks if b.key == spec_sheet.chart.block)
         columns = [i for i, c in enumerate(block.columns) if c.key in spec_sheet.chart.series]
         header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == block.title) + 1
-        rows = itertools.takewhile(lambda r: ws.cell(r, 1).value, range(header + 1, ws.max_row + 2))  # the block's rows, to the blank after them
+        rows = itertools.takewhile(
+            lambda r: ws.cell(r, 1).value, range(header + 1, ws.max_row + 2)
+        )  # the block's rows, to the blank after them
         totals = [sum(v for c in columns if isinstance(v := ws.cell(r, c + 1).value, int | float)) for r in rows]
         pages = [p for p in printed["2004 Improvement Action Plan.xlsx"] if spec_sheet.chart.title in p.text]
-        assert len(pages) == 1, (spec_sheet.name, [p.number for p in pages])  # one chart, on one page, not split over two
+        assert len(pages) == 1, (
+            spec_sheet.name,
+            [p.number for p in pages],
+        )  # one chart, on one page, not split over two
         [page] = pages
-        ticks = [int(line) for line in page.sizes if line.isdigit() and int(line) < 1000]  # the axis and the bars' labels, not a year
-        assert max(ticks) >= max(totals), (spec_sheet.name, max(ticks), max(totals))  # the longest bar is printed to its end
+        ticks = [
+            int(line) for line in page.sizes if line.isdigit() and int(line) < 1000
+        ]  # the axis and the bars' labels, not a year
+        assert max(ticks) >= max(totals), (
+            spec_sheet.name,
+            max(ticks),
+            max(totals),
+        )  # the longest bar is printed to its end
         if block.title in page.text:
             continue  # the block's table is on the page too: its header would stand for the legend
         last = next(c.header for c in block.columns if c.key == spec_sheet.chart.series[-1])  # the legend's last entry
-        assert any(last in line for line in page.sizes), (spec_sheet.name, last, sorted(page.sizes))  # the legend, in the body above the footer
+        assert any(last in line for line in page.sizes), (
+            spec_sheet.name,
+            last,
+            sorted(page.sizes),
+        )  # the legend, in the body above the footer
         legends += 1
     assert legends >= 1  # History's table starts the next page, so its legend stands alone
 
@@ -160,14 +180,22 @@ def test_text_typed_in_libreoffice_prints_in_full(written: dict[str, Path], tmp_
     )
     plan = tmp_path / "typing.json"
     plan.write_text(json.dumps([["Progress Tracker", f"{column['Progress this year']}{row['HW-02']}", typed]]))
-    done = subprocess.run([python, str(Path(__file__).parent / "lo_type.py"), str(tracker), str(tmp_path / "typed"), str(plan)], capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [python, str(Path(__file__).parent / "lo_type.py"), str(tracker), str(tmp_path / "typed"), str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     [pdf] = convert([tmp_path / "typed.xlsx"], "pdf", tmp_path / "pdf", tmp_path / "profile")
     words = set(" ".join(p.text for p in pages(pdf)).split())
     assert [w for w in typed.split() if w not in words] == []  # the last words too: nothing cut off
 
 
-def test_the_plan_prints_the_meeting_papers_and_not_the_officers_sheets(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_the_plan_prints_the_meeting_papers_and_not_the_officers_sheets(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     spec = load_spec("improvement_plan")
     titles = {s.key: s.title.split("{")[0].strip() for s in spec.sheets}
     for name in ("2004 Improvement Action Plan.xlsx", "2004 Improvement Action Plan (public).xlsx"):
@@ -187,9 +215,21 @@ def test_no_heading_is_left_at_a_page_foot(review, printed: dict[str, list[Page]
     """A cluster's or criterion's heading moves to the next page with its first row, as does
     the heading of a table below a chart."""
     blocks = {block.title for sheet in load_spec("improvement_plan").sheets for block in sheet.blocks}
-    headings = {c.name for c in review.clusters} | {f"{n}. {name}" for n, name in enumerate(review.criterion_names(), start=1)} | blocks
-    for name in ("2004 Improvement Action Plan.xlsx", "2004 Partnership health review.xlsx", "2004 Accreditation action plan review.xlsx"):
-        alone = [p.number for p in printed[name] if p.lowest in headings or any(p.lowest.startswith(h + " ") for h in headings if h[0].isdigit())]
+    headings = (
+        {c.name for c in review.clusters}
+        | {f"{n}. {name}" for n, name in enumerate(review.criterion_names(), start=1)}
+        | blocks
+    )
+    for name in (
+        "2004 Improvement Action Plan.xlsx",
+        "2004 Partnership health review.xlsx",
+        "2004 Accreditation action plan review.xlsx",
+    ):
+        alone = [
+            p.number
+            for p in printed[name]
+            if p.lowest in headings or any(p.lowest.startswith(h + " ") for h in headings if h[0].isdigit())
+        ]
         assert not alone, (name, alone)
 
 
@@ -205,7 +245,9 @@ def test_pre_filled_text_prints_in_full(review, written: dict[str, Path], printe
             assert not missing, (action.id, missing)
 
 
-def test_the_mid_year_report_prints_the_progress_and_not_the_officers_problems(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_the_mid_year_report_prints_the_progress_and_not_the_officers_problems(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     [name] = [n for n in written if n.endswith("Improvement plan mid-year progress.xlsx")]
     text = "\n".join(p.text for p in printed[name])
     assert "mid-year progress" in text
@@ -214,7 +256,9 @@ def test_the_mid_year_report_prints_the_progress_and_not_the_officers_problems(w
     assert book["Problems"].sheet_state == "hidden"  # kept for the officer
 
 
-def test_each_summary_table_prints_whole_with_its_heading_and_header(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_each_summary_table_prints_whole_with_its_heading_and_header(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     """'Scores by cluster' and 'What the review found' never continue onto a page
     without their heading and header row: a table that would run over the page's
     foot starts the next page (every one of the demo's fits on a page)."""
@@ -229,19 +273,30 @@ def test_each_summary_table_prints_whole_with_its_heading_and_header(written: di
             if start is None:
                 continue
             end = next((n for n in range(start + 1, len(rows)) if not rows[n]), len(rows))
-            first_cells = [str(row[0]) for row in rows[start + 2:end] if row]
-            on = [p.number for p in printed[plan] if block.title in p.text and p.footer.startswith(f"{sheet.name}") or (block.title in p.text and sheet.name in p.footer)]
+            first_cells = [str(row[0]) for row in rows[start + 2 : end] if row]
+            on = [
+                p.number
+                for p in printed[plan]
+                if block.title in p.text
+                and p.footer.startswith(f"{sheet.name}")
+                or (block.title in p.text and sheet.name in p.footer)
+            ]
             assert on, (sheet.name, block.title)
             page = next(p for p in printed[plan] if p.number == on[0])
             assert block.columns[-1].header.split()[0] in page.text, (block.title, "header not on the heading's page")
-            assert all(cell.split("\n")[0][:20] in page.text for cell in first_cells), (block.title, "rows ran onto another page")
+            assert all(cell.split("\n")[0][:20] in page.text for cell in first_cells), (
+                block.title,
+                "rows ran onto another page",
+            )
 
 
 def test_the_problems_list_prints_one_page_wide(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
     """Each problem's file and cell print on the same page as what is wrong and what to ask for."""
     name = "2004 Problems in the returns.xlsx"
     pages_ = printed[name]
-    across = [p.number for p in pages_ if not ("Severity" in p.text and "Code" in p.text and "Found" in p.text)]  # the header row, whole, on each
+    across = [
+        p.number for p in pages_ if not ("Severity" in p.text and "Code" in p.text and "Found" in p.text)
+    ]  # the header row, whole, on each
     assert pages_ and not across, across
 
 
@@ -264,7 +319,9 @@ def _table_rows(path: Path) -> dict[str, tuple[str, set[str], set[str]]]:
     return found
 
 
-def test_each_page_of_a_table_shows_its_header_and_its_groups_heading(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_each_page_of_a_table_shows_its_header_and_its_groups_heading(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     """A page of rows never starts without the table's header row, nor, in a table
     by cluster or criterion, without the heading of the group its first row is in
     ('1. Strategic (continued)'): the first thing under the header is a heading."""
@@ -272,20 +329,28 @@ def test_each_page_of_a_table_shows_its_header_and_its_groups_heading(written: d
     assert checked > 40 and continued >= 5, (checked, continued)
 
 
-def _assert_pages_start_with_header_and_heading(written: dict[str, Path], printed: dict[str, list[Page]]) -> tuple[int, int]:
+def _assert_pages_start_with_header_and_heading(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> tuple[int, int]:
     """Pages checked, and those starting with a continued heading."""
     checked, continued = 0, 0
     for name, path in written.items():
         for sheet, (label, ids, groups) in _table_rows(path).items():
             for page in (p for p in printed[name] if f"{sheet}, page" in p.footer):
-                first = next((n for n, line in enumerate(page.left) if line.split()[:1] and line.split()[0] in ids), None)
+                first = next(
+                    (n for n, line in enumerate(page.left) if line.split()[:1] and line.split()[0] in ids), None
+                )
                 if first is None:
                     continue
                 top = [n for n in range(first) if page.left[n] == label or page.left[n].startswith(label + " ")]
                 assert top, (name, page.number, "no header above the rows")
                 between = " ".join(page.left[top[-1] + 1 : first])  # a heading may wrap onto two lines
                 if groups:
-                    assert between in groups, (name, page.number, f"the rows start without their heading: {page.left[first]!r}")
+                    assert between in groups, (
+                        name,
+                        page.number,
+                        f"the rows start without their heading: {page.left[first]!r}",
+                    )
                     continued += between.endswith("(continued)")
                 else:
                     assert not between, (name, page.number, between)
@@ -293,7 +358,9 @@ def _assert_pages_start_with_header_and_heading(written: dict[str, Path], printe
     return checked, continued
 
 
-def test_the_review_summary_prints_one_page_wide_its_actions_whole_on_their_page(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_the_review_summary_prints_one_page_wide_its_actions_whole_on_their_page(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     """Every action for improvement prints with its date, contact and support on the
     same page, under the table's heading and header: no page of labels beside empty space."""
     checked = 0
@@ -301,7 +368,10 @@ def test_the_review_summary_prints_one_page_wide_its_actions_whole_on_their_page
         mine = [p for p in printed[name] if "Review Summary, page" in p.footer]
         assert len(mine) <= 2, (name, len(mine))
         rows = [p for p in mine if "AI-01" in p.text]
-        assert len(rows) == 1 and all(h in " ".join(rows[0].text.split()) for h in ("Actions for improvement", "Key contact", "Support needed", "AI-10")), name
+        assert len(rows) == 1 and all(
+            h in " ".join(rows[0].text.split())
+            for h in ("Actions for improvement", "Key contact", "Support needed", "AI-10")
+        ), name
         assert "Attendance at review meeting" in " ".join(p.text for p in mine)
         checked += 1
     assert checked >= 7, checked
@@ -388,7 +458,9 @@ def test_ids_and_words_print_unbroken(written: dict[str, Path], printed: dict[st
     assert checked > 80, checked
 
 
-def test_the_instructions_print_on_one_page_contacts_and_all(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_the_instructions_print_on_one_page_contacts_and_all(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     """'Who to contact' is never left to a second page of its own."""
     checked = 0
     for name, found in printed.items():
@@ -408,12 +480,17 @@ def test_no_tracker_page_holds_a_few_stray_rows(written: dict[str, Path], printe
     for name in (n for n in written if n.endswith("progress tracker.xlsx")):
         mine = [p for p in printed[name] if "Progress Tracker, page" in p.footer]
         rows = [(sum(1 for line in p.left if re.match(r"[A-Z]{2}-(NEW-)?\d", line)), p.filled) for p in mine]
-        assert [(n, round(f, 2)) for n, f in rows if n < 5 and f < 0.6] == [], (name, rows)  # a few rows, and the page mostly empty
+        assert [(n, round(f, 2)) for n, f in rows if n < 5 and f < 0.6] == [], (
+            name,
+            rows,
+        )  # a few rows, and the page mostly empty
         checked += 1
     assert checked >= 7
 
 
-def test_the_problems_list_prints_numbers_apart_and_ids_whole(written: dict[str, Path], printed: dict[str, list[Page]]) -> None:
+def test_the_problems_list_prints_numbers_apart_and_ids_whole(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
     """'1error': a number beside text is centred; 'HW-NEW-|01': a row's ID prints whole."""
     name = "2004 Problems in the returns.xlsx"
     ws = openpyxl.load_workbook(written[name]).worksheets[0]
@@ -426,7 +503,9 @@ def test_the_problems_list_prints_numbers_apart_and_ids_whole(written: dict[str,
     assert any("NEW" in i for i in ids) and sorted(ids - on_paper) == []
 
 
-def test_the_trackers_header_row_is_as_tall_as_its_headers_and_each_prints_whole(written: dict[str, Path], tmp_path: Path) -> None:
+def test_the_trackers_header_row_is_as_tall_as_its_headers_and_each_prints_whole(
+    written: dict[str, Path], tmp_path: Path
+) -> None:
     """The upward flag headers once made the header row 119 pt tall, an empty navy
     band over the columns of the half where the plan is read; the row is now about
     as tall as the headers across need, and every header's words are on paper."""
@@ -437,9 +516,18 @@ def test_the_trackers_header_row_is_as_tall_as_its_headers_and_each_prints_whole
     name = next(n for n in written if n.endswith("Health and well-being - progress tracker.xlsx"))
     ws = openpyxl.load_workbook(written[name])["Progress Tracker"]
     header = int(str(ws.print_title_rows).split(":")[0].strip("$"))
-    cells = [(c.value, ws.column_dimensions[c.column_letter].width, bool(c.alignment.textRotation)) for c in ws[header] if isinstance(c.value, str)]
+    cells = [
+        (c.value, ws.column_dimensions[c.column_letter].width, bool(c.alignment.textRotation))
+        for c in ws[header]
+        if isinstance(c.value, str)
+    ]
     across = pages.header_height([(text, width) for text, width, turned in cells if not turned])
-    assert any(turned for *_, turned in cells) and ws.row_dimensions[header].height <= 1.75 * across, (ws.row_dimensions[header].height, across)
+    assert any(turned for *_, turned in cells) and ws.row_dimensions[header].height <= 1.75 * across, (
+        ws.row_dimensions[header].height,
+        across,
+    )
     [pdf] = convert([written[name]], "pdf", tmp_path, tmp_path / "profile")
-    on_paper = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()  # poppler reads upward text; pdfminer does not
+    on_paper = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split()  # poppler reads upward text; pdfminer does not
     assert [text for text, *_ in cells if not all(word in on_paper for word in text.split())] == []

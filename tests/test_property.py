@@ -16,13 +16,23 @@ CELL_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r") | st.just("\n"),
     min_size=1,
     max_size=200,
-).filter(lambda s: s.strip() != "" and s.strip() not in ERROR_CODES)  # "#DIV/0!" typed is an error value, in Excel as in openpyxl
+).filter(
+    lambda s: s.strip() != "" and s.strip() not in ERROR_CODES
+)  # "#DIV/0!" typed is an error value, in Excel as in openpyxl
 LEADING = st.sampled_from(["", "=", "+", "-", "@", "'", "#REF! "])
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(prefix=LEADING, text=CELL_TEXT, score=st.sampled_from([None, 1, 2, 3, 4, 5]), flag=st.sampled_from([None, "Yes", "No"]), long=st.booleans())
-def test_random_valid_fills_read_back_unchanged(review, plans, outbox: Path, tmp_path: Path, prefix: str, text: str, score, flag, long: bool) -> None:
+@given(
+    prefix=LEADING,
+    text=CELL_TEXT,
+    score=st.sampled_from([None, 1, 2, 3, 4, 5]),
+    flag=st.sampled_from([None, "Yes", "No"]),
+    long=st.booleans(),
+)
+def test_random_valid_fills_read_back_unchanged(
+    review, plans, outbox: Path, tmp_path: Path, prefix: str, text: str, score, flag, long: bool
+) -> None:
     typed = (prefix + text) * (32767 // len(prefix + text) if long else 1)
     typed = typed[:32767]
     if not typed.strip():

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import soffice
 from docx.oxml.ns import qn
 
-from conftest import soffice
 from kcp_sheets.check import check_returns
 from kcp_sheets.consolidate import consolidate
 from kcp_sheets.demo import prepare_demo
@@ -25,7 +25,12 @@ from kcp_sheets.problems import ProblemError
 from kcp_sheets.report import TEMPLATE, write_report
 from kcp_sheets.spec import templates_dir
 
-SECTIONS = ["Summary", "Section 1: Reviewing delivery", "Section 2: Reviewing partnership working", "Section 3: Improvement planning"]
+SECTIONS = [
+    "Summary",
+    "Section 1: Reviewing delivery",
+    "Section 2: Reviewing partnership working",
+    "Section 3: Improvement planning",
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +42,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def written(demo: Path) -> dict[str, Path]:
-    said = subprocess.run([sys.executable, "-m", "kcp_sheets", "report", str(demo), "--public"], capture_output=True, text=True, check=False)
+    said = subprocess.run(
+        [sys.executable, "-m", "kcp_sheets", "report", str(demo), "--public"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert said.returncode == 0, said.stderr
-    return {"steering": demo / "output/2004 Annual review report.docx", "public": demo / "output/2004 Annual review report (public).docx"}
+    return {
+        "steering": demo / "output/2004 Annual review report.docx",
+        "public": demo / "output/2004 Annual review report (public).docx",
+    }
 
 
 def text_of(document: docx.document.Document) -> str:
@@ -52,8 +65,17 @@ def test_the_report_has_the_three_sections_as_real_headings_and_a_title_and_lang
     document = docx.Document(written["steering"])
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert [h for h in headings if h in SECTIONS] == SECTIONS
-    assert document.core_properties.title.endswith("draft annual report") and document.core_properties.language == "en-GB"
-    assert document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "en-GB"
+    assert (
+        document.core_properties.title.endswith("draft annual report") and document.core_properties.language == "en-GB"
+    )
+    assert (
+        document.styles.element.find(qn("w:docDefaults"))
+        .find(qn("w:rPrDefault"))
+        .find(qn("w:rPr"))
+        .find(qn("w:lang"))
+        .get(qn("w:val"))
+        == "en-GB"
+    )
 
 
 def test_every_picture_says_what_it_shows_and_every_table_repeats_its_header(written: dict[str, Path]) -> None:
@@ -69,7 +91,9 @@ def test_every_picture_says_what_it_shows_and_every_table_repeats_its_header(wri
 
 def test_every_clusters_achievements_and_every_case_study_are_in_it(demo: Path, written: dict[str, Path]) -> None:
     text = text_of(docx.Document(written["steering"]))
-    _, content = consolidate(check_returns(__import__("kcp_sheets.settings", fromlist=["load_review"]).load_review(demo), record=False))
+    _, content = consolidate(
+        check_returns(__import__("kcp_sheets.settings", fromlist=["load_review"]).load_review(demo), record=False)
+    )
     for summary in content.rows["cluster_reviews"]:
         if summary.get("achievements"):
             assert summary["achievements"] in text
@@ -96,7 +120,9 @@ def test_the_public_copy_names_no_person_and_keeps_the_organisations(demo: Path,
 
 def test_each_report_is_recorded_with_its_inputs_by_hash(demo: Path, written: dict[str, Path]) -> None:
     with Ledger(demo, read_only=True) as ledger:
-        rows = ledger.db.execute("SELECT output, public FROM consolidations WHERE output LIKE '%Annual review report%'").fetchall()
+        rows = ledger.db.execute(
+            "SELECT output, public FROM consolidations WHERE output LIKE '%Annual review report%'"
+        ).fetchall()
         events = [r[0] for r in ledger.db.execute("SELECT what FROM events")]
     assert {(r[0], r[1]) for r in rows} >= {(written["steering"].name, 0), (written["public"].name, 1)}
     assert "report written" in events
@@ -154,5 +180,11 @@ def test_a_template_with_a_broken_placeholder_is_an_error_naming_it(demo: Path, 
         write_report(check_returns(load_review(folder)))
     [p] = caught.value.problems
     assert p.code == "template-invalid" and TEMPLATE in p.message
-    said = subprocess.run([sys.executable, "-m", "kcp_sheets", "report", str(folder)], capture_output=True, text=True, check=False, env={**os.environ})
+    said = subprocess.run(
+        [sys.executable, "-m", "kcp_sheets", "report", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
+    )
     assert said.returncode == 2 and "Traceback" not in said.stderr and TEMPLATE in said.stderr

@@ -21,7 +21,9 @@ SOURCE = SAVED_BY / "hh-return-as-excel.xlsx"  # a return of the demo, as our wr
 
 def values(review, path: Path) -> tuple[dict[str, dict], list[str]]:
     [ret] = check_returns(review, [path]).returns
-    return {r.id: r.values for r in ret.rows.get("Progress Tracker", [])}, sorted(p.code for p in ret.problems if p.severity == "error")
+    return {r.id: r.values for r in ret.rows.get("Progress Tracker", [])}, sorted(
+        p.code for p in ret.problems if p.severity == "error"
+    )
 
 
 def test_an_ods_saved_by_gnumeric_reads_as_the_workbook_it_was_saved_from(review, tmp_path: Path) -> None:
@@ -31,13 +33,18 @@ def test_an_ods_saved_by_gnumeric_reads_as_the_workbook_it_was_saved_from(review
     got, errors = values(review, SAVED_BY / "hh-return-saved-by-gnumeric.ods")
     assert errors == [] and expected
     assert {k: v.get("progress") for k, v in got.items()} == {k: v.get("progress") for k, v in expected.items()}
-    assert {k: v.get("coordinator_score") for k, v in got.items()} == {k: v.get("coordinator_score") for k, v in expected.items()}
+    assert {k: v.get("coordinator_score") for k, v in got.items()} == {
+        k: v.get("coordinator_score") for k, v in expected.items()
+    }
 
 
 def test_an_ods_without_its_mimetype_entry_is_read(review, tmp_path: Path) -> None:
     """Google Docs leaves the mimetype entry out of the .ods it saves."""
     out = io.BytesIO()
-    with zipfile.ZipFile(SAVED_BY / "hh-return-saved-by-gnumeric.ods") as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+    with (
+        zipfile.ZipFile(SAVED_BY / "hh-return-saved-by-gnumeric.ods") as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
         for info in source.infolist():
             if info.filename != "mimetype":
                 copy.writestr(info.filename, source.read(info.filename))
@@ -75,13 +82,21 @@ def test_a_csv_of_the_tracker_sheet_is_read_by_its_headers_and_says_what_it_lack
     [ret] = check_returns(review, [SAVED_BY / saved]).returns
     got = {r.id: r.values for r in ret.rows.get("Progress Tracker", [])}
     assert ret.cluster == "HH"
-    assert {k: v.get("coordinator_score") for k, v in got.items()} == {k: v.get("coordinator_score") for k, v in expected.items()}
+    assert {k: v.get("coordinator_score") for k, v in got.items()} == {
+        k: v.get("coordinator_score") for k, v in expected.items()
+    }
     codes = {p.code: p for p in ret.problems}
     assert "file-csv" in codes and "identity-missing" in codes
     assert codes["sheet-missing"].sheet == "Review Summary"
 
 
-@pytest.mark.parametrize(("saved", "what"), [("hh-return-saved-by-gnumeric.slk", "This is a SYLK file"), ("hh-return-saved-by-gnumeric.dif", "This is a DIF file")])
+@pytest.mark.parametrize(
+    ("saved", "what"),
+    [
+        ("hh-return-saved-by-gnumeric.slk", "This is a SYLK file"),
+        ("hh-return-saved-by-gnumeric.dif", "This is a DIF file"),
+    ],
+)
 def test_sylk_and_dif_are_named_with_what_to_ask_for(review, saved: str, what: str) -> None:
     [ret] = check_returns(review, [SAVED_BY / saved]).returns
     [refusal] = ret.problems
@@ -95,7 +110,9 @@ def test_an_xls_with_a_mac_code_page_is_read_by_the_second_reader(review) -> Non
     expected, _ = values(review, SOURCE)
     got, errors = values(review, SAVED_BY / "hh-return-mac-code-page.xls")
     assert errors == [] and expected
-    assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()}
+    assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {
+        k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()
+    }
 
 
 def rewritten(name_of, content_of=lambda name, data: data) -> bytes:
@@ -122,18 +139,29 @@ def elsewhere(name: str, data: bytes) -> bytes:
     ("variant", "package"),
     [
         ("backslashes", lambda: rewritten(lambda n: n.replace("/", "\\"))),
-        ("other letter case", lambda: rewritten(lambda n: n.replace("xl/worksheets/sheet", "XL/Worksheets/Sheet").replace("xl/workbook.xml", "xl/Workbook.xml"))),
+        (
+            "other letter case",
+            lambda: rewritten(
+                lambda n: n.replace("xl/worksheets/sheet", "XL/Worksheets/Sheet").replace(
+                    "xl/workbook.xml", "xl/Workbook.xml"
+                )
+            ),
+        ),
         ("UTF-16", lambda: rewritten(lambda n: n, utf16)),
         ("relationship elsewhere", lambda: rewritten(lambda n: n, elsewhere)),
     ],
 )
-def test_a_package_excel_opens_is_read_whatever_its_part_names_case_or_encoding(review, tmp_path: Path, variant: str, package) -> None:
+def test_a_package_excel_opens_is_read_whatever_its_part_names_case_or_encoding(
+    review, tmp_path: Path, variant: str, package
+) -> None:
     expected, _ = values(review, SOURCE)
     path = tmp_path / f"{variant}.xlsx"
     path.write_bytes(package())
     got, errors = values(review, path)
     assert errors == [] and expected
-    assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()}
+    assert {k: (v.get("progress"), v.get("coordinator_score")) for k, v in got.items()} == {
+        k: (v.get("progress"), v.get("coordinator_score")) for k, v in expected.items()
+    }
 
 
 def with_sheet_offsets(path: Path, move) -> Path:
@@ -151,7 +179,9 @@ def with_sheet_offsets(path: Path, move) -> Path:
             break
         if kind == 0x0085:
             offset = struct.unpack_from("<I", book, pos + 4)[0]
-            struct.pack_into("<I", book, pos + 4, move(offset, 4 + struct.unpack_from("<H", book, offset + 2)[0], len(book)))
+            struct.pack_into(
+                "<I", book, pos + 4, move(offset, 4 + struct.unpack_from("<H", book, offset + 2)[0], len(book))
+            )
         pos += 4 + size
     ole.write_stream("Workbook", bytes(book))
     ole.close()
@@ -164,7 +194,9 @@ def test_an_xls_whose_sheet_offsets_miss_their_bof_is_read_as_the_reader_reads_i
     path.write_bytes((SAVED_BY / "hh-return-saved-by-libreoffice.xls").read_bytes())
     expected, _ = values(review, SOURCE)
     got, errors = values(review, with_sheet_offsets(path, lambda offset, bof, _: offset + bof))
-    assert errors == [] and {k: v.get("coordinator_score") for k, v in got.items()} == {k: v.get("coordinator_score") for k, v in expected.items()}
+    assert errors == [] and {k: v.get("coordinator_score") for k, v in got.items()} == {
+        k: v.get("coordinator_score") for k, v in expected.items()
+    }
 
 
 def test_an_xls_that_makes_the_reader_panic_is_refused_in_plain_words(review, tmp_path: Path) -> None:
@@ -195,21 +227,40 @@ def test_a_sheet_the_first_reader_fails_on_is_read_by_the_second(review, tmp_pat
     the expected row component'); openpyxl reads the sheet, as Excel's own readers do."""
     expected, _ = values(review, SOURCE)
     path = tmp_path / "no row.xlsx"
-    path.write_bytes(rewritten(lambda n: n, lambda n, d: d.replace(b'<c r="J6"', b'<c r="J0"') if n == "xl/worksheets/sheet2.xml" else d))
+    path.write_bytes(
+        rewritten(
+            lambda n: n, lambda n, d: d.replace(b'<c r="J6"', b'<c r="J0"') if n == "xl/worksheets/sheet2.xml" else d
+        )
+    )
     got, errors = values(review, path)
-    assert errors == [] and {k: v.get("progress") for k, v in got.items()} == {k: v.get("progress") for k, v in expected.items()}
+    assert errors == [] and {k: v.get("progress") for k, v in got.items()} == {
+        k: v.get("progress") for k, v in expected.items()
+    }
 
 
 def test_a_workbook_saved_as_strict_open_xml_is_read_with_its_formulas_marked(review, tmp_path: Path) -> None:
     """Excel's File > Save As > Strict Open XML Spreadsheet: the same parts, other namespaces."""
+
     def strict(name: str, data: bytes) -> bytes:
-        data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main")
-        data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships", b"http://purl.oclc.org/ooxml/officeDocument/relationships")
-        return data.replace(b'<c r="L6" s="9" t="n"><v>', b'<c r="L6" s="9" t="n"><f>1+1</f><v>') if name == "xl/worksheets/sheet2.xml" else data
+        data = data.replace(
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        )
+        data = data.replace(
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        )
+        return (
+            data.replace(b'<c r="L6" s="9" t="n"><v>', b'<c r="L6" s="9" t="n"><f>1+1</f><v>')
+            if name == "xl/worksheets/sheet2.xml"
+            else data
+        )
 
     expected, _ = values(review, SOURCE)
     path = tmp_path / "strict.xlsx"
     path.write_bytes(rewritten(lambda n: n, strict))
     [ret] = check_returns(review, [path]).returns
-    assert {r.id: r.values.get("coordinator_score") for r in ret.rows["Progress Tracker"]} == {k: v.get("coordinator_score") for k, v in expected.items()}
+    assert {r.id: r.values.get("coordinator_score") for r in ret.rows["Progress Tracker"]} == {
+        k: v.get("coordinator_score") for k, v in expected.items()
+    }
     assert [p.cell for p in ret.problems if p.code == "formula"] == ["L6"]

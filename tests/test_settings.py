@@ -15,7 +15,14 @@ from kcp_sheets.settings import load_review
 def test_sample_review_loads_with_every_cluster_and_list(review) -> None:
     assert [c.code for c in review.clusters] == ["ET", "HW", "HH", "LL", "SC", "WB", "CD"]
     assert all(len(review.actions_of(c.code)) >= 12 for c in review.clusters)
-    assert review.criterion_names() == ["Strategic", "Inclusive", "Action Focused", "Performance Managed", "Efficient", "Learning and Development"]
+    assert review.criterion_names() == [
+        "Strategic",
+        "Inclusive",
+        "Action Focused",
+        "Performance Managed",
+        "Efficient",
+        "Learning and Development",
+    ]
     assert {"2.1.3", "2.1.4"} <= {s.ref for s in review.criteria}
     assert len(review.accreditation) >= 20
     first = review.actions_of("ET")[0]
@@ -127,7 +134,9 @@ def test_several_mistakes_reported_at_once(folder: Path) -> None:
 
 def test_windows_csv_encoding_is_read(folder: Path) -> None:
     path = folder / "actions.csv"
-    text = path.read_text(encoding="utf-8-sig").replace("Age Concern Kensington and Chelsea", "Age Concern Kensington and Chelsea \u2013 caf\u00e9")
+    text = path.read_text(encoding="utf-8-sig").replace(
+        "Age Concern Kensington and Chelsea", "Age Concern Kensington and Chelsea \u2013 caf\u00e9"
+    )
     path.write_bytes(text.encode("cp1252"))
     review = load_review(folder)
     assert any("caf\u00e9" in a.partners for a in review.actions)
@@ -142,7 +151,11 @@ def line_text(folder: Path, p) -> str:
 
 
 def test_renamed_champions_is_an_error_naming_the_line_and_the_key(folder: Path) -> None:
-    edit(folder / "review.yaml", "    champions:\n      - {name: Dr Alan Marsh", "    champion:\n      - {name: Dr Alan Marsh")
+    edit(
+        folder / "review.yaml",
+        "    champions:\n      - {name: Dr Alan Marsh",
+        "    champion:\n      - {name: Dr Alan Marsh",
+    )
     [p] = problems_of(folder)
     assert p.file == "review.yaml" and line_text(folder, p).strip() == "champion:"
     assert "'champion'" in p.message and "did you mean `champions`?" in p.ask.lower()
@@ -234,7 +247,11 @@ def test_what_the_schema_says_is_required_is_what_stops_a_review(tmp_path: Path)
     lines = (sample / "review.yaml").read_text().splitlines()
     officer = SCHEMA["officer"].keys or {}
     cases = [(key, "", spec.required) for key, spec in SCHEMA.items()]
-    cases += [(key, "  ", spec.required) for key, spec in officer.items() if any(line.startswith(f"  {key}:") for line in lines)]
+    cases += [
+        (key, "  ", spec.required)
+        for key, spec in officer.items()
+        if any(line.startswith(f"  {key}:") for line in lines)
+    ]
     for n, (key, indent, required) in enumerate(cases):
         folder = shutil.copytree(sample, tmp_path / str(n))
         (folder / "review.yaml").write_text("\n".join(_without(lines, key, indent)) + "\n")
@@ -244,6 +261,9 @@ def test_what_the_schema_says_is_required_is_what_stops_a_review(tmp_path: Path)
             for p in problems:  # the message reads as a sentence: no word or two said twice in a row
                 words = f"{p.message} {p.ask}".lower().split()
                 for n in (1, 2):
-                    assert all(words[i : i + n] != words[i + n : i + 2 * n] for i in range(len(words))), (key, p.message)
+                    assert all(words[i : i + n] != words[i + n : i + 2 * n] for i in range(len(words))), (
+                        key,
+                        p.message,
+                    )
         else:
             assert load_review(folder).clusters, key

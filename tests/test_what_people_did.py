@@ -63,7 +63,9 @@ def plan_of(folder: Path, label: str):  # noqa: ANN201
     return next(p for p in planned_workbooks(load_review(folder)) if p.label == label)
 
 
-def fill(folder: Path, label: str, name: str, rows: dict[str, Any] | None = None, fields: dict[str, Any] | None = None) -> Path:
+def fill(
+    folder: Path, label: str, name: str, rows: dict[str, Any] | None = None, fields: dict[str, Any] | None = None
+) -> Path:
     plan = plan_of(folder, label)
     return fill_workbook(plan, folder / "outbox" / plan.file_name, folder / INBOX / name, rows, fields)
 
@@ -94,7 +96,17 @@ def row(table: list[dict[str, Any]], ident: str, key: str = "ID") -> dict[str, A
 
 
 def test_a_co_ordinator_typed_words_after_a_score_and_they_reach_the_plan_beside_it(sent: Path) -> None:
-    fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": "4 - mostly, see TOKEN"}, "ET-02": {"agreed_score": "Little progress, bridge closed"}}})
+    fill(
+        sent,
+        "ET",
+        "et.xlsx",
+        {
+            TRACKER: {
+                "ET-01": {"coordinator_score": "4 - mostly, see TOKEN"},
+                "ET-02": {"agreed_score": "Little progress, bridge closed"},
+            }
+        },
+    )
     tables, problems = consolidated(sent)
     et01, et02 = row(tables["All Actions"], "ET-01"), row(tables["All Actions"], "ET-02")
     assert et01["Co-ordinator's score"] == 4 and "mostly, see TOKEN" in et01["Words typed with the scores"]
@@ -115,11 +127,18 @@ def test_a_co_ordinator_typed_a_score_that_reads_two_ways(sent: Path, typed: str
 
 
 def test_a_co_ordinator_typed_maybe_and_n_a_as_flags(sent: Path) -> None:
-    fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"case_study": "maybe", "mainstream": "N/A"}, "ET-02": {"case_study": "Yes"}}})
+    fill(
+        sent,
+        "ET",
+        "et.xlsx",
+        {TRACKER: {"ET-01": {"case_study": "maybe", "mainstream": "N/A"}, "ET-02": {"case_study": "Yes"}}},
+    )
     tables, problems = consolidated(sent)
     et01 = row(tables["All Actions"], "ET-01")
     assert (et01["Case study"], et01["Could be mainstreamed"]) == ("maybe", "N/A")
-    assert {r["ID"] for r in tables["Flagged Projects"] if r.get("Cluster")} == {"ET-02"}  # 'maybe' is shown, not counted as flagged
+    assert {r["ID"] for r in tables["Flagged Projects"] if r.get("Cluster")} == {
+        "ET-02"
+    }  # 'maybe' is shown, not counted as flagged
     assert {(p.row_id, p.found) for p in problems if p.code == "flag-invalid"} == {("ET-01", "maybe"), ("ET-01", "N/A")}
 
 
@@ -141,13 +160,23 @@ def test_a_co_ordinator_added_a_notes_column_to_the_actions_for_improvement(sent
 
 
 def test_the_steering_group_gave_a_key_contact_and_date_without_an_action(sent: Path) -> None:
-    fill(sent, "partnership-health", "health.xlsx", {"Partnership Health": {
-        "2.1.1": {"score": "Largely met", "key_contact": "Helen Kay", "due": dt.date(2004, 9, 21)},
-        "2.1.2": {"score": "three", "due": "Ongoing"},
-    }})
+    fill(
+        sent,
+        "partnership-health",
+        "health.xlsx",
+        {
+            "Partnership Health": {
+                "2.1.1": {"score": "Largely met", "key_contact": "Helen Kay", "due": dt.date(2004, 9, 21)},
+                "2.1.2": {"score": "three", "due": "Ongoing"},
+            }
+        },
+    )
     tables, _ = consolidated(sent)
     health = tables["Partnership Health"]
-    assert row(health, "2.1.1", "Ref")["Key contact"] == "Helen Kay" and row(health, "2.1.2", "Ref")["Date to be completed"] == "Ongoing"
+    assert (
+        row(health, "2.1.1", "Ref")["Key contact"] == "Helen Kay"
+        and row(health, "2.1.2", "Ref")["Date to be completed"] == "Ongoing"
+    )
     part2 = {r["Ref"]: r for r in tables["Partnership Plan"]}
     assert part2["2.1.1"]["Lead contact/organisation"] == "Helen Kay" and part2["2.1.2"]["Due date"] == "Ongoing"
 
@@ -160,9 +189,16 @@ def _text_everywhere(folder: Path) -> tuple[set[str], list[Problem]]:
     return seen, result.all_problems()
 
 
-def test_a_co_ordinator_typed_beside_the_table_on_the_total_row_on_the_instructions_and_on_a_sheet_of_their_own(sent: Path) -> None:
+def test_a_co_ordinator_typed_beside_the_table_on_the_total_row_on_the_instructions_and_on_a_sheet_of_their_own(
+    sent: Path,
+) -> None:
     long_text = "A long account of the year. " * 80
-    path = fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"progress": long_text}}, SUMMARY: {"AI-01": {"action": "Agree bridge works"}}})
+    path = fill(
+        sent,
+        "ET",
+        "et.xlsx",
+        {TRACKER: {"ET-01": {"progress": long_text}}, SUMMARY: {"AI-01": {"action": "Agree bridge works"}}},
+    )
     book = openpyxl.load_workbook(path)
     plan = plan_of(sent, "ET")
     tracker, form = plan.spec.sheets[1], plan.spec.sheets[2]
@@ -185,7 +221,12 @@ def test_a_co_ordinator_typed_beside_the_table_on_the_total_row_on_the_instructi
     seen, problems = _text_everywhere(sent)
     found = {p.found for p in problems}
     assert long_text.strip() in {s.strip() for s in seen}  # the plan keeps the whole text
-    for typed in ("beside ET-01, no header", "beyond the actions table", "typed on the instructions", "typed on the total row"):
+    for typed in (
+        "beside ET-01, no header",
+        "beyond the actions table",
+        "typed on the instructions",
+        "typed on the total row",
+    ):
         assert any(typed in f for f in found), typed
     on_notes = [p.found for p in problems if p.sheet == "Our notes"]
     assert all(f"note {n}" in on_notes or any(f": note {n} |" in f"{found} |" for found in on_notes) for n in range(70))
@@ -197,7 +238,17 @@ def test_every_cell_of_every_sheet_is_accounted_for_after_a_read(sent: Path) -> 
     from kcp_sheets.reader.records import Return
     from kcp_sheets.sent import Plans
 
-    path = fill(sent, "ET", "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": "4 - mostly", "progress": "done"}, "+1": {"action": "New", "coordinator_score": 9}}})
+    path = fill(
+        sent,
+        "ET",
+        "et.xlsx",
+        {
+            TRACKER: {
+                "ET-01": {"coordinator_score": "4 - mostly", "progress": "done"},
+                "+1": {"action": "New", "coordinator_score": 9},
+            }
+        },
+    )
     book = openpyxl.load_workbook(path)
     book["Progress Tracker"]["Z3"] = "far away"
     book.create_sheet("Mine")["C9"] = "mine"
@@ -236,7 +287,9 @@ def test_a_co_ordinator_sorted_the_tracker_by_action_without_the_id_column(sent:
     actions = {r["ID"]: r for r in tables["All Actions"] if r.get("Cluster") == "HW"}
     for ident in ids:
         assert actions[ident]["Progress this year"] == f"progress of {ident}", ident
-        assert actions[ident]["Action required"] == next(str(r["action"]) for r in plan.content.rows[plan.spec.main_table().key] if str(r["id"]) == ident)
+        assert actions[ident]["Action required"] == next(
+            str(r["action"]) for r in plan.content.rows[plan.spec.main_table().key] if str(r["id"]) == ident
+        )
     assert [p for p in problems if p.severity == "error"] == []
     moved = [p for p in problems if p.code == "row-moved"]
     assert moved and all(p.severity == "warning" for p in moved)
@@ -268,7 +321,12 @@ def test_the_steering_group_pasted_a_criterion_s_answers_one_row_down_onto_its_t
     plan = plan_of(sent, "partnership-health")
     sheet = plan.spec.main_table()
     strategic = [str(r["id"]) for r in plan.content.rows[sheet.key] if r["criterion"] == "Strategic"]
-    path = fill(sent, "partnership-health", "health.xlsx", {sheet.name: {ident: {"score": 4, "evidence": f"evidence for {ident}"} for ident in strategic}})
+    path = fill(
+        sent,
+        "partnership-health",
+        "health.xlsx",
+        {sheet.name: {ident: {"score": 4, "evidence": f"evidence for {ident}"} for ident in strategic}},
+    )
     book = openpyxl.load_workbook(path)
     ws = book[sheet.name]
     rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
@@ -289,9 +347,19 @@ def _email(path: Path, attachment: Path, date: str, sender: str = "Anne Reeves <
     from email.message import EmailMessage
 
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"], message["Date"] = sender, "officer@example.org", "Our return", date
+    message["From"], message["To"], message["Subject"], message["Date"] = (
+        sender,
+        "officer@example.org",
+        "Our return",
+        date,
+    )
     message.set_content("Attached.")
-    message.add_attachment(attachment.read_bytes(), maintype="application", subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=attachment.name)
+    message.add_attachment(
+        attachment.read_bytes(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=attachment.name,
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(bytes(message))
     attachment.unlink()
@@ -302,21 +370,40 @@ def test_a_cluster_sent_its_workbook_twice_with_different_edits(sent: Path) -> N
     import os
 
     inbox = sent / INBOX
-    first = fill(sent, "ET", "first/ET tracker.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 2, "progress": "only in the first"}, "ET-02": {"coordinator_score": 3}}},
-                 {SUMMARY: {"barriers": "Railtrack"}})
-    second = fill(sent, "ET", "second/ET tracker.xlsx", {TRACKER: {"ET-02": {"coordinator_score": 4}, "ET-03": {"progress": "only in the second"}}})
+    first = fill(
+        sent,
+        "ET",
+        "first/ET tracker.xlsx",
+        {
+            TRACKER: {
+                "ET-01": {"coordinator_score": 2, "progress": "only in the first"},
+                "ET-02": {"coordinator_score": 3},
+            }
+        },
+        {SUMMARY: {"barriers": "Railtrack"}},
+    )
+    second = fill(
+        sent,
+        "ET",
+        "second/ET tracker.xlsx",
+        {TRACKER: {"ET-02": {"coordinator_score": 4}, "ET-03": {"progress": "only in the second"}}},
+    )
     # The first was e-mailed later than the second, though its file is older: the e-mail's Date decides.
     os.utime(second, (2_000_000_000, 2_000_000_000))
     _email(inbox / "first" / "ET tracker.eml", first, "Tue, 20 Apr 2004 10:00:00 +0100")
     _email(inbox / "second" / "ET tracker.eml", second, "Mon, 19 Apr 2004 09:00:00 +0100")
     tables, problems = consolidated(sent)
     actions = {r["ID"]: r for r in tables["All Actions"] if r.get("Cluster") == "ET"}
-    assert actions["ET-01"]["Progress this year"] == "only in the first" and actions["ET-01"]["Co-ordinator's score"] == 2
+    assert (
+        actions["ET-01"]["Progress this year"] == "only in the first" and actions["ET-01"]["Co-ordinator's score"] == 2
+    )
     assert actions["ET-03"]["Progress this year"] == "only in the second"
     assert actions["ET-02"]["Co-ordinator's score"] == 3  # both typed: the one e-mailed later wins...
     [differ] = [p for p in problems if p.code == "returns-differ"]
     assert differ.row_id == "ET-02" and ": 3" in differ.found and "4" in differ.message  # ...and both values are shown
-    assert differ.file == "first/ET tracker.eml > ET tracker.xlsx" and "second/ET tracker.eml" in differ.message  # told apart by their path
+    assert (
+        differ.file == "first/ET tracker.eml > ET tracker.xlsx" and "second/ET tracker.eml" in differ.message
+    )  # told apart by their path
     assert row(tables["Cluster Reviews"], "ET", "Cluster")["Barriers"] == "Railtrack"
     assert not [p for p in problems if p.code == "score-unscored" and p.row_id in ("ET-01", "ET-02")]
 
@@ -343,4 +430,7 @@ def test_the_health_review_left_unscored_asks_the_steering_group_not_a_cluster(s
     fill(sent, "partnership-health", "health.xlsx", {})
     result = check_returns(load_review(sent))
     unscored = [p for p in result.all_problems() if p.file == "health.xlsx" and p.message == "No score given."]
-    assert unscored and all(p.code == "score-unscored-review" and "steering group" in p.ask and "co-ordinator" not in p.ask for p in unscored)
+    assert unscored and all(
+        p.code == "score-unscored-review" and "steering group" in p.ask and "co-ordinator" not in p.ask
+        for p in unscored
+    )

@@ -61,7 +61,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", help="Say which version this is, and stop.", callback=_version, is_eager=True)] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Say which version this is, and stop.", callback=_version, is_eager=True)
+    ] = False,
 ) -> None:
     """The support officer's side of the partnership's annual review."""
 
@@ -77,10 +79,16 @@ def main() -> None:
     except SystemExit:
         raise
     except OSError as exc:
-        print(f"kcp-sheets: {exc.strerror or exc}: {exc.filename or ''}. Check the folder exists and can be written to.", file=sys.stderr)
+        print(
+            f"kcp-sheets: {exc.strerror or exc}: {exc.filename or ''}. Check the folder exists and can be written to.",
+            file=sys.stderr,
+        )
         sys.exit(CANNOT_RUN)
     except Exception as exc:  # the last line of defence for a person at a prompt
         if os.environ.get("KCP_DEBUG"):
             raise
-        print(f"kcp-sheets: unexpected {type(exc).__name__}: {exc}. Run again with KCP_DEBUG=1 and report what it shows.", file=sys.stderr)
+        print(
+            f"kcp-sheets: unexpected {type(exc).__name__}: {exc}. Run again with KCP_DEBUG=1 and report what it shows.",
+            file=sys.stderr,
+        )
         sys.exit(FAILED)

@@ -67,7 +67,9 @@ class Prose(TyperCommand):
                 formatter.write_dl(options)
 
 
-Folder = Annotated[Path, typer.Argument(help="The review folder (default: the current folder).", metavar="FOLDER", show_default=False)]
+Folder = Annotated[
+    Path, typer.Argument(help="The review folder (default: the current folder).", metavar="FOLDER", show_default=False)
+]
 ReviewFolder = Annotated[Path, typer.Argument(help="The review folder.", metavar="FOLDER", show_default=False)]
 
 
@@ -156,7 +158,11 @@ def run(step: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
 
     with stopping(), Progress(transient=True, console=console(stderr=True)) as bar:
         task = bar.add_task("Working", total=None)
-        outcome = step(*args, progress=lambda done, total, what: bar.update(task, completed=done, total=total or None, description=what), **kwargs)
+        outcome = step(
+            *args,
+            progress=lambda done, total, what: bar.update(task, completed=done, total=total or None, description=what),
+            **kwargs,
+        )
     for notice in outcome.result.notices if outcome.result else ():
         console(stderr=True).print(f"Note: {notice}")
     return outcome

@@ -5,7 +5,7 @@ brings the reader with it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,13 +13,32 @@ from ..lifecycle import described
 from ..problems import counted
 from .base import Folder, ReviewFolder, console, stopping
 
-ReturnRef = Annotated[str, typer.Argument(help="The return: its number (as check and returns show it, e.g. 3) or its file name.", metavar="RETURN", show_default=False)]
-Note = Annotated[str, typer.Option("--note", "--reason", help="Why: kept with the decision in the ledger.", metavar="TEXT", show_default=False)]
+ReturnRef = Annotated[
+    str,
+    typer.Argument(
+        help="The return: its number (as check and returns show it, e.g. 3) or its file name.",
+        metavar="RETURN",
+        show_default=False,
+    ),
+]
+Note = Annotated[
+    str,
+    typer.Option(
+        "--note", "--reason", help="Why: kept with the decision in the ledger.", metavar="TEXT", show_default=False
+    ),
+]
 
 
 def returns(
     folder: Folder = Path("."),
-    ret: Annotated[Optional[str], typer.Argument(help="A return's number or file name: list its problems, each with the key that marks it dealt with.", metavar="RETURN", show_default=False)] = None,
+    ret: Annotated[
+        str | None,
+        typer.Argument(
+            help="A return's number or file name: list its problems, each with the key that marks it dealt with.",
+            metavar="RETURN",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Every return the ledger has seen, with its review state: new, has problems, accepted, rejected or superseded.
 
@@ -38,8 +57,16 @@ def returns(
             if not records:
                 out.print(f"No returns recorded yet: run kcp-sheets check {folder}")
             for r in records:
-                what = f"{r.template} {r.cluster} edition {r.edition}".replace("  ", " ") if r.template else "not a workbook of this review"
-                out.print(Text(f"#{r.id} {r.name}: {what}; {described(r.state, r.note)}; {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; received {r.received[:16]}"))
+                what = (
+                    f"{r.template} {r.cluster} edition {r.edition}".replace("  ", " ")
+                    if r.template
+                    else "not a workbook of this review"
+                )
+                out.print(
+                    Text(
+                        f"#{r.id} {r.name}: {what}; {described(r.state, r.note)}; {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; received {r.received[:16]}"
+                    )
+                )
             return
         record = get_return(folder, ret)
         out.print(Text(f"#{record.id} {record.name}: {described(record.state, record.note)}"))
@@ -48,7 +75,12 @@ def returns(
             done = f"  [dealt with: {p.dealt_with}]" if p.dealt_with else ""
             out.print(Text(f"  {p.key}  {p.severity:7} {where}: {p.message}{done}"))
         for event in events(folder, record.id):
-            out.print(Text(f"  {event.at[:16].replace('T', ' ')}  {event.what}" + (f": {event.detail}" if event.detail else "")), style="dim")
+            out.print(
+                Text(
+                    f"  {event.at[:16].replace('T', ' ')}  {event.what}" + (f": {event.detail}" if event.detail else "")
+                ),
+                style="dim",
+            )
 
 
 def _decide(folder: Path, ret: str, state: str, note: str = "") -> None:
@@ -65,7 +97,20 @@ def accept(folder: ReviewFolder, ret: ReturnRef, note: Note = "") -> None:
     _decide(folder, ret, "accepted", note)
 
 
-def reject(folder: ReviewFolder, ret: ReturnRef, note: Annotated[str, typer.Option("--reason", "--note", help="Why it is rejected: kept in the ledger, and quoted in the reminder.", metavar="TEXT", show_default=False)] = "") -> None:
+def reject(
+    folder: ReviewFolder,
+    ret: ReturnRef,
+    note: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            "--note",
+            help="Why it is rejected: kept in the ledger, and quoted in the reminder.",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ] = "",
+) -> None:
     """Reject a return, with a reason: consolidate leaves it out and uses an earlier copy if there is one."""
     _decide(folder, ret, "rejected", note)
 
@@ -78,7 +123,12 @@ def reopen(folder: ReviewFolder, ret: ReturnRef) -> None:
 def dealt_with(
     folder: ReviewFolder,
     ret: ReturnRef,
-    key: Annotated[str, typer.Argument(help="The problem's key, as `kcp-sheets returns FOLDER RETURN` lists it.", metavar="KEY", show_default=False)],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="The problem's key, as `kcp-sheets returns FOLDER RETURN` lists it.", metavar="KEY", show_default=False
+        ),
+    ],
     note: Note = "",
     undo: Annotated[bool, typer.Option("--undo", help="The problem is open again.")] = False,
 ) -> None:

@@ -14,8 +14,24 @@ DESK_PORT = 8040
 
 def serve(
     folder: Folder = Path("."),
-    port: Annotated[int, typer.Option("--port", help=f"The port to listen on (default: {DESK_PORT}, or the next free one); 0 picks any free port.", metavar="N", show_default=False)] = DESK_PORT,
-    host: Annotated[str, typer.Option("--host", help="The address to listen on (default: 127.0.0.1, which only this machine can reach).", metavar="ADDRESS", show_default=False)] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port",
+            help=f"The port to listen on (default: {DESK_PORT}, or the next free one); 0 picks any free port.",
+            metavar="N",
+            show_default=False,
+        ),
+    ] = DESK_PORT,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="The address to listen on (default: 127.0.0.1, which only this machine can reach).",
+            metavar="ADDRESS",
+            show_default=False,
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """Open the review desk: the whole review as pages in your web browser.
 

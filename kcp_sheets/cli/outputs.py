@@ -4,7 +4,7 @@ records as CSV, the plan's mid-year update."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 
 def consolidate(
     folder: Folder = Path("."),
-    public: Annotated[bool, typer.Option("--public", help="Also write a copy fit to publish: individuals' names, e-mail addresses and telephone numbers removed.")] = False,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Also write a copy fit to publish: individuals' names, e-mail addresses and telephone numbers removed.",
+        ),
+    ] = False,
 ) -> None:
     """Merge the returns into the improvement action plan, FOLDER/output/2005 Improvement Action Plan.xlsx for a 2005 review.
 
@@ -39,17 +45,23 @@ def consolidated(outcome: Outcome, folder: Path) -> list[str]:
     """What `consolidate` prints of its outcome, line by line."""
     lines = [outcome.summary]
     if outcome.left_out:
-        lines.append(f"{len(outcome.left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):")
+        lines.append(
+            f"{len(outcome.left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):"
+        )
         lines += [f"  {line}" for line in outcome.left_out]
     if outcome.actions_over is not None:
         count = len(outcome.result.review.actions)
-        lines.append(f"The {count:,} targets and actions, and those outstanding, are not sheets of the plan (more than {outcome.actions_over:,}; the Summary counts them by cluster): `kcp-sheets export {folder}` writes them as CSV.")
+        lines.append(
+            f"The {count:,} targets and actions, and those outstanding, are not sheets of the plan (more than {outcome.actions_over:,}; the Summary counts them by cluster): `kcp-sheets export {folder}` writes them as CSV."
+        )
     return lines + [f"Written: {path}" for path in outcome.written]
 
 
 def report(
     folder: Folder = Path("."),
-    public: Annotated[bool, typer.Option("--public", help="Also write a copy for the public: people (not organisations) removed.")] = False,
+    public: Annotated[
+        bool, typer.Option("--public", help="Also write a copy for the public: people (not organisations) removed.")
+    ] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also make a tagged PDF of each, through LibreOffice.")] = False,
 ) -> None:
     """Write the draft annual report, FOLDER/output/2005 Annual review report.docx for a 2005 review.
@@ -71,7 +83,12 @@ def report(
 
 def export(
     folder: Folder = Path("."),
-    to: Annotated[Optional[Path], typer.Option("--to", help="Where to write the CSV files (default: FOLDER/output/).", metavar="DIR", show_default=False)] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to", help="Where to write the CSV files (default: FOLDER/output/).", metavar="DIR", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """The review's records, every year the ledger holds, as CSV files for analysts.
 
@@ -96,8 +113,21 @@ def export(
 
 def plan_update(
     folder: Folder = Path("."),
-    collect: Annotated[bool, typer.Option("--collect", help="Read the updates in FOLDER/update/inbox/ and write the mid-year progress workbook.")] = False,
-    plan: Annotated[Optional[Path], typer.Option("--plan", help="The improvement plan as the steering group amended it (default: the one in FOLDER/output/).", metavar="PLAN", show_default=False)] = None,
+    collect: Annotated[
+        bool,
+        typer.Option(
+            "--collect", help="Read the updates in FOLDER/update/inbox/ and write the mid-year progress workbook."
+        ),
+    ] = False,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="The improvement plan as the steering group amended it (default: the one in FOLDER/output/).",
+            metavar="PLAN",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The plan's mid-year update: one workbook per cluster or criterion to FOLDER/update/outbox/.
 
@@ -114,10 +144,14 @@ def plan_update(
             paths = write_updates(checked, plan)
             for path in paths:
                 out.print(f"  {path}")
-            out.print(f"{len(paths)} update workbooks written. Put the returns in {folder / 'update' / 'inbox'} and run: kcp-sheets plan-update {folder} --collect")
+            out.print(
+                f"{len(paths)} update workbooks written. Put the returns in {folder / 'update' / 'inbox'} and run: kcp-sheets plan-update {folder} --collect"
+            )
             return
         result, path = collect_updates(checked)
     errors = [p for p in result.all_problems() if p.severity == "error"]
     if errors:
         show_problems(errors)
-    out.print(f"{counted(len(result.used()), 'update')} read, {counted(len(errors), 'error')}. Mid-year progress: {path}")
+    out.print(
+        f"{counted(len(result.used()), 'update')} read, {counted(len(errors), 'error')}. Mid-year progress: {path}"
+    )

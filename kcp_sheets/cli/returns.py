@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,7 +19,14 @@ if TYPE_CHECKING:
 
 def check(
     folder: Folder = Path("."),
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Returns to check besides those in FOLDER/inbox/ (a return named on its own, without FOLDER, is checked in the review folder that holds it).", metavar="FILES...", show_default=False)] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Returns to check besides those in FOLDER/inbox/ (a return named on its own, without FOLDER, is checked in the review folder that holds it).",
+            metavar="FILES...",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read every return in FOLDER/inbox/, and any FILES named, and say what is wrong.
 
@@ -45,14 +52,22 @@ def check(
     outcome = run(steps.check, checked, inbox + [p for p in named if p.resolve() not in known])
     result = outcome.result
     assert result is not None
-    shown = _shown(result, [p.resolve().relative_to(inbox_folder).as_posix() if p.resolve().is_relative_to(inbox_folder) else p.name for p in named])
+    shown = _shown(
+        result,
+        [
+            p.resolve().relative_to(inbox_folder).as_posix() if p.resolve().is_relative_to(inbox_folder) else p.name
+            for p in named
+        ],
+    )
     out, err = console(), console(stderr=True)
     out.print(f"Returns checked ({'the files named' if named else 'the inbox'}):", style="bold")
     lines = []
     for ret in shown["returns"]:
         what = ret.plan.spec.title if ret.plan else "not recognised"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
-        lines.append(f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; return #{ret.ledger_id}, {described(ret.state, ret.note, ret.newer)}")
+        lines.append(
+            f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; return #{ret.ledger_id}, {described(ret.state, ret.note, ret.newer)}"
+        )
     lines += [f"  {p.file}: not a return; 1 {p.severity}" for p in shown["not_returns"]]
     if lines:
         out.print(Text("\n".join(lines)))  # one print for the whole list, however long
@@ -91,7 +106,14 @@ def _named_files(folder: Path, files: list[Path]) -> tuple[Path, list[Path]]:
         if not path.exists():
             near = [p.name for p in (path.parent.iterdir() if path.parent.is_dir() else ()) if p.is_file()]
             close = difflib.get_close_matches(path.name, near, n=1, cutoff=0.6)
-            missing.append(problem("file-missing", "", path=str(path), hint=f" (did you mean {path.parent / close[0]}?)" if close else ""))
+            missing.append(
+                problem(
+                    "file-missing",
+                    "",
+                    path=str(path),
+                    hint=f" (did you mean {path.parent / close[0]}?)" if close else "",
+                )
+            )
     if missing:
         stop(missing)
     return folder, files
@@ -136,11 +158,17 @@ def status(folder: Folder = Path(".")) -> None:
             out.print(Text(f"{line.workbook}: {got}"))
         else:
             chased += 1
-            out.print(Text.assemble((f"{line.workbook}: ", "bold"), f"{got}. Chase: {', '.join(line.reasons)} (due {line.due:%d/%m/%Y})"))
+            out.print(
+                Text.assemble(
+                    (f"{line.workbook}: ", "bold"), f"{got}. Chase: {', '.join(line.reasons)} (due {line.due:%d/%m/%Y})"
+                )
+            )
             for role, people in (("to", line.to), ("cc", line.cc)):
                 for person in people:
                     out.print(Text(f"    {role} {person.email}  {person.name}"))
-    out.print(f"{chased} clusters to chase" + (f"; write the e-mails with: kcp-sheets remind {folder}" if chased else "."))
+    out.print(
+        f"{chased} clusters to chase" + (f"; write the e-mails with: kcp-sheets remind {folder}" if chased else ".")
+    )
     out.print("Partnership health, in-depth reviews (each criterion at least once in three years):")
     for name in checked.criterion_names():
         out.print(Text(f"  {name}: {checked.in_depth(name)[1]}"))
@@ -169,4 +197,3 @@ def remind(folder: Folder = Path(".")) -> None:
 
     outcome = run(steps.remind, review(folder))
     print_written(outcome.written, outcome.summary)
-

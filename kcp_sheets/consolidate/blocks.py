@@ -41,12 +41,22 @@ def health_block(review: Review, health: list[dict[str, Any]], returned: bool) -
         mine = [r for r in health if r.get("criterion") == name]
         scored = [r["score_value"] for r in mine if r.get("score_value") is not None]
         last_shown, due = review.in_depth(name)
-        block.append({"criterion": name, "total": sum(scored) if returned else "not returned", "maximum": 5 * len(mine),
-                      "scored": f"{len(scored)} of {len(mine)}", "last_in_depth": last_shown, "due": due})
+        block.append(
+            {
+                "criterion": name,
+                "total": sum(scored) if returned else "not returned",
+                "maximum": 5 * len(mine),
+                "scored": f"{len(scored)} of {len(mine)}",
+                "last_in_depth": last_shown,
+                "due": due,
+            }
+        )
     return block
 
 
-def counts_block(context: dict[str, Any], rows: Rows, tab: dict[str, str], counts: Tally, public: bool) -> list[dict[str, Any]]:
+def counts_block(
+    context: dict[str, Any], rows: Rows, tab: dict[str, str], counts: Tally, public: bool
+) -> list[dict[str, Any]]:
     """How many of each thing the plan holds, and the sheet (`tab`) that lists them; the problems not in the public copy."""
     problems = [
         {"what": "Problems: errors", "count": counts.errors, "where": tab["problems"]},
@@ -54,12 +64,28 @@ def counts_block(context: dict[str, Any], rows: Rows, tab: dict[str, str], count
         {"what": "Problems dealt with", "count": counts.dealt, "where": tab["problems"]},
     ]
     return [
-        {"what": "Returns received", "count": f"{context['received']} of {context['expected']}", "where": tab["sources"]},
+        {
+            "what": "Returns received",
+            "count": f"{context['received']} of {context['expected']}",
+            "where": tab["sources"],
+        },
         {"what": "Returns used", "count": f"{context['used']} of {context['received']}", "where": tab["sources"]},
         {"what": "Targets and actions", "count": len(rows["all_actions"]), "where": tab["all_actions"]},
-        {"what": "Outstanding (scored 1 or 2, or unscored)", "count": len(rows["outstanding"]), "where": tab["outstanding"]},
-        {"what": "New actions added by clusters", "count": sum(1 for r in rows["all_actions"] if r["new"]), "where": tab["all_actions"]},
-        {"what": "Actions for improvement (part 1)", "count": sum(1 for r in rows["part1"] if r["id"]), "where": tab["part1"]},
+        {
+            "what": "Outstanding (scored 1 or 2, or unscored)",
+            "count": len(rows["outstanding"]),
+            "where": tab["outstanding"],
+        },
+        {
+            "what": "New actions added by clusters",
+            "count": sum(1 for r in rows["all_actions"] if r["new"]),
+            "where": tab["all_actions"],
+        },
+        {
+            "what": "Actions for improvement (part 1)",
+            "count": sum(1 for r in rows["part1"] if r["id"]),
+            "where": tab["part1"],
+        },
         {"what": "Partnership actions (part 2)", "count": len(rows["part2"]), "where": tab["part2"]},
         {"what": "Flagged projects", "count": len(rows["flagged"]), "where": tab["flagged"]},
         *([] if public else problems),
@@ -69,6 +95,14 @@ def counts_block(context: dict[str, Any], rows: Rows, tab: dict[str, str], count
 def returns_block(result: CheckResult) -> list[dict[str, Any]]:
     """Every return read: used or left out, and why an accepted one is used."""
     return [
-        {"file": ret.source.name, "workbook": ret.label or "not recognised", "used": "Used" if ret.merged else "Left out", "why": why}
-        for ret, why in [(r, described(r.state, r.note) if r.state == ACCEPTED else "") for r in result.returns if r.merged] + result.left_out()
+        {
+            "file": ret.source.name,
+            "workbook": ret.label or "not recognised",
+            "used": "Used" if ret.merged else "Left out",
+            "why": why,
+        }
+        for ret, why in [
+            (r, described(r.state, r.note) if r.state == ACCEPTED else "") for r in result.returns if r.merged
+        ]
+        + result.left_out()
     ]

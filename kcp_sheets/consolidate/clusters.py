@@ -20,7 +20,9 @@ from ..workbooks import cluster_rows, cluster_workbook, planned_workbooks, revie
 class ClusterReturn:
     sent: Planned  # the cluster's workbook as the settings make it now
     ret: Return | None  # the return used in the plan, if any
-    returned: str = "not received"  # what came back, as the plan says it: "received 24/04/2004, left out: rejected: ..."
+    returned: str = (
+        "not received"  # what came back, as the plan says it: "received 24/04/2004, left out: rejected: ..."
+    )
     left_out: bool = False  # a return came but is not used: its rows are not counted as outstanding
 
     @property
@@ -42,7 +44,14 @@ class ClusterReturn:
         for row in returned:
             if not row.new and row.id in current:
                 now_values = current[row.id]
-                row = Row(row.id, {**row.values, **{k: now_values[k] for k in fixed if k in now_values}}, row.cell_row, row.new, row.extra, row.notes)
+                row = Row(
+                    row.id,
+                    {**row.values, **{k: now_values[k] for k in fixed if k in now_values}},
+                    row.cell_row,
+                    row.new,
+                    row.extra,
+                    row.notes,
+                )
             rows.append(row)
         seen = {r.id for r in returned}
         return rows + [r for r in now if r.id not in seen]
@@ -66,7 +75,9 @@ def cluster_return(sent: Planned, used: Return | None, standing: Return | None) 
         return ClusterReturn(sent, used, f"received {used.source.received:%d/%m/%Y}, stage {used.stage}")
     if standing is None:
         return ClusterReturn(sent, None)
-    why = why_left_out(recognised=True, state=standing.state, note=standing.note, open_errors=standing.errors, newer=standing.newer)
+    why = why_left_out(
+        recognised=True, state=standing.state, note=standing.note, open_errors=standing.errors, newer=standing.newer
+    )
     return ClusterReturn(sent, None, f"received {standing.source.received:%d/%m/%Y}, left out: {why}", left_out=True)
 
 
@@ -86,7 +97,10 @@ def current_workbooks(review: Review, rows_now: dict[str, list[dict[str, Any]]] 
     rows_now = rows_now or {}
     first = cluster_workbook(review, review.clusters[0].code)
     key = first.spec.main_table().key
-    others = [Planned(first.spec, Content(rows={key: rows_now.get(c.code) or cluster_rows(review, c.code)}), c.code) for c in review.clusters[1:]]
+    others = [
+        Planned(first.spec, Content(rows={key: rows_now.get(c.code) or cluster_rows(review, c.code)}), c.code)
+        for c in review.clusters[1:]
+    ]
     return [first, *others, *review_wide_workbooks(review)]
 
 

@@ -39,7 +39,9 @@ def too_many_actions_for_sheets(review: Review, limit: int = ACTIONS_SHEET_LIMIT
     return len(review.actions) > limit
 
 
-def consolidate(result: CheckResult, public: bool = False, actions_sheet_limit: int = ACTIONS_SHEET_LIMIT) -> tuple[WorkbookSpec, Content]:
+def consolidate(
+    result: CheckResult, public: bool = False, actions_sheet_limit: int = ACTIONS_SHEET_LIMIT
+) -> tuple[WorkbookSpec, Content]:
     """The plan's layout and content (or its public copy's), from the returns the check uses."""
     with building():  # a row per target and action
         return _consolidate(result, public, actions_sheet_limit)
@@ -80,16 +82,27 @@ def _consolidate(result: CheckResult, public: bool, actions_sheet_limit: int) ->
         "health": blocks.health_block(review, rows["health"], health is not None and health.label in used),
         "counts": blocks.counts_block(context, rows, tab, tally(problems), public),
         "returns": blocks.returns_block(result),
-        "history": score_profiles([(c.code, c.name) for c in review.clusters], review.year, rows["all_actions"], earlier),
+        "history": score_profiles(
+            [(c.code, c.name) for c in review.clusters], review.year, rows["all_actions"], earlier
+        ),
     }
     created = (latest or dt.datetime.combine(review.issued, dt.time())).date()
-    content = Content(rows=rows, blocks=summary, author=review.officer.name, company=review.partnership, created=created)
+    content = Content(
+        rows=rows, blocks=summary, author=review.officer.name, company=review.partnership, created=created
+    )
     if public:
         without_people(spec, content, review, [r.source.sender for r in result.returns])
     return spec, content
 
 
-def _context(review: Review, workbooks: list[Planned], used: dict[str, Return], standing: dict[str, Return], latest: dt.datetime | None, years: int) -> dict[str, Any]:
+def _context(
+    review: Review,
+    workbooks: list[Planned],
+    used: dict[str, Return],
+    standing: dict[str, Return],
+    latest: dt.datetime | None,
+    years: int,
+) -> dict[str, Any]:
     """What fills the plan's placeholders: the review, how many returns came and were used, the scale's words."""
     return {
         **history_words(years + 1),
@@ -102,14 +115,22 @@ def _context(review: Review, workbooks: list[Planned], used: dict[str, Return], 
     }
 
 
-def _rows(result: CheckResult, clusters: list[ClusterReturn], workbooks: list[Planned], used: dict[str, Return], problems: list[Problem]) -> dict[str, list[dict[str, Any]]]:
+def _rows(
+    result: CheckResult,
+    clusters: list[ClusterReturn],
+    workbooks: list[Planned],
+    used: dict[str, Return],
+    problems: list[Problem],
+) -> dict[str, list[dict[str, Any]]]:
     """Every sheet's rows, by the sheet's key."""
     review = result.review
     words = Words(review)
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["all_actions"] = [action_row(c, row, words, review.cluster(c.code).name) for c in clusters for row in c.rows()]
     left_out = {c.code for c in clusters if c.left_out}  # their rows are unscored because unused, not outstanding
-    rows["outstanding"] = [r for r in rows["all_actions"] if final_score(r) in (None, 1, 2) and r["cluster"] not in left_out]  # the same rows, not copies
+    rows["outstanding"] = [
+        r for r in rows["all_actions"] if final_score(r) in (None, 1, 2) and r["cluster"] not in left_out
+    ]  # the same rows, not copies
     rows["cluster_reviews"], rows["part1"] = cluster_reviews(clusters, review)
     health, accreditation = _template(workbooks, HEALTH), _template(workbooks, ACCREDITATION)
     rows["health"] = health_rows(review, used.get(health.label) if health else None, words)

@@ -52,7 +52,14 @@ def cluster_reviews(clusters: list[ClusterReturn], review: Review) -> tuple[list
         fields, actions = c.form()
         summaries.append({"id": c.code, "cluster_name": review.cluster(c.code).name, "returned": c.returned, **fields})
         for row in actions:
-            part1.append({**row.values, "id": f"{c.code}-{row.id}", "cluster_name": review.cluster(c.code).name, "added": _added(row)})
+            part1.append(
+                {
+                    **row.values,
+                    "id": f"{c.code}-{row.id}",
+                    "cluster_name": review.cluster(c.code).name,
+                    "added": _added(row),
+                }
+            )
         if not actions:  # every cluster is in Part 1: one with no action says why, and has no number to act on
             part1.append({"id": None, "cluster_name": review.cluster(c.code).name, "action": _why_no_action(c)})
     return summaries, part1
@@ -74,14 +81,26 @@ def health_rows(review: Review, ret: Return | None, words: Words) -> list[dict[s
     """Every criterion of the partnership health review, scored or not, and any row added in the return."""
     titles = _criterion_titles(review)
     read = {r.id: r for rows in (ret.rows.values() if ret else []) for r in rows}
-    headers = {c.key: c.header for s in (ret.plan.spec.sheets if ret and ret.plan else []) if s.table for c in s.table.columns}
+    headers = {
+        c.key: c.header for s in (ret.plan.spec.sheets if ret and ret.plan else []) if s.table for c in s.table.columns
+    }
 
     def row(ref: str, found: Row | None, **fixed: Any) -> dict[str, Any]:
         values = found.values if found else {}
         extra = {"added": _added(found), "notes": _notes(found, headers)} if found else {}
-        return {**values, **extra, "id": ref, **fixed, "score_value": values.get("score"), "score": words(values.get("score"), "health")}
+        return {
+            **values,
+            **extra,
+            "id": ref,
+            **fixed,
+            "score_value": values.get("score"),
+            "score": words(values.get("score"), "health"),
+        }
 
-    rows = [row(sub.ref, read.get(sub.ref), title=sub.title, criterion=sub.criterion, criterion_title=titles[sub.criterion]) for sub in review.criteria]
+    rows = [
+        row(sub.ref, read.get(sub.ref), title=sub.title, criterion=sub.criterion, criterion_title=titles[sub.criterion])
+        for sub in review.criteria
+    ]
     known = {s.ref for s in review.criteria}
     rows += [row(ref, found, criterion_title="Added in the return") for ref, found in read.items() if ref not in known]
     return rows
@@ -94,12 +113,23 @@ def accreditation_rows(review: Review, ret: Return | None) -> list[dict[str, Any
     rows = []
     for action in review.accreditation:
         values = read.get(action.ref, {})
-        rows.append({**values, "id": action.ref, "action": action.action, "due": action.due, "criterion": action.criterion,
-                     "criterion_title": titles.get(action.criterion, action.criterion), "achieved": values.get("achieved") or "Not reviewed"})
+        rows.append(
+            {
+                **values,
+                "id": action.ref,
+                "action": action.action,
+                "due": action.due,
+                "criterion": action.criterion,
+                "criterion_title": titles.get(action.criterion, action.criterion),
+                "achieved": values.get("achieved") or "Not reviewed",
+            }
+        )
     return rows
 
 
-def part2_rows(review: Review, health: list[dict[str, Any]], accreditation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def part2_rows(
+    review: Review, health: list[dict[str, Any]], accreditation: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Part 2, the partnership's actions: those the health review names, and the
     accreditation plan's actions not yet achieved, in the order of the criteria."""
     order = {name: n for n, name in enumerate(_criterion_titles(review).values())}
@@ -108,17 +138,45 @@ def part2_rows(review: Review, health: list[dict[str, Any]], accreditation: list
         # A key contact or a date without an action is still something the group must see.
         if row.get("action") or row.get("key_contact") or row.get("due"):
             action = row.get("action") or "No action typed; a key contact or date was given"
-            actions.append({"id": row["id"], "action": action, "situation": row.get("progress"), "lead": row.get("key_contact"),
-                            "due": row.get("due"), "support_needed": row.get("support_needed"), "support_how": row.get("support_how"),
-                            "origin": "Health review", "criterion_title": row.get("criterion_title", "")})
+            actions.append(
+                {
+                    "id": row["id"],
+                    "action": action,
+                    "situation": row.get("progress"),
+                    "lead": row.get("key_contact"),
+                    "due": row.get("due"),
+                    "support_needed": row.get("support_needed"),
+                    "support_how": row.get("support_how"),
+                    "origin": "Health review",
+                    "criterion_title": row.get("criterion_title", ""),
+                }
+            )
     for row in accreditation:
         if row["achieved"] == "Yes":
             continue
         achieved = row["achieved"]
-        situation = row.get("note") or ("Partly achieved" if achieved == "Partly" else f"Not achieved by {row['due']}" if achieved == "No" else "Not yet reviewed" if achieved == "Not reviewed" else f"Achieved? '{achieved}'")
-        actions.append({"id": row["id"], "action": row["action"], "situation": situation, "lead": row.get("lead"),
-                        "due": row.get("new_date") or "To be agreed", "support_needed": row.get("support_needed"), "support_how": row.get("support_how"),
-                        "origin": "Accreditation plan", "criterion_title": row["criterion_title"]})
+        situation = row.get("note") or (
+            "Partly achieved"
+            if achieved == "Partly"
+            else f"Not achieved by {row['due']}"
+            if achieved == "No"
+            else "Not yet reviewed"
+            if achieved == "Not reviewed"
+            else f"Achieved? '{achieved}'"
+        )
+        actions.append(
+            {
+                "id": row["id"],
+                "action": row["action"],
+                "situation": situation,
+                "lead": row.get("lead"),
+                "due": row.get("new_date") or "To be agreed",
+                "support_needed": row.get("support_needed"),
+                "support_how": row.get("support_how"),
+                "origin": "Accreditation plan",
+                "criterion_title": row["criterion_title"],
+            }
+        )
     return sorted(actions, key=lambda r: order.get(r["criterion_title"], len(order)))
 
 
@@ -144,9 +202,17 @@ def sources(result: CheckResult) -> list[dict[str, Any]]:
             status += f"; stage {ret.stage}; {ret.answers} answers; {tally(ret.problems)}"
             if ret.plan.edition:
                 status += f"; answers edition {ret.plan.edition} as sent"
-        rows.append({"file": ret.source.name, "workbook": ret.plan.spec.title if ret.plan else "", "cluster": ret.cluster,
-                     "sender": ret.source.sender, "received": f"{ret.source.received:%d/%m/%Y %H:%M}",
-                     "fingerprint": ret.source.sha256[:16], "status": status})
+        rows.append(
+            {
+                "file": ret.source.name,
+                "workbook": ret.plan.spec.title if ret.plan else "",
+                "cluster": ret.cluster,
+                "sender": ret.source.sender,
+                "received": f"{ret.source.received:%d/%m/%Y %H:%M}",
+                "fingerprint": ret.source.sha256[:16],
+                "status": status,
+            }
+        )
     for p in result.problems:
         rows.append({"file": p.file, "status": f"not a return: {p.message}"})
     return [{"id": n, **r} for n, r in enumerate(rows, start=1)]

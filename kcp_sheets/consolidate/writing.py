@@ -45,15 +45,22 @@ def write_plan(
     return path
 
 
-def record_consolidation(result: CheckResult, name: str, written: Path, public: bool, rows: dict[str, list[dict[str, Any]]] | None) -> None:
+def record_consolidation(
+    result: CheckResult, name: str, written: Path, public: bool, rows: dict[str, list[dict[str, Any]]] | None
+) -> None:
     """The ledger's note of a consolidation: every input by hash, used or not and why,
     the output (`name`, as `written`) by hash; and, for the plan itself, the review's records."""
     review = result.review
     why = {id(ret): reason for ret, reason in result.left_out()}
     digest = hashlib.sha256(written.read_bytes()).hexdigest()
-    inputs = [Input(ret.ledger_id or None, ret.source.name, ret.source.sha256, ret.merged, why.get(id(ret), "")) for ret in result.returns]
+    inputs = [
+        Input(ret.ledger_id or None, ret.source.name, ret.source.sha256, ret.merged, why.get(id(ret), ""))
+        for ret in result.returns
+    ]
     with Ledger(review.folder) as ledger, ledger.transaction():
         record(ledger, review.review_id, public, name, digest, inputs)
         if rows is not None:
             codes = {c.name: c.code for c in review.clusters}
-            ledger.replace_records(review.review_id, review.year, review.partnership, review.title, records_of(rows, codes))
+            ledger.replace_records(
+                review.review_id, review.year, review.partnership, review.title, records_of(rows, codes)
+            )

@@ -45,8 +45,17 @@ def create_app(folder: Path, keys: Keys | None = None, page_wait: float = PAGE_W
                 return await run_in_threadpool(handler, desk, request)
             except (Unreadable, ProblemError) as exc:
                 busy = any(p.code == "ledger-busy" for p in exc.problems)
-                headline = "The review is busy: try again in a moment" if busy else "The review folder could not be checked"
-                return desk.render(request, "broken.html", status=503 if busy else 500, problems=exc.problems, headline=headline, nav="")
+                headline = (
+                    "The review is busy: try again in a moment" if busy else "The review folder could not be checked"
+                )
+                return desk.render(
+                    request,
+                    "broken.html",
+                    status=503 if busy else 500,
+                    problems=exc.problems,
+                    headline=headline,
+                    nav="",
+                )
 
         return endpoint
 
@@ -70,4 +79,6 @@ def create_app(folder: Path, keys: Keys | None = None, page_wait: float = PAGE_W
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
-    return refused(status, {404: "There is nothing at this address.", 403: "Refused.", 413: "Too large."}.get(status, "Refused."))
+    return refused(
+        status, {404: "There is nothing at this address.", 403: "Refused.", 413: "Too large."}.get(status, "Refused.")
+    )

@@ -28,11 +28,17 @@ PAGE_WAIT = 3.0  # seconds: then the page says the review is busy, rather than h
 
 def environment() -> jinja2.Environment:
     """Templates escape everything by default: text from a return is only ever text."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
-                             finalize=lambda value: visible(value) if isinstance(value, str) else value)  # control characters shown, never obeyed
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=lambda value: visible(value) if isinstance(value, str) else value,
+    )  # control characters shown, never obeyed
     env.filters["size"] = _size
     env.filters["counted"] = counted  # {{ n | counted("error") }}: "1 error", "2 errors", as the command line says
-    env.filters["described"] = lambda ret: described(ret.state, ret.note, ret.newer)  # a return's state as every surface says it
+    env.filters["described"] = lambda ret: described(
+        ret.state, ret.note, ret.newer
+    )  # a return's state as every surface says it
     return env
 
 

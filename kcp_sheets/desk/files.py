@@ -42,7 +42,9 @@ def clean_name(name: str) -> str:
     if not dot:
         stem, suffix = base, ""
     suffix = safe_file_name(suffix)
-    stem = safe_file_name(stem).lstrip(". ")[: MAX_NAME - len(suffix) - 1].rstrip(" .") or "return"  # " .xlsx" keeps its extension
+    stem = (
+        safe_file_name(stem).lstrip(". ")[: MAX_NAME - len(suffix) - 1].rstrip(" .") or "return"
+    )  # " .xlsx" keeps its extension
     return f"{stem}.{suffix}" if suffix else stem
 
 

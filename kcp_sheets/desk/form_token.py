@@ -58,11 +58,11 @@ def _first_part_token(body: bytes, boundary: bytes) -> object:
     head_end = body.find(b"\r\n\r\n", len(opening))
     if head_end < 0:
         return _NOT_YET
-    head = body[len(opening):head_end].decode("latin-1").lower()
+    head = body[len(opening) : head_end].decode("latin-1").lower()
     if not re.search(rf'content-disposition:\s*form-data;\s*name="{FIELD}"\s*(\r\n|$)', head):
         return None
     value_end = body.find(b"\r\n--" + boundary, head_end + 4)
-    return _NOT_YET if value_end < 0 else body[head_end + 4:value_end].decode("latin-1")
+    return _NOT_YET if value_end < 0 else body[head_end + 4 : value_end].decode("latin-1")
 
 
 def _replaying(read: list[Message], receive: Receive) -> Receive:

@@ -82,8 +82,12 @@ class Guard:
             return
         send = _with_headers(send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if self.hosts is not None and _host_name(headers.get("host", "")) not in self.hosts:  # a page elsewhere rebinding its name to this machine
-            await refused(400, "The desk answers only to the address <code>kcp-sheets serve</code> printed.")(scope, receive, send)
+        if (
+            self.hosts is not None and _host_name(headers.get("host", "")) not in self.hosts
+        ):  # a page elsewhere rebinding its name to this machine
+            await refused(400, "The desk answers only to the address <code>kcp-sheets serve</code> printed.")(
+                scope, receive, send
+            )
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         token = next((v for k, v in query if k == "token"), None)
@@ -94,17 +98,25 @@ class Guard:
                     return
                 token, receive = await form_token(headers.get("content-type", ""), receive)
                 if not self.keys.csrf_ok(token):
-                    await refused(403, "The form has expired or was not sent from the desk: reload the page and try again.")(scope, receive, send)
+                    await refused(
+                        403, "The form has expired or was not sent from the desk: reload the page and try again."
+                    )(scope, receive, send)
                     return
             await self.app(scope, receive, send)
             return
-        if token is not None and secrets.compare_digest(token.encode(), self.keys.token.encode()) and scope["method"] in ("GET", "HEAD"):
+        if (
+            token is not None
+            and secrets.compare_digest(token.encode(), self.keys.token.encode())
+            and scope["method"] in ("GET", "HEAD")
+        ):
             rest = urlencode([(k, v) for k, v in query if k != "token"])
             response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(self.keys.cookie, self.keys.session, httponly=True, samesite="strict", path="/")
             await response(scope, receive, send)
             return
-        await refused(403, "Open the desk with the address <code>kcp-sheets serve</code> printed, token included.")(scope, receive, send)
+        await refused(403, "Open the desk with the address <code>kcp-sheets serve</code> printed, token included.")(
+            scope, receive, send
+        )
 
     def _session_ok(self, cookie_header: str) -> bool:
         cookies = SimpleCookie()

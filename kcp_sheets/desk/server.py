@@ -77,11 +77,21 @@ def serve(folder: Path, host: str, port: int, keep_trying: bool, request_seconds
     keys = Keys()
     app = create_app(folder, keys, host=host)
     if not is_local(host):
-        print(f"The desk is open to other machines on {host}; anyone with the address below can use it.", file=sys.stderr)
+        print(
+            f"The desk is open to other machines on {host}; anyone with the address below can use it.", file=sys.stderr
+        )
     print(address(host, sock.getsockname()[1], keys.token), flush=True)
     # A bounded number of connections at once (more are told 503), and idle ones closed after a few seconds.
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False,
-                            limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=IDLE_SECONDS, http=bounded_protocol(request_seconds))
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        server_header=False,
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=IDLE_SECONDS,
+        http=bounded_protocol(request_seconds),
+    )
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # the server has shut down cleanly and hands the signal back

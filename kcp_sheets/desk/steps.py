@@ -18,6 +18,10 @@ def run(step: Callable[..., steps.Outcome], folder: Path, job: Job, **options: A
     job.written = outcome.written
     job.summary = outcome.summary
     if outcome.left_out:
-        job.summary += f" {len(outcome.left_out)} left out (accept a return on its page to merge it): " + "; ".join(outcome.left_out) + "."
+        job.summary += (
+            f" {len(outcome.left_out)} left out (accept a return on its page to merge it): "
+            + "; ".join(outcome.left_out)
+            + "."
+        )
     if outcome.result is not None and step is steps.check:
         job.problems = [p for p in outcome.result.all_problems() if p.open_error]

@@ -37,7 +37,11 @@ MANIFEST = (
 # Programs whose files are named, not read: what the file is, and how its sender saves it as .xlsx.
 SAVE_AS = "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) (File > Save As)"
 NUMBERS_EXPORT = "open it in Numbers and use File > Export To > Excel"
-LOTUS = {b"\x00\x00\x02\x00\x04\x04": "Lotus 1-2-3 (.wks)", b"\x00\x00\x02\x00\x06\x04": "Lotus 1-2-3 (.wk1)", b"\x00\x00\x1a\x00": "Lotus 1-2-3 (.wk3, .wk4 or .123)"}
+LOTUS = {
+    b"\x00\x00\x02\x00\x04\x04": "Lotus 1-2-3 (.wks)",
+    b"\x00\x00\x02\x00\x06\x04": "Lotus 1-2-3 (.wk1)",
+    b"\x00\x00\x1a\x00": "Lotus 1-2-3 (.wk3, .wk4 or .123)",
+}
 
 
 class Cells:
@@ -89,7 +93,10 @@ def _sheet(facts: Facts) -> Cells:
 def other_program(data: bytes, names: set[str] | None = None) -> None:
     """Refuses, naming it, a file another program saves that is not read."""
     if names is not None:
-        if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or {"Index.zip", "index.xml.gz", "index.xml"} & names:  # Numbers 3 and later; Numbers '09
+        if (
+            any(n.startswith("Index/") and n.endswith(".iwa") for n in names)
+            or {"Index.zip", "index.xml.gz", "index.xml"} & names
+        ):  # Numbers 3 and later; Numbers '09
             raise Refused("file-other-format", detail="an Apple Numbers file", how=NUMBERS_EXPORT)
         return
     for magic, what in LOTUS.items():
@@ -97,16 +104,26 @@ def other_program(data: bytes, names: set[str] | None = None) -> None:
             raise Refused("file-other-format", detail=f"a {what} spreadsheet", how=SAVE_AS)
     head = data[:64]
     if head.startswith(b"ID;P"):
-        raise Refused("file-other-format", detail="a SYLK file (one sheet of values in an old exchange format, without the workbook's other sheets)", how=SAVE_AS)
+        raise Refused(
+            "file-other-format",
+            detail="a SYLK file (one sheet of values in an old exchange format, without the workbook's other sheets)",
+            how=SAVE_AS,
+        )
     if re.match(rb"TABLE\r?\n0,1\r?\n", head):
-        raise Refused("file-other-format", detail="a DIF file (one sheet of values in an old exchange format, without the workbook's other sheets)", how=SAVE_AS)
+        raise Refused(
+            "file-other-format",
+            detail="a DIF file (one sheet of values in an old exchange format, without the workbook's other sheets)",
+            how=SAVE_AS,
+        )
 
 
 def flat(data: bytes, package: Package) -> Facts | None:
     """The facts of a flat spreadsheet file, or None if it is not one."""
     if data.startswith(GZIP_MAGIC):
         try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 4096)  # what it is, before all of it is unpacked
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(
+                data, 4096
+            )  # what it is, before all of it is unpacked
         except zlib.error:
             head = b""
         if not any(space in head for space in GNUMERIC):
@@ -145,7 +162,9 @@ def gunzip(data: bytes, limit: int = MAX_UNZIPPED) -> bytes:
     except zlib.error:
         raise Refused("file-truncated", detail="its compressed content is damaged") from None
     if len(out) > limit:
-        raise Refused("file-hostile", detail=f"it would unpack to more than {limit / 1024 / 1024:.1f} MB (a 'zip bomb')")
+        raise Refused(
+            "file-hostile", detail=f"it would unpack to more than {limit / 1024 / 1024:.1f} MB (a 'zip bomb')"
+        )
     if not inflate.eof:
         raise Refused("file-truncated", detail="its compressed content is cut short")
     return out
@@ -252,7 +271,14 @@ def _gnumeric(data: bytes) -> Facts:
             elif tag == "Cell":
                 where = (int(element.get("Row", "")), int(element.get("Col", "")))
                 content = next((child.text or "" for child in element if child.tag.endswith("Content")), None)
-                _gnumeric_cell(cells, formulas, where, element.get("ValueType"), element.text or "" if content is None else content, bool(element.get("ExprID")))
+                _gnumeric_cell(
+                    cells,
+                    formulas,
+                    where,
+                    element.get("ValueType"),
+                    element.text or "" if content is None else content,
+                    bool(element.get("ExprID")),
+                )
                 element.clear()
             elif tag == "Sheet":
                 _measured(facts, name, cells, formulas)
@@ -262,7 +288,14 @@ def _gnumeric(data: bytes) -> Facts:
     return facts
 
 
-def _gnumeric_cell(cells: Cells, formulas: set[tuple[int, int]], where: tuple[int, int], value_type: str | None, text: str, shared: bool) -> None:
+def _gnumeric_cell(
+    cells: Cells,
+    formulas: set[tuple[int, int]],
+    where: tuple[int, int],
+    value_type: str | None,
+    text: str,
+    shared: bool,
+) -> None:
     kind = GNUMERIC_TYPES.get(value_type or "")
     if value_type is None and (text.startswith("=") or shared):
         if len(formulas) < MAX_FORMULA_CELLS:

@@ -24,7 +24,9 @@ def inspect(data: bytes) -> Facts:
     try:
         return _inspect(data)
     except (*ZIP_ERRORS, struct.error, UnicodeError):  # structure that contradicts itself
-        raise Refused("file-truncated", detail="its structure contradicts itself, as a file cut short or damaged on the way does") from None
+        raise Refused(
+            "file-truncated", detail="its structure contradicts itself, as a file cut short or damaged on the way does"
+        ) from None
 
 
 def _inspect(data: bytes) -> Facts:
@@ -58,7 +60,9 @@ def _package(data: bytes, normalise: bool = True) -> Facts:
     other_program(data, names)
     with archive:
         rewritten = normalised(archive, MAX_PART) if normalise else None
-        if rewritten is not None:  # backslashes in its part names, or XML in UTF-16: inspected and read as the format writes them
+        if (
+            rewritten is not None
+        ):  # backslashes in its part names, or XML in UTF-16: inspected and read as the format writes them
             facts = _package(rewritten, normalise=False)
             facts.package = facts.package or rewritten
             return facts

@@ -35,7 +35,11 @@ def normalised(archive: zipfile.ZipFile, limit: int) -> bytes | None:
             data = archive.read(info)
             if info.filename in wide:
                 data = _as_utf8(data)
-            package.writestr(zipfile.ZipInfo(name, info.date_time), data, compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+            package.writestr(
+                zipfile.ZipInfo(name, info.date_time),
+                data,
+                compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 
@@ -48,6 +52,8 @@ def _utf16(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bool:
 
 def _as_utf8(data: bytes) -> bytes:
     """UTF-16 XML (with or without its byte-order mark) as UTF-8, its declaration saying so."""
-    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-16-le" if data[:2] == b"<\x00" else "utf-16-be")
+    encoding = (
+        "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-16-le" if data[:2] == b"<\x00" else "utf-16-be")
+    )
     text = data.decode(encoding, "replace")
     return DECLARED.sub(r'\1"UTF-8"', text, count=1).encode("utf-8")

@@ -29,7 +29,12 @@ def opendocument(archive: zipfile.ZipFile, names: set[str]) -> Facts:
     sheets = _ods_extents(archive)
     for _ in xml_heads(archive, names - {"content.xml"}):
         pass
-    return Facts("ods", sheets, macros=any(n.startswith("Basic/") for n in names), package=_ods_as_the_library_reads(archive, names))
+    return Facts(
+        "ods",
+        sheets,
+        macros=any(n.startswith("Basic/") for n in names),
+        package=_ods_as_the_library_reads(archive, names),
+    )
 
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -54,7 +59,6 @@ def _ods_as_the_library_reads(archive: zipfile.ZipFile, names: set[str]) -> byte
             data = read_part(archive, name, MAX_UNZIPPED) if name == "content.xml" else archive.read(name)
             package.writestr(name, ODS_LAYOUT.sub(b">", data) if name == "content.xml" else data)
     return out.getvalue()
-
 
 
 def _ods_extents(archive: zipfile.ZipFile) -> list[SheetFacts]:
@@ -94,9 +98,15 @@ def _ods_extents(archive: zipfile.ZipFile) -> list[SheetFacts]:
                 span = _repeat(attrs, b"number-columns-repeated")
                 if b"value-type" in attrs or not attrs.rstrip().endswith(b"/"):
                     row_cols, row_cells = col + span, row_cells + span
-                if b"formula" in attrs and attribute(attrs, b"formula") is not None and len(formulas) < MAX_FORMULA_CELLS:
+                if (
+                    b"formula" in attrs
+                    and attribute(attrs, b"formula") is not None
+                    and len(formulas) < MAX_FORMULA_CELLS
+                ):
                     # Read as its value by the library; marked so the officer is told it was a formula.
-                    formulas.update((r, c) for r in range(row, row + min(repeat, 64)) for c in range(col, col + min(span, 64)))
+                    formulas.update(
+                        (r, c) for r in range(row, row + min(repeat, 64)) for c in range(col, col + min(span, 64))
+                    )
                 col += span
     if in_table:
         end_row()

@@ -18,7 +18,13 @@ from .zipsafe import attribute, read_part, xml_heads, xml_text
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 OFFICE_DOCUMENT = ("officeDocument",)
-SHEET_KINDS = {"worksheet": "worksheet", "chartsheet": "chart", "dialogsheet": "dialog", "xlMacrosheet": "macro", "xlIntlMacrosheet": "macro"}
+SHEET_KINDS = {
+    "worksheet": "worksheet",
+    "chartsheet": "chart",
+    "dialogsheet": "dialog",
+    "xlMacrosheet": "macro",
+    "xlIntlMacrosheet": "macro",
+}
 
 
 def actual(names: set[str], part: str) -> str:
@@ -29,7 +35,9 @@ def actual(names: set[str], part: str) -> str:
     return next((n for n in names if n.casefold() == folded), part)
 
 
-def _relationships(archive: zipfile.ZipFile, names: set[str], part: str, recased: list[str] | None = None) -> list[tuple[str, str, str]]:
+def _relationships(
+    archive: zipfile.ZipFile, names: set[str], part: str, recased: list[str] | None = None
+) -> list[tuple[str, str, str]]:
     """(id, type, target part) of a part's relationships; targets resolved as
     the format says, in the letter case the package uses (those whose case
     differs from what was written are added to `recased`)."""
@@ -57,7 +65,9 @@ def _relationships(archive: zipfile.ZipFile, names: set[str], part: str, recased
 def ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
     recased: list[str] = []
     book_part = next((t for _, kind, t in _relationships(archive, names, "", recased) if kind in OFFICE_DOCUMENT), None)
-    if book_part is None or book_part not in names:  # no relationship to it, or one to where it is not: found as Excel finds it
+    if (
+        book_part is None or book_part not in names
+    ):  # no relationship to it, or one to where it is not: found as Excel finds it
         book_part = _book_by_type(archive, names)
     if book_part is None:
         if any(n.startswith(("word/", "ppt/")) for n in names):
@@ -76,7 +86,9 @@ def ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
         if target not in names or SHEET_KINDS.get(kind) in (None, "macro"):
             if attrs.rstrip().endswith(b"/"):
                 unread.append(match.span())
-            facts.sheets.append(SheetFacts(sheet_name, SHEET_KINDS.get(kind, "missing") if target in names else "missing"))
+            facts.sheets.append(
+                SheetFacts(sheet_name, SHEET_KINDS.get(kind, "missing") if target in names else "missing")
+            )
             continue
         facts.sheets.append(xlsx_extent(archive, sheet_name, SHEET_KINDS[kind], target, facts))
     # The reading library also looks at the usual paths whatever the relationships say.
@@ -86,14 +98,25 @@ def ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
         if count and int(count.group(1)) > MAX_SHARED_STRINGS:
             raise Refused("file-hostile", detail=f"{int(count.group(1)):,} shared strings")
     usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
-    if unread or recased or book_part != "xl/workbook.xml" or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values()):
+    if (
+        unread
+        or recased
+        or book_part != "xl/workbook.xml"
+        or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values())
+    ):
         for start, end in reversed(unread):
             book = book[:start] + book[end:]
         facts.package = _for_library(archive, book_part, book, rels)
     return facts
 
 
-BOOK_TYPES = (b"spreadsheetml.sheet.main", b"spreadsheetml.template.main", b"ms-excel.sheet.macroEnabled.main", b"ms-excel.template.macroEnabled.main", b"ms-excel.sheet.binary.main")
+BOOK_TYPES = (
+    b"spreadsheetml.sheet.main",
+    b"spreadsheetml.template.main",
+    b"ms-excel.sheet.macroEnabled.main",
+    b"ms-excel.template.macroEnabled.main",
+    b"ms-excel.sheet.binary.main",
+)
 
 
 def _book_by_type(archive: zipfile.ZipFile, names: set[str]) -> str | None:
@@ -103,18 +126,21 @@ def _book_by_type(archive: zipfile.ZipFile, names: set[str]) -> str | None:
     if types in names:
         for match in re.finditer(rb"<(?:\w+:)?Override\b([^<>]*)>", read_part(archive, types, 8 * 1024 * 1024)):
             if any(kind in (attribute(match.group(1), b"ContentType") or b"") for kind in BOOK_TYPES):
-                part = actual(names, unquote((attribute(match.group(1), b"PartName") or b"").decode("utf-8", "replace").lstrip("/")))
+                part = actual(
+                    names,
+                    unquote((attribute(match.group(1), b"PartName") or b"").decode("utf-8", "replace").lstrip("/")),
+                )
                 if part in names:
                     return part
-    usual = sorted(n for n in names if posixpath.basename(n).casefold() in ("workbook.xml", "workbook.bin") and "_rels" not in n)
+    usual = sorted(
+        n for n in names if posixpath.basename(n).casefold() in ("workbook.xml", "workbook.bin") and "_rels" not in n
+    )
     return usual[0] if usual else None
 
 
 def _plain_target(book_part: str, target: str) -> bool:
     """Whether the reading library finds this part: beside or below the workbook."""
     return target.startswith(posixpath.dirname(book_part) + "/")
-
-
 
 
 def _for_library(archive: zipfile.ZipFile, book_part: str, book: bytes, rels: dict[str, tuple[str, str]]) -> bytes:
@@ -124,9 +150,14 @@ def _for_library(archive: zipfile.ZipFile, book_part: str, book: bytes, rels: di
     the whole file for (Excel 4 macro sheets, sheets whose part is missing).
     The cells are the same bytes; only addresses and that list change."""
     usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
-    moved = {book_part: "xl/workbook.xml"} | {t: usual[k] for k, t in rels.values() if k in usual and t in archive.namelist()}
+    moved = {book_part: "xl/workbook.xml"} | {
+        t: usual[k] for k, t in rels.values() if k in usual and t in archive.namelist()
+    }
     book_rels = posixpath.join(posixpath.dirname(book_part), "_rels", posixpath.basename(book_part) + ".rels")
-    lines = "".join(f'<Relationship Id="{_xml_escape(i)}" Type="{REL}{_xml_escape(k)}" Target="/{_xml_escape(moved.get(t, t))}"/>' for i, (k, t) in rels.items())
+    lines = "".join(
+        f'<Relationship Id="{_xml_escape(i)}" Type="{REL}{_xml_escape(k)}" Target="/{_xml_escape(moved.get(t, t))}"/>'
+        for i, (k, t) in rels.items()
+    )
     skip = {*moved, *moved.values(), book_rels, "_rels/.rels", "xl/_rels/workbook.xml.rels"}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
@@ -135,12 +166,16 @@ def _for_library(archive: zipfile.ZipFile, book_part: str, book: bytes, rels: di
                 package.writestr(info.filename, archive.read(info))
         for old, new in moved.items():
             package.writestr(new, book if old == book_part else archive.read(old))
-        package.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{lines}</Relationships>')
-        package.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        package.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{lines}</Relationships>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
     return out.getvalue()
 
 
 def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-
-

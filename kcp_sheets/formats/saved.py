@@ -16,7 +16,11 @@ def saved_at(data: bytes) -> dt.datetime | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            part, tag = ("docProps/core.xml", "{http://purl.org/dc/terms/}modified") if "docProps/core.xml" in names else ("meta.xml", "{http://purl.org/dc/elements/1.1/}date")
+            part, tag = (
+                ("docProps/core.xml", "{http://purl.org/dc/terms/}modified")
+                if "docProps/core.xml" in names
+                else ("meta.xml", "{http://purl.org/dc/elements/1.1/}date")
+            )
             if part not in names or archive.getinfo(part).file_size > 1024 * 1024:  # properties are a few hundred bytes
                 return None
             found = ET.fromstring(archive.read(part)).find(f".//{tag}")
@@ -28,4 +32,4 @@ def saved_at(data: bytes) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(found.text.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)

@@ -55,7 +55,11 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts
             valued = [tag for tag in tags if tag[2]]
             if valued:
                 widest = max({tag[0] for tag in valued}, key=lambda s: (len(s), s))
-                rows, cols, cells = max(rows, max(map(int, {tag[1] for tag in valued}))), max(cols, column_number(widest)), cells + len(valued)
+                rows, cols, cells = (
+                    max(rows, max(map(int, {tag[1] for tag in valued}))),
+                    max(cols, column_number(widest)),
+                    cells + len(valued),
+                )
             last = chunk.rfind(b'<c r="')
             if tags:
                 ref = PLACED_CELL.match(chunk, last)
@@ -83,7 +87,9 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts
     return SheetFacts(name, kind, rows, cols, cells, part)
 
 
-def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
+def xlsx_cell_marks(
+    data: bytes, parts: dict[str, str]
+) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
     """Per sheet name (its part found by `inspect`): error cells with
     their text, and cells holding formulas (0-based). Rows are dropped once
     read, so memory does not grow with the sheet."""

@@ -36,7 +36,15 @@ def compound(data: bytes) -> Facts:
     return Facts("xls", _biff_sheets(book), macros=any(s.startswith(("_VBA_PROJECT_CUR", "Macros")) for s in streams))
 
 
-BIFF_CELLS = {0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}  # FORMULA NUMBER LABEL BOOLERR RK LABELSST RSTRING
+BIFF_CELLS = {
+    0x0006,
+    0x0203,
+    0x0204,
+    0x0205,
+    0x027E,
+    0x00FD,
+    0x00D6,
+}  # FORMULA NUMBER LABEL BOOLERR RK LABELSST RSTRING
 BIFF_SHEET_KINDS = {0: "worksheet", 1: "macro", 2: "chart", 6: "vba"}
 
 

@@ -15,7 +15,16 @@ from .facts import MAX_PART, MAX_PARTS, MAX_RATIO, MAX_UNZIPPED, Refused
 
 CHUNK = 1024 * 1024
 # What Python's zipfile raises on a damaged or unusual container.
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    RuntimeError,
+    ValueError,
+    NotImplementedError,
+    KeyError,
+)
 ENTITY = re.compile(rb"<!ENTITY")
 DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[")  # a document type with declarations of its own
 
@@ -32,7 +41,10 @@ def opened(data: bytes) -> tuple[zipfile.ZipFile, set[str]]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except ZIP_ERRORS:
-        raise Refused("file-truncated", detail="its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken") from None
+        raise Refused(
+            "file-truncated",
+            detail="its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken",
+        ) from None
     if len(infos) > MAX_PARTS:
         raise Refused("file-hostile", detail=f"{len(infos)} parts inside the file")
     total = sum(i.file_size for i in infos)
@@ -134,7 +146,6 @@ def xml_text(raw: bytes) -> str:
     return html.unescape(raw.decode("utf-8", "replace"))
 
 
-
 def xml_heads(archive: zipfile.ZipFile, parts: set[str]) -> Iterator[tuple[str, bytes]]:
     """Every XML part not otherwise checked, refused if absurdly large or if it
     declares entities: whatever reads it (the library, or the file's properties)
@@ -148,4 +159,3 @@ def xml_heads(archive: zipfile.ZipFile, parts: set[str]) -> Iterator[tuple[str, 
         head = part_head(archive, part)
         no_entities(part, head)
         yield part, head
-

@@ -19,10 +19,20 @@ class Input:
     why: str
 
 
-def record_consolidation(ledger: Ledger, review: str, public: bool, output: str, output_sha256: str, inputs: list[Input], what: str = "consolidated") -> None:
+def record_consolidation(
+    ledger: Ledger,
+    review: str,
+    public: bool,
+    output: str,
+    output_sha256: str,
+    inputs: list[Input],
+    what: str = "consolidated",
+) -> None:
     """A plan (or the report, `what` says) written from these inputs, with its event."""
-    cursor = ledger.db.execute("INSERT INTO consolidations (at, review, public, output, output_sha256) VALUES (?, ?, ?, ?, ?)",
-                               (now(), review, int(public), output, output_sha256))
+    cursor = ledger.db.execute(
+        "INSERT INTO consolidations (at, review, public, output, output_sha256) VALUES (?, ?, ?, ?, ?)",
+        (now(), review, int(public), output, output_sha256),
+    )
     ledger.db.executemany(
         "INSERT INTO consolidation_inputs (consolidation_id, return_id, name, sha256, used, why) VALUES (?, ?, ?, ?, ?, ?)",
         [(cursor.lastrowid, i.return_id, i.name, i.sha256, int(i.used), i.why) for i in inputs],

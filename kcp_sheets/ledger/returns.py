@@ -84,7 +84,9 @@ class Read:
     errors: int
     warnings: int
     state: str
-    problems: list[tuple[str, str, str, str, str, str, str, str, str]]  # key, code, severity, sheet, cell, row_id, found, message, ask
+    problems: list[
+        tuple[str, str, str, str, str, str, str, str, str]
+    ]  # key, code, severity, sheet, cell, row_id, found, message, ask
 
 
 def known(ledger: Ledger, sha256: str) -> Known | None:
@@ -94,28 +96,48 @@ def known(ledger: Ledger, sha256: str) -> Known | None:
 
 def dealt_notes(ledger: Ledger, return_id: int) -> dict[str, str]:
     """A return's problems marked dealt with, by key: their notes."""
-    return {r["key"]: r["note"] for r in ledger.db.execute("SELECT key, note FROM dealt_with WHERE return_id = ?", (return_id,))}
+    return {
+        r["key"]: r["note"]
+        for r in ledger.db.execute("SELECT key, note FROM dealt_with WHERE return_id = ?", (return_id,))
+    }
 
 
 def record_read(ledger: Ledger, review_id: str, read: Read, ident: int = 0) -> int:
     """Record a return as read (its problems replacing the earlier ones); a
     return first seen gets its number and a "received" event. Returns its number."""
     when = now()
-    values = (read.name, read.sender, read.received, read.sent_id, review_id, when, read.stage, read.answers, read.errors, read.warnings, read.state)
+    values = (
+        read.name,
+        read.sender,
+        read.received,
+        read.sent_id,
+        review_id,
+        when,
+        read.stage,
+        read.answers,
+        read.errors,
+        read.warnings,
+        read.state,
+    )
     if ident:
         ledger.db.execute(
             "UPDATE returns SET name = ?, sender = ?, received = ?, sent_id = ?, review = ?, last_read = ?, stage = ?, answers = ?,"
-            " errors = ?, warnings = ?, state = ? WHERE id = ?", (*values, ident))
+            " errors = ?, warnings = ?, state = ? WHERE id = ?",
+            (*values, ident),
+        )
     else:
         cursor = ledger.db.execute(
             "INSERT INTO returns (name, sender, received, sent_id, review, last_read, stage, answers, errors, warnings, state, sha256, first_read)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (sha256) DO UPDATE SET last_read = excluded.last_read RETURNING id",
-            (*values, read.sha256, when))
+            (*values, read.sha256, when),
+        )
         ident = int(cursor.fetchone()[0])
         ledger.event("received", ident, read.name)
     ledger.db.execute("DELETE FROM problems WHERE return_id = ?", (ident,))
-    ledger.db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(ident, *p) for p in read.problems])
+    ledger.db.executemany(
+        "INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(ident, *p) for p in read.problems]
+    )
     return ident
 
 
@@ -141,7 +163,9 @@ def problems(ledger: Ledger, ident: int) -> list[ProblemRecord]:
         " COALESCE(d.note, CASE WHEN r.decision = 'accepted' AND p.severity = 'error' THEN 'accepted with the return: ' || r.note END, '') AS dealt_with,"
         " COALESCE(d.at, CASE WHEN r.decision = 'accepted' AND p.severity = 'error' THEN r.decided_at END, '') AS dealt_at"
         " FROM problems p JOIN returns r ON r.id = p.return_id LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
-        " WHERE p.return_id = ? ORDER BY p.severity = 'warning', p.rowid", (ident,))
+        " WHERE p.return_id = ? ORDER BY p.severity = 'warning', p.rowid",
+        (ident,),
+    )
     return [ProblemRecord(**dict(r)) for r in rows]
 
 
@@ -150,7 +174,9 @@ def events(ledger: Ledger, ident: int | None = None) -> list[Event]:
     if ident is None:
         rows: Iterable = ledger.db.execute("SELECT at, what, return_id, detail FROM events ORDER BY id")
     else:
-        rows = ledger.db.execute("SELECT at, what, return_id, detail FROM events WHERE return_id = ? ORDER BY id", (ident,))
+        rows = ledger.db.execute(
+            "SELECT at, what, return_id, detail FROM events WHERE return_id = ? ORDER BY id", (ident,)
+        )
     return [Event(**dict(r)) for r in rows]
 
 
@@ -176,8 +202,10 @@ def decide(ledger: Ledger, ident: int, decision: str, note: str) -> None:
     """Accept or reject a return with a note, or undo the decision (""): its
     state follows, and its other copies' (a rejected copy supersedes nothing,
     so an older one may be current again), and the event is written with it."""
-    ledger.db.execute("UPDATE returns SET decision = ?, note = ?, decided_at = ? WHERE id = ?",
-                      (decision, note if decision else "", now() if decision else "", ident))
+    ledger.db.execute(
+        "UPDATE returns SET decision = ?, note = ?, decided_at = ? WHERE id = ?",
+        (decision, note if decision else "", now() if decision else "", ident),
+    )
     _restate_copies(ledger, ident)
     ledger.event(decision if decision in DECISIONS else "decision undone", ident, note)
 
@@ -190,7 +218,9 @@ def _restate_copies(ledger: Ledger, ident: int) -> None:
     if sent_id is None:
         _restate(ledger, ident)
         return
-    copies = ledger.db.execute("SELECT id, decision FROM returns WHERE sent_id = ? ORDER BY received DESC, id DESC", (sent_id,)).fetchall()
+    copies = ledger.db.execute(
+        "SELECT id, decision FROM returns WHERE sent_id = ? ORDER BY received DESC, id DESC", (sent_id,)
+    ).fetchall()
     current = next((c["id"] for c in copies if c["decision"] != "rejected"), None)
     for copy in copies:
         _restate(ledger, copy["id"], superseded=copy["decision"] != "rejected" and copy["id"] != current)
@@ -199,7 +229,9 @@ def _restate_copies(ledger: Ledger, ident: int) -> None:
 def deal_with(ledger: Ledger, ident: int, key: str, note: str) -> None:
     """Mark one problem dealt with: it stays so when the return is read again."""
     _problem_key(ledger, ident, key)
-    ledger.db.execute("INSERT OR REPLACE INTO dealt_with (return_id, key, note, at) VALUES (?, ?, ?, ?)", (ident, key, note, now()))
+    ledger.db.execute(
+        "INSERT OR REPLACE INTO dealt_with (return_id, key, note, at) VALUES (?, ?, ?, ?)", (ident, key, note, now())
+    )
     _restate(ledger, ident)
     ledger.event("dealt with", ident, f"{key}: {note}")
 
@@ -221,9 +253,14 @@ def _restate(ledger: Ledger, ident: int, superseded: bool | None = None) -> None
     row = ledger.db.execute("SELECT decision, state, sent_id FROM returns WHERE id = ?", (ident,)).fetchone()
     open_counts = ledger.db.execute(
         "SELECT COALESCE(SUM(p.severity = 'error'), 0), COALESCE(SUM(p.severity = 'warning'), 0) FROM problems p"
-        " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key WHERE p.return_id = ? AND d.key IS NULL", (ident,)).fetchone()
+        " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key WHERE p.return_id = ? AND d.key IS NULL",
+        (ident,),
+    ).fetchone()
     errors = 0 if row["decision"] == ACCEPTED else open_counts[0]  # accepted as it is: its errors are settled
     was_superseded = row["state"] == SUPERSEDED if superseded is None else superseded
-    state = state_of(recognised=row["sent_id"] is not None, decision=row["decision"], superseded=was_superseded, open_errors=errors)
-    ledger.db.execute("UPDATE returns SET errors = ?, warnings = ?, state = ? WHERE id = ?", (errors, open_counts[1], state, ident))
-
+    state = state_of(
+        recognised=row["sent_id"] is not None, decision=row["decision"], superseded=was_superseded, open_errors=errors
+    )
+    ledger.db.execute(
+        "UPDATE returns SET errors = ?, warnings = ?, state = ? WHERE id = ?", (errors, open_counts[1], state, ident)
+    )

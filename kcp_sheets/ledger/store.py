@@ -91,11 +91,13 @@ def _as_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
 
-_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_as_text)  # made once, used for every record
+_RECORD_JSON = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, default=_as_text
+)  # made once, used for every record
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,9 @@ class Ledger:
         self.path = folder / LEDGER_FILE
         self.busy_seconds = busy_seconds
         if not (folder / SETTINGS_FILE).is_file():  # never a ledger in a folder that is not a review's
-            raise ProblemError([problem("settings-missing", str(folder), what=f"The review settings {folder / SETTINGS_FILE}")])
+            raise ProblemError(
+                [problem("settings-missing", str(folder), what=f"The review settings {folder / SETTINGS_FILE}")]
+            )
         self.created = not self.path.exists()
         try:
             if read_only and self.created:  # nothing recorded yet: read as an empty ledger, and make no file
@@ -173,7 +177,9 @@ class Ledger:
                 self._readable()
             else:
                 self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a power cut may lose the last command, never corrupt the ledger
+                self.db.execute(
+                    "PRAGMA synchronous=NORMAL"
+                )  # WAL: a power cut may lose the last command, never corrupt the ledger
                 self.db.execute("PRAGMA foreign_keys=ON")
                 self._migrate()
         except sqlite3.Error as exc:
@@ -183,9 +189,13 @@ class Ledger:
     def _readable(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise ProblemError([problem("ledger-newer", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))])
+            raise ProblemError(
+                [problem("ledger-newer", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))]
+            )
         if version < SCHEMA_VERSION:
-            raise ProblemError([problem("ledger-older", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))])
+            raise ProblemError(
+                [problem("ledger-older", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))]
+            )
 
     def __enter__(self) -> Ledger:
         return self
@@ -199,12 +209,16 @@ class Ledger:
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise ProblemError([problem("ledger-newer", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))])
+            raise ProblemError(
+                [problem("ledger-newer", self.path.name, detail=str(version), expected=str(SCHEMA_VERSION))]
+            )
         if version == SCHEMA_VERSION:
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]  # another command may have migrated meanwhile
+            version = self.db.execute("PRAGMA user_version").fetchone()[
+                0
+            ]  # another command may have migrated meanwhile
             for steps in MIGRATIONS[version:]:
                 for statement in steps:
                     self.db.execute(statement)
@@ -253,13 +267,16 @@ class Ledger:
             pass  # SQLite rolled back already (a full disk, say): nothing was changed either way
 
     def event(self, what: str, return_id: int | None = None, detail: str = "") -> None:
-        self.db.execute("INSERT INTO events (at, what, return_id, detail) VALUES (?, ?, ?, ?)", (now(), what, return_id, detail))
+        self.db.execute(
+            "INSERT INTO events (at, what, return_id, detail) VALUES (?, ?, ?, ?)", (now(), what, return_id, detail)
+        )
 
     # What was sent.
     def sent_rows(self, review: str) -> list[SentRow]:
         rows = self.db.execute(
             "SELECT id, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, sha256, sent_at, how"
-            " FROM sent WHERE review = ? ORDER BY id", (review,)
+            " FROM sent WHERE review = ? ORDER BY id",
+            (review,),
         ).fetchall()
         return [SentRow(**dict(r)) for r in rows]
 
@@ -267,7 +284,9 @@ class Ledger:
         """Every edition sent for the review, as the reader needs it; `each`, if
         given, is applied to each as soon as it is decoded (so the decoded copies
         of rows the settings hold never all live at once)."""
-        rows = self.db.execute("SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,))
+        rows = self.db.execute(
+            "SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,)
+        )
         with building():
             decoded = (decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows)
             return [each(p) for p in decoded] if each else list(decoded)
@@ -289,23 +308,48 @@ class Ledger:
         taken from its settings as edition 1 of each workbook: (plan, content hash, SHA-256)."""
         for plan, content_hash, sha256 in sent:
             self._insert_sent(review, plan, content_hash, sha256, "rebuilt from the folder")
-        self.event("rebuilt", detail="nothing was recorded as sent: edition 1 of each workbook taken from the folder's settings")
+        self.event(
+            "rebuilt",
+            detail="nothing was recorded as sent: edition 1 of each workbook taken from the folder's settings",
+        )
 
     def _insert_sent(self, review: str, plan: Planned, content_hash: str, sha256: str, how: str) -> int:
         spec, content = encode(plan)
         cursor = self.db.execute(
             "INSERT INTO sent (review, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, sha256,"
             " spec, content, sent_at, how) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (review, plan.spec.template, plan.cluster, plan.edition, plan.spec.version, plan.spec.title, plan.file_name,
-             plan.content.identity.get("fingerprint", ""), content_hash, sha256, spec, content, now(), how),
+            (
+                review,
+                plan.spec.template,
+                plan.cluster,
+                plan.edition,
+                plan.spec.version,
+                plan.spec.title,
+                plan.file_name,
+                plan.content.identity.get("fingerprint", ""),
+                content_hash,
+                sha256,
+                spec,
+                content,
+                now(),
+                how,
+            ),
         )
         return int(cursor.lastrowid or 0)
 
     def has_records(self) -> bool:
         return self.db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
 
-    def carry_history(self, last: Ledger | None, review: str, year: int, partnership: str, title: str,
-                      records: dict[str, Iterable[dict[str, Any]]], source: str) -> None:
+    def carry_history(
+        self,
+        last: Ledger | None,
+        review: str,
+        year: int,
+        partnership: str,
+        title: str,
+        records: dict[str, Iterable[dict[str, Any]]],
+        source: str,
+    ) -> None:
         """A new year's ledger starting with every earlier review's records (from `last`) and this one's."""
         if last is not None:
             self.copy_history(last)
@@ -313,11 +357,16 @@ class Ledger:
         self.event("carried forward", detail=f"history from {source}")
 
     # Records of a review, for history and analysts.
-    def replace_records(self, review: str, year: int, partnership: str, title: str, records: dict[str, Iterable[dict[str, Any]]]) -> None:
+    def replace_records(
+        self, review: str, year: int, partnership: str, title: str, records: dict[str, Iterable[dict[str, Any]]]
+    ) -> None:
         """A review's records, replacing those it had (dates as ISO text). Only
         what changed is written: consolidating again, with a few returns new,
         rewrites their records alone."""
-        self.db.execute("INSERT OR REPLACE INTO reviews (review, year, partnership, title) VALUES (?, ?, ?, ?)", (review, year, partnership, title))
+        self.db.execute(
+            "INSERT OR REPLACE INTO reviews (review, year, partnership, title) VALUES (?, ?, ?, ?)",
+            (review, year, partnership, title),
+        )
         keys: set[tuple[str, str, str]] = set()
 
         def rows() -> Iterator[tuple[Any, ...]]:  # one by one: the records are never held twice, as JSON too
@@ -333,7 +382,11 @@ class Ledger:
             rows(),
         )
         if self.db.execute("SELECT count(*) FROM records WHERE review = ?", (review,)).fetchone()[0] != len(keys):
-            gone = [(review, *k) for k in self.db.execute("SELECT kind, cluster, id FROM records WHERE review = ?", (review,)) if tuple(k) not in keys]
+            gone = [
+                (review, *k)
+                for k in self.db.execute("SELECT kind, cluster, id FROM records WHERE review = ?", (review,))
+                if tuple(k) not in keys
+            ]
             self.db.executemany("DELETE FROM records WHERE review = ? AND kind = ? AND cluster = ? AND id = ?", gone)
 
     def records(self, kind: str, before: int | None = None) -> list[dict[str, Any]]:
@@ -346,7 +399,8 @@ class Ledger:
         rows = self.db.execute(
             # Reviews of one year in the order they were last consolidated; each review's records in the plan's order.
             "SELECT r.review, r.year, r.data FROM records r LEFT JOIN reviews v ON v.review = r.review"
-            " WHERE r.kind = ? AND r.year < ? ORDER BY r.year, v.rowid, r.seq, r.rowid", (kind, before or 10**6)
+            " WHERE r.kind = ? AND r.year < ? ORDER BY r.year, v.rowid, r.seq, r.rowid",
+            (kind, before or 10**6),
         )
         for r in rows:
             yield {"review": r["review"], "year": r["year"], **json.loads(r["data"])}
@@ -355,5 +409,12 @@ class Ledger:
         """Bring another folder's reviews and records into this ledger (init --from)."""
         for r in other.db.execute("SELECT review, year, partnership, title FROM reviews"):
             self.db.execute("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?)", tuple(r))
-        self.db.executemany("INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            [tuple(r) for r in other.db.execute("SELECT review, year, kind, cluster, id, data, seq FROM records ORDER BY rowid")])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO records (review, year, kind, cluster, id, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                tuple(r)
+                for r in other.db.execute(
+                    "SELECT review, year, kind, cluster, id, data, seq FROM records ORDER BY rowid"
+                )
+            ],
+        )

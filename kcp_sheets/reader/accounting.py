@@ -59,14 +59,22 @@ class Accounts:
                 continue
             cells = self._open_cells(name)
             for r, c, v in cells[:ADDED_SHEET_CELLS]:
-                self.report("cell-unread", sheet=name, cell=cell_name(r + 1, c), found=as_text(v), detail="on a sheet that was added")
+                self.report(
+                    "cell-unread",
+                    sheet=name,
+                    cell=cell_name(r + 1, c),
+                    found=as_text(v),
+                    detail="on a sheet that was added",
+                )
             rest: dict[int, list[tuple[int, Any]]] = {}
             for r, c, v in cells[ADDED_SHEET_CELLS:]:
                 rest.setdefault(r, []).append((c, v))
             for r, row in rest.items():
                 text = " | ".join(f"{cell_name(r + 1, c)}: {as_text(v)}" for c, v in row)
                 first = cell_name(r + 1, row[0][0])
-                self.report("cell-unread", sheet=name, cell=first, found=text, detail=f"on a sheet that was added (row {r + 1})")
+                self.report(
+                    "cell-unread", sheet=name, cell=first, found=text, detail=f"on a sheet that was added (row {r + 1})"
+                )
                 self.reported.setdefault(name, set()).update((r, c) for c, _ in row)
 
     def unaccounted(self, sheet: str) -> list[tuple[int, int, Any]]:
@@ -78,18 +86,34 @@ class Accounts:
         done = self.taken.get(sheet, set()) | self.reported.get(sheet, set())
         stop = len(grid) if end is None else min(end, len(grid))
         # is_blank written out: this is every cell of every sheet.
-        return [(r, c, v) for r in range(start, stop) for c, v in enumerate(grid[r])
-                if v != "" and v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in done]
+        return [
+            (r, c, v)
+            for r in range(start, stop)
+            for c, v in enumerate(grid[r])
+            if v != "" and v is not None and (v.__class__ is not str or v.strip()) and (r, c) not in done
+        ]
 
 
 def take_sent_text(accounts: Accounts, sheet: str, plan: Planned, sent_name: str) -> None:
     """Take the cells of a sheet we only wrote to (the instructions) whose text
     is what we sent, wherever it now is; what a person typed there stays open."""
     spec_sheet = next(s for s in plan.spec.sheets if s.name == sent_name)
-    texts = [spec_sheet.title, spec_sheet.subtitle, *(text for _, _, text, _ in instruction_cells(plan.spec, plan.content, spec_sheet))]
+    texts = [
+        spec_sheet.title,
+        spec_sheet.subtitle,
+        *(text for _, _, text, _ in instruction_cells(plan.spec, plan.content, spec_sheet)),
+    ]
     ours = {_plain(t) for t in texts if t}
     grid = accounts.grids[sheet]
-    accounts.take(sheet, ((r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if not is_blank(v) and _plain(as_text(v)) in ours))
+    accounts.take(
+        sheet,
+        (
+            (r, c)
+            for r, row in enumerate(grid)
+            for c, v in enumerate(row)
+            if not is_blank(v) and _plain(as_text(v)) in ours
+        ),
+    )
 
 
 def _plain(text: str) -> str:

@@ -14,8 +14,17 @@ if TYPE_CHECKING:
     from .reading import Reading
 
 
-def row_values(reading: Reading, sheet_name: str, order: list[tuple[Column, int | None, bool]], extra: dict[int, str], cells: list[Any], r: int, ident: str, sent: dict[str, Any] | None,
-         edited: list[tuple[Column, Any]]) -> Row:
+def row_values(
+    reading: Reading,
+    sheet_name: str,
+    order: list[tuple[Column, int | None, bool]],
+    extra: dict[int, str],
+    cells: list[Any],
+    r: int,
+    ident: str,
+    sent: dict[str, Any] | None,
+    edited: list[tuple[Column, Any]],
+) -> Row:
     """One row's values by column; `order` is each column but the ID, where it was found, and whether it is for answers.
     Fixed text found changed is added to `edited`, with what it now holds."""
     values: dict[str, Any] = {"id": ident}
@@ -23,7 +32,12 @@ def row_values(reading: Reading, sheet_name: str, order: list[tuple[Column, int 
     formulas = reading.formulas.get(sheet_name, ())
 
     def at(c: int | None) -> dict[str, str]:
-        return {"sheet": sheet_name, "cell": cell_name(r + 1, c) if c is not None else "", "row_id": ident, "column": column}
+        return {
+            "sheet": sheet_name,
+            "cell": cell_name(r + 1, c) if c is not None else "",
+            "row_id": ident,
+            "column": column,
+        }
 
     width = len(cells)
     for col, c, is_input in order:
@@ -35,7 +49,11 @@ def row_values(reading: Reading, sheet_name: str, order: list[tuple[Column, int 
                 values[col.key] = old
                 continue
             was = as_sent_text(old)
-            if raw != was and not (raw in ("", None) and was == "") and not same_text(as_sent_text(raw) if isinstance(raw, bool) else raw, was):
+            if (
+                raw != was
+                and not (raw in ("", None) and was == "")
+                and not same_text(as_sent_text(raw) if isinstance(raw, bool) else raw, was)
+            ):
                 reading.add("fixed-edited", **at(c), found=as_text(raw), old=was, new=as_text(raw))
                 edited.append((col, raw))
             values[col.key] = old

@@ -38,13 +38,17 @@ def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN
         if len(places) > STOCK:
             continue
         for x, (a, i) in enumerate(places):
-            for b, j in places[x + 1:]:
+            for b, j in places[x + 1 :]:
                 if tables[a][0].cluster != tables[b][0].cluster:
                     pairs.setdefault((a, b), set()).add((i, j))
     for (a, b), matched in pairs.items():
         for run in _runs(matched, min_run):
-            _report(tables[a][0], [tables[a][1][i][0] for i, _ in run], tables[b][0], [tables[b][1][j][0] for _, j in run])
-            _report(tables[b][0], [tables[b][1][j][0] for _, j in run], tables[a][0], [tables[a][1][i][0] for i, _ in run])
+            _report(
+                tables[a][0], [tables[a][1][i][0] for i, _ in run], tables[b][0], [tables[b][1][j][0] for _, j in run]
+            )
+            _report(
+                tables[b][0], [tables[b][1][j][0] for _, j in run], tables[a][0], [tables[a][1][i][0] for i, _ in run]
+            )
 
 
 def _texts(ret: Return) -> list[tuple[Row, int | None]]:
@@ -79,7 +83,24 @@ def _report(ret: Return, mine: list[Row], other: Return, theirs: list[Row]) -> N
     there = other.plan.content.identity.get("cluster_name", other.cluster) if other.plan else other.cluster
     sheet = ret.plan.spec.main_table().name if ret.plan else ""
     rows = f"{mine[0].cell_row}" if len(mine) == 1 else f"{mine[0].cell_row}-{mine[-1].cell_row}"
-    found = " | ".join(f"{r.id}: {as_text(r.values.get('progress'))}" for r in mine)  # the rest of each row is in the plan
-    ret.problems.append(problem("answers-other-return", ret.source.name, sheet=sheet, cell=cell_name(mine[0].cell_row, ret.columns.get(ret.plan.spec.main_table().key, {}).get("id", 0) if ret.plan else 0), row_id=mine[0].id, found=found,
-                                detail=rows, ids=", ".join(r.id for r in mine), here=here, there=f"{there} ({other.cluster})",
-                                theirs=", ".join(r.id for r in theirs), other=other.source.name))
+    found = " | ".join(
+        f"{r.id}: {as_text(r.values.get('progress'))}" for r in mine
+    )  # the rest of each row is in the plan
+    ret.problems.append(
+        problem(
+            "answers-other-return",
+            ret.source.name,
+            sheet=sheet,
+            cell=cell_name(
+                mine[0].cell_row, ret.columns.get(ret.plan.spec.main_table().key, {}).get("id", 0) if ret.plan else 0
+            ),
+            row_id=mine[0].id,
+            found=found,
+            detail=rows,
+            ids=", ".join(r.id for r in mine),
+            here=here,
+            there=f"{there} ({other.cluster})",
+            theirs=", ".join(r.id for r in theirs),
+            other=other.source.name,
+        )
+    )

@@ -15,8 +15,13 @@ if TYPE_CHECKING:
     from .reading import Reading
 
 
-def spare_answers(found: list[tuple[int, str, list[Any], list[int]]], spills: list[tuple[int, str, list[Any], list[int]]], spare: set[str],
-                   sent_by_id: dict[str, dict[str, Any]], answered: set[int]) -> tuple[list[Any], list[Any]]:
+def spare_answers(
+    found: list[tuple[int, str, list[Any], list[int]]],
+    spills: list[tuple[int, str, list[Any], list[int]]],
+    spare: set[str],
+    sent_by_id: dict[str, dict[str, Any]],
+    answered: set[int],
+) -> tuple[list[Any], list[Any]]:
     """Answers alone on a spare row (or a row with no ID) are a new action, as
     the spare row offers, unless they sit right against the actions' rows,
     where a block pasted one row too far lands (its last row perhaps empty):
@@ -37,7 +42,9 @@ def spare_answers(found: list[tuple[int, str, list[Any], list[int]]], spills: li
 def others_id(reading: Reading, ident: str) -> bool:
     """Whether `ident` is the ID of another cluster's row: answers on it are that cluster's, whatever else the row lacks."""
     plan = reading.result.plan
-    return bool(ident and plan is not None and plan.cluster and reading.planned.others(plan.spec.template, plan.cluster, ident))
+    return bool(
+        ident and plan is not None and plan.cluster and reading.planned.others(plan.spec.template, plan.cluster, ident)
+    )
 
 
 def other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) -> tuple[Any, dict[str, Any]] | None:
@@ -50,7 +57,9 @@ def other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) -> 
     return found or (reading.planned.others(plan.spec.template, plan.cluster, text) if text else None)
 
 
-def pasted_over(reading: Reading, sheet_name: str, cell: str, ident: str, edited: list[tuple[Column, Any]], answers: str) -> None:
+def pasted_over(
+    reading: Reading, sheet_name: str, cell: str, ident: str, edited: list[tuple[Column, Any]], answers: str
+) -> None:
     """A row of this cluster whose changed fixed text is another cluster's: that
     cluster's row was pasted over it, its answers most likely with it. An error
     naming both clusters and both rows, with the answers it holds."""
@@ -62,14 +71,32 @@ def pasted_over(reading: Reading, sheet_name: str, cell: str, ident: str, edited
         found = reading.planned.others(plan.spec.template, plan.cluster, text) if text else None
         if found is not None:
             other, their = found
-            reading.add("row-other-clusters-text", sheet=sheet_name, cell=cell, row_id=ident, found=answers or "no answers",
-                        detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})", theirs=str(their["id"]),
-                        what=col.header, here=reading.identity_facts().get("cluster_name", ""))
+            reading.add(
+                "row-other-clusters-text",
+                sheet=sheet_name,
+                cell=cell,
+                row_id=ident,
+                found=answers or "no answers",
+                detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})",
+                theirs=str(their["id"]),
+                what=col.header,
+                here=reading.identity_facts().get("cluster_name", ""),
+            )
             return
 
 
-def spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], present: list[int], ident: str, by_row: dict[int, tuple[str, list[Any]]],
-             answered: set[int], text: str, id_col: int) -> None:
+def spilled(
+    reading: Reading,
+    sheet_name: str,
+    r: int,
+    cells: list[Any],
+    present: list[int],
+    ident: str,
+    by_row: dict[int, tuple[str, list[Any]]],
+    answered: set[int],
+    text: str,
+    id_col: int,
+) -> None:
     """Answers typed on a row with no action (a spare row, a group's title, the
     total): never a new action. If answered rows run from here up (or down),
     a block has likely moved one row: the error names those rows, and the other
@@ -102,10 +129,25 @@ def spilled(reading: Reading, sheet_name: str, r: int, cells: list[Any], present
                 if s in answered:
                     others.append(s)
                 s += step
-        also = f" If answers were pasted one row too far, check those for {', '.join(by_row[o][0] for o in sorted(others))}." if others else ""
+        also = (
+            f" If answers were pasted one row too far, check those for {', '.join(by_row[o][0] for o in sorted(others))}."
+            if others
+            else ""
+        )
         reading.add("answers-without-action", **where, row_id=ident, also=also)
         return
     rows = sorted((r, *(b for b in blocks if b in answered)))
     named = [by_row[b][0] for b in sorted(blocks)]
-    also = f"; the answers for {', '.join(by_row[o][0] for o in sorted(others))} may have moved with them" if others else ""
-    reading.add("answers-shifted", **where, row_id=named[0], detail=f"{rows[0] + 1}-{rows[-1] + 1}", direction=" or ".join(directions), ids=", ".join(named) + also)
+    also = (
+        f"; the answers for {', '.join(by_row[o][0] for o in sorted(others))} may have moved with them"
+        if others
+        else ""
+    )
+    reading.add(
+        "answers-shifted",
+        **where,
+        row_id=named[0],
+        detail=f"{rows[0] + 1}-{rows[-1] + 1}",
+        direction=" or ".join(directions),
+        ids=", ".join(named) + also,
+    )

@@ -37,7 +37,15 @@ def read_form(reading: Reading, sheet_name: str, sheet: Sheet) -> None:
         raw = typed[0][1] if typed else None
         col = Column(key=f.key, header=f.label, width=0, kind=f.kind, stage=2)
         value, code, note = reading.parse(col, raw)
-        report_value(reading, code, value, note, raw, {"sheet": sheet_name, "cell": cell_name(r + 1, typed[0][0] if typed else first), "column": f.label}, col)
+        report_value(
+            reading,
+            code,
+            value,
+            note,
+            raw,
+            {"sheet": sheet_name, "cell": cell_name(r + 1, typed[0][0] if typed else first), "column": f.label},
+            col,
+        )
         if typed[1:]:
             joined = "\n".join(as_text(v) for _, v in typed)
             value = joined
@@ -66,4 +74,6 @@ def _read_form_table(reading: Reading, sheet_name: str, sheet: Sheet, start: int
             grid[header_row - 1][0] = None  # the table's own title is ours, not typed
     read_table(reading, sheet_name, sheet, table, [], start=start, fixed_ids=ids)
     rows = reading.result.rows.get(sheet.key, [])
-    reading.result.rows[sheet.key] = [r for r in rows if any(v is not None for k, v in r.values.items() if k != "id") or r.extra]
+    reading.result.rows[sheet.key] = [
+        r for r in rows if any(v is not None for k, v in r.values.items() if k != "id") or r.extra
+    ]

@@ -52,14 +52,38 @@ def locked_cells(data: bytes, sheet: str, cells: Iterable[Cell]) -> set[Cell] | 
 def _xlsx_part(archive: zipfile.ZipFile, names: set[str], sheet: str) -> str:
     """The part holding the named sheet, by the package's relationships (the
     file was inspected whole before it was read; this finds one part again)."""
-    book = next((r.get("Target", "") for r in ET.fromstring(_read(archive, "_rels/.rels")).iter(f"{RELS}Relationship")
-                 if r.get("Type", "").endswith("/officeDocument")), "").lstrip("/")
+    book = next(
+        (
+            r.get("Target", "")
+            for r in ET.fromstring(_read(archive, "_rels/.rels")).iter(f"{RELS}Relationship")
+            if r.get("Type", "").endswith("/officeDocument")
+        ),
+        "",
+    ).lstrip("/")
     rels = posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
     if book not in names or rels not in names:
         return ""
-    ident = next((s.get(f"{{{DOC_RELS}}}id", "") for s in ET.fromstring(_read(archive, book)).iter(f"{MAIN}sheet") if s.get("name") == sheet), "")
-    target = next((r.get("Target", "") for r in ET.fromstring(_read(archive, rels)).iter(f"{RELS}Relationship") if r.get("Id") == ident and ident), "")
-    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(book), target))
+    ident = next(
+        (
+            s.get(f"{{{DOC_RELS}}}id", "")
+            for s in ET.fromstring(_read(archive, book)).iter(f"{MAIN}sheet")
+            if s.get("name") == sheet
+        ),
+        "",
+    )
+    target = next(
+        (
+            r.get("Target", "")
+            for r in ET.fromstring(_read(archive, rels)).iter(f"{RELS}Relationship")
+            if r.get("Id") == ident and ident
+        ),
+        "",
+    )
+    part = (
+        target.lstrip("/")
+        if target.startswith("/")
+        else posixpath.normpath(posixpath.join(posixpath.dirname(book), target))
+    )
     return part if target and part in names else ""
 
 
@@ -133,7 +157,10 @@ def _ods(archive: zipfile.ZipFile, sheet: str, wanted: set[Cell]) -> set[Cell]:
                 if tag == f"{{{TABLE}}}table-row":
                     element.clear()
             elif tag == f"{{{TABLE}}}table-column":
-                repeat = min(int(element.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1), max(0, columns[-1] + 1 - len(col_default)))
+                repeat = min(
+                    int(element.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1),
+                    max(0, columns[-1] + 1 - len(col_default)),
+                )
                 col_default += [element.get(f"{{{TABLE}}}default-cell-style-name", "Default")] * repeat
             elif tag in (f"{{{TABLE}}}table-cell", f"{{{TABLE}}}covered-table-cell"):
                 repeat = int(element.get(f"{{{TABLE}}}number-columns-repeated", "1") or 1)
@@ -145,7 +172,14 @@ def _ods(archive: zipfile.ZipFile, sheet: str, wanted: set[Cell]) -> set[Cell]:
                 element.clear()
             elif tag == f"{{{TABLE}}}table-row":
                 repeat = int(element.get(f"{{{TABLE}}}number-rows-repeated", "1") or 1)
-                styles.update({(r, c): s for r in range(row, min(row + repeat, last + 1)) for c, s in in_row.items() if (r, c) in wanted})
+                styles.update(
+                    {
+                        (r, c): s
+                        for r in range(row, min(row + repeat, last + 1))
+                        for c, s in in_row.items()
+                        if (r, c) in wanted
+                    }
+                )
                 row += repeat - 1
                 in_row = {}
                 element.clear()
@@ -155,7 +189,10 @@ def _ods(archive: zipfile.ZipFile, sheet: str, wanted: set[Cell]) -> set[Cell]:
                 inside = False
     return {cell for cell in wanted if styles.get(cell, "Default") not in unlocked_styles}
 
-def report_cut(reading: Reading, sheet_name: str, ids: dict[int, str], answered: set[int], inputs: list[int], spilled: set[int]) -> None:
+
+def report_cut(
+    reading: Reading, sheet_name: str, ids: dict[int, str], answered: set[int], inputs: list[int], spilled: set[int]
+) -> None:
     """Name the answers that moved when a block was cut from rows of actions
     and pasted among them: the rows it left (empty, and locked now) and the
     answered rows of the actions on either side, up to a row that is not an
@@ -165,7 +202,11 @@ def report_cut(reading: Reading, sheet_name: str, ids: dict[int, str], answered:
     if not inputs:
         return
     # Runs of action rows with no answer, beside an answered action row: where a cut may have left.
-    runs = [run for run in _runs(r for r in ids if r not in answered) if any(s in answered and s in ids for s in (run[0] - 1, run[-1] + 1))]
+    runs = [
+        run
+        for run in _runs(r for r in ids if r not in answered)
+        if any(s in answered and s in ids for s in (run[0] - 1, run[-1] + 1))
+    ]
     if not runs:
         return
     beside = {s for run in runs for s in (run[0] - 1, run[-1] + 1) if s in answered and s in ids}
@@ -180,17 +221,29 @@ def report_cut(reading: Reading, sheet_name: str, ids: dict[int, str], answered:
         moved = []  # each way the block may have gone: its rows, and the way
         for step, direction in ((1, "down"), (-1, "up")):
             s, block = (run[-1] if step > 0 else run[0]) + step, []
-            while s in ids and s not in left:  # the block may have held empty rows too: every answered row of the run of actions
+            while (
+                s in ids and s not in left
+            ):  # the block may have held empty rows too: every answered row of the run of actions
                 if s in answered:
                     block.append(s)
                 s += step
             if block and s not in spilled:
                 moved.append((sorted(block), direction))
         if moved:
-            said = " or ".join(f"rows {_rows(block)} ({', '.join(ids[r] for r in block)}) may hold the answers of {_came_from(block, len(run) if way == 'down' else -len(run), ids)}, moved {k} {way}"
-                               for block, way in moved)
-            reading.add("answers-cut", sheet=sheet_name, cell=cell_name(run[0] + 1, min(inputs)), row_id=ids[run[0]], detail=_rows(run),
-                        left=", ".join(ids[r] for r in run), moved=said, ids=", ".join(ids[r] for block, _ in moved for r in block))
+            said = " or ".join(
+                f"rows {_rows(block)} ({', '.join(ids[r] for r in block)}) may hold the answers of {_came_from(block, len(run) if way == 'down' else -len(run), ids)}, moved {k} {way}"
+                for block, way in moved
+            )
+            reading.add(
+                "answers-cut",
+                sheet=sheet_name,
+                cell=cell_name(run[0] + 1, min(inputs)),
+                row_id=ids[run[0]],
+                detail=_rows(run),
+                left=", ".join(ids[r] for r in run),
+                moved=said,
+                ids=", ".join(ids[r] for block, _ in moved for r in block),
+            )
 
 
 def _runs(rows: Iterable[int]) -> list[list[int]]:

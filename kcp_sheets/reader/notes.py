@@ -57,7 +57,11 @@ def _xlsx(archive: zipfile.ZipFile, parts: dict[str, str]) -> list[Note]:
         for rel in ET.fromstring(_read(archive, rels)).iter(f"{RELS}Relationship"):
             kind = rel.get("Type", "").rsplit("/", 1)[-1]
             target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(part), target))  # absolute, or beside the sheet
+            target = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+            )  # absolute, or beside the sheet
             if kind in ("comments", "threadedComment") and target in names:
                 targets[kind] = target
         threaded: dict[str, str] = {}
@@ -70,7 +74,9 @@ def _xlsx(archive: zipfile.ZipFile, parts: dict[str, str]) -> list[Note]:
         if "comments" in targets:
             for comment in ET.fromstring(_read(archive, targets["comments"])).iter(f"{MAIN}comment"):
                 ref = comment.get("ref", "")
-                text = threaded.get(ref) or "".join(t.text or "" for t in comment.iter(f"{MAIN}t")).strip()  # Excel mirrors a thread as a note
+                text = (
+                    threaded.get(ref) or "".join(t.text or "" for t in comment.iter(f"{MAIN}t")).strip()
+                )  # Excel mirrors a thread as a note
                 where = a1(ref)
                 if where is not None and text:
                     notes.append((sheet, *where, text))
@@ -167,7 +173,11 @@ def _xls_sheet_notes(book: bytes, offset: int) -> list[tuple[int, int, str]]:
         elif kind == 0x001C and len(body) >= 8:  # NOTE: the cell and the object holding its text
             row, col, _, ident = struct.unpack_from("<HHHH", body)
             found.append((row, col, ident))
-    return [(row, col, texts[ident].replace("\r\n", "\n").replace("\r", "\n").strip()) for row, col, ident in found if texts.get(ident, "").strip()]
+    return [
+        (row, col, texts[ident].replace("\r\n", "\n").replace("\r", "\n").strip())
+        for row, col, ident in found
+        if texts.get(ident, "").strip()
+    ]
 
 
 def _biff(book: bytes, pos: int) -> Iterator[tuple[int, bytes]]:

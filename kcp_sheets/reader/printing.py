@@ -16,16 +16,29 @@ if TYPE_CHECKING:
 SHOWN_WORDS = 12  # of a long answer, in the problem's Found: enough to know it again
 
 
-def too_long_to_print(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, columns: dict[str, int], rows: list[Row]) -> None:
+def too_long_to_print(
+    reading: Reading, sheet_name: str, sheet: Sheet, table: Table, columns: dict[str, int], rows: list[Row]
+) -> None:
     """Warn of each typed answer taller than a printed page allows its row: the
     printed tracker cuts it, and the plan prints it whole over continuation rows."""
     texts = [c for c in table.inputs if c.kind == "text"]
     if not texts or reading.result.plan is None:
         return
     common = reading.result.plan.spec.common
-    header = pages.header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
+    header = pages.header_height(
+        [(c.header, c.width) for c in table.columns if not c.turned],
+        [(c.header, c.width) for c in table.columns if c.turned],
+    )
     title_rows = max(row for row, _ in sheet.title_cells) + 1
-    limit = pages.table_row_limit([c.width for c in table.columns], table.repeat_columns, common.orientation, common.smallest_print_scale, header, table.header_row - 1, title_rows)
+    limit = pages.table_row_limit(
+        [c.width for c in table.columns],
+        table.repeat_columns,
+        common.orientation,
+        common.smallest_print_scale,
+        header,
+        table.header_row - 1,
+        title_rows,
+    )
     most = pages.lines_that_fit(limit)
     for row in rows:
         for col in texts:
@@ -35,5 +48,14 @@ def too_long_to_print(reading: Reading, sheet_name: str, sheet: Sheet, table: Ta
             fits = len(pages.cut(text, max(1.0, col.width * pages.TYPED - 1), most)[0].split()) - 1  # less the ' …'
             words = text.split()
             where = cell_name(row.cell_row, columns.get(col.key, table.index(col.key)))
-            reading.add("answer-too-long-to-print", sheet=sheet_name, cell=where, row_id=row.id, column=col.header,
-                        found=" ".join(words[:SHOWN_WORDS]) + " …", where=where, words=len(words), fits=fits)
+            reading.add(
+                "answer-too-long-to-print",
+                sheet=sheet_name,
+                cell=where,
+                row_id=row.id,
+                column=col.header,
+                found=" ".join(words[:SHOWN_WORDS]) + " …",
+                where=where,
+                words=len(words),
+                fits=fits,
+            )

@@ -25,8 +25,14 @@ def recognise(reading: Reading) -> Planned | None:
         identity_name = common.identity_sheet
     if identity_name is not None:
         reading.accounts.claim(identity_name)
-        reading.accounts.take(identity_name, ((r, c) for r, row in enumerate(grids[identity_name]) for c in range(min(2, len(row)))))
-        identity = {as_text(r[0]).strip(): as_text(r[1]).strip() for r in grids[identity_name][1:] if len(r) > 1 and not is_blank(r[0])}
+        reading.accounts.take(
+            identity_name, ((r, c) for r, row in enumerate(grids[identity_name]) for c in range(min(2, len(row))))
+        )
+        identity = {
+            as_text(r[0]).strip(): as_text(r[1]).strip()
+            for r in grids[identity_name][1:]
+            if len(r) > 1 and not is_blank(r[0])
+        }
         reading.result.identity = identity
         return _by_identity(reading, identity)
     return _by_headers(reading)
@@ -35,12 +41,18 @@ def recognise(reading: Reading) -> Planned | None:
 def _by_identity(reading: Reading, identity: dict[str, str]) -> Planned | None:
     expected = reading.review.review_id
     if identity.get("review") != expected:
-        reading.add("other-review", detail=f"{identity.get('review') or 'unknown'} (year {identity.get('year', '?')})", expected=expected)
+        reading.add(
+            "other-review",
+            detail=f"{identity.get('review') or 'unknown'} (year {identity.get('year', '?')})",
+            expected=expected,
+        )
         return None
     template, cluster = identity.get("template", ""), identity.get("cluster", "")
     plan = reading.planned.match(identity)
     if plan is None:
-        reading.add("file-unknown", detail=f"template '{template}' for cluster '{cluster or '-'}' is not part of this review")
+        reading.add(
+            "file-unknown", detail=f"template '{template}' for cluster '{cluster or '-'}' is not part of this review"
+        )
         return None
     if identity.get("version") != str(plan.spec.version):
         reading.add("other-version", found=identity.get("version", "?"), expected=str(plan.spec.version))

@@ -39,7 +39,9 @@ class Return:
     identity: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=dict)  # by sheet key
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # form sheets
-    columns: dict[str, dict[str, int]] = field(default_factory=dict)  # by sheet key: where each column was found (0-based)
+    columns: dict[str, dict[str, int]] = field(
+        default_factory=dict
+    )  # by sheet key: where each column was found (0-based)
     problems: list[Problem] = field(default_factory=list)
     stage: int = 0
     answers: int = 0

@@ -38,9 +38,21 @@ def stage_checks(reading: Reading, plan: Planned) -> None:
     for row in result.rows.get(main.key, []):
         if table.scored_by and all(row.values.get(k) is None for k in table.scored_by) and row.id not in flagged:
             # The partnership's own reviews (health, accreditation) are scored by the steering group, not a cluster.
-            reading.add("score-unscored" if plan.cluster else "score-unscored-review", sheet=main.name, cell=cell_name(row.cell_row, column(table.scored_by[0])), row_id=row.id, column=table.column(table.scored_by[0]).header)
+            reading.add(
+                "score-unscored" if plan.cluster else "score-unscored-review",
+                sheet=main.name,
+                cell=cell_name(row.cell_row, column(table.scored_by[0])),
+                row_id=row.id,
+                column=table.column(table.scored_by[0]).header,
+            )
         elif result.stage == 2 and table.agreed and row.values.get(table.agreed) is None and row.id not in flagged:
-            reading.add("agreed-missing", sheet=main.name, cell=cell_name(row.cell_row, column(table.agreed)), row_id=row.id, column=table.column(table.agreed).header)
+            reading.add(
+                "agreed-missing",
+                sheet=main.name,
+                cell=cell_name(row.cell_row, column(table.agreed)),
+                row_id=row.id,
+                column=table.column(table.agreed).header,
+            )
 
 
 SCORE_WRONG = ("score-invalid", "score-out-of-range", "score-ambiguous", "cell-error")

@@ -29,7 +29,15 @@ __all__ = ["find_header", "parse_cell", "read_table"]  # parse_cell: a cell read
 Line = tuple[int, str, list[Any], list[int]]  # a row holding something: its index, ID, cells, and the columns typed in
 
 
-def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, sent: list[dict[str, Any]], start: int = 0, fixed_ids: list[str] | None = None) -> None:
+def read_table(
+    reading: Reading,
+    sheet_name: str,
+    sheet: Sheet,
+    table: Table,
+    sent: list[dict[str, Any]],
+    start: int = 0,
+    fixed_ids: list[str] | None = None,
+) -> None:
     """Read the table found on `sheet_name` into the Return's rows for `sheet`.
 
     `sent` are the rows the workbook was sent with; `fixed_ids` are the
@@ -47,7 +55,9 @@ def read_table(reading: Reading, sheet_name: str, sheet: Sheet, table: Table, se
             reading.result.rows[sheet.key] = _read_sent_rows(found, {str(r["id"]): r for r in sent})
             too_long_to_print(reading, sheet_name, sheet, table, columns, reading.result.rows[sheet.key])
         else:
-            reading.result.rows[sheet.key] = _read_fixed_rows(found, {str(r["id"]): r for r in sent} | {i: {"id": i} for i in fixed_ids})
+            reading.result.rows[sheet.key] = _read_fixed_rows(
+                found, {str(r["id"]): r for r in sent} | {i: {"id": i} for i in fixed_ids}
+            )
     reading.accounts.settle(sheet_name, start)
 
 
@@ -67,7 +77,9 @@ class _Found:
     fixed: list[Column]  # the columns we filled in and found, IDs aside
 
     @classmethod
-    def headed(cls, reading: Reading, sheet_name: str, table: Table, header_row: int, columns: dict[str, int]) -> _Found:
+    def headed(
+        cls, reading: Reading, sheet_name: str, table: Table, header_row: int, columns: dict[str, int]
+    ) -> _Found:
         """The header row read: our columns missing and the columns added are reported."""
         for col in table.columns:
             if col.key not in columns:
@@ -86,7 +98,11 @@ class _Found:
     def spare(self) -> set[str]:
         """The IDs of the spare rows sent for new actions."""
         table = self.table
-        return {table.new_id.format(n=n, **self.reading.identity_facts()) for n in range(1, table.spare_rows + 1)} if table.new_id else set()
+        return (
+            {table.new_id.format(n=n, **self.reading.identity_facts()) for n in range(1, table.spare_rows + 1)}
+            if table.new_id
+            else set()
+        )
 
     @cached_property
     def known(self) -> set[int]:
@@ -100,7 +116,11 @@ class _Found:
 
     def typed(self, cells: list[Any], where: set[int]) -> str:
         """What was typed in those columns of a row, for a problem's message."""
-        return "; ".join(f"{self.headers.get(c, '?')}: {as_text(cells[c])}" for c in sorted(where) if c < len(cells) and not is_blank(cells[c]))
+        return "; ".join(
+            f"{self.headers.get(c, '?')}: {as_text(cells[c])}"
+            for c in sorted(where)
+            if c < len(cells) and not is_blank(cells[c])
+        )
 
     def lines(self) -> Iterator[tuple[Line, bool, bool]]:
         """Each row holding something besides our own marks (a total, a group
@@ -110,7 +130,9 @@ class _Found:
         group_titles = {as_text(t).strip() for t in self.reading.group_titles()}
         for r in range(self.header_row + 1, len(grid)):
             cells = grid[r]
-            present = [c for c, v in enumerate(cells) if v != "" and v is not None and (v.__class__ is not str or v.strip())]  # is_blank, written out
+            present = [
+                c for c, v in enumerate(cells) if v != "" and v is not None and (v.__class__ is not str or v.strip())
+            ]  # is_blank, written out
             if not present:
                 continue
             ident = as_text(cells[id_col]).strip() if id_col < len(cells) else ""
@@ -121,21 +143,44 @@ class _Found:
                 continue
             yield (r, ident, cells, present), is_total, ident in group_titles
 
-    def read_row(self, line: Line, read_as: str, sent_by_id: dict[str, dict[str, Any]], seen: dict[str, int], edited: list[tuple[Column, Any]]) -> Row | None:
+    def read_row(
+        self,
+        line: Line,
+        read_as: str,
+        sent_by_id: dict[str, dict[str, Any]],
+        seen: dict[str, int],
+        edited: list[tuple[Column, Any]],
+    ) -> Row | None:
         """One row read as the row `read_as`; None (and a problem holding all
         it says) if that row was read already: a row is never read twice."""
         r, _, cells, present = line
         reading, sheet_name, known = self.reading, self.sheet_name, self.known
         if read_as in seen:
             text = self.typed(cells, set(present) - {self.id_col})
-            reading.add("row-duplicated", sheet=sheet_name, cell=cell_name(r + 1, self.id_col), row_id=read_as, found=text, detail=text or "nothing typed")
+            reading.add(
+                "row-duplicated",
+                sheet=sheet_name,
+                cell=cell_name(r + 1, self.id_col),
+                row_id=read_as,
+                found=text,
+                detail=text or "nothing typed",
+            )
             reading.accounts.take(sheet_name, ((r, c) for c in present))
             return None
-        row = row_values(reading, sheet_name, self.order, self.extra, cells, r, read_as, sent_by_id.get(read_as), edited)
+        row = row_values(
+            reading, sheet_name, self.order, self.extra, cells, r, read_as, sent_by_id.get(read_as), edited
+        )
         reading.accounts.take(sheet_name, ((r, c) for c in present if c in known))
         for c in present:
             if c not in known:
-                reading.add("cell-unread", sheet=sheet_name, cell=cell_name(r + 1, c), row_id=read_as, found=as_text(cells[c]), detail=f"in a column with no header, on the row for {read_as or 'a row with no ID'}")
+                reading.add(
+                    "cell-unread",
+                    sheet=sheet_name,
+                    cell=cell_name(r + 1, c),
+                    row_id=read_as,
+                    found=as_text(cells[c]),
+                    detail=f"in a column with no header, on the row for {read_as or 'a row with no ID'}",
+                )
         if read_as in sent_by_id:
             seen[read_as] = r
         return row
@@ -146,11 +191,21 @@ class _Found:
         row.new = True
         if not ident or ident not in self.spare:
             if ident:
-                self.reading.add("row-unknown-id", sheet=self.sheet_name, cell=cell_name(r + 1, self.id_col), row_id=ident, detail=ident)
+                self.reading.add(
+                    "row-unknown-id",
+                    sheet=self.sheet_name,
+                    cell=cell_name(r + 1, self.id_col),
+                    row_id=ident,
+                    detail=ident,
+                )
             else:
                 new_count += 1
                 n = self.table.spare_rows + new_count
-                ident = self.table.new_id.format(n=n, **self.reading.identity_facts()) if self.table.new_id else f"NEW-{r + 1}"
+                ident = (
+                    self.table.new_id.format(n=n, **self.reading.identity_facts())
+                    if self.table.new_id
+                    else f"NEW-{r + 1}"
+                )
             row.id = row.values["id"] = ident
         return new_count
 
@@ -182,7 +237,11 @@ def _read_sent_rows(found: _Found, sent_by_id: dict[str, dict[str, Any]]) -> lis
     answered = {r for r, _, _, present in lines if not found.inputs.isdisjoint(present)}
     if spills:
         lines, spills = spare_answers(lines, spills, found.spare, sent_by_id, answered)
-    assigned = _match_by_text(reading, sheet_name, found.table, found.columns, found.fixed, sent_by_id, lines, found.id_col) if found.fixed else {}
+    assigned = (
+        _match_by_text(reading, sheet_name, found.table, found.columns, found.fixed, sent_by_id, lines, found.id_col)
+        if found.fixed
+        else {}
+    )
     rows: list[Row] = []
     seen: dict[str, int] = {}
     new_count = 0
@@ -196,17 +255,52 @@ def _read_sent_rows(found: _Found, sent_by_id: dict[str, dict[str, Any]]) -> lis
         if read_as in sent_by_id:
             rows.append(row)
             if edited:
-                pasted_over(reading, sheet_name, cell_name(r + 1, found.id_col), read_as, edited, found.typed(cells, found.inputs & set(present)))
+                pasted_over(
+                    reading,
+                    sheet_name,
+                    cell_name(r + 1, found.id_col),
+                    read_as,
+                    edited,
+                    found.typed(cells, found.inputs & set(present)),
+                )
         elif not _other_clusters(found, line, row):
             new_count = found.as_new(row, r, ident, new_count)
-            what = next((as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), "")
-            reading.add("new-action", sheet=sheet_name, cell=cell_name(r + 1, found.id_col), row_id=row.id, detail=what or "a row with no action text")
+            what = next(
+                (as_text(row.values[k]) for k in ("action", "outcome", "issue", "title") if row.values.get(k)), ""
+            )
+            reading.add(
+                "new-action",
+                sheet=sheet_name,
+                cell=cell_name(r + 1, found.id_col),
+                row_id=row.id,
+                detail=what or "a row with no action text",
+            )
             rows.append(row)
-    by_row = {r: (assigned.get(r, ident), cells) for r, ident, cells, _ in lines}  # each row by the action it was read as
+    by_row = {
+        r: (assigned.get(r, ident), cells) for r, ident, cells, _ in lines
+    }  # each row by the action it was read as
     for r, ident, cells, present in spills:
-        spilled(reading, sheet_name, r, cells, present, ident, by_row, answered, found.typed(cells, set(present) - {found.id_col}), found.id_col)
+        spilled(
+            reading,
+            sheet_name,
+            r,
+            cells,
+            present,
+            ident,
+            by_row,
+            answered,
+            found.typed(cells, set(present) - {found.id_col}),
+            found.id_col,
+        )
         reading.accounts.take(sheet_name, ((r, c) for c in present))
-    report_cut(reading, sheet_name, {r: i for r, (i, _) in by_row.items() if i in sent_by_id}, answered, sorted(found.inputs), {r for r, *_ in spills})
+    report_cut(
+        reading,
+        sheet_name,
+        {r: i for r, (i, _) in by_row.items() if i in sent_by_id},
+        answered,
+        sorted(found.inputs),
+        {r for r, *_ in spills},
+    )
     for ident in sent_by_id:
         if ident not in seen:
             reading.add("row-deleted", sheet=sheet_name, row_id=ident)
@@ -220,7 +314,12 @@ def _sorted_lines(found: _Found, sent_by_id: dict[str, dict[str, Any]]) -> tuple
     spills: list[Line] = []
     for line, is_total, is_group in found.lines():
         _, ident, _, present = line
-        no_action = found.fixed and ident not in sent_by_id and not any(c in present for c in (found.columns[f.key] for f in found.fixed)) and not others_id(found.reading, ident)
+        no_action = (
+            found.fixed
+            and ident not in sent_by_id
+            and not any(c in present for c in (found.columns[f.key] for f in found.fixed))
+            and not others_id(found.reading, ident)
+        )
         (spills if is_total or is_group or no_action else lines).append(line)
     return lines, spills
 
@@ -234,15 +333,29 @@ def _other_clusters(found: _Found, line: Line, row: Row) -> bool:
     r, _, cells, present = line
     other, their = elsewhere
     text = found.typed(cells, set(present) - {found.id_col})
-    found.reading.add("row-other-cluster", sheet=found.sheet_name, cell=cell_name(r + 1, found.id_col), row_id=str(their["id"]), found=text,
-                      detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})",
-                      here=found.reading.identity_facts().get("cluster_name", ""))
+    found.reading.add(
+        "row-other-cluster",
+        sheet=found.sheet_name,
+        cell=cell_name(r + 1, found.id_col),
+        row_id=str(their["id"]),
+        found=text,
+        detail=f"{other.content.identity.get('cluster_name', other.cluster)} ({other.cluster})",
+        here=found.reading.identity_facts().get("cluster_name", ""),
+    )
     found.reading.accounts.take(found.sheet_name, ((r, c) for c in present))
     return True
 
 
-def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dict[str, int], fixed: list[Column], sent_by_id: dict[str, dict[str, Any]],
-                   found: list[tuple[int, str, list[Any], list[int]]], id_col: int) -> dict[int, str]:
+def _match_by_text(
+    reading: Reading,
+    sheet_name: str,
+    table: Table,
+    columns: dict[str, int],
+    fixed: list[Column],
+    sent_by_id: dict[str, dict[str, Any]],
+    found: list[tuple[int, str, list[Any], list[int]]],
+    id_col: int,
+) -> dict[int, str]:
     """Which sent row each returned row is, by its ID and its fixed text together.
 
     A row whose fixed text is its ID's is that row. One whose text is another
@@ -253,9 +366,14 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
     among it, and some text no other row has: a spare row where someone chose "NRF funded: Yes", or
     typed an issue or a partner other rows share, is a new action, as it
     looks."""
+
     def text(cells: list[Any], col: Column) -> str:
         c = columns[col.key]
-        return _norm(as_sent_text(cells[c]) if c < len(cells) and isinstance(cells[c], bool) else (cells[c] if c < len(cells) else ""))
+        return _norm(
+            as_sent_text(cells[c])
+            if c < len(cells) and isinstance(cells[c], bool)
+            else (cells[c] if c < len(cells) else "")
+        )
 
     positions = [(col.key, columns[col.key]) for col in fixed]
 
@@ -292,7 +410,13 @@ def _match_by_text(reading: Reading, sheet_name: str, table: Table, columns: dic
             assigned[r] = winners[0]
             reading.add("row-moved", **where, row_id=winners[0], found=ident or "no ID", detail=f"row {r + 1}")
         else:
-            reading.add("row-text-ambiguous", **where, row_id=ident, found=ident or "no ID", detail=", ".join(winners[:6]) + (" ..." if len(winners) > 6 else ""))
+            reading.add(
+                "row-text-ambiguous",
+                **where,
+                row_id=ident,
+                found=ident or "no ID",
+                detail=", ".join(winners[:6]) + (" ..." if len(winners) > 6 else ""),
+            )
     return assigned
 
 
@@ -302,7 +426,11 @@ def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
     not its longest text, which says what the row is)."""
     same = [n for n, (a, b) in enumerate(zip(theirs, mine, strict=True)) if a == b and a != ""]
     longest = max(range(len(theirs)), key=lambda n: len(theirs[n]), default=-1)
-    if 2 * len(same) <= sum(a != "" for a in theirs) or longest not in same or not any(shared[n][theirs[n]] == 1 for n in same):
+    if (
+        2 * len(same) <= sum(a != "" for a in theirs)
+        or longest not in same
+        or not any(shared[n][theirs[n]] == 1 for n in same)
+    ):
         return 0
     return len(same)
 
@@ -318,7 +446,9 @@ def find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) ->
 
     The row the template puts it on is tried first; only if most headers are
     not there are the rows around it searched (rows inserted above, say)."""
-    wanted = {_norm(old): c.key for c in table.columns for old in c.formerly} | {_norm(c.header): c.key for c in table.columns}
+    wanted = {_norm(old): c.key for c in table.columns for old in c.formerly} | {
+        _norm(c.header): c.key for c in table.columns
+    }
 
     def match(r: int) -> dict[str, int]:
         columns: dict[str, int] = {}

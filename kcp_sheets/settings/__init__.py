@@ -28,6 +28,20 @@ from .model import (
 from .schema import SCHEMA, Key
 
 __all__ = [
-    "ACCREDITATION_FILE", "ACTIONS_FILE", "CRITERIA_FILE", "FILES", "SCHEMA", "SETTINGS_FILE", "AccreditationAction", "Action",
-    "Cluster", "Key", "Person", "Review", "SubCriterion", "load_review", "read_table", "table_rows",
+    "ACCREDITATION_FILE",
+    "ACTIONS_FILE",
+    "CRITERIA_FILE",
+    "FILES",
+    "SCHEMA",
+    "SETTINGS_FILE",
+    "AccreditationAction",
+    "Action",
+    "Cluster",
+    "Key",
+    "Person",
+    "Review",
+    "SubCriterion",
+    "load_review",
+    "read_table",
+    "table_rows",
 ]

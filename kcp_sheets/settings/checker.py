@@ -27,7 +27,9 @@ class Checker:
         return None
 
     def add(self, detail: str, fix: str, line: Line | None = None, row_id: str = "") -> None:
-        self.problems.append(problem("settings-invalid", self.path.name, line=line, row_id=row_id, detail=detail, fix=fix))
+        self.problems.append(
+            problem("settings-invalid", self.path.name, line=line, row_id=row_id, detail=detail, fix=fix)
+        )
 
     def missing(self, *place: object) -> bool:
         """Whether a required setting is absent and no misspelt key already explains it."""

@@ -27,7 +27,9 @@ def read_table(path: Path, required: list[str], limits: Limits = LIMITS) -> tupl
     return list(rows), problems
 
 
-def table_rows(path: Path, required: list[str], limits: Limits = LIMITS) -> tuple[Iterator[dict[str, str]], list[Problem]]:
+def table_rows(
+    path: Path, required: list[str], limits: Limits = LIMITS
+) -> tuple[Iterator[dict[str, str]], list[Problem]]:
     """read_table's rows one at a time, never all held as dicts at once. A CSV mistake (a quote left open,
     a field longer than a cell can hold, more rows than any review) stops the
     rows where it is, as a problem naming its line, added to the problems
@@ -45,8 +47,18 @@ def table_rows(path: Path, required: list[str], limits: Limits = LIMITS) -> tupl
         return iter(()), [_csv_mistake(path, 1, reader.line_num, exc, limits)]
     missing = [c for c in required if c not in header]
     if missing:
-        return iter(()), [problem("settings-invalid", path.name, line=Line(1, "row"), detail=f"The column(s) {', '.join(missing)} are missing from the header row.", fix=f"The first row must name the columns: {', '.join(required)}.")]
-    named = [(i, h) for i, h in enumerate(header) if h]  # a column without a header is not read; a short row is blank to its end
+        return iter(()), [
+            problem(
+                "settings-invalid",
+                path.name,
+                line=Line(1, "row"),
+                detail=f"The column(s) {', '.join(missing)} are missing from the header row.",
+                fix=f"The first row must name the columns: {', '.join(required)}.",
+            )
+        ]
+    named = [
+        (i, h) for i, h in enumerate(header) if h
+    ]  # a column without a header is not read; a short row is blank to its end
     every = [h for _, h in named] if len(named) == len(header) else None  # every column named: the usual case, in C
 
     def rows() -> Iterator[dict[str, str]]:
@@ -63,7 +75,15 @@ def table_rows(path: Path, required: list[str], limits: Limits = LIMITS) -> tupl
                 if any(cleaned.values()):
                     count += 1
                     if count > limits.rows:
-                        problems.append(problem("settings-invalid", path.name, line=Line(reader.line_num, "row"), detail=f"{path.name} has more than {limits.rows:,} rows, more than any review; the rest was not read.", fix="Check it is the right file; a list this long is usually another file saved under this name."))
+                        problems.append(
+                            problem(
+                                "settings-invalid",
+                                path.name,
+                                line=Line(reader.line_num, "row"),
+                                detail=f"{path.name} has more than {limits.rows:,} rows, more than any review; the rest was not read.",
+                                fix="Check it is the right file; a list this long is usually another file saved under this name.",
+                            )
+                        )
                         return
                     cleaned["_row"] = str(reader.line_num)
                     yield cleaned
@@ -78,12 +98,18 @@ def _csv_mistake(path: Path, start: int, end: int, exc: csv.Error, limits: Limit
     """A CSV syntax mistake in the officer's words, at the line where its row starts."""
     text = str(exc)
     if "field limit" in text:
-        detail = f"A value on line {start} runs on for more than {limits.field:,} characters (what a spreadsheet cell holds): most often a quote (\") opened and never closed, which takes in the lines after it."
+        detail = f'A value on line {start} runs on for more than {limits.field:,} characters (what a spreadsheet cell holds): most often a quote (") opened and never closed, which takes in the lines after it.'
     elif end > start or "end of data" in text:
-        detail = f"A quote (\") opened on line {start} is not closed where its value ends, so lines {start} to {end} are read as one value."
+        detail = f'A quote (") opened on line {start} is not closed where its value ends, so lines {start} to {end} are read as one value.'
     else:
-        detail = f"Line {start} is not valid CSV ({text}): a quote (\") in the middle of a value must be doubled, or the whole value put in quotes."
-    return problem("settings-invalid", path.name, line=Line(start, "row"), detail=detail, fix="Open the file in Excel or a text editor, correct the quotes on that line, and save it as CSV.")
+        detail = f'Line {start} is not valid CSV ({text}): a quote (") in the middle of a value must be doubled, or the whole value put in quotes.'
+    return problem(
+        "settings-invalid",
+        path.name,
+        line=Line(start, "row"),
+        detail=detail,
+        fix="Open the file in Excel or a text editor, correct the quotes on that line, and save it as CSV.",
+    )
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -106,14 +132,33 @@ def _unique_id(row: dict[str, str], key: str, seen: dict[str, str], path: Path, 
     """A row with no ID, or one an earlier row (in `seen`, with its line) has, is a problem."""
     ident = row[key]
     if not ident:
-        problems.append(problem("settings-invalid", path.name, line=_row(row), detail=f"The row has no {key}.", fix=f"Give every row a {key}."))
+        problems.append(
+            problem(
+                "settings-invalid",
+                path.name,
+                line=_row(row),
+                detail=f"The row has no {key}.",
+                fix=f"Give every row a {key}.",
+            )
+        )
     elif ident in seen:
-        problems.append(problem("settings-invalid", path.name, line=_row(row), row_id=ident, detail=f"The {key} {ident} is used twice (rows {seen[ident]} and {row['_row']}).", fix=f"Give every row its own {key}; IDs must stay the same from year to year."))
+        problems.append(
+            problem(
+                "settings-invalid",
+                path.name,
+                line=_row(row),
+                row_id=ident,
+                detail=f"The {key} {ident} is used twice (rows {seen[ident]} and {row['_row']}).",
+                fix=f"Give every row its own {key}; IDs must stay the same from year to year.",
+            )
+        )
     else:
         seen[ident] = row["_row"]
 
 
-def actions(path: Path, codes: set[str], earlier: tuple[int, ...], limits: Limits) -> tuple[list[Action], list[Problem]]:
+def actions(
+    path: Path, codes: set[str], earlier: tuple[int, ...], limits: Limits
+) -> tuple[list[Action], list[Problem]]:
     columns = ["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf"]
     rows, problems = table_rows(path, columns + [f"progress_{y}" for y in earlier], limits)
     seen: dict[str, str] = {}
@@ -131,22 +176,64 @@ def actions(path: Path, codes: set[str], earlier: tuple[int, ...], limits: Limit
         for year, key in score_keys:
             typed = row.get(key, "")
             if typed and typed not in {"1", "2", "3", "4", "5"}:
-                problems.append(problem("settings-invalid", path.name, line=_row(row), row_id=row["id"], detail=f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.", fix="Write a whole number from 1 to 5, or leave it empty."))
+                problems.append(
+                    problem(
+                        "settings-invalid",
+                        path.name,
+                        line=_row(row),
+                        row_id=row["id"],
+                        detail=f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.",
+                        fix="Write a whole number from 1 to 5, or leave it empty.",
+                    )
+                )
             elif typed:
                 scores.append((year, int(typed)))
         typed_code = row["cluster"]
         code = typed_code.upper()  # 'et' is ET
         if code not in codes:
-            problems.append(problem("settings-invalid", path.name, line=_row(row), row_id=row["id"], detail=f"Action {row['id']} is for cluster '{typed_code}', which is not in {SETTINGS_FILE}.", fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}."))
+            problems.append(
+                problem(
+                    "settings-invalid",
+                    path.name,
+                    line=_row(row),
+                    row_id=row["id"],
+                    detail=f"Action {row['id']} is for cluster '{typed_code}', which is not in {SETTINGS_FILE}.",
+                    fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}.",
+                )
+            )
         if not row["action"] and not row["outcome"]:
-            problems.append(problem("settings-invalid", path.name, line=_row(row), row_id=row["id"], detail=f"Action {row['id']} has neither an outcome nor an action.", fix="Fill in the outcome or the action required."))
+            problems.append(
+                problem(
+                    "settings-invalid",
+                    path.name,
+                    line=_row(row),
+                    row_id=row["id"],
+                    detail=f"Action {row['id']} has neither an outcome nor an action.",
+                    fix="Fill in the outcome or the action required.",
+                )
+            )
         nrf = row["nrf"].lower()
         if nrf not in yes_or_no:
-            problems.append(problem("settings-invalid", path.name, line=_row(row), row_id=row["id"], detail=f"nrf must be Yes or No, not '{row['nrf']}'.", fix="Write Yes or No."))
+            problems.append(
+                problem(
+                    "settings-invalid",
+                    path.name,
+                    line=_row(row),
+                    row_id=row["id"],
+                    detail=f"nrf must be Yes or No, not '{row['nrf']}'.",
+                    fix="Write Yes or No.",
+                )
+            )
         actions.append(
             Action(
-                id=row["id"], cluster=share(code, code), issue=share(row["issue"], row["issue"]), outcome=share(row["outcome"], row["outcome"]), action=row["action"],
-                partners=share(row["partners"], row["partners"]), lead_partner=share(row["lead_partner"], row["lead_partner"]), nrf=nrf in YES,
+                id=row["id"],
+                cluster=share(code, code),
+                issue=share(row["issue"], row["issue"]),
+                outcome=share(row["outcome"], row["outcome"]),
+                action=row["action"],
+                partners=share(row["partners"], row["partners"]),
+                lead_partner=share(row["lead_partner"], row["lead_partner"]),
+                nrf=nrf in YES,
                 earlier=tuple([(year, row.get(key, "")) for year, key in progress_keys]),
                 scores=tuple(scores),
                 retired=row.get("retired", "").lower() in YES,
@@ -159,7 +246,14 @@ def criteria(path: Path, limits: Limits) -> tuple[list[SubCriterion], list[Probl
     rows, problems = read_table(path, ["ref", "criterion", "title", "standard"], limits)
     _unique_ids(rows, "ref", path, problems)
     if not rows and not problems:
-        problems.append(problem("settings-invalid", path.name, detail="There are no sub-criteria.", fix="List each sub-criterion with ref, criterion, title and standard."))
+        problems.append(
+            problem(
+                "settings-invalid",
+                path.name,
+                detail="There are no sub-criteria.",
+                fix="List each sub-criterion with ref, criterion, title and standard.",
+            )
+        )
     return [SubCriterion(r["ref"], r["criterion"], r["title"], r["standard"]) for r in rows], problems
 
 
@@ -168,5 +262,14 @@ def accreditation(path: Path, criteria: set[str], limits: Limits) -> tuple[list[
     _unique_ids(rows, "ref", path, problems)
     for row in rows:
         if criteria and row["criterion"] not in criteria:
-            problems.append(problem("settings-invalid", path.name, line=_row(row), row_id=row["ref"], detail=f"'{row['criterion']}' is not a criterion of {CRITERIA_FILE}.", fix=f"Use one of: {', '.join(sorted(criteria))}."))
+            problems.append(
+                problem(
+                    "settings-invalid",
+                    path.name,
+                    line=_row(row),
+                    row_id=row["ref"],
+                    detail=f"'{row['criterion']}' is not a criterion of {CRITERIA_FILE}.",
+                    fix=f"Use one of: {', '.join(sorted(criteria))}.",
+                )
+            )
     return [AccreditationAction(r["ref"], r["criterion"], r["area"], r["action"], r["due"]) for r in rows], problems

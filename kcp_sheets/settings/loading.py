@@ -59,11 +59,18 @@ def _load_review(folder: Path, limits: Limits) -> Review:
     for code in sorted(codes - {a.cluster for a in listed}):
         if not action_problems:
             problems.append(
-                problem("settings-invalid", ACTIONS_FILE, detail=f"Cluster {code} has no actions.", fix=f"Add the {code} actions to {ACTIONS_FILE}, or remove the cluster from {SETTINGS_FILE}.")
+                problem(
+                    "settings-invalid",
+                    ACTIONS_FILE,
+                    detail=f"Cluster {code} has no actions.",
+                    fix=f"Add the {code} actions to {ACTIONS_FILE}, or remove the cluster from {SETTINGS_FILE}.",
+                )
             )
     if problems:
         raise ProblemError(sorted(problems, key=_by_file_and_line))
-    return Review(folder=folder, actions=tuple(listed), criteria=tuple(subcriteria), accreditation=tuple(plan), **fields)
+    return Review(
+        folder=folder, actions=tuple(listed), criteria=tuple(subcriteria), accreditation=tuple(plan), **fields
+    )
 
 
 def _parsed(text: str, limits: Limits) -> tuple[yaml.Node | None, dict[str, Any]]:
@@ -73,18 +80,42 @@ def _parsed(text: str, limits: Limits) -> tuple[yaml.Node | None, dict[str, Any]
         try:
             root = loader.get_single_node()
             if root is not None and expanded_nodes(root, limits.yaml_nodes) > limits.yaml_nodes:
-                raise ProblemError([problem("settings-invalid", SETTINGS_FILE, detail=f"Its YAML aliases (*name) expand to more than {limits.yaml_nodes:,} values, far more than any review has.",
-                                            fix="Write each setting out in full: a review's settings need no anchors (&name) or aliases (*name).")])
+                raise ProblemError(
+                    [
+                        problem(
+                            "settings-invalid",
+                            SETTINGS_FILE,
+                            detail=f"Its YAML aliases (*name) expand to more than {limits.yaml_nodes:,} values, far more than any review has.",
+                            fix="Write each setting out in full: a review's settings need no anchors (&name) or aliases (*name).",
+                        )
+                    ]
+                )
             data = (loader.construct_document(root) if root is not None else None) or {}
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise ProblemError(
-            [problem("settings-unreadable", SETTINGS_FILE, line=Line(mark.line + 1) if mark else None, detail=str(getattr(exc, "problem", None) or exc))]
+            [
+                problem(
+                    "settings-unreadable",
+                    SETTINGS_FILE,
+                    line=Line(mark.line + 1) if mark else None,
+                    detail=str(getattr(exc, "problem", None) or exc),
+                )
+            ]
         ) from None
     if not isinstance(data, dict):
-        raise ProblemError([problem("settings-unreadable", SETTINGS_FILE, line=Line(1), detail="it is not a list of 'name: value' settings")])
+        raise ProblemError(
+            [
+                problem(
+                    "settings-unreadable",
+                    SETTINGS_FILE,
+                    line=Line(1),
+                    detail="it is not a list of 'name: value' settings",
+                )
+            ]
+        )
     return root, data
 
 
@@ -92,13 +123,27 @@ def _criteria_named(fields: dict[str, Any], names: list[str], check: Checker) ->
     """The criteria review.yaml names must be those of the health criteria's list."""
     for index, name in enumerate(fields["in_depth_this_year"]):
         if names and name not in names:
-            check.add(f"'{name}' in in_depth_this_year is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.at("in_depth_this_year", index))
+            check.add(
+                f"'{name}' in in_depth_this_year is not a criterion of {CRITERIA_FILE}.",
+                f"Use one of: {', '.join(names)}.",
+                check.at("in_depth_this_year", index),
+            )
     for name in fields["last_in_depth"]:
         if names and name not in names:
-            check.add(f"'{name}' in last_in_depth is not a criterion of {CRITERIA_FILE}.", f"Use one of: {', '.join(names)}.", check.at("last_in_depth", name))
+            check.add(
+                f"'{name}' in last_in_depth is not a criterion of {CRITERIA_FILE}.",
+                f"Use one of: {', '.join(names)}.",
+                check.at("last_in_depth", name),
+            )
 
 
-def _node_lines(node: yaml.Node, check: Checker, schema: dict[str, Key] | None, place: Place = (), items: dict[str, Key] | None = None) -> None:
+def _node_lines(
+    node: yaml.Node,
+    check: Checker,
+    schema: dict[str, Key] | None,
+    place: Place = (),
+    items: dict[str, Key] | None = None,
+) -> None:
     """Record the line of every setting, and report unknown and repeated keys."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -108,11 +153,19 @@ def _node_lines(node: yaml.Node, check: Checker, schema: dict[str, Key] | None, 
             here = (*place, key)
             check.lines.setdefault(here, line)
             if key in seen:
-                check.add(f"'{key}' is set twice (lines {seen[key]} and {line}); only one can count.", f"Keep one '{key}:' line.", Line(line))
+                check.add(
+                    f"'{key}' is set twice (lines {seen[key]} and {line}); only one can count.",
+                    f"Keep one '{key}:' line.",
+                    Line(line),
+                )
             seen[key] = line
             known = schema.get(key) if schema is not None else None
             if schema is not None and known is None:
-                check.add(f"'{key}' is not a setting {_of(place)}, so it would be ignored.", _unknown_key_fix(key, schema, place, check), Line(line))
+                check.add(
+                    f"'{key}' is not a setting {_of(place)}, so it would be ignored.",
+                    _unknown_key_fix(key, schema, place, check),
+                    Line(line),
+                )
                 continue
             _node_lines(value_node, check, known.keys if known else None, here, known.items if known else None)
     elif isinstance(node, yaml.SequenceNode):

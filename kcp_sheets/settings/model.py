@@ -36,7 +36,9 @@ class Cluster:
     coordinators: tuple[Person, ...]
 
 
-class Action(NamedTuple):  # a tuple, not a dataclass: built in C, the master list is the largest thing loaded (docs/performance.md)
+class Action(
+    NamedTuple
+):  # a tuple, not a dataclass: built in C, the master list is the largest thing loaded (docs/performance.md)
     id: str
     cluster: str
     issue: str

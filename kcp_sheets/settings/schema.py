@@ -17,7 +17,9 @@ from .model import Cluster, Person
 EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
 
-Reader = Callable[[Any, str, "Key", Checker, dict[str, Any]], Any]  # (value, key, its Key, checker, the settings read before it)
+Reader = Callable[
+    [Any, str, "Key", Checker, dict[str, Any]], Any
+]  # (value, key, its Key, checker, the settings read before it)
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,17 @@ def date(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]
     if value is None and (not spec.required or not check.missing(key)):
         return None
     if value is None:
-        check.add(f"'{key}' is missing: the date {spec.help}.", f"Add a line '{key}: 2004-04-16' (year-month-day).", check.at(key))
+        check.add(
+            f"'{key}' is missing: the date {spec.help}.",
+            f"Add a line '{key}: 2004-04-16' (year-month-day).",
+            check.at(key),
+        )
     else:
-        check.add(f"'{key}' must be a date written year-month-day, not '{value}'.", f"Write it like {key}: 2004-04-16.", check.at(key))
+        check.add(
+            f"'{key}' must be a date written year-month-day, not '{value}'.",
+            f"Write it like {key}: 2004-04-16.",
+            check.at(key),
+        )
     return None
 
 
@@ -67,7 +77,9 @@ def year(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]
 def earlier_years(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]) -> tuple[int, ...]:
     years = value or []
     if not isinstance(years, list) or not all(isinstance(y, int) and y < (fields["year"] or 9999) for y in years):
-        check.add(f"'{key}' must be a list of years before the review year.", f"Write it like {key}: [2003].", check.at(key))
+        check.add(
+            f"'{key}' must be a list of years before the review year.", f"Write it like {key}: [2003].", check.at(key)
+        )
         return ()
     return tuple(years)
 
@@ -75,14 +87,22 @@ def earlier_years(value: Any, key: str, spec: Key, check: Checker, fields: dict[
 def officer(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]) -> Person:
     if not isinstance(value, dict):
         if value is not None:
-            check.add(f"'{key}' must give the officer's name and email on indented lines.", f"Write {key}: then lines '  name: ...' and '  email: ...'.", check.at(key))
+            check.add(
+                f"'{key}' must give the officer's name and email on indented lines.",
+                f"Write {key}: then lines '  name: ...' and '  email: ...'.",
+                check.at(key),
+            )
         value = {}
     person = Person(*(str(value.get(name) or "").strip() for name in ("name", "email", "title", "phone")))
     required = {name for name, part in (spec.keys or {}).items() if part.required}
     if not person.name and "name" in required and check.missing(key, "name"):
         check.add("The officer's name is missing.", f"Add {key}: name: ... to review.yaml.", check.at(key, "name"))
     if not EMAIL.match(person.email) and (person.email or ("email" in required and check.missing(key, "email"))):
-        check.add(f"The officer's e-mail address '{person.email}' is not valid.", "Write a full address such as name@council.gov.uk.", check.at(key, "email"))
+        check.add(
+            f"The officer's e-mail address '{person.email}' is not valid.",
+            "Write a full address such as name@council.gov.uk.",
+            check.at(key, "email"),
+        )
     return person
 
 
@@ -96,7 +116,9 @@ def megabytes(value: Any, key: str, spec: Key, check: Checker, fields: dict[str,
         if size <= 0:
             raise ValueError
     except (TypeError, ValueError):
-        check.add(f"'{key}' must be a number of megabytes above 0.", f"Write it like {key}: {spec.default}.", check.at(key))
+        check.add(
+            f"'{key}' must be a number of megabytes above 0.", f"Write it like {key}: {spec.default}.", check.at(key)
+        )
         return float(spec.default)
     return size
 
@@ -106,9 +128,17 @@ def scales(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, An
     value = value if isinstance(value, dict) else {}
     for name in SCALE_NAMES:
         labels = value.get(name)
-        if not isinstance(labels, dict) or sorted(labels, key=str) != [1, 2, 3, 4, 5] or not all(str(v).strip() for v in labels.values()):
+        if (
+            not isinstance(labels, dict)
+            or sorted(labels, key=str) != [1, 2, 3, 4, 5]
+            or not all(str(v).strip() for v in labels.values())
+        ):
             if labels is not None or (spec.required and check.missing(key, name)):
-                check.add(f"The '{name}' scale must give a label for each score 5 to 1.", f"Under {key}: {name}: write five lines 5: Achieved ... 1: Not achieved.", check.at(key, name))
+                check.add(
+                    f"The '{name}' scale must give a label for each score 5 to 1.",
+                    f"Under {key}: {name}: write five lines 5: Achieved ... 1: Not achieved.",
+                    check.at(key, name),
+                )
             labels = {n: str(n) for n in range(1, 6)}
         read[name] = {int(k): str(v).strip() for k, v in sorted(labels.items(), reverse=True)}
     return read
@@ -117,7 +147,9 @@ def scales(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, An
 def criteria_list(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]) -> tuple[str, ...]:
     names = value or []
     if not isinstance(names, list):
-        check.add(f"'{key}' must be a list of criteria.", f"Write it like {key}: [Strategic, Inclusive].", check.at(key))
+        check.add(
+            f"'{key}' must be a list of criteria.", f"Write it like {key}: [Strategic, Inclusive].", check.at(key)
+        )
         return ()
     return tuple(str(c) for c in names)
 
@@ -133,7 +165,11 @@ def year_by_criterion(value: Any, key: str, spec: Key, check: Checker, fields: d
 def clusters(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]) -> tuple[Cluster, ...]:
     if not isinstance(value, list) or not value:
         if value is not None or (spec.required and check.missing(key)):
-            check.add("There are no clusters.", f"List the clusters under {key}: with code, name, champions and coordinators.", check.at(key))
+            check.add(
+                "There are no clusters.",
+                f"List the clusters under {key}: with code, name, champions and coordinators.",
+                check.at(key),
+            )
         return ()
     read: list[Cluster] = []
     codes: set[str] = set()
@@ -143,7 +179,9 @@ def clusters(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, 
         code, name = str(entry.get("code") or "").strip().upper(), str(entry.get("name") or "").strip()
         at = check.at(key, index, "code")
         if not CODE.match(code):
-            check.add(f"The cluster code '{code}' must be 2 to 6 letters or digits.", "Use a short code such as ET.", at)
+            check.add(
+                f"The cluster code '{code}' must be 2 to 6 letters or digits.", "Use a short code such as ET.", at
+            )
         if not name:
             check.add(f"Cluster {code} has no name.", "Add name: under the cluster.", at)
         if code in codes:
@@ -155,9 +193,17 @@ def clusters(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, 
         champions = _people(entry.get("champions"), "champion", "champions", code, check, (key, index))
         coordinators = _people(entry.get("coordinators"), "co-ordinator", "coordinators", code, check, (key, index))
         if not coordinators and _required(spec, "coordinators") and check.missing(key, index, "coordinators"):
-            check.add(f"Cluster {code} has no co-ordinator: nobody would be sent its workbook.", "Add at least one co-ordinator with a name and e-mail under coordinators:.", at)
+            check.add(
+                f"Cluster {code} has no co-ordinator: nobody would be sent its workbook.",
+                "Add at least one co-ordinator with a name and e-mail under coordinators:.",
+                at,
+            )
         if not champions and _required(spec, "champions") and check.missing(key, index, "champions"):
-            check.add(f"Cluster {code} has no champion: its workbook would name nobody to agree the scores with.", "Add at least one champion with a name and e-mail under champions:.", at)
+            check.add(
+                f"Cluster {code} has no champion: its workbook would name nobody to agree the scores with.",
+                "Add at least one champion with a name and e-mail under champions:.",
+                at,
+            )
         read.append(Cluster(code, name, champions, coordinators))
     return tuple(read)
 
@@ -167,18 +213,32 @@ def _required(spec: Key, part: str) -> bool:
     return bool(spec.items and spec.items[part].required)
 
 
-def _people(raw: Any, role: str, key: str, cluster: str, check: Checker, place: tuple[object, ...]) -> tuple[Person, ...]:
+def _people(
+    raw: Any, role: str, key: str, cluster: str, check: Checker, place: tuple[object, ...]
+) -> tuple[Person, ...]:
     if raw is not None and not isinstance(raw, list):
-        check.add(f"The {key} of cluster {cluster} must be a list, one person a line.", f"Write each as '      - {{name: ..., email: ...}}' under {key}:.", check.at(*place, key))
+        check.add(
+            f"The {key} of cluster {cluster} must be a list, one person a line.",
+            f"Write each as '      - {{name: ..., email: ...}}' under {key}:.",
+            check.at(*place, key),
+        )
         return ()
     people = []
     for n, entry in enumerate(raw or []):
         entry = entry if isinstance(entry, dict) else {}
         name, email = str(entry.get("name") or "").strip(), str(entry.get("email") or "").strip()
         if not name:
-            check.add(f"A {role} of cluster {cluster} has no name.", "Give every person a name and an e-mail address.", check.at(*place, key, n))
+            check.add(
+                f"A {role} of cluster {cluster} has no name.",
+                "Give every person a name and an e-mail address.",
+                check.at(*place, key, n),
+            )
         if not EMAIL.match(email):
-            check.add(f"The e-mail address '{email}' of {name or 'a ' + role} ({cluster}) is not valid.", "Write a full address such as name@example.org.", check.at(*place, key, n, "email"))
+            check.add(
+                f"The e-mail address '{email}' of {name or 'a ' + role} ({cluster}) is not valid.",
+                "Write a full address such as name@example.org.",
+                check.at(*place, key, n, "email"),
+            )
         people.append(Person(name, email))
     return tuple(people)
 
@@ -194,17 +254,23 @@ SCHEMA: dict[str, Key] = {
     "partnership": Key("the partnership's name, on every workbook", text),
     "title": Key("the review's title, on every workbook", text),
     "year": Key("the review year: in every file name and workbook", year),
-    "issued": Key("the workbooks go out (also their \"created\" date)", date),
+    "issued": Key('the workbooks go out (also their "created" date)', date),
     "stage1_deadline": Key("co-ordinators' progress and scores are due", date),
     "stage2_deadline": Key("agreed scores and the cluster review summary are due", date),
     "plan_due": Key("the draft improvement action plan is due", date),
     "steering_group_meeting": Key("the steering group meets on the plan", date, required=False),
     "earlier_years": Key("progress recorded in these years is shown read-only", earlier_years, required=False),
     "officer": Key("the partnership support officer: sends the workbooks, receives the returns", officer, keys=PERSON),
-    "protection_password": Key("the password that protects fixed text; empty lets co-ordinators unprotect a sheet", password, required=False),
+    "protection_password": Key(
+        "the password that protects fixed text; empty lets co-ordinators unprotect a sheet", password, required=False
+    ),
     "max_return_mb": Key("larger returns are refused unread", megabytes, required=False, default=20),
-    "scales": Key("what each score from 5 to 1 means, for each scale", scales, keys={name: SCALE for name in SCALE_NAMES}),
-    "in_depth_this_year": Key("the criteria the steering group reviews in depth this year", criteria_list, required=False),
+    "scales": Key(
+        "what each score from 5 to 1 means, for each scale", scales, keys={name: SCALE for name in SCALE_NAMES}
+    ),
+    "in_depth_this_year": Key(
+        "the criteria the steering group reviews in depth this year", criteria_list, required=False
+    ),
     "clusters": Key(
         "the thematic clusters, each with a code, a name, its champions and its co-ordinators",
         clusters,
@@ -215,7 +281,9 @@ SCHEMA: dict[str, Key] = {
             "coordinators": Key("the cluster co-ordinators, who fill in the workbook", items=PERSON),
         },
     ),
-    "last_in_depth": Key("the year each partnership-health criterion was last reviewed in depth", year_by_criterion, required=False),
+    "last_in_depth": Key(
+        "the year each partnership-health criterion was last reviewed in depth", year_by_criterion, required=False
+    ),
 }
 DATES_IN_ORDER = ("issued", "stage1_deadline", "stage2_deadline", "plan_due")
 
@@ -228,5 +296,9 @@ def read_settings(data: dict[str, Any], check: Checker) -> dict[str, Any]:
         fields[key] = spec.read(data.get(key, spec.default), key, spec, check, fields)
     dates = [fields[key] for key in DATES_IN_ORDER]
     if all(dates) and dates != sorted(dates):
-        check.add("The dates must run issued, stage1_deadline, stage2_deadline, plan_due in that order.", "Correct the dates.", check.at("stage1_deadline"))
+        check.add(
+            "The dates must run issued, stage1_deadline, stage2_deadline, plan_due in that order.",
+            "Correct the dates.",
+            check.at("stage1_deadline"),
+        )
     return fields

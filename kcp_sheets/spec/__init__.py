@@ -8,11 +8,43 @@ reads and checks the template files. A cell's name in A1 notation is
 """
 
 from ..cellref import a1, cell_name, column_letter
-from .layout import CELL_KINDS, FLAG_CHOICES, INPUT_KINDS, SCALES, Block, CellKind, Chart, Column, Common, FormField, Paragraph, Sheet, Table, WorkbookSpec
+from .layout import (
+    CELL_KINDS,
+    FLAG_CHOICES,
+    INPUT_KINDS,
+    SCALES,
+    Block,
+    CellKind,
+    Chart,
+    Column,
+    Common,
+    FormField,
+    Paragraph,
+    Sheet,
+    Table,
+    WorkbookSpec,
+)
 from .loading import load_common, load_spec, templates_dir
 
 __all__ = [
-    "CELL_KINDS", "FLAG_CHOICES", "INPUT_KINDS", "SCALES",
-    "Block", "CellKind", "Chart", "Column", "Common", "FormField", "Paragraph", "Sheet", "Table", "WorkbookSpec",
-    "a1", "cell_name", "column_letter", "load_common", "load_spec", "templates_dir",
+    "CELL_KINDS",
+    "FLAG_CHOICES",
+    "INPUT_KINDS",
+    "SCALES",
+    "Block",
+    "CellKind",
+    "Chart",
+    "Column",
+    "Common",
+    "FormField",
+    "Paragraph",
+    "Sheet",
+    "Table",
+    "WorkbookSpec",
+    "a1",
+    "cell_name",
+    "column_letter",
+    "load_common",
+    "load_spec",
+    "templates_dir",
 ]

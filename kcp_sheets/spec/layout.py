@@ -131,7 +131,9 @@ class Sheet:
     chart: Chart | None = None
     key: str = ""  # what code calls it: content is keyed by this, so a tab can be renamed in the template alone
     first_row: int = 4  # a form's first field (1-based); labels in column A, values from B
-    officer: bool = False  # the officer's working sheet: hidden, so printing the workbook prints the papers; never published
+    officer: bool = (
+        False  # the officer's working sheet: hidden, so printing the workbook prints the papers; never published
+    )
 
     def field_rows(self) -> dict[str, int]:
         """1-based row of each form field; the form's table follows them."""
@@ -180,7 +182,9 @@ class WorkbookSpec:
         """The sheet holding the rows a return is mostly about."""
         return next(s for s in self.sheets if s.kind == "table")
 
-    def resolve(self, context: dict[str, Any], earlier_years: tuple[int, ...] = (), scored_years: tuple[int, ...] = ()) -> WorkbookSpec:
+    def resolve(
+        self, context: dict[str, Any], earlier_years: tuple[int, ...] = (), scored_years: tuple[int, ...] = ()
+    ) -> WorkbookSpec:
         """The spec for one workbook: placeholders filled, per-year columns expanded."""
         fill = _Filler(context)
         sheets = []
@@ -191,11 +195,22 @@ class WorkbookSpec:
                 for col in table.columns:
                     if col.per_earlier_year or col.per_scored_year:
                         for year in earlier_years if col.per_earlier_year else scored_years:
-                            columns.append(replace(col, key=f"{col.key.removesuffix('_earlier')}_{year}", header=fill(col.header, earlier_year=year), per_earlier_year=False, per_scored_year=False))
+                            columns.append(
+                                replace(
+                                    col,
+                                    key=f"{col.key.removesuffix('_earlier')}_{year}",
+                                    header=fill(col.header, earlier_year=year),
+                                    per_earlier_year=False,
+                                    per_scored_year=False,
+                                )
+                            )
                     else:
                         columns.append(replace(col, header=fill(col.header), help=fill(col.help)))
                 table = replace(table, columns=tuple(columns), title=fill(table.title))
-            blocks = tuple(replace(b, title=fill(b.title), columns=tuple(replace(c, header=fill(c.header)) for c in b.columns)) for b in sheet.blocks)
+            blocks = tuple(
+                replace(b, title=fill(b.title), columns=tuple(replace(c, header=fill(c.header)) for c in b.columns))
+                for b in sheet.blocks
+            )
             chart = replace(sheet.chart, title=fill(sheet.chart.title)) if sheet.chart else None
             sheets.append(
                 replace(
@@ -208,7 +223,13 @@ class WorkbookSpec:
                     chart=chart,
                 )
             )
-        return replace(self, title=fill(self.title), file_name=fill(self.file_name), footer_name=fill(self.footer_name), sheets=tuple(sheets))
+        return replace(
+            self,
+            title=fill(self.title),
+            file_name=fill(self.file_name),
+            footer_name=fill(self.footer_name),
+            sheets=tuple(sheets),
+        )
 
 
 class _Filler:
@@ -221,4 +242,12 @@ class _Filler:
         try:
             return string.Formatter().vformat(text, (), {**self.context, **extra})
         except (KeyError, IndexError, ValueError) as exc:
-            raise ProblemError([problem("template-invalid", "workbook_templates", detail=f"the placeholder {exc} in '{text[:60]}' is not known")]) from None
+            raise ProblemError(
+                [
+                    problem(
+                        "template-invalid",
+                        "workbook_templates",
+                        detail=f"the placeholder {exc} in '{text[:60]}' is not known",
+                    )
+                ]
+            ) from None

@@ -10,7 +10,21 @@ from typing import Any
 import yaml
 
 from ..problems import ProblemError, problem
-from .layout import CELL_KINDS, FLAG_CHOICES, INPUT_KINDS, SCALES, Block, Chart, Column, Common, FormField, Paragraph, Sheet, Table, WorkbookSpec
+from .layout import (
+    CELL_KINDS,
+    FLAG_CHOICES,
+    INPUT_KINDS,
+    SCALES,
+    Block,
+    Chart,
+    Column,
+    Common,
+    FormField,
+    Paragraph,
+    Sheet,
+    Table,
+    WorkbookSpec,
+)
 
 
 def templates_dir() -> Path:
@@ -19,7 +33,15 @@ def templates_dir() -> Path:
     for candidate in (here / "workbook_templates", here.parent / "workbook_templates"):
         if (candidate / "common.yaml").is_file():
             return candidate
-    raise ProblemError([problem("template-invalid", "workbook_templates", detail="the folder workbook_templates/ was not found; reinstall kcp-sheets")])
+    raise ProblemError(
+        [
+            problem(
+                "template-invalid",
+                "workbook_templates",
+                detail="the folder workbook_templates/ was not found; reinstall kcp-sheets",
+            )
+        ]
+    )
 
 
 @cache
@@ -100,7 +122,13 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         if table.header_row < 3:
             errors.append(f"{where}: header_row must be 3 or more (title and subtitle come first)")
     fields = tuple(
-        FormField(str(f.get("key")), str(f.get("label")), f.get("kind", "text"), int(f.get("lines", 1)), str(f.get("help", "")))
+        FormField(
+            str(f.get("key")),
+            str(f.get("label")),
+            f.get("kind", "text"),
+            int(f.get("lines", 1)),
+            str(f.get("help", "")),
+        )
         for f in raw.get("fields") or []
     )
     for f in fields:
@@ -109,13 +137,24 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
     if kind == "form":
         table = _table(raw["table"], f"{where}.table", errors) if raw.get("table") else None
     blocks = tuple(
-        Block(str(b.get("key")), str(b.get("title", "")), tuple(_column(c, f"{where}.blocks[{i}]", errors) for c in b.get("columns") or []), bool(b.get("officer", False)))
+        Block(
+            str(b.get("key")),
+            str(b.get("title", "")),
+            tuple(_column(c, f"{where}.blocks[{i}]", errors) for c in b.get("columns") or []),
+            bool(b.get("officer", False)),
+        )
         for i, b in enumerate(raw.get("blocks") or [])
     )
     chart = None
     if raw.get("chart"):
         c = raw["chart"]
-        chart = Chart(str(c.get("block")), str(c.get("title", "")), tuple(c.get("series") or ()), tuple(c.get("colours") or ()), int(c.get("height_rows", 18)))
+        chart = Chart(
+            str(c.get("block")),
+            str(c.get("title", "")),
+            tuple(c.get("series") or ()),
+            tuple(c.get("colours") or ()),
+            int(c.get("height_rows", 18)),
+        )
         block = next((b for b in blocks if b.key == chart.block), None)
         if block is None:
             errors.append(f"{where}: the chart's block '{chart.block}' is not a block of the sheet")
@@ -126,7 +165,9 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         kind=kind,
         title=str(raw.get("title", "")),
         subtitle=str(raw.get("subtitle", "")),
-        paragraphs=tuple(Paragraph(str(p.get("heading", "")), str(p.get("text", ""))) for p in raw.get("paragraphs") or []),
+        paragraphs=tuple(
+            Paragraph(str(p.get("heading", "")), str(p.get("text", ""))) for p in raw.get("paragraphs") or []
+        ),
         scale_heading=str(raw.get("scale_heading", "")),
         contacts_heading=str(raw.get("contacts_heading", "")),
         table=table,

@@ -23,7 +23,13 @@ from .summary import summary
 from .table_sheet import table_sheet
 
 STREAM_FROM_ROWS = 20_000  # larger workbooks are streamed row by row (xlsxwriter constant_memory)
-PROTECTION = {"autofilter": True, "format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}
+PROTECTION = {
+    "autofilter": True,
+    "format_columns": True,
+    "format_rows": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
 
 
 def write_workbook(spec: WorkbookSpec, content: Content, path: Path, stream_from_rows: int = STREAM_FROM_ROWS) -> Path:

@@ -37,11 +37,24 @@ def headers(book: Book, ws: GrowingSheet, table: Table, header: int) -> None:
     for col, column in enumerate(table.columns):
         ws.set_column(col, col, column.width)
         ws.write_string(header, col, column.header, book.formats["header_turned" if column.turned else "header"])
-    ws.heights[header] = pages.header_height([(c.header, c.width) for c in table.columns if not c.turned], [(c.header, c.width) for c in table.columns if c.turned])
+    ws.heights[header] = pages.header_height(
+        [(c.header, c.width) for c in table.columns if not c.turned],
+        [(c.header, c.width) for c in table.columns if c.turned],
+    )
     ws.set_row(header, ws.heights[header])
 
 
-def data_row(book: Book, ws: GrowingSheet, table: Table, row: int, data: dict[str, Any], highlight: bool, spare: bool = False, lines: int = 1, height: float | None = None) -> None:
+def data_row(
+    book: Book,
+    ws: GrowingSheet,
+    table: Table,
+    row: int,
+    data: dict[str, Any],
+    highlight: bool,
+    spare: bool = False,
+    lines: int = 1,
+    height: float | None = None,
+) -> None:
     """A row sized to its pre-filled text (at least `lines` lines), free to grow with what is typed."""
     for col, (key, _, styles) in enumerate(book.row_styles(table)):
         value(book, ws, row, col, data.get(key), styles[2] if spare else styles[1] if highlight else styles[0])
@@ -67,9 +80,19 @@ def _validate_cells(book: Book, ws: GrowingSheet, first: int, last: int, col: in
     options: dict[str, Any] = prompt(column.header, column.help)
     if column.kind == "score":
         entries = scale_entries(book.content.scales.get(column.scale, {}))
-        options.update(validate="list", source=entries, error_title="Pick a score", error_message=("Pick one of: " + "; ".join(entries))[:255])
+        options.update(
+            validate="list",
+            source=entries,
+            error_title="Pick a score",
+            error_message=("Pick one of: " + "; ".join(entries))[:255],
+        )
     elif column.kind in ("flag", "choice"):
-        options.update(validate="list", source=list(column.choices), error_title="Pick from the list", error_message=("Pick one of: " + ", ".join(column.choices))[:255])
+        options.update(
+            validate="list",
+            source=list(column.choices),
+            error_title="Pick from the list",
+            error_message=("Pick one of: " + ", ".join(column.choices))[:255],
+        )
     elif "input_message" not in options:
         return
     else:

@@ -57,6 +57,8 @@ def _form_table(book: Book, ws: GrowingSheet, sheet: Sheet, scale: float) -> int
     cells.validate(book, ws, table, header + 1, header + table.rows, spare=False)
     last = header + table.rows
     # A table that would run onto a second page without its header starts one, heading and header with it.
-    if sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1)) > pages.page_room(scale, book.spec.common.orientation):
+    if sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1)) > pages.page_room(
+        scale, book.spec.common.orientation
+    ):
         ws.set_h_pagebreaks([header - 1])
     return last

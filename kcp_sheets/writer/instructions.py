@@ -30,5 +30,7 @@ def instructions(book: Book, ws: GrowingSheet, sheet: Sheet) -> None:
     # A page a little too short for the instructions is not left to a few rows of contacts: all on one page, still legible.
     tall = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1))
     orientation, smallest = book.spec.common.orientation, book.spec.common.smallest_print_scale / 100
-    if pages.page_room(1.0, orientation) < tall <= pages.page_room(smallest, orientation) / 0.95:  # the program scales it: no margin for error needed
+    if (
+        pages.page_room(1.0, orientation) < tall <= pages.page_room(smallest, orientation) / 0.95
+    ):  # the program scales it: no margin for error needed
         ws.fit_to_pages(1, 1)

@@ -26,7 +26,9 @@ class Book:
     streaming: bool = False  # rows written one by one (xlsxwriter constant_memory): no tables, no laying out
     formats: dict[str, Format] = field(default_factory=dict)
     date_formats: dict[str, Format] = field(default_factory=dict)
-    _styles: dict[int, tuple[Table, RowStyles]] = field(default_factory=dict)  # by id, the table kept so its id is never reused
+    _styles: dict[int, tuple[Table, RowStyles]] = field(
+        default_factory=dict
+    )  # by id, the table kept so its id is never reused
 
     def __post_init__(self) -> None:
         common = self.spec.common

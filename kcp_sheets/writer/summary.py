@@ -7,10 +7,9 @@ from typing import Any
 
 from .. import pages
 from ..content import shown_as_text
-from ..pages import DEFAULT_ROW_HEIGHT
+from ..pages import DEFAULT_ROW_HEIGHT, GROUP_ROW_HEIGHT
 from ..spec import Sheet
 from . import cells, paper
-from ..pages import GROUP_ROW_HEIGHT
 from .growing import GrowingSheet
 from .styles import Book
 
@@ -28,7 +27,9 @@ def summary(book: Book, ws: GrowingSheet, sheet: Sheet) -> None:
         ws.set_column(col, col, width)
     scale = paper.print_columns(book, ws, [widths[c] for c in sorted(widths)], 1)
     page_rows = pages.page_rows(scale, book.spec.common.orientation)
-    chart_rows = max(1, min(sheet.chart.height_rows, page_rows - 4)) if sheet.chart else 0  # below the title, on its page
+    chart_rows = (
+        max(1, min(sheet.chart.height_rows, page_rows - 4)) if sheet.chart else 0
+    )  # below the title, on its page
     row, placed = _blocks(book, ws, sheet, scale, 3 + (chart_rows + 1 if sheet.chart else 0))
     chart_spec = sheet.chart
     if chart_spec and placed.get(chart_spec.block, (0, -1))[1] >= placed[chart_spec.block][0]:
@@ -45,9 +46,13 @@ def _blocks(book: Book, ws: GrowingSheet, sheet: Sheet, scale: float, row: int) 
     for block in sheet.blocks:
         data = book.content.blocks.get(block.key, [])
         header = pages.header_height([(c.header, c.width) for c in block.columns])
-        heights = [pages.row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]) for values in data]
+        heights = [
+            pages.row_height([(shown_as_text(values.get(c.key)), c.width) for c in block.columns]) for values in data
+        ]
         need = GROUP_ROW_HEIGHT + header + sum(heights)
-        if used and used + need > room:  # a block that would run over the page's foot starts the next, heading and header with it
+        if (
+            used and used + need > room
+        ):  # a block that would run over the page's foot starts the next, heading and header with it
             breaks.append(row)
             used = 0
         used += need + 2 * DEFAULT_ROW_HEIGHT

@@ -29,10 +29,14 @@ def table_sheet(book: Book, ws: GrowingSheet, sheet: Sheet, table: Table) -> Non
     cells.headers(book, ws, table, header)
     ws.freeze_panes(header + 1, 1)
     ws.repeat_rows(header)
-    empty = {n for n, c in enumerate(table.columns) if c.optional and not any(d.get(c.key) not in (None, "") for d in rows)}
+    empty = {
+        n for n, c in enumerate(table.columns) if c.optional and not any(d.get(c.key) not in (None, "") for d in rows)
+    }
     for n in empty:  # a column empty in every row is neither shown nor printed
         ws.set_column(n, n, table.columns[n].width, None, {"hidden": True})
-    scale = paper.print_columns(book, ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns)
+    scale = paper.print_columns(
+        book, ws, [0 if n in empty else c.width for n, c in enumerate(table.columns)], table.repeat_columns
+    )
     first_printed = paper.title_when_across(ws, sheet)
     top = pages.MARGIN_TOP_TITLED if first_printed else MARGIN_TOP
     room = pages.page_room(scale, book.spec.common.orientation, top)
@@ -42,12 +46,22 @@ def table_sheet(book: Book, ws: GrowingSheet, sheet: Sheet, table: Table) -> Non
         widest = pages.continued(max((line.group for line in lines), key=len, default=""))
         order = pages.lay_out(lines, room, ws.heights[header], above, group_height(ws, table, widest))
     else:
-        order = pages.tail_together(lines, table.spare_rows if not book.streaming else 0, room, ws.heights[header], above)
+        order = pages.tail_together(
+            lines, table.spare_rows if not book.streaming else 0, room, ws.heights[header], above
+        )
     row, first_spare, breaks = _place(book, ws, table, header + 1, order, entries, lines)
     _finish(book, ws, sheet, table, header, first_printed, row, first_spare, breaks)
 
 
-def _place(book: Book, ws: GrowingSheet, table: Table, row: int, order: list[pages.Placed], entries: list[Entry], lines: list[pages.Line]) -> tuple[int, int | None, list[int]]:
+def _place(
+    book: Book,
+    ws: GrowingSheet,
+    table: Table,
+    row: int,
+    order: list[pages.Placed],
+    entries: list[Entry],
+    lines: list[pages.Line],
+) -> tuple[int, int | None, list[int]]:
     """Each line written in its place from `row`: the row after the last, the first
     spare row (if any) and the rows that start a printed page."""
     first_spare = None
@@ -58,7 +72,14 @@ def _place(book: Book, ws: GrowingSheet, table: Table, row: int, order: list[pag
             breaks.append(row)
         kind, payload = entries[place.index] if place.index >= 0 else ("heading", place.title)
         if kind == "heading":
-            group_heading(book, ws, table, row, str(payload), lines[place.index].height if place.index >= 0 else group_height(ws, table, str(payload)))
+            group_heading(
+                book,
+                ws,
+                table,
+                row,
+                str(payload),
+                lines[place.index].height if place.index >= 0 else group_height(ws, table, str(payload)),
+            )
             members = [] if place.index >= 0 else members
         elif kind == "total":
             total_row(book, ws, table, row, members)
@@ -73,7 +94,17 @@ def _place(book: Book, ws: GrowingSheet, table: Table, row: int, order: list[pag
     return row, first_spare, breaks
 
 
-def _finish(book: Book, ws: GrowingSheet, sheet: Sheet, table: Table, header: int, first_printed: int, row: int, first_spare: int | None, breaks: list[int]) -> None:
+def _finish(
+    book: Book,
+    ws: GrowingSheet,
+    sheet: Sheet,
+    table: Table,
+    header: int,
+    first_printed: int,
+    row: int,
+    first_spare: int | None,
+    breaks: list[int],
+) -> None:
     """The rows' drop-downs, the print area and page breaks, and a table or a filter over them."""
     first_data = header + 1
     cells.validate(book, ws, table, first_data, (first_spare or row) - 1, spare=False)
@@ -86,7 +117,13 @@ def _finish(book: Book, ws: GrowingSheet, sheet: Sheet, table: Table, header: in
         ws.set_h_pagebreaks(breaks)
     if table.excel_table and not book.streaming:  # xlsxwriter cannot stream tables: a filter instead
         columns = [{"header": c.header, "header_format": book.formats["header"]} for c in table.columns]
-        ws.add_table(header, 0, max(row - 1, header + 1), last_col, {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"})
+        ws.add_table(
+            header,
+            0,
+            max(row - 1, header + 1),
+            last_col,
+            {"name": table.excel_table, "columns": columns, "style": "Table Style Light 1"},
+        )
     elif row > first_data:
         ws.autofilter(header, 0, row - 1, last_col)
 
@@ -99,7 +136,9 @@ def _unbroken(book: Book, table: Table, rows: list[dict[str, Any]]) -> Table:
     columns = []
     for column in table.columns:
         texts = [shown_as_text(r.get(column.key)) for r in rows] + (spare if column.kind == "id" else [])
-        need = pages.longest_word(texts, whole=column.kind == "id") if not column.is_input and not column.turned else 0.0
+        need = (
+            pages.longest_word(texts, whole=column.kind == "id") if not column.is_input and not column.turned else 0.0
+        )
         columns.append(replace(column, width=min(need, column.width * 1.5)) if need > column.width else column)
     wider = replace(table, columns=tuple(columns))
 
@@ -109,7 +148,9 @@ def _unbroken(book: Book, table: Table, rows: list[dict[str, Any]]) -> Table:
     return wider if pages_across(wider) <= pages_across(table) else table  # never a page more across for it
 
 
-def _table_lines(book: Book, ws: GrowingSheet, table: Table, rows: list[dict[str, Any]], limit: float) -> tuple[list[Entry], list[pages.Line]]:
+def _table_lines(
+    book: Book, ws: GrowingSheet, table: Table, rows: list[dict[str, Any]], limit: float
+) -> tuple[list[Entry], list[pages.Line]]:
     """The table's rows in order (group headings, rows, totals, spare rows), each with
     its printed height and the title of its group, for laying out on pages; a row
     taller than `limit` (what a page holds under its header) goes on over continuation rows."""
@@ -133,7 +174,9 @@ def _table_lines(book: Book, ws: GrowingSheet, table: Table, rows: list[dict[str
     for n in range(1, table.spare_rows + 1):
         spare = {"id": table.new_id.format(n=n, **book.content.identity)}
         entries.append(("spare", spare))
-        lines.append(pages.Line(cells.data_height(book, table, spare, 1)))  # one line each, growing with what is typed: no page of a few empty rows
+        lines.append(
+            pages.Line(cells.data_height(book, table, spare, 1))
+        )  # one line each, growing with what is typed: no page of a few empty rows
     return entries, lines
 
 

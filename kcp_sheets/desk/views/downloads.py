@@ -14,8 +14,15 @@ from ..files import download_path, listing
 def downloads(desk: Desk, request: Request) -> Response:
     review, _ = desk.review()
     areas = []
-    for area, title in ((OUTBOX, "Sent: the workbooks and draft e-mails"), (OUTPUT, "Made: the plan, its public copy, the problems list"), (INBOX, "Received: the returns as they arrived")):
-        files = [{"path": str(p), "name": str(p.relative_to(area)), "size": (desk.folder / p).stat().st_size} for p in listing(desk.folder, area)]
+    for area, title in (
+        (OUTBOX, "Sent: the workbooks and draft e-mails"),
+        (OUTPUT, "Made: the plan, its public copy, the problems list"),
+        (INBOX, "Received: the returns as they arrived"),
+    ):
+        files = [
+            {"path": str(p), "name": str(p.relative_to(area)), "size": (desk.folder / p).stat().st_size}
+            for p in listing(desk.folder, area)
+        ]
         areas.append({"area": area, "title": title, "files": files})
     return desk.render(request, "downloads.html", review=review, areas=areas, nav="downloads")
 
@@ -24,4 +31,6 @@ def download(desk: Desk, request: Request) -> Response:
     path = download_path(desk.folder, request.path_params["path"])
     if path is None:
         raise HTTPException(404)
-    return FileResponse(path, filename=path.name, media_type="application/octet-stream", content_disposition_type="attachment")
+    return FileResponse(
+        path, filename=path.name, media_type="application/octet-stream", content_disposition_type="attachment"
+    )

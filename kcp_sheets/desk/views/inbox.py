@@ -39,15 +39,26 @@ def inbox_page(desk: Desk, request: Request) -> Response:
         read = [r for r in result.returns if r.source.name == name or r.source.name.startswith(name + " > ")]
         refusals = [p for p in result.problems if p.file == name or p.file.startswith(name + " > ")]
         stat = path.stat()
-        files.append({
-            "name": name, "size": stat.st_size, "added": name in added,
-            "modified": dt.datetime.fromtimestamp(stat.st_mtime).strftime("%d/%m/%Y %H:%M"),
-            "returns": [{"ret": r, "key": key_of(r.source.name)} for r in read],
-            "refusals": [{"problem": p, "key": key_of(p.file)} for p in refusals],
-        })
+        files.append(
+            {
+                "name": name,
+                "size": stat.st_size,
+                "added": name in added,
+                "modified": dt.datetime.fromtimestamp(stat.st_mtime).strftime("%d/%m/%Y %H:%M"),
+                "returns": [{"ret": r, "key": key_of(r.source.name)} for r in read],
+                "refusals": [{"problem": p, "key": key_of(p.file)} for p in refusals],
+            }
+        )
     return desk.render(
-        request, "inbox.html", review=review, files=files, receipt=receipt, accept=",".join(ACCEPTED),
-        limit_mb=review.max_return_mb, max_files=MAX_FILES_PER_UPLOAD, nav="inbox",
+        request,
+        "inbox.html",
+        review=review,
+        files=files,
+        receipt=receipt,
+        accept=",".join(ACCEPTED),
+        limit_mb=review.max_return_mb,
+        max_files=MAX_FILES_PER_UPLOAD,
+        nav="inbox",
     )
 
 
@@ -79,12 +90,18 @@ async def upload(desk: Desk, request: Request) -> Response:
     limit = max_bytes * MAX_FILES_PER_UPLOAD + 1024 * 1024
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        return refused(413, f"Too much at once: send at most {MAX_FILES_PER_UPLOAD} returns of up to {review.max_return_mb:g} MB each.")
+        return refused(
+            413,
+            f"Too much at once: send at most {MAX_FILES_PER_UPLOAD} returns of up to {review.max_return_mb:g} MB each.",
+        )
     limited = Request(request.scope, _limited(request.receive, limit))
     try:
         form = await limited.form(max_files=MAX_FILES_PER_UPLOAD, max_fields=10)
     except _TooLarge:
-        return refused(413, f"Too much at once: send at most {MAX_FILES_PER_UPLOAD} returns of up to {review.max_return_mb:g} MB each.")
+        return refused(
+            413,
+            f"Too much at once: send at most {MAX_FILES_PER_UPLOAD} returns of up to {review.max_return_mb:g} MB each.",
+        )
     except MultiPartException as exc:
         return refused(400, f"The upload could not be read: {exc.message}")
     try:
@@ -95,9 +112,20 @@ async def upload(desk: Desk, request: Request) -> Response:
             size = item.size or 0
             if not accepted(item.filename):
                 suffix = Path(item.filename).suffix.lower()
-                refusals.append(problem("file-not-spreadsheet", item.filename, detail=f"a {suffix or 'file with no extension'} file"))
+                refusals.append(
+                    problem(
+                        "file-not-spreadsheet", item.filename, detail=f"a {suffix or 'file with no extension'} file"
+                    )
+                )
             elif size > max_bytes:
-                refusals.append(problem("file-too-large", item.filename, detail=f"{size / 1024 / 1024:.1f} MB", limit=f"{review.max_return_mb:g} MB"))
+                refusals.append(
+                    problem(
+                        "file-too-large",
+                        item.filename,
+                        detail=f"{size / 1024 / 1024:.1f} MB",
+                        limit=f"{review.max_return_mb:g} MB",
+                    )
+                )
             else:
                 try:
                     saved.append(save_upload(desk.folder / INBOX, item.filename, item.file))

@@ -22,7 +22,10 @@ def overview(desk: Desk, request: Request) -> Response:
         return desk.render(request, "broken.html", problems=problems, nav="overview")
     result = checked(desk, review)
     by_name = {r.source.name: r for r in result.returns}
-    rows = [{"line": line, "ret": by_name.get(line.return_name), "key": key_of(line.return_name) if line.arrived else ""} for line in chase_list(result)]
+    rows = [
+        {"line": line, "ret": by_name.get(line.return_name), "key": key_of(line.return_name) if line.arrived else ""}
+        for line in chase_list(result)
+    ]
     standing = {id(r) for r in result.standing().values()}
     others = [{"ret": r, "key": key_of(r.source.name)} for r in result.returns if id(r) not in standing]
     not_returns = _by_file(result.problems)
@@ -30,8 +33,18 @@ def overview(desk: Desk, request: Request) -> Response:
     picture = [_bar(row) for row in content.blocks.get("clusters", [])]
     counts = result.tally()
     return desk.render(
-        request, "overview.html", review=review, rows=rows, others=others, not_returns=not_returns, picture=picture,
-        errors=counts.errors, warnings=counts.warnings, dealt=counts.dealt, colours=SCORE_COLOURS, nav="overview",
+        request,
+        "overview.html",
+        review=review,
+        rows=rows,
+        others=others,
+        not_returns=not_returns,
+        picture=picture,
+        errors=counts.errors,
+        warnings=counts.warnings,
+        dealt=counts.dealt,
+        colours=SCORE_COLOURS,
+        nav="overview",
         in_depth=[(name, review.in_depth(name)[1]) for name in review.criterion_names()],
     )
 
@@ -44,7 +57,15 @@ def _bar(row: dict[str, Any]) -> dict[str, Any]:
     for score, count in counts:
         width = 100 * count / total
         if count:
-            segments.append({"x": round(x, 3), "width": round(width, 3), "fill": SCORE_COLOURS[score], "score": score, "count": count})
+            segments.append(
+                {
+                    "x": round(x, 3),
+                    "width": round(width, 3),
+                    "fill": SCORE_COLOURS[score],
+                    "score": score,
+                    "count": count,
+                }
+            )
         x += width
     return {**row, "segments": segments}
 

@@ -45,12 +45,26 @@ def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None
     late = bool(ret and ret.plan and ret.source.received.date() > review.stage2_deadline)
     inbox_file = name.split(" > ")[0]
     return desk.render(
-        request, "return.html", status=400 if said else 200, review=review, ret=ret, name=name, sheets=sheets, asks=asks, late=late,
-        errors=len(open_errors), warnings=sum(p.severity == "warning" and not p.dealt_with for p in found),
-        dealt=sum(bool(p.dealt_with) for p in found), said=said or [], done=request.query_params.get("done", ""),
-        decisions=bool(ret and ret.ledger_id and ret.plan and ret.state != SUPERSEDED), dealing=bool(ret and ret.ledger_id),
-        inbox_file=f"{INBOX}/{inbox_file}" if (desk.folder / INBOX / inbox_file).is_file() else "", nav="overview",
-        chosen=str(form.get("decision", "")) if form else "", typed_note=str(form.get("note", "")) if form else "",
+        request,
+        "return.html",
+        status=400 if said else 200,
+        review=review,
+        ret=ret,
+        name=name,
+        sheets=sheets,
+        asks=asks,
+        late=late,
+        errors=len(open_errors),
+        warnings=sum(p.severity == "warning" and not p.dealt_with for p in found),
+        dealt=sum(bool(p.dealt_with) for p in found),
+        said=said or [],
+        done=request.query_params.get("done", ""),
+        decisions=bool(ret and ret.ledger_id and ret.plan and ret.state != SUPERSEDED),
+        dealing=bool(ret and ret.ledger_id),
+        inbox_file=f"{INBOX}/{inbox_file}" if (desk.folder / INBOX / inbox_file).is_file() else "",
+        nav="overview",
+        chosen=str(form.get("decision", "")) if form else "",
+        typed_note=str(form.get("note", "")) if form else "",
         note_missing=any(p.code == "ledger-note-needed" for p in said or ()),
     )
 
@@ -73,7 +87,9 @@ def _decide(desk: Desk, request: Request, form: Any) -> Response:
     ret = _find_return(desk, request.path_params["key"])
     decision = str(form.get("decision", ""))
     try:
-        review_states.set_state(desk.folder, ret.ledger_id, decision, str(form.get("note", "")), busy_seconds=desk.page_wait)
+        review_states.set_state(
+            desk.folder, ret.ledger_id, decision, str(form.get("note", "")), busy_seconds=desk.page_wait
+        )
     except ProblemError as exc:
         return _return_view(desk, request, exc.problems, form)  # what was chosen and typed is kept
     return RedirectResponse(f"/returns/{request.path_params['key']}?done={decision}", status_code=303)
@@ -92,7 +108,9 @@ def _deal(desk: Desk, request: Request, form: Any) -> Response:
         if form.get("undo"):
             review_states.undo_dealt_with(desk.folder, ret.ledger_id, problem_key, busy_seconds=desk.page_wait)
         else:
-            review_states.mark_dealt_with(desk.folder, ret.ledger_id, problem_key, str(form.get("note", "")), busy_seconds=desk.page_wait)
+            review_states.mark_dealt_with(
+                desk.folder, ret.ledger_id, problem_key, str(form.get("note", "")), busy_seconds=desk.page_wait
+            )
     except ProblemError as exc:
         return _return_view(desk, request, exc.problems)
     done = "undone" if form.get("undo") else "dealt"

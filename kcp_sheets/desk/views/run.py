@@ -12,12 +12,17 @@ from ... import steps as library
 from ..context import Desk
 from ..steps import run
 
-
 STEPS = {
-    "generate": ("Generate the workbooks", lambda folder, form: partial(run, library.generate, folder, emails=bool(form.get("emails")))),
+    "generate": (
+        "Generate the workbooks",
+        lambda folder, form: partial(run, library.generate, folder, emails=bool(form.get("emails"))),
+    ),
     "check": ("Check the returns", lambda folder, form: partial(run, library.check, folder)),
     "remind": ("Write the reminders", lambda folder, form: partial(run, library.remind, folder)),
-    "consolidate": ("Consolidate the returns", lambda folder, form: partial(run, library.consolidate, folder, public=True)),
+    "consolidate": (
+        "Consolidate the returns",
+        lambda folder, form: partial(run, library.consolidate, folder, public=True),
+    ),
     "report": ("Write the annual report", lambda folder, form: partial(run, library.report, folder, public=True)),
 }
 

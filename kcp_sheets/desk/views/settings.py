@@ -21,10 +21,19 @@ def settings_page(desk: Desk, request: Request) -> Response:
         mine = [p for p in problems if Path(p.file).name == name]
         marks = {p.line.number for p in mine if p.line}
         text = _text(path)
-        files.append({"name": name, "exists": path.is_file(), "problems": mine, "marks": marks,
-                      "lines": text.splitlines() if text is not None else []})
+        files.append(
+            {
+                "name": name,
+                "exists": path.is_file(),
+                "problems": mine,
+                "marks": marks,
+                "lines": text.splitlines() if text is not None else [],
+            }
+        )
     elsewhere = [p for p in problems if Path(p.file).name not in FILES]
-    return desk.render(request, "settings.html", review=review, files=files, problems=problems, elsewhere=elsewhere, nav="settings")
+    return desk.render(
+        request, "settings.html", review=review, files=files, problems=problems, elsewhere=elsewhere, nav="settings"
+    )
 
 
 def _text(path: Path) -> str | None:
