@@ -26,7 +26,7 @@ from kcp_sheets.folder import init_folder
 from kcp_sheets.ledger import LEDGER_FILE
 from kcp_sheets.problems import ProblemError
 from kcp_sheets.settings import ACTIONS_FILE, SETTINGS_FILE, load_review
-from kcp_sheets.textfile import Limits
+from kcp_sheets.textfile import LIMITS, Limits
 
 
 def kcp(*args: str) -> subprocess.CompletedProcess[str]:
@@ -123,7 +123,7 @@ def test_a_yaml_alias_bomb_is_refused_before_it_is_built(folder: Path) -> None:
     assert "aliases" in caught.value.problems[0].message
 
 
-def csv_problem(folder: Path, text: bytes, limits: Limits = Limits()) -> str:
+def csv_problem(folder: Path, text: bytes, limits: Limits = LIMITS) -> str:
     (folder / ACTIONS_FILE).write_bytes(text)
     with pytest.raises(ProblemError) as caught:
         load_review(folder, limits)

@@ -69,7 +69,7 @@ def table_rows(
                     raise csv.Error("field larger than field limit")
                 width = len(values)
                 if every is not None and width == len(every):
-                    cleaned = dict(zip(every, map(str.strip, values)))
+                    cleaned = dict(zip(every, map(str.strip, values), strict=True))
                 else:
                     cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
                 if any(cleaned.values()):
