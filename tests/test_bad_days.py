@@ -189,7 +189,8 @@ def test_the_desk_answers_only_to_its_own_name(demo: Path) -> None:
 
 
 def test_a_desk_open_to_every_address_is_reached_by_the_name_others_use(demo: Path) -> None:
-    """serve --host 0.0.0.0: other machines reach it by this machine's address, which it cannot know; the token guards it."""
+    """serve --host 0.0.0.0: other machines reach it by this
+    machine's address, which it cannot know; the token guards it."""
     keys = Keys()
     client = TestClient(
         create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False

@@ -115,7 +115,8 @@ def test_known_returns_give_hand_worked_figures(known: Path) -> None:
     summary = sheet_rows(path, "Summary")
     headers = row_of(summary, "Cluster")
     et = dict(zip(headers, row_of(summary, "Environment and transport"), strict=True))
-    # Final score = agreed, else co-ordinator's: ET-01 5, ET-02 2, ET-03 1, ET-04 3, new action 5; ET-05..ET-13 unscored.
+    # Final score = agreed, else co-ordinator's:
+    # ET-01 5, ET-02 2, ET-03 1, ET-04 3, new action 5; ET-05..ET-13 unscored.
     assert [et[h] for h in headers[2:8]] == [2, 0, 1, 1, 1, 9]
     assert et["Average agreed score"] == 3  # (5 + 1 + 3) / 3
     assert et["Outstanding (1, 2 or unscored)"] == 11
@@ -431,7 +432,8 @@ def test_a_column_empty_in_every_row_is_not_printed(demo: tuple[Path, Path]) -> 
 
 
 def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> None:
-    """Names no rule knows as a person's (Mc, O', accents, initials, titles) still go; what is plainly not a person stays."""
+    """Names no rule knows as a person's (Mc, O', accents, initials,
+    titles) still go; what is plainly not a person stays."""
     from kcp_sheets.public_copy import people_removed
 
     said = {

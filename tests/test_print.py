@@ -108,7 +108,8 @@ def test_long_names_print_whole_in_the_title_and_the_footer(folder: Path, tmp_pa
     from kcp_sheets.settings import load_review
 
     soffice()
-    cluster = "0-19 health, social care and well-being of children, young people & older adults"  # a digit first: not read as a size
+    # a digit first: not read as a size
+    cluster = "0-19 health, social care and well-being of children, young people & older adults"
     partnership = "Royal Borough of Kensington and Chelsea Local Strategic Partnership & Friends"
     settings = folder / "review.yaml"
     text = settings.read_text(encoding="utf-8")
