@@ -221,8 +221,14 @@ PARTNERSHIP_PLAN = {
     "Strategic": [
         (
             "Compact approved in draft form in March 2004; terms of reference in use.",
-            "Community Strategy sub-group set up to oversee the new Community Strategy, incorporating the Neighbourhood Renewal Strategy.",
-            "Redefine the aims of the partnership and reshape the terms of reference in the Community Strategy project plan",
+            (
+                "Community Strategy sub-group set up to oversee the new Community Strategy, "
+                "incorporating the Neighbourhood Renewal Strategy."
+            ),
+            (
+                "Redefine the aims of the partnership and reshape the terms of reference in the Community Strategy "
+                "project plan"
+            ),
             "Community Strategy sub-group",
             "July 2005",
         ),
@@ -298,7 +304,10 @@ PARTNERSHIP_PLAN = {
         (
             "Indicators poorly defined and no central data bank.",
             "Targets in the Neighbourhood Renewal Strategy reviewed each year by cluster.",
-            "Develop the indicators of the Neighbourhood Renewal and Community Strategies for the next Community Strategy",
+            (
+                "Develop the indicators of the Neighbourhood Renewal and Community Strategies for the next "
+                "Community Strategy"
+            ),
             "Ellie Hobart, RBKC",
             "July 2005",
         ),

@@ -325,7 +325,9 @@ def from_email(
             problem(
                 "email-unreadable",
                 name,
-                detail=f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes",
+                detail=(
+                    f"its {exc.name} header is {exc.size / 1024:,.0f} KB long, far longer than any mail program writes"
+                ),
             )
         ]
     except Exception:  # a malformed message must cost one problem, not the run

@@ -156,7 +156,7 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
             paragraph = f"{template['thanks'].format(**context)} {paragraph}"
         listed = [
             i
-            for i, p in zip(items, line.problems)
+            for i, p in zip(items, line.problems, strict=True)
             if (p.code in ("score-unscored", "agreed-missing")) == (reason == "unscored rows")
         ]
         listed = listed if reason in ("errors", "unscored rows") else []

@@ -38,12 +38,18 @@ CATALOGUE: dict[str, Kind] = {
     "folder-missing": Kind(
         "error",
         "There is no folder {path}.",
-        "Check the folder's name{hint}. A review folder holds review.yaml and is named for its year, such as review-2005.",
+        (
+            "Check the folder's name{hint}. A review folder holds review.yaml and is named for its year, "
+            "such as review-2005."
+        ),
     ),
     "folder-not-review": Kind(
         "error",
         "{path} is not a review folder: it has no review.yaml.",
-        "{hint}Name the review folder after the command (for example kcp-sheets status review-2005), or run the command inside it.",
+        (
+            "{hint}Name the review folder after the command (for example kcp-sheets status review-2005), "
+            "or run the command inside it."
+        ),
     ),
     "folder-is-file": Kind(
         "error",
@@ -66,12 +72,18 @@ CATALOGUE: dict[str, Kind] = {
     "no-returns": Kind(
         "error",
         "No usable return among the {detail} in the inbox: there is nothing to consolidate.",
-        "Run kcp-sheets check to see what is wrong with each; accept a return with errors as it is (kcp-sheets accept), or ask its senders to correct it.",
+        (
+            "Run kcp-sheets check to see what is wrong with each; accept a return with errors as it is (kcp-sheets "
+            "accept), or ask its senders to correct it."
+        ),
     ),
     "report-no-pdf": Kind(
         "error",
         "No PDF of the report was made{detail}.",
-        "Install LibreOffice (it makes the tagged PDF), or open the report in Word and save it as PDF with document tags.",
+        (
+            "Install LibreOffice (it makes the tagged PDF), or open the report in Word and save it as PDF with "
+            "document tags."
+        ),
     ),
     "template-invalid": Kind(
         "error",
@@ -82,26 +94,42 @@ CATALOGUE: dict[str, Kind] = {
     "ledger-unreadable": Kind(
         "error",
         "The ledger is damaged: {detail}.",
-        "Keep a copy of ledger.sqlite somewhere safe, then move it out of the folder and run the command again: a new ledger is built from the folder (the decisions in the damaged one are not in it; the copy keeps them).",
+        (
+            "Keep a copy of ledger.sqlite somewhere safe, then move it out of the folder and run the command "
+            "again: a new ledger is built from the folder (the decisions in the damaged one are not in it; "
+            "the copy keeps them)."
+        ),
     ),
     "ledger-busy": Kind(
         "error",
-        "The review's ledger is busy: another kcp-sheets command, the desk or another program is writing it, and it was not free within {detail}.",
+        (
+            "The review's ledger is busy: another kcp-sheets command, the desk or another program is writing it, "
+            "and it was not free within {detail}."
+        ),
         "Nothing was changed. Wait for the other command to finish and try again.",
     ),
     "ledger-read-only": Kind(
         "error",
         "The ledger cannot be written: {detail}.",
-        "Nothing was changed and the ledger is intact. Check that the review folder and ledger.sqlite may be written to (a copy on a CD or a read-only share cannot), then try again.",
+        (
+            "Nothing was changed and the ledger is intact. Check that the review folder and ledger.sqlite may be "
+            "written to (a copy on a CD or a read-only share cannot), then try again."
+        ),
     ),
     "ledger-disk-full": Kind(
         "error",
         "The ledger could not be written: {detail}.",
-        "Nothing was changed and the ledger is intact. Free some space on the disk that holds the review folder, then try again.",
+        (
+            "Nothing was changed and the ledger is intact. Free some space on the disk that holds the review "
+            "folder, then try again."
+        ),
     ),
     "ledger-older": Kind(
         "error",
-        "The ledger was written by an older kcp-sheets (schema {detail}; this one knows {expected}) and can only be read once brought up to date.",
+        (
+            "The ledger was written by an older kcp-sheets (schema {detail}; this one knows {expected}) and can "
+            "only be read once brought up to date."
+        ),
         "Run kcp-sheets check on the folder once: it brings the ledger up to date.",
     ),
     "ledger-newer": Kind(
@@ -146,12 +174,18 @@ CATALOGUE: dict[str, Kind] = {
     "file-truncated": Kind(
         "error",
         "The workbook is damaged or cut short ({detail}).",
-        "Ask the sender to save the workbook again as an Excel Workbook (.xlsx) and re-send it: the copy received is damaged or incomplete.",
+        (
+            "Ask the sender to save the workbook again as an Excel Workbook (.xlsx) and re-send it: "
+            "the copy received is damaged or incomplete."
+        ),
     ),
     "file-encrypted": Kind(
         "error",
         "The workbook is protected with a password to open it.",
-        "Ask the sender to remove the password to open and re-send it (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it; LibreOffice: File > Save As, untick Save with password).",
+        (
+            "Ask the sender to remove the password to open and re-send it (Excel: File > Info > Protect Workbook > "
+            "Encrypt with Password, clear it; LibreOffice: File > Save As, untick Save with password)."
+        ),
     ),
     "file-xlsb": Kind(
         "error",
@@ -168,7 +202,10 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "file-csv": Kind(
         "warning",
-        "This is one sheet saved as text (CSV or tab-delimited), read by its headers; the workbook's other sheets and its hidden identity are not in it.",
+        (
+            "This is one sheet saved as text (CSV or tab-delimited), read by its headers; "
+            "the workbook's other sheets and its hidden identity are not in it."
+        ),
         "If the other sheets were filled in, ask the sender for the whole workbook saved as an Excel Workbook (.xlsx).",
     ),
     "file-macro-sheet": Kind(
@@ -179,12 +216,18 @@ CATALOGUE: dict[str, Kind] = {
     "sheet-too-large": Kind(
         "error",
         "The sheet '{sheet}' has values spread over {detail}: too large a grid to read safely.",
-        "Ask the sender to delete what is typed far from the tables (the farthest is at {far}), save the workbook and re-send it.",
+        (
+            "Ask the sender to delete what is typed far from the tables (the farthest is at {far}), "
+            "save the workbook and re-send it."
+        ),
     ),
     "file-too-large": Kind(
         "error",
         "The file is {detail}, more than the limit of {limit}.",
-        "Ask the sender to re-save the workbook without pictures or extra sheets, or raise max_return_mb in review.yaml.",
+        (
+            "Ask the sender to re-save the workbook without pictures or extra sheets, "
+            "or raise max_return_mb in review.yaml."
+        ),
     ),
     "file-hostile": Kind(
         "error",
@@ -261,8 +304,14 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "sent-unknown": Kind(
         "warning",
-        "The workbook this return was made from (edition: {detail}) is not in the ledger, which was built from the settings as they are now; it was read against them.",
-        "Before asking the sender about deleted rows or changed fixed text in this return, check whether they were changes to actions.csv made after it was sent.",
+        (
+            "The workbook this return was made from (edition: {detail}) is not in the ledger, "
+            "which was built from the settings as they are now; it was read against them."
+        ),
+        (
+            "Before asking the sender about deleted rows or changed fixed text in this return, "
+            "check whether they were changes to actions.csv made after it was sent."
+        ),
     ),
     "row-added-since": Kind(
         "warning",
@@ -309,17 +358,34 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "row-other-cluster": Kind(
         "error",
-        "This row is {detail}'s action {row_id}, not one of {here}'s: it was pasted in from that cluster's workbook, and nothing on it was counted for either cluster. What it holds: {found}",
-        "Ask the sender whether these answers belong to {detail}'s return (and to send them there) or to one of this cluster's actions.",
+        (
+            "This row is {detail}'s action {row_id}, not one of {here}'s: it was pasted in from that cluster's "
+            "workbook, and nothing on it was counted for either cluster. What it holds: {found}"
+        ),
+        (
+            "Ask the sender whether these answers belong to {detail}'s return (and to send them there) or to one "
+            "of this cluster's actions."
+        ),
     ),
     "row-other-clusters-text": Kind(
         "error",
-        "The row for {row_id} holds the '{what}' of {detail}'s {theirs}: that cluster's row was pasted over it, so the answers on it are most likely for {theirs}, not for {row_id} of {here}. They were kept under {row_id} until you ask: {found}",
-        "Ask the sender whether these answers are for {row_id} or belong to {detail}'s {theirs} (and for {row_id}'s own).",
+        (
+            "The row for {row_id} holds the '{what}' of {detail}'s {theirs}: that cluster's row was pasted over "
+            "it, so the answers on it are most likely for {theirs}, not for {row_id} of {here}. "
+            "They were kept under {row_id} until you ask: {found}"
+        ),
+        (
+            "Ask the sender whether these answers are for {row_id} or belong to {detail}'s {theirs} (and for "
+            "{row_id}'s own)."
+        ),
     ),
     "answers-other-return": Kind(
         "error",
-        "The answers on rows {detail} of this {here} return ({ids}) are word for word {there}'s for {theirs}, in {other}: one cluster's answers were pasted over the other's rows. They were kept where they are until you ask: {found}",
+        (
+            "The answers on rows {detail} of this {here} return ({ids}) are word for word {there}'s for {theirs}, "
+            "in {other}: one cluster's answers were pasted over the other's rows. "
+            "They were kept where they are until you ask: {found}"
+        ),
         "Ask both clusters which actions these answers were typed for.",
     ),
     "row-unknown-id": Kind(
@@ -334,7 +400,10 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "row-text-ambiguous": Kind(
         "error",
-        "The row's ID ({found}) and its fixed text disagree, and the text fits {detail} equally; its answers were kept under {row_id}.",
+        (
+            "The row's ID ({found}) and its fixed text disagree, and the text fits {detail} equally; "
+            "its answers were kept under {row_id}."
+        ),
         "Ask the sender which action the answers on this row are for.",
     ),
     "answers-without-action": Kind(
@@ -344,13 +413,23 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "answers-shifted": Kind(
         "error",
-        "The answers in rows {detail} seem to have moved one row {direction}: the answers for {ids} may each be one row away from their action; check them.",
+        (
+            "The answers in rows {detail} seem to have moved one row {direction}: the answers for {ids} may each "
+            "be one row away from their action; check them."
+        ),
         "Ask the sender to check the answers are beside their actions and re-send the workbook.",
     ),
     "answers-cut": Kind(
         "error",
-        "The answer cells of row {detail} ({left}) were cut away: they are empty and no longer have the answer cells' format. A block of answers was cut from there and pasted: {moved}. Each of those may be the answer for another action; check them.",
-        "Ask the sender to check the answers are beside their actions (a block was cut and pasted) and re-send the workbook.",
+        (
+            "The answer cells of row {detail} ({left}) were cut away: they are empty and no longer have the answer "
+            "cells' format. A block of answers was cut from there and pasted: {moved}. "
+            "Each of those may be the answer for another action; check them."
+        ),
+        (
+            "Ask the sender to check the answers are beside their actions (a block was cut and pasted) and re-send "
+            "the workbook."
+        ),
     ),
     "fixed-edited": Kind(
         "warning",
@@ -410,8 +489,15 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "answer-too-long-to-print": Kind(
         "warning",
-        "The answer in {where} for {row_id} is {words} words long: the printed {sheet} shows about {fits} of them in the cell and cuts the rest. The plan prints it in full, going on in rows '{row_id} (continued)'.",
-        "Nothing to ask for the plan. Only if the return itself is to be printed, ask the sender to shorten it to about {fits} words.",
+        (
+            "The answer in {where} for {row_id} is {words} words long: the printed {sheet} shows about {fits} of "
+            "them in the cell and cuts the rest. The plan prints it in full, "
+            "going on in rows '{row_id} (continued)'."
+        ),
+        (
+            "Nothing to ask for the plan. Only if the return itself is to be printed, "
+            "ask the sender to shorten it to about {fits} words."
+        ),
     ),
     "formula": Kind(
         "warning",

@@ -152,7 +152,8 @@ def _person_runs(piece: str, places: frozenset[str]) -> list[re.Match[str]]:
 
 
 def _kept(piece: str, places: frozenset[str]) -> str:
-    """A piece kept for its organisation, role or acronym still loses the names in it ("RBKC Officers: Tony Redpath")."""
+    """A piece kept for its organisation, role or acronym still
+    loses the names in it ("RBKC Officers: Tony Redpath")."""
     for match in reversed(_person_runs(piece, places)):
         piece = piece[: match.start()] + REMOVED + piece[match.end() :]
     return piece

@@ -53,7 +53,10 @@ def context(review: Review, sent: list[SentRow], reading_library: str | None = N
     version = reading_library if reading_library is not None else _version("python-calamine")
     libraries = f"{sys.version}\x1f{version}"  # the reading library decides cell types, dates and what it refuses
     digest = hashlib.sha256(
-        f"{__version__}\x1e{libraries}\x1e{review.review_id}\x1e{json.dumps(review.scales, sort_keys=True, default=str)}".encode()
+        (
+            f"{__version__}\x1e{libraries}\x1e{review.review_id}\x1e"
+            f"{json.dumps(review.scales, sort_keys=True, default=str)}"
+        ).encode()
     )
     for path in _code_files(review.templates or templates_dir()):
         digest.update(path.read_bytes())

@@ -142,13 +142,19 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
         "status_line": f"A draft for the steering group, from the returns received up to {as_at}."
         + (" This copy is for the public: people are not named in it." if public else ""),
         "summary_text": _summary(counts, actions, words),
-        "scores_chart_caption": "Figure 1: each cluster's targets and actions by score, 5 (achieved) to 1 (not achieved); the numbers are in each bar.",
+        "scores_chart_caption": (
+            "Figure 1: each cluster's targets and actions by score, 5 (achieved) to 1 (not achieved); "
+            "the numbers are in each bar."
+        ),
         "headline": [
             {"what": r["what"], "count": _text(r["count"])}
             for r in blocks.get("counts", [])
             if not r["what"].startswith("Problems")
         ],
-        "delivery_intro": "Each cluster's co-ordinators scored every target and action, and its champions agreed the scores at the stage 2 review meeting.",
+        "delivery_intro": (
+            "Each cluster's co-ordinators scored every target and action, and its champions agreed the scores at "
+            "the stage 2 review meeting."
+        ),
         "clusters": [
             _cluster(
                 c,
@@ -158,7 +164,10 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
             )
             for c in picture
         ],
-        "health_intro": "The steering group reviewed the partnership's health against the six criteria; each is reviewed in depth at least once in three years.",
+        "health_intro": (
+            "The steering group reviewed the partnership's health against the six criteria; "
+            "each is reviewed in depth at least once in three years."
+        ),
         "health": [{k: _text(v) for k, v in r.items()} for r in blocks.get("health", [])],
         "accreditation_intro": "Each dated action of last year's accreditation action plan: achieved, or its new date.",
         "accreditation": [
@@ -183,7 +192,9 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
             }
             for r in rows.get("part1", [])
         ],
-        "part2_intro": "Actions from the partnership-health review, and last year's accreditation actions not yet achieved.",
+        "part2_intro": (
+            "Actions from the partnership-health review, and last year's accreditation actions not yet achieved."
+        ),
         "part2": [
             {
                 "criterion": _text(r.get("criterion_title")),
@@ -225,7 +236,8 @@ def _cluster(
     scored = "; ".join(f"{block.get(f's{n}') or 0} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
     text = (
         f"Of its {total} targets and actions: {scored}; {block.get('unscored') or 0} unscored. "
-        f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): {block.get('outstanding')}."
+        f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): "
+        f"{block.get('outstanding')}."
     )
     missing = "Not recorded in the return." if summary else "No review summary: the cluster's return was not used."
     found = []

@@ -47,7 +47,10 @@ def read_text(path: Path, max_bytes: int) -> str:
         if size > max_bytes:
             raise _unreadable(
                 path,
-                f"it is {size / 1024 / 1024:,.1f} MB, more than the {max_bytes / 1024 / 1024:,.0f} MB a review's settings can be",
+                (
+                    f"it is {size / 1024 / 1024:,.1f} MB, more than the {max_bytes / 1024 / 1024:,.0f} MB a "
+                    "review's settings can be"
+                ),
             )
         raw = path.read_bytes()
     except OSError as exc:

@@ -153,8 +153,10 @@ def score_formula(ref: str, labels: dict[int, str]) -> str:
     digit = f'ISNUMBER(FIND(LEFT({t},1),"{"".join(str(n) for n in sorted(labels))}"))'
     rest = f'LEFT(TRIM(SUBSTITUTE(SUBSTITUTE(MID({t},2,999),"-"," "),":"," ")),1)'
     with_words = (
-        f'AND({digit},ISNUMBER(FIND(MID({t},2,1)," -:")),ISERROR(FIND("?",{t})),ISERROR(FIND("/",{t})),ISERROR(FIND("&",{t})),'
-        f'ISERROR(FIND(" or ",{t})),ISERROR(FIND(" to ",{t})),ISERROR(FIND(" and ",{t})),{rest}<>"",ISERROR(FIND({rest},"0123456789")))'
+        f'AND({digit},ISNUMBER(FIND(MID({t},2,1)," -:")),'
+        f'ISERROR(FIND("?",{t})),ISERROR(FIND("/",{t})),ISERROR(FIND("&",{t})),'
+        f'ISERROR(FIND(" or ",{t})),ISERROR(FIND(" to ",{t})),ISERROR(FIND(" and ",{t})),'
+        f'{rest}<>"",ISERROR(FIND({rest},"0123456789")))'
     )
     text = (
         f"IFERROR(INDEX({{{numbers}}},MATCH({t},{{{keys}}},0)),"

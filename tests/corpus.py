@@ -74,10 +74,26 @@ def implied_positions_xlsx() -> bytes:
 
 def minimal_xlsx(sheet: bytes) -> dict[str, bytes]:
     return {
-        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
-        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'.encode(),
-        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL}"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'.encode(),
-        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'.encode(),
+        "[Content_Types].xml": (
+            b'<?xml version="1.0"?><Types '
+            b'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+            b'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            b'ContentType="application/xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0"?><Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ).encode(),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL}"><sheets><sheet name="Data" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0"?><Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ).encode(),
         "xl/worksheets/sheet1.xml": sheet,
     }
 
@@ -116,8 +132,9 @@ def relocated(data: bytes, entity_in_strings: bool = False) -> bytes:
     out["[Content_Types].xml"] = types
     if entity_in_strings:
         out["text/strings.xml"] = (
-            f'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><sst xmlns="{MAIN_NS}"><si><t>&b;</t></si></sst>'.encode()
-        )
+            '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><sst '
+            f'xmlns="{MAIN_NS}"><si><t>&b;</t></si></sst>'
+        ).encode()
     return package(out)
 
 
@@ -137,11 +154,16 @@ def with_macro_sheet(data: bytes) -> bytes:
         )
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
         b"</Relationships>",
-        b'<Relationship Id="rIdMacro" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>',
+        (
+            b'<Relationship Id="rIdMacro" '
+            b'Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" '
+            b'Target="macrosheets/sheet1.xml"/></Relationships>'
+        ),
     )
     parts["xl/macrosheets/sheet1.xml"] = (
         f'<?xml version="1.0"?><xm:macrosheet xmlns="{MAIN_NS}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-        '<sheetData><row r="1"><c r="A1" t="str"><f>EXEC("calc.exe")</f><v></v></c></row><row r="2"><c r="A2" t="str"><f>HALT()</f><v></v></c></row></sheetData></xm:macrosheet>'
+        '<sheetData><row r="1"><c r="A1" t="str"><f>EXEC("calc.exe")</f><v></v></c></row><row r="2"><c r="A2" '
+        't="str"><f>HALT()</f><v></v></c></row></sheetData></xm:macrosheet>'
     ).encode()
     return package(parts)
 
@@ -149,8 +171,17 @@ def with_macro_sheet(data: bytes) -> bytes:
 def xlsb() -> bytes:
     return package(
         {
-            "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
-            "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.bin"/></Relationships>'.encode(),
+            "[Content_Types].xml": (
+                b'<?xml version="1.0"?><Types '
+                b'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override '
+                b'PartName="/xl/workbook.bin" '
+                b'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>'
+            ),
+            "_rels/.rels": (
+                '<?xml version="1.0"?><Relationships '
+                'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+                f'Type="{REL}/officeDocument" Target="xl/workbook.bin"/></Relationships>'
+            ).encode(),
             "xl/workbook.bin": b"\x83\x01\x00\x9c\x01\x00",
         }
     )
@@ -171,9 +202,12 @@ def repeated_ods() -> bytes:
     """A few hundred bytes that a reader expanding repeats turns into 17 billion values."""
     content = (
         '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="1048576">'
-        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row '
+        'table:number-rows-repeated="1048576">'
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell>'
         "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
     )
     return _ods({"content.xml": content.encode()})
@@ -181,7 +215,11 @@ def repeated_ods() -> bytes:
 
 def _ods(parts: dict[str, bytes], mimetype: bytes = b"application/vnd.oasis.opendocument.spreadsheet") -> bytes:
     manifest = (
-        b'<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="'
+        (
+            b'<?xml version="1.0"?><manifest:manifest '
+            b'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+            b'manifest:full-path="/" manifest:media-type="'
+        )
         + mimetype
         + b'"/></manifest:manifest>'
     )

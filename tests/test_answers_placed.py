@@ -148,7 +148,10 @@ def test_stock_answers_shared_by_two_clusters_are_no_paste(review, plans, outbox
     sc_ids = [str(r["id"]) for r in sc.content.rows[TRACKER]]
     et_ids = [str(r["id"]) for r in et.content.rows[TRACKER]]
     stock = [
-        "Partly achieved: started, but delayed by staff changes and by the late agreement of the budget with the council.",
+        (
+            "Partly achieved: started, but delayed by staff changes and by the late agreement of the budget with "
+            "the council."
+        ),
         "Delayed: the site has not been secured.",
     ]
     a = fill_workbook(

@@ -26,7 +26,7 @@ from kcp_sheets.folder import init_folder
 from kcp_sheets.ledger import LEDGER_FILE
 from kcp_sheets.problems import ProblemError
 from kcp_sheets.settings import ACTIONS_FILE, SETTINGS_FILE, load_review
-from kcp_sheets.textfile import Limits
+from kcp_sheets.textfile import LIMITS, Limits
 
 
 def kcp(*args: str) -> subprocess.CompletedProcess[str]:
@@ -123,7 +123,7 @@ def test_a_yaml_alias_bomb_is_refused_before_it_is_built(folder: Path) -> None:
     assert "aliases" in caught.value.problems[0].message
 
 
-def csv_problem(folder: Path, text: bytes, limits: Limits = Limits()) -> str:
+def csv_problem(folder: Path, text: bytes, limits: Limits = LIMITS) -> str:
     (folder / ACTIONS_FILE).write_bytes(text)
     with pytest.raises(ProblemError) as caught:
         load_review(folder, limits)
@@ -189,7 +189,8 @@ def test_the_desk_answers_only_to_its_own_name(demo: Path) -> None:
 
 
 def test_a_desk_open_to_every_address_is_reached_by_the_name_others_use(demo: Path) -> None:
-    """serve --host 0.0.0.0: other machines reach it by this machine's address, which it cannot know; the token guards it."""
+    """serve --host 0.0.0.0: other machines reach it by this
+    machine's address, which it cannot know; the token guards it."""
     keys = Keys()
     client = TestClient(
         create_app(demo, keys, host="0.0.0.0"), base_url="http://192.0.2.10:8040", follow_redirects=False

@@ -125,7 +125,8 @@ def test_an_unwritable_folder_is_a_sentence_not_a_traceback(tmp_path: Path) -> N
 
 
 def test_usage_lines_read_as_a_person_types_them() -> None:
-    """No {FOLDER} in braces, which a newcomer may type: FOLDER when it must be given, [FOLDER] when it may be left out."""
+    """No {FOLDER} in braces, which a newcomer may type: FOLDER
+    when it must be given, [FOLDER] when it may be left out."""
     from typer.testing import CliRunner
 
     from kcp_sheets.cli import app
@@ -166,6 +167,4 @@ def test_the_demos_returns_were_saved_when_their_file_times_say(tmp_path: Path) 
     returns = sorted((folder / "inbox").glob("*.xlsx"))
     assert len(returns) >= 6
     for path in returns:
-        assert saved_at(path.read_bytes()) == dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC), (
-            path.name
-        )
+        assert saved_at(path.read_bytes()) == dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC), path.name

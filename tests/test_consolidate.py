@@ -114,20 +114,24 @@ def test_known_returns_give_hand_worked_figures(known: Path) -> None:
     assert path.name == "2004 Improvement Action Plan.xlsx"
     summary = sheet_rows(path, "Summary")
     headers = row_of(summary, "Cluster")
-    et = dict(zip(headers, row_of(summary, "Environment and transport")))
-    # Final score = agreed, else co-ordinator's: ET-01 5, ET-02 2, ET-03 1, ET-04 3, new action 5; ET-05..ET-13 unscored.
+    et = dict(zip(headers, row_of(summary, "Environment and transport"), strict=True))
+    # Final score = agreed, else co-ordinator's:
+    # ET-01 5, ET-02 2, ET-03 1, ET-04 3, new action 5; ET-05..ET-13 unscored.
     assert [et[h] for h in headers[2:8]] == [2, 0, 1, 1, 1, 9]
     assert et["Average agreed score"] == 3  # (5 + 1 + 3) / 3
     assert et["Outstanding (1, 2 or unscored)"] == 11
-    hw = dict(zip(headers, row_of(summary, "Health and well-being")))
+    hw = dict(zip(headers, row_of(summary, "Health and well-being"), strict=True))
     assert hw["Return"] == "not received" and hw["Unscored"] == 13
     health_headers = row_of(summary, "Criterion")
-    strategic = dict(zip(health_headers, row_of(summary, "Strategic")))
+    strategic = dict(zip(health_headers, row_of(summary, "Strategic"), strict=True))
     assert (strategic["Total score"], strategic["Maximum"], strategic["Sub-criteria scored"]) == (6, 20, "2 of 4")
     assert strategic["In-depth review"] == "In depth this year"
-    assert dict(zip(health_headers, row_of(summary, "Efficient")))["In-depth review"] == "In depth this year"
     assert (
-        dict(zip(health_headers, row_of(summary, "Learning and Development")))["In-depth review"] == "Due by 2005"
+        dict(zip(health_headers, row_of(summary, "Efficient"), strict=True))["In-depth review"] == "In depth this year"
+    )
+    assert (
+        dict(zip(health_headers, row_of(summary, "Learning and Development"), strict=True))["In-depth review"]
+        == "Due by 2005"
     )  # last 2002: three years run to 2005
     assert row_of(summary, "Returns received")[1] == "3 of 9"
 
@@ -293,8 +297,11 @@ def test_a_large_plan_is_streamed_and_still_complete(known: Path, tmp_path: Path
     review = load_review(known)
     in_memory = write_plan(check_returns(review), tmp_path / "a")
     streamed = write_plan(check_returns(review), tmp_path / "b", stream_from_rows=10)
+
     # A streamed plan is too long to be laid out page by page: it has no group headings repeated as "continued".
-    laid_out = lambda rows: [r for r in rows if not str(r[0] or "").endswith(CONTINUED)]
+    def laid_out(rows: list[list[Any]]) -> list[list[Any]]:
+        return [r for r in rows if not str(r[0] or "").endswith(CONTINUED)]
+
     for sheet in ("Summary", "All Actions", "Outstanding", "Improvement Plan", "Partnership Plan"):
         assert sheet_rows(streamed, sheet) == laid_out(sheet_rows(in_memory, sheet)), sheet
     streamed_sheet = openpyxl.load_workbook(streamed)["All Actions"]
@@ -425,7 +432,8 @@ def test_a_column_empty_in_every_row_is_not_printed(demo: tuple[Path, Path]) -> 
 
 
 def test_a_cell_that_names_people_keeps_only_organisations_teams_and_roles() -> None:
-    """Names no rule knows as a person's (Mc, O', accents, initials, titles) still go; what is plainly not a person stays."""
+    """Names no rule knows as a person's (Mc, O', accents, initials,
+    titles) still go; what is plainly not a person stays."""
     from kcp_sheets.public_copy import people_removed
 
     said = {

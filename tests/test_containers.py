@@ -90,7 +90,8 @@ def test_a_damaged_zip_says_so_in_plain_words(tmp_path: Path) -> None:
 
 
 def test_a_zip_in_an_undated_email_is_undated_too(review, plans, outbox: Path, tmp_path: Path) -> None:
-    """Its returns say the e-mail had no date rather than passing the time it was first checked off as when it was sent."""
+    """Its returns say the e-mail had no date rather than passing
+    the time it was first checked off as when it was sent."""
     message = EmailMessage()
     message["From"], message["Subject"] = "ruth.owen@example.org", "Our return"
     message.set_content("Attached.")

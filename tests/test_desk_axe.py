@@ -85,7 +85,8 @@ def violations(driver: webdriver.Chrome) -> list[str]:
     found = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(RULES)}}}, resultTypes: ['violations']}})"
-        ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).slice(0, 4).join(', '))))"
+        ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '"
+        " + v.nodes.map(n => n.target.join(' ')).slice(0, 4).join(', '))))"
         ".catch(e => done(['axe failed: ' + e]));"
     )
     return list(found)

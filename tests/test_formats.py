@@ -22,7 +22,10 @@ from kcp_sheets.formats import Refused, inspect
 
 
 def sheet_xml(cells: str) -> bytes:
-    return f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1:B2"/><sheetData>{cells}</sheetData></worksheet>'.encode()
+    return (
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension '
+        f'ref="A1:B2"/><sheetData>{cells}</sheetData></worksheet>'
+    ).encode()
 
 
 def extent(cells: str) -> tuple[int, int, int]:
@@ -55,7 +58,8 @@ def test_attributes_in_any_order_or_with_slashes_cannot_hide_a_far_cell() -> Non
 
 def test_cells_that_do_not_say_where_they_are_are_placed_by_their_order() -> None:
     assert extent(
-        '<row><c><v>1</v></c><c><v>2</v></c></row><row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row><row><c/><c><v>5</v></c></row>'
+        "<row><c><v>1</v></c><c><v>2</v></c></row>"
+        '<row r="5"><c r="C5"><v>3</v></c><c><v>4</v></c></row><row><c/><c><v>5</v></c></row>'
     ) == (6, 4, 5)
 
 
@@ -141,8 +145,14 @@ def test_a_utf16_csv_and_an_excel_2003_xml_in_utf16_are_read() -> None:
         (1, 1): "Damp",
         (1, 2): "4",
     }
-    xml = '<?xml version="1.0" encoding="UTF-16"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
-    xml += '<Worksheet ss:Name="S"><Table><Row ss:Index="2"><Cell ss:Index="3"><Data ss:Type="Number">4</Data></Cell></Row></Table></Worksheet></Workbook>'
+    xml = (
+        '<?xml version="1.0" encoding="UTF-16"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    )
+    xml += (
+        '<Worksheet ss:Name="S"><Table><Row ss:Index="2"><Cell ss:Index="3"><Data '
+        'ss:Type="Number">4</Data></Cell></Row></Table></Worksheet></Workbook>'
+    )
     facts = inspect(xml.encode("utf-16"))
     assert [(s.name, s.rows, s.cols) for s in facts.sheets] == [("S", 2, 3)] and facts.cells["S"].values() == {
         (1, 2): 4.0
@@ -157,10 +167,16 @@ from kcp_sheets.formats import Refused, inspect
 
 N = 70_000  # about 1 MB of tags each: a scan that goes back to each tag's start takes hours
 sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">'.encode() + b'<c r="A1" t="s"' * N
-ods = b'<?xml version="1.0"?><office:document-content><office:body><office:spreadsheet><table:table table:name="S"><table:table-row>' + b'<table:table-cell office:value-type="string"' * N
+ods = (
+    b'<?xml version="1.0"?><office:document-content><office:body><office:spreadsheet>'
+    b'<table:table table:name="S"><table:table-row>' + b'<table:table-cell office:value-type="string"' * N
+)
 plain = minimal_xlsx(f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData/></worksheet>'.encode())
-rels = plain["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", b'<Relationship Id="x" Target="y"' * N + b"</Relationships>")
-for data in (package(minimal_xlsx(sheet)), _ods({"content.xml": ods}), package({**plain, "xl/_rels/workbook.xml.rels": rels})):
+rels = plain["xl/_rels/workbook.xml.rels"].replace(
+    b"</Relationships>", b'<Relationship Id="x" Target="y"' * N + b"</Relationships>"
+)
+plain_rels = {**plain, "xl/_rels/workbook.xml.rels": rels}
+for data in (package(minimal_xlsx(sheet)), _ods({"content.xml": ods}), package(plain_rels)):
     try:
         facts = inspect(data)
         print("read", [(s.rows, s.cols, s.cells) for s in facts.sheets])
@@ -191,7 +207,9 @@ def test_damage_is_said_in_plain_words_not_the_library_s() -> None:
     assert refused(whole[: len(whole) // 2]) == (
         "file-truncated",
         {
-            "detail": "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"
+            "detail": (
+                "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"
+            )
         },
     )
     assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)) == (
@@ -202,8 +220,15 @@ def test_damage_is_said_in_plain_words_not_the_library_s() -> None:
 
 def test_an_ods_macro_library_s_doctype_line_is_no_hazard() -> None:
     """LibreOffice writes this DOCTYPE at the head of every Basic library it saves."""
-    library = b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">\n<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"/>'
-    content = b'<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet><table:table table:name="S"/></office:spreadsheet></office:body></office:document-content>'
+    library = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD '
+        b'OfficeDocument 1.0//EN" "library.dtd">\n<library:library '
+        b'xmlns:library="http://openoffice.org/2000/library" library:name="Standard"/>'
+    )
+    content = (
+        b'<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet><table:table '
+        b'table:name="S"/></office:spreadsheet></office:body></office:document-content>'
+    )
     facts = inspect(_ods({"content.xml": content, "Basic/Standard/script-lb.xml": library}))
     assert facts.macros and [s.name for s in facts.sheets] == ["S"]
 

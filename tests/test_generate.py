@@ -160,7 +160,8 @@ def layout(path: Path) -> str:
     lines = []
     for ws in book.worksheets:
         lines.append(
-            f"== {ws.title} [{ws.sheet_state}] protected={ws.protection.sheet} freeze={ws.freeze_panes} titles={ws.print_title_rows}"
+            f"== {ws.title} [{ws.sheet_state}] protected={ws.protection.sheet} freeze={ws.freeze_panes} "
+            f"titles={ws.print_title_rows}"
         )
         widths = {k: round(v.width, 1) for k, v in sorted(ws.column_dimensions.items()) if v.width}
         lines.append(f"widths {widths}")

@@ -44,7 +44,7 @@ def block(path: Path, sheet: str, first: str) -> list[dict[str, Any]]:
     for r in grid[at + 1 :]:
         if not r or r[0] is None:
             break
-        out.append(dict(zip(grid[at], r)))
+        out.append(dict(zip(grid[at], r, strict=True)))
     return out
 
 

@@ -74,7 +74,7 @@ def edit_actions(folder: Path, change: dict[str, dict[str, str]], add: list[dict
 def sheet(path: Path, name: str) -> list[dict[str, Any]]:
     grid = [list(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
     at = next(n for n, r in enumerate(grid) if r and r[0] in ("ID", "No."))
-    return [dict(zip(grid[at], r)) for r in grid[at + 1 :] if any(v is not None for v in r)]
+    return [dict(zip(grid[at], r, strict=True)) for r in grid[at + 1 :] if any(v is not None for v in r)]
 
 
 @pytest.fixture()
@@ -246,7 +246,7 @@ def test_review_states_and_dealt_with_problems_survive_a_re_read(sent: Path) -> 
 def sheet_by_first(path: Path, name: str, first: str) -> list[dict[str, Any]]:
     grid = [list(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
     at = next(n for n, r in enumerate(grid) if first in r)
-    return [dict(zip(grid[at], r)) for r in grid[at + 1 :] if any(v is not None for v in r)]
+    return [dict(zip(grid[at], r, strict=True)) for r in grid[at + 1 :] if any(v is not None for v in r)]
 
 
 def _without_edition(path: Path) -> None:

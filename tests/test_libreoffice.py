@@ -225,7 +225,8 @@ def test_typed_in_libreoffice_and_saved_in_three_formats_reads_back_exactly(
 def test_notes_saved_by_libreoffice_are_read_with_their_cell(
     review, plans, outbox: Path, tmp_path: Path, fmt: str
 ) -> None:
-    """Notes (comments) on cells, re-saved by LibreOffice: an .xlsx's comments part, an .ods's annotations, an .xls's NOTE records."""
+    """Notes (comments) on cells, re-saved by LibreOffice: an .xlsx's
+    comments part, an .ods's annotations, an .xls's NOTE records."""
     from test_reader import NOTES, with_notes
 
     plan = plans["SC"]

@@ -476,9 +476,9 @@ def test_check_reads_an_outlook_msg_in_the_inbox(real_msg: Path, tmp_path: Path)
     assert result.exit_code == PROBLEMS
     assert "Re tracker.msg: not a return" in result.stdout
     assert (
-        "error   Re tracker.msg: The e-mail has no workbook attached (from Brian Zhou <brizhou@gmail.com>, 18/11/2013 08:26"
-        in result.stderr
-    )
+        "error   Re tracker.msg: The e-mail has no workbook attached (from Brian Zhou <brizhou@gmail.com>, "
+        "18/11/2013 08:26"
+    ) in result.stderr
 
 
 def test_a_damaged_msg_is_one_problem(tmp_path: Path) -> None:

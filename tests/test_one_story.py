@@ -190,8 +190,10 @@ def test_a_command_that_finds_the_ledger_held_says_it_is_busy(told: dict, tmp_pa
     holder.execute("BEGIN IMMEDIATE")
     try:
         code = (
-            "import sys; from pathlib import Path; from kcp_sheets.review_states import set_state; from kcp_sheets.problems import ProblemError\n"
-            "try:\n    set_state(Path(sys.argv[1]), 1, 'accepted', 'fine', busy_seconds=0.5)\nexcept ProblemError as exc:\n    print(exc.problems[0].code)"
+            "import sys; from pathlib import Path; from kcp_sheets.review_states import set_state; "
+            "from kcp_sheets.problems import ProblemError\n"
+            "try:\n    set_state(Path(sys.argv[1]), 1, 'accepted', 'fine', busy_seconds=0.5)\n"
+            "except ProblemError as exc:\n    print(exc.problems[0].code)"
         )
         said = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=False)
     finally:
@@ -240,7 +242,8 @@ def test_an_undated_email_says_so_and_keeps_the_time_it_was_first_seen(told: dic
 
 
 def test_a_decision_restates_the_other_copies_of_the_same_workbook(told: dict, tmp_path: Path) -> None:
-    """Rejecting the newer copy makes the older one current at once, as the next check would; undoing it supersedes it again."""
+    """Rejecting the newer copy makes the older one current at once,
+    as the next check would; undoing it supersedes it again."""
     folder = tmp_path / "copies"
     shutil.copytree(told["folder"], folder)
 

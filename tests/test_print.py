@@ -108,7 +108,8 @@ def test_long_names_print_whole_in_the_title_and_the_footer(folder: Path, tmp_pa
     from kcp_sheets.settings import load_review
 
     soffice()
-    cluster = "0-19 health, social care and well-being of children, young people & older adults"  # a digit first: not read as a size
+    # a digit first: not read as a size
+    cluster = "0-19 health, social care and well-being of children, young people & older adults"
     partnership = "Royal Borough of Kensington and Chelsea Local Strategic Partnership & Friends"
     settings = folder / "review.yaml"
     text = settings.read_text(encoding="utf-8")
@@ -137,7 +138,7 @@ def test_the_plans_charts_print_whole_on_their_page(written: dict[str, Path], pr
         columns = [i for i, c in enumerate(block.columns) if c.key in spec_sheet.chart.series]
         header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == block.title) + 1
         rows = itertools.takewhile(
-            lambda r: ws.cell(r, 1).value, range(header + 1, ws.max_row + 2)
+            lambda r, ws=ws: ws.cell(r, 1).value, range(header + 1, ws.max_row + 2)
         )  # the block's rows, to the blank after them
         totals = [sum(v for c in columns if isinstance(v := ws.cell(r, c + 1).value, int | float)) for r in rows]
         pages = [p for p in printed["2004 Improvement Action Plan.xlsx"] if spec_sheet.chart.title in p.text]

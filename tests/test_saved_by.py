@@ -200,7 +200,8 @@ def test_an_xls_whose_sheet_offsets_miss_their_bof_is_read_as_the_reader_reads_i
 
 
 def test_an_xls_that_makes_the_reader_panic_is_refused_in_plain_words(review, tmp_path: Path) -> None:
-    """Offsets past the end of the stream: the first reader panics (index out of range), the second cannot read it either."""
+    """Offsets past the end of the stream: the first reader panics
+    (index out of range), the second cannot read it either."""
     path = tmp_path / "past.xls"
     path.write_bytes((SAVED_BY / "hh-return-mac-code-page.xls").read_bytes())
     [ret] = check_returns(review, [with_sheet_offsets(path, lambda _o, _b, size: size + 1000)]).returns

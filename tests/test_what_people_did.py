@@ -87,7 +87,9 @@ def consolidated(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], list[Pr
         if header_at is None:
             continue
         header = grid[header_at]
-        tables[ws.title] = [dict(zip(header, r)) for r in grid[header_at + 1 :] if any(v is not None for v in r)]
+        tables[ws.title] = [
+            dict(zip(header, r, strict=True)) for r in grid[header_at + 1 :] if any(v is not None for v in r)
+        ]
     return tables, result.all_problems()
 
 

@@ -64,7 +64,9 @@ def returns(
                 )
                 out.print(
                     Text(
-                        f"#{r.id} {r.name}: {what}; {described(r.state, r.note)}; {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; received {r.received[:16]}"
+                        f"#{r.id} {r.name}: {what}; {described(r.state, r.note)}; "
+                        f"{counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; "
+                        f"received {r.received[:16]}"
                     )
                 )
             return

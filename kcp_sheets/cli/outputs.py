@@ -21,11 +21,14 @@ def consolidate(
         bool,
         typer.Option(
             "--public",
-            help="Also write a copy fit to publish: individuals' names, e-mail addresses and telephone numbers removed.",
+            help=(
+                "Also write a copy fit to publish: individuals' names, e-mail addresses and telephone numbers removed."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Merge the returns into the improvement action plan, FOLDER/output/2005 Improvement Action Plan.xlsx for a 2005 review.
+    """Merge the returns into the improvement action plan, FOLDER/output/2005
+    Improvement Action Plan.xlsx for a 2005 review.
 
     A review of more than 20,000 targets and actions gets no All Actions or
     Outstanding sheet: the Summary counts them by cluster and `kcp-sheets
@@ -46,13 +49,16 @@ def consolidated(outcome: Outcome, folder: Path) -> list[str]:
     lines = [outcome.summary]
     if outcome.left_out:
         lines.append(
-            f"{len(outcome.left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept {folder} NUMBER --note ...`):"
+            f"{len(outcome.left_out)} left out (see the Sources sheet; accept a return with `kcp-sheets accept "
+            f"{folder} NUMBER --note ...`):"
         )
         lines += [f"  {line}" for line in outcome.left_out]
     if outcome.actions_over is not None:
         count = len(outcome.result.review.actions)
         lines.append(
-            f"The {count:,} targets and actions, and those outstanding, are not sheets of the plan (more than {outcome.actions_over:,}; the Summary counts them by cluster): `kcp-sheets export {folder}` writes them as CSV."
+            f"The {count:,} targets and actions, and those outstanding, are not sheets of the plan (more than "
+            f"{outcome.actions_over:,}; the Summary counts them by cluster): "
+            f"`kcp-sheets export {folder}` writes them as CSV."
         )
     return lines + [f"Written: {path}" for path in outcome.written]
 
@@ -145,7 +151,8 @@ def plan_update(
             for path in paths:
                 out.print(f"  {path}")
             out.print(
-                f"{len(paths)} update workbooks written. Put the returns in {folder / 'update' / 'inbox'} and run: kcp-sheets plan-update {folder} --collect"
+                f"{len(paths)} update workbooks written. Put the returns in {folder / 'update' / 'inbox'} and "
+                f"run: kcp-sheets plan-update {folder} --collect"
             )
             return
         result, path = collect_updates(checked)

@@ -22,7 +22,10 @@ def check(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Returns to check besides those in FOLDER/inbox/ (a return named on its own, without FOLDER, is checked in the review folder that holds it).",
+            help=(
+                "Returns to check besides those in FOLDER/inbox/ (a return named on its own, without FOLDER, "
+                "is checked in the review folder that holds it)."
+            ),
             metavar="FILES...",
             show_default=False,
         ),
@@ -66,7 +69,8 @@ def check(
         what = ret.plan.spec.title if ret.plan else "not recognised"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
         lines.append(
-            f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; return #{ret.ledger_id}, {described(ret.state, ret.note, ret.newer)}"
+            f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; "
+            f"return #{ret.ledger_id}, {described(ret.state, ret.note, ret.newer)}"
         )
     lines += [f"  {p.file}: not a return; 1 {p.severity}" for p in shown["not_returns"]]
     if lines:

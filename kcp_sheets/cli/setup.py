@@ -70,7 +70,8 @@ def init(
             init_folder(folder, force, year)
     made = load_review(folder)
     console().print(
-        f"Review folder ready for {made.year}: {folder}\nEdit review.yaml and actions.csv, then run: kcp-sheets generate {folder}"
+        f"Review folder ready for {made.year}: {folder}\nEdit review.yaml and actions.csv, then run: "
+        f"kcp-sheets generate {folder}"
     )
 
 
@@ -110,7 +111,8 @@ def demo(
     out = console()
     out.print(f"1. Review folder {folder}: settings, actions and the workbooks in {folder / 'outbox'}")
     out.print(
-        f"2. Simulated returns in {folder / 'inbox'} (one by e-mail, one late with mistakes, one sent twice, one missing)"
+        f"2. Simulated returns in {folder / 'inbox'} (one by e-mail, one late with mistakes, one sent twice, "
+        "one missing)"
     )
     out.print(f"3. Checked: {outcome.summary} List in {outcome.written[0]}")
     out.print(f"4. Consolidated. Public copy: {public}")

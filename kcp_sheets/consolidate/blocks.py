@@ -57,7 +57,8 @@ def health_block(review: Review, health: list[dict[str, Any]], returned: bool) -
 def counts_block(
     context: dict[str, Any], rows: Rows, tab: dict[str, str], counts: Tally, public: bool
 ) -> list[dict[str, Any]]:
-    """How many of each thing the plan holds, and the sheet (`tab`) that lists them; the problems not in the public copy."""
+    """How many of each thing the plan holds, and the sheet (`tab`)
+    that lists them; the problems not in the public copy."""
     problems = [
         {"what": "Problems: errors", "count": counts.errors, "where": tab["problems"]},
         {"what": "Problems: warnings", "count": counts.warnings, "where": tab["problems"]},

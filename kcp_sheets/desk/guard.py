@@ -38,9 +38,12 @@ HEADERS = {
 }
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WILDCARD = ("0.0.0.0", "::", "")
-REFUSED = """<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · kcp-sheets desk</title><link rel="stylesheet" href="/static/desk.css"></head>
-<body><main id="main"><h1>{title}</h1><p>{why}</p><p><a href="/">Back to the review</a></p></main></body></html>"""
+REFUSED = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    '<title>{title} · kcp-sheets desk</title><link rel="stylesheet" href="/static/desk.css"></head>\n'
+    '<body><main id="main"><h1>{title}</h1><p>{why}</p><p><a href="/">Back to the review</a></p></main></body></html>'
+)
 TITLES = {400: "Refused", 403: "Refused", 404: "Not found", 413: "Too large", 503: "Busy"}
 
 

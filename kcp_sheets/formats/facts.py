@@ -41,7 +41,8 @@ class Facts:
     sheets: list[SheetFacts] = field(default_factory=list)
     macros: bool = False
     formulas_or_errors: bool = False  # some .xlsx sheet holds <f> or t="e" cells
-    package: bytes = b""  # the file as the reading library takes it (parts where it looks, names and XML normalised), if not as received
+    # the file as the reading library takes it (parts where it looks, names and XML normalised), if not as received
+    package: bytes = b""
     cells: dict[str, Any] | None = None  # a flat file's sheets (formats.flat.Cells), read here: no library reads it
     parts_read: set[str] = field(default_factory=set)  # parts already checked whole
 

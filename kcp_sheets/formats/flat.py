@@ -30,8 +30,10 @@ SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 GNUMERIC = (b"http://www.gnumeric.org/", b"http://www.gnome.org/gnumeric/")  # its namespaces, from version 0.x to now
 GZIP_MAGIC = b"\x1f\x8b"
 MANIFEST = (
-    b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-    b'<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    b'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    b'<manifest:file-entry manifest:full-path="/" '
+    b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
     b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
 )
 # Programs whose files are named, not read: what the file is, and how its sender saves it as .xlsx.

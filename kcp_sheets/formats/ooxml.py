@@ -172,7 +172,11 @@ def _for_library(archive: zipfile.ZipFile, book_part: str, book: bytes, rels: di
         )
         package.writestr(
             "_rels/.rels",
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}officeDocument" Target="xl/workbook.xml"/></Relationships>',
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+                'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+                f'Type="{REL}officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ),
         )
     return out.getvalue()
 

@@ -43,7 +43,9 @@ def opened(data: bytes) -> tuple[zipfile.ZipFile, set[str]]:
     except ZIP_ERRORS:
         raise Refused(
             "file-truncated",
-            detail="its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken",
+            detail=(
+                "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"
+            ),
         ) from None
     if len(infos) > MAX_PARTS:
         raise Refused("file-hostile", detail=f"{len(infos)} parts inside the file")

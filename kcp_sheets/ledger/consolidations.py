@@ -34,7 +34,10 @@ def record_consolidation(
         (now(), review, int(public), output, output_sha256),
     )
     ledger.db.executemany(
-        "INSERT INTO consolidation_inputs (consolidation_id, return_id, name, sha256, used, why) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            "INSERT INTO consolidation_inputs (consolidation_id, return_id, name, sha256, used, why)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+        ),
         [(cursor.lastrowid, i.return_id, i.name, i.sha256, int(i.used), i.why) for i in inputs],
     )
     ledger.event(what, detail=f"{output} ({sum(i.used for i in inputs)} returns used)")

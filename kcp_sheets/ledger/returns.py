@@ -121,13 +121,15 @@ def record_read(ledger: Ledger, review_id: str, read: Read, ident: int = 0) -> i
     )
     if ident:
         ledger.db.execute(
-            "UPDATE returns SET name = ?, sender = ?, received = ?, sent_id = ?, review = ?, last_read = ?, stage = ?, answers = ?,"
+            "UPDATE returns SET name = ?, sender = ?, received = ?, sent_id = ?, review = ?, last_read = ?, stage = ?, "
+            "answers = ?,"
             " errors = ?, warnings = ?, state = ? WHERE id = ?",
             (*values, ident),
         )
     else:
         cursor = ledger.db.execute(
-            "INSERT INTO returns (name, sender, received, sent_id, review, last_read, stage, answers, errors, warnings, state, sha256, first_read)"
+            "INSERT INTO returns (name, sender, received, sent_id, review, last_read, stage, answers, errors, "
+            "warnings, state, sha256, first_read)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (sha256) DO UPDATE SET last_read = excluded.last_read RETURNING id",
             (*values, read.sha256, when),
@@ -141,9 +143,13 @@ def record_read(ledger: Ledger, review_id: str, read: Read, ident: int = 0) -> i
     return ident
 
 
-_SELECT = """SELECT r.id, r.name, r.sha256, r.sender, r.received, COALESCE(s.template, '') AS template, COALESCE(s.cluster, '') AS cluster,
-    COALESCE(s.edition, 0) AS edition, r.state, r.note, r.decided_at, r.errors, r.warnings, r.stage, r.answers, r.first_read, r.last_read
-    FROM returns r LEFT JOIN sent s ON s.id = r.sent_id"""
+_SELECT = (
+    "SELECT r.id, r.name, r.sha256, r.sender, r.received,"
+    " COALESCE(s.template, '') AS template, COALESCE(s.cluster, '') AS cluster,\n"
+    "    COALESCE(s.edition, 0) AS edition, r.state, r.note, r.decided_at, r.errors, r.warnings, r.stage, r.answers,"
+    " r.first_read, r.last_read\n"
+    "    FROM returns r LEFT JOIN sent s ON s.id = r.sent_id"
+)
 
 
 def all_returns(ledger: Ledger) -> list[ReturnRecord]:
@@ -160,9 +166,12 @@ def problems(ledger: Ledger, ident: int) -> list[ProblemRecord]:
     rows = ledger.db.execute(
         "SELECT p.key, p.code, p.severity, p.sheet, p.cell, p.row_id, p.message, p.ask, p.found,"
         # An accepted return's errors are settled by that decision, as a check settles them.
-        " COALESCE(d.note, CASE WHEN r.decision = 'accepted' AND p.severity = 'error' THEN 'accepted with the return: ' || r.note END, '') AS dealt_with,"
-        " COALESCE(d.at, CASE WHEN r.decision = 'accepted' AND p.severity = 'error' THEN r.decided_at END, '') AS dealt_at"
-        " FROM problems p JOIN returns r ON r.id = p.return_id LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
+        " COALESCE(d.note, CASE WHEN r.decision = 'accepted' AND p.severity = 'error'"
+        " THEN 'accepted with the return: ' || r.note END, '') AS dealt_with,"
+        " COALESCE(d.at, CASE WHEN r.decision = 'accepted' AND p.severity = 'error' THEN r.decided_at END, '')"
+        " AS dealt_at"
+        " FROM problems p JOIN returns r ON r.id = p.return_id"
+        " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
         " WHERE p.return_id = ? ORDER BY p.severity = 'warning', p.rowid",
         (ident,),
     )
@@ -253,7 +262,8 @@ def _restate(ledger: Ledger, ident: int, superseded: bool | None = None) -> None
     row = ledger.db.execute("SELECT decision, state, sent_id FROM returns WHERE id = ?", (ident,)).fetchone()
     open_counts = ledger.db.execute(
         "SELECT COALESCE(SUM(p.severity = 'error'), 0), COALESCE(SUM(p.severity = 'warning'), 0) FROM problems p"
-        " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key WHERE p.return_id = ? AND d.key IS NULL",
+        " LEFT JOIN dealt_with d ON d.return_id = p.return_id AND d.key = p.key"
+        " WHERE p.return_id = ? AND d.key IS NULL",
         (ident,),
     ).fetchone()
     errors = 0 if row["decision"] == ACCEPTED else open_counts[0]  # accepted as it is: its errors are settled

@@ -52,7 +52,8 @@ MIGRATIONS: list[list[str]] = [
             sent_id INTEGER REFERENCES sent(id), review TEXT NOT NULL,
             first_read TEXT NOT NULL, last_read TEXT NOT NULL,
             stage INTEGER NOT NULL, answers INTEGER NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
-            state TEXT NOT NULL, decision TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '')""",
+            state TEXT NOT NULL, decision TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL DEFAULT '')""",
         """CREATE TABLE problems (
             return_id INTEGER NOT NULL REFERENCES returns(id), key TEXT NOT NULL,
             code TEXT NOT NULL, severity TEXT NOT NULL, sheet TEXT NOT NULL, cell TEXT NOT NULL, row_id TEXT NOT NULL,
@@ -274,7 +275,8 @@ class Ledger:
     # What was sent.
     def sent_rows(self, review: str) -> list[SentRow]:
         rows = self.db.execute(
-            "SELECT id, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, sha256, sent_at, how"
+            "SELECT id, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, "
+            "sha256, sent_at, how"
             " FROM sent WHERE review = ? ORDER BY id",
             (review,),
         ).fetchall()
@@ -316,7 +318,8 @@ class Ledger:
     def _insert_sent(self, review: str, plan: Planned, content_hash: str, sha256: str, how: str) -> int:
         spec, content = encode(plan)
         cursor = self.db.execute(
-            "INSERT INTO sent (review, template, cluster, edition, template_version, title, file_name, fingerprint, content_hash, sha256,"
+            "INSERT INTO sent (review, template, cluster, edition, template_version, title, file_name, fingerprint, "
+            "content_hash, sha256,"
             " spec, content, sent_at, how) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 review,
@@ -377,7 +380,8 @@ class Ledger:
 
         self.db.executemany(
             "INSERT INTO records (review, year, kind, cluster, id, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (review, kind, cluster, id) DO UPDATE SET year = excluded.year, data = excluded.data, seq = excluded.seq"
+            " ON CONFLICT (review, kind, cluster, id) DO UPDATE SET year = excluded.year, data = excluded.data, "
+            "seq = excluded.seq"
             " WHERE year IS NOT excluded.year OR data IS NOT excluded.data OR seq IS NOT excluded.seq",
             rows(),
         )

@@ -40,7 +40,8 @@ def spare_answers(
 
 
 def others_id(reading: Reading, ident: str) -> bool:
-    """Whether `ident` is the ID of another cluster's row: answers on it are that cluster's, whatever else the row lacks."""
+    """Whether `ident` is the ID of another cluster's row: answers
+    on it are that cluster's, whatever else the row lacks."""
     plan = reading.result.plan
     return bool(
         ident and plan is not None and plan.cluster and reading.planned.others(plan.spec.template, plan.cluster, ident)
@@ -130,7 +131,10 @@ def spilled(
                     others.append(s)
                 s += step
         also = (
-            f" If answers were pasted one row too far, check those for {', '.join(by_row[o][0] for o in sorted(others))}."
+            (
+                " If answers were pasted one row too far, "
+                f"check those for {', '.join(by_row[o][0] for o in sorted(others))}."
+            )
             if others
             else ""
         )

@@ -231,7 +231,10 @@ def report_cut(
                 moved.append((sorted(block), direction))
         if moved:
             said = " or ".join(
-                f"rows {_rows(block)} ({', '.join(ids[r] for r in block)}) may hold the answers of {_came_from(block, len(run) if way == 'down' else -len(run), ids)}, moved {k} {way}"
+                (
+                    f"rows {_rows(block)} ({', '.join(ids[r] for r in block)}) may hold the answers of "
+                    f"{_came_from(block, len(run) if way == 'down' else -len(run), ids)}, moved {k} {way}"
+                )
                 for block, way in moved
             )
             reading.add(

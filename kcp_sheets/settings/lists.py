@@ -69,7 +69,7 @@ def table_rows(
                     raise csv.Error("field larger than field limit")
                 width = len(values)
                 if every is not None and width == len(every):
-                    cleaned = dict(zip(every, map(str.strip, values)))
+                    cleaned = dict(zip(every, map(str.strip, values), strict=True))
                 else:
                     cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
                 if any(cleaned.values()):
@@ -80,8 +80,14 @@ def table_rows(
                                 "settings-invalid",
                                 path.name,
                                 line=Line(reader.line_num, "row"),
-                                detail=f"{path.name} has more than {limits.rows:,} rows, more than any review; the rest was not read.",
-                                fix="Check it is the right file; a list this long is usually another file saved under this name.",
+                                detail=(
+                                    f"{path.name} has more than {limits.rows:,} rows, more than any review; "
+                                    "the rest was not read."
+                                ),
+                                fix=(
+                                    "Check it is the right file; a list this long is usually another file saved "
+                                    "under this name."
+                                ),
                             )
                         )
                         return
@@ -98,11 +104,20 @@ def _csv_mistake(path: Path, start: int, end: int, exc: csv.Error, limits: Limit
     """A CSV syntax mistake in the officer's words, at the line where its row starts."""
     text = str(exc)
     if "field limit" in text:
-        detail = f'A value on line {start} runs on for more than {limits.field:,} characters (what a spreadsheet cell holds): most often a quote (") opened and never closed, which takes in the lines after it.'
+        detail = (
+            f"A value on line {start} runs on for more than {limits.field:,} characters (what a spreadsheet cell "
+            'holds): most often a quote (") opened and never closed, which takes in the lines after it.'
+        )
     elif end > start or "end of data" in text:
-        detail = f'A quote (") opened on line {start} is not closed where its value ends, so lines {start} to {end} are read as one value.'
+        detail = (
+            f'A quote (") opened on line {start} is not closed where its value ends, '
+            f"so lines {start} to {end} are read as one value."
+        )
     else:
-        detail = f'Line {start} is not valid CSV ({text}): a quote (") in the middle of a value must be doubled, or the whole value put in quotes.'
+        detail = (
+            f'Line {start} is not valid CSV ({text}): a quote (") in the middle of a value must be doubled, '
+            "or the whole value put in quotes."
+        )
     return problem(
         "settings-invalid",
         path.name,

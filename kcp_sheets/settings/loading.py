@@ -85,8 +85,14 @@ def _parsed(text: str, limits: Limits) -> tuple[yaml.Node | None, dict[str, Any]
                         problem(
                             "settings-invalid",
                             SETTINGS_FILE,
-                            detail=f"Its YAML aliases (*name) expand to more than {limits.yaml_nodes:,} values, far more than any review has.",
-                            fix="Write each setting out in full: a review's settings need no anchors (&name) or aliases (*name).",
+                            detail=(
+                                f"Its YAML aliases (*name) expand to more than {limits.yaml_nodes:,} values, "
+                                "far more than any review has."
+                            ),
+                            fix=(
+                                "Write each setting out in full: a review's settings need no anchors (&name) or "
+                                "aliases (*name)."
+                            ),
                         )
                     ]
                 )

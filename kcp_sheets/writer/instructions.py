@@ -27,7 +27,8 @@ def instructions(book: Book, ws: GrowingSheet, sheet: Sheet) -> None:
     shown = bool(sheet.contacts_heading and book.content.contacts)
     last = last if shown else last + 2 + len(book.content.contacts)
     ws.print_area(0, 0, last, 1)
-    # A page a little too short for the instructions is not left to a few rows of contacts: all on one page, still legible.
+    # A page a little too short for the instructions is not left
+    # to a few rows of contacts: all on one page, still legible.
     tall = sum(ws.heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(last + 1))
     orientation, smallest = book.spec.common.orientation, book.spec.common.smallest_print_scale / 100
     if (

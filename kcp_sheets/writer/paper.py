@@ -22,7 +22,8 @@ def page_setup(book: Book, ws: GrowingSheet) -> None:
         ws.set_landscape()
     ws.set_paper(A4)
     ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
-    # &A, the sheet's name, so a loose page says where it belongs; 9 pt, so a long partnership's name still fits beside it.
+    # &A, the sheet's name, so a loose page says where it belongs;
+    # 9 pt, so a long partnership's name still fits beside it.
     ws.set_footer(f"&L&9{pages.after_size(book.spec.footer_name)}&R&9&A, page &P of &N")
 
 

@@ -1,4 +1,5 @@
-"""One return: its problems sheet by sheet, and the decisions about it (accept, reject, dealt with), recorded in the ledger."""
+"""One return: its problems sheet by sheet, and the decisions
+about it (accept, reject, dealt with), recorded in the ledger."""
 
 from __future__ import annotations
 
