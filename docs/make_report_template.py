@@ -141,7 +141,7 @@ def main() -> None:
     doc.add_paragraph("{{ part2_intro }}")
     table(
         doc,
-        ["Criterion", "Planned action", "Lead", "Date", "Support needed", "How it will be provided"],
+        ["Criterion", "SentWorkbook action", "Lead", "Date", "Support needed", "How it will be provided"],
         "part2",
         [
             "{{ r.criterion }}",

@@ -123,7 +123,7 @@ def _write_actions(review: Review, result: Any, path: Path) -> None:
     for ret in result.merged():
         if not ret.cluster:
             continue
-        for row in ret.rows.get(ret.plan.spec.main_table().key, []):
+        for row in ret.rows.get(ret.sent.spec.main_table().key, []):
             if row.new:
                 added.append((ret.cluster, row.values))
             else:

@@ -31,7 +31,7 @@ from .read_cache import context as read_context
 from .reader import Return, read_source
 from .reader.crossed import answers_from_other_returns
 from .review_states import load_decisions, record_returns, return_state, settle
-from .sent import Planned, Plans, changes_since
+from .sent import SentWorkbook, SentWorkbooks, changes_since
 from .settings import Review
 from .spec import load_spec
 from .workbooks import (
@@ -69,7 +69,7 @@ class CheckResult:
 
     def used(self) -> list[Return]:
         """The current copy of each workbook returned (not superseded, not rejected)."""
-        return [r for r in self.returns if r.used and r.plan is not None]
+        return [r for r in self.returns if r.used and r.sent is not None]
 
     def standing(self) -> dict[str, Return]:
         """The return that stands for each workbook sent, by its label: the
@@ -77,7 +77,7 @@ class CheckResult:
         officer rejected. A workbook with none here was not received."""
         standing: dict[str, Return] = {}
         for ret in self.returns:
-            if ret.plan is None:
+            if ret.sent is None:
                 continue
             if ret.used:
                 standing[ret.label] = ret
@@ -93,14 +93,14 @@ class CheckResult:
 
     def left_out(self) -> list[tuple[Return, str]]:
         """Every return not merged, and why, in the officer's words."""
-        return [(ret, why_left_out(recognised=ret.plan is not None, state=ret.state, note=ret.note, open_errors=ret.errors, newer=ret.newer))
+        return [(ret, why_left_out(recognised=ret.sent is not None, state=ret.state, note=ret.note, open_errors=ret.errors, newer=ret.newer))
                 for ret in self.returns if not ret.merged]
 
     def latest(self) -> dt.datetime | None:
         return max((r.source.received for r in self.returns), default=None)
 
 
-def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None, planned: list[Planned] | None = None,
+def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None, planned: list[SentWorkbook] | None = None,
                   record: bool = True, busy_seconds: float = BUSY_SECONDS) -> CheckResult:
     """Read every return (the inbox, or the files given), each against what was
     sent, and record what was read in the ledger.
@@ -152,7 +152,7 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     return CheckResult(review, returns, problems, notices, current)
 
 
-def _sharing_rows(plan: Planned, current: dict[str, list[dict[str, Any]]]) -> Planned:
+def _sharing_rows(plan: SentWorkbook, current: dict[str, list[dict[str, Any]]]) -> SentWorkbook:
     """A sent workbook whose rows are exactly the cluster's rows as the
     settings make them now, value for value and type for type, holds those
     instead of its own copy: a national review's sent rows are 200,000 copies
@@ -182,9 +182,9 @@ def _changes_since(review: Review, returns: list[Return], now_rows: dict[str, li
     """Where the officer changed a workbook after sending it, say so, as the
     officer's change. Only the rows are made again from the settings, not the
     workbooks: a national review has thousands."""
-    review_wide: dict[str, Planned] = {}
+    review_wide: dict[str, SentWorkbook] = {}
     for ret in returns:
-        sent = ret.plan
+        sent = ret.sent
         if sent is None:
             continue
         if sent.cluster:
@@ -202,7 +202,7 @@ def _changes_since(review: Review, returns: list[Return], now_rows: dict[str, li
             ret.problems += changes_since(sent, replace(sent, content=replace(sent.content, rows=rows)), ret.source.name)
 
 
-def _read_all(sources: list[Source], review: Review, planned: list[Planned], progress: Callable[[int, int], None] | None, cache: ReadCache | None = None) -> Iterable[Return]:
+def _read_all(sources: list[Source], review: Review, planned: list[SentWorkbook], progress: Callable[[int, int], None] | None, cache: ReadCache | None = None) -> Iterable[Return]:
     """Every source read, in order: taken from the cache if it was read before
     under the same context, else read in this process for a few, in worker
     processes for many. Either way a failure while reading one file (a library
@@ -238,7 +238,7 @@ def _read_all(sources: list[Source], review: Review, planned: list[Planned], pro
 CACHE_BATCH = 200
 
 
-def _read_fresh(sources: list[Source], review: Review, planned: list[Planned]) -> Iterator[tuple[Return, tuple[str, str, int] | None, bytes | None]]:
+def _read_fresh(sources: list[Source], review: Review, planned: list[SentWorkbook]) -> Iterator[tuple[Return, tuple[str, str, int] | None, bytes | None]]:
     """Each source read, in order, as (the read, its plan's key, the read
     pickled for the cache, or None if it is not to be kept). A few are read
     here, unless this thread can set no time limit (the desk's steps): then,
@@ -246,7 +246,7 @@ def _read_fresh(sources: list[Source], review: Review, planned: list[Planned]) -
     if not sources:
         return
     if len(sources) < PARALLEL_FROM and deadline.in_force():
-        plans = Plans(planned)
+        plans = SentWorkbooks(planned)
         for source in sources:
             result, key = portable(read_source(source, review, plans))
             try:
@@ -277,7 +277,7 @@ def _read_fresh(sources: list[Source], review: Review, planned: list[Planned]) -
             yield (*pickle.loads(data), data)  # noqa: S301 - from our own worker
 
 
-def _read_alone(source: Source, review: Review, planned: list[Planned]) -> bytes | None:
+def _read_alone(source: Source, review: Review, planned: list[SentWorkbook]) -> bytes | None:
     """Read one file in a process of its own: if that process dies, only this file is lost (None)."""
     with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(review, planned)) as pool:
         try:
@@ -301,9 +301,9 @@ def _pickled(result: Return) -> bytes:
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(review: Review, planned: list[Planned]) -> None:
+def _start_worker(review: Review, planned: list[SentWorkbook]) -> None:
     gc.enable()  # a worker forked while its parent was building: it reads with the collector on
-    _WORKER.update(review=review, plans=Plans(planned))
+    _WORKER.update(review=review, plans=SentWorkbooks(planned))
 
 
 def _read_in_worker(source: Source) -> bytes:
@@ -335,7 +335,7 @@ def _supersede(returns: list[Return]) -> None:
     older stays listed. A rejected return supersedes nothing and is not merged."""
     by_label: dict[str, list[Return]] = {}
     for ret in returns:
-        if ret.plan is not None and ret.decision != REJECTED:
+        if ret.sent is not None and ret.decision != REJECTED:
             by_label.setdefault(ret.label, []).append(ret)
     for group in by_label.values():
         if len(group) < 2:
@@ -345,7 +345,7 @@ def _supersede(returns: list[Return]) -> None:
             merge_into(newest, other)
             other.used = False
             other.newer = newest.source.name
-            other.problems.append(problem("duplicate-return", other.source.name, detail=newest.plan.spec.title, newer=f"{newest.source.name} ({why_newer(newest, other)})"))
+            other.problems.append(problem("duplicate-return", other.source.name, detail=newest.sent.spec.title, newer=f"{newest.source.name} ({why_newer(newest, other)})"))
 
 
 def _cell_order(cell: str) -> tuple[int, str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .fill import Answers, fill_workbook
 from .folder import INBOX, OUTBOX
-from .sent import Planned
+from .sent import SentWorkbook
 from .settings import SETTINGS_FILE, Review
 from .workbooks import planned_workbooks
 
@@ -472,7 +472,7 @@ def simulate_returns(review: Review, outbox: Path, inbox: Path) -> list[Path]:
     return written
 
 
-def _half_finished(plan: Planned, rows: Answers) -> Answers:
+def _half_finished(plan: SentWorkbook, rows: Answers) -> Answers:
     """The progress typed so far, with the new action it reports on named, and no scores yet."""
     sent = {s: {str(row["id"]) for row in r} for s, r in plan.content.rows.items()}
     scored = {c.key for s in plan.spec.sheets if s.table for c in s.table.columns if c.kind == "score"}
@@ -486,7 +486,7 @@ def _half_finished(plan: Planned, rows: Answers) -> Answers:
 
 
 def _cluster_answers(
-    review: Review, plan: Planned, rng: random.Random, stage: int, n: int
+    review: Review, plan: SentWorkbook, rng: random.Random, stage: int, n: int
 ) -> tuple[Answers, dict[str, dict[str, Any]]]:
     tracker = plan.spec.main_table()
     flags = [c.key for c in tracker.table.columns if c.kind == "flag" and c.is_input]
@@ -543,7 +543,7 @@ def _cluster_answers(
     return {tracker.key: answers}, fields
 
 
-def _mistakes(plan: Planned, rows: Answers) -> None:
+def _mistakes(plan: SentWorkbook, rows: Answers) -> None:
     """What people really do: words for scores, a score off the scale, edited fixed text."""
     tracker = plan.spec.main_table().key
     ids = [str(r["id"]) for r in plan.content.rows[tracker]]
@@ -558,7 +558,7 @@ def _mistakes(plan: Planned, rows: Answers) -> None:
     }
 
 
-def _review_answers(review: Review, plan: Planned, rng: random.Random) -> Answers:
+def _review_answers(review: Review, plan: SentWorkbook, rng: random.Random) -> Answers:
     """The health review from the partnership plan of seeds/004, one entry per
     sub-criterion; the accreditation review with notes and leads from the same paper."""
     sheet = plan.spec.main_table()
@@ -594,7 +594,7 @@ def _review_answers(review: Review, plan: Planned, rng: random.Random) -> Answer
     return {sheet.name: answers}
 
 
-def _as_email(review: Review, plan: Planned, path: Path, received: dt.datetime) -> Path:
+def _as_email(review: Review, plan: SentWorkbook, path: Path, received: dt.datetime) -> Path:
     cluster = review.cluster(plan.cluster)
     sender = cluster.coordinators[0]
     message = EmailMessage()

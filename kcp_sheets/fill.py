@@ -12,14 +12,14 @@ from zipfile import ZIP_DEFLATED, ZipFile
 import openpyxl
 from openpyxl.writer.excel import ExcelWriter
 
-from .sent import Planned
+from .sent import SentWorkbook
 from .spec import Sheet
 
 Answers = dict[str, dict[str, dict[str, Any]]]  # sheet -> row ID -> column key -> value
 
 
 def fill_workbook(
-    plan: Planned,
+    plan: SentWorkbook,
     source: Path,
     dest: Path,
     rows: Answers | None = None,

@@ -23,7 +23,7 @@ from .chase import Chase
 from .folder import INBOX, safe_file_name
 from .intake import gather, inbox_files
 from .problems import Problem
-from .sent import Planned
+from .sent import SentWorkbook
 from .settings import Person, Review
 from .spec import templates_dir
 from .workbooks import long_date, planned_workbooks, review_context
@@ -92,7 +92,7 @@ def _message(
     return message.as_bytes()
 
 
-def draft(review: Review, plan: Planned, workbook: Path) -> tuple[str, bytes]:
+def draft(review: Review, plan: SentWorkbook, workbook: Path) -> tuple[str, bytes]:
     """The file name and bytes of one cluster's draft e-mail."""
     template = _load()
     context = _context(review, plan.cluster)
@@ -111,7 +111,7 @@ def draft(review: Review, plan: Planned, workbook: Path) -> tuple[str, bytes]:
     return safe_file_name(template["file_name"].format(**context)), data
 
 
-def write_drafts(review: Review, plans: list[Planned], out_dir: Path) -> list[Path]:
+def write_drafts(review: Review, plans: list[SentWorkbook], out_dir: Path) -> list[Path]:
     written = []
     for plan in plans:
         if not plan.cluster:

@@ -46,9 +46,9 @@ def why_newer(newer: Return, older: Return) -> str:
 
 def merge_into(newer: Return, older: Return) -> None:
     """Fill `newer` with what only `older` has; report every cell where they differ."""
-    assert newer.plan is not None
+    assert newer.sent is not None
     differ: list[tuple[str, str, str, str, str]] = []  # sheet, cell, row ID, newer text, older text
-    for sheet in newer.plan.spec.sheets:
+    for sheet in newer.sent.spec.sheets:
         if sheet.table is not None:
             mine = {r.id: r for r in newer.rows.get(sheet.key, [])}
             for theirs in older.rows.get(sheet.key, []):
@@ -151,8 +151,8 @@ def _text(value: Any) -> str:
 
 def _drop_settled(ret: Return, merged: Return) -> None:
     """'No score given' is no longer true of a row the merged return has scored."""
-    assert merged.plan is not None
-    main = merged.plan.spec.main_table()
+    assert merged.sent is not None
+    main = merged.sent.spec.main_table()
     table = main.table
     rows: dict[str, Row] = {r.id: r for r in merged.rows.get(main.key, [])}
 

@@ -25,7 +25,7 @@ from .intake import inbox_files
 from .pages import continued, group_title, rejoined
 from .problems import ProblemError, problem, problem_rows
 from .reader import find_header
-from .sent import Planned
+from .sent import SentWorkbook
 from .settings import Review
 from .spec import load_spec
 from .values import as_text, is_blank
@@ -107,7 +107,7 @@ def read_plan(path: Path) -> list[PlanItem]:
     return items
 
 
-def update_plans(review: Review, items: list[PlanItem]) -> list[Planned]:
+def update_plans(review: Review, items: list[PlanItem]) -> list[SentWorkbook]:
     """One update workbook per cluster or criterion, in the plan's order."""
     groups = list(dict.fromkeys(item.group for item in items))
     plans = []
@@ -136,7 +136,7 @@ def update_plans(review: Review, items: list[PlanItem]) -> list[Planned]:
             "fingerprint": fingerprint(spec, content),
             "rows": ",".join(r["id"] for r in rows),
         }
-        plans.append(Planned(spec, content, key))
+        plans.append(SentWorkbook(spec, content, key))
     return plans
 
 
@@ -161,8 +161,8 @@ def collect_updates(review: Review) -> tuple[CheckResult, Path]:
     result = check_returns(review, inbox_files(base / "inbox"), planned=plans)
     returned = {}
     for ret in result.used():
-        for row in ret.rows.get(ret.plan.spec.main_table().key, []):
-            returned[(ret.plan.cluster, row.id)] = (row.values, ret.source.name)
+        for row in ret.rows.get(ret.sent.spec.main_table().key, []):
+            returned[(ret.sent.cluster, row.id)] = (row.values, ret.source.name)
     rows = []
     for plan in plans:
         group = plan.content.identity["group"]

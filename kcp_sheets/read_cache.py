@@ -34,7 +34,7 @@ from . import __version__
 from .intake import Source
 from .ledger import SentRow
 from .reader import Return, Row
-from .sent import Planned
+from .sent import SentWorkbook
 from .settings import Review
 from .spec import templates_dir
 
@@ -84,17 +84,17 @@ def portable(result: Return) -> Portable:
     (the plan is known by its key), and no text the plan holds. A row read as
     one that was sent carries that row's fixed text (issue, outcome, action...),
     which is the sent workbook's, not the file's (docs/performance.md). `restored` puts it back from the plan."""
-    key = result.plan.key if result.plan else None
+    key = result.sent.key if result.sent else None
     source = result.source
     rows = (
-        {key_: _without_sent_text(rows, *_sent(result.plan, key_)) for key_, rows in result.rows.items()}
-        if result.plan
+        {key_: _without_sent_text(rows, *_sent(result.sent, key_)) for key_, rows in result.rows.items()}
+        if result.sent
         else result.rows
     )
     kept = Return(
         **{
             **result.__dict__,
-            "plan": None,
+            "sent": None,
             "rows": rows,
             "source": Source(source.name, b"", source.received, source.sender, sha256=source.sha256),
         }
@@ -102,15 +102,15 @@ def portable(result: Return) -> Portable:
     return kept, key
 
 
-def restored(result: Return, plan: Planned | None) -> Return:
+def restored(result: Return, plan: SentWorkbook | None) -> Return:
     """A portable read with its plan again, each row's sent text as it was read."""
-    result.plan = plan
+    result.sent = plan
     if plan is not None:
         result.rows = {key: _with_sent_text(rows, _sent(plan, key)[0]) for key, rows in result.rows.items()}
     return result
 
 
-def _sent(plan: Planned, sheet_key: str) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+def _sent(plan: SentWorkbook, sheet_key: str) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
     """The rows a table was sent with, by ID, and the keys of its columns but the ID, in order."""
     table = next((s.table for s in plan.spec.sheets if s.key == sheet_key and s.table is not None), None)
     if table is None:

@@ -73,7 +73,7 @@ def _dealt(p: Problem, dealt: dict[str, str]) -> Problem:
 
 def return_state(ret: Return) -> str:
     """A return's state as read, by the one transition of lifecycle.py."""
-    recognised = ret.plan is not None
+    recognised = ret.sent is not None
     return state_of(
         recognised=recognised, decision=ret.decision, superseded=recognised and not ret.used, open_errors=ret.errors
     )
@@ -108,7 +108,7 @@ def record_returns(
             source.name,
             source.sender or "",
             source.received.isoformat(timespec="seconds"),
-            sent_ids.get(ret.plan.key) if ret.plan else None,
+            sent_ids.get(ret.sent.key) if ret.sent else None,
             ret.stage,
             ret.answers,
             ret.errors,

@@ -31,7 +31,7 @@ EDITION = "edition"  # the identity key naming which edition of a workbook this 
 
 
 @dataclass(frozen=True)
-class Planned:
+class SentWorkbook:
     """One workbook the review sends out, with everything it was made from.
 
     `edition` counts the versions of this workbook sent to this cluster: 1 for
@@ -58,18 +58,18 @@ class Planned:
         return (self.spec.template, self.cluster, self.edition)
 
 
-class Plans:
+class SentWorkbooks:
     """What was sent out, every edition, found by what a return's identity names."""
 
-    def __init__(self, planned: list[Planned]) -> None:
-        self._editions: dict[tuple[str, str], list[Planned]] = {}
+    def __init__(self, planned: list[SentWorkbook]) -> None:
+        self._editions: dict[tuple[str, str], list[SentWorkbook]] = {}
         for p in planned:
             self._editions.setdefault((p.spec.template, p.cluster), []).append(p)
         for group in self._editions.values():
             group.sort(key=lambda p: p.edition)
-        self._others: dict[str, dict[str, list[tuple[Planned, dict[str, Any]]]]] = {}
+        self._others: dict[str, dict[str, list[tuple[SentWorkbook, dict[str, Any]]]]] = {}
 
-    def others(self, template: str, cluster: str, key: str) -> tuple[Planned, dict[str, Any]] | None:
+    def others(self, template: str, cluster: str, key: str) -> tuple[SentWorkbook, dict[str, Any]] | None:
         """Another cluster's sent row (latest editions) of this template's main
         table whose ID is `key`, or which holds a fixed text (`<column key>:<text>`,
         as `other_text` makes it): to know another cluster's row, or its text,
@@ -92,7 +92,7 @@ class Plans:
                             index.setdefault(text, []).append((plan, row))
         return next(((plan, row) for plan, row in index.get(key, ()) if plan.cluster != cluster), None)
 
-    def find(self, template: str, cluster: str, edition: int | None = None) -> Planned | None:
+    def find(self, template: str, cluster: str, edition: int | None = None) -> SentWorkbook | None:
         """The edition named, or the latest one sent."""
         group = self._editions.get((template, cluster))
         if not group:
@@ -101,7 +101,7 @@ class Plans:
             return group[-1]
         return next((p for p in group if p.edition == edition), None)
 
-    def match(self, identity: dict[str, str]) -> Planned | None:
+    def match(self, identity: dict[str, str]) -> SentWorkbook | None:
         """The sent workbook a return's identity sheet names: by its edition; for
         a workbook made before editions were recorded, by its fingerprint; else
         the latest."""
@@ -125,11 +125,11 @@ class Plans:
         # A record rebuilt from the settings names no edition: it holds only what matches it.
         return bool(same) or any(p.content.identity.get(EDITION) == edition for p in group if edition)
 
-    def all(self) -> list[Planned]:
+    def all(self) -> list[SentWorkbook]:
         """The latest edition of each workbook."""
         return [group[-1] for group in self._editions.values()]
 
-    def editions(self) -> list[Planned]:
+    def editions(self) -> list[SentWorkbook]:
         return [p for group in self._editions.values() for p in group]
 
 
@@ -198,7 +198,7 @@ def _needs_build(kind: Any) -> bool:
     return origin is tuple or (isinstance(kind, type) and dataclasses.is_dataclass(kind))
 
 
-def encode(plan: Planned) -> tuple[str, str]:
+def encode(plan: SentWorkbook) -> tuple[str, str]:
     """The spec and the content as JSON text, keys sorted, so equal inputs give equal text."""
     spec = json.dumps(_plain(plan.spec), sort_keys=True, ensure_ascii=False)
     content = json.dumps(_plain(plan.content), sort_keys=True, ensure_ascii=False)
@@ -219,23 +219,23 @@ def _tagged(value: dict[str, Any]) -> Any:
     return value
 
 
-def decode(spec: str, content: str, cluster: str, edition: int) -> Planned:
+def decode(spec: str, content: str, cluster: str, edition: int) -> SentWorkbook:
     built_spec = _build(WorkbookSpec, json.loads(spec, object_hook=_tagged))
     built_content = _build(Content, json.loads(content, object_hook=_tagged))
     built_content.contacts = [tuple(c) for c in built_content.contacts]
-    return Planned(built_spec, built_content, cluster, edition)
+    return SentWorkbook(built_spec, built_content, cluster, edition)
 
 
-def content_hash(plan: Planned) -> str:
+def content_hash(plan: SentWorkbook) -> str:
     """What makes two editions the same: spec and content, whatever edition they are called."""
     identity = {k: v for k, v in plan.content.identity.items() if k != EDITION}
-    unnumbered = Planned(plan.spec, dataclasses.replace(plan.content, identity=identity), plan.cluster)
+    unnumbered = SentWorkbook(plan.spec, dataclasses.replace(plan.content, identity=identity), plan.cluster)
     spec, content = encode(unnumbered)
     return hashlib.sha256(f"{spec}\x1e{content}".encode()).hexdigest()
 
 
 # What the officer changed after sending.
-def changes_since(sent: Planned, now: Planned, file: str) -> list[Problem]:
+def changes_since(sent: SentWorkbook, now: SentWorkbook, file: str) -> list[Problem]:
     """What differs between the workbook a return answers and what the review
     sends today: the officer's changes, said as such, so the sender is asked
     only for what they were never sent."""

@@ -128,7 +128,7 @@ def consolidate(
     if public:
         progress(0, 0, "Writing its public copy")
         written.append(write_plan(result, public=True, actions_sheet_limit=limit))
-    left_out = [f"#{ret.ledger_id} {ret.source.name}: {why}" for ret, why in result.left_out() if ret.plan is not None]
+    left_out = [f"#{ret.ledger_id} {ret.source.name}: {why}" for ret, why in result.left_out() if ret.sent is not None]
     summary = f"{counted(len(merged), 'return')} merged; {result.tally()} are listed on its Problems sheet."
     over = limit if too_many_actions_for_sheets(review, limit) else None
     return Outcome(written, result, summary=summary, left_out=left_out, actions_over=over)

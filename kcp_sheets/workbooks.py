@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .content import Content, fingerprint
-from .sent import Planned
+from .sent import SentWorkbook
 from .settings import Review
 from .spec import WorkbookSpec, load_spec
 
@@ -70,7 +70,7 @@ def _officer(review: Review) -> tuple[str, str, str]:
     return (review.officer.title or "Support officer", review.officer.name, review.officer.email)
 
 
-def cluster_workbook(review: Review, code: str) -> Planned:
+def cluster_workbook(review: Review, code: str) -> SentWorkbook:
     cluster = review.cluster(code)
     base = load_spec("cluster_tracker", review.templates)
     spec = base.resolve(
@@ -90,7 +90,7 @@ def cluster_workbook(review: Review, code: str) -> Planned:
         {"cluster": code, "cluster_name": cluster.name, "cluster_code": code},
         contacts,
     )
-    return Planned(spec, content, code)
+    return SentWorkbook(spec, content, code)
 
 
 def cluster_rows(review: Review, code: str) -> list[dict[str, Any]]:
@@ -116,7 +116,7 @@ def cluster_rows(review: Review, code: str) -> list[dict[str, Any]]:
     return rows
 
 
-def health_workbook(review: Review) -> Planned:
+def health_workbook(review: Review) -> SentWorkbook:
     base = load_spec("partnership_health", review.templates)
     spec = base.resolve(review_context(review))
     sheet = spec.main_table()
@@ -126,10 +126,10 @@ def health_workbook(review: Review) -> Planned:
         titles[name] = sheet.table.group_title.format(criterion_number=number, criterion=name, in_depth=in_depth)
     rows = [{"id": s.ref, "criterion": s.criterion, "title": s.title, "standard": s.standard} for s in review.criteria]
     content = _content(review, spec, {sheet.key: rows}, {}, [_officer(review)], titles)
-    return Planned(spec, content)
+    return SentWorkbook(spec, content)
 
 
-def accreditation_workbook(review: Review) -> Planned:
+def accreditation_workbook(review: Review) -> SentWorkbook:
     base = load_spec("accreditation_review", review.templates)
     spec = base.resolve(review_context(review))
     sheet = spec.main_table()
@@ -141,13 +141,13 @@ def accreditation_workbook(review: Review) -> Planned:
     actions = sorted(review.accreditation, key=lambda a: order.get(a.criterion, len(order)))
     rows = [{"id": a.ref, "criterion": a.criterion, "area": a.area, "action": a.action, "due": a.due} for a in actions]
     content = _content(review, spec, {sheet.key: rows}, {}, [_officer(review)], titles)
-    return Planned(spec, content)
+    return SentWorkbook(spec, content)
 
 
-def planned_workbooks(review: Review) -> list[Planned]:
+def planned_workbooks(review: Review) -> list[SentWorkbook]:
     return [cluster_workbook(review, c.code) for c in review.clusters] + review_wide_workbooks(review)
 
 
-def review_wide_workbooks(review: Review) -> list[Planned]:
+def review_wide_workbooks(review: Review) -> list[SentWorkbook]:
     """The workbooks sent to the whole partnership, not to one cluster."""
     return [health_workbook(review)] + ([accreditation_workbook(review)] if review.accreditation else [])

@@ -11,7 +11,7 @@ import pytest
 
 from kcp_sheets.folder import init_folder
 from kcp_sheets.generate import generate
-from kcp_sheets.sent import Planned
+from kcp_sheets.sent import SentWorkbook
 from kcp_sheets.settings import Review, load_review
 from kcp_sheets.workbooks import planned_workbooks
 
@@ -25,7 +25,7 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> Review:
 
 
 @pytest.fixture(scope="session")
-def plans(review: Review) -> dict[str, Planned]:
+def plans(review: Review) -> dict[str, SentWorkbook]:
     return {p.label: p for p in planned_workbooks(review)}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import OUTBOX
-from kcp_sheets.sent import Planned
+from kcp_sheets.sent import SentWorkbook
 from kcp_sheets.settings import Review
 from kcp_sheets.workbooks import planned_workbooks
 
@@ -18,7 +18,7 @@ SENDER_MARKUP = '"<b onmouseover=window.pwned=3>Eve</b>" <eve@example.net>'
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def cluster_plan(review: Review, code: str) -> Planned:
+def cluster_plan(review: Review, code: str) -> SentWorkbook:
     return next(p for p in planned_workbooks(review) if p.cluster == code)
 
 

@@ -225,7 +225,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from kcp_sheets.review_states import set_state
 
     for ret in check_returns(review).returns:  # the officer accepts the return with mistakes, so it is merged
-        if ret.state == "has problems" and ret.plan is not None:
+        if ret.state == "has problems" and ret.sent is not None:
             set_state(
                 folder, ret.ledger_id, "accepted", "Late, some scores to confirm: accepted for the steering group."
             )

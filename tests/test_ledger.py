@@ -107,7 +107,7 @@ def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_cha
         result = check_returns(load_review(sent))
         [ret] = result.returns
         found = {(p.code, p.row_id): p for p in ret.problems}
-        assert ret.plan.edition == 1  # read against what ET was sent, whatever was generated since
+        assert ret.sent.edition == 1  # read against what ET was sent, whatever was generated since
         assert not [p for p in ret.problems if p.code in ("row-deleted", "fixed-edited") or p.severity == "error"], (
             ret.problems
         )
@@ -132,7 +132,7 @@ def test_a_typo_corrected_and_an_action_added_after_sending_are_the_officers_cha
     # A return of the new edition is read with it: nothing changed since.
     fill(sent, "ET", "et-new.xlsx", scored(sent))
     newest = next(r for r in check_returns(load_review(sent)).returns if r.source.name == "et-new.xlsx")
-    assert newest.plan.edition == 2 and not [p for p in newest.problems if p.code.endswith("-since")]
+    assert newest.sent.edition == 2 and not [p for p in newest.problems if p.code.endswith("-since")]
 
 
 def test_sent_rows_the_settings_still_make_are_held_once(sent: Path) -> None:
@@ -143,18 +143,18 @@ def test_sent_rows_the_settings_still_make_are_held_once(sent: Path) -> None:
     fill(sent, "HW", "hw.xlsx", scored(sent, "HW"))
     result = check_returns(load_review(sent))
     by_cluster = {r.cluster: r for r in result.returns}
-    assert by_cluster["ET"].plan.content.rows[TRACKER] is result.rows_now["ET"]
+    assert by_cluster["ET"].sent.content.rows[TRACKER] is result.rows_now["ET"]
     old_text = next(r["action"] for r in result.rows_now["ET"] if r["id"] == "ET-03")
     edit_actions(sent, {"ET-03": {"action": old_text + " (corrected)"}})
     result = check_returns(load_review(sent))
     by_cluster = {r.cluster: r for r in result.returns}
     et = by_cluster["ET"]
-    assert et.plan.content.rows[TRACKER] is not result.rows_now["ET"]
+    assert et.sent.content.rows[TRACKER] is not result.rows_now["ET"]
     assert (
-        next(r["action"] for r in et.plan.content.rows[TRACKER] if r["id"] == "ET-03") == old_text
+        next(r["action"] for r in et.sent.content.rows[TRACKER] if r["id"] == "ET-03") == old_text
     )  # what was sent stays as sent
     assert "row-changed-since" in {p.code for p in et.problems}
-    assert by_cluster["HW"].plan.content.rows[TRACKER] is result.rows_now["HW"]
+    assert by_cluster["HW"].sent.content.rows[TRACKER] is result.rows_now["HW"]
 
 
 def test_score_words_changed_after_sending(sent: Path) -> None:
@@ -186,7 +186,7 @@ def test_templates_changed_between_sending_and_reading(sent: Path, tmp_path: Pat
         for p in ret.problems
         if p.severity == "error" or p.code in ("other-version", "header-missing", "fixed-edited")
     ] == []
-    assert ret.plan.spec.version == 1 and {r.values["coordinator_score"] for r in ret.rows[TRACKER]} == {3}
+    assert ret.sent.spec.version == 1 and {r.values["coordinator_score"] for r in ret.rows[TRACKER]} == {3}
     assert all(r.values["progress"] == f"Progress on {r.id}" for r in ret.rows[TRACKER])
 
 
@@ -266,7 +266,7 @@ def test_a_folder_from_the_previous_release_gets_a_ledger_on_first_use(sent: Pat
     result = check_returns(load_review(sent))
     assert result.notices and "new ledger" in result.notices[0]
     [ret] = result.returns
-    assert ret.plan.edition == 1 and ret.errors == 0 and ret.state == "new"
+    assert ret.sent.edition == 1 and ret.errors == 0 and ret.state == "new"
     with Ledger(sent) as ledger:
         assert {r.how for r in ledger.sent_rows(load_review(sent).review_id)} == {"rebuilt from the folder"}
     assert check_returns(load_review(sent)).notices == []  # only the first time
@@ -281,7 +281,7 @@ def test_a_deleted_ledger_is_rebuilt_and_the_officer_is_told(sent: Path) -> None
     result = check_returns(load_review(sent))
     assert "was not found" in result.notices[0]
     [ret] = result.returns
-    assert ret.plan is not None and ret.errors == 0 and ret.state == "new"  # the decision went with the old ledger
+    assert ret.sent is not None and ret.errors == 0 and ret.state == "new"  # the decision went with the old ledger
     assert not [p for p in ret.problems if p.code in ("sent-unknown", "identity-edited")]
 
 

@@ -17,7 +17,7 @@ from test_libreoffice import system_python_with_uno
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.consolidate import consolidate
-from kcp_sheets.sent import Planned
+from kcp_sheets.sent import SentWorkbook
 
 pytestmark = pytest.mark.libreoffice
 FORMATS = ("xlsx", "ods", "xls")
@@ -49,7 +49,7 @@ def places(path: Path, sheet: str, header_row: int) -> tuple[dict[str, str], dic
 
 
 def test_rows_sorted_by_action_without_the_id_column_in_libreoffice(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     plan = plans["HW"]
     sheet = plan.spec.main_table()
@@ -83,7 +83,7 @@ def test_rows_sorted_by_action_without_the_id_column_in_libreoffice(
 
 
 def test_a_column_inserted_and_a_block_pasted_one_row_down_in_libreoffice(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     plan = plans["CD"]
     sheet = plan.spec.main_table()
@@ -123,7 +123,7 @@ def test_a_column_inserted_and_a_block_pasted_one_row_down_in_libreoffice(
 
 
 def test_two_returns_for_one_cluster_saved_by_libreoffice(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     import os
 
@@ -186,7 +186,7 @@ TYPED_SCORES = [  # in the order of the sub-criteria: four groups all readable, 
 
 
 def test_the_health_review_s_own_total_is_the_plan_s_total_however_a_score_is_typed(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     plan = plans["partnership-health"]
     sheet = plan.spec.main_table()
@@ -235,7 +235,7 @@ def column_index(letter: str) -> int:
 
 
 def test_a_formula_typed_in_a_score_is_found_in_xlsx_and_ods(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     plan = plans["SC"]
     sheet = plan.spec.main_table()
@@ -256,7 +256,7 @@ def test_a_formula_typed_in_a_score_is_found_in_xlsx_and_ods(
 
 
 def test_a_block_of_answers_cut_and_pasted_one_row_down_among_the_actions_in_libreoffice(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     """The block lands only on other actions' rows; the row it left is empty and
     locked now, which .xlsx and .ods keep: an error names the rows. An .xls
@@ -293,7 +293,7 @@ def test_a_block_of_answers_cut_and_pasted_one_row_down_among_the_actions_in_lib
 
 
 def test_another_clusters_answers_and_rows_pasted_over_this_clusters_in_libreoffice(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     """Through LibreOffice, saved as .xlsx, .ods and .xls: Environment and
     transport's answers over Safe communities' first rows (named when ET's
@@ -362,7 +362,7 @@ SPARE_OFFERS = ("nrf", "shared issue", "shared partners", "own action", "progres
 
 
 def test_a_spare_row_filled_in_every_combination_of_what_it_offers_is_a_new_action_in_libreoffice(
-    review, plans: dict[str, Planned], outbox: Path, tmp_path: Path
+    review, plans: dict[str, SentWorkbook], outbox: Path, tmp_path: Path
 ) -> None:
     """Every combination of the NRF drop-down, an issue and partners other rows
     share, an action of its own, progress and a score (63, twelve spare rows to

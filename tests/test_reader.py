@@ -118,7 +118,7 @@ def test_a_spare_row_filled_in_any_way_it_offers_is_a_new_action(review, plans, 
     shared_issue, shared_partner = sent[0]["issue"], sent[0]["partners"]
     offered = [
         {"nrf": "Yes"}, {"nrf": "No"}, {"nrf": "Yes", "issue": shared_issue}, {"nrf": "No", "partners": shared_partner},
-        {"nrf": "Yes", "progress": "Begun"}, {"nrf": "Yes", "coordinator_score": "4"}, {"issue": shared_issue, "progress": "Planned"},
+        {"nrf": "Yes", "progress": "Begun"}, {"nrf": "Yes", "coordinator_score": "4"}, {"issue": shared_issue, "progress": "SentWorkbook"},
         {"partners": shared_partner, "lead_partner": sent[0]["lead_partner"], "nrf": "Yes"},
         {"issue": shared_issue, "action": "Youth diversion scheme", "nrf": "No", "coordinator_score": "3"},
         {"outcome": "Fewer repeat burglaries", "nrf": "Yes", "partners": shared_partner},
@@ -210,7 +210,7 @@ def test_identity_of_another_year_is_refused(review, plans, outbox: Path, tmp_pa
             row[1].value = row[1].value.replace("2004", "2003")
     book.save(path)
     ret = read_one(review, path)
-    assert codes(ret) == ["other-review"] and ret.plan is None
+    assert codes(ret) == ["other-review"] and ret.sent is None
     assert "2003" in ret.problems[0].message
 
 
@@ -377,7 +377,7 @@ def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, o
         (r.source.name, r.label, r.used, r.answers, True) for r in serial.returns
     ]
     assert parallel.all_problems() == serial.all_problems()
-    assert parallel.returns[0].plan is plans["ET"] or parallel.returns[0].plan.label == "ET"
+    assert parallel.returns[0].sent is plans["ET"] or parallel.returns[0].sent.label == "ET"
 
 
 def test_an_answer_too_long_to_print_whole_is_warned_of_with_its_cell(review, plans, outbox: Path, tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def consolidated(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], list[Pr
     errors is merged only once accepted, so the officer accepts each here."""
     result = check_returns(load_review(folder))
     for ret in result.returns:
-        if ret.state == "has problems" and ret.plan is not None:
+        if ret.state == "has problems" and ret.sent is not None:
             set_state(folder, ret.ledger_id, "accepted", "Accepted to see what it holds")
             result = check_returns(load_review(folder))
     path = write_plan(result)
@@ -238,7 +238,7 @@ def test_every_cell_of_every_sheet_is_accounted_for_after_a_read(sent: Path) -> 
     from kcp_sheets.intake import gather
     from kcp_sheets.reader.reading import Reading
     from kcp_sheets.reader.records import Return
-    from kcp_sheets.sent import Plans
+    from kcp_sheets.sent import SentWorkbooks
 
     path = fill(
         sent,
@@ -257,9 +257,9 @@ def test_every_cell_of_every_sheet_is_accounted_for_after_a_read(sent: Path) -> 
     book.save(path)
     review = load_review(sent)
     [source], _ = gather([path], 10**8)
-    reading = Reading(Return(source), review, Plans(planned_workbooks(review)))
+    reading = Reading(Return(source), review, SentWorkbooks(planned_workbooks(review)))
     reading.run()
-    assert reading.result.plan is not None
+    assert reading.result.sent is not None
     for name in reading.grids:
         assert reading.accounts.unaccounted(name) == [], name
     assert {"far away", "mine"} <= {p.found for p in reading.result.problems}

@@ -66,7 +66,7 @@ def check(
     out.print(f"Returns checked ({'the files named' if named else 'the inbox'}):", style="bold")
     lines = []
     for ret in shown["returns"]:
-        what = ret.plan.spec.title if ret.plan else "not recognised"
+        what = ret.sent.spec.title if ret.sent else "not recognised"
         cluster = f" ({ret.cluster})" if ret.cluster else ""
         lines.append(
             f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; "

@@ -11,14 +11,14 @@ from typing import Any
 from ..content import Content
 from ..lifecycle import why_left_out
 from ..reader import Return, Row
-from ..sent import Planned
+from ..sent import SentWorkbook
 from ..settings import Review
 from ..workbooks import cluster_rows, cluster_workbook, planned_workbooks, review_wide_workbooks
 
 
 @dataclass(frozen=True)
 class ClusterReturn:
-    sent: Planned  # the cluster's workbook as the settings make it now
+    sent: SentWorkbook  # the cluster's workbook as the settings make it now
     ret: Return | None  # the return used in the plan, if any
     returned: str = (
         "not received"  # what came back, as the plan says it: "received 24/04/2004, left out: rejected: ..."
@@ -37,7 +37,7 @@ class ClusterReturn:
         now = [Row(str(r["id"]), dict(r), 0) for r in self.sent.content.rows.get(sheet.key, [])]
         if self.ret is None:
             return now
-        returned = self.ret.rows.get(self.ret.plan.spec.main_table().key if self.ret.plan else sheet.key, [])
+        returned = self.ret.rows.get(self.ret.sent.spec.main_table().key if self.ret.sent else sheet.key, [])
         current = {r.id: r.values for r in now}
         fixed = [c.key for c in sheet.table.columns if not c.is_input]
         rows = []
@@ -69,7 +69,7 @@ class ClusterReturn:
         return self.ret.fields.get(form.key, {}), self.ret.rows.get(form.key, [])
 
 
-def cluster_return(sent: Planned, used: Return | None, standing: Return | None) -> ClusterReturn:
+def cluster_return(sent: SentWorkbook, used: Return | None, standing: Return | None) -> ClusterReturn:
     """A cluster's workbook and what came back: used, received but left out (and why), or not received."""
     if used is not None:
         return ClusterReturn(sent, used, f"received {used.source.received:%d/%m/%Y}, stage {used.stage}")
@@ -87,7 +87,7 @@ def final_score(values: dict[str, Any]) -> int | None:
     return agreed if agreed is not None else values.get("coordinator_score")
 
 
-def current_workbooks(review: Review, rows_now: dict[str, list[dict[str, Any]]] | None = None) -> list[Planned]:
+def current_workbooks(review: Review, rows_now: dict[str, list[dict[str, Any]]] | None = None) -> list[SentWorkbook]:
     """What the settings make now, as the plan needs it: every cluster's rows
     (as the check made them, if it did), with the tracker's layout worked out
     once (a layout is the template's; only its titles name a cluster, and the
@@ -98,7 +98,7 @@ def current_workbooks(review: Review, rows_now: dict[str, list[dict[str, Any]]] 
     first = cluster_workbook(review, review.clusters[0].code)
     key = first.spec.main_table().key
     others = [
-        Planned(first.spec, Content(rows={key: rows_now.get(c.code) or cluster_rows(review, c.code)}), c.code)
+        SentWorkbook(first.spec, Content(rows={key: rows_now.get(c.code) or cluster_rows(review, c.code)}), c.code)
         for c in review.clusters[1:]
     ]
     return [first, *others, *review_wide_workbooks(review)]

@@ -16,7 +16,7 @@ from ..ledger import Ledger
 from ..problems import Problem, problem_rows, tally
 from ..public_copy import public_spec, without_people
 from ..reader import Return
-from ..sent import Planned
+from ..sent import SentWorkbook
 from ..settings import Review
 from ..spec import WorkbookSpec, load_spec
 from ..workbooks import review_context
@@ -97,7 +97,7 @@ def _consolidate(result: CheckResult, public: bool, actions_sheet_limit: int) ->
 
 def _context(
     review: Review,
-    workbooks: list[Planned],
+    workbooks: list[SentWorkbook],
     used: dict[str, Return],
     standing: dict[str, Return],
     latest: dt.datetime | None,
@@ -118,7 +118,7 @@ def _context(
 def _rows(
     result: CheckResult,
     clusters: list[ClusterReturn],
-    workbooks: list[Planned],
+    workbooks: list[SentWorkbook],
     used: dict[str, Return],
     problems: list[Problem],
 ) -> dict[str, list[dict[str, Any]]]:
@@ -142,6 +142,6 @@ def _rows(
     return rows
 
 
-def _template(workbooks: list[Planned], template: str) -> Planned | None:
+def _template(workbooks: list[SentWorkbook], template: str) -> SentWorkbook | None:
     """The review-wide workbook made from `template`, if the review has one."""
     return next((w for w in workbooks if w.spec.template == template), None)

@@ -11,7 +11,7 @@ from ..check import CheckResult
 from ..lifecycle import ACCEPTED, described
 from ..problems import tally
 from ..reader import Return, Row
-from ..sent import Planned
+from ..sent import SentWorkbook
 from ..settings import Review
 from ..values import as_text
 from .clusters import ClusterReturn, Words, final_score
@@ -82,7 +82,7 @@ def health_rows(review: Review, ret: Return | None, words: Words) -> list[dict[s
     titles = _criterion_titles(review)
     read = {r.id: r for rows in (ret.rows.values() if ret else []) for r in rows}
     headers = {
-        c.key: c.header for s in (ret.plan.spec.sheets if ret and ret.plan else []) if s.table for c in s.table.columns
+        c.key: c.header for s in (ret.sent.spec.sheets if ret and ret.sent else []) if s.table for c in s.table.columns
     }
 
     def row(ref: str, found: Row | None, **fixed: Any) -> dict[str, Any]:
@@ -180,7 +180,7 @@ def part2_rows(
     return sorted(actions, key=lambda r: order.get(r["criterion_title"], len(order)))
 
 
-def flagged(sent: Planned | None, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def flagged(sent: SentWorkbook | None, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each action ticked in a flag column of the tracker, once per flag."""
     if sent is None:
         return []
@@ -193,19 +193,19 @@ def sources(result: CheckResult) -> list[dict[str, Any]]:
     why = {id(ret): reason for ret, reason in result.left_out()}
     rows = []
     for ret in result.returns:
-        if ret.plan is None:
+        if ret.sent is None:
             status = "not read: " + (ret.problems[0].message if ret.problems else "unknown")
         else:
             status = "used" if ret.merged else "left out: " + why.get(id(ret), "")
             if ret.state == ACCEPTED:
                 status += f" ({described(ret.state, ret.note)})"
             status += f"; stage {ret.stage}; {ret.answers} answers; {tally(ret.problems)}"
-            if ret.plan.edition:
-                status += f"; answers edition {ret.plan.edition} as sent"
+            if ret.sent.edition:
+                status += f"; answers edition {ret.sent.edition} as sent"
         rows.append(
             {
                 "file": ret.source.name,
-                "workbook": ret.plan.spec.title if ret.plan else "",
+                "workbook": ret.sent.spec.title if ret.sent else "",
                 "cluster": ret.cluster,
                 "sender": ret.source.sender,
                 "received": f"{ret.source.received:%d/%m/%Y %H:%M}",

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..bulk import building
 from ..problems import ProblemError, problem
-from ..sent import Planned, decode, encode
+from ..sent import SentWorkbook, decode, encode
 from ..settings import SETTINGS_FILE
 
 LEDGER_FILE = "ledger.sqlite"
@@ -282,7 +282,7 @@ class Ledger:
         ).fetchall()
         return [SentRow(**dict(r)) for r in rows]
 
-    def sent(self, review: str, each: Callable[[Planned], Planned] | None = None) -> list[Planned]:
+    def sent(self, review: str, each: Callable[[SentWorkbook], SentWorkbook] | None = None) -> list[SentWorkbook]:
         """Every edition sent for the review, as the reader needs it; `each`, if
         given, is applied to each as soon as it is decoded (so the decoded copies
         of rows the settings hold never all live at once)."""
@@ -293,19 +293,19 @@ class Ledger:
             decoded = (decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows)
             return [each(p) for p in decoded] if each else list(decoded)
 
-    def sent_id(self, review: str, plan: Planned) -> int | None:
+    def sent_id(self, review: str, plan: SentWorkbook) -> int | None:
         row = self.db.execute(
             "SELECT id FROM sent WHERE review = ? AND template = ? AND cluster = ? AND edition = ?", (review, *plan.key)
         ).fetchone()
         return row[0] if row else None
 
-    def record_sent(self, review: str, plan: Planned, content_hash: str, sha256: str) -> int:
+    def record_sent(self, review: str, plan: SentWorkbook, content_hash: str, sha256: str) -> int:
         """A workbook generated and sent: a new edition, and its event."""
         ident = self._insert_sent(review, plan, content_hash, sha256, "generated")
         self.event("sent", detail=f"{plan.label} edition {plan.edition}: {plan.file_name}")
         return ident
 
-    def record_rebuilt(self, review: str, sent: list[tuple[Planned, str, str]]) -> None:
+    def record_rebuilt(self, review: str, sent: list[tuple[SentWorkbook, str, str]]) -> None:
         """What a folder from before the ledger (or whose ledger was lost) sent,
         taken from its settings as edition 1 of each workbook: (plan, content hash, SHA-256)."""
         for plan, content_hash, sha256 in sent:
@@ -315,7 +315,7 @@ class Ledger:
             detail="nothing was recorded as sent: edition 1 of each workbook taken from the folder's settings",
         )
 
-    def _insert_sent(self, review: str, plan: Planned, content_hash: str, sha256: str, how: str) -> int:
+    def _insert_sent(self, review: str, plan: SentWorkbook, content_hash: str, sha256: str, how: str) -> int:
         spec, content = encode(plan)
         cursor = self.db.execute(
             "INSERT INTO sent (review, template, cluster, edition, template_version, title, file_name, fingerprint, "

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..cellref import a1, cell_name
 from ..content import instruction_cells
-from ..sent import Planned
+from ..sent import SentWorkbook
 from ..values import as_text, is_blank
 from .opening import Grid, Report
 
@@ -94,7 +94,7 @@ class Accounts:
         ]
 
 
-def take_sent_text(accounts: Accounts, sheet: str, plan: Planned, sent_name: str) -> None:
+def take_sent_text(accounts: Accounts, sheet: str, plan: SentWorkbook, sent_name: str) -> None:
     """Take the cells of a sheet we only wrote to (the instructions) whose text
     is what we sent, wherever it now is; what a person typed there stays open."""
     spec_sheet = next(s for s in plan.spec.sheets if s.name == sent_name)

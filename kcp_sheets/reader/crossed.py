@@ -27,7 +27,7 @@ STOCK = 20  # answers found on more rows than this are a stock phrase, whoever t
 def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN) -> None:
     """Add to both returns an error for each run of rows whose free-text
     answers are word for word another cluster's return's, in the same order."""
-    tables = [(ret, _texts(ret)) for ret in returns if ret.plan is not None and ret.cluster]
+    tables = [(ret, _texts(ret)) for ret in returns if ret.sent is not None and ret.cluster]
     where: dict[int, list[tuple[int, int]]] = {}  # a row's free-text answers (their hash) -> (table, row position)
     for t, (_, rows) in enumerate(tables):
         for n, (_, texts) in enumerate(rows):
@@ -55,7 +55,7 @@ def _texts(ret: Return) -> list[tuple[Row, int | None]]:
     """Each row of the return's main table, in sheet order, with its free-text
     answers as compared, by their hash (a national review holds 200,000 rows);
     None for a row with none longer than a word or two."""
-    sheet = ret.plan.spec.main_table()
+    sheet = ret.sent.spec.main_table()
     keys = [c.key for c in sheet.table.columns if c.is_input and c.kind == "text"] if sheet.table else []
     found = []
     for row in sorted(ret.rows.get(sheet.key, []), key=lambda r: r.cell_row):
@@ -79,9 +79,9 @@ def _runs(matched: set[tuple[int, int]], min_run: int) -> list[list[tuple[int, i
 
 
 def _report(ret: Return, mine: list[Row], other: Return, theirs: list[Row]) -> None:
-    here = ret.plan.content.identity.get("cluster_name", ret.cluster) if ret.plan else ret.cluster
-    there = other.plan.content.identity.get("cluster_name", other.cluster) if other.plan else other.cluster
-    sheet = ret.plan.spec.main_table().name if ret.plan else ""
+    here = ret.sent.content.identity.get("cluster_name", ret.cluster) if ret.sent else ret.cluster
+    there = other.sent.content.identity.get("cluster_name", other.cluster) if other.sent else other.cluster
+    sheet = ret.sent.spec.main_table().name if ret.sent else ""
     rows = f"{mine[0].cell_row}" if len(mine) == 1 else f"{mine[0].cell_row}-{mine[-1].cell_row}"
     found = " | ".join(
         f"{r.id}: {as_text(r.values.get('progress'))}" for r in mine
@@ -92,7 +92,7 @@ def _report(ret: Return, mine: list[Row], other: Return, theirs: list[Row]) -> N
             ret.source.name,
             sheet=sheet,
             cell=cell_name(
-                mine[0].cell_row, ret.columns.get(ret.plan.spec.main_table().key, {}).get("id", 0) if ret.plan else 0
+                mine[0].cell_row, ret.columns.get(ret.sent.spec.main_table().key, {}).get("id", 0) if ret.sent else 0
             ),
             row_id=mine[0].id,
             found=found,

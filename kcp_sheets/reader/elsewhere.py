@@ -42,7 +42,7 @@ def spare_answers(
 def others_id(reading: Reading, ident: str) -> bool:
     """Whether `ident` is the ID of another cluster's row: answers
     on it are that cluster's, whatever else the row lacks."""
-    plan = reading.result.plan
+    plan = reading.result.sent
     return bool(
         ident and plan is not None and plan.cluster and reading.planned.others(plan.spec.template, plan.cluster, ident)
     )
@@ -50,7 +50,7 @@ def others_id(reading: Reading, ident: str) -> bool:
 
 def other_clusters_row(reading: Reading, table: Table, ident: str, row: Row) -> tuple[Any, dict[str, Any]] | None:
     """The other cluster's sent row this row is, by its ID or its action text, or None."""
-    plan = reading.result.plan
+    plan = reading.result.sent
     if plan is None or not plan.cluster:
         return None
     found = reading.planned.others(plan.spec.template, plan.cluster, ident) if ident else None
@@ -64,7 +64,7 @@ def pasted_over(
     """A row of this cluster whose changed fixed text is another cluster's: that
     cluster's row was pasted over it, its answers most likely with it. An error
     naming both clusters and both rows, with the answers it holds."""
-    plan = reading.result.plan
+    plan = reading.result.sent
     if plan is None or not plan.cluster:
         return
     for col, raw in edited:

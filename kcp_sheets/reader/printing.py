@@ -22,9 +22,9 @@ def too_long_to_print(
     """Warn of each typed answer taller than a printed page allows its row: the
     printed tracker cuts it, and the plan prints it whole over continuation rows."""
     texts = [c for c in table.inputs if c.kind == "text"]
-    if not texts or reading.result.plan is None:
+    if not texts or reading.result.sent is None:
         return
-    common = reading.result.plan.spec.common
+    common = reading.result.sent.spec.common
     header = pages.header_height(
         [(c.header, c.width) for c in table.columns if not c.turned],
         [(c.header, c.width) for c in table.columns if c.turned],

@@ -10,7 +10,7 @@ from .. import deadline
 from ..intake import Source
 from ..pages import continued
 from ..problems import problem
-from ..sent import Planned, Plans
+from ..sent import SentWorkbook, SentWorkbooks
 from ..settings import Review
 from ..spec import Column, cell_name
 from .accounting import Accounts, take_sent_text
@@ -24,12 +24,12 @@ from .table import parse_cell, read_table
 REPEATING = {"score", "flag", "choice"}  # column kinds whose few values repeat down a table
 
 
-def read_source(source: Source, review: Review, planned: list[Planned] | Plans) -> Return:
+def read_source(source: Source, review: Review, planned: list[SentWorkbook] | SentWorkbooks) -> Return:
     """Read one source; whatever happens, the result is a Return with problems."""
     result = Return(source)
     try:
         with deadline.within(review.read_seconds):
-            Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
+            Reading(result, review, planned if isinstance(planned, SentWorkbooks) else SentWorkbooks(planned)).run()
     except (KeyboardInterrupt, SystemExit):
         raise
     except deadline.ReadTooLong:  # nothing half-read is shown: the file is the problem
@@ -44,7 +44,7 @@ def read_source(source: Source, review: Review, planned: list[Planned] | Plans) 
 class Reading:
     """The state of one read: the Return being filled in and the sheets it came from."""
 
-    def __init__(self, result: Return, review: Review, planned: Plans) -> None:
+    def __init__(self, result: Return, review: Review, planned: SentWorkbooks) -> None:
         self.result = result
         self.review = review
         self.planned = planned
@@ -68,11 +68,11 @@ class Reading:
             self.accounts.noted(facts["sheet"], facts["cell"])
 
     def identity_facts(self) -> dict[str, str]:
-        return self.result.plan.content.identity if self.result.plan else {}
+        return self.result.sent.content.identity if self.result.sent else {}
 
     def scales(self) -> dict[str, dict[int, str]]:
         """The score words the workbook was sent with (the review's, if it names none)."""
-        sent = self.result.plan.content.scales if self.result.plan else {}
+        sent = self.result.sent.content.scales if self.result.sent else {}
         return sent or self.review.scales
 
     def parse(self, col: Column, raw: Any) -> tuple[Any, str, str]:
@@ -88,7 +88,7 @@ class Reading:
 
     def group_titles(self) -> list[str]:
         """The headings of the table's groups, as on their first page and on each page they continue on."""
-        titles = list(self.result.plan.content.group_titles.values()) if self.result.plan else []
+        titles = list(self.result.sent.content.group_titles.values()) if self.result.sent else []
         return titles + [continued(t) for t in titles]
 
     def run(self) -> None:
@@ -103,7 +103,7 @@ class Reading:
         plan = recognise(self)
         if plan is None:
             return
-        self.result.plan = plan
+        self.result.sent = plan
         for sheet in plan.spec.sheets:
             if sheet.kind == "instructions":
                 found = find_sheet(self, sheet)

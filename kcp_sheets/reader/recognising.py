@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..content import IDENTITY_MARK
-from ..sent import Planned
+from ..sent import SentWorkbook
 from ..spec import Sheet, load_common
 from ..values import as_text, is_blank
 from .table import find_header
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .reading import Reading
 
 
-def recognise(reading: Reading) -> Planned | None:
+def recognise(reading: Reading) -> SentWorkbook | None:
     """The plan this return answers, or None with a problem saying why not."""
     grids = reading.grids
     common = load_common()
@@ -38,7 +38,7 @@ def recognise(reading: Reading) -> Planned | None:
     return _by_headers(reading)
 
 
-def _by_identity(reading: Reading, identity: dict[str, str]) -> Planned | None:
+def _by_identity(reading: Reading, identity: dict[str, str]) -> SentWorkbook | None:
     expected = reading.review.review_id
     if identity.get("review") != expected:
         reading.add(
@@ -67,9 +67,9 @@ def _by_identity(reading: Reading, identity: dict[str, str]) -> Planned | None:
     return plan
 
 
-def _by_headers(reading: Reading) -> Planned | None:
+def _by_headers(reading: Reading) -> SentWorkbook | None:
     """No identity sheet: find the template whose headers and row IDs fit best."""
-    best: tuple[float, Planned | None] = (0.0, None)
+    best: tuple[float, SentWorkbook | None] = (0.0, None)
     for plan in reading.planned.all():
         sheet = plan.spec.main_table()
         table = sheet.table

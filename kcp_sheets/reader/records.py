@@ -9,7 +9,7 @@ from typing import Any
 from ..intake import Source
 from ..lifecycle import used_in_plan
 from ..problems import Problem
-from ..sent import Planned
+from ..sent import SentWorkbook
 
 
 @dataclass(slots=True)  # a national review reads 200,000
@@ -35,7 +35,7 @@ class Return:
     """One returned workbook, read."""
 
     source: Source
-    plan: Planned | None = None
+    sent: SentWorkbook | None = None  # the workbook as sent that this return answers
     identity: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=dict)  # by sheet key
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # form sheets
@@ -56,15 +56,15 @@ class Return:
 
     @property
     def template(self) -> str:
-        return self.plan.spec.template if self.plan else ""
+        return self.sent.spec.template if self.sent else ""
 
     @property
     def cluster(self) -> str:
-        return self.plan.cluster if self.plan else ""
+        return self.sent.cluster if self.sent else ""
 
     @property
     def label(self) -> str:
-        return self.plan.label if self.plan else ""
+        return self.sent.label if self.sent else ""
 
     @property
     def errors(self) -> int:
@@ -78,14 +78,14 @@ class Return:
     @property
     def merged(self) -> bool:
         """Goes into the plan: the current copy, and accepted or clean."""
-        return self.used and used_in_plan(self.state, self.plan is not None)
+        return self.used and used_in_plan(self.state, self.sent is not None)
 
     def unscored(self) -> int:
         """Rows the return has not scored yet (none of the table's scored_by)."""
-        if not self.plan:
+        if not self.sent:
             return 0
         count = 0
-        for sheet in self.plan.spec.sheets:
+        for sheet in self.sent.spec.sheets:
             if sheet.kind == "table" and sheet.table and sheet.table.scored_by:
                 for row in self.rows.get(sheet.key, []):
                     if all(row.values.get(k) is None for k in sheet.table.scored_by):

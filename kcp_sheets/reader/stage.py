@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..cellref import cell_name
-from ..sent import Planned
+from ..sent import SentWorkbook
 
 if TYPE_CHECKING:
     from .reading import Reading
 
 
-def stage_checks(reading: Reading, plan: Planned) -> None:
+def stage_checks(reading: Reading, plan: SentWorkbook) -> None:
     result = reading.result
     stage2_typed = False
     for sheet in plan.spec.sheets:

@@ -43,7 +43,7 @@ def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None
         sheets.setdefault(p.sheet or "The file as a whole", []).append(p)
     open_errors = [p for p in found if p.severity == "error" and not p.dealt_with]
     asks = list(dict.fromkeys(p.ask for p in open_errors))
-    late = bool(ret and ret.plan and ret.source.received.date() > review.stage2_deadline)
+    late = bool(ret and ret.sent and ret.source.received.date() > review.stage2_deadline)
     inbox_file = name.split(" > ")[0]
     return desk.render(
         request,
@@ -60,7 +60,7 @@ def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None
         dealt=sum(bool(p.dealt_with) for p in found),
         said=said or [],
         done=request.query_params.get("done", ""),
-        decisions=bool(ret and ret.ledger_id and ret.plan and ret.state != SUPERSEDED),
+        decisions=bool(ret and ret.ledger_id and ret.sent and ret.state != SUPERSEDED),
         dealing=bool(ret and ret.ledger_id),
         inbox_file=f"{INBOX}/{inbox_file}" if (desk.folder / INBOX / inbox_file).is_file() else "",
         nav="overview",
