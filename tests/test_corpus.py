@@ -16,9 +16,10 @@ import pytest
 from conftest import soffice
 from corpus import Case, cases, libreoffice_cases, mutants
 
-from kcp_sheets import check
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
+from kcp_sheets.read_workers import Reads
+from kcp_sheets.reader import read_source
 
 PEAK_MB = 300  # no single file may take the reading past this
 REGRESSIONS = Path(__file__).parent / "regressions"
@@ -110,7 +111,7 @@ def test_a_mixed_inbox_names_every_file_without_a_crash_in_bounded_memory(review
     found += mutants(Case("excel2.xls", found[10].data, None), 3, seed=2)
     found += mutants(Case("repeats.ods", found[11].data, None), 3, seed=3)
     found.append(Case("panics.xls", (REGRESSIONS / "calamine-panic.xls").read_bytes(), None))
-    assert len(found) >= check.PARALLEL_FROM, "the inbox must be read in parallel"
+    assert len(found) >= Reads().parallel_from, "the inbox must be read in parallel"
     inbox = folder / "inbox"
     for case in found:
         (inbox / case.name).write_bytes(case.data)
@@ -122,41 +123,35 @@ def test_a_mixed_inbox_names_every_file_without_a_crash_in_bounded_memory(review
     assert peak < PEAK_MB, f"peak memory {peak:.0f} MB"
 
 
-def test_serial_and_parallel_reading_say_the_same(review, valid_xlsx: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serial_and_parallel_reading_say_the_same(review, valid_xlsx: bytes, tmp_path: Path) -> None:
     paths = []
     for case in [*cases(valid_xlsx), Case("panics.xls", (REGRESSIONS / "calamine-panic.xls").read_bytes(), None)]:
         paths.append(tmp_path / case.name)
         paths[-1].write_bytes(case.data)
 
-    def codes() -> list[tuple[str, str, str]]:
-        result = check_returns(review, paths)
+    def codes(reads: Reads) -> list[tuple[str, str, str]]:
+        result = check_returns(review, paths, reads=reads)
         return sorted((p.file, p.code, p.message) for p in result.all_problems())
 
-    monkeypatch.setattr(check, "PARALLEL_FROM", 10_000)
-    serial = codes()
-    monkeypatch.setattr(check, "PARALLEL_FROM", 1)
-    assert codes() == serial
+    serial = codes(Reads(parallel_from=10_000))
+    assert codes(Reads(parallel_from=1)) == serial  # in workers, after the cheap look
 
 
-def _dies_on_one_file(source):  # noqa: ANN001, ANN202 - stands in for check._read_in_worker
+def _dies_on_one_file(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that kills its worker, or gives what cannot be sent back
     if source.name == "kills its worker.xlsx":
         os._exit(9)
+    result = read_source(source, review, plans, **options)
     if source.name == "unpicklable.xlsx":
-        return (lambda: None), None
-    return _REAL_WORKER(source)
+        result.saved = lambda: None  # type: ignore[assignment]
+    return result
 
 
-_REAL_WORKER = check._read_in_worker
-
-
-def test_a_worker_that_dies_or_cannot_send_its_result_costs_one_file(review, valid_xlsx: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_or_cannot_send_its_result_costs_one_file(review, valid_xlsx: bytes, tmp_path: Path) -> None:
     """Workers fork from this process, so they run the stand-in reader above."""
     names = ["kills its worker.xlsx", "unpicklable.xlsx", *(f"return {n}.xlsx" for n in range(6))]
     for name in names:
         (tmp_path / name).write_bytes(valid_xlsx)
-    monkeypatch.setattr(check, "_read_in_worker", _dies_on_one_file)
-    monkeypatch.setattr(check, "PARALLEL_FROM", 1)
-    result = check_returns(review, [tmp_path / n for n in names])
+    result = check_returns(review, [tmp_path / n for n in names], reads=Reads(parallel_from=1, reader=_dies_on_one_file))
     failed = {p.file: p.message for p in result.all_problems() if p.code == "file-read-failed"}
     assert sorted(failed) == ["kills its worker.xlsx", "unpicklable.xlsx"]
     assert "stopped" in failed["kills its worker.xlsx"]

@@ -306,13 +306,12 @@ def slow_on_hw(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
 
 @pytest.mark.parametrize("in_workers", [False, True], ids=["in the checking process", "in worker processes"])
-def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(review, plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcp_sheets import check
+def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(review, plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool) -> None:
+    from kcp_sheets.read_workers import Reads
 
-    monkeypatch.setattr(check, "PARALLEL_FROM", 1 if in_workers else 10**6)
     et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
     hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
-    result = check_returns(review, [et, hw])
+    result = check_returns(review, [et, hw], reads=Reads(parallel_from=1 if in_workers else 10**6))
     by_name = {r.source.name: r for r in result.returns}
     assert by_name["et.xlsx"].cluster == "ET" and by_name["et.xlsx"].errors == 0
     stopped = by_name["hw.xlsx"]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
@@ -360,19 +359,18 @@ def test_inbox_and_email_attachments(review, plans, outbox: Path, tmp_path: Path
     assert [p.code for p in result.problems] == ["email-no-attachment"]
 
 
-def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, outbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kcp_sheets.check as check
+def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, outbox: Path, tmp_path: Path) -> None:
+    from kcp_sheets.read_workers import Reads
 
     paths = []
-    for n in range(check.PARALLEL_FROM + 2):
+    for n in range(Reads().parallel_from + 2):
         plan = plans[["ET", "HW", "partnership-health"][n % 3]]
         label = "partnership-health" if plan.cluster == "" else plan.cluster
         paths.append(fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{n:02d} {label}.xlsx", {}))
     paths.append(tmp_path / "junk.xlsx")
     paths[-1].write_bytes(b"junk")
     parallel = check_returns(review, paths)
-    monkeypatch.setattr(check, "PARALLEL_FROM", 10_000)
-    serial = check_returns(review, paths)
+    serial = check_returns(review, paths, reads=Reads(parallel_from=10_000))
     assert [(r.source.name, r.label, r.used, r.answers, r.source.sha256 == hashlib.sha256((tmp_path / r.source.name).read_bytes()).hexdigest()) for r in parallel.returns] == [
         (r.source.name, r.label, r.used, r.answers, True) for r in serial.returns
     ]

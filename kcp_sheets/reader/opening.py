@@ -48,10 +48,12 @@ class Sheets:
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel encrypts with when a workbook is protected but given no password to open
 
 
-def open_sheets(source: Source, report: Report) -> Sheets | None:
-    """Every sheet of the source, or None (with a problem reported) if it cannot be opened."""
+def open_sheets(source: Source, report: Report, look: Callable[[bytes], Facts] = inspect) -> Sheets | None:
+    """Every sheet of the source, or None (with a problem reported) if it cannot
+    be opened. `look` says what the file is: the full inspection, or in a
+    worker process with limits of its own a cheap look (`glance`)."""
     try:
-        facts = inspect(source.data)
+        facts = look(source.data)
     except Refused as refused:
         opened = _with_default_password(source.data) if refused.code == "file-encrypted" else None
         if opened is None:

@@ -4,9 +4,11 @@ result is a Return with problems; one bad file never costs the run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import deadline
+from ..formats import Facts, inspect
 from ..intake import Source
 from ..problems import problem
 from ..sent import Planned, Plans
@@ -23,12 +25,13 @@ from .table import parse_cell, read_table
 REPEATING = {"score", "flag", "choice"}  # column kinds whose few values repeat down a table
 
 
-def read_source(source: Source, review: Review, planned: list[Planned] | Plans) -> Return:
-    """Read one source; whatever happens, the result is a Return with problems."""
+def read_source(source: Source, review: Review, planned: list[Planned] | Plans, look: Callable[[bytes], Facts] = inspect) -> Return:
+    """Read one source; whatever happens, the result is a Return with problems.
+    `look` says what the file is before it is opened (see `open_sheets`)."""
     result = Return(source)
     try:
         with deadline.within(deadline.READ_SECONDS):
-            Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned)).run()
+            Reading(result, review, planned if isinstance(planned, Plans) else Plans(planned), look).run()
     except (KeyboardInterrupt, SystemExit):
         raise
     except deadline.ReadTooLong:  # nothing half-read is shown: the file is the problem
@@ -42,8 +45,9 @@ def read_source(source: Source, review: Review, planned: list[Planned] | Plans) 
 class Reading:
     """The state of one read: the Return being filled in and the sheets it came from."""
 
-    def __init__(self, result: Return, review: Review, planned: Plans) -> None:
+    def __init__(self, result: Return, review: Review, planned: Plans, look: Callable[[bytes], Facts] = inspect) -> None:
         self.result = result
+        self.look = look
         self.review = review
         self.planned = planned
         self.name = result.source.name
@@ -88,7 +92,7 @@ class Reading:
         return list(self.result.plan.content.group_titles.values()) if self.result.plan else []
 
     def run(self) -> None:
-        sheets = open_sheets(self.result.source, self.add)
+        sheets = open_sheets(self.result.source, self.add, self.look)
         if sheets is None:
             return
         self.sheets = sheets

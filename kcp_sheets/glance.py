@@ -1,0 +1,161 @@
+"""A cheap look at a returned .xlsx before it is read in a worker process,
+whose own limits on memory and CPU time are then the guard (`read_workers`).
+
+The full inspection (`formats.inspect`) measures every sheet from every one
+of its cells with regular expressions, in Python: the right guard in the
+officer's own process, where no limit can be set, and most of the cost of
+opening a return. This look checks what a parser would trip on from the
+zip's central directory (part count, sizes, ratios, encryption), the few
+small parts that say where the sheets are, and each sheet's declared
+dimension, then bounds the sheet by that dimension with scans that run at C
+speed (no cell reference longer than the dimension's; every cell placed by
+its reference; formula and error marks). Anything it cannot vouch for, and
+every file that is not a plain .xlsx, gets the full inspection instead, so a
+refusal is always the full inspection's, word for word.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+
+from .formats import (
+    MAX_GRID_CELLS,
+    MAX_PART,
+    MAX_PARTS,
+    MAX_RATIO,
+    MAX_SHARED_STRINGS,
+    MAX_UNZIPPED,
+    SHEET_KINDS,
+    UNIQUE_COUNT,
+    ZIP_ERRORS,
+    ZIP_MAGIC,
+    Facts,
+    Refused,
+    SheetFacts,
+    _attribute,
+    _chunks,
+    _formula_or_error,
+    _read_part,
+    _relationships,
+    _xml_heads,
+    _xml_text,
+    inspect,
+)
+
+BOOK = "xl/workbook.xml"
+USUAL = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
+NEEDED = {"[Content_Types].xml", "_rels/.rels", BOOK, "xl/_rels/workbook.xml.rels"}
+OTHER_KINDS = ("content.xml", "mimetype", "META-INF/manifest.xml", "xl/workbook.bin")
+SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
+DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
+COLUMNS_WITH_LETTERS = {1: 26, 2: 702, 3: 16384}  # the widest sheet a reference of so many letters reaches
+_BEYOND: dict[tuple[int, int], re.Pattern[bytes]] = {}
+
+
+def glance(data: bytes) -> Facts:
+    """What `formats.inspect` would say of the file, from a cheap look where
+    the file is a plain .xlsx the look can vouch for; else the full inspection
+    (which raises Refused with the one problem that says why not)."""
+    facts = vouched(data)
+    return facts if facts is not None else inspect(data)
+
+
+def vouched(data: bytes) -> Facts | None:
+    """The facts of a plain .xlsx from the cheap look, or None where anything needs the full inspection."""
+    try:
+        return _look(data)
+    except (*ZIP_ERRORS, struct.error, UnicodeError, Refused):
+        return None
+
+
+def _look(data: bytes) -> Facts | None:
+    """The facts of a plain .xlsx, or None where anything needs the full inspection."""
+    if not data.startswith(ZIP_MAGIC):
+        return None
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        names = {i.filename for i in infos}
+        if not _plain_container(infos) or not NEEDED <= names or any(n in names for n in OTHER_KINDS):
+            return None
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            return None  # macros: the full inspection says so
+        if [t for _, kind, t in _relationships(archive, names, "") if kind == "officeDocument"] != [BOOK]:
+            return None
+        rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, BOOK)}
+        if any(not target.startswith("xl/") or USUAL.get(kind, target) != target for kind, target in rels.values()):
+            return None
+        facts = Facts("xlsx")
+        bound = 0
+        for match in SHEET_ENTRY.finditer(_read_part(archive, BOOK)):
+            attrs = match.group(1)
+            kind, target = rels.get((_attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
+            if target not in names or SHEET_KINDS.get(kind) != "worksheet":
+                return None
+            looked = _sheet(archive, _xml_text(_attribute(attrs, b"name") or b""), target, facts)
+            if looked is None:
+                return None
+            sheet, most = looked
+            facts.sheets.append(sheet)
+            bound += most
+        if not facts.sheets or bound > MAX_GRID_CELLS:
+            return None
+        strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
+        for part, head in _xml_heads(archive, names - facts.parts_read):
+            count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
+            if count and int(count.group(1)) > MAX_SHARED_STRINGS:
+                return None
+    return facts
+
+
+def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether the central directory is within every limit the full inspection
+    sets, part by part as well as in all; nothing encrypted."""
+    if len(infos) > MAX_PARTS:
+        return False
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        return False
+    for info in infos:
+        if info.flag_bits & 0x1 or info.file_size > MAX_PART:
+            return False
+        if info.file_size > 1024 * 1024 and info.file_size / max(1, info.compress_size) > MAX_RATIO:
+            return False
+    return True
+
+
+def _sheet(archive: zipfile.ZipFile, name: str, part: str, facts: Facts) -> tuple[SheetFacts, int] | None:
+    """A sheet from its declared dimension, with the most cells its grid can
+    span: no cell reference in it has more letters or digits than the
+    dimension's far corner. None where a cell says no place of its own, a
+    reference runs past that bound, or no dimension is declared."""
+    rows = cols = 0
+    beyond: re.Pattern[bytes] | None = None
+    for chunk in _chunks(archive, part):  # each starts where a tag starts; the first checked for entities
+        if beyond is None:
+            found = DIMENSION.search(chunk[:4096])
+            if found is None:
+                return None
+            letters, digits = found.groups()
+            rows, cols = int(digits), _col_number(letters)
+            key = (len(letters), len(digits))
+            beyond = _BEYOND.get(key) or _BEYOND.setdefault(key, re.compile(rb'<c r="(?:[A-Z]{%d}|[A-Z]{1,3}\d{%d})' % (key[0] + 1, key[1] + 1)))
+        if beyond.search(chunk) or chunk.count(b"<c ") + chunk.count(b"<c>") != chunk.count(b'<c r="') or b":c " in chunk or b":c>" in chunk:
+            return None
+        if not facts.formulas_or_errors:
+            facts.formulas_or_errors = _formula_or_error(chunk)
+    if beyond is None:
+        return None
+    facts.parts_read.add(part)
+    letters_len, digits_len = key
+    return SheetFacts(name, "worksheet", rows, cols, 0, part), COLUMNS_WITH_LETTERS[letters_len] * (10**digits_len - 1)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
