@@ -35,7 +35,9 @@ from kcp_sheets.generate import generate, record_as_sent  # noqa: E402
 from kcp_sheets.intake import Source  # noqa: E402
 from kcp_sheets.ledger import Ledger  # noqa: E402
 from kcp_sheets.read_cache import CACHE_FILE  # noqa: E402
+from kcp_sheets.read_workers import read_looked  # noqa: E402
 from kcp_sheets.reader import read_source  # noqa: E402
+from kcp_sheets.sent import Plans  # noqa: E402
 from kcp_sheets.settings import load_review  # noqa: E402
 from kcp_sheets.workbooks import cluster_workbook, planned_workbooks  # noqa: E402
 from kcp_sheets.writer import (
@@ -185,7 +187,7 @@ def inbox_check(base: Path, copies: int, repeat: int) -> list[str]:
     warm = timed(check, repeat)
     raw = timed(lambda: subprocess.run([sys.executable, "-c", RAW_READ_PROCESS, *map(str, files)], check=True, capture_output=True), repeat)
     return [
-        f"check of a {len(files)}-file inbox, whole process, first check: kcp-sheets {fmt(cold)}; raw python-calamine process {fmt(raw)}; ratio {cold[0] / raw[0]:.2f}x (target <= 3x)",
+        f"check of a {len(files)}-file inbox, whole process, first check: kcp-sheets {fmt(cold)}; raw python-calamine process {fmt(raw)}; ratio {cold[0] / raw[0]:.2f}x (target <= 2.5x)",
         f"check of the same inbox again, nothing new: kcp-sheets {fmt(warm)}; ratio {warm[0] / raw[0]:.2f}x the raw read",
     ]
 
@@ -283,10 +285,14 @@ def borough(base: Path, repeat: int) -> list[str]:
     sent = base / "filled" / "inbox" / "HW return 2004.xlsx"  # a filled return
     planned = planned_workbooks(review)
     source = Source(sent.name, sent.read_bytes(), dt.datetime.now(dt.timezone.utc))
-    check, calamine = paired(lambda: read_source(source, review, planned), lambda: raw_read(sent), repeat * 20)
+    plans = Plans(planned)
+    # A worker's read (the cheap look, then the reader) in this process: the pool's own costs are in the inbox figures.
+    check, calamine = paired(lambda: read_looked(source, review, plans), lambda: raw_read(sent), repeat * 20)
+    full, calamine_full = paired(lambda: read_source(source, review, plans), lambda: raw_read(sent), repeat * 20)
     setup = timed(lambda: check_returns(review, [sent]), repeat * 4)
     openpyxl_t = timed(lambda: openpyxl_read(sent), repeat * 4)
-    lines.append(f"read and check one return: kcp-sheets {fmt(check)}; raw python-calamine {fmt(calamine)}; ratio {check[0] / calamine[0]:.2f}x (target <= 2x)")
+    lines.append(f"read and check one return, as a worker reads it: kcp-sheets {fmt(check)}; raw python-calamine {fmt(calamine)}; ratio {check[0] / calamine[0]:.2f}x (target <= 2x)")
+    lines.append(f"  read and check one return fully inspected, as the officer's own process reads it: {fmt(full)}; ratio {full[0] / calamine_full[0]:.2f}x the raw read timed with it")
     lines.append(f"  check_returns of that one file, including planning the review's 9 workbooks: {fmt(setup)}")
     lines.append(f"  raw openpyxl read-only of the same file {fmt(openpyxl_t)}: {openpyxl_t[0] / calamine[0]:.1f}x python-calamine")
 
