@@ -17,11 +17,14 @@ refusal is always the full inspection's, word for word.
 from __future__ import annotations
 
 import io
+import itertools
+import posixpath
 import re
 import struct
 import zipfile
 
 from .formats import (
+    CHUNK,
     MAX_GRID_CELLS,
     MAX_PART,
     MAX_PARTS,
@@ -39,7 +42,6 @@ from .formats import (
     _chunks,
     _formula_or_error,
     _read_part,
-    _relationships,
     _xml_heads,
     _xml_text,
     inspect,
@@ -49,10 +51,12 @@ BOOK = "xl/workbook.xml"
 USUAL = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
 NEEDED = {"[Content_Types].xml", "_rels/.rels", BOOK, "xl/_rels/workbook.xml.rels"}
 OTHER_KINDS = ("content.xml", "mimetype", "META-INF/manifest.xml", "xl/workbook.bin")
+RELATIONSHIP = re.compile(rb"<Relationship ([^<>]*)>")
+ATTRIBUTE = re.compile(rb'(?<![\w:.-])(\w+)="([^"]*)"')
 SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
 DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
 COLUMNS_WITH_LETTERS = {1: 26, 2: 702, 3: 16384}  # the widest sheet a reference of so many letters reaches
-_BEYOND: dict[tuple[int, int], re.Pattern[bytes]] = {}
+SHAPES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
 
 
 def glance(data: bytes) -> Facts:
@@ -82,12 +86,12 @@ def _look(data: bytes) -> Facts | None:
             return None
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             return None  # macros: the full inspection says so
-        if [t for _, kind, t in _relationships(archive, names, "") if kind == "officeDocument"] != [BOOK]:
+        root, rels = _relationships(archive, "_rels/.rels", ""), _relationships(archive, "xl/_rels/workbook.xml.rels", "xl")
+        if root is None or rels is None or [t for kind, t in root.values() if kind == "officeDocument"] != [BOOK]:
             return None
-        rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, BOOK)}
         if any(not target.startswith("xl/") or USUAL.get(kind, target) != target for kind, target in rels.values()):
             return None
-        facts = Facts("xlsx")
+        facts = Facts("xlsx", parts_read={"_rels/.rels", "xl/_rels/workbook.xml.rels", BOOK})  # each checked whole as it was read
         bound = 0
         for match in SHEET_ENTRY.finditer(_read_part(archive, BOOK)):
             attrs = match.group(1)
@@ -108,6 +112,27 @@ def _look(data: bytes) -> Facts | None:
             if count and int(count.group(1)) > MAX_SHARED_STRINGS:
                 return None
     return facts
+
+
+def _relationships(archive: zipfile.ZipFile, part: str, base: str) -> dict[str, tuple[str, str]] | None:
+    """A relationships part as {id: (type, target part)}, targets resolved as
+    `formats` resolves them; None where any entry is written otherwise than
+    plainly (its attributes double-quoted, no prefixes, no escapes)."""
+    data = _read_part(archive, part, 8 * 1024 * 1024)
+    found: dict[str, tuple[str, str]] = {}
+    tags = RELATIONSHIP.findall(data)
+    if len(tags) != data.count(b"Relationship ") or b":Relationship" in data:
+        return None
+    for tag in tags:
+        attrs = dict(ATTRIBUTE.findall(tag))
+        if attrs.get(b"TargetMode", b"").lower() == b"external":
+            continue
+        rel_id, kind, target = attrs.get(b"Id"), attrs.get(b"Type"), attrs.get(b"Target")
+        if rel_id is None or kind is None or not target or any(ch in target for ch in b"%&\\"):
+            return None
+        text = target.decode("utf-8")
+        found[rel_id.decode("utf-8")] = (kind.decode("utf-8").rsplit("/", 1)[-1], text[1:] if text.startswith("/") else posixpath.normpath(posixpath.join(base, text)))
+    return found
 
 
 def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
@@ -132,26 +157,31 @@ def _sheet(archive: zipfile.ZipFile, name: str, part: str, facts: Facts) -> tupl
     span: no cell reference in it has more letters or digits than the
     dimension's far corner. None where a cell says no place of its own, a
     reference runs past that bound, or no dimension is declared."""
-    rows = cols = 0
-    beyond: re.Pattern[bytes] | None = None
-    for chunk in _chunks(archive, part):  # each starts where a tag starts; the first checked for entities
-        if beyond is None:
-            found = DIMENSION.search(chunk[:4096])
-            if found is None:
-                return None
-            letters, digits = found.groups()
-            rows, cols = int(digits), _col_number(letters)
-            key = (len(letters), len(digits))
-            beyond = _BEYOND.get(key) or _BEYOND.setdefault(key, re.compile(rb'<c r="(?:[A-Z]{%d}|[A-Z]{1,3}\d{%d})' % (key[0] + 1, key[1] + 1)))
-        if beyond.search(chunk) or chunk.count(b"<c ") + chunk.count(b"<c>") != chunk.count(b'<c r="') or b":c " in chunk or b":c>" in chunk:
+    small = archive.getinfo(part).file_size <= CHUNK
+    chunks = iter((_read_part(archive, part),)) if small else _chunks(archive, part)  # entities checked in the first 64 KB either way
+    first = next(chunks, b"")
+    found = DIMENSION.search(first[:4096])
+    if found is None:
+        return None
+    letters, digits = found.groups()
+    for chunk in itertools.chain((first,), chunks):  # each starts where a tag starts
+        if _beyond(chunk, len(letters), len(digits)) or chunk.count(b"<c ") + chunk.count(b"<c>") != chunk.count(b'<c r="') or b":c " in chunk or b":c>" in chunk:
             return None
         if not facts.formulas_or_errors:
             facts.formulas_or_errors = _formula_or_error(chunk)
-    if beyond is None:
-        return None
     facts.parts_read.add(part)
-    letters_len, digits_len = key
-    return SheetFacts(name, "worksheet", rows, cols, 0, part), COLUMNS_WITH_LETTERS[letters_len] * (10**digits_len - 1)
+    sheet = SheetFacts(name, "worksheet", int(digits), _col_number(letters), 0, part)
+    return sheet, COLUMNS_WITH_LETTERS[len(letters)] * (10 ** len(digits) - 1)
+
+
+def _beyond(chunk: bytes, letters: int, digits: int) -> bool:
+    """Whether a cell reference has more letters or more digits than the
+    dimension's: found at C speed in a copy with every letter made A and every
+    digit 0, rather than by a pattern tried at every cell."""
+    shape = chunk.translate(SHAPES)
+    if b'<c r="' + b"A" * (letters + 1) in shape:
+        return True
+    return any(b'<c r="' + b"A" * n + b"0" * (digits + 1) in shape for n in range(1, letters + 1))
 
 
 def _col_number(letters: bytes) -> int:
