@@ -6,6 +6,7 @@ memory or CPU time must cost that file alone."""
 from __future__ import annotations
 
 import io
+import os
 import time
 from pathlib import Path
 
@@ -87,3 +88,23 @@ def test_a_worker_past_its_memory_or_cpu_limit_costs_that_file_alone(review, val
     assert sorted(failed) == [name]
     assert ("MemoryError" if name == "bomb.xlsx" else "stopped") in failed[name]
     assert sorted(r.source.name for r in result.returns if r.cluster == "ET") == sorted(names[1:])
+
+
+def _dies_after_the_cheap_look(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a library that crashes on one file
+    if source.name == "crashes.xlsx" and options.get("look") is glance:
+        os._exit(9)
+    return read_source(source, review, plans, **options)
+
+
+def test_a_file_whose_worker_died_is_read_again_alone_fully_inspected(review, valid_xlsx: bytes, tmp_path: Path) -> None:
+    """Which file a dead worker was reading is unknown: the files it had in
+    flight are each read again alone, with the full inspection, and the rest
+    by a new pool. Here the full read succeeds, so nothing is lost."""
+    names = [f"return {n:02d}.xlsx" for n in range(10)]
+    names.insert(3, "crashes.xlsx")
+    for each in names:
+        (tmp_path / each).write_bytes(valid_xlsx)
+    reads = Reads(parallel_from=1, reader=_dies_after_the_cheap_look, in_flight=1)
+    result = check_returns(review, [tmp_path / n for n in names], reads=reads)
+    assert [p for p in result.all_problems() if p.code == "file-read-failed"] == []
+    assert sorted(r.source.name for r in result.returns if r.cluster == "ET") == sorted(names)
