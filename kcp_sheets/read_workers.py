@@ -6,8 +6,9 @@ A worker reads a file after a cheap look at its structure (`glance`) rather
 than the full inspection, which runs only to say what a file is: when the
 look flags it, when the reader refused it or ran out of time, and when its
 worker died (the file is then read again alone, fully inspected). A few
-files read in the checking process itself keep the full inspection, as
-there speed does not matter and no limit can be set safely.
+files keep the full inspection, read in the checking process itself (where
+speed does not matter and no limit can be set safely) or, from a thread that
+can set no time limit (the desk's steps), in a worker.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def read_fresh(sources: list[Source], review: Review, planned: list[Planned], re
                 data = None
             yield result, key, data
         return
-    for source, outcome in _pooled(sources, review, planned, reads):
+    # Only a large inbox is read after the cheap look: a few files read in
+    # workers because this thread has no alarm (the desk's steps) keep the full inspection.
+    for source, outcome in _pooled(sources, review, planned, reads, cheap=len(sources) >= reads.parallel_from):
         if isinstance(outcome, BaseException):
             yield _failed(source, outcome), None, None
         elif outcome is None:
@@ -92,7 +95,7 @@ def read_fresh(sources: list[Source], review: Review, planned: list[Planned], re
             yield (*pickle.loads(outcome), outcome)  # from our own worker
 
 
-def _pooled(sources: list[Source], review: Review, planned: list[Planned], reads: Reads) -> Iterator[tuple[Source, bytes | BaseException | None]]:
+def _pooled(sources: list[Source], review: Review, planned: list[Planned], reads: Reads, cheap: bool) -> Iterator[tuple[Source, bytes | BaseException | None]]:
     """Each source's pickled read from the workers, in order. Each worker gets
     the review and the plans once, not once per file; where processes fork,
     they share this process's copy instead of pickling it. When a worker dies,
@@ -100,7 +103,7 @@ def _pooled(sources: list[Source], review: Review, planned: list[Planned], reads
     alone, fully inspected, and a new pool reads the rest."""
     start = 0
     while start < len(sources):
-        with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned, reads, True)) as pool:
+        with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned, reads, cheap)) as pool:
             ahead = max(2, reads.in_flight * (pool._max_workers or 1))  # the pool's own count of its workers
             window: deque[Future[bytes]] = deque()
             sent = start
