@@ -17,9 +17,8 @@ import gc
 import math
 import os
 import pickle
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +38,9 @@ from .settings import Review
 REFUSALS = frozenset({"file-empty", "file-old-excel", "file-not-spreadsheet", "file-encrypted", "file-truncated", "file-hostile", "file-xlsb",
                       "file-macro-sheet", "sheet-too-large", "file-read-failed"})
 Reader = Callable[..., Return]  # read_source's signature: (source, review, plans, look=...)
-Read = tuple[Return, "tuple[str, str, int] | None", "bytes | None"]
+Read = tuple[Return, tuple[str, str, int] | None, bytes | None]
+Outcome = bytes | BaseException | None  # a pickled read, what stopped it, or None if its process died
+KEPT_AHEAD = 64  # reads finished before the one awaited, held until it is done
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Reads:
     parallel_from: int = 24  # below this many files, worker start-up costs more than it saves
     reader: Reader = read_source
     limits: Limits = field(default_factory=Limits)
-    in_flight: int = 4  # files sent ahead per worker: a worker that dies takes at most these back with it
+    in_flight: int = 2  # files in each worker's hands at once: a worker that dies takes at most these, of every worker, back with it
 
 
 DEFAULT = Reads()
@@ -95,41 +96,52 @@ def read_fresh(sources: list[Source], review: Review, planned: list[Planned], re
             yield (*pickle.loads(outcome), outcome)  # from our own worker
 
 
-def _pooled(sources: list[Source], review: Review, planned: list[Planned], reads: Reads, cheap: bool) -> Iterator[tuple[Source, bytes | BaseException | None]]:
+def _pooled(sources: list[Source], review: Review, planned: list[Planned], reads: Reads, cheap: bool) -> Iterator[tuple[Source, Outcome]]:
     """Each source's pickled read from the workers, in order. Each worker gets
     the review and the plans once, not once per file; where processes fork,
-    they share this process's copy instead of pickling it. When a worker dies,
-    which file did it is unknown: the files in flight are each read again
-    alone, fully inspected, and a new pool reads the rest."""
+    they share this process's copy instead of pickling it. Only a few files
+    are in a worker's hands at once (a slow one holds up none of the rest):
+    when a worker dies, which of them did it is unknown, so those are each
+    read again alone, fully inspected, and a new pool reads the rest."""
     start = 0
     while start < len(sources):
+        done: dict[int, Outcome] = {}
+        running: dict[Future[bytes], int] = {}
         with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned, reads, cheap)) as pool:
             ahead = max(2, reads.in_flight * (pool._max_workers or 1))  # the pool's own count of its workers
-            window: deque[Future[bytes]] = deque()
             sent = start
-            broken = False
-            while start < len(sources):
-                while sent < len(sources) and len(window) < ahead:
-                    window.append(pool.submit(read_in_worker, sources[sent]))
+            while start < len(sources) and not _collect(running, done):
+                while sent < len(sources) and len(running) < ahead and len(done) < KEPT_AHEAD:
+                    running[pool.submit(read_in_worker, sources[sent])] = sent
                     sent += 1
-                try:
-                    outcome: bytes | BaseException = window.popleft().result()
-                except BrokenProcessPool:
-                    broken = True
-                    break
-                except BaseException as exc:  # e.g. a result that cannot be pickled
-                    if isinstance(exc, KeyboardInterrupt):
-                        raise
-                    outcome = exc
-                yield sources[start], outcome
-                start += 1
-        if broken:
-            for source in sources[start:sent]:
-                yield source, _read_alone(source, review, planned, reads)
-            start = sent
+                wait(running, return_when=FIRST_COMPLETED)
+                while start in done:
+                    yield sources[start], done.pop(start)
+                    start += 1
+        for index in range(start, sent):  # after a worker died: what was read is kept, what was in hand is read alone
+            yield sources[index], done.pop(index) if index in done else _read_alone(sources[index], review, planned, reads)
+        start = sent
 
 
-def _read_alone(source: Source, review: Review, planned: list[Planned], reads: Reads) -> bytes | BaseException | None:
+def _collect(running: dict[Future[bytes], int], done: dict[int, Outcome]) -> bool:
+    """Move each finished read from `running` to `done`; True if a worker died
+    (the reads it and the others had in hand are then left in `running`)."""
+    died = False
+    for future in [f for f in running if f.done()]:
+        try:
+            done[running[future]] = future.result()
+        except BrokenProcessPool:
+            died = True
+            continue
+        except BaseException as exc:  # e.g. a result that cannot be pickled
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            done[running[future]] = exc
+        del running[future]
+    return died
+
+
+def _read_alone(source: Source, review: Review, planned: list[Planned], reads: Reads) -> Outcome:
     """Read one file fully inspected in a process of its own, within the same
     limits: if that process dies, only this file is lost (None)."""
     with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(review, planned, reads, False)) as pool:
