@@ -40,7 +40,7 @@ REFUSALS = frozenset({"file-empty", "file-old-excel", "file-not-spreadsheet", "f
 Reader = Callable[..., Return]  # read_source's signature: (source, review, plans, look=...)
 Read = tuple[Return, tuple[str, str, int] | None, bytes | None]
 Outcome = bytes | BaseException | None  # a pickled read, what stopped it, or None if its process died
-KEPT_AHEAD = 64  # reads finished before the one awaited, held until it is done
+KEPT_AHEAD = 256  # reads finished before the one awaited, held until it is done
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Reads:
     parallel_from: int = 24  # below this many files, worker start-up costs more than it saves
     reader: Reader = read_source
     limits: Limits = field(default_factory=Limits)
-    in_flight: int = 2  # files in each worker's hands at once: a worker that dies takes at most these, of every worker, back with it
+    in_flight: int = 16  # files in each worker's hands at once (enough that they never wait on this process): a worker that dies takes at most these, of every worker, back with it
 
 
 DEFAULT = Reads()
