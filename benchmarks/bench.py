@@ -300,7 +300,7 @@ def borough(base: Path, repeat: int) -> list[str]:
     lines += inbox_check(base, 30 if repeat > 1 else 2, repeat)
     lines.append(f"kcp-sheets generate (sample, 9 workbooks): {fmt(timed(cli('generate', str(folder)), repeat))}")
     demo_dir = base / "demo"
-    lines.append(f"kcp-sheets demo end to end: {fmt(timed(cli('demo', str(demo_dir)), repeat))} (target < 3 s)")
+    lines.append(f"kcp-sheets demo end to end: {fmt(timed(cli('demo', str(demo_dir), '--force'), repeat))} (target < 3 s)")
     cycle = timed(lambda: (generate(review), write_plan(check_returns(load_review(demo_dir)))), repeat)
     lines.append(f"generate + check + consolidate (sample, in-process): {fmt(cycle)}")
 
