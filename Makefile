@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make demo` runs the whole review on the
-# bundled sample; `make test` runs the tests. Both make their own venv.
+# bundled sample; `make test` runs the linter and the tests. Both make their
+# own venv.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -15,6 +16,8 @@ demo: $(BIN)/kcp-sheets
 	$(BIN)/kcp-sheets demo demo-review --force
 
 test: $(BIN)/kcp-sheets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 clean:

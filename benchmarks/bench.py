@@ -34,11 +34,13 @@ from kcp_sheets.folder import INBOX, init_folder  # noqa: E402
 from kcp_sheets.generate import generate, record_as_sent  # noqa: E402
 from kcp_sheets.intake import Source  # noqa: E402
 from kcp_sheets.ledger import Ledger  # noqa: E402
+from kcp_sheets.pages import row_height as _row_height  # noqa: E402
 from kcp_sheets.read_cache import CACHE_FILE  # noqa: E402
+from kcp_sheets.read_workers import read_looked  # noqa: E402
 from kcp_sheets.reader import read_source  # noqa: E402
+from kcp_sheets.sent import SentWorkbooks  # noqa: E402
 from kcp_sheets.settings import load_review  # noqa: E402
 from kcp_sheets.workbooks import cluster_workbook, planned_workbooks  # noqa: E402
-from kcp_sheets.pages import row_height as _row_height  # noqa: E402
 from kcp_sheets.writer import write_workbook  # noqa: E402
 
 
@@ -51,7 +53,9 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
     return statistics.median(runs), min(runs), max(runs)
 
 
-def paired(ours: Callable[[], object], raw: Callable[[], object], repeat: int) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+def paired(
+    ours: Callable[[], object], raw: Callable[[], object], repeat: int
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """Both timed in turn, run after run, so a shared machine's slow spells fall on both alike."""
     runs: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
@@ -73,7 +77,9 @@ def raw_tracker(path: Path, plan) -> None:  # noqa: ANN001
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
     fixed = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
     entry = wb.add_format({"text_wrap": True, "valign": "top", "border": 1, "locked": False, "bg_color": "#FFF2CC"})
-    header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "text_wrap": True, "border": 1})
+    header = wb.add_format(
+        {"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "text_wrap": True, "border": 1}
+    )
     ws = wb.add_worksheet(sheet.name)
     for c, col in enumerate(table.columns):
         ws.set_column(c, c, col.width)
@@ -93,7 +99,13 @@ def raw_tracker(path: Path, plan) -> None:  # noqa: ANN001
     last = table.header_row + len(rows) - 1
     for c, col in enumerate(table.columns):
         if col.kind == "score":
-            ws.data_validation(table.header_row, c, last, c, {"validate": "list", "source": scale_entries(plan.content.scales[col.scale])})
+            ws.data_validation(
+                table.header_row,
+                c,
+                last,
+                c,
+                {"validate": "list", "source": scale_entries(plan.content.scales[col.scale])},
+            )
     ws.protect()
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -181,10 +193,17 @@ def inbox_check(base: Path, copies: int, repeat: int) -> list[str]:
     cold = timed(first, repeat)
     check()
     warm = timed(check, repeat)
-    raw = timed(lambda: subprocess.run([sys.executable, "-c", RAW_READ_PROCESS, *map(str, files)], check=True, capture_output=True), repeat)
+    raw = timed(
+        lambda: subprocess.run(
+            [sys.executable, "-c", RAW_READ_PROCESS, *map(str, files)], check=True, capture_output=True
+        ),
+        repeat,
+    )
     return [
-        f"check of a {len(files)}-file inbox, whole process, first check: kcp-sheets {fmt(cold)}; raw python-calamine process {fmt(raw)}; ratio {cold[0] / raw[0]:.2f}x (target <= 3x)",
-        f"check of the same inbox again, nothing new: kcp-sheets {fmt(warm)}; ratio {warm[0] / raw[0]:.2f}x the raw read",
+        f"check of a {len(files)}-file inbox, whole process, first check: kcp-sheets {fmt(cold)}; "
+        f"raw python-calamine process {fmt(raw)}; ratio {cold[0] / raw[0]:.2f}x (target <= 2.5x)",
+        f"check of the same inbox again, nothing new: kcp-sheets {fmt(warm)}; "
+        f"ratio {warm[0] / raw[0]:.2f}x the raw read",
     ]
 
 
@@ -194,18 +213,37 @@ def national_folder(base: Path, returns: int, seed: int = 7) -> Path:
     rng = random.Random(seed)
     text = (folder / "review.yaml").read_text()
     head = text[: text.index("clusters:")]
-    tail = text[text.index("# The year each partnership-health"):]
+    tail = text[text.index("# The year each partnership-health") :]
     lines = ["clusters:"]
     actions: list[list[str]] = []
     for n in range(returns):
         code = f"C{n:04d}"
-        lines += [f"  - code: {code}", f"    name: Cluster {n:04d}", "    champions: [{name: A Champion, email: champion@example.org}]", "    coordinators: [{name: A Coordinator, email: coordinator@example.org}]"]
+        lines += [
+            f"  - code: {code}",
+            f"    name: Cluster {n:04d}",
+            "    champions: [{name: A Champion, email: champion@example.org}]",
+            "    coordinators: [{name: A Coordinator, email: coordinator@example.org}]",
+        ]
         for a in range(rng.randint(60, 100)):
-            actions.append([f"{code}-{a:03d}", code, f"Issue {a}", f"Outcome {a} measured by indicator {a}", f"Action {a} " * 6, "Partner A; Partner B", "Partner A", "Yes" if a % 7 == 0 else "No", f"Progress recorded for {a}."])
+            actions.append(
+                [
+                    f"{code}-{a:03d}",
+                    code,
+                    f"Issue {a}",
+                    f"Outcome {a} measured by indicator {a}",
+                    f"Action {a} " * 6,
+                    "Partner A; Partner B",
+                    "Partner A",
+                    "Yes" if a % 7 == 0 else "No",
+                    f"Progress recorded for {a}.",
+                ]
+            )
     (folder / "review.yaml").write_text(head + "\n".join(lines) + "\n\n" + tail)
     with (folder / "actions.csv").open("w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf", "progress_2003"])
+        writer.writerow(
+            ["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf", "progress_2003"]
+        )
         writer.writerows(actions)
     review = load_review(folder)
     inbox = folder / INBOX
@@ -215,7 +253,12 @@ def national_folder(base: Path, returns: int, seed: int = 7) -> Path:
             continue
         sheet = plan.spec.main_table().name
         filled = [
-            {**row, "progress": f"Progress this year on {row['id']}.", "coordinator_score": f"{(i % 5) + 1} - {scale[(i % 5) + 1]}", "agreed_score": (i % 5) + 1}
+            {
+                **row,
+                "progress": f"Progress this year on {row['id']}.",
+                "coordinator_score": f"{(i % 5) + 1} - {scale[(i % 5) + 1]}",
+                "agreed_score": (i % 5) + 1,
+            }
             for i, row in enumerate(plan.content.rows[sheet])
         ]
         content = Content(**{**plan.content.__dict__, "rows": {sheet: filled}})
@@ -230,7 +273,8 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True)
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "code": done.returncode, "mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "code": done.returncode, "mb": peak}))
 """
 
 
@@ -238,7 +282,9 @@ def measured(*args: str) -> dict[str, float]:
     """A command in a process of its own: its time, and the peak memory of the
     largest process it ran (itself or a worker), from getrusage."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", MEASURED_PROCESS, *args], capture_output=True, text=True, check=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED_PROCESS, *args], capture_output=True, text=True, check=True, env=env
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -249,7 +295,13 @@ def national(folder: Path, runs: int) -> dict[str, list[dict[str, float]]]:
     cell of the same returns."""
     command = [sys.executable, "-m", "kcp_sheets"]
     files = sorted(str(p) for p in (folder / INBOX).iterdir())
-    found: dict[str, list[dict[str, float]]] = {"first check": [], "check again": [], "consolidate": [], "export": [], "raw read": []}
+    found: dict[str, list[dict[str, float]]] = {
+        "first check": [],
+        "check again": [],
+        "consolidate": [],
+        "export": [],
+        "raw read": [],
+    }
     for _ in range(runs):
         (folder / CACHE_FILE).unlink(missing_ok=True)
         found["first check"].append(measured(*command, "check", str(folder)))
@@ -271,8 +323,15 @@ def borough(base: Path, repeat: int) -> list[str]:
     plan = cluster_workbook(review, "ET")
     # The same cells: the tracker sheet alone, as the raw version writes it.
     tracker_only = replace(plan.spec, sheets=(plan.spec.main_table(),), identity=False)
-    ours, raw = paired(lambda: write_workbook(tracker_only, plan.content, base / "ours.xlsx"), lambda: raw_tracker(base / "raw.xlsx", plan), repeat * 20)
-    lines.append(f"generate one tracker: kcp-sheets {fmt(ours)}; raw xlsxwriter {fmt(raw)}; ratio {ours[0] / raw[0]:.2f}x (target <= 1.3x)")
+    ours, raw = paired(
+        lambda: write_workbook(tracker_only, plan.content, base / "ours.xlsx"),
+        lambda: raw_tracker(base / "raw.xlsx", plan),
+        repeat * 20,
+    )
+    lines.append(
+        f"generate one tracker: kcp-sheets {fmt(ours)}; raw xlsxwriter {fmt(raw)}; "
+        f"ratio {ours[0] / raw[0]:.2f}x (target <= 1.3x)"
+    )
 
     generate(review)
     from kcp_sheets.demo import prepare_demo
@@ -280,19 +339,34 @@ def borough(base: Path, repeat: int) -> list[str]:
     prepare_demo(base / "filled")
     sent = base / "filled" / "inbox" / "HW return 2004.xlsx"  # a filled return
     planned = planned_workbooks(review)
-    source = Source(sent.name, sent.read_bytes(), dt.datetime.now(dt.timezone.utc))
-    check, calamine = paired(lambda: read_source(source, review, planned), lambda: raw_read(sent), repeat * 20)
+    source = Source(sent.name, sent.read_bytes(), dt.datetime.now(dt.UTC))
+    plans = SentWorkbooks(planned)
+    # A worker's read (the cheap look, then the reader) in this process: the pool's own costs are in the inbox figures.
+    check, calamine = paired(lambda: read_looked(source, review, plans), lambda: raw_read(sent), repeat * 20)
+    full, calamine_full = paired(lambda: read_source(source, review, plans), lambda: raw_read(sent), repeat * 20)
     setup = timed(lambda: check_returns(review, [sent]), repeat * 4)
     openpyxl_t = timed(lambda: openpyxl_read(sent), repeat * 4)
-    lines.append(f"read and check one return: kcp-sheets {fmt(check)}; raw python-calamine {fmt(calamine)}; ratio {check[0] / calamine[0]:.2f}x (target <= 2x)")
+    lines.append(
+        f"read and check one return, as a worker reads it: kcp-sheets {fmt(check)}; "
+        f"raw python-calamine {fmt(calamine)}; ratio {check[0] / calamine[0]:.2f}x (target <= 2x)"
+    )
+    lines.append(
+        f"  read and check one return fully inspected, as the officer's own process reads it: {fmt(full)}; "
+        f"ratio {full[0] / calamine_full[0]:.2f}x the raw read timed with it"
+    )
     lines.append(f"  check_returns of that one file, including planning the review's 9 workbooks: {fmt(setup)}")
-    lines.append(f"  raw openpyxl read-only of the same file {fmt(openpyxl_t)}: {openpyxl_t[0] / calamine[0]:.1f}x python-calamine")
+    lines.append(
+        f"  raw openpyxl read-only of the same file {fmt(openpyxl_t)}: "
+        f"{openpyxl_t[0] / calamine[0]:.1f}x python-calamine"
+    )
 
     lines.append(f"kcp-sheets --help: {fmt(timed(cli('--help'), repeat))} (target median < 0.3 s)")
     lines += inbox_check(base, 30 if repeat > 1 else 2, repeat)
     lines.append(f"kcp-sheets generate (sample, 9 workbooks): {fmt(timed(cli('generate', str(folder)), repeat))}")
     demo_dir = base / "demo"
-    lines.append(f"kcp-sheets demo end to end: {fmt(timed(cli('demo', str(demo_dir)), repeat))} (target < 3 s)")
+    lines.append(
+        f"kcp-sheets demo end to end: {fmt(timed(cli('demo', str(demo_dir), '--force'), repeat))} (target < 3 s)"
+    )
     cycle = timed(lambda: (generate(review), write_plan(check_returns(load_review(demo_dir)))), repeat)
     lines.append(f"generate + check + consolidate (sample, in-process): {fmt(cycle)}")
 
@@ -310,7 +384,11 @@ def main() -> None:
     national_size = 6 if args.quick else args.returns
     small = 3 if args.quick else max(1, national_size // 10)
     runs = 1 if args.quick else 3
-    lines = [f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; each borough figure the median of {repeat} runs (generating and reading one return: {repeat * 20}, taken in turn with the raw library), each national one of {runs}"]
+    lines = [
+        f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
+        f"each borough figure the median of {repeat} runs (generating and reading one return: {repeat * 20}, "
+        f"taken in turn with the raw library), each national one of {runs}"
+    ]
 
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -326,12 +404,18 @@ def main() -> None:
                 seconds = sorted(r["seconds"] for r in found[what])
                 median = statistics.median(seconds)
                 lines.append(
-                    f"national {what}, {size} returns: median {median:.2f} s (min {seconds[0]:.2f}, max {seconds[-1]:.2f}), {median / raw:.1f}x the raw read; "
+                    f"national {what}, {size} returns: median {median:.2f} s "
+                    f"(min {seconds[0]:.2f}, max {seconds[-1]:.2f}), {median / raw:.1f}x the raw read; "
                     f"peak memory of the largest process {max(r['mb'] for r in found[what]):.0f} MB"
                 )
-            lines.append(f"  the first consolidate, writing every record to the ledger (later ones write only what changed): {found['consolidate'][0]['seconds']:.2f} s")
+            lines.append(
+                "  the first consolidate, writing every record to the ledger (later ones write only what changed): "
+                f"{found['consolidate'][0]['seconds']:.2f} s"
+            )
             lines.append(f"  raw python-calamine process reading every cell of the {size} returns: median {raw:.2f} s")
-            lines.append(f"  (making {size} synthetic returns and recording them as sent took {setup:.1f} s, not counted)")
+            lines.append(
+                f"  (making {size} synthetic returns and recording them as sent took {setup:.1f} s, not counted)"
+            )
             shutil.rmtree(nat)
 
     print("\n".join(lines))

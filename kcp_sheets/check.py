@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import gc
-import pickle
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import deadline
 from .bulk import building
 from .content import Content
 from .folder import INBOX, OUTPUT
@@ -26,12 +21,14 @@ from .ledger import BUSY_SECONDS, Ledger
 from .lifecycle import REJECTED, why_left_out
 from .merge import merge_into, newest_first, why_newer
 from .problems import Problem, Tally, problem, problem_rows, tally
-from .read_cache import ReadCache, portable, restored
+from .read_cache import ReadCache, restored
 from .read_cache import context as read_context
-from .reader import Return, read_source
+from .read_workers import DEFAULT as DEFAULT_READS
+from .read_workers import Reads, read_fresh
+from .reader import Return
 from .reader.crossed import answers_from_other_returns
 from .review_states import load_decisions, record_returns, return_state, settle
-from .sent import SentWorkbook, SentWorkbooks, changes_since
+from .sent import SentWorkbook, changes_since
 from .settings import Review
 from .spec import load_spec
 from .workbooks import (
@@ -42,8 +39,6 @@ from .workbooks import (
 )
 from .writer import write_workbook
 
-PARALLEL_FROM = 24  # below this many files, worker start-up costs more than it saves
-
 
 @dataclass
 class CheckResult:
@@ -51,13 +46,17 @@ class CheckResult:
     returns: list[Return]
     problems: list[Problem] = field(default_factory=list)  # files that were not returns
     notices: list[str] = field(default_factory=list)  # what the officer should know about the ledger
-    rows_now: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # each cluster's rows as the settings make them now
+    rows_now: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict
+    )  # each cluster's rows as the settings make them now
 
     def all_problems(self) -> list[Problem]:
         found = list(self.problems)
         for ret in self.returns:
             found += ret.problems
-        return sorted(found, key=lambda p: (p.severity != "error", p.file.lower(), p.sheet, _cell_order(p.cell), p.code))
+        return sorted(
+            found, key=lambda p: (p.severity != "error", p.file.lower(), p.sheet, _cell_order(p.cell), p.code)
+        )
 
     @property
     def errors(self) -> int:
@@ -93,26 +92,48 @@ class CheckResult:
 
     def left_out(self) -> list[tuple[Return, str]]:
         """Every return not merged, and why, in the officer's words."""
-        return [(ret, why_left_out(recognised=ret.sent is not None, state=ret.state, note=ret.note, open_errors=ret.errors, newer=ret.newer))
-                for ret in self.returns if not ret.merged]
+        return [
+            (
+                ret,
+                why_left_out(
+                    recognised=ret.sent is not None,
+                    state=ret.state,
+                    note=ret.note,
+                    open_errors=ret.errors,
+                    newer=ret.newer,
+                ),
+            )
+            for ret in self.returns
+            if not ret.merged
+        ]
 
     def latest(self) -> dt.datetime | None:
         return max((r.source.received for r in self.returns), default=None)
 
 
-def check_returns(review: Review, paths: Iterable[Path] | None = None, progress: Callable[[int, int], None] | None = None, planned: list[SentWorkbook] | None = None,
-                  record: bool = True, busy_seconds: float = BUSY_SECONDS) -> CheckResult:
+def check_returns(
+    review: Review,
+    paths: Iterable[Path] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    planned: list[SentWorkbook] | None = None,
+    record: bool = True,
+    busy_seconds: float = BUSY_SECONDS,
+    reads: Reads = DEFAULT_READS,
+) -> CheckResult:
     """Read every return (the inbox, or the files given), each against what was
     sent, and record what was read in the ledger.
 
     `planned` is what was sent out when it is not the review's workbooks (the
     plan-update round sends others); those returns are not in the ledger.
     Without `record`, nothing is written (the ledger is only read, and the
-    reads kept are used but not added to): what the desk's pages show."""
+    reads kept are used but not added to): what the desk's pages show.
+    `reads` says how files not read before are read (`read_workers`)."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
-    sources, problems = gather(files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX, review.read_seconds)
+    sources, problems = gather(
+        files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX, review.read_seconds
+    )
     if planned is not None:
-        returns = list(_read_all(sources, review, planned, progress))
+        returns = list(_read_all(sources, review, planned, progress, reads=reads))
         _check_senders(review, returns)
         answers_from_other_returns(returns)
         _supersede(returns)
@@ -122,7 +143,10 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
     notices = []
     with Ledger(review.folder, read_only=not record, busy_seconds=busy_seconds) as ledger:
         if ledger.created and record:
-            notices.append(f"{ledger.path.name} was not found, so a new ledger was made: returns are read against what the settings make now.")
+            notices.append(
+                f"{ledger.path.name} was not found, so a new ledger was made: "
+                "returns are read against what the settings make now."
+            )
         if record:
             with ledger.transaction():
                 if record_as_sent(ledger, review) and not ledger.created:
@@ -132,8 +156,10 @@ def check_returns(review: Review, paths: Iterable[Path] | None = None, progress:
         sent = ledger.sent(review.review_id, each=lambda plan: _sharing_rows(plan, current))
         if not sent:  # only read, and nothing recorded as sent: what a first check would record
             sent = [replace(plan, edition=1) for plan in planned_workbooks(review)]
-        with ReadCache(review.folder, read_context(review, ledger.sent_rows(review.review_id)), read_only=not record) as cache:
-            returns = list(_read_all(sources, review, sent, progress, cache))
+        with ReadCache(
+            review.folder, read_context(review, ledger.sent_rows(review.review_id)), read_only=not record
+        ) as cache:
+            returns = list(_read_all(sources, review, sent, progress, cache, reads))
         _check_senders(review, returns)
         answers_from_other_returns(returns)
         _changes_since(review, returns, current)
@@ -199,10 +225,19 @@ def _changes_since(review: Review, returns: list[Return], now_rows: dict[str, li
                 continue
             rows = current.content.rows
         if rows != sent.content.rows:
-            ret.problems += changes_since(sent, replace(sent, content=replace(sent.content, rows=rows)), ret.source.name)
+            ret.problems += changes_since(
+                sent, replace(sent, content=replace(sent.content, rows=rows)), ret.source.name
+            )
 
 
-def _read_all(sources: list[Source], review: Review, planned: list[SentWorkbook], progress: Callable[[int, int], None] | None, cache: ReadCache | None = None) -> Iterable[Return]:
+def _read_all(
+    sources: list[Source],
+    review: Review,
+    planned: list[SentWorkbook],
+    progress: Callable[[int, int], None] | None,
+    cache: ReadCache | None = None,
+    reads: Reads = DEFAULT_READS,
+) -> Iterable[Return]:
     """Every source read, in order: taken from the cache if it was read before
     under the same context, else read in this process for a few, in worker
     processes for many. Either way a failure while reading one file (a library
@@ -212,14 +247,16 @@ def _read_all(sources: list[Source], review: Review, planned: list[SentWorkbook]
     by_key = {p.key: p for p in planned}
     with building():
         kept = [cache.get(s) if cache else None for s in sources]
-    fresh = _read_fresh([s for s, k in zip(sources, kept, strict=True) if k is None], review, planned)
+    fresh = read_fresh([s for s, k in zip(sources, kept, strict=True) if k is None], review, planned, reads)
     new: list[tuple[Source, bytes]] = []
     for done, (source, hit) in enumerate(zip(sources, kept, strict=True), start=1):
         if hit is not None:
             result, key = hit
         else:
             result, key, data = next(fresh)
-            if data is not None and not any(p.code == "file-read-failed" for p in result.problems):  # a failure may pass: not kept
+            if data is not None and not any(
+                p.code == "file-read-failed" for p in result.problems
+            ):  # a failure may pass: not kept
                 new.append((source, data))
         # The bytes and the plan are already here: they are not kept or sent back.
         result.source = source
@@ -238,78 +275,6 @@ def _read_all(sources: list[Source], review: Review, planned: list[SentWorkbook]
 CACHE_BATCH = 200
 
 
-def _read_fresh(sources: list[Source], review: Review, planned: list[SentWorkbook]) -> Iterator[tuple[Return, tuple[str, str, int] | None, bytes | None]]:
-    """Each source read, in order, as (the read, its plan's key, the read
-    pickled for the cache, or None if it is not to be kept). A few are read
-    here, unless this thread can set no time limit (the desk's steps): then,
-    like many, in worker processes, whose main thread can."""
-    if not sources:
-        return
-    if len(sources) < PARALLEL_FROM and deadline.in_force():
-        plans = SentWorkbooks(planned)
-        for source in sources:
-            result, key = portable(read_source(source, review, plans))
-            try:
-                data: bytes | None = pickle.dumps((result, key), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - not kept, still used
-                data = None
-            yield result, key, data
-        return
-    # Each worker gets the review and the plans once, not once per file; where
-    # processes fork, they share this process's copy instead of pickling it.
-    with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned)) as pool:
-        futures = [pool.submit(_read_in_worker, source) for source in sources]
-        for source, future in zip(sources, futures, strict=True):
-            try:
-                data = future.result()
-            except BrokenProcessPool:
-                # A worker died (killed, or crashed inside a library): which file
-                # did it is unknown, so each file not yet read is read on its own.
-                data = _read_alone(source, review, planned)
-            except BaseException as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
-                yield _failed(source, exc), None, None
-                continue
-            if data is None:
-                yield Return(source, problems=[problem("file-read-failed", source.name, detail="the process reading it stopped (a crash or lack of memory inside the reading library)")]), None, None
-                continue
-            yield (*pickle.loads(data), data)  # noqa: S301 - from our own worker
-
-
-def _read_alone(source: Source, review: Review, planned: list[SentWorkbook]) -> bytes | None:
-    """Read one file in a process of its own: if that process dies, only this file is lost (None)."""
-    with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(review, planned)) as pool:
-        try:
-            return pool.submit(_read_in_worker, source).result()
-        except BrokenProcessPool:
-            return None
-        except BaseException as exc:  # noqa: BLE001
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            return _pickled(_failed(source, exc))
-
-
-def _failed(source: Source, exc: BaseException) -> Return:
-    return Return(source, problems=[problem("file-read-failed", source.name, detail=f"{type(exc).__name__}: {exc}"[:200])])
-
-
-def _pickled(result: Return) -> bytes:
-    return pickle.dumps(portable(result), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-_WORKER: dict[str, object] = {}
-
-
-def _start_worker(review: Review, planned: list[SentWorkbook]) -> None:
-    gc.enable()  # a worker forked while its parent was building: it reads with the collector on
-    _WORKER.update(review=review, plans=SentWorkbooks(planned))
-
-
-def _read_in_worker(source: Source) -> bytes:
-    return _pickled(read_source(source, _WORKER["review"], _WORKER["plans"]))  # type: ignore[arg-type]
-
-
 def _check_senders(review: Review, returns: list[Return]) -> None:
     """A cluster's return e-mailed by someone outside the cluster may be the wrong workbook."""
     codes = {c.code for c in review.clusters}
@@ -320,14 +285,18 @@ def _check_senders(review: Review, returns: list[Return]) -> None:
         cluster = review.cluster(ret.cluster)
         known = {p.email.lower() for p in (*cluster.coordinators, *cluster.champions, review.officer)}
         if address and address.lower() not in known:
-            ret.problems.append(problem("sender-unexpected", ret.source.name, found=ret.source.sender, detail=cluster.name))
+            ret.problems.append(
+                problem("sender-unexpected", ret.source.name, found=ret.source.sender, detail=cluster.name)
+            )
 
 
 def _undated(returns: list[Return]) -> None:
     """An e-mail without a Date says so, with the time taken for it (the ledger's, once recorded)."""
     for ret in returns:
         if ret.source.undated:
-            ret.problems.append(problem("email-undated", ret.source.name, detail=f"{ret.source.received:%d/%m/%Y %H:%M}"))
+            ret.problems.append(
+                problem("email-undated", ret.source.name, detail=f"{ret.source.received:%d/%m/%Y %H:%M}")
+            )
 
 
 def _supersede(returns: list[Return]) -> None:
@@ -345,7 +314,14 @@ def _supersede(returns: list[Return]) -> None:
             merge_into(newest, other)
             other.used = False
             other.newer = newest.source.name
-            other.problems.append(problem("duplicate-return", other.source.name, detail=newest.sent.spec.title, newer=f"{newest.source.name} ({why_newer(newest, other)})"))
+            other.problems.append(
+                problem(
+                    "duplicate-return",
+                    other.source.name,
+                    detail=newest.sent.spec.title,
+                    newer=f"{newest.source.name} ({why_newer(newest, other)})",
+                )
+            )
 
 
 def _cell_order(cell: str) -> tuple[int, str]:
@@ -361,7 +337,12 @@ def write_problems(result: CheckResult, out_dir: Path | None = None) -> Path:
     spec = load_spec("return_problems").resolve({**review_context(review), "checked": checked})
     clusters = {r.source.name: r.cluster for r in result.returns}
     rows = [{**row, "cluster": clusters.get(str(row["file"]), "")} for row in problem_rows(result.all_problems())]
-    content = Content(rows={spec.main_table().key: rows}, author=review.officer.name, company=review.partnership, created=(latest or dt.datetime.combine(review.issued, dt.time())).date())
+    content = Content(
+        rows={spec.main_table().key: rows},
+        author=review.officer.name,
+        company=review.partnership,
+        created=(latest or dt.datetime.combine(review.issued, dt.time())).date(),
+    )
     path = (out_dir or review.folder / OUTPUT) / spec.file_name
     return write_workbook(spec, content, path)
 

@@ -17,9 +17,10 @@ import pytest
 from conftest import soffice
 from corpus import Case, cases, libreoffice_cases, mutants
 
-from kcp_sheets import check
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
+from kcp_sheets.read_workers import Reads
+from kcp_sheets.reader import read_source
 
 PEAK_MB = 300  # no single file may take the reading past this
 REGRESSIONS = Path(__file__).parent / "regressions"
@@ -31,7 +32,12 @@ LIBRARY_TEXT = re.compile(r"[a-z](Error|Exception)\b|BadZip|panic|Traceback|\bb'
 @pytest.fixture(scope="module")
 def valid_xlsx(plans, outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     plan = plans["ET"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path_factory.mktemp("corpus") / "valid.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path_factory.mktemp("corpus") / "valid.xlsx",
+        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
+    )
     return path.read_bytes()
 
 
@@ -47,7 +53,10 @@ def assert_diagnosis(review, folder: Path, found: list[Case]) -> None:
         assert "file-read-failed" not in codes, (case.name, [p.message for p in problems])
         assert not [p.message for p in problems if LIBRARY_TEXT.search(p.message)], case.name
         if case.expect:
-            assert [p.code for p in problems if p.severity == "error"][:1] == [case.expect], (case.name, [p.message for p in problems])
+            assert [p.code for p in problems if p.severity == "error"][:1] == [case.expect], (
+                case.name,
+                [p.message for p in problems],
+            )
         else:
             [ret] = result.returns
             assert ret.cluster == "ET", (case.name, [p.message for p in problems])
@@ -72,7 +81,9 @@ def test_files_libreoffice_saves_are_told_apart(review, saved_by_libreoffice: li
 
 
 @pytest.mark.libreoffice
-def test_damaged_xls_and_ods_in_an_inbox_cost_a_line_each_in_bounded_memory(folder: Path, saved_by_libreoffice: list[Case]) -> None:
+def test_damaged_xls_and_ods_in_an_inbox_cost_a_line_each_in_bounded_memory(
+    folder: Path, saved_by_libreoffice: list[Case]
+) -> None:
     found = list(saved_by_libreoffice)
     for n, base in enumerate(saved_by_libreoffice):
         found += mutants(base, max(2, MUTANTS // 4), seed=100 + n)
@@ -91,7 +102,9 @@ def test_a_library_panic_is_one_problem(review, tmp_path: Path) -> None:
     path.write_bytes((REGRESSIONS / "calamine-panic.xls").read_bytes())
     [found] = check_returns(review, [path]).all_problems()
     assert found.code == "file-truncated" and found.file == "panics.xls"
-    assert "does not follow the format" in found.message and "panic" not in found.message.lower()  # the file's fault, in plain words
+    assert (
+        "does not follow the format" in found.message and "panic" not in found.message.lower()
+    )  # the file's fault, in plain words
 
 
 def measured_check(folder: Path) -> tuple[int, str, float]:
@@ -100,22 +113,28 @@ def measured_check(folder: Path) -> tuple[int, str, float]:
     earlier child counts."""
     probe = (
         "import json, resource, subprocess, sys\n"
-        "run = subprocess.run([sys.executable, '-m', 'kcp_sheets', 'check', sys.argv[1]], capture_output=True, text=True)\n"
-        "print(json.dumps([run.returncode, run.stdout + run.stderr, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))\n"
+        "run = subprocess.run([sys.executable, '-m', 'kcp_sheets', 'check', sys.argv[1]],\n"
+        "                     capture_output=True, text=True)\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps([run.returncode, run.stdout + run.stderr, peak]))\n"
     )
     env = {**os.environ, "COLUMNS": "400", "KCP_DEBUG": ""}
-    done = subprocess.run([sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, env=env, timeout=900, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, env=env, timeout=900, check=True
+    )
     code, output, peak = json.loads(done.stdout)
     return code, output, peak
 
 
-def test_a_mixed_inbox_names_every_file_without_a_crash_in_bounded_memory(review, folder: Path, valid_xlsx: bytes) -> None:
+def test_a_mixed_inbox_names_every_file_without_a_crash_in_bounded_memory(
+    review, folder: Path, valid_xlsx: bytes
+) -> None:
     found = cases(valid_xlsx)
     found += mutants(Case("valid.xlsx", valid_xlsx, None), MUTANTS, seed=1)
     found += mutants(Case("excel2.xls", found[10].data, None), 3, seed=2)
     found += mutants(Case("repeats.ods", found[11].data, None), 3, seed=3)
     found.append(Case("panics.xls", (REGRESSIONS / "calamine-panic.xls").read_bytes(), None))
-    assert len(found) >= check.PARALLEL_FROM, "the inbox must be read in parallel"
+    assert len(found) >= Reads().parallel_from, "the inbox must be read in parallel"
     inbox = folder / "inbox"
     for case in found:
         (inbox / case.name).write_bytes(case.data)
@@ -127,41 +146,37 @@ def test_a_mixed_inbox_names_every_file_without_a_crash_in_bounded_memory(review
     assert peak < PEAK_MB, f"peak memory {peak:.0f} MB"
 
 
-def test_serial_and_parallel_reading_say_the_same(review, valid_xlsx: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serial_and_parallel_reading_say_the_same(review, valid_xlsx: bytes, tmp_path: Path) -> None:
     paths = []
     for case in [*cases(valid_xlsx), Case("panics.xls", (REGRESSIONS / "calamine-panic.xls").read_bytes(), None)]:
         paths.append(tmp_path / case.name)
         paths[-1].write_bytes(case.data)
 
-    def codes() -> list[tuple[str, str, str]]:
-        result = check_returns(review, paths)
+    def codes(reads: Reads) -> list[tuple[str, str, str]]:
+        result = check_returns(review, paths, reads=reads)
         return sorted((p.file, p.code, p.message) for p in result.all_problems())
 
-    monkeypatch.setattr(check, "PARALLEL_FROM", 10_000)
-    serial = codes()
-    monkeypatch.setattr(check, "PARALLEL_FROM", 1)
-    assert codes() == serial
+    serial = codes(Reads(parallel_from=10_000))
+    assert codes(Reads(parallel_from=1)) == serial  # in workers, after the cheap look
 
 
-def _dies_on_one_file(source):  # noqa: ANN001, ANN202 - stands in for check._read_in_worker
+def _dies_on_one_file(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that kills its worker, or gives what cannot be sent back
     if source.name == "kills its worker.xlsx":
         os._exit(9)
+    result = read_source(source, review, plans, **options)
     if source.name == "unpicklable.xlsx":
-        return (lambda: None), None
-    return _REAL_WORKER(source)
+        result.saved = lambda: None  # type: ignore[assignment]
+    return result
 
 
-_REAL_WORKER = check._read_in_worker
-
-
-def test_a_worker_that_dies_or_cannot_send_its_result_costs_one_file(review, valid_xlsx: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_or_cannot_send_its_result_costs_one_file(review, valid_xlsx: bytes, tmp_path: Path) -> None:
     """Workers fork from this process, so they run the stand-in reader above."""
     names = ["kills its worker.xlsx", "unpicklable.xlsx", *(f"return {n}.xlsx" for n in range(6))]
     for name in names:
         (tmp_path / name).write_bytes(valid_xlsx)
-    monkeypatch.setattr(check, "_read_in_worker", _dies_on_one_file)
-    monkeypatch.setattr(check, "PARALLEL_FROM", 1)
-    result = check_returns(review, [tmp_path / n for n in names])
+    result = check_returns(
+        review, [tmp_path / n for n in names], reads=Reads(parallel_from=1, reader=_dies_on_one_file)
+    )
     failed = {p.file: p.message for p in result.all_problems() if p.code == "file-read-failed"}
     assert sorted(failed) == ["kills its worker.xlsx", "unpicklable.xlsx"]
     assert "stopped" in failed["kills its worker.xlsx"]

@@ -18,7 +18,12 @@ from kcp_sheets.fill import fill_workbook
 from kcp_sheets.workbooks import planned_workbooks
 
 
-def xlsx_with(source: Path, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = (), add: dict[str, bytes] | None = None) -> bytes:
+def xlsx_with(
+    source: Path,
+    replace: dict[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+    add: dict[str, bytes] | None = None,
+) -> bytes:
     """A copy of a workbook with parts of its zip replaced, removed or added."""
     out = io.BytesIO()
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -38,7 +43,9 @@ def xlsx_with(source: Path, replace: dict[str, bytes] | None = None, drop: tuple
 @pytest.fixture()
 def good(plans, outbox: Path, tmp_path: Path) -> Path:
     plan = plans["ET"]
-    return fill_workbook(plan, outbox / plan.file_name, tmp_path / "good.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
+    return fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "good.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}}
+    )
 
 
 def first_code(review, path: Path) -> tuple[str, str]:
@@ -66,15 +73,24 @@ def test_empty_file(review, tmp_path: Path) -> None:
 
 
 def test_text_file_renamed_xlsx(review, tmp_path: Path) -> None:
-    assert first_code(review, write(tmp_path, "notes.xlsx", b"Dear Helen, scores to follow.\n")) == ("file-not-spreadsheet", "error")
+    assert first_code(review, write(tmp_path, "notes.xlsx", b"Dear Helen, scores to follow.\n")) == (
+        "file-not-spreadsheet",
+        "error",
+    )
 
 
 def test_web_page_saved_as_xls(review, tmp_path: Path) -> None:
-    assert first_code(review, write(tmp_path, "export.xls", b"<html><body><table></table></body></html>")) == ("file-not-spreadsheet", "error")
+    assert first_code(review, write(tmp_path, "export.xls", b"<html><body><table></table></body></html>")) == (
+        "file-not-spreadsheet",
+        "error",
+    )
 
 
 def test_other_kind_of_file_in_the_inbox(review, tmp_path: Path) -> None:
-    assert first_code(review, write(tmp_path, "minutes.docx", b"PK\x03\x04 not really")) == ("file-not-spreadsheet", "error")
+    assert first_code(review, write(tmp_path, "minutes.docx", b"PK\x03\x04 not really")) == (
+        "file-not-spreadsheet",
+        "error",
+    )
 
 
 def test_truncated_zip(review, good: Path, tmp_path: Path) -> None:
@@ -83,11 +99,16 @@ def test_truncated_zip(review, good: Path, tmp_path: Path) -> None:
 
 
 def test_zip_with_the_workbook_part_missing(review, good: Path, tmp_path: Path) -> None:
-    assert first_code(review, write(tmp_path, "part.xlsx", xlsx_with(good, drop=("xl/workbook.xml",)))) == ("file-truncated", "error")
+    assert first_code(review, write(tmp_path, "part.xlsx", xlsx_with(good, drop=("xl/workbook.xml",)))) == (
+        "file-truncated",
+        "error",
+    )
 
 
 def test_zip_with_a_sheet_part_missing(review, good: Path, tmp_path: Path) -> None:
-    code, severity = first_code(review, write(tmp_path, "sheet.xlsx", xlsx_with(good, drop=("xl/worksheets/sheet2.xml",))))
+    code, severity = first_code(
+        review, write(tmp_path, "sheet.xlsx", xlsx_with(good, drop=("xl/worksheets/sheet2.xml",)))
+    )
     assert severity == "error" and code in ("file-truncated", "file-unreadable", "sheet-missing")
 
 
@@ -112,7 +133,9 @@ def test_a_workbook_encrypted_with_excels_default_password_is_read(review, good:
     [ret] = check_returns(review, [path]).returns
     assert ret.cluster == "ET" and "file-encrypted" not in {p.code for p in ret.problems}
     [plain] = check_returns(review, [good]).returns
-    assert {r.id: r.values for r in ret.rows["Progress Tracker"]} == {r.id: r.values for r in plain.rows["Progress Tracker"]}
+    assert {r.id: r.values for r in ret.rows["Progress Tracker"]} == {
+        r.id: r.values for r in plain.rows["Progress Tracker"]
+    }
 
 
 def test_macro_workbook_is_read_and_macros_never_run(review, good: Path, tmp_path: Path) -> None:
@@ -124,12 +147,18 @@ def test_macro_workbook_is_read_and_macros_never_run(review, good: Path, tmp_pat
 
 def test_xml_entity_expansion_is_refused(review, good: Path, tmp_path: Path) -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>'
-    assert first_code(review, write(tmp_path, "lol.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": bomb}))) == ("file-hostile", "error")
+    assert first_code(review, write(tmp_path, "lol.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": bomb}))) == (
+        "file-hostile",
+        "error",
+    )
 
 
 def test_external_entity_is_refused(review, good: Path, tmp_path: Path) -> None:
     xxe = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&e;</t></si></sst>'
-    assert first_code(review, write(tmp_path, "xxe.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": xxe}))) == ("file-hostile", "error")
+    assert first_code(review, write(tmp_path, "xxe.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": xxe}))) == (
+        "file-hostile",
+        "error",
+    )
 
 
 def test_zip_bomb_is_refused_unread(review, good: Path, tmp_path: Path) -> None:
@@ -150,14 +179,22 @@ def test_a_declared_dimension_is_not_trusted(review, good: Path, tmp_path: Path)
     import re
 
     huge = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', sheet, count=1)
-    [ret] = check_returns(review, [write(tmp_path, "dim.xlsx", xlsx_with(good, replace={"xl/worksheets/sheet2.xml": huge}))]).returns
+    [ret] = check_returns(
+        review, [write(tmp_path, "dim.xlsx", xlsx_with(good, replace={"xl/worksheets/sheet2.xml": huge}))]
+    ).returns
     assert ret.cluster == "ET" and ret.rows["Progress Tracker"][0].values["coordinator_score"] == 4
     assert not [p for p in ret.problems if p.severity == "error"]
 
 
 def test_huge_shared_string_count_is_refused(review, good: Path, tmp_path: Path) -> None:
-    sst = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="900000000" uniqueCount="900000000"><si><t>x</t></si></sst>'
-    assert first_code(review, write(tmp_path, "sst.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": sst}))) == ("file-hostile", "error")
+    sst = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="900000000" uniqueCount="900000000"><si><t>x</t></si></sst>'
+    )
+    assert first_code(review, write(tmp_path, "sst.xlsx", xlsx_with(good, replace={"xl/sharedStrings.xml": sst}))) == (
+        "file-hostile",
+        "error",
+    )
 
 
 def test_file_over_the_size_limit(review, tmp_path: Path) -> None:
@@ -167,9 +204,13 @@ def test_file_over_the_size_limit(review, tmp_path: Path) -> None:
     assert first_code(review, path) == ("file-too-large", "error")
 
 
-def test_cells_a_million_rows_and_16384_columns_apart_are_refused_naming_the_far_cell(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_cells_a_million_rows_and_16384_columns_apart_are_refused_naming_the_far_cell(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     plan = plans["ET"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "far.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
+    path = fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "far.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}}
+    )
     book = openpyxl.load_workbook(path)
     ws = book["Progress Tracker"]
     ws.cell(1_048_576, 1).value = "bottom"
@@ -183,7 +224,12 @@ def test_cells_a_million_rows_and_16384_columns_apart_are_refused_naming_the_far
 def test_a_32767_character_cell_is_read_whole(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["ET"]
     text = ("Progress recorded in full. " * 1300)[:32767]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "long.xlsx", {"Progress Tracker": {"ET-01": {"progress": text, "coordinator_score": 4}}})
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "long.xlsx",
+        {"Progress Tracker": {"ET-01": {"progress": text, "coordinator_score": 4}}},
+    )
     [ret] = check_returns(review, [path]).returns
     assert ret.rows["Progress Tracker"][0].values["progress"] == text
 
@@ -193,7 +239,9 @@ def test_sheet_deleted(review, good: Path, tmp_path: Path) -> None:
     del book["Review Summary"]
     book.save(tmp_path / "no summary.xlsx")
     [ret] = check_returns(review, [tmp_path / "no summary.xlsx"]).returns
-    assert [(p.code, p.sheet) for p in ret.problems if p.code == "sheet-missing"] == [("sheet-missing", "Review Summary")]
+    assert [(p.code, p.sheet) for p in ret.problems if p.code == "sheet-missing"] == [
+        ("sheet-missing", "Review Summary")
+    ]
     assert ret.rows["Progress Tracker"][0].values["coordinator_score"] == 4
 
 
@@ -214,14 +262,21 @@ def test_email_with_two_workbooks_and_non_utf8_text(review, plans, outbox: Path,
     message.set_content("Voil\xe0 les fichiers", charset="iso-8859-1")
     for label in ("ET", "HW"):
         plan = plans[label]
-        message.add_attachment((outbox / plan.file_name).read_bytes(), maintype="application", subtype="vnd.ms-excel", filename=plan.file_name)
+        message.add_attachment(
+            (outbox / plan.file_name).read_bytes(),
+            maintype="application",
+            subtype="vnd.ms-excel",
+            filename=plan.file_name,
+        )
     path = write(tmp_path, "two.eml", bytes(message))
     result = check_returns(review, [path])
     assert sorted(r.cluster for r in result.returns) == ["ET", "HW"]
     assert all("Ram" in r.source.sender for r in result.returns)
 
 
-def test_an_email_header_longer_than_any_mail_program_writes_is_one_problem_in_bounded_time(review, good: Path, tmp_path: Path) -> None:
+def test_an_email_header_longer_than_any_mail_program_writes_is_one_problem_in_bounded_time(
+    review, good: Path, tmp_path: Path
+) -> None:
     """Python's parser takes time growing with the square of a header's words:
     a From header of 30,000 encoded words (420 KB) took half a minute, 10 MB
     would take hours. Such a header is not parsed; the e-mail is one problem."""
@@ -248,7 +303,9 @@ def test_one_bad_file_does_not_stop_the_rest(review, good: Path, tmp_path: Path)
     assert [p.code for p in result.all_problems() if p.severity == "error"] == ["file-not-spreadsheet"]
 
 
-def test_a_sheet_whose_tags_never_close_is_one_problem_and_the_check_goes_on(review, good: Path, tmp_path: Path) -> None:
+def test_a_sheet_whose_tags_never_close_is_one_problem_and_the_check_goes_on(
+    review, good: Path, tmp_path: Path
+) -> None:
     """About a megabyte of cell tags with no '>' (a few kilobytes zipped) once
     kept `check` busy for hours. The command as the officer types it: the file
     is one damaged-file error, the good return beside it is read, in seconds.
@@ -261,10 +318,17 @@ def test_a_sheet_whose_tags_never_close_is_one_problem_and_the_check_goes_on(rev
     unclosed = sheet[: sheet.index(b"<sheetData>") + len(b"<sheetData>")] + b'<row r="1">' + b'<c r="A1" t="s"' * 70_000
     bad = write(tmp_path, "unclosed.xlsx", xlsx_with(good, replace={"xl/worksheets/sheet2.xml": unclosed}))
     assert bad.stat().st_size < 100_000
-    done = subprocess.run([sys.executable, "-m", "kcp_sheets", "check", str(review.folder), str(bad), str(good)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "kcp_sheets", "check", str(review.folder), str(bad), str(good)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error")]
-    assert len(errors) == 1 and "unclosed.xlsx: Progress Tracker: The workbook is damaged or cut short" in errors[0], done.stderr
+    assert len(errors) == 1 and "unclosed.xlsx: Progress Tracker: The workbook is damaged or cut short" in errors[0], (
+        done.stderr
+    )
     assert "good.xlsx: Environment and transport progress tracker" in done.stdout and "Traceback" not in done.stderr
 
 
@@ -282,7 +346,9 @@ def test_thousands_of_pasted_rows_are_each_reported_in_bounded_time(review, good
     book.save(path)
     start = time.monotonic()
     [ret] = check_returns(review, [path]).returns
-    assert time.monotonic() - start < 60, "reading took too long"  # a bound on a hang, not a speed goal: 7 s linear, 145 s quadratic
+    assert time.monotonic() - start < 60, (
+        "reading took too long"
+    )  # a bound on a hang, not a speed goal: 7 s linear, 145 s quadratic
     codes = [p.code for p in ret.problems]
     assert codes.count("row-unknown-id") == 30_000 and codes.count("score-unscored") >= 30_000
 
@@ -307,13 +373,24 @@ def slow_on_hw(review, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("in_workers", [False, True], ids=["in the checking process", "in worker processes"])
-def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcp_sheets import check
+def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(
+    plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool
+) -> None:
+    from kcp_sheets.read_workers import Reads
 
-    monkeypatch.setattr(check, "PARALLEL_FROM", 1 if in_workers else 10**6)
-    et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
-    hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
-    result = check_returns(slow_on_hw, [et, hw])
+    et = fill_workbook(
+        plans["ET"],
+        outbox / plans["ET"].file_name,
+        tmp_path / "et.xlsx",
+        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
+    )
+    hw = fill_workbook(
+        plans["HW"],
+        outbox / plans["HW"].file_name,
+        tmp_path / "hw.xlsx",
+        {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}},
+    )
+    result = check_returns(slow_on_hw, [et, hw], reads=Reads(parallel_from=1 if in_workers else 10**6))
     by_name = {r.source.name: r for r in result.returns}
     assert by_name["et.xlsx"].cluster == "ET" and by_name["et.xlsx"].errors == 0
     stopped = by_name["hw.xlsx"]
@@ -321,13 +398,25 @@ def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(plans, outbo
     assert "took more than 0.5 s and was stopped" in stopped.problems[0].message
 
 
-def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(plans, outbox: Path, tmp_path: Path, slow_on_hw) -> None:
+def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(
+    plans, outbox: Path, tmp_path: Path, slow_on_hw
+) -> None:
     """The desk's check runs in a thread, where no alarm can be set: its files
     are read in a worker process, whose main thread has one, however few."""
     import threading
 
-    et = fill_workbook(plans["ET"], outbox / plans["ET"].file_name, tmp_path / "et.xlsx", {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}})
-    hw = fill_workbook(plans["HW"], outbox / plans["HW"].file_name, tmp_path / "hw.xlsx", {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}})
+    et = fill_workbook(
+        plans["ET"],
+        outbox / plans["ET"].file_name,
+        tmp_path / "et.xlsx",
+        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
+    )
+    hw = fill_workbook(
+        plans["HW"],
+        outbox / plans["HW"].file_name,
+        tmp_path / "hw.xlsx",
+        {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}},
+    )
     found = []
     thread = threading.Thread(target=lambda: found.append(check_returns(slow_on_hw, [et, hw])))
     thread.start()
@@ -347,7 +436,7 @@ def test_a_read_in_a_thread_has_no_alarm_and_reads_as_usual(review, good: Path) 
     from kcp_sheets.reader import read_source
 
     found = []
-    source = Source("good.xlsx", good.read_bytes(), dt.datetime.now(dt.timezone.utc))
+    source = Source("good.xlsx", good.read_bytes(), dt.datetime.now(dt.UTC))
     thread = threading.Thread(target=lambda: found.append(read_source(source, review, planned_workbooks(review))))
     thread.start()
     thread.join(60)
@@ -371,8 +460,15 @@ def test_an_email_that_takes_too_long_to_read_is_one_problem(good: Path, tmp_pat
 @pytest.mark.parametrize(
     ("name", "head"),
     [
-        ("lol.xml", b'<?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'),
-        ("lol.fods", b'<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'),
+        (
+            "lol.xml",
+            b'<?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+        ),
+        (
+            "lol.fods",
+            b'<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet">',
+        ),
         ("lol.gnumeric", b'<gnm:Workbook xmlns:gnm="http://www.gnumeric.org/v10.dtd">'),
     ],
 )
@@ -387,8 +483,14 @@ def test_entity_expansion_in_a_flat_spreadsheet_is_refused(review, tmp_path: Pat
 
 
 def test_a_flat_sheet_spread_too_far_is_refused_by_its_extent(review, tmp_path: Path) -> None:
-    far = b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>'
-    far += b'<Row><Cell><Data ss:Type="String">a</Data></Cell></Row><Row ss:Index="1048576"><Cell ss:Index="16384"><Data ss:Type="String">z</Data></Cell></Row></Table></Worksheet></Workbook>'
+    far = (
+        b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        b'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>'
+    )
+    far += (
+        b'<Row><Cell><Data ss:Type="String">a</Data></Cell></Row><Row ss:Index="1048576">'
+        b'<Cell ss:Index="16384"><Data ss:Type="String">z</Data></Cell></Row></Table></Worksheet></Workbook>'
+    )
     [ret] = check_returns(review, [write(tmp_path, "far.xml", far)]).returns
     [found] = ret.problems
     assert found.code == "sheet-too-large" and "XFD1048576" in found.ask

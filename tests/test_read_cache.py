@@ -16,17 +16,25 @@ from kcp_sheets.check import check_returns
 from kcp_sheets.folder import INBOX
 from kcp_sheets.generate import generate
 from kcp_sheets.read_cache import CACHE_FILE
+from kcp_sheets.read_workers import DEFAULT as DEFAULT_READS
+from kcp_sheets.read_workers import Reads
 from kcp_sheets.reader import read_source
 from kcp_sheets.settings import SETTINGS_FILE, load_review
 
 
-def summary(folder: Path) -> list[tuple]:
+def summary(folder: Path, reads: Reads = DEFAULT_READS) -> list[tuple]:
     """What a check says of each return: its rows, answers and problems."""
-    result = check_returns(load_review(folder))
+    result = check_returns(load_review(folder), reads=reads)
     return [
-        (r.source.name, r.label, r.answers, r.stage, r.state,
-         {k: [(row.id, row.values, row.notes, row.extra) for row in rows] for k, rows in r.rows.items()},
-         sorted((p.code, p.cell, p.row_id, p.found, p.message) for p in r.problems))
+        (
+            r.source.name,
+            r.label,
+            r.answers,
+            r.stage,
+            r.state,
+            {k: [(row.id, row.values, row.notes, row.extra) for row in rows] for k, rows in r.rows.items()},
+            sorted((p.code, p.cell, p.row_id, p.found, p.message) for p in r.problems),
+        )
         for r in result.returns
     ]
 
@@ -39,59 +47,59 @@ def returned(folder: Path) -> Path:
     return folder
 
 
-def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def count_reads() -> tuple[list[str], Reads]:
+    """The files a check reads (in its own process), and the way to read that counts them."""
     read: list[str] = []
 
-    def counting(source, review, planned):  # noqa: ANN001, ANN202
+    def counting(source, review, planned, **options):  # noqa: ANN001, ANN003, ANN202
         read.append(source.name)
-        return read_source(source, review, planned)
+        return read_source(source, review, planned, **options)
 
-    monkeypatch.setattr(check_module, "read_source", counting)
-    return read
+    return read, Reads(parallel_from=10**6, reader=counting)
 
 
-def test_a_second_check_reads_nothing_and_says_the_same(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_check_reads_nothing_and_says_the_same(returned: Path) -> None:
     first = summary(returned)
     assert (returned / CACHE_FILE).is_file()
-    read = count_reads(monkeypatch)
-    assert summary(returned) == first
+    read, reads = count_reads()
+    assert summary(returned, reads) == first
     assert read == []
 
 
-def test_a_new_return_is_the_only_one_read(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_return_is_the_only_one_read(returned: Path) -> None:
     summary(returned)
     fill(returned, "HH", "hh.xlsx", scored(returned, "HH"))
-    read = count_reads(monkeypatch)
-    summary(returned)
+    read, reads = count_reads()
+    summary(returned, reads)
     assert read == ["hh.xlsx"]
 
 
-def test_a_file_changed_under_the_same_name_is_read_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_changed_under_the_same_name_is_read_again(returned: Path) -> None:
     summary(returned)
     fill(returned, "ET", "et.xlsx", scored(returned, "ET", 2))
-    read = count_reads(monkeypatch)
-    after = summary(returned)
+    read, reads = count_reads()
+    after = summary(returned, reads)
     assert read == ["et.xlsx"]
     et = next(s for s in after if s[0] == "et.xlsx")
     assert {row[1]["coordinator_score"] for row in et[5]["Progress Tracker"]} == {2}
 
 
-def test_a_file_renamed_is_read_again_so_its_problems_name_it(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_renamed_is_read_again_so_its_problems_name_it(returned: Path) -> None:
     summary(returned)
     shutil.move(returned / INBOX / "hw.xlsx", returned / INBOX / "hw renamed.xlsx")
-    read = count_reads(monkeypatch)
-    after = summary(returned)
+    read, reads = count_reads()
+    after = summary(returned, reads)
     assert read == ["hw renamed.xlsx"]
     [hw] = [s for s in after if s[1] == "HW"]
     assert hw[0] == "hw renamed.xlsx"
 
 
-def test_what_was_sent_or_the_score_words_changing_reads_every_return_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_was_sent_or_the_score_words_changing_reads_every_return_again(returned: Path) -> None:
     summary(returned)
     edit_actions(returned, {"ET-03": {"action": "Corrected after sending"}})
     generate(load_review(returned))  # a new edition of ET
-    read = count_reads(monkeypatch)
-    summary(returned)
+    read, reads = count_reads()
+    summary(returned, reads)
     assert sorted(read) == ["et.xlsx", "hw.xlsx"]
 
     path = returned / SETTINGS_FILE
@@ -99,36 +107,34 @@ def test_what_was_sent_or_the_score_words_changing_reads_every_return_again(retu
     assert text != path.read_text()
     path.write_text(text)
     read.clear()
-    summary(returned)
+    summary(returned, reads)
     assert sorted(read) == ["et.xlsx", "hw.xlsx"]
 
 
 @pytest.mark.parametrize("damage", [b"not a database at all", b""])
-def test_a_damaged_cache_is_read_around(returned: Path, damage: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_cache_is_read_around(returned: Path, damage: bytes) -> None:
     first = summary(returned)
     (returned / CACHE_FILE).write_bytes(damage)
-    read = count_reads(monkeypatch)
-    assert summary(returned) == first
+    read, reads = count_reads()
+    assert summary(returned, reads) == first
     assert sorted(read) == ["et.xlsx", "hw.xlsx"]
 
 
-def test_a_damaged_entry_is_read_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_entry_is_read_again(returned: Path) -> None:
     import sqlite3
 
     first = summary(returned)
     with sqlite3.connect(returned / CACHE_FILE) as db:
         db.execute("UPDATE reads SET data = ?", (b"\x80\x05 broken",))
-    read = count_reads(monkeypatch)
-    assert summary(returned) == first
+    read, reads = count_reads()
+    assert summary(returned, reads) == first
     assert sorted(read) == ["et.xlsx", "hw.xlsx"]
 
 
-def test_reads_made_by_worker_processes_are_kept_too(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
-    first = summary(returned)
-    monkeypatch.setattr(check_module, "PARALLEL_FROM", 10**6)
-    read = count_reads(monkeypatch)
-    assert summary(returned) == first
+def test_reads_made_by_worker_processes_are_kept_too(returned: Path) -> None:
+    first = summary(returned, Reads(parallel_from=1))
+    read, reads = count_reads()
+    assert summary(returned, reads) == first
     assert read == []
 
 
@@ -148,7 +154,7 @@ def test_a_read_that_failed_is_not_kept(returned: Path, monkeypatch: pytest.Monk
     assert {r.label for r in check_returns(load_review(returned)).returns} == {"ET", "HW"}
 
 
-def test_a_new_version_of_the_reading_library_reads_every_return_again(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_version_of_the_reading_library_reads_every_return_again(returned: Path) -> None:
     from importlib.metadata import version
 
     from kcp_sheets.intake import gather, inbox_files
@@ -161,21 +167,25 @@ def test_a_new_version_of_the_reading_library_reads_every_return_again(returned:
     with Ledger(returned) as ledger:
         sent, rows = ledger.sent(review.review_id), ledger.sent_rows(review.review_id)
     sources, _ = gather(inbox_files(returned / INBOX), 50 * 1024 * 1024, returned / INBOX)
-    read = count_reads(monkeypatch)
+    read, reads = count_reads()
     installed = version("python-calamine")
     assert read_context(review, rows) == read_context(review, rows, reading_library=installed)
-    for library, reads in ((installed, []), (installed + ".1", ["et.xlsx", "hw.xlsx"])):
+    for library, expected in ((installed, []), (installed + ".1", ["et.xlsx", "hw.xlsx"])):
+        read.clear()
         with ReadCache(returned, read_context(review, rows, reading_library=library), read_only=True) as cache:
-            list(check_module._read_all(sources, review, sent, None, cache))
-        assert sorted(read) == reads, library
+            list(check_module._read_all(sources, review, sent, None, cache, reads))
+        assert sorted(read) == expected, library
 
 
 def as_read(ret) -> dict:  # noqa: ANN001
     """Every row of a read, its values in their order, as a person's answers would be compared."""
-    return {k: [(row.id, list(row.values.items()), dict(row.notes), dict(row.extra), row.new, row.cell_row) for row in rows] for k, rows in ret.rows.items()}
+    return {
+        k: [(row.id, list(row.values.items()), dict(row.notes), dict(row.extra), row.new, row.cell_row) for row in rows]
+        for k, rows in ret.rows.items()
+    }
 
 
-def test_a_kept_or_sent_back_read_gives_back_every_row_as_it_was_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_kept_or_sent_back_read_gives_back_every_row_as_it_was_read(tmp_path: Path) -> None:
     """A read is kept, and sent back from a worker, without the sent workbook's text
     (its plan has it): put back, every row is as the reader made it, in order."""
     from kcp_sheets.demo import prepare_demo
@@ -185,7 +195,9 @@ def test_a_kept_or_sent_back_read_gives_back_every_row_as_it_was_read(tmp_path: 
     from kcp_sheets.read_cache import context as read_context
 
     folder = tmp_path / "demo"
-    prepare_demo(folder)  # moved rows, new rows, edited fixed text, spills, a form, the health and accreditation reviews
+    prepare_demo(
+        folder
+    )  # moved rows, new rows, edited fixed text, spills, a form, the health and accreditation reviews
     review = load_review(folder)
     with Ledger(folder) as ledger:
         sent, rows = ledger.sent(review.review_id), ledger.sent_rows(review.review_id)
@@ -196,17 +208,16 @@ def test_a_kept_or_sent_back_read_gives_back_every_row_as_it_was_read(tmp_path: 
         direct[source.name] = as_read(result)
         return result
 
-    def read_all(cache: ReadCache | None = None) -> dict[str, dict]:
-        sources, _ = gather(inbox_files(folder / INBOX), 50 * 1024 * 1024, folder / INBOX)
-        return {r.source.name: as_read(r) for r in check_module._read_all(sources, review, sent, None, cache)}
+    in_this_process = Reads(parallel_from=10**6, reader=capturing)
 
-    monkeypatch.setattr(check_module, "read_source", capturing)
+    def read_all(cache: ReadCache | None = None, reads: Reads = in_this_process) -> dict[str, dict]:
+        sources, _ = gather(inbox_files(folder / INBOX), 50 * 1024 * 1024, folder / INBOX)
+        return {r.source.name: as_read(r) for r in check_module._read_all(sources, review, sent, None, cache, reads)}
+
     with ReadCache(folder, read_context(review, rows)) as cache:
         fresh = read_all(cache)
     assert len(direct) >= 9 and any(direct.values())
     assert fresh == direct
     with ReadCache(folder, read_context(review, rows)) as cache:
         assert read_all(cache) == direct  # from the cache
-    monkeypatch.setattr(check_module, "read_source", read_source)
-    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
-    assert read_all() == direct  # from worker processes
+    assert read_all(reads=Reads(parallel_from=1)) == direct  # from worker processes, after the cheap look

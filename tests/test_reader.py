@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.fill import fill_workbook
@@ -38,45 +37,113 @@ def by_id(ret: Return, sheet: str = TRACKER) -> dict[str, Any]:
 def test_tracker_round_trip_reads_exactly_what_was_typed(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["ET"]
     typed = {
-        "ET-01": {"progress": "Protocol in place since\nSeptember 2003.", "coordinator_score": "4 - Largely achieved", "agreed_score": 4, "appropriateness": "5 - Highly appropriate", "why_not_met": "", "case_study": "Yes", "mainstream": "No"},
-        "ET-02": {"progress": "Lighting installed; cladding dropped.", "coordinator_score": 3, "agreed_score": "2 - Little progress", "why_not_met": "Structural survey of the bridge delayed the work."},
+        "ET-01": {
+            "progress": "Protocol in place since\nSeptember 2003.",
+            "coordinator_score": "4 - Largely achieved",
+            "agreed_score": 4,
+            "appropriateness": "5 - Highly appropriate",
+            "why_not_met": "",
+            "case_study": "Yes",
+            "mainstream": "No",
+        },
+        "ET-02": {
+            "progress": "Lighting installed; cladding dropped.",
+            "coordinator_score": 3,
+            "agreed_score": "2 - Little progress",
+            "why_not_met": "Structural survey of the bridge delayed the work.",
+        },
     }
-    fields = {"attendance": "Both champions and both co-ordinators", "review_date": dt.date(2004, 4, 21), "achievements": "Street closures agreed", "barriers": "Railtrack", "solutions": "Meet Network Rail"}
-    actions = {"AI-01": {"action": "Agree bridge works with Network Rail", "due": "End March 2005", "key_contact": "Miles Watson", "support_needed": "Engineer's time", "support_how": "Seconded from RBKC"}}
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "et.xlsx", {TRACKER: typed, SUMMARY: actions}, {SUMMARY: fields})
+    fields = {
+        "attendance": "Both champions and both co-ordinators",
+        "review_date": dt.date(2004, 4, 21),
+        "achievements": "Street closures agreed",
+        "barriers": "Railtrack",
+        "solutions": "Meet Network Rail",
+    }
+    actions = {
+        "AI-01": {
+            "action": "Agree bridge works with Network Rail",
+            "due": "End March 2005",
+            "key_contact": "Miles Watson",
+            "support_needed": "Engineer's time",
+            "support_how": "Seconded from RBKC",
+        }
+    }
+    path = fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "et.xlsx", {TRACKER: typed, SUMMARY: actions}, {SUMMARY: fields}
+    )
     ret = read_one(review, path)
     assert ret.cluster == "ET" and ret.stage == 2
     rows = by_id(ret)
     assert rows["ET-01"].values["progress"] == "Protocol in place since\nSeptember 2003."
-    assert (rows["ET-01"].values["coordinator_score"], rows["ET-01"].values["agreed_score"], rows["ET-01"].values["appropriateness"]) == (4, 4, 5)
+    assert (
+        rows["ET-01"].values["coordinator_score"],
+        rows["ET-01"].values["agreed_score"],
+        rows["ET-01"].values["appropriateness"],
+    ) == (4, 4, 5)
     assert rows["ET-01"].values["case_study"] is True and rows["ET-01"].values["mainstream"] is False
     assert (rows["ET-02"].values["coordinator_score"], rows["ET-02"].values["agreed_score"]) == (3, 2)
     assert rows["ET-03"].values["progress"] is None
     assert ret.fields[SUMMARY] == {**fields, "review_date": dt.date(2004, 4, 21)}
     [action] = ret.rows[SUMMARY]
-    assert action.id == "AI-01" and action.values["due"] == "End March 2005" and action.values["key_contact"] == "Miles Watson"
+    assert (
+        action.id == "AI-01"
+        and action.values["due"] == "End March 2005"
+        and action.values["key_contact"] == "Miles Watson"
+    )
     assert codes(ret) == []
     assert ret.answers == 6 + 4 + 5 + 5  # blank cells are not answers
 
 
 def test_health_and_accreditation_round_trip(review, plans, outbox: Path, tmp_path: Path) -> None:
     health = plans["partnership-health"]
-    typed = {"2.1.3": {"score": "4 - Largely met", "evidence": "Minutes", "progress": "New chair", "action": "Induction for members", "key_contact": "Helen Kay", "due": "21/09/2004"}}
-    ret = read_one(review, fill_workbook(health, outbox / health.file_name, tmp_path / "h.xlsx", {"Partnership Health": typed}))
+    typed = {
+        "2.1.3": {
+            "score": "4 - Largely met",
+            "evidence": "Minutes",
+            "progress": "New chair",
+            "action": "Induction for members",
+            "key_contact": "Helen Kay",
+            "due": "21/09/2004",
+        }
+    }
+    ret = read_one(
+        review, fill_workbook(health, outbox / health.file_name, tmp_path / "h.xlsx", {"Partnership Health": typed})
+    )
     row = by_id(ret, "Partnership Health")["2.1.3"]
-    assert row.values["score"] == 4 and row.values["due"] == dt.date(2004, 9, 21) and row.values["action"] == "Induction for members"
+    assert (
+        row.values["score"] == 4
+        and row.values["due"] == dt.date(2004, 9, 21)
+        and row.values["action"] == "Induction for members"
+    )
     assert codes(ret) == []
     accreditation = plans["accreditation-review"]
-    typed = {"A1.1": {"achieved": "yes"}, "A1.3": {"achieved": "Partly", "new_date": "Ongoing", "note": "Sub-group met twice"}}
-    ret = read_one(review, fill_workbook(accreditation, outbox / accreditation.file_name, tmp_path / "a.xlsx", {"Action Plan": typed}))
+    typed = {
+        "A1.1": {"achieved": "yes"},
+        "A1.3": {"achieved": "Partly", "new_date": "Ongoing", "note": "Sub-group met twice"},
+    }
+    ret = read_one(
+        review,
+        fill_workbook(accreditation, outbox / accreditation.file_name, tmp_path / "a.xlsx", {"Action Plan": typed}),
+    )
     rows = by_id(ret, "Action Plan")
     assert rows["A1.1"].values["achieved"] == "Yes"
-    assert rows["A1.3"].values == {**rows["A1.3"].values, "achieved": "Partly", "new_date": "Ongoing", "note": "Sub-group met twice"}
+    assert rows["A1.3"].values == {
+        **rows["A1.3"].values,
+        "achieved": "Partly",
+        "new_date": "Ongoing",
+        "note": "Sub-group met twice",
+    }
 
 
 def test_rows_sorted_hidden_and_sheet_unprotected_still_read_by_id(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["HW"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "hw.xlsx", {TRACKER: {"HW-01": {"coordinator_score": 5}, "HW-02": {"coordinator_score": 1}}})
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "hw.xlsx",
+        {TRACKER: {"HW-01": {"coordinator_score": 5}, "HW-02": {"coordinator_score": 1}}},
+    )
     book = openpyxl.load_workbook(path)
     ws = book[TRACKER]
     ws.protection.sheet = False
@@ -97,7 +164,12 @@ def test_rows_sorted_hidden_and_sheet_unprotected_still_read_by_id(review, plans
 def test_new_actions_in_spare_rows_and_below_the_table(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["SC"]
     typed = {
-        "SC-NEW-01": {"issue": "Knife crime", "action": "Knife amnesty with schools", "progress": "Held in March", "coordinator_score": "5"},
+        "SC-NEW-01": {
+            "issue": "Knife crime",
+            "action": "Knife amnesty with schools",
+            "progress": "Held in March",
+            "coordinator_score": "5",
+        },
         "+below": {"action": "Street pastors on Friday nights", "coordinator_score": "3"},
     }
     ret = read_one(review, fill_workbook(plan, outbox / plan.file_name, tmp_path / "sc.xlsx", {TRACKER: typed}))
@@ -117,13 +189,24 @@ def test_a_spare_row_filled_in_any_way_it_offers_is_a_new_action(review, plans, 
     sent = plan.content.rows[TRACKER]
     shared_issue, shared_partner = sent[0]["issue"], sent[0]["partners"]
     offered = [
-        {"nrf": "Yes"}, {"nrf": "No"}, {"nrf": "Yes", "issue": shared_issue}, {"nrf": "No", "partners": shared_partner},
-        {"nrf": "Yes", "progress": "Begun"}, {"nrf": "Yes", "coordinator_score": "4"}, {"issue": shared_issue, "progress": "SentWorkbook"},
+        {"nrf": "Yes"},
+        {"nrf": "No"},
+        {"nrf": "Yes", "issue": shared_issue},
+        {"nrf": "No", "partners": shared_partner},
+        {"nrf": "Yes", "progress": "Begun"},
+        {"nrf": "Yes", "coordinator_score": "4"},
+        {"issue": shared_issue, "progress": "SentWorkbook"},
         {"partners": shared_partner, "lead_partner": sent[0]["lead_partner"], "nrf": "Yes"},
         {"issue": shared_issue, "action": "Youth diversion scheme", "nrf": "No", "coordinator_score": "3"},
         {"outcome": "Fewer repeat burglaries", "nrf": "Yes", "partners": shared_partner},
         {"nrf": "No", "progress": "Not started", "coordinator_score": "1"},
-        {"issue": shared_issue, "partners": shared_partner, "lead_partner": sent[0]["lead_partner"], "nrf": "Yes", "progress": "Ongoing"},
+        {
+            "issue": shared_issue,
+            "partners": shared_partner,
+            "lead_partner": sent[0]["lead_partner"],
+            "nrf": "Yes",
+            "progress": "Ongoing",
+        },
     ]
     typed = {f"SC-NEW-{n:02d}": values for n, values in enumerate(offered, start=1)}
     ret = read_one(review, fill_workbook(plan, outbox / plan.file_name, tmp_path / "spare.xlsx", {TRACKER: typed}))
@@ -133,7 +216,11 @@ def test_a_spare_row_filled_in_any_way_it_offers_is_a_new_action(review, plans, 
     for ident, values in typed.items():
         for key, value in values.items():
             got = new[ident].values[key]
-            assert (got is True if value == "Yes" else got is False if value == "No" else str(got) == value), (ident, key, got)
+            assert got is True if value == "Yes" else got is False if value == "No" else str(got) == value, (
+                ident,
+                key,
+                got,
+            )
 
 
 def with_notes(path: Path, notes: dict[str, str]) -> Path:
@@ -147,13 +234,22 @@ def with_notes(path: Path, notes: dict[str, str]) -> Path:
     return path
 
 
-NOTES = {"J5": "Score agreed by phone with the champions on 21 April.", "H6": "See the attached minutes\nfor the full story.",
-         "B30": "A note where nothing is typed", "K7": "Partly: the second phase slipped to June."}
+NOTES = {
+    "J5": "Score agreed by phone with the champions on 21 April.",
+    "H6": "See the attached minutes\nfor the full story.",
+    "B30": "A note where nothing is typed",
+    "K7": "Partly: the second phase slipped to June.",
+}
 
 
 def test_notes_on_cells_are_read_with_their_cell_and_full_text(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["SC"]
-    path = with_notes(fill_workbook(plan, outbox / plan.file_name, tmp_path / "notes.xlsx", {TRACKER: {"SC-01": {"coordinator_score": 4}}}), NOTES)
+    path = with_notes(
+        fill_workbook(
+            plan, outbox / plan.file_name, tmp_path / "notes.xlsx", {TRACKER: {"SC-01": {"coordinator_score": 4}}}
+        ),
+        NOTES,
+    )
     ret = read_one(review, path)
     found = {p.cell: p.found for p in ret.problems if p.code == "cell-note"}
     assert found == NOTES
@@ -161,17 +257,31 @@ def test_notes_on_cells_are_read_with_their_cell_and_full_text(review, plans, ou
     assert by_id(ret)["SC-01"].values["coordinator_score"] == 4  # the score in the noted cell is read as ever
 
 
-def test_another_clusters_rows_pasted_into_the_spare_rows_are_named_as_that_clusters(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_another_clusters_rows_pasted_into_the_spare_rows_are_named_as_that_clusters(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     """ID and text agree, and are Environment and transport's: an error naming both
     clusters, everything on the rows kept in it, and no new Safe communities action."""
     plan, theirs = plans["SC"], plans["ET"].content.rows[TRACKER]
-    pasted = {f"SC-NEW-{n:02d}": {**{k: row[k] for k in ("id", "issue", "outcome", "action", "partners", "lead_partner")},
-                                  "progress": f"ET's progress {n}", "coordinator_score": "4"} for n, row in enumerate(theirs[:3], start=1)}
-    pasted["SC-NEW-04"] = {"action": theirs[4]["action"], "progress": "ET's words under a new ID"}  # their action text, without its ID
+    pasted = {
+        f"SC-NEW-{n:02d}": {
+            **{k: row[k] for k in ("id", "issue", "outcome", "action", "partners", "lead_partner")},
+            "progress": f"ET's progress {n}",
+            "coordinator_score": "4",
+        }
+        for n, row in enumerate(theirs[:3], start=1)
+    }
+    pasted["SC-NEW-04"] = {
+        "action": theirs[4]["action"],
+        "progress": "ET's words under a new ID",
+    }  # their action text, without its ID
     ret = read_one(review, fill_workbook(plan, outbox / plan.file_name, tmp_path / "pasted.xlsx", {TRACKER: pasted}))
     named = [p for p in ret.problems if p.code == "row-other-cluster"]
     assert sorted(p.row_id for p in named) == sorted([r["id"] for r in theirs[:3]] + [theirs[4]["id"]])
-    assert all(p.severity == "error" and "Environment and transport" in p.message and "Safe communities" in p.message for p in named)
+    assert all(
+        p.severity == "error" and "Environment and transport" in p.message and "Safe communities" in p.message
+        for p in named
+    )
     assert any("ET's progress 1" in p.found for p in named)  # nothing typed is lost
     assert not [r for r in ret.rows[TRACKER] if r.new]  # never a new action of this cluster
     assert not [r for r in ret.rows[TRACKER] if r.id.startswith("ET-")]
@@ -179,7 +289,12 @@ def test_another_clusters_rows_pasted_into_the_spare_rows_are_named_as_that_clus
 
 def test_renamed_file_and_renamed_sheet(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["LL"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "our scores FINAL v2.xlsx", {TRACKER: {"LL-01": {"coordinator_score": 2}}})
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "our scores FINAL v2.xlsx",
+        {TRACKER: {"LL-01": {"coordinator_score": 2}}},
+    )
     book = openpyxl.load_workbook(path)
     book[TRACKER].title = "Tracker"
     book.save(path)
@@ -190,7 +305,9 @@ def test_renamed_file_and_renamed_sheet(review, plans, outbox: Path, tmp_path: P
 
 def test_no_identity_sheet_is_recognised_by_headers_and_ids(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["WB"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "wb.xlsx", {TRACKER: {"WB-01": {"coordinator_score": 4}}})
+    path = fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "wb.xlsx", {TRACKER: {"WB-01": {"coordinator_score": 4}}}
+    )
     book = openpyxl.load_workbook(path)
     del book["KCP identity"]
     book.save(path)
@@ -216,7 +333,9 @@ def test_identity_of_another_year_is_refused(review, plans, outbox: Path, tmp_pa
 
 def test_other_template_version_is_read_with_a_warning(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["ET"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "v0.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 3}}})
+    path = fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "v0.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 3}}}
+    )
     book = openpyxl.load_workbook(path)
     for row in book["KCP identity"].iter_rows():
         if row[0].value == "version":
@@ -228,7 +347,12 @@ def test_other_template_version_is_read_with_a_warning(review, plans, outbox: Pa
 
 def test_fixed_text_edited_shows_old_and_new(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["HH"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "hh.xlsx", {TRACKER: {"HH-02": {"lead_partner": "RBKC Housing Options"}}})
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "hh.xlsx",
+        {TRACKER: {"HH-02": {"lead_partner": "RBKC Housing Options"}}},
+    )
     ret = read_one(review, path)
     [p] = [p for p in ret.problems if p.code == "fixed-edited"]
     assert p.row_id == "HH-02" and p.sheet == TRACKER and p.cell == "F6"
@@ -237,7 +361,12 @@ def test_fixed_text_edited_shows_old_and_new(review, plans, outbox: Path, tmp_pa
 
 def test_deleted_and_duplicated_rows(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["CD"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "cd.xlsx", {TRACKER: {"CD-03": {"coordinator_score": 4, "progress": "first copy"}}})
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "cd.xlsx",
+        {TRACKER: {"CD-03": {"coordinator_score": 4, "progress": "first copy"}}},
+    )
     book = openpyxl.load_workbook(path)
     ws = book[TRACKER]
     ws.protection.sheet = False
@@ -256,10 +385,20 @@ def test_deleted_and_duplicated_rows(review, plans, outbox: Path, tmp_path: Path
 
 def test_scores_that_are_not_scores(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["ET"]
-    typed = {"ET-01": {"coordinator_score": 7}, "ET-02": {"coordinator_score": "mostly"}, "ET-03": {"agreed_score": dt.date(2004, 4, 4)}, "ET-04": {"coordinator_score": "#REF!"}}
+    typed = {
+        "ET-01": {"coordinator_score": 7},
+        "ET-02": {"coordinator_score": "mostly"},
+        "ET-03": {"agreed_score": dt.date(2004, 4, 4)},
+        "ET-04": {"coordinator_score": "#REF!"},
+    }
     ret = read_one(review, fill_workbook(plan, outbox / plan.file_name, tmp_path / "bad.xlsx", {TRACKER: typed}))
     found = {(p.code, p.row_id, p.cell) for p in ret.problems if p.severity == "error"}
-    assert found == {("score-out-of-range", "ET-01", "J5"), ("score-invalid", "ET-02", "J6"), ("score-invalid", "ET-03", "K7"), ("cell-error", "ET-04", "J8")}
+    assert found == {
+        ("score-out-of-range", "ET-01", "J5"),
+        ("score-invalid", "ET-02", "J6"),
+        ("score-invalid", "ET-03", "K7"),
+        ("cell-error", "ET-04", "J8"),
+    }
     assert all(p.sheet == TRACKER and p.file == "bad.xlsx" and p.ask for p in ret.problems)
     assert len(ret.rows[TRACKER]) == len(review.actions_of("ET"))  # the rest still read
 
@@ -275,14 +414,23 @@ def test_agreed_score_missing_at_stage_two(review, plans, outbox: Path, tmp_path
 
 def test_stage_one_return_lists_the_unscored(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["HW"]
-    ret = read_one(review, fill_workbook(plan, outbox / plan.file_name, tmp_path / "hw.xlsx", {TRACKER: {"HW-01": {"coordinator_score": 4}}}))
+    ret = read_one(
+        review,
+        fill_workbook(
+            plan, outbox / plan.file_name, tmp_path / "hw.xlsx", {TRACKER: {"HW-01": {"coordinator_score": 4}}}
+        ),
+    )
     assert ret.stage == 1 and ret.unscored() == len(review.actions_of("HW")) - 1
     assert not any(p.code == "agreed-missing" for p in ret.problems)
 
 
-def test_text_typed_outside_the_table_and_added_columns_are_not_lost(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_text_typed_outside_the_table_and_added_columns_are_not_lost(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     plan = plans["ET"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 4}}})
+    path = fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 4}}}
+    )
     book = openpyxl.load_workbook(path)
     ws = book[TRACKER]
     ws.protection.sheet = False
@@ -302,8 +450,18 @@ def test_two_returns_for_one_cluster_use_the_newer(review, plans, outbox: Path, 
     import os
 
     plan = plans["ET"]
-    old = fill_workbook(plan, outbox / plan.file_name, tmp_path / "inbox" / "et first.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 2}}})
-    new = fill_workbook(plan, outbox / plan.file_name, tmp_path / "inbox" / "et again.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 4}}})
+    old = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "inbox" / "et first.xlsx",
+        {TRACKER: {"ET-01": {"coordinator_score": 2}}},
+    )
+    new = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "inbox" / "et again.xlsx",
+        {TRACKER: {"ET-01": {"coordinator_score": 4}}},
+    )
     os.utime(old, (1_000_000_000, 1_000_000_000))
     os.utime(new, (1_000_100_000, 1_000_100_000))
     result = check_returns(review, [old, new])
@@ -323,7 +481,9 @@ def test_lock_files_are_skipped(review, tmp_path: Path) -> None:
 
 def test_input_files_are_never_modified(review, plans, outbox: Path, tmp_path: Path) -> None:
     plan = plans["ET"]
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 4}}})
+    path = fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "et.xlsx", {TRACKER: {"ET-01": {"coordinator_score": 4}}}
+    )
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     check_returns(review, [path])
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
@@ -337,7 +497,9 @@ def test_inbox_and_email_attachments(review, plans, outbox: Path, tmp_path: Path
     folder = tmp_path / "review"
     shutil.copytree(review.folder, folder, ignore=shutil.ignore_patterns(INBOX, "outbox", "output"))
     plan = plans["HH"]
-    xlsx = fill_workbook(plan, outbox / plan.file_name, tmp_path / "hh.xlsx", {TRACKER: {"HH-01": {"coordinator_score": "5"}}})
+    xlsx = fill_workbook(
+        plan, outbox / plan.file_name, tmp_path / "hh.xlsx", {TRACKER: {"HH-01": {"coordinator_score": "5"}}}
+    )
     message = EmailMessage()
     message["From"] = "Lesley Cooke <lesley.cooke@example.org>"
     message["Date"] = "Wed, 21 Apr 2004 10:15:00 +0100"
@@ -355,32 +517,40 @@ def test_inbox_and_email_attachments(review, plans, outbox: Path, tmp_path: Path
     result = check_returns(load_review(folder))
     [ret] = result.returns
     assert ret.source.name == "RE Our return.eml > hh.xlsx" and ret.source.sender.startswith("Lesley Cooke")
-    assert ret.source.received == dt.datetime(2004, 4, 21, 9, 15, tzinfo=dt.timezone.utc)
+    assert ret.source.received == dt.datetime(2004, 4, 21, 9, 15, tzinfo=dt.UTC)
     assert by_id(ret)["HH-01"].values["coordinator_score"] == 5
     assert [p.code for p in result.problems] == ["email-no-attachment"]
 
 
-def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, outbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kcp_sheets.check as check
+def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, outbox: Path, tmp_path: Path) -> None:
+    from kcp_sheets.read_workers import Reads
 
     paths = []
-    for n in range(check.PARALLEL_FROM + 2):
+    for n in range(Reads().parallel_from + 2):
         plan = plans[["ET", "HW", "partnership-health"][n % 3]]
         label = "partnership-health" if plan.cluster == "" else plan.cluster
         paths.append(fill_workbook(plan, outbox / plan.file_name, tmp_path / f"{n:02d} {label}.xlsx", {}))
     paths.append(tmp_path / "junk.xlsx")
     paths[-1].write_bytes(b"junk")
     parallel = check_returns(review, paths)
-    monkeypatch.setattr(check, "PARALLEL_FROM", 10_000)
-    serial = check_returns(review, paths)
-    assert [(r.source.name, r.label, r.used, r.answers, r.source.sha256 == hashlib.sha256((tmp_path / r.source.name).read_bytes()).hexdigest()) for r in parallel.returns] == [
-        (r.source.name, r.label, r.used, r.answers, True) for r in serial.returns
-    ]
+    serial = check_returns(review, paths, reads=Reads(parallel_from=10_000))
+    assert [
+        (
+            r.source.name,
+            r.label,
+            r.used,
+            r.answers,
+            r.source.sha256 == hashlib.sha256((tmp_path / r.source.name).read_bytes()).hexdigest(),
+        )
+        for r in parallel.returns
+    ] == [(r.source.name, r.label, r.used, r.answers, True) for r in serial.returns]
     assert parallel.all_problems() == serial.all_problems()
     assert parallel.returns[0].sent is plans["ET"] or parallel.returns[0].sent.label == "ET"
 
 
-def test_an_answer_too_long_to_print_whole_is_warned_of_with_its_cell(review, plans, outbox: Path, tmp_path: Path) -> None:
+def test_an_answer_too_long_to_print_whole_is_warned_of_with_its_cell(
+    review, plans, outbox: Path, tmp_path: Path
+) -> None:
     """280 words will not print whole in the tracker's cell (a page is shorter), 60
     will; the warning names the cell and row, says how much fits (what the
     instructions say), and reaches the problems workbook."""
@@ -405,7 +575,11 @@ def test_an_answer_too_long_to_print_whole_is_warned_of_with_its_cell(review, pl
     assert 0.8 * told <= fits <= 1.25 * told, (fits, told)
     assert by_id(ret)[ids[0]].values["progress"] == words(280)  # read whole all the same
     written = write_problems(result, tmp_path)
-    rows = [[str(v) for v in row] for ws in openpyxl.load_workbook(written).worksheets for row in ws.iter_rows(values_only=True)]
+    rows = [
+        [str(v) for v in row]
+        for ws in openpyxl.load_workbook(written).worksheets
+        for row in ws.iter_rows(values_only=True)
+    ]
     assert [r for r in rows if long.cell in r and ids[0] in r and any("280 words" in v for v in r)]
 
 
@@ -415,7 +589,12 @@ def test_a_return_with_the_headers_a_column_formerly_had_is_read(review, plans, 
     plan = plans["ET"]
     table = plan.spec.main_table().table
     first = str(plan.content.rows[TRACKER][0]["id"])
-    path = fill_workbook(plan, outbox / plan.file_name, tmp_path / "former.xlsx", {TRACKER: {first: {"case_study": "Yes", "mainstream": "No"}}})
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path / "former.xlsx",
+        {TRACKER: {first: {"case_study": "Yes", "mainstream": "No"}}},
+    )
     book = openpyxl.load_workbook(path)
     formerly = {c.header: c.formerly[0] for c in table.columns if c.formerly}
     renamed = [cell for cell in book[TRACKER][table.header_row] if cell.value in formerly]

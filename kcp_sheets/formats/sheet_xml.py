@@ -26,7 +26,7 @@ PLACED_CELLS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)(>)|<c r="[A-Z]
 ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^<>]*)>")
 
 
-def _formula_or_error(chunk: bytes) -> bool:
+def formula_or_error(chunk: bytes) -> bool:
     """Whether sheet XML holds a formula or error cell. Each lead is found at C
     speed and only what follows it looked at, since <firstHeader> and
     <formula1> start the same way in every sheet that has them."""
@@ -49,7 +49,7 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts
     for chunk in chunks(archive, part):
         # Chunks end where a tag starts, so no mark is cut in two.
         if not facts.formulas_or_errors:
-            facts.formulas_or_errors = _formula_or_error(chunk)
+            facts.formulas_or_errors = formula_or_error(chunk)
         tags = PLACED_CELLS.findall(chunk)  # (letters, digits, ">") for a cell with a value, empty for <c .../>
         if len(tags) == chunk.count(b"<c ") + chunk.count(b"<c>") and b":c " not in chunk and b":c>" not in chunk:
             valued = [tag for tag in tags if tag[2]]

@@ -44,16 +44,22 @@ class Sheets:
     grids: dict[str, Grid] = field(default_factory=dict)
     formulas: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # by sheet name
     damaged: set[str] = field(default_factory=set)  # sheets the library could not read: already reported
-    notes: list[tuple[str, int, int, str]] = field(default_factory=list)  # cell notes and comments: sheet, row, column, text
+    notes: list[tuple[str, int, int, str]] = field(
+        default_factory=list
+    )  # cell notes and comments: sheet, row, column, text
 
 
-EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel encrypts with when a workbook is protected but given no password to open
+EXCEL_DEFAULT_PASSWORD = (
+    "VelvetSweatshop"  # what Excel encrypts with when a workbook is protected but given no password to open
+)
 
 
-def open_sheets(source: Source, report: Report) -> Sheets | None:
-    """Every sheet of the source, or None (with a problem reported) if it cannot be opened."""
+def open_sheets(source: Source, report: Report, look: Callable[[bytes], Facts] = inspect) -> Sheets | None:
+    """Every sheet of the source, or None (with a problem reported) if it cannot
+    be opened. `look` says what the file is: the full inspection, or in a
+    worker process with limits of its own a cheap look (`glance`)."""
     try:
-        facts = inspect(source.data)
+        facts = look(source.data)
     except Refused as refused:
         opened = _with_default_password(source.data) if refused.code == "file-encrypted" else None
         if opened is None:
@@ -77,7 +83,10 @@ def open_sheets(source: Source, report: Report) -> Sheets | None:
     if facts.cells is not None:  # a flat file, read while it was measured
         if facts.kind == "csv":
             report("file-csv")
-        return Sheets({s.name: facts.cells[s.name].grid() for s in facts.sheets}, {s.name: s.formulas for s in facts.sheets if s.formulas})
+        return Sheets(
+            {s.name: facts.cells[s.name].grid() for s in facts.sheets},
+            {s.name: s.formulas for s in facts.sheets if s.formulas},
+        )
     sheets = Sheets()
     data = facts.package or source.data
     try:
@@ -119,7 +128,9 @@ def _first_reader(data: bytes, facts: Facts, sheets: Sheets) -> list[str]:
         file.write(data)
         file.flush()
         with _quiet_stderr(), calamine.CalamineWorkbook.from_path(file.name) as workbook:
-            unread = {s.name for s in facts.sheets if s.kind in ("macro", "missing")}  # not run; or not found, so not measured
+            unread = {
+                s.name for s in facts.sheets if s.kind in ("macro", "missing")
+            }  # not run; or not found, so not measured
             for meta in workbook.sheets_metadata:
                 if meta.name in unread or meta.typ == calamine.SheetTypeEnum.MacroSheet:
                     continue
@@ -147,7 +158,9 @@ def _second_reader(data: bytes, facts: Facts, sheets: Sheets, failed: list[str] 
         report("file-truncated", detail=DAMAGE[facts.kind])
         return False
     for name in sorted(wanted - set(found)) if failed is not None else []:
-        report("file-truncated", sheet=name, detail=f"the sheet '{name}' does not follow the format, so it cannot be read")
+        report(
+            "file-truncated", sheet=name, detail=f"the sheet '{name}' does not follow the format, so it cannot be read"
+        )
         sheets.grids[name] = []
         sheets.damaged.add(name)
     return True

@@ -4,9 +4,11 @@ result is a Return with problems; one bad file never costs the run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import deadline
+from ..formats import Facts, inspect
 from ..intake import Source
 from ..pages import continued
 from ..problems import problem
@@ -24,28 +26,52 @@ from .table import parse_cell, read_table
 REPEATING = {"score", "flag", "choice"}  # column kinds whose few values repeat down a table
 
 
-def read_source(source: Source, review: Review, planned: list[SentWorkbook] | SentWorkbooks) -> Return:
-    """Read one source; whatever happens, the result is a Return with problems."""
+def read_source(
+    source: Source,
+    review: Review,
+    planned: list[SentWorkbook] | SentWorkbooks,
+    look: Callable[[bytes], Facts] = inspect,
+) -> Return:
+    """Read one source; whatever happens, the result is a Return with problems.
+    `look` says what the file is before it is opened (see `open_sheets`)."""
     result = Return(source)
     try:
         with deadline.within(review.read_seconds):
-            Reading(result, review, planned if isinstance(planned, SentWorkbooks) else SentWorkbooks(planned)).run()
+            Reading(
+                result, review, planned if isinstance(planned, SentWorkbooks) else SentWorkbooks(planned), look
+            ).run()
     except (KeyboardInterrupt, SystemExit):
         raise
     except deadline.ReadTooLong:  # nothing half-read is shown: the file is the problem
         seconds = f"{review.read_seconds:g}"
-        return Return(source, problems=[problem("file-read-failed", source.name, detail=f"reading it took more than {seconds} s and was stopped")])
+        return Return(
+            source,
+            problems=[
+                problem(
+                    "file-read-failed", source.name, detail=f"reading it took more than {seconds} s and was stopped"
+                )
+            ],
+        )
     except BaseException as exc:  # noqa: BLE001 - one bad file must never cost the run; a library's panic is a BaseException
         # The officer reads what happened, not the library's words; the kind of error names it in a report.
-        result.problems.append(problem("file-read-failed", source.name, detail=f"kcp-sheets met something in it that it does not handle ({type(exc).__name__})"))
+        result.problems.append(
+            problem(
+                "file-read-failed",
+                source.name,
+                detail=f"kcp-sheets met something in it that it does not handle ({type(exc).__name__})",
+            )
+        )
     return result
 
 
 class Reading:
     """The state of one read: the Return being filled in and the sheets it came from."""
 
-    def __init__(self, result: Return, review: Review, planned: SentWorkbooks) -> None:
+    def __init__(
+        self, result: Return, review: Review, planned: SentWorkbooks, look: Callable[[bytes], Facts] = inspect
+    ) -> None:
         self.result = result
+        self.look = look
         self.review = review
         self.planned = planned
         self.name = result.source.name
@@ -92,12 +118,19 @@ class Reading:
         return titles + [continued(t) for t in titles]
 
     def run(self) -> None:
-        sheets = open_sheets(self.result.source, self.add)
+        sheets = open_sheets(self.result.source, self.add, self.look)
         if sheets is None:
             return
         self.sheets = sheets
-        for sheet, row, col, text in sheets.notes:  # written beside a cell rather than in it: shown in full, with its cell
-            self.result.problems.append(problem("cell-note", self.name, sheet=sheet, cell=cell_name(row + 1, col), found=text))
+        for (
+            sheet,
+            row,
+            col,
+            text,
+        ) in sheets.notes:  # written beside a cell rather than in it: shown in full, with its cell
+            self.result.problems.append(
+                problem("cell-note", self.name, sheet=sheet, cell=cell_name(row + 1, col), found=text)
+            )
         self.result.saved = saved_at(self.result.source.data)
         self.accounts = Accounts(sheets.grids, self.add)
         plan = recognise(self)

@@ -1,0 +1,189 @@
+"""A cheap look at a returned .xlsx before it is read in a worker process,
+whose own limits on memory and CPU time are then the guard (`read_workers`).
+
+The full inspection (`formats.inspect`) measures every sheet from every one
+of its cells with regular expressions, in Python: the right guard in the
+officer's own process, where no limit can be set, and most of the cost of
+opening a return. This look checks what a parser would trip on from the
+zip's central directory (part count, sizes, ratios, encryption), the few
+small parts that say where the sheets are, and each sheet's declared
+dimension, then bounds the sheet by that dimension with scans that run at C
+speed (no cell reference longer than the dimension's; every cell placed by
+its reference; formula and error marks). Anything it cannot vouch for, and
+every file that is not a plain .xlsx, gets the full inspection instead, so a
+refusal is always the full inspection's, word for word.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import posixpath
+import re
+import struct
+import zipfile
+
+from .formats import Facts, Refused, SheetFacts, inspect
+from .formats.facts import MAX_GRID_CELLS, MAX_PART, MAX_PARTS, MAX_RATIO, MAX_SHARED_STRINGS, MAX_UNZIPPED
+from .formats.kind import ZIP_MAGIC
+from .formats.ooxml import SHEET_KINDS, UNIQUE_COUNT
+from .formats.sheet_xml import formula_or_error
+from .formats.zipsafe import CHUNK, ZIP_ERRORS, attribute, chunks, read_part, xml_heads, xml_text
+
+BOOK = "xl/workbook.xml"
+USUAL = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
+NEEDED = {"[Content_Types].xml", "_rels/.rels", BOOK, "xl/_rels/workbook.xml.rels"}
+OTHER_KINDS = ("content.xml", "mimetype", "META-INF/manifest.xml", "xl/workbook.bin")
+RELATIONSHIP = re.compile(rb"<Relationship ([^<>]*)>")
+ATTRIBUTE = re.compile(rb'(?<![\w:.-])(\w+)="([^"]*)"')
+SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
+DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
+COLUMNS_WITH_LETTERS = {1: 26, 2: 702, 3: 16384}  # the widest sheet a reference of so many letters reaches
+SHAPES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
+
+
+def glance(data: bytes) -> Facts:
+    """What `formats.inspect` would say of the file, from a cheap look where
+    the file is a plain .xlsx the look can vouch for; else the full inspection
+    (which raises Refused with the one problem that says why not)."""
+    facts = vouched(data)
+    return facts if facts is not None else inspect(data)
+
+
+def vouched(data: bytes) -> Facts | None:
+    """The facts of a plain .xlsx from the cheap look, or None where anything needs the full inspection."""
+    try:
+        return _look(data)
+    except (*ZIP_ERRORS, struct.error, UnicodeError, Refused):
+        return None
+
+
+def _look(data: bytes) -> Facts | None:
+    """The facts of a plain .xlsx, or None where anything needs the full inspection."""
+    if not data.startswith(ZIP_MAGIC):
+        return None
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        names = {i.filename for i in infos}
+        if not _plain_container(infos) or not NEEDED <= names or any(n in names for n in OTHER_KINDS):
+            return None
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            return None  # macros: the full inspection says so
+        root, rels = (
+            _relationships(archive, "_rels/.rels", ""),
+            _relationships(archive, "xl/_rels/workbook.xml.rels", "xl"),
+        )
+        if root is None or rels is None or [t for kind, t in root.values() if kind == "officeDocument"] != [BOOK]:
+            return None
+        if any(not target.startswith("xl/") or USUAL.get(kind, target) != target for kind, target in rels.values()):
+            return None
+        facts = Facts(
+            "xlsx", parts_read={"_rels/.rels", "xl/_rels/workbook.xml.rels", BOOK}
+        )  # each checked whole as it was read
+        bound = 0
+        for match in SHEET_ENTRY.finditer(read_part(archive, BOOK)):
+            attrs = match.group(1)
+            kind, target = rels.get((attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
+            if target not in names or SHEET_KINDS.get(kind) != "worksheet":
+                return None
+            looked = _sheet(archive, xml_text(attribute(attrs, b"name") or b""), target, facts)
+            if looked is None:
+                return None
+            sheet, most = looked
+            facts.sheets.append(sheet)
+            bound += most
+        if not facts.sheets or bound > MAX_GRID_CELLS:
+            return None
+        strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
+        for part, head in xml_heads(archive, names - facts.parts_read):
+            count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
+            if count and int(count.group(1)) > MAX_SHARED_STRINGS:
+                return None
+    return facts
+
+
+def _relationships(archive: zipfile.ZipFile, part: str, base: str) -> dict[str, tuple[str, str]] | None:
+    """A relationships part as {id: (type, target part)}, targets resolved as
+    `formats` resolves them; None where any entry is written otherwise than
+    plainly (its attributes double-quoted, no prefixes, no escapes)."""
+    data = read_part(archive, part, 8 * 1024 * 1024)
+    found: dict[str, tuple[str, str]] = {}
+    tags = RELATIONSHIP.findall(data)
+    if len(tags) != data.count(b"Relationship ") or b":Relationship" in data:
+        return None
+    for tag in tags:
+        attrs = dict(ATTRIBUTE.findall(tag))
+        if attrs.get(b"TargetMode", b"").lower() == b"external":
+            continue
+        rel_id, kind, target = attrs.get(b"Id"), attrs.get(b"Type"), attrs.get(b"Target")
+        if rel_id is None or kind is None or not target or any(ch in target for ch in b"%&\\"):
+            return None
+        text = target.decode("utf-8")
+        found[rel_id.decode("utf-8")] = (
+            kind.decode("utf-8").rsplit("/", 1)[-1],
+            text[1:] if text.startswith("/") else posixpath.normpath(posixpath.join(base, text)),
+        )
+    return found
+
+
+def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether the central directory is within every limit the full inspection
+    sets, part by part as well as in all; nothing encrypted."""
+    if len(infos) > MAX_PARTS:
+        return False
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        return False
+    for info in infos:
+        if info.flag_bits & 0x1 or info.file_size > MAX_PART:
+            return False
+        if info.file_size > 1024 * 1024 and info.file_size / max(1, info.compress_size) > MAX_RATIO:
+            return False
+    return True
+
+
+def _sheet(archive: zipfile.ZipFile, name: str, part: str, facts: Facts) -> tuple[SheetFacts, int] | None:
+    """A sheet from its declared dimension, with the most cells its grid can
+    span: no cell reference in it has more letters or digits than the
+    dimension's far corner. None where a cell says no place of its own, a
+    reference runs past that bound, or no dimension is declared."""
+    small = archive.getinfo(part).file_size <= CHUNK
+    pieces = (
+        iter((read_part(archive, part),)) if small else chunks(archive, part)
+    )  # entities checked in the first 64 KB either way
+    first = next(pieces, b"")
+    found = DIMENSION.search(first[:4096])
+    if found is None:
+        return None
+    letters, digits = found.groups()
+    for chunk in itertools.chain((first,), pieces):  # each starts where a tag starts
+        if (
+            _beyond(chunk, len(letters), len(digits))
+            or chunk.count(b"<c ") + chunk.count(b"<c>") != chunk.count(b'<c r="')
+            or b":c " in chunk
+            or b":c>" in chunk
+        ):
+            return None
+        if not facts.formulas_or_errors:
+            facts.formulas_or_errors = formula_or_error(chunk)
+    facts.parts_read.add(part)
+    sheet = SheetFacts(name, "worksheet", int(digits), _col_number(letters), 0, part)
+    return sheet, COLUMNS_WITH_LETTERS[len(letters)] * (10 ** len(digits) - 1)
+
+
+def _beyond(chunk: bytes, letters: int, digits: int) -> bool:
+    """Whether a cell reference has more letters or more digits than the
+    dimension's: found at C speed in a copy with every letter made A and every
+    digit 0, rather than by a pattern tried at every cell."""
+    shape = chunk.translate(SHAPES)
+    if b'<c r="' + b"A" * (letters + 1) in shape:
+        return True
+    return any(b'<c r="' + b"A" * n + b"0" * (digits + 1) in shape for n in range(1, letters + 1))
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n

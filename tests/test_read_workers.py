@@ -1,0 +1,126 @@
+"""Returns of a large inbox are read in worker processes with limits of their
+own, after a cheap look at each file's structure: the look must never let
+through a file the full inspection refuses, and a worker that takes too much
+memory or CPU time must cost that file alone."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from corpus import cases, far_apart_xlsx, implied_positions_xlsx, mutants
+
+from kcp_sheets.check import check_returns
+from kcp_sheets.fill import fill_workbook
+from kcp_sheets.formats import Facts, Refused, inspect
+from kcp_sheets.glance import glance, vouched
+from kcp_sheets.read_workers import Limits, Reads
+from kcp_sheets.reader import read_source
+
+
+@pytest.fixture(scope="module")
+def valid_xlsx(plans, outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    plan = plans["ET"]
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path_factory.mktemp("workers") / "valid.xlsx",
+        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
+    )
+    return path.read_bytes()
+
+
+def said(look, data: bytes) -> tuple:  # noqa: ANN001
+    """What a look says of a file, in the terms the reader acts on."""
+    try:
+        facts: Facts = look(data)
+    except Refused as refused:
+        return ("refused", refused.code, refused.facts)
+    return (
+        "read",
+        facts.kind,
+        [(s.name, s.kind, s.part) for s in facts.sheets],
+        facts.formulas_or_errors,
+        facts.macros,
+        facts.package,
+    )
+
+
+def test_the_cheap_look_refuses_what_the_full_inspection_refuses_in_its_words(valid_xlsx: bytes) -> None:
+    found = cases(valid_xlsx)
+    found += [m for c in found if c.expect is None for m in mutants(c, 15, seed=30)]
+    for case in found:
+        assert said(glance, case.data) == said(inspect, case.data), case.name
+
+
+def test_the_cheap_look_vouches_for_a_plain_return_and_for_nothing_odd(valid_xlsx: bytes) -> None:
+    """A return as sent and filled in takes the cheap path; far cells with no
+    dimension, cells placed only by their order, and a dimension claiming the
+    whole sheet take the full inspection."""
+    looked = vouched(valid_xlsx)
+    assert looked is not None and [s.name for s in looked.sheets] == [s.name for s in inspect(valid_xlsx).sheets]
+    assert vouched(far_apart_xlsx()) is None
+    assert vouched(implied_positions_xlsx()) is None
+    assert all(vouched(c.data) is None for c in cases(valid_xlsx) if c.expect)
+
+
+def test_a_formula_is_found_by_the_cheap_look_too(valid_xlsx: bytes, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(valid_xlsx))
+    book["Progress Tracker"]["J6"] = "=2+1"
+    book.save(tmp_path / "formula.xlsx")
+    looked = vouched((tmp_path / "formula.xlsx").read_bytes())
+    assert looked is not None and looked.formulas_or_errors
+    plain = vouched(valid_xlsx)
+    assert plain is not None and not plain.formulas_or_errors
+
+
+def _greedy(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that runs away on one file
+    if source.name == "bomb.xlsx":
+        held = bytearray(2 * 1024**3)  # 2 GB of address space, never touched
+        del held
+    if source.name == "spin.xlsx":
+        stop = time.process_time() + 60
+        while time.process_time() < stop:
+            pass
+    return read_source(source, review, plans, **options)
+
+
+@pytest.mark.parametrize("name", ["bomb.xlsx", "spin.xlsx"])
+def test_a_worker_past_its_memory_or_cpu_limit_costs_that_file_alone(
+    review, valid_xlsx: bytes, tmp_path: Path, name: str
+) -> None:
+    names = [name, *(f"return {n}.xlsx" for n in range(5))]
+    for each in names:
+        (tmp_path / each).write_bytes(valid_xlsx)
+    reads = Reads(parallel_from=1, reader=_greedy, limits=Limits(memory_mb=512, cpu_seconds=1))
+    result = check_returns(review, [tmp_path / n for n in names], reads=reads)
+    failed = {p.file: p.message for p in result.all_problems() if p.code == "file-read-failed"}
+    assert sorted(failed) == [name]
+    assert ("MemoryError" if name == "bomb.xlsx" else "stopped") in failed[name]
+    assert sorted(r.source.name for r in result.returns if r.cluster == "ET") == sorted(names[1:])
+
+
+def _dies_after_the_cheap_look(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a library that crashes on one file
+    if source.name == "crashes.xlsx" and options.get("look") is glance:
+        os._exit(9)
+    return read_source(source, review, plans, **options)
+
+
+def test_a_file_whose_worker_died_is_read_again_alone_fully_inspected(
+    review, valid_xlsx: bytes, tmp_path: Path
+) -> None:
+    """Which file a dead worker was reading is unknown: the files it had in
+    flight are each read again alone, with the full inspection, and the rest
+    by a new pool. Here the full read succeeds, so nothing is lost."""
+    names = [f"return {n:02d}.xlsx" for n in range(10)]
+    names.insert(3, "crashes.xlsx")
+    for each in names:
+        (tmp_path / each).write_bytes(valid_xlsx)
+    reads = Reads(parallel_from=1, reader=_dies_after_the_cheap_look, in_flight=1)
+    result = check_returns(review, [tmp_path / n for n in names], reads=reads)
+    assert [p for p in result.all_problems() if p.code == "file-read-failed"] == []
+    assert sorted(r.source.name for r in result.returns if r.cluster == "ET") == sorted(names)
