@@ -30,6 +30,7 @@ from .ledger import Ledger
 from .ledger.consolidations import Input, record_consolidation
 from .problems import ProblemError, problem
 from .report_chart import scores_chart
+from .settings import Review
 from .spec import load_spec, templates_dir
 
 TEMPLATE = "annual_report.docx"
@@ -124,24 +125,41 @@ def render(result: CheckResult, public: bool) -> bytes:
     return out.getvalue()
 
 
+Table = dict[str, list[dict[str, Any]]]  # the plan's rows or blocks, by name
+
+
 def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], dict[str, tuple[bytes, str]]]:
     """What the template is filled with, taken from the plan's content; and its charts (PNG, alt text)."""
     review = result.review
     _, content = consolidate(result, public)
     rows, blocks = content.rows, content.blocks
     words = review.scales["achievement"]
-    picture = blocks.get("clusters", [])
+    history = blocks.get("history", [])
+    context: dict[str, Any] = {
+        **_opening(result, public, rows, blocks),
+        **_delivery(review, rows, blocks),
+        **_partnership_working(rows, blocks),
+        **_improvement_planning(rows),
+        "history_intro": "Each cluster's targets and actions by score, review by review.",
+        "history": [{k: _text(v) for k, v in r.items()} for r in history]
+        if len({r["year"] for r in history}) > 1
+        else [],
+    }
+    return context, {"scores_chart": scores_chart(blocks.get("clusters", []), words)}
+
+
+def _opening(result: CheckResult, public: bool, rows: Table, blocks: Table) -> dict[str, Any]:
+    """The title, whose returns it is drawn from, and the summary: what a reader meets first."""
+    review = result.review
     latest = result.latest()
     as_at = f"{latest:%d %B %Y}" if latest else "no returns yet"
-    actions = rows.get("all_actions", [])
     counts = {r["what"]: r["count"] for r in blocks.get("counts", [])}
-    reviews = {r["id"]: r for r in rows.get("cluster_reviews", [])}
-    context: dict[str, Any] = {
+    return {
         "partnership": review.partnership,
         "title": f"{review.title} {review.year}: draft annual report",
         "status_line": f"A draft for the steering group, from the returns received up to {as_at}."
         + (" This copy is for the public: people are not named in it." if public else ""),
-        "summary_text": _summary(counts, actions, words),
+        "summary_text": _summary(counts, rows.get("all_actions", []), review.scales["achievement"]),
         "scores_chart_caption": (
             "Figure 1: each cluster's targets and actions by score, 5 (achieved) to 1 (not achieved); "
             "the numbers are in each bar."
@@ -151,6 +169,14 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
             for r in blocks.get("counts", [])
             if not r["what"].startswith("Problems")
         ],
+    }
+
+
+def _delivery(review: Review, rows: Table, blocks: Table) -> dict[str, Any]:
+    """Section 1, reviewing delivery: each cluster's scores, review meeting and actions."""
+    actions = rows.get("all_actions", [])
+    reviews = {r["id"]: r for r in rows.get("cluster_reviews", [])}
+    return {
         "delivery_intro": (
             "Each cluster's co-ordinators scored every target and action, and its champions agreed the scores at "
             "the stage 2 review meeting."
@@ -160,10 +186,16 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
                 c,
                 reviews.get(_code(review, c["cluster"]), {}),
                 [a for a in actions if a.get("cluster_name") == c["cluster"]],
-                words,
+                review.scales["achievement"],
             )
-            for c in picture
+            for c in blocks.get("clusters", [])
         ],
+    }
+
+
+def _partnership_working(rows: Table, blocks: Table) -> dict[str, Any]:
+    """Section 2, reviewing partnership working: the health review and last year's accreditation actions."""
+    return {
         "health_intro": (
             "The steering group reviewed the partnership's health against the six criteria; "
             "each is reviewed in depth at least once in three years."
@@ -180,6 +212,12 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
             }
             for r in rows.get("accreditation", [])
         ],
+    }
+
+
+def _improvement_planning(rows: Table) -> dict[str, Any]:
+    """Section 3, improvement planning: the plan's part 1 (the clusters') and part 2 (the partnership's)."""
+    return {
         "part1_intro": "The actions for improvement each cluster agreed at its review meeting.",
         "part1": [
             {
@@ -206,12 +244,7 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
             }
             for r in rows.get("part2", [])
         ],
-        "history_intro": "Each cluster's targets and actions by score, review by review.",
-        "history": [{k: _text(v) for k, v in r.items()} for r in blocks.get("history", [])]
-        if len({r["year"] for r in blocks.get("history", [])}) > 1
-        else [],
     }
-    return context, {"scores_chart": scores_chart(picture, words)}
 
 
 def _summary(counts: dict[str, Any], actions: list[dict[str, Any]], words: dict[int, str]) -> str:

@@ -55,25 +55,10 @@ def check(
     outcome = run(steps.check, checked, inbox + [p for p in named if p.resolve() not in known])
     result = outcome.result
     assert result is not None
-    shown = _shown(
-        result,
-        [
-            p.resolve().relative_to(inbox_folder).as_posix() if p.resolve().is_relative_to(inbox_folder) else p.name
-            for p in named
-        ],
-    )
+    shown = _shown(result, _as_checked(named, inbox_folder))
     out, err = console(), console(stderr=True)
     out.print(f"Returns checked ({'the files named' if named else 'the inbox'}):", style="bold")
-    lines = []
-    for ret in shown["returns"]:
-        what = ret.sent.spec.title if ret.sent else "not recognised"
-        cluster = f" ({ret.cluster})" if ret.cluster else ""
-        lines.append(
-            f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; "
-            f"return #{ret.ledger_id}, {described(ret.state, ret.note, ret.newer)}"
-        )
-    lines += [f"  {p.file}: not a return; 1 {p.severity}" for p in shown["not_returns"]]
-    if lines:
+    if lines := _checked_lines(shown):
         out.print(Text("\n".join(lines)))  # one print for the whole list, however long
     [path] = outcome.written
     problems = [p for p in result.all_problems() if p.file in shown["names"]]
@@ -86,6 +71,27 @@ def check(
             err.print(f"Note: {p} is not in {checked.folder / INBOX}; put it there so that later runs count it.")
     out.print(f"{tally(problems)}. Full list for the inbox and the files named: {path}")
     raise typer.Exit(PROBLEMS if errors else CLEAN)
+
+
+def _as_checked(named: list[Path], inbox_folder: Path) -> list[str]:
+    """The files named, as the check names them: by their path inside the inbox, else by their name."""
+    return [
+        p.resolve().relative_to(inbox_folder).as_posix() if p.resolve().is_relative_to(inbox_folder) else p.name
+        for p in named
+    ]
+
+
+def _checked_lines(shown: dict[str, Any]) -> list[str]:
+    """One line for each file checked: what it is, its answers and problems, and its return's state."""
+    lines = []
+    for ret in shown["returns"]:
+        what = ret.sent.spec.title if ret.sent else "not recognised"
+        cluster = f" ({ret.cluster})" if ret.cluster else ""
+        lines.append(
+            f"  {ret.source.name}: {what}{cluster}; {counted(ret.answers, 'answer')}, {tally(ret.problems)}; "
+            f"return #{ret.ledger_id}, {described(ret.state, ret.note, ret.newer)}"
+        )
+    return lines + [f"  {p.file}: not a return; 1 {p.severity}" for p in shown["not_returns"]]
 
 
 def _named_files(folder: Path, files: list[Path]) -> tuple[Path, list[Path]]:

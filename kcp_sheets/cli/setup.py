@@ -51,21 +51,7 @@ def init(
 
     with stopping():
         if last_year is not None:
-            from ..carry import carry_forward
-
-            last = review(last_year)
-            if year is not None and year != last.year + 1:
-                stop(
-                    [
-                        problem(
-                            "settings-invalid",
-                            "",
-                            detail=f"--from {last_year} makes the {last.year + 1} review, not {year}.",
-                            fix=f"Leave out --year, or name the review before {year}.",
-                        )
-                    ]
-                )
-            carry_forward(last_year, folder)
+            _carry(last_year, folder, year)
         else:
             init_folder(folder, force, year)
     made = load_review(folder)
@@ -73,6 +59,25 @@ def init(
         f"Review folder ready for {made.year}: {folder}\nEdit review.yaml and actions.csv, then run: "
         f"kcp-sheets generate {folder}"
     )
+
+
+def _carry(last_year: Path, folder: Path, year: int | None) -> None:
+    """`init --from`: last year's review carried forward; a --year it cannot make is refused."""
+    from ..carry import carry_forward
+
+    last = review(last_year)
+    if year is not None and year != last.year + 1:
+        stop(
+            [
+                problem(
+                    "settings-invalid",
+                    "",
+                    detail=f"--from {last_year} makes the {last.year + 1} review, not {year}.",
+                    fix=f"Leave out --year, or name the review before {year}.",
+                )
+            ]
+        )
+    carry_forward(last_year, folder)
 
 
 def generate(

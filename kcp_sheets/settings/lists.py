@@ -7,13 +7,18 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..problems import Line, Problem, ProblemError, problem
 from ..textfile import LIMITS, Limits, read_text
 from .model import CRITERIA_FILE, SETTINGS_FILE, AccreditationAction, Action, SubCriterion
 
+if TYPE_CHECKING:
+    from _csv import Reader  # what csv.reader returns: rows of values, and the line it has reached
+
 YES = {"yes", "y", "true", "1", "x", "nrf"}
 NO = {"no", "n", "false", "0", ""}
+YES_OR_NO = YES | NO
 
 
 def _row(row: dict[str, str]) -> Line:
@@ -56,48 +61,46 @@ def table_rows(
                 fix=f"The first row must name the columns: {', '.join(required)}.",
             )
         ]
-    named = [
-        (i, h) for i, h in enumerate(header) if h
-    ]  # a column without a header is not read; a short row is blank to its end
+    return _rows(reader, header, path, limits, problems), problems
+
+
+def _rows(
+    reader: Reader, header: list[str], path: Path, limits: Limits, problems: list[Problem]
+) -> Iterator[dict[str, str]]:
+    """The rows after the header as dicts, each with its `_row`; blank rows skipped. A mistake
+    stops the rows, added to `problems`."""
+    named = [(i, h) for i, h in enumerate(header) if h]  # a column without a header is not read
     every = [h for _, h in named] if len(named) == len(header) else None  # every column named: the usual case, in C
+    count, last = 0, reader.line_num  # the line the row before ended on
+    try:
+        for values in reader:
+            if any(len(v) > limits.field for v in values):
+                raise csv.Error("field larger than field limit")
+            width = len(values)
+            if every is not None and width == len(every):
+                cleaned = dict(zip(every, map(str.strip, values), strict=True))
+            else:  # a short row is blank to its end
+                cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
+            if any(cleaned.values()):
+                count += 1
+                if count > limits.rows:
+                    problems.append(_too_many_rows(path, reader.line_num, limits))
+                    return
+                cleaned["_row"] = str(reader.line_num)
+                yield cleaned
+            last = reader.line_num
+    except csv.Error as exc:
+        problems.append(_csv_mistake(path, last + 1, reader.line_num, exc, limits))
 
-    def rows() -> Iterator[dict[str, str]]:
-        count, last = 0, reader.line_num  # the line the row before ended on
-        try:
-            for values in reader:
-                if any(len(v) > limits.field for v in values):
-                    raise csv.Error("field larger than field limit")
-                width = len(values)
-                if every is not None and width == len(every):
-                    cleaned = dict(zip(every, map(str.strip, values), strict=True))
-                else:
-                    cleaned = {h: values[i].strip() if i < width else "" for i, h in named}
-                if any(cleaned.values()):
-                    count += 1
-                    if count > limits.rows:
-                        problems.append(
-                            problem(
-                                "settings-invalid",
-                                path.name,
-                                line=Line(reader.line_num, "row"),
-                                detail=(
-                                    f"{path.name} has more than {limits.rows:,} rows, more than any review; "
-                                    "the rest was not read."
-                                ),
-                                fix=(
-                                    "Check it is the right file; a list this long is usually another file saved "
-                                    "under this name."
-                                ),
-                            )
-                        )
-                        return
-                    cleaned["_row"] = str(reader.line_num)
-                    yield cleaned
-                last = reader.line_num
-        except csv.Error as exc:
-            problems.append(_csv_mistake(path, last + 1, reader.line_num, exc, limits))
 
-    return rows(), problems
+def _too_many_rows(path: Path, line: int, limits: Limits) -> Problem:
+    return problem(
+        "settings-invalid",
+        path.name,
+        line=Line(line, "row"),
+        detail=f"{path.name} has more than {limits.rows:,} rows, more than any review; the rest was not read.",
+        fix="Check it is the right file; a list this long is usually another file saved under this name.",
+    )
 
 
 def _csv_mistake(path: Path, start: int, end: int, exc: csv.Error, limits: Limits) -> Problem:
@@ -174,71 +177,22 @@ def _unique_id(row: dict[str, str], key: str, seen: dict[str, str], path: Path, 
 def actions(
     path: Path, codes: set[str], earlier: tuple[int, ...], limits: Limits
 ) -> tuple[list[Action], list[Problem]]:
+    """The master list of actions, each row checked as it is read and let go once it is an Action."""
     columns = ["id", "cluster", "issue", "outcome", "action", "partners", "lead_partner", "nrf"]
     rows, problems = table_rows(path, columns + [f"progress_{y}" for y in earlier], limits)
     seen: dict[str, str] = {}
     actions = []
-    yes_or_no = YES | NO
     score_keys = [(year, f"score_{year}") for year in earlier]
     progress_keys = [(year, f"progress_{year}") for year in earlier]
     # One string for each text the list repeats (a cluster's code, its issues
     # and outcomes, the same partners down many rows), not one per row.
     shared: dict[str, str] = {code: code for code in codes}
     share = shared.setdefault
-    for row in rows:  # each row let go once it is an Action
+    for row in rows:
         _unique_id(row, "id", seen, path, problems)
-        scores = []
-        for year, key in score_keys:
-            typed = row.get(key, "")
-            if typed and typed not in {"1", "2", "3", "4", "5"}:
-                problems.append(
-                    problem(
-                        "settings-invalid",
-                        path.name,
-                        line=_row(row),
-                        row_id=row["id"],
-                        detail=f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.",
-                        fix="Write a whole number from 1 to 5, or leave it empty.",
-                    )
-                )
-            elif typed:
-                scores.append((year, int(typed)))
-        typed_code = row["cluster"]
-        code = typed_code.upper()  # 'et' is ET
-        if code not in codes:
-            problems.append(
-                problem(
-                    "settings-invalid",
-                    path.name,
-                    line=_row(row),
-                    row_id=row["id"],
-                    detail=f"Action {row['id']} is for cluster '{typed_code}', which is not in {SETTINGS_FILE}.",
-                    fix=f"Use one of the cluster codes: {', '.join(sorted(codes))}.",
-                )
-            )
-        if not row["action"] and not row["outcome"]:
-            problems.append(
-                problem(
-                    "settings-invalid",
-                    path.name,
-                    line=_row(row),
-                    row_id=row["id"],
-                    detail=f"Action {row['id']} has neither an outcome nor an action.",
-                    fix="Fill in the outcome or the action required.",
-                )
-            )
-        nrf = row["nrf"].lower()
-        if nrf not in yes_or_no:
-            problems.append(
-                problem(
-                    "settings-invalid",
-                    path.name,
-                    line=_row(row),
-                    row_id=row["id"],
-                    detail=f"nrf must be Yes or No, not '{row['nrf']}'.",
-                    fix="Write Yes or No.",
-                )
-            )
+        scores = _scores(row, score_keys, path, problems)
+        code = row["cluster"].upper()  # 'et' is ET
+        problems.extend(_action_mistakes(row, code, codes, path))
         actions.append(
             Action(
                 id=row["id"],
@@ -248,13 +202,58 @@ def actions(
                 action=row["action"],
                 partners=share(row["partners"], row["partners"]),
                 lead_partner=share(row["lead_partner"], row["lead_partner"]),
-                nrf=nrf in YES,
+                nrf=row["nrf"].lower() in YES,
                 earlier=tuple([(year, row.get(key, "")) for year, key in progress_keys]),
                 scores=tuple(scores),
                 retired=row.get("retired", "").lower() in YES,
             )
         )
     return actions, problems
+
+
+def _scores(
+    row: dict[str, str], score_keys: list[tuple[int, str]], path: Path, problems: list[Problem]
+) -> list[tuple[int, int]]:
+    """An action's scores of earlier years, as typed in its score_YEAR columns; one not a score is a problem."""
+    scores = []
+    for year, key in score_keys:
+        typed = row.get(key, "")
+        if typed and typed not in {"1", "2", "3", "4", "5"}:
+            problems.append(
+                _action_mistake(
+                    row,
+                    path,
+                    f"score_{year} must be a score from 5 to 1 or empty, not '{typed}'.",
+                    "Write a whole number from 1 to 5, or leave it empty.",
+                )
+            )
+        elif typed:
+            scores.append((year, int(typed)))
+    return scores
+
+
+def _action_mistakes(row: dict[str, str], code: str, codes: set[str], path: Path) -> Iterator[Problem]:
+    """An action's row: a cluster the review has, an outcome or an action, and Yes or No for nrf."""
+    if code not in codes:
+        yield _action_mistake(
+            row,
+            path,
+            f"Action {row['id']} is for cluster '{row['cluster']}', which is not in {SETTINGS_FILE}.",
+            f"Use one of the cluster codes: {', '.join(sorted(codes))}.",
+        )
+    if not row["action"] and not row["outcome"]:
+        yield _action_mistake(
+            row,
+            path,
+            f"Action {row['id']} has neither an outcome nor an action.",
+            "Fill in the outcome or the action required.",
+        )
+    if row["nrf"].lower() not in YES_OR_NO:
+        yield _action_mistake(row, path, f"nrf must be Yes or No, not '{row['nrf']}'.", "Write Yes or No.")
+
+
+def _action_mistake(row: dict[str, str], path: Path, detail: str, fix: str) -> Problem:
+    return problem("settings-invalid", path.name, line=_row(row), row_id=row["id"], detail=detail, fix=fix)
 
 
 def criteria(path: Path, limits: Limits) -> tuple[list[SubCriterion], list[Problem]]:

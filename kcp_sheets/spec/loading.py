@@ -121,45 +121,11 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         table = _table(raw, where, errors)
         if table.header_row < 3:
             errors.append(f"{where}: header_row must be 3 or more (title and subtitle come first)")
-    fields = tuple(
-        FormField(
-            str(f.get("key")),
-            str(f.get("label")),
-            f.get("kind", "text"),
-            int(f.get("lines", 1)),
-            str(f.get("help", "")),
-        )
-        for f in raw.get("fields") or []
-    )
-    for f in fields:
-        if f.kind not in INPUT_KINDS:
-            errors.append(f"{where}: field {f.key}: kind {f.kind!r} is not an input kind")
+    fields = _fields(raw, where, errors)
     if kind == "form":
         table = _table(raw["table"], f"{where}.table", errors) if raw.get("table") else None
-    blocks = tuple(
-        Block(
-            str(b.get("key")),
-            str(b.get("title", "")),
-            tuple(_column(c, f"{where}.blocks[{i}]", errors) for c in b.get("columns") or []),
-            bool(b.get("officer", False)),
-        )
-        for i, b in enumerate(raw.get("blocks") or [])
-    )
-    chart = None
-    if raw.get("chart"):
-        c = raw["chart"]
-        chart = Chart(
-            str(c.get("block")),
-            str(c.get("title", "")),
-            tuple(c.get("series") or ()),
-            tuple(c.get("colours") or ()),
-            int(c.get("height_rows", 18)),
-        )
-        block = next((b for b in blocks if b.key == chart.block), None)
-        if block is None:
-            errors.append(f"{where}: the chart's block '{chart.block}' is not a block of the sheet")
-        elif any(s not in {col.key for col in block.columns} for s in chart.series):
-            errors.append(f"{where}: a chart series names no column of block '{chart.block}'")
+    blocks = _blocks(raw, where, errors)
+    chart = _chart(raw["chart"], blocks, where, errors) if raw.get("chart") else None
     return Sheet(
         name=name,
         kind=kind,
@@ -178,6 +144,54 @@ def _sheet(raw: dict[str, Any], index: int, errors: list[str]) -> Sheet:
         officer=bool(raw.get("officer", False)),
         key=str(raw.get("key") or name),
     )
+
+
+def _fields(raw: dict[str, Any], where: str, errors: list[str]) -> tuple[FormField, ...]:
+    """A form's fields; each must be a kind of input a person can type."""
+    fields = tuple(
+        FormField(
+            str(f.get("key")),
+            str(f.get("label")),
+            f.get("kind", "text"),
+            int(f.get("lines", 1)),
+            str(f.get("help", "")),
+        )
+        for f in raw.get("fields") or []
+    )
+    for f in fields:
+        if f.kind not in INPUT_KINDS:
+            errors.append(f"{where}: field {f.key}: kind {f.kind!r} is not an input kind")
+    return fields
+
+
+def _blocks(raw: dict[str, Any], where: str, errors: list[str]) -> tuple[Block, ...]:
+    """A summary sheet's tables, each with its columns."""
+    return tuple(
+        Block(
+            str(b.get("key")),
+            str(b.get("title", "")),
+            tuple(_column(c, f"{where}.blocks[{i}]", errors) for c in b.get("columns") or []),
+            bool(b.get("officer", False)),
+        )
+        for i, b in enumerate(raw.get("blocks") or [])
+    )
+
+
+def _chart(c: dict[str, Any], blocks: tuple[Block, ...], where: str, errors: list[str]) -> Chart:
+    """A summary sheet's chart; it draws one of the sheet's blocks, by that block's columns."""
+    chart = Chart(
+        str(c.get("block")),
+        str(c.get("title", "")),
+        tuple(c.get("series") or ()),
+        tuple(c.get("colours") or ()),
+        int(c.get("height_rows", 18)),
+    )
+    block = next((b for b in blocks if b.key == chart.block), None)
+    if block is None:
+        errors.append(f"{where}: the chart's block '{chart.block}' is not a block of the sheet")
+    elif any(s not in {col.key for col in block.columns} for s in chart.series):
+        errors.append(f"{where}: a chart series names no column of block '{chart.block}'")
+    return chart
 
 
 def _column(c: dict[str, Any], where: str, errors: list[str], default_kind: str = "fixed") -> Column:
