@@ -140,22 +140,8 @@ def check_returns(
         for ret in returns:
             ret.state = return_state(ret)
         return CheckResult(review, returns, problems)
-    notices = []
     with Ledger(review.folder, read_only=not record, busy_seconds=busy_seconds) as ledger:
-        if ledger.created and record:
-            notices.append(
-                f"{ledger.path.name} was not found, so a new ledger was made: "
-                "returns are read against what the settings make now."
-            )
-        if record:
-            with ledger.transaction():
-                if record_as_sent(ledger, review) and not ledger.created:
-                    notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
-        with building():
-            current = {c.code: cluster_rows(review, c.code) for c in review.clusters}
-        sent = ledger.sent(review.review_id, each=lambda plan: _sharing_rows(plan, current))
-        if not sent:  # only read, and nothing recorded as sent: what a first check would record
-            sent = [replace(plan, edition=1) for plan in planned_workbooks(review)]
+        sent, current, notices = _what_was_sent(ledger, review, record)
         with ReadCache(
             review.folder, read_context(review, ledger.sent_rows(review.review_id)), read_only=not record
         ) as cache:
@@ -176,6 +162,30 @@ def check_returns(
             sent_ids = {p.key: ledger.sent_id(review.review_id, p) or 0 for p in sent}
             record_returns(ledger, review.review_id, returns, sent_ids)
     return CheckResult(review, returns, problems, notices, current)
+
+
+def _what_was_sent(
+    ledger: Ledger, review: Review, record: bool
+) -> tuple[list[SentWorkbook], dict[str, list[dict[str, Any]]], list[str]]:
+    """What the returns are read against (recorded as sent first, if nothing
+    was and the check records), the rows the settings hold now, and what the
+    officer is told about a ledger made or filled from the settings."""
+    notices = []
+    if ledger.created and record:
+        notices.append(
+            f"{ledger.path.name} was not found, so a new ledger was made: "
+            "returns are read against what the settings make now."
+        )
+    if record:
+        with ledger.transaction():
+            if record_as_sent(ledger, review) and not ledger.created:
+                notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
+    with building():
+        current = {c.code: cluster_rows(review, c.code) for c in review.clusters}
+    sent = ledger.sent(review.review_id, each=lambda plan: _sharing_rows(plan, current))
+    if not sent:  # only read, and nothing recorded as sent: what a first check would record
+        sent = [replace(plan, edition=1) for plan in planned_workbooks(review)]
+    return sent, current, notices
 
 
 def _sharing_rows(plan: SentWorkbook, current: dict[str, list[dict[str, Any]]]) -> SentWorkbook:

@@ -11,6 +11,7 @@ from typing import Any
 from .cellref import cell_name
 from .problems import problem
 from .reader import Return, Row
+from .spec import Sheet
 from .values import as_text
 
 NOW_ANSWERED = {
@@ -50,37 +51,7 @@ def merge_into(newer: Return, older: Return) -> None:
     differ: list[tuple[str, str, str, str, str]] = []  # sheet, cell, row ID, newer text, older text
     for sheet in newer.sent.spec.sheets:
         if sheet.table is not None:
-            mine = {r.id: r for r in newer.rows.get(sheet.key, [])}
-            for theirs in older.rows.get(sheet.key, []):
-                row = mine.get(theirs.id)
-                if row is None:
-                    newer.rows.setdefault(sheet.key, []).append(theirs)
-                    mine[theirs.id] = theirs
-                    newer.answers += sum(
-                        v is not None for k, v in theirs.values.items() if k != "id" and sheet.table.column(k).is_input
-                    )
-                    continue
-                for key, value in theirs.values.items():
-                    if key == "id" or value is None or value == "" or _same(row.values.get(key), value):
-                        continue  # nothing to take: the usual case when both returns are copies of one
-                    column = sheet.table.column(key)
-                    if not column.is_input and not theirs.new:
-                        continue
-                    where = cell_name(row.cell_row, sheet.table.index(key))
-                    _merge_value(
-                        newer,
-                        row.values,
-                        key,
-                        value,
-                        theirs.notes.get(key),
-                        row.notes,
-                        differ,
-                        (sheet.name, where, row.id, column.header),
-                    )
-                for title, value in theirs.extra.items():
-                    _merge_value(
-                        newer, row.extra, title, value, None, {}, differ, (sheet.name, "", row.id, title), count=False
-                    )
+            _merge_rows(newer, older, sheet, differ)
         if sheet.kind == "form":
             mine_fields = newer.fields.setdefault(sheet.key, {})
             field_rows = sheet.field_rows()
@@ -112,6 +83,42 @@ def merge_into(newer: Return, older: Return) -> None:
     newer.stage = max(newer.stage, older.stage)
     for ret in (newer, older):
         _drop_settled(ret, newer)
+
+
+def _merge_rows(newer: Return, older: Return, sheet: Sheet, differ: list[tuple[str, str, str, str, str]]) -> None:
+    """A sheet's table merged row by row: a row only `older` has is taken whole;
+    in a row both have, each answer (or a new row's text) only `older` has is
+    taken, and every one they differ in is added to `differ`."""
+    assert sheet.table is not None
+    mine = {r.id: r for r in newer.rows.get(sheet.key, [])}
+    for theirs in older.rows.get(sheet.key, []):
+        row = mine.get(theirs.id)
+        if row is None:
+            newer.rows.setdefault(sheet.key, []).append(theirs)
+            mine[theirs.id] = theirs
+            newer.answers += sum(
+                v is not None for k, v in theirs.values.items() if k != "id" and sheet.table.column(k).is_input
+            )
+            continue
+        for key, value in theirs.values.items():
+            if key == "id" or value is None or value == "" or _same(row.values.get(key), value):
+                continue  # nothing to take: the usual case when both returns are copies of one
+            column = sheet.table.column(key)
+            if not column.is_input and not theirs.new:
+                continue
+            where = cell_name(row.cell_row, sheet.table.index(key))
+            _merge_value(
+                newer,
+                row.values,
+                key,
+                value,
+                theirs.notes.get(key),
+                row.notes,
+                differ,
+                (sheet.name, where, row.id, column.header),
+            )
+        for title, value in theirs.extra.items():
+            _merge_value(newer, row.extra, title, value, None, {}, differ, (sheet.name, "", row.id, title), count=False)
 
 
 def _merge_value(

@@ -353,28 +353,33 @@ def test_thousands_of_pasted_rows_are_each_reported_in_bounded_time(review, good
     assert codes.count("row-unknown-id") == 30_000 and codes.count("score-unscored") >= 30_000
 
 
+def slow_on_hw(source, review, plans, look=None):  # noqa: ANN001, ANN201
+    """read_source, except that reading HW's return takes 30 s (its look at the
+    file stands for any step that runs away). At module level, so a worker
+    process can be given it."""
+    from kcp_sheets.formats import inspect
+    from kcp_sheets.reader import read_source
+
+    look = look or inspect
+
+    def slow(data: bytes):  # noqa: ANN202
+        time.sleep(30)
+        return look(data)
+
+    return read_source(source, review, plans, look=slow if source.name == "hw.xlsx" else look)
+
+
 @pytest.fixture()
-def slow_on_hw(review, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN201
-    """The review, with 0.5 s to read each file; reading HW's return takes
-    30 s (its stage checks stand for any step that runs away)."""
+def half_a_second(review):  # noqa: ANN001, ANN201
+    """The review, with 0.5 s to read each file."""
     from dataclasses import replace
 
-    from kcp_sheets.reader import reading
-
-    real = reading.stage_checks
-
-    def stage_checks(read, plan) -> None:  # noqa: ANN001
-        if plan.cluster == "HW":
-            time.sleep(30)
-        real(read, plan)
-
-    monkeypatch.setattr(reading, "stage_checks", stage_checks)
     return replace(review, read_seconds=0.5)
 
 
 @pytest.mark.parametrize("in_workers", [False, True], ids=["in the checking process", "in worker processes"])
 def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(
-    plans, outbox: Path, tmp_path: Path, slow_on_hw, in_workers: bool
+    plans, outbox: Path, tmp_path: Path, half_a_second, in_workers: bool
 ) -> None:
     from kcp_sheets.read_workers import Reads
 
@@ -390,7 +395,9 @@ def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(
         tmp_path / "hw.xlsx",
         {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}},
     )
-    result = check_returns(slow_on_hw, [et, hw], reads=Reads(parallel_from=1 if in_workers else 10**6))
+    result = check_returns(
+        half_a_second, [et, hw], reads=Reads(reader=slow_on_hw, parallel_from=1 if in_workers else 10**6)
+    )
     by_name = {r.source.name: r for r in result.returns}
     assert by_name["et.xlsx"].cluster == "ET" and by_name["et.xlsx"].errors == 0
     stopped = by_name["hw.xlsx"]
@@ -399,11 +406,13 @@ def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(
 
 
 def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(
-    plans, outbox: Path, tmp_path: Path, slow_on_hw
+    plans, outbox: Path, tmp_path: Path, half_a_second
 ) -> None:
     """The desk's check runs in a thread, where no alarm can be set: its files
     are read in a worker process, whose main thread has one, however few."""
     import threading
+
+    from kcp_sheets.read_workers import Reads
 
     et = fill_workbook(
         plans["ET"],
@@ -418,7 +427,8 @@ def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(
         {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}},
     )
     found = []
-    thread = threading.Thread(target=lambda: found.append(check_returns(slow_on_hw, [et, hw])))
+    reads = Reads(reader=slow_on_hw)
+    thread = threading.Thread(target=lambda: found.append(check_returns(half_a_second, [et, hw], reads=reads)))
     thread.start()
     thread.join(25)  # the slow read sleeps 30 s: still running here means no limit held
     assert not thread.is_alive() and found, "the read in a thread was not stopped"

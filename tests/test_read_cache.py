@@ -138,19 +138,19 @@ def test_reads_made_by_worker_processes_are_kept_too(returned: Path) -> None:
     assert read == []
 
 
-def test_a_read_that_failed_is_not_kept(returned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Out of memory or disk space while reading: the file fails this time, and is read again next time."""
-    from kcp_sheets.reader.reading import Reading
+def out_of_space(source, review, plans, look=None):  # noqa: ANN001, ANN201
+    """read_source, except that the disk fills up while each file is read."""
 
-    real_run = Reading.run
-
-    def out_of_space(self: Reading) -> None:
+    def full(data: bytes):  # noqa: ANN202
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Reading, "run", out_of_space)
-    failed = check_returns(load_review(returned))
+    return read_source(source, review, plans, look=full)
+
+
+def test_a_read_that_failed_is_not_kept(returned: Path) -> None:
+    """Out of memory or disk space while reading: the file fails this time, and is read again next time."""
+    failed = check_returns(load_review(returned), reads=Reads(reader=out_of_space))
     assert {p.code for r in failed.returns for p in r.problems} == {"file-read-failed"}
-    monkeypatch.setattr(Reading, "run", real_run)
     assert {r.label for r in check_returns(load_review(returned)).returns} == {"ET", "HW"}
 
 

@@ -2,8 +2,9 @@
 file (`ledger.sqlite` beside review.yaml). All the SQL of the project is in
 this package, and each change writes its audit event in the same function:
 
-- `store`: the file, its schema and migrations, transactions, what was sent
-  and the records of each review;
+- `store`: the Ledger, made of `opening` (the file opened, transactions,
+  audit events, what went wrong), `editions` (what was sent) and `records`
+  (the records of each review); `schema`, the tables and their migrations;
 - `returns`: every return seen, its problems, the officer's decisions;
 - `consolidations`: each plan written, with its inputs by hash.
 """

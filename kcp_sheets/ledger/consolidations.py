@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .store import Ledger, now
+from .opening import now
+from .store import Ledger
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from ..lifecycle import ACCEPTED, DECISIONS, SUPERSEDED, state_of
 from ..problems import ProblemError, problem
-from .store import Ledger, now
+from .opening import now
+from .store import Ledger
 
 
 @dataclass(frozen=True)

@@ -104,38 +104,17 @@ def spilled(
     answered rows of the same run of actions, since how far the block reached
     cannot be known."""
     where = {"sheet": sheet_name, "cell": cell_name(r + 1, min(present)), "found": text}
-    blocks, others, directions = [], [], []
-    for step, direction in ((-1, "down"), (1, "up")):
-        s, block = r + step, []
-        while s in answered:
-            block.append(s)
-            s += step
-        if not block:
-            continue
-        directions.append(direction)
-        blocks += block
-        if s in by_row:  # the row the block moved away from, left without answers
-            blocks.append(s)
-            s += step
-        while s in by_row:  # the rest of this run of actions, up to a title, a total or the header
-            if s in answered:
-                others.append(s)
-            s += step
+    blocks, others, directions = _moved_blocks(r, by_row, answered)
     if not blocks:
         # Perhaps typed for a new action, perhaps a block pasted too far: the answered
         # rows of the actions beside it are named, since which cannot be known.
-        for step in (-1, 1):
-            s = r + step
-            while s in by_row:
-                if s in answered:
-                    others.append(s)
-                s += step
+        beside = _answered_beside(r, by_row, answered)
         also = (
             (
                 " If answers were pasted one row too far, "
-                f"check those for {', '.join(by_row[o][0] for o in sorted(others))}."
+                f"check those for {', '.join(by_row[o][0] for o in sorted(beside))}."
             )
-            if others
+            if beside
             else ""
         )
         reading.add("answers-without-action", **where, row_id=ident, also=also)
@@ -155,3 +134,43 @@ def spilled(
         direction=" or ".join(directions),
         ids=", ".join(named) + also,
     )
+
+
+def _moved_blocks(
+    r: int, by_row: dict[int, tuple[str, list[Any]]], answered: set[int]
+) -> tuple[list[int], list[int], list[str]]:
+    """The answered rows running up or down from row `r` (with the row each
+    run moved away from), the other answered rows of the same runs of
+    actions, and which ways the answers moved."""
+    blocks: list[int] = []
+    others: list[int] = []
+    directions: list[str] = []
+    for step, direction in ((-1, "down"), (1, "up")):
+        s, block = r + step, []
+        while s in answered:
+            block.append(s)
+            s += step
+        if not block:
+            continue
+        directions.append(direction)
+        blocks += block
+        if s in by_row:  # the row the block moved away from, left without answers
+            blocks.append(s)
+            s += step
+        while s in by_row:  # the rest of this run of actions, up to a title, a total or the header
+            if s in answered:
+                others.append(s)
+            s += step
+    return blocks, others, directions
+
+
+def _answered_beside(r: int, by_row: dict[int, tuple[str, list[Any]]], answered: set[int]) -> list[int]:
+    """The answered rows of the runs of actions either side of row `r`."""
+    beside: list[int] = []
+    for step in (-1, 1):
+        s = r + step
+        while s in by_row:
+            if s in answered:
+                beside.append(s)
+            s += step
+    return beside
