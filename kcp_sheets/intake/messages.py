@@ -189,18 +189,6 @@ def _outlook_attachments(message: object, depth: int = 0) -> list[tuple[str, byt
 
 
 def _attachments(message: EmailMessage) -> list[EmailMessage]:
-    parts = []
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        if part.get_content_type() == "message/rfc822":
-            continue
-        if part.get_filename():
-            parts.append(part)
-    return parts
-
-
-def _attachments(message: EmailMessage) -> list[EmailMessage]:
     """The parts of a message that are attached files (a forwarded message is walked into)."""
     parts = []
     for part in message.walk():
