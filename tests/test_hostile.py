@@ -377,12 +377,8 @@ def half_a_second(review):  # noqa: ANN001, ANN201
     return replace(review, read_seconds=0.5)
 
 
-@pytest.mark.parametrize("in_workers", [False, True], ids=["in the checking process", "in worker processes"])
-def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(
-    plans, outbox: Path, tmp_path: Path, half_a_second, in_workers: bool
-) -> None:
-    from kcp_sheets.read_workers import Reads
-
+def _et_and_hw(plans, outbox: Path, tmp_path: Path) -> tuple[Path, Path]:  # noqa: ANN001
+    """Two returns, ET's and HW's, one score each: HW's is the one read slowly."""
     et = fill_workbook(
         plans["ET"],
         outbox / plans["ET"].file_name,
@@ -395,6 +391,16 @@ def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(
         tmp_path / "hw.xlsx",
         {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}},
     )
+    return et, hw
+
+
+@pytest.mark.parametrize("in_workers", [False, True], ids=["in the checking process", "in worker processes"])
+def test_a_read_that_runs_too_long_is_stopped_and_the_rest_are_read(
+    plans, outbox: Path, tmp_path: Path, half_a_second, in_workers: bool
+) -> None:
+    from kcp_sheets.read_workers import Reads
+
+    et, hw = _et_and_hw(plans, outbox, tmp_path)
     result = check_returns(
         half_a_second, [et, hw], reads=Reads(reader=slow_on_hw, parallel_from=1 if in_workers else 10**6)
     )
@@ -414,18 +420,7 @@ def test_a_check_in_a_thread_reads_in_a_worker_where_the_time_limit_holds(
 
     from kcp_sheets.read_workers import Reads
 
-    et = fill_workbook(
-        plans["ET"],
-        outbox / plans["ET"].file_name,
-        tmp_path / "et.xlsx",
-        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
-    )
-    hw = fill_workbook(
-        plans["HW"],
-        outbox / plans["HW"].file_name,
-        tmp_path / "hw.xlsx",
-        {"Progress Tracker": {"HW-01": {"coordinator_score": 3}}},
-    )
+    et, hw = _et_and_hw(plans, outbox, tmp_path)
     found = []
     reads = Reads(reader=slow_on_hw)
     thread = threading.Thread(target=lambda: found.append(check_returns(half_a_second, [et, hw], reads=reads)))
