@@ -117,13 +117,10 @@ def place_words(partnership: str) -> frozenset[str]:
     return frozenset(words - ORGANISATION_WORDS - ROLE_WORDS)
 
 
-CONNECTORS = {
-    "for",
-    "of",
-    "the",
-    "at",
-    "in",
-}  # "Business Link for London", "Friends of the Royal Borough": a body's name
+# "Business Link for London", "Friends of the Royal Borough": a body's name goes on
+# past these words. "At" never does: "Helen Kay at RBKC" is a person at a body.
+CONNECTORS = {"for", "of", "the", "in"}
+TITLED = re.compile(rf"{TITLE}\s")
 
 
 def _not_people(words: set[str], places: frozenset[str]) -> bool:
@@ -139,16 +136,28 @@ def _person_runs(piece: str, places: frozenset[str]) -> list[re.Match[str]]:
     runs = []
     for match in PERSON_RUN.finditer(piece):
         words = {w.strip(".'’").lower() for w in match.group(0).split()}
-        after = piece[match.end() :].split()
-        following = after[0].strip(".,:;'’").lower() if after else ""
+        after = [w.strip(".,:;'’") for w in piece[match.end() :].split()]
+        following = after[0].lower() if after else ""
+        before = piece[: match.start()].split()
         if (
-            not _not_people(words, places)
+            not (before and before[-1].lower() == "the")  # "Friends of the Royal Borough": nobody is "the Jane Smith"
+            and not _not_people(words, places)
             and not _not_people({following}, places)
-            and following not in CONNECTORS
+            and not (following in CONNECTORS and _names_a_body(match.group(0), after))
             and not following.startswith("sub")
         ):
             runs.append(match)
     return runs
+
+
+def _names_a_body(run: str, after: list[str]) -> bool:
+    """Whether capitalised words and the connector after them are one body's name
+    ("Business Link for London"), not a person of a body ("Tony Redpath for RBKC",
+    "Vera Gajic of the PCT", "Cllr Anne Reeves of Housing"): errs towards a person."""
+    if TITLED.match(run):
+        return False
+    rest = [w for w in after if w.lower() not in CONNECTORS]
+    return not (rest and ACRONYM.fullmatch(rest[0]))
 
 
 def _kept(piece: str, places: frozenset[str]) -> str:
