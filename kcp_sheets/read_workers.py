@@ -63,7 +63,7 @@ class Limits:
     meets it."""
 
     memory_mb: int = 1536
-    cpu_seconds: float = deadline.READ_SECONDS + 30
+    cpu_seconds: float | None = None  # None: the review's own read_seconds, plus 30
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,8 @@ def read_in_worker(source: Source) -> bytes:
     """One file read in a worker, within its CPU time, pickled to send back."""
     reads: Reads = _WORKER["reads"]  # type: ignore[assignment]
     review, plans = _WORKER["review"], _WORKER["plans"]
-    with cpu_time(reads.limits.cpu_seconds):
+    seconds = reads.limits.cpu_seconds or review.read_seconds + 30  # type: ignore[attr-defined]
+    with cpu_time(seconds):
         if _WORKER["cheap"]:
             result = read_looked(source, review, plans, reads.reader)  # type: ignore[arg-type]
         else:
