@@ -248,3 +248,16 @@ def test_a_flat_file_s_cells_are_kept_only_while_its_grid_fits() -> None:
     small = Cells(room=100)
     small[(1, 2)] = 4.0
     assert small.grid() == [["", "", ""], ["", "", 4.0]]
+
+
+def test_a_word_document_renamed_xlsx_is_named_a_word_document(tmp_path) -> None:  # noqa: ANN001
+    """python-docx's own template carries stray spreadsheet parts; the package's
+    main part (word/document.xml) says what the file is."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Our return is attached.")
+    document.save(tmp_path / "return.docx")
+    with pytest.raises(Refused) as refused:
+        inspect((tmp_path / "return.docx").read_bytes())
+    assert refused.value.code == "file-not-spreadsheet" and "Word" in refused.value.facts["detail"]

@@ -69,7 +69,7 @@ def ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
         book_part is None or book_part not in names
     ):  # no relationship to it, or one to where it is not: found as Excel finds it
         book_part = _book_by_type(archive, names)
-    if book_part is None:
+    if book_part is None or book_part.startswith(("word/", "ppt/")):  # the package's main part says what it is
         if any(n.startswith(("word/", "ppt/")) for n in names):
             raise Refused("file-not-spreadsheet", detail="a Word or PowerPoint document")
         raise Refused("file-truncated", detail="it holds no workbook part, only the package around one")
