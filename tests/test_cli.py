@@ -168,3 +168,18 @@ def test_the_demos_returns_were_saved_when_their_file_times_say(tmp_path: Path) 
     assert len(returns) >= 6
     for path in returns:
         assert saved_at(path.read_bytes()) == dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC), path.name
+
+
+def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
+    """A second desk on a taken port: the port named and what to do, not the system's words."""
+    import socket
+
+    folder = tmp_path / "review"
+    run("init", str(folder))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", str(folder), "--port", str(port))
+    assert result.exit_code == 2, result.output
+    assert f"Port {port} is already in use" in result.stderr and "--port" in result.stderr

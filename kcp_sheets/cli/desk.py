@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .base import Folder, folder_checked
+from .base import CANNOT_RUN, Folder, console, folder_checked
 
 DESK_PORT = 8040
 
@@ -45,4 +46,14 @@ def serve(
 
     for_one_run(False)  # the desk runs for days: what a request built is let go
     folder_checked(folder)
-    run(folder.resolve(), host, port, keep_trying=port == DESK_PORT)
+    try:
+        run(folder.resolve(), host, port, keep_trying=port == DESK_PORT)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        console(stderr=True).print(
+            f"Port {port} is already in use on {host}: perhaps a desk is already running there. "
+            "Open that one, or choose another port with --port.",
+            style="bold red",
+        )
+        raise typer.Exit(CANNOT_RUN) from None
