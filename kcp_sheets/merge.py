@@ -135,6 +135,11 @@ def _merge_value(
     mine = values.get(key)
     if theirs is None or theirs == "":
         return
+    typed = notes.get(key) if mine is None or mine == "" else None
+    if typed:  # the newer copy has words here that are no value ("3 or 4"): they stand, the older value beside them
+        sheet_name, cell, row_id, header = where
+        differ.append((sheet_name, cell, row_id, f"{header}: {typed}", f"{header}: {as_text(theirs)}"))
+        return
     if mine is None or mine == "":
         values[key] = theirs
         if their_note:

@@ -410,6 +410,22 @@ def test_a_cluster_sent_its_workbook_twice_with_different_edits(sent: Path) -> N
     assert not [p for p in problems if p.code == "score-unscored" and p.row_id in ("ET-01", "ET-02")]
 
 
+def test_words_in_the_newer_copy_are_not_replaced_by_the_older_copys_score(sent: Path) -> None:
+    """'3 or 4' in the newer copy is no score, but it is what the cluster said last:
+    the older copy's 4 is not put in its place; both are shown, and the score is asked for."""
+    import os
+
+    older = fill(sent, "ET", "older/ET tracker.xlsx", {TRACKER: {"ET-02": {"coordinator_score": 4}}})
+    newer = fill(sent, "ET", "newer/ET tracker.xlsx", {TRACKER: {"ET-02": {"coordinator_score": "3 or 4"}}})
+    os.utime(older, (1_000_000_000, 1_000_000_000))
+    os.utime(newer, (2_000_000_000, 2_000_000_000))
+    tables, problems = consolidated(sent)
+    actions = {r["ID"]: r for r in tables["All Actions"] if r.get("Cluster") == "ET"}
+    assert actions["ET-02"]["Co-ordinator's score"] in (None, "")
+    [differ] = [p for p in problems if p.code == "returns-differ" and p.row_id == "ET-02"]
+    assert "3 or 4" in differ.found and "4" in differ.message
+
+
 def test_a_co_ordinator_inserted_a_column_and_a_missing_score_is_asked_for_where_it_now_is(sent: Path) -> None:
     plan = plan_of(sent, "HW")
     table = plan.spec.main_table().table
