@@ -115,7 +115,7 @@ def test_an_email_s_body_text_attachment_is_not_taken_for_a_return_but_a_sheet_s
     path = tmp_path / "two.eml"
     path.write_bytes(
         mail(
-            "ruth.owen@example.org",
+            review.officer.email,  # forwarded by the officer: neither cluster's return is from a stranger
             "Mon, 19 Apr 2004 10:00:00 +0100",
             {
                 "ET.xlsx": a_return(plans, outbox, tmp_path),

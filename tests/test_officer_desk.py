@@ -536,6 +536,9 @@ def test_a_msg_return_from_outside_the_cluster_is_flagged(demo: Path, tmp_path: 
         ("Someone Else", "someone@elsewhere.org"),
         dt.datetime(2004, 4, 26, tzinfo=dt.UTC),
     )
-    workbook.unlink()
-    [flag] = [p for p in check_returns(load_review(folder)).all_problems() if p.code == "sender-unexpected"]
+    result = check_returns(load_review(folder))
+    [flag] = [p for p in result.all_problems() if p.code == "sender-unexpected"]
     assert flag.file == "fwd.msg > HW return 2004.xlsx" and flag.found == "Someone Else <someone@elsewhere.org>"
+    assert flag.severity == "error"  # held for the officer's decision: never used in place of the cluster's own
+    [stranger] = [r for r in result.returns if r.source.name == flag.file]
+    assert stranger.state == "has problems" and not stranger.merged

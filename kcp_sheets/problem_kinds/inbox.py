@@ -146,9 +146,10 @@ INBOX: dict[str, Kind] = {
         "It was read by its headers; check the values in the consolidated workbook.",
     ),
     "sender-unexpected": Kind(
-        "warning",
+        "error",
         "The {detail} return came from {found}, who is not one of that cluster's co-ordinators or champions.",
-        "Check it is the right cluster's workbook; the sender may have filled in another cluster's by mistake.",
+        "Check it with the cluster before it is used: accept it if they sent it (a deputy, say), "
+        "reject it if it is not theirs.",
     ),
     "sent-unknown": Kind(
         "warning",
