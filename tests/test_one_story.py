@@ -102,6 +102,16 @@ def test_the_reminder_quotes_the_reason_and_attaches_the_senders_own_return(told
     assert attached.get_payload(decode=True) == (folder / "inbox/SC return 2004.xlsx").read_bytes()
 
 
+def test_the_public_copy_says_a_return_was_not_used_and_never_the_officers_reason(told: dict, tmp_path: Path) -> None:
+    folder = tmp_path / "public"
+    shutil.copytree(told["folder"], folder)
+    assert kcp("consolidate", str(folder), "--public").returncode == 0
+    book = openpyxl.load_workbook(folder / "output/2004 Improvement Action Plan (public).xlsx", read_only=True)
+    said = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "received 24/04/2004, not used in this plan" in said
+    assert not [text for text in said if REASON in text or "rejected" in text or "accept it" in text]
+
+
 def test_a_problem_dealt_with_counts_as_an_error_nowhere(told: dict) -> None:
     check = told["check"].stdout
     [ll] = [line for line in check.splitlines() if "LL return 2004.xlsx" in line]

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from ..content import Content
-from ..lifecycle import why_left_out
+from ..lifecycle import left_out_in_papers
 from ..reader import Return, Row
 from ..sent import SentWorkbook
 from ..settings import Review
@@ -69,16 +69,19 @@ class ClusterReturn:
         return self.ret.fields.get(form.key, {}), self.ret.rows.get(form.key, [])
 
 
-def cluster_return(sent: SentWorkbook, used: Return | None, standing: Return | None) -> ClusterReturn:
-    """A cluster's workbook and what came back: used, received but left out (and why), or not received."""
+def cluster_return(
+    sent: SentWorkbook, used: Return | None, standing: Return | None, public: bool = False
+) -> ClusterReturn:
+    """A cluster's workbook and what came back: used, received but left out (and why, but
+    in the public copy), or not received."""
     if used is not None:
         return ClusterReturn(sent, used, f"received {used.source.received:%d/%m/%Y}, stage {used.stage}")
     if standing is None:
         return ClusterReturn(sent, None)
-    why = why_left_out(
-        recognised=True, state=standing.state, note=standing.note, open_errors=standing.errors, newer=standing.newer
+    why = left_out_in_papers(
+        state=standing.state, note=standing.note, open_errors=standing.errors, newer=standing.newer, public=public
     )
-    return ClusterReturn(sent, None, f"received {standing.source.received:%d/%m/%Y}, left out: {why}", left_out=True)
+    return ClusterReturn(sent, None, f"received {standing.source.received:%d/%m/%Y}, {why}", left_out=True)
 
 
 def final_score(values: dict[str, Any]) -> int | None:

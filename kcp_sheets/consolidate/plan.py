@@ -60,7 +60,7 @@ def _consolidate(result: CheckResult, public: bool, actions_sheet_limit: int) ->
     workbooks = current_workbooks(review, result.rows_now)
     used = {r.label: r for r in result.merged()}
     standing = result.standing()
-    clusters = [cluster_return(w, used.get(w.label), standing.get(w.label)) for w in workbooks if w.cluster]
+    clusters = [cluster_return(w, used.get(w.label), standing.get(w.label), public) for w in workbooks if w.cluster]
     latest = result.latest()
     with Ledger(review.folder, read_only=True) as ledger:
         earlier = earlier_actions(ledger, review.year)
