@@ -31,7 +31,7 @@ from pathlib import Path
 from .ledger import BUSY_SECONDS, Ledger
 from .ledger import returns as ledger_returns
 from .ledger.returns import Event, ProblemRecord, Read, ReturnRecord
-from .lifecycle import ACCEPTED, DECISIONS, REJECTED, UNDO, state_of
+from .lifecycle import ACCEPTED, DECISIONS, REJECTED, SUPERSEDED, UNDO, state_of
 from .problems import Problem, ProblemError, problem
 from .reader import Return
 
@@ -162,6 +162,8 @@ def set_state(
         raise ProblemError([problem("ledger-note-needed", "ledger", detail=state)])
     with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
         ident = ledger_returns.find(ledger, ref)
+        if state == ACCEPTED and ledger_returns.one_return(ledger, ident).state == SUPERSEDED:
+            raise ProblemError([problem("ledger-accept-older-copy", "ledger", detail=f"#{ident}")])
         ledger_returns.decide(ledger, ident, state if state in DECISIONS else "", note)
         return ledger_returns.one_return(ledger, ident)
 

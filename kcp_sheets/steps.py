@@ -20,6 +20,7 @@ from .folder import INBOX, OUTBOX
 from .generate import generate as send
 from .intake import inbox_files
 from .ledger import BUSY_SECONDS
+from .lifecycle import SUPERSEDED
 from .problems import ProblemError, counted, problem
 from .settings import Review
 from .workbooks import planned_workbooks
@@ -128,7 +129,11 @@ def consolidate(
     if public:
         progress(0, 0, "Writing its public copy")
         written.append(write_plan(result, public=True, actions_sheet_limit=limit))
-    left_out = [f"#{ret.ledger_id} {ret.source.name}: {why}" for ret, why in result.left_out() if ret.sent is not None]
+    left_out = [  # an older copy is merged into the newer, not left out
+        f"#{ret.ledger_id} {ret.source.name}: {why}"
+        for ret, why in result.left_out()
+        if ret.sent is not None and ret.state != SUPERSEDED
+    ]
     summary = f"{counted(len(merged), 'return')} merged; {result.tally()} are listed on its Problems sheet."
     over = limit if too_many_actions_for_sheets(review, limit) else None
     return Outcome(written, result, summary=summary, left_out=left_out, actions_over=over)

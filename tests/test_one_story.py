@@ -270,3 +270,15 @@ def test_a_decision_restates_the_other_copies_of_the_same_workbook(told: dict, t
     assert checked.endswith(f", {current}")  # the next check agrees
     assert kcp("reopen", str(folder), newer).returncode == 0
     assert state("WB draft.xlsx").startswith("superseded")
+
+
+def test_an_older_copy_is_not_accepted_and_is_never_called_left_out(told: dict, tmp_path: Path) -> None:
+    """Accepting a copy already merged into the newer would change nothing: it is refused,
+    saying which to decide on; consolidate lists it as merged, not as left out."""
+    folder = tmp_path / "older"
+    shutil.copytree(told["folder"], folder)
+    older = number_of(folder, "WB draft.xlsx")
+    refused = kcp("accept", str(folder), older, "--note", "use this one")
+    assert refused.returncode == 2 and "older copy" in refused.stderr and "newer copy" in refused.stderr
+    said = kcp("consolidate", str(folder)).stdout
+    assert "WB draft.xlsx" not in said.split("left out", 1)[-1]

@@ -134,6 +134,13 @@ FOLDER: dict[str, Kind] = {
         "'{detail}' is not a state the officer can set.",
         "Use accepted (with a note), rejected (with a reason) or new (to undo a decision).",
     ),
+    "ledger-accept-older-copy": Kind(
+        "error",
+        "Return {detail} is an older copy, already merged cell by cell into the newer copy of its workbook: "
+        "accepting it changes nothing.",
+        "Accept or reject the newer copy (`kcp-sheets returns FOLDER` names it); reject this one only if its "
+        "answers must not be merged.",
+    ),
     "ledger-note-needed": Kind(
         "error",
         "A return is {detail} only with a note saying why.",
