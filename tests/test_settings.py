@@ -191,6 +191,14 @@ def test_a_bad_date_names_its_line(folder: Path, typed: str) -> None:
     assert line_text(folder, p).startswith("stage1_deadline:") and typed in p.message
 
 
+@pytest.mark.parametrize("typed", ["2005-04-31", "2005-02-29", "2004-13-45"])
+def test_a_day_that_is_not_on_the_calendar_is_called_that(folder: Path, typed: str) -> None:
+    """Written year-month-day as asked, so 'write it year-month-day' would be no help."""
+    edit(folder / "review.yaml", "stage1_deadline: 2004-04-16", f"stage1_deadline: {typed}")
+    [p] = problems_of(folder)
+    assert f"{typed} is no day on the calendar" in p.message and "year-month-day" not in p.ask
+
+
 def test_yaml_syntax_error_names_the_line(folder: Path) -> None:
     edit(folder / "review.yaml", "  - code: LL\n", "  - code: LL\n   name: : oops\n")
     [p] = problems_of(folder)

@@ -55,6 +55,12 @@ def date(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]
             f"Add a line '{key}: 2004-04-16' (year-month-day).",
             check.at(key),
         )
+    elif _no_such_day(value):
+        check.add(
+            f"'{key}' is written year-month-day, but {value} is no day on the calendar.",
+            "Correct the day or the month.",
+            check.at(key),
+        )
     else:
         check.add(
             f"'{key}' must be a date written year-month-day, not '{value}'.",
@@ -62,6 +68,17 @@ def date(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]
             check.at(key),
         )
     return None
+
+
+def _no_such_day(value: Any) -> bool:
+    """Written as a date ("2005-04-31") but not one: YAML then gives the text."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return False
+    try:
+        dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return True
+    return False
 
 
 def year(value: Any, key: str, spec: Key, check: Checker, fields: dict[str, Any]) -> int:
