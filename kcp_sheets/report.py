@@ -219,32 +219,21 @@ def _improvement_planning(rows: Table) -> dict[str, Any]:
     """Section 3, improvement planning: the plan's part 1 (the clusters') and part 2 (the partnership's)."""
     return {
         "part1_intro": "The actions for improvement each cluster agreed at its review meeting.",
-        "part1": [
-            {
-                "cluster": _text(r.get("cluster_name")),
-                "action": _text(r.get("action")),
-                "lead": _text(r.get("key_contact")),
-                "due": _text(r.get("due")),
-                "support_needed": _text(r.get("support_needed")),
-                "support_how": _text(r.get("support_how")),
-            }
-            for r in rows.get("part1", [])
-        ],
+        "part1": _actions(rows.get("part1", []), ("cluster", "cluster_name"), lead="key_contact"),
         "part2_intro": (
             "Actions from the partnership-health review, and last year's accreditation actions not yet achieved."
         ),
-        "part2": [
-            {
-                "criterion": _text(r.get("criterion_title")),
-                "action": _text(r.get("action")),
-                "lead": _text(r.get("lead")),
-                "due": _text(r.get("due")),
-                "support_needed": _text(r.get("support_needed")),
-                "support_how": _text(r.get("support_how")),
-            }
-            for r in rows.get("part2", [])
-        ],
+        "part2": _actions(rows.get("part2", []), ("criterion", "criterion_title"), lead="lead"),
     }
+
+
+def _actions(rows: list[dict[str, Any]], group: tuple[str, str], lead: str) -> list[dict[str, str]]:
+    """Part 1's or Part 2's actions as the report's table lists them: under whom (a
+    cluster, a criterion), what, who leads, by when, and the support."""
+    name, key = group
+    fields = {name: key, "action": "action", "lead": lead, "due": "due"}
+    fields |= {"support_needed": "support_needed", "support_how": "support_how"}
+    return [{k: _text(r.get(v)) for k, v in fields.items()} for r in rows]
 
 
 def _summary(counts: dict[str, Any], actions: list[dict[str, Any]], words: dict[int, str]) -> str:
