@@ -140,6 +140,8 @@ def test_the_plan_says_received_and_left_out_and_why(told: dict) -> None:
         if row and isinstance(row[0], str) and row[0].startswith("SC-")
     ]
     assert outstanding == []  # a return left out is not padded into Outstanding as unscored
+    [sc] = [row for row in summary if row and row[0] == "Safe communities"]
+    assert sc[-1] == "not counted: return not used"  # ...nor said to have nothing outstanding
     part1 = [str(c) for row in book["Improvement Plan"].iter_rows(values_only=True) for c in row if c]
     for cluster in (
         "Environment and transport",

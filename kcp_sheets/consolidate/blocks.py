@@ -29,7 +29,8 @@ def cluster_block(clusters: list[ClusterReturn], review: Review, actions: list[d
             row[f"s{n}"] = sum(s == n for s in scores)
         row["unscored"] = sum(s is None for s in scores)
         row["average"] = round(sum(agreed) / len(agreed), 2) if agreed else "none agreed"
-        row["outstanding"] = 0 if c.left_out else sum(s in (None, 1, 2) for s in scores)
+        # A return left out is not counted at all: its rows are unscored because unused, not outstanding.
+        row["outstanding"] = "not counted: return not used" if c.left_out else sum(s in (None, 1, 2) for s in scores)
         block.append(row)
     return block
 
