@@ -36,6 +36,21 @@ def outbox(review: Review, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def valid_xlsx(plans: dict[str, SentWorkbook], outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """ET's tracker, returned with one score: a plain, valid return."""
+    from kcp_sheets.fill import fill_workbook
+
+    plan = plans["ET"]
+    path = fill_workbook(
+        plan,
+        outbox / plan.file_name,
+        tmp_path_factory.mktemp("valid") / "valid.xlsx",
+        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
+    )
+    return path.read_bytes()
+
+
 @pytest.fixture(scope="session")
 def demo_written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every kind of workbook kcp-sheets writes, from one run of the demo, by file name:

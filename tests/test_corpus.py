@@ -18,7 +18,6 @@ from conftest import soffice
 from corpus import Case, cases, libreoffice_cases, mutants
 
 from kcp_sheets.check import check_returns
-from kcp_sheets.fill import fill_workbook
 from kcp_sheets.read_workers import Reads
 from kcp_sheets.reader import read_source
 
@@ -27,18 +26,6 @@ REGRESSIONS = Path(__file__).parent / "regressions"
 MUTANTS = int(os.environ.get("KCP_CORPUS_MUTANTS", "12"))
 # A library's own words: an exception's name, a panic, bytes as Python prints them.
 LIBRARY_TEXT = re.compile(r"[a-z](Error|Exception)\b|BadZip|panic|Traceback|\bb'|\\x[0-9a-f]{2}|Expecting '|BytesText")
-
-
-@pytest.fixture(scope="module")
-def valid_xlsx(plans, outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    plan = plans["ET"]
-    path = fill_workbook(
-        plan,
-        outbox / plan.file_name,
-        tmp_path_factory.mktemp("corpus") / "valid.xlsx",
-        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
-    )
-    return path.read_bytes()
 
 
 def assert_diagnosis(review, folder: Path, found: list[Case]) -> None:

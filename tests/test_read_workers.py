@@ -15,23 +15,10 @@ import pytest
 from corpus import cases, far_apart_xlsx, implied_positions_xlsx, mutants
 
 from kcp_sheets.check import check_returns
-from kcp_sheets.fill import fill_workbook
 from kcp_sheets.formats import Facts, Refused, inspect
 from kcp_sheets.glance import glance, vouched
 from kcp_sheets.read_workers import Limits, Reads
 from kcp_sheets.reader import read_source
-
-
-@pytest.fixture(scope="module")
-def valid_xlsx(plans, outbox: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    plan = plans["ET"]
-    path = fill_workbook(
-        plan,
-        outbox / plan.file_name,
-        tmp_path_factory.mktemp("workers") / "valid.xlsx",
-        {"Progress Tracker": {"ET-01": {"coordinator_score": 4}}},
-    )
-    return path.read_bytes()
 
 
 def said(look, data: bytes) -> tuple:  # noqa: ANN001
