@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def recognise(reading: Reading) -> SentWorkbook | None:
     """The plan this return answers, or None with a problem saying why not."""
     grids = reading.grids
-    common = load_common()
+    common = load_common(reading.review.templates)
     identity_name = next((n for n, g in grids.items() if g and g[0] and as_text(g[0][0]) == IDENTITY_MARK), None)
     if identity_name is None and common.identity_sheet in grids:
         identity_name = common.identity_sheet
