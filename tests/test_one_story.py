@@ -62,6 +62,7 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     client = TestClient(create_app(folder, keys := Keys()), base_url="http://127.0.0.1:8040", follow_redirects=False)
     assert client.get(f"/?token={keys.token}").status_code == 303
     overview = client.get("/").text
+    inbox = client.get("/inbox").text
     return {
         "folder": folder,
         "check": check,
@@ -70,6 +71,7 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "remind": remind,
         "consolidate": consolidate,
         "overview": overview,
+        "inbox": inbox,
     }
 
 
@@ -86,6 +88,9 @@ def test_a_rejected_return_is_received_and_rejected_everywhere_never_missing(tol
     overview = told["overview"]
     assert f"rejected: {REASON}" in overview and "not returned" in overview  # CD alone is not returned
     assert overview.count("not returned") == 1
+    inbox = told["inbox"]
+    listed = inbox[inbox.index(">SC return 2004.xlsx") :].split("</tr>")[0]  # its row on the desk's inbox
+    assert f"rejected: {REASON}" in listed and "older copy" not in listed
 
 
 def test_the_reminder_quotes_the_reason_and_attaches_the_senders_own_return(told: dict) -> None:
