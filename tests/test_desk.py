@@ -269,6 +269,7 @@ def test_generate_check_and_consolidate_from_buttons(folder: Path) -> None:
     hostile_return(review, "ET", folder / "inbox" / "et.xlsx")
     page = _finish(client, client.post("/run/check", data={"csrf": keys.csrf}).headers["location"])
     assert "2 returns read: 1 error, " in page and "/files/output/" in page
+    assert '<span class="file">et.xlsx</span>' in page  # an inbox's errors each say which file they are in
     page = _finish(client, client.post("/run/remind", data={"csrf": keys.csrf}).headers["location"])
     reminders = sorted((folder / "outbox" / "reminders").glob("*.eml"))
     assert f"{len(reminders)} reminders written" in page and len(reminders) == sum(
