@@ -177,10 +177,7 @@ def _delivery(review: Review, rows: Table, blocks: Table) -> dict[str, Any]:
     actions = rows.get("all_actions", [])
     reviews = {r["id"]: r for r in rows.get("cluster_reviews", [])}
     return {
-        "delivery_intro": (
-            "Each cluster's co-ordinators scored every target and action, and its champions agreed the scores at "
-            "the stage 2 review meeting."
-        ),
+        "delivery_intro": _delivery_intro(blocks.get("clusters", [])),
         "clusters": [
             _cluster(
                 c,
@@ -191,6 +188,18 @@ def _delivery(review: Review, rows: Table, blocks: Table) -> dict[str, Any]:
             for c in blocks.get("clusters", [])
         ],
     }
+
+
+def _delivery_intro(clusters: list[dict[str, Any]]) -> str:
+    """What Section 1 rests on, as it stands: how many clusters' returns it uses, never "every cluster"."""
+    used = sum(bool(c.get("used")) for c in clusters)
+    said = (
+        "Each cluster's co-ordinators score its targets and actions, and its champions agree the scores at the "
+        "stage 2 review meeting. "
+    )
+    if used == len(clusters):
+        return said + f"This section uses the returns of all {len(clusters)} clusters."
+    return said + f"This section uses the returns of {used} of the {len(clusters)} clusters; each other is named below."
 
 
 def _partnership_working(rows: Table, blocks: Table) -> dict[str, Any]:
@@ -256,12 +265,19 @@ def _cluster(
     """One cluster's part of Section 1."""
     total = sum(int(block.get(f"s{n}") or 0) for n in (5, 4, 3, 2, 1)) + int(block.get("unscored") or 0)
     scored = "; ".join(f"{block.get(f's{n}') or 0} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
-    text = (
-        f"Of its {total} targets and actions: {scored}; {block.get('unscored') or 0} unscored. "
-        f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): "
-        f"{block.get('outstanding')}."
-    )
-    missing = "Not recorded in the return." if summary else "No review summary: the cluster's return was not used."
+    if block.get("used"):
+        text = (
+            f"Of its {total} targets and actions: {scored}; {block.get('unscored') or 0} unscored. "
+            f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): "
+            f"{block.get('outstanding')}."
+        )
+        missing = "Not recorded in the return."
+    elif block.get("left_out"):
+        text = f"Its return was not used, so its {total} targets and actions are not counted in this report."
+        missing = "Not reported: the cluster's return was not used."
+    else:
+        text = f"Its {total} targets and actions are unscored and counted as outstanding."
+        missing = "Not reported: no return was received."
     found = []
     for key, title in flags():
         marked = [a for a in actions if a.get(key) is True]

@@ -103,6 +103,21 @@ def test_every_clusters_achievements_and_every_case_study_are_in_it(demo: Path, 
         assert f"{action['id']}: " in text and str(action.get("progress") or "") in text
 
 
+def test_section_1_says_whose_returns_it_uses_and_scores_no_cluster_whose_return_was_not(
+    written: dict[str, Path],
+) -> None:
+    """The demo's Community development sent nothing back, and Learning and leisure's return is left out."""
+    paragraphs = [p.text for p in docx.Document(written["steering"]).paragraphs if p.text.strip()]
+    text = "\n".join(paragraphs)
+    assert "scored every target" not in text and "uses the returns of 5 of the 7 clusters" in text
+    after = {paragraphs[i]: paragraphs[i + 1] for i in range(len(paragraphs) - 1)}
+    assert after["Community development"].startswith("Not received. Its 12 targets and actions are unscored")
+    left_out = after["Learning and leisure"]
+    assert left_out.startswith("Received 25/04/2004, left out:") and "not counted" in left_out
+    assert "Average agreed score" not in left_out and "0 achieved" not in left_out
+    assert "Not reported: no return was received." in text and "Not recorded in the return." not in after[left_out]
+
+
 def test_the_public_copy_names_no_person_and_keeps_the_organisations(demo: Path, written: dict[str, Path]) -> None:
     from kcp_sheets.settings import load_review
 

@@ -25,6 +25,7 @@ def cluster_block(clusters: list[ClusterReturn], review: Review, actions: list[d
         scores = [final_score(r) for r in rows]
         agreed = [r.get("agreed_score") for r in rows if r.get("agreed_score") is not None]
         row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": c.returned}
+        row |= {"used": c.ret is not None, "left_out": c.left_out}  # not shown: what the report says of it
         for n in range(5, 0, -1):
             row[f"s{n}"] = sum(s == n for s in scores)
         row["unscored"] = sum(s is None for s in scores)
