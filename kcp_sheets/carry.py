@@ -15,6 +15,7 @@ from typing import Any
 
 from .check import check_returns
 from .consolidate import partnership_actions
+from .dates import years_on
 from .folder import INBOX, OUTBOX, OUTPUT
 from .problems import ProblemError, problem
 from .settings import (
@@ -95,10 +96,8 @@ def next_settings(review: Review, text: str) -> str:
         elif line.startswith("in_depth_this_year:"):
             line = re.sub(r"\[.*?\]", "[" + ", ".join(_next_in_depth(review)) + "]", line, count=1)
         elif (match := DATE_LINE.match(line)) is not None:
-            when = dt.date(
-                int(match.group(2)), int(match.group(3)), min(int(match.group(4)), 28 if match.group(3) == "02" else 31)
-            )
-            line = f"{match.group(1)}{when.replace(year=when.year + 1):%Y-%m-%d}{match.group(5)}"
+            when = dt.date(int(match.group(2)), int(match.group(3)), int(match.group(4)))
+            line = f"{match.group(1)}{years_on(when, 1):%Y-%m-%d}{match.group(5)}"
         else:
             for name in review.in_depth_this_year:
                 if re.match(rf"^\s+{re.escape(name)}:\s*\d{{4}}", line):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import shutil
 from pathlib import Path
 
+from .dates import years_on
 from .intake import EMAIL_SUFFIXES, OUTLOOK_SUFFIXES, SPREADSHEET_SUFFIXES
 from .problems import ProblemError, problem
 from .settings import ACTIONS_FILE, SETTINGS_FILE
@@ -31,6 +33,7 @@ def samples_dir() -> Path:
 
 
 YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+YEAR_OR_DATE = re.compile(r"(?<!\d)(?:(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)|(?P<year>19[9]\d|20\d\d))(?!\d)")
 SETTING_YEAR = re.compile(r"^year:\s*(\d{4})", re.MULTILINE)
 
 
@@ -117,12 +120,14 @@ def _move_years(folder: Path, by: int) -> None:
     """The sample's settings `by` years on: every year and date in a value (not in a comment)."""
 
     def later(match: re.Match[str]) -> str:
-        return str(int(match.group(1)) + by)
+        if match.group("year"):
+            return str(int(match.group("year")) + by)
+        return years_on(dt.date(*(int(n) for n in match.group("y", "m", "d"))), by).isoformat()
 
     lines = []
     for line in (folder / SETTINGS_FILE).read_text(encoding="utf-8").splitlines():
         value, hash_, comment = line.partition("#")
-        value = YEAR.sub(later, value).replace("-02-29", "-02-28")
+        value = YEAR_OR_DATE.sub(later, value)
         lines.append(value + hash_ + comment)
     (folder / SETTINGS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     actions = folder / ACTIONS_FILE

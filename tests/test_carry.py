@@ -41,7 +41,9 @@ def test_two_review_years(tmp_path: Path) -> None:
     carry_forward(year_one.folder, tmp_path / "2005")
     year_two = load_review(tmp_path / "2005")
     assert year_two.year == 2005 and year_two.earlier_years == (2003, 2004)
-    assert str(year_two.stage1_deadline) == "2005-04-16"
+    assert str(year_two.stage1_deadline) == "2005-04-15"  # a year on is a Saturday: the Friday before
+    dates = ("issued", "stage1_deadline", "stage2_deadline", "plan_due", "steering_group_meeting")
+    assert all(getattr(year_two, d).weekday() < 5 for d in dates)
     assert year_two.scored_years == (2004,)
     ids = [a.id for a in year_two.actions_of("ET")]
     assert "ET-05" not in ids  # retired

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kcp_sheets.cli import app
-from kcp_sheets.settings import load_review
+from kcp_sheets.settings import Review, load_review
 
 runner = CliRunner()
 CLEAN, PROBLEMS, CANNOT_RUN = 0, 1, 2
@@ -413,12 +413,23 @@ def test_init_reads_the_year_from_the_folder_name(tmp_path: Path) -> None:
     assert (review.year, review.issued, review.stage1_deadline, review.earlier_years) == (
         2005,
         dt.date(2005, 3, 17),
-        dt.date(2005, 4, 16),
+        dt.date(2005, 4, 15),  # 16 April 2005 is a Saturday: the deadline is the Friday before
         (2004,),
     )
+    assert all(when.weekday() < 5 for when in dates_of(review))
     assert review.actions[0].progress_in(2004)  # last year's progress, in last year's column
     assert run("generate", str(tmp_path / "review-2005")).exit_code == 0
     assert (tmp_path / "review-2005" / "outbox" / "2005 Health and well-being - progress tracker.xlsx").is_file()
+
+
+def dates_of(review: Review) -> list[dt.date]:
+    return [
+        review.issued,
+        review.stage1_deadline,
+        review.stage2_deadline,
+        review.plan_due,
+        review.steering_group_meeting,
+    ]
 
 
 def test_init_year_option_wins(tmp_path: Path) -> None:

@@ -38,9 +38,11 @@ def init(
     """Start a review folder: from the bundled sample review, or --from last year's.
 
     The sample starts the year given with --year, or the year in the folder's
-    name (review-2005 starts 2005), its dates moved to match.
+    name (review-2005 starts 2005), its dates moved to match (a date that
+    falls at a weekend moves to the Friday before).
 
-    With --from, the new folder has last year's settings a year on, every
+    With --from, the new folder has last year's settings a year on (dates
+    likewise off a weekend), every
     action with last year's progress and agreed score, the actions the
     clusters added (given stable IDs), actions marked retired = Yes in actions.csv
     dropped, and last year's partnership plan as the accreditation
