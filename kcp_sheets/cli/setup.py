@@ -42,11 +42,10 @@ def init(
     falls at a weekend moves to the Friday before).
 
     With --from, the new folder has last year's settings a year on (dates
-    likewise off a weekend), every
-    action with last year's progress and agreed score, the actions the
-    clusters added (given stable IDs), actions marked retired = Yes in actions.csv
-    dropped, and last year's partnership plan as the accreditation
-    plan to review.
+    likewise off a weekend), every action with last year's progress and
+    agreed score, the actions the clusters added (given stable IDs), actions
+    marked retired = Yes in actions.csv dropped, and last year's partnership
+    plan as the accreditation plan to review.
     """
     from ..folder import init_folder
     from ..settings import load_review
