@@ -6,6 +6,7 @@ pandas DataFrames and CSV files."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,9 @@ def test_the_review_states_from_the_command_line(folder: Path) -> None:
     assert "#1 et.xlsx: rejected: Wrong cluster" in consolidated.output
     assert "; new;" in run("reopen", str(folder), "1").output.replace(": new.", "; new;")
     assert run("returns", str(folder), "99").exit_code == 2
+    (folder / INBOX / "hw.xlsx").unlink()  # the officer took it out of the inbox: check reads it no more
+    [hw] = [line for line in run("returns", str(folder)).output.splitlines() if " hw.xlsx:" in line]
+    assert hw.endswith("; no longer in the inbox") and re.search(r"; received \d\d/\d\d/\d{4} \d\d:\d\d;", hw)
 
 
 def test_export_before_any_consolidate_says_so_and_writes_nothing(folder: Path) -> None:

@@ -4,6 +4,7 @@ brings the reader with it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -48,6 +49,7 @@ def returns(
     """
     from rich.text import Text
 
+    from ..folder import INBOX
     from ..review_states import events, get_return, list_returns, problems_of
 
     out = console()
@@ -62,11 +64,12 @@ def returns(
                     if r.template
                     else "not a workbook of this review"
                 )
+                gone = "" if (folder / INBOX / r.name.split(" > ")[0]).exists() else "; no longer in the inbox"
                 out.print(
                     Text(
                         f"#{r.id} {r.name}: {what}; {described(r.state, r.note)}; "
                         f"{counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}; "
-                        f"received {r.received[:16]}"
+                        f"received {_when(r.received)}{gone}"
                     )
                 )
             return
@@ -83,6 +86,14 @@ def returns(
                 ),
                 style="dim",
             )
+
+
+def _when(iso: str) -> str:
+    """A time kept in the ledger as the other surfaces show it: 24/04/2004 09:30."""
+    try:
+        return f"{dt.datetime.fromisoformat(iso):%d/%m/%Y %H:%M}"
+    except ValueError:
+        return iso
 
 
 def _decide(folder: Path, ret: str, state: str, note: str = "") -> None:
