@@ -490,6 +490,7 @@ def test_check_reads_an_outlook_msg_in_the_inbox(real_msg: Path, tmp_path: Path)
         "error   Re tracker.msg: The e-mail has no workbook attached (from Brian Zhou <brizhou@gmail.com>, "
         "18/11/2013 08:26"
     ) in result.stderr
+    assert "move this e-mail out of the inbox" in result.stderr  # how the error is cleared once the workbook comes
 
 
 def test_a_damaged_msg_is_one_problem(tmp_path: Path) -> None:

@@ -104,7 +104,10 @@ INBOX: dict[str, Kind] = {
         "Ask the sender to send the workbook itself, or the {what} again.",
     ),
     "email-no-attachment": Kind(
-        "error", "The e-mail has no workbook attached{detail}.", "Ask the sender to attach the workbook and re-send it."
+        "error",
+        "The e-mail has no workbook attached{detail}.",
+        "Ask the sender to attach the workbook and send it again; then move this e-mail out of the inbox, "
+        "as it will be listed until it is.",
     ),
     "file-not-saved": Kind(
         "error",
