@@ -38,9 +38,11 @@ PDF_SECONDS = 300
 CASE_STUDY = "case_study"  # the flag whose actions the report tells with their progress, as case studies
 
 
-def flags() -> list[tuple[str, str]]:
-    """The tracker's flags (NRF funded, case study, equalities...), by key and header, as its template declares them."""
-    return [(c.key, c.header) for c in load_spec("cluster_tracker").main_table().table.columns if c.kind == "flag"]
+def flags(templates: Path | None = None) -> list[tuple[str, str]]:
+    """The tracker's flags (NRF funded, case study, equalities...), by key and header, as its template
+    declares them: the review's own templates where it has them, as its workbooks were written from them."""
+    tracker = load_spec("cluster_tracker", templates).main_table()
+    return [(c.key, c.header) for c in tracker.table.columns if c.kind == "flag"]
 
 
 def template_path(folder: Path) -> Path:
@@ -176,6 +178,7 @@ def _delivery(review: Review, rows: Table, blocks: Table) -> dict[str, Any]:
     """Section 1, reviewing delivery: each cluster's scores, review meeting and actions."""
     actions = rows.get("all_actions", [])
     reviews = {r["id"]: r for r in rows.get("cluster_reviews", [])}
+    marks = flags(review.templates)
     return {
         "delivery_intro": _delivery_intro(blocks.get("clusters", [])),
         "clusters": [
@@ -184,6 +187,7 @@ def _delivery(review: Review, rows: Table, blocks: Table) -> dict[str, Any]:
                 reviews.get(_code(review, c["cluster"]), {}),
                 [a for a in actions if a.get("cluster_name") == c["cluster"]],
                 review.scales["achievement"],
+                marks,
             )
             for c in blocks.get("clusters", [])
         ],
@@ -260,7 +264,11 @@ def _code(review: Any, name: str) -> str:
 
 
 def _cluster(
-    block: dict[str, Any], summary: dict[str, Any], actions: list[dict[str, Any]], words: dict[int, str]
+    block: dict[str, Any],
+    summary: dict[str, Any],
+    actions: list[dict[str, Any]],
+    words: dict[int, str],
+    marks: list[tuple[str, str]],
 ) -> dict[str, Any]:
     """One cluster's part of Section 1."""
     total = sum(int(block.get(f"s{n}") or 0) for n in (5, 4, 3, 2, 1)) + int(block.get("unscored") or 0)
@@ -279,7 +287,7 @@ def _cluster(
         text = f"Its {total} targets and actions are unscored and counted as outstanding."
         missing = "Not reported: no return was received."
     found = []
-    for key, title in flags():
+    for key, title in marks:
         marked = [a for a in actions if a.get(key) is True]
         if marked:
             found.append(

@@ -22,7 +22,7 @@ from kcp_sheets.consolidate import consolidate
 from kcp_sheets.demo import prepare_demo
 from kcp_sheets.ledger import Ledger
 from kcp_sheets.problems import ProblemError
-from kcp_sheets.report import TEMPLATE, write_report
+from kcp_sheets.report import TEMPLATE, flags, write_report
 from kcp_sheets.spec import templates_dir
 
 SECTIONS = [
@@ -203,3 +203,16 @@ def test_a_template_with_a_broken_placeholder_is_an_error_naming_it(demo: Path, 
         env={**os.environ},
     )
     assert said.returncode == 2 and "Traceback" not in said.stderr and TEMPLATE in said.stderr
+
+
+def test_the_flags_are_the_reviews_own_templates_where_it_has_them(tmp_path: Path) -> None:
+    """A review whose workbooks were made from its own templates is reported with their flags' words."""
+    own = tmp_path / "templates"
+    shutil.copytree(templates_dir(), own)
+    tracker = own / "cluster_tracker.yaml"
+    tracker.write_text(
+        tracker.read_text(encoding="utf-8").replace('header: "Helped equalities"', 'header: "Equalities helped"'),
+        encoding="utf-8",
+    )
+    assert ("equalities_made", "Equalities helped") in flags(own)
+    assert ("equalities_made", "Helped equalities") in flags()
