@@ -13,7 +13,9 @@ cluster's workbook that is not in the inbox (the README says so)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
+from ..bulk import building
 from ..cellref import cell_name
 from ..problems import problem
 from ..values import as_text
@@ -27,7 +29,22 @@ STOCK = 20  # answers found on more rows than this are a stock phrase, whoever t
 def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN) -> None:
     """Add to both returns an error for each run of rows whose free-text
     answers are word for word another cluster's return's, in the same order."""
-    tables = [(ret, _texts(ret)) for ret in returns if ret.sent is not None and ret.cluster]
+    with building():  # a hash for each of a national review's 200,000 rows, none of them in a cycle
+        tables = [(ret, _texts(ret)) for ret in returns if ret.sent is not None and ret.cluster]
+        pairs = _pairs(tables)
+    for (a, b), matched in pairs.items():
+        for run in _runs(matched, min_run):
+            _report(
+                tables[a][0], [tables[a][1][i][0] for i, _ in run], tables[b][0], [tables[b][1][j][0] for _, j in run]
+            )
+            _report(
+                tables[b][0], [tables[b][1][j][0] for _, j in run], tables[a][0], [tables[a][1][i][0] for i, _ in run]
+            )
+
+
+def _pairs(tables: list[tuple[Return, list[tuple[Row, int | None]]]]) -> dict[tuple[int, int], set[tuple[int, int]]]:
+    """Rows of two clusters' returns whose answers are the same, by (table a, table b):
+    (row a, row b). Answers on more than STOCK rows are a stock phrase, never a match."""
     where: dict[int, list[tuple[int, int]]] = {}  # a row's free-text answers (their hash) -> (table, row position)
     for t, (_, rows) in enumerate(tables):
         for n, (_, texts) in enumerate(rows):
@@ -41,14 +58,7 @@ def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN
             for b, j in places[x + 1 :]:
                 if tables[a][0].cluster != tables[b][0].cluster:
                     pairs.setdefault((a, b), set()).add((i, j))
-    for (a, b), matched in pairs.items():
-        for run in _runs(matched, min_run):
-            _report(
-                tables[a][0], [tables[a][1][i][0] for i, _ in run], tables[b][0], [tables[b][1][j][0] for _, j in run]
-            )
-            _report(
-                tables[b][0], [tables[b][1][j][0] for _, j in run], tables[a][0], [tables[a][1][i][0] for i, _ in run]
-            )
+    return pairs
 
 
 def _texts(ret: Return) -> list[tuple[Row, int | None]]:
@@ -58,10 +68,18 @@ def _texts(ret: Return) -> list[tuple[Row, int | None]]:
     sheet = ret.sent.spec.main_table()
     keys = [c.key for c in sheet.table.columns if c.is_input and c.kind == "text"] if sheet.table else []
     found = []
-    for row in sorted(ret.rows.get(sheet.key, []), key=lambda r: r.cell_row):
-        texts = tuple(" ".join(as_text(row.values.get(k)).split()).casefold() for k in keys)
-        found.append((row, hash(texts) if any(len(t) >= MIN_TEXT for t in texts) else None))
+    for row in sorted(ret.rows.get(sheet.key, []), key=attrgetter("cell_row")):  # no work when in order already
+        values = row.values
+        texts = [_compared(values.get(k)) for k in keys]
+        found.append((row, hash("\x1f".join(texts)) if any(len(t) >= MIN_TEXT for t in texts) else None))
     return found
+
+
+def _compared(value: object) -> str:
+    """An answer as compared: its words, in any case, however spaced."""
+    if value is None:
+        return ""
+    return " ".join((value if value.__class__ is str else as_text(value)).split()).casefold()  # type: ignore[union-attr]
 
 
 def _runs(matched: set[tuple[int, int]], min_run: int) -> list[list[tuple[int, int]]]:
