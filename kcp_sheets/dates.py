@@ -1,10 +1,20 @@
-"""A review's dates carried to another year: the same day of the year, or the
-Friday before it where that falls at a weekend, since a deadline or a meeting
-is never set for a Saturday or a Sunday."""
+"""A review's dates and times as the partnership reads them: times in UK
+time, whatever zone an e-mail or a file gave them in; dates carried to
+another year on the same day of the year, or the Friday before it where that
+falls at a weekend, since a deadline or a meeting is never set for a Saturday
+or a Sunday."""
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")  # a Local Strategic Partnership is English: GMT, BST in summer
+
+
+def local(when: dt.datetime) -> dt.datetime:
+    """`when` in UK time (a time with no zone taken as UTC, as a file's time is kept)."""
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(UK)
 
 
 def years_on(when: dt.date, years: int) -> dt.date:

@@ -28,6 +28,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from .dates import local
 from .ledger import BUSY_SECONDS, Ledger
 from .ledger import returns as ledger_returns
 from .ledger.returns import Event, ProblemRecord, Read, ReturnRecord
@@ -61,7 +62,7 @@ def load_decisions(ledger: Ledger, returns: list[Return]) -> None:
             continue
         ret.ledger_id, ret.decision, ret.note = known.id, known.decision, known.note
         if not ret.source.emailed:
-            ret.source.received = dt.datetime.fromisoformat(known.received)
+            ret.source.received = local(dt.datetime.fromisoformat(known.received))
         if ret.decision == REJECTED:
             ret.used = False
 
@@ -107,7 +108,9 @@ def record_returns(
             source.sha256,
             source.name,
             source.sender or "",
-            source.received.isoformat(timespec="seconds"),
+            source.received.astimezone(dt.UTC).isoformat(
+                timespec="seconds"
+            ),  # the ledger keeps every time in UTC: they sort as text
             sent_ids.get(ret.sent.key) if ret.sent else None,
             ret.stage,
             ret.answers,

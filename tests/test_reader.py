@@ -518,8 +518,19 @@ def test_inbox_and_email_attachments(review, plans, outbox: Path, tmp_path: Path
     [ret] = result.returns
     assert ret.source.name == "RE Our return.eml > hh.xlsx" and ret.source.sender.startswith("Lesley Cooke")
     assert ret.source.received == dt.datetime(2004, 4, 21, 9, 15, tzinfo=dt.UTC)
+    assert f"{ret.source.received:%d/%m/%Y %H:%M}" == "21/04/2004 10:15"  # shown as the officer's clock said it
     assert by_id(ret)["HH-01"].values["coordinator_score"] == 5
     assert [p.code for p in result.problems] == ["email-no-attachment"]
+
+
+def test_a_return_sent_just_after_midnight_in_summer_is_received_that_day() -> None:
+    """00:30 BST on 24 April is 23:30 UTC on the 23rd: the officer, and the deadline, count the 24th."""
+    from kcp_sheets.intake import Source
+
+    late = Source("late.xlsx", b"", dt.datetime(2004, 4, 23, 23, 30, tzinfo=dt.UTC))
+    assert late.received.date() == dt.date(2004, 4, 24) and f"{late.received:%H:%M}" == "00:30"
+    winter = Source("winter.xlsx", b"", dt.datetime(2004, 12, 1, 23, 30, tzinfo=dt.UTC))
+    assert f"{winter.received:%d/%m %H:%M}" == "01/12 23:30"  # GMT in winter
 
 
 def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, outbox: Path, tmp_path: Path) -> None:

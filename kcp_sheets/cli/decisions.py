@@ -89,9 +89,11 @@ def returns(
 
 
 def _when(iso: str) -> str:
-    """A time kept in the ledger as the other surfaces show it: 24/04/2004 09:30."""
+    """A time kept in the ledger as the other surfaces show it: 24/04/2004 09:30, UK time."""
+    from ..dates import local
+
     try:
-        return f"{dt.datetime.fromisoformat(iso):%d/%m/%Y %H:%M}"
+        return f"{local(dt.datetime.fromisoformat(iso)):%d/%m/%Y %H:%M}"
     except ValueError:
         return iso
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..dates import local
 from ..problems import Problem
 
 # What spreadsheet programs save (.txt: Excel's "Text (Tab delimited)" and "Unicode Text"): read, or
@@ -61,6 +62,7 @@ class Source:
     undated: bool = False  # from an e-mail that has no Date: received is when the ledger first saw it
 
     def __post_init__(self) -> None:
+        self.received = local(self.received)  # every surface shows it as the officer's clock says it
         if self.data and not self.sha256:
             self.sha256 = hashlib.sha256(self.data).hexdigest()
 
