@@ -45,6 +45,9 @@ class Facts:
     package: bytes = b""
     cells: dict[str, Any] | None = None  # a flat file's sheets (formats.flat.Cells), read here: no library reads it
     parts_read: set[str] = field(default_factory=set)  # parts already checked whole
+    # The sheets' extents as their files declare them, not measured from their cells (the cheap
+    # look, in a worker with limits of its own): the grids the library builds are measured instead.
+    declared: bool = False
 
 
 class Refused(Exception):

@@ -100,6 +100,8 @@ def open_sheets(source: Source, report: Report, look: Callable[[bytes], Facts] =
         failed = None
     if (failed is None or failed) and not _second_reader(data, facts, sheets, failed, report):
         return None
+    if facts.declared and not _fits_as_built(sheets.grids, report):
+        return None  # a dimension that understated the sheet: the worker reads it again fully inspected
     if facts.formulas_or_errors:
         _mark_errors_and_formulas(data, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
@@ -196,6 +198,16 @@ def _fits(sheets: list[SheetFacts], report: Report) -> bool:
         spread = f"{sheet.rows:,} rows by {sheet.cols:,} columns ({sheet.cells:,} values)"
         report("sheet-too-large", sheet=sheet.name, detail=spread, far=cell_name(sheet.rows, sheet.cols - 1))
     return False
+
+
+def _fits_as_built(grids: dict[str, Grid], report: Report) -> bool:
+    """Whether the grids the library built fit the budget, for sheets whose
+    extent was only declared; if not, the sheets that spread farthest are named."""
+    extents = {name: (len(grid), max(map(len, grid), default=0)) for name, grid in grids.items()}
+    if sum(rows * cols for rows, cols in extents.values()) <= MAX_GRID_CELLS:
+        return True
+    valued = {name: sum(v is not None and v != "" for row in grid for v in row) for name, grid in grids.items()}
+    return _fits([SheetFacts(n, rows=r, cols=c, cells=valued[n]) for n, (r, c) in extents.items()], report)
 
 
 @contextmanager
