@@ -122,27 +122,41 @@ SECOND = {"xls": xls_grids, "xlsx": xlsx_grids}
 
 def _first_reader(data: bytes, facts: Facts, sheets: Sheets) -> list[str]:
     """The sheets as python-calamine reads them, and the names of those it
-    could not read. It picks its reader by the file's extension, so it is
-    told the format found. A whole workbook it cannot open (or panics on)
-    raises."""
+    could not read. A whole workbook it cannot open (or panics on) raises."""
     failed: list[str] = []
+    with _library_workbook(data, facts) as workbook:
+        unread = {
+            s.name for s in facts.sheets if s.kind in ("macro", "missing")
+        }  # not run; or not found, so not measured
+        for meta in workbook.sheets_metadata:
+            if meta.name in unread or meta.typ == calamine.SheetTypeEnum.MacroSheet:
+                continue
+            try:
+                sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
+                raise
+            except BaseException:  # noqa: BLE001 - the library's error, or its panic
+                failed.append(meta.name)
+    return failed
+
+
+@contextmanager
+def _library_workbook(data: bytes, facts: Facts) -> Iterator[calamine.CalamineWorkbook]:
+    """The workbook opened by python-calamine, told the format found: it picks
+    its reader by a file's extension, so the bytes go to a file named for the
+    format, since from memory it tries formats in turn. A package the cheap
+    look vouched for (`Facts.declared`) is read from memory all the same: it
+    is a zip (never an .xls) holding none of the parts an .xlsb or .ods reader
+    takes, so only the .xlsx reader can read it; a temporary file is spared."""
+    if facts.declared:
+        with _quiet_stderr(), calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            yield workbook
+        return
     with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
         file.write(data)
         file.flush()
         with _quiet_stderr(), calamine.CalamineWorkbook.from_path(file.name) as workbook:
-            unread = {
-                s.name for s in facts.sheets if s.kind in ("macro", "missing")
-            }  # not run; or not found, so not measured
-            for meta in workbook.sheets_metadata:
-                if meta.name in unread or meta.typ == calamine.SheetTypeEnum.MacroSheet:
-                    continue
-                try:
-                    sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
-                    raise
-                except BaseException:  # noqa: BLE001 - the library's error, or its panic
-                    failed.append(meta.name)
-    return failed
+            yield workbook
 
 
 def _second_reader(data: bytes, facts: Facts, sheets: Sheets, failed: list[str] | None, report: Report) -> bool:
