@@ -28,9 +28,10 @@ import zipfile
 from .formats import Facts, Refused, SheetFacts, inspect
 from .formats.facts import MAX_GRID_CELLS, MAX_PART, MAX_PARTS, MAX_RATIO, MAX_SHARED_STRINGS, MAX_UNZIPPED
 from .formats.kind import ZIP_MAGIC
+from .formats.members import Unusual, unpacked
 from .formats.ooxml import SHEET_KINDS, UNIQUE_COUNT
 from .formats.sheet_xml import formula_or_error
-from .formats.zipsafe import CHUNK, ZIP_ERRORS, attribute, chunks, read_part, xml_heads, xml_text
+from .formats.zipsafe import CHUNK, ZIP_ERRORS, attribute, chunks, no_entities, xml_text
 
 BOOK = "xl/workbook.xml"
 USUAL = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
@@ -38,6 +39,8 @@ NEEDED = {"[Content_Types].xml", "_rels/.rels", BOOK, "xl/_rels/workbook.xml.rel
 OTHER_KINDS = ("content.xml", "mimetype", "META-INF/manifest.xml", "xl/workbook.bin")
 RELATIONSHIP = re.compile(rb"<Relationship ([^<>]*)>")
 ATTRIBUTE = re.compile(rb'(?<![\w:.-])(\w+)="([^"]*)"')
+XML_PARTS = (".xml", ".rels", ".vml", ".rdf")  # the parts whose heads are checked, as `formats` checks them
+HEAD = 64 * 1024  # of a part, what is checked for entity declarations
 SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
 DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
 
@@ -54,7 +57,7 @@ def vouched(data: bytes) -> Facts | None:
     """The facts of a plain .xlsx from the cheap look, or None where anything needs the full inspection."""
     try:
         return _look(data)
-    except (*ZIP_ERRORS, struct.error, UnicodeError, Refused):
+    except (*ZIP_ERRORS, struct.error, UnicodeError, Refused, Unusual):
         return None
 
 
@@ -69,9 +72,10 @@ def _look(data: bytes) -> Facts | None:
             return None
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             return None  # macros: the full inspection says so
+        package = _Package(data, archive)
         root, rels = (
-            _relationships(archive, "_rels/.rels", ""),
-            _relationships(archive, "xl/_rels/workbook.xml.rels", "xl"),
+            _relationships(package, "_rels/.rels", ""),
+            _relationships(package, "xl/_rels/workbook.xml.rels", "xl"),
         )
         if root is None or rels is None or [t for kind, t in root.values() if kind == "officeDocument"] != [BOOK]:
             return None
@@ -80,30 +84,57 @@ def _look(data: bytes) -> Facts | None:
         facts = Facts(
             "xlsx", parts_read={"_rels/.rels", "xl/_rels/workbook.xml.rels", BOOK}, declared=True
         )  # each checked whole as it was read
-        for match in SHEET_ENTRY.finditer(read_part(archive, BOOK)):
+        for match in SHEET_ENTRY.finditer(package.whole(BOOK)):
             attrs = match.group(1)
             kind, target = rels.get((attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
             if target not in names or SHEET_KINDS.get(kind) != "worksheet":
                 return None
-            sheet = _sheet(archive, xml_text(attribute(attrs, b"name") or b""), target, facts)
+            sheet = _sheet(package, xml_text(attribute(attrs, b"name") or b""), target, facts)
             if sheet is None:
                 return None
             facts.sheets.append(sheet)
         if not facts.sheets or sum(s.grid for s in facts.sheets) > MAX_GRID_CELLS:
             return None
         strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
-        for part, head in xml_heads(archive, names - facts.parts_read):
+        for part in sorted(names - facts.parts_read):
+            if not part.lower().endswith(XML_PARTS):
+                continue
+            head = package.head(part)  # every one, for entities: what reads it reads a checked part
             count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
             if count and int(count.group(1)) > MAX_SHARED_STRINGS:
                 return None
     return facts
 
 
-def _relationships(archive: zipfile.ZipFile, part: str, base: str) -> dict[str, tuple[str, str]] | None:
+class _Package:
+    """The package's parts as the look reads them: a part that is not too large
+    unpacked in one call (`formats.members`), and each checked for entities
+    in its first 64 KB, as the full inspection checks every part a parser reads."""
+
+    def __init__(self, data: bytes, archive: zipfile.ZipFile) -> None:
+        self.data, self.archive = data, archive
+        self.infos = {i.filename: i for i in archive.infolist()}  # the last of a name, as zipfile finds it
+
+    def whole(self, part: str, limit: int = MAX_PART) -> bytes:
+        info = self.infos[part]
+        if info.file_size > limit:
+            raise Unusual(part)
+        body = unpacked(self.data, info, info.file_size)
+        no_entities(part, body[:HEAD])
+        return body
+
+    def head(self, part: str) -> bytes:
+        """The first 64 KB of an XML part the look does not read whole."""
+        body = unpacked(self.data, self.infos[part], HEAD)
+        no_entities(part, body)
+        return body
+
+
+def _relationships(package: _Package, part: str, base: str) -> dict[str, tuple[str, str]] | None:
     """A relationships part as {id: (type, target part)}, targets resolved as
     `formats` resolves them; None where any entry is written otherwise than
     plainly (its attributes double-quoted, no prefixes, no escapes)."""
-    data = read_part(archive, part, 8 * 1024 * 1024)
+    data = package.whole(part, 8 * 1024 * 1024)
     found: dict[str, tuple[str, str]] = {}
     tags = RELATIONSHIP.findall(data)
     if len(tags) != data.count(b"Relationship ") or b":Relationship" in data:
@@ -140,13 +171,13 @@ def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
     return True
 
 
-def _sheet(archive: zipfile.ZipFile, name: str, part: str, facts: Facts) -> SheetFacts | None:
+def _sheet(package: _Package, name: str, part: str, facts: Facts) -> SheetFacts | None:
     """A sheet as its declared dimension bounds it, its formula and error
     marks noted; None where no dimension is declared (the full inspection then
     measures it). Unpacked whole, which checks the part as the library will
     read it; entities checked in its first 64 KB either way."""
-    small = archive.getinfo(part).file_size <= CHUNK
-    pieces = iter((read_part(archive, part),)) if small else chunks(archive, part)
+    small = package.infos[part].file_size <= CHUNK
+    pieces = iter((package.whole(part),)) if small else chunks(package.archive, part)
     first = next(pieces, b"")
     found = DIMENSION.search(first[:4096])
     if found is None:

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import os
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,7 @@ from corpus import MAIN_NS, cases, far_apart_xlsx, implied_positions_xlsx, minim
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.formats import Facts, Refused, inspect
+from kcp_sheets.formats.members import Unusual, unpacked
 from kcp_sheets.glance import glance, vouched
 from kcp_sheets.intake import Source
 from kcp_sheets.read_workers import Limits, Reads, read_looked
@@ -87,6 +89,22 @@ def test_a_sheet_larger_than_its_dimension_says_is_refused_in_the_full_inspectio
     assert [p.message for p in looked.problems] == [p.message for p in full.problems]
     assert [p.code for p in full.problems] == ["sheet-too-large"]
     assert "30,000 rows by 100 columns (2 values)" in full.problems[0].message
+
+
+def test_the_look_unpacks_a_part_as_zipfile_does_or_not_at_all(valid_xlsx: bytes) -> None:
+    """Parts unpacked in one call from the package's bytes are zipfile's bytes;
+    a part whose header or contents were damaged is not read at all."""
+    archive = zipfile.ZipFile(io.BytesIO(valid_xlsx))
+    for info in archive.infolist():
+        assert unpacked(valid_xlsx, info, info.file_size) == archive.read(info)
+        assert unpacked(valid_xlsx, info, 100) == archive.read(info)[:100]
+    sheet = archive.getinfo("xl/worksheets/sheet2.xml")
+    start = sheet.header_offset + 30 + len(sheet.orig_filename) + len(sheet.extra)
+    for at in (sheet.header_offset, sheet.header_offset + 31, start + sheet.compress_size // 2):
+        damaged = bytearray(valid_xlsx)
+        damaged[at] ^= 0x55
+        with pytest.raises(Unusual):
+            unpacked(bytes(damaged), sheet, sheet.file_size)
 
 
 def _greedy(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that runs away on one file
