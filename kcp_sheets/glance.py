@@ -65,44 +65,44 @@ def _look(data: bytes) -> Facts | None:
     """The facts of a plain .xlsx, or None where anything needs the full inspection."""
     if not data.startswith(ZIP_MAGIC):
         return None
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
-        names = {i.filename for i in infos}
-        if not _plain_container(infos) or not NEEDED <= names or any(n in names for n in OTHER_KINDS):
+    archive = zipfile.ZipFile(io.BytesIO(data))  # kept open in the facts: read again for notes and properties
+    infos = archive.infolist()
+    names = {i.filename for i in infos}
+    if not _plain_container(infos) or not NEEDED <= names or any(n in names for n in OTHER_KINDS):
+        return None
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        return None  # macros: the full inspection says so
+    package = _Package(data, archive)
+    root, rels = (
+        _relationships(package, "_rels/.rels", ""),
+        _relationships(package, "xl/_rels/workbook.xml.rels", "xl"),
+    )
+    if root is None or rels is None or [t for kind, t in root.values() if kind == "officeDocument"] != [BOOK]:
+        return None
+    if any(not target.startswith("xl/") or USUAL.get(kind, target) != target for kind, target in rels.values()):
+        return None
+    facts = Facts(
+        "xlsx", parts_read={"_rels/.rels", "xl/_rels/workbook.xml.rels", BOOK}, declared=True, archive=archive
+    )  # each checked whole as it was read
+    for match in SHEET_ENTRY.finditer(package.whole(BOOK)):
+        attrs = match.group(1)
+        kind, target = rels.get((attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
+        if target not in names or SHEET_KINDS.get(kind) != "worksheet":
             return None
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            return None  # macros: the full inspection says so
-        package = _Package(data, archive)
-        root, rels = (
-            _relationships(package, "_rels/.rels", ""),
-            _relationships(package, "xl/_rels/workbook.xml.rels", "xl"),
-        )
-        if root is None or rels is None or [t for kind, t in root.values() if kind == "officeDocument"] != [BOOK]:
+        sheet = _sheet(package, xml_text(attribute(attrs, b"name") or b""), target, facts)
+        if sheet is None:
             return None
-        if any(not target.startswith("xl/") or USUAL.get(kind, target) != target for kind, target in rels.values()):
+        facts.sheets.append(sheet)
+    if not facts.sheets or sum(s.grid for s in facts.sheets) > MAX_GRID_CELLS:
+        return None
+    strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
+    for part in sorted(names - facts.parts_read):
+        if not part.lower().endswith(XML_PARTS):
+            continue
+        head = package.head(part)  # every one, for entities: what reads it reads a checked part
+        count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
+        if count and int(count.group(1)) > MAX_SHARED_STRINGS:
             return None
-        facts = Facts(
-            "xlsx", parts_read={"_rels/.rels", "xl/_rels/workbook.xml.rels", BOOK}, declared=True
-        )  # each checked whole as it was read
-        for match in SHEET_ENTRY.finditer(package.whole(BOOK)):
-            attrs = match.group(1)
-            kind, target = rels.get((attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
-            if target not in names or SHEET_KINDS.get(kind) != "worksheet":
-                return None
-            sheet = _sheet(package, xml_text(attribute(attrs, b"name") or b""), target, facts)
-            if sheet is None:
-                return None
-            facts.sheets.append(sheet)
-        if not facts.sheets or sum(s.grid for s in facts.sheets) > MAX_GRID_CELLS:
-            return None
-        strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
-        for part in sorted(names - facts.parts_read):
-            if not part.lower().endswith(XML_PARTS):
-                continue
-            head = package.head(part)  # every one, for entities: what reads it reads a checked part
-            count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
-            if count and int(count.group(1)) > MAX_SHARED_STRINGS:
-                return None
     return facts
 
 

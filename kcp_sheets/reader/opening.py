@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import xml.etree.ElementTree as ET  # the parse error the marks may raise
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,7 @@ class Sheets:
     notes: list[tuple[str, int, int, str]] = field(
         default_factory=list
     )  # cell notes and comments: sheet, row, column, text
+    received: zipfile.ZipFile | None = None  # the file as received, opened by the cheap look: read for its properties
 
 
 EXCEL_DEFAULT_PASSWORD = (
@@ -106,6 +108,7 @@ def open_sheets(source: Source, report: Report, look: Callable[[bytes], Facts] =
         _mark_errors_and_formulas(data, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
     sheets.notes = cell_notes(data, facts)
+    sheets.received = facts.archive  # of the bytes received, which the look was given
     return sheets
 
 
