@@ -49,6 +49,16 @@ def test_the_cheap_look_refuses_what_the_full_inspection_refuses_in_its_words(va
         assert said(glance, case.data) == said(inspect, case.data), case.name
 
 
+def test_a_package_rewritten_for_the_library_is_the_same_bytes_each_time(valid_xlsx: bytes) -> None:
+    """Its parts are dated as zipfile dates a part with no date, not with the
+    time of writing: two inspections of one file agree to the byte."""
+    rewritten = [c for c in cases(valid_xlsx) if c.name.startswith(("relocated parts", "with an Excel 4 macro"))]
+    for case in rewritten:
+        package = inspect(case.data).package
+        assert package, case.name
+        assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(package)).infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_the_cheap_look_vouches_for_a_plain_return_and_for_nothing_odd(valid_xlsx: bytes) -> None:
     """A return as sent and filled in takes the cheap path; far cells with no
     dimension, cells placed only by their order, and a dimension claiming the

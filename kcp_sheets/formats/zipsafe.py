@@ -29,6 +29,15 @@ ENTITY = re.compile(rb"<!ENTITY")
 DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[")  # a document type with declarations of its own
 
 
+def undated(part: str) -> zipfile.ZipInfo:
+    """A part to write into a package made for the reading library, deflated
+    and dated as zipfile dates a part with no date: the package is then the
+    same bytes each time the same file is inspected."""
+    info = zipfile.ZipInfo(part)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def unpacking(part: str) -> Refused:
     """The refusal of a part that cannot be unpacked: the file was cut short or damaged."""
     return Refused("file-truncated", detail=f"the part {part} inside it cannot be unpacked")
