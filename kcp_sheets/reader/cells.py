@@ -58,7 +58,7 @@ def row_values(
                 edited.append((col, raw))
             values[col.key] = old
             continue
-        if (raw is None or raw == "") and (r, c) not in formulas:
+        if (raw is None or raw == "") and (not formulas or (r, c) not in formulas):
             values[col.key] = None
             continue
         value, code, note = reading.parse(col, raw)
