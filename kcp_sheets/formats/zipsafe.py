@@ -25,7 +25,6 @@ ZIP_ERRORS = (
     NotImplementedError,
     KeyError,
 )
-ENTITY = re.compile(rb"<!ENTITY")
 DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[")  # a document type with declarations of its own
 
 
@@ -106,10 +105,10 @@ def no_entities(part: str, head: bytes) -> None:
     """Refuses XML that declares an entity (the way to expand a few bytes into
     gigabytes, or to read another file), or whose own declarations run past
     the head so they cannot be checked; a DOCTYPE line alone is no hazard."""
-    if b"<!" not in head:  # no declaration of any kind: most parts, found at C speed
-        return
-    if ENTITY.search(head):
+    if b"<!ENTITY" in head:  # plain byte searches: the longer the word, the faster they run
         raise Refused("file-hostile", detail=f"{part} declares XML entities")
+    if b"<!DOCTYPE" not in head:  # most parts: no document type, so no declarations of its own
+        return
     subset = DOCTYPE_SUBSET.search(head)
     if subset and b"]" not in head[subset.end() :]:
         raise Refused("file-hostile", detail=f"{part} declares a document type too long to check")
