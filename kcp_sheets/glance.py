@@ -6,18 +6,20 @@ of its cells with regular expressions, in Python: the right guard in the
 officer's own process, where no limit can be set, and most of the cost of
 opening a return. This look checks what a parser would trip on from the
 zip's central directory (part count, sizes, ratios, encryption), the few
-small parts that say where the sheets are, and each sheet's declared
-dimension, then bounds the sheet by that dimension with scans that run at C
-speed (no cell reference longer than the dimension's; every cell placed by
-its reference; formula and error marks). Anything it cannot vouch for, and
-every file that is not a plain .xlsx, gets the full inspection instead, so a
-refusal is always the full inspection's, word for word.
+small parts that say where the sheets are, the head of every other part for
+entity declarations, and each sheet's declared dimension; a sheet is
+unpacked once (as the library unpacks it) only to find formula and error
+marks. Its extent is taken from that dimension (`Facts.declared`): the
+grids the library builds are measured after, in the worker, and a file
+whose grids pass the budget is read again fully inspected. Anything it
+cannot vouch for, and every file that is not a plain .xlsx, gets the full
+inspection instead, so a refusal is always the full inspection's, word for
+word.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
 import posixpath
 import re
 import struct
@@ -26,9 +28,10 @@ import zipfile
 from .formats import Facts, Refused, SheetFacts, inspect
 from .formats.facts import MAX_GRID_CELLS, MAX_PART, MAX_PARTS, MAX_RATIO, MAX_SHARED_STRINGS, MAX_UNZIPPED
 from .formats.kind import ZIP_MAGIC
+from .formats.members import Unusual, unpacked
 from .formats.ooxml import SHEET_KINDS, UNIQUE_COUNT
 from .formats.sheet_xml import formula_or_error
-from .formats.zipsafe import CHUNK, ZIP_ERRORS, attribute, chunks, read_part, xml_heads, xml_text
+from .formats.zipsafe import CHUNK, ZIP_ERRORS, attribute, chunks, no_entities, xml_text
 
 BOOK = "xl/workbook.xml"
 USUAL = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
@@ -36,10 +39,10 @@ NEEDED = {"[Content_Types].xml", "_rels/.rels", BOOK, "xl/_rels/workbook.xml.rel
 OTHER_KINDS = ("content.xml", "mimetype", "META-INF/manifest.xml", "xl/workbook.bin")
 RELATIONSHIP = re.compile(rb"<Relationship ([^<>]*)>")
 ATTRIBUTE = re.compile(rb'(?<![\w:.-])(\w+)="([^"]*)"')
+XML_PARTS = (".xml", ".rels", ".vml", ".rdf")  # the parts whose heads are checked, as `formats` checks them
+HEAD = 64 * 1024  # of a part, what is checked for entity declarations
 SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
 DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
-COLUMNS_WITH_LETTERS = {1: 26, 2: 702, 3: 16384}  # the widest sheet a reference of so many letters reaches
-SHAPES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
 
 
 def glance(data: bytes) -> Facts:
@@ -54,7 +57,7 @@ def vouched(data: bytes) -> Facts | None:
     """The facts of a plain .xlsx from the cheap look, or None where anything needs the full inspection."""
     try:
         return _look(data)
-    except (*ZIP_ERRORS, struct.error, UnicodeError, Refused):
+    except (*ZIP_ERRORS, struct.error, UnicodeError, Refused, Unusual):
         return None
 
 
@@ -62,51 +65,76 @@ def _look(data: bytes) -> Facts | None:
     """The facts of a plain .xlsx, or None where anything needs the full inspection."""
     if not data.startswith(ZIP_MAGIC):
         return None
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
-        names = {i.filename for i in infos}
-        if not _plain_container(infos) or not NEEDED <= names or any(n in names for n in OTHER_KINDS):
+    archive = zipfile.ZipFile(io.BytesIO(data))  # kept open in the facts: read again for notes and properties
+    infos = archive.infolist()
+    names = {i.filename for i in infos}
+    if not _plain_container(infos) or not NEEDED <= names or any(n in names for n in OTHER_KINDS):
+        return None
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        return None  # macros: the full inspection says so
+    package = _Package(data, archive)
+    root, rels = (
+        _relationships(package, "_rels/.rels", ""),
+        _relationships(package, "xl/_rels/workbook.xml.rels", "xl"),
+    )
+    if root is None or rels is None or [t for kind, t in root.values() if kind == "officeDocument"] != [BOOK]:
+        return None
+    if any(not target.startswith("xl/") or USUAL.get(kind, target) != target for kind, target in rels.values()):
+        return None
+    facts = Facts(
+        "xlsx", parts_read={"_rels/.rels", "xl/_rels/workbook.xml.rels", BOOK}, declared=True, archive=archive
+    )  # each checked whole as it was read
+    for match in SHEET_ENTRY.finditer(package.whole(BOOK)):
+        attrs = match.group(1)
+        kind, target = rels.get((attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
+        if target not in names or SHEET_KINDS.get(kind) != "worksheet":
             return None
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            return None  # macros: the full inspection says so
-        root, rels = (
-            _relationships(archive, "_rels/.rels", ""),
-            _relationships(archive, "xl/_rels/workbook.xml.rels", "xl"),
-        )
-        if root is None or rels is None or [t for kind, t in root.values() if kind == "officeDocument"] != [BOOK]:
+        sheet = _sheet(package, xml_text(attribute(attrs, b"name") or b""), target, facts)
+        if sheet is None:
             return None
-        if any(not target.startswith("xl/") or USUAL.get(kind, target) != target for kind, target in rels.values()):
+        facts.sheets.append(sheet)
+    if not facts.sheets or sum(s.grid for s in facts.sheets) > MAX_GRID_CELLS:
+        return None
+    strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
+    for part in sorted(names - facts.parts_read):
+        if not part.lower().endswith(XML_PARTS):
+            continue
+        head = package.head(part)  # every one, for entities: what reads it reads a checked part
+        count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
+        if count and int(count.group(1)) > MAX_SHARED_STRINGS:
             return None
-        facts = Facts(
-            "xlsx", parts_read={"_rels/.rels", "xl/_rels/workbook.xml.rels", BOOK}
-        )  # each checked whole as it was read
-        bound = 0
-        for match in SHEET_ENTRY.finditer(read_part(archive, BOOK)):
-            attrs = match.group(1)
-            kind, target = rels.get((attribute(attrs, b"id") or b"").decode("utf-8", "replace"), ("", ""))
-            if target not in names or SHEET_KINDS.get(kind) != "worksheet":
-                return None
-            looked = _sheet(archive, xml_text(attribute(attrs, b"name") or b""), target, facts)
-            if looked is None:
-                return None
-            sheet, most = looked
-            facts.sheets.append(sheet)
-            bound += most
-        if not facts.sheets or bound > MAX_GRID_CELLS:
-            return None
-        strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
-        for part, head in xml_heads(archive, names - facts.parts_read):
-            count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
-            if count and int(count.group(1)) > MAX_SHARED_STRINGS:
-                return None
     return facts
 
 
-def _relationships(archive: zipfile.ZipFile, part: str, base: str) -> dict[str, tuple[str, str]] | None:
+class _Package:
+    """The package's parts as the look reads them: a part that is not too large
+    unpacked in one call (`formats.members`), and each checked for entities
+    in its first 64 KB, as the full inspection checks every part a parser reads."""
+
+    def __init__(self, data: bytes, archive: zipfile.ZipFile) -> None:
+        self.data, self.archive = data, archive
+        self.infos = {i.filename: i for i in archive.infolist()}  # the last of a name, as zipfile finds it
+
+    def whole(self, part: str, limit: int = MAX_PART) -> bytes:
+        info = self.infos[part]
+        if info.file_size > limit:
+            raise Unusual(part)
+        body = unpacked(self.data, info, info.file_size)
+        no_entities(part, body[:HEAD])
+        return body
+
+    def head(self, part: str) -> bytes:
+        """The first 64 KB of an XML part the look does not read whole."""
+        body = unpacked(self.data, self.infos[part], HEAD)
+        no_entities(part, body)
+        return body
+
+
+def _relationships(package: _Package, part: str, base: str) -> dict[str, tuple[str, str]] | None:
     """A relationships part as {id: (type, target part)}, targets resolved as
     `formats` resolves them; None where any entry is written otherwise than
     plainly (its attributes double-quoted, no prefixes, no escapes)."""
-    data = read_part(archive, part, 8 * 1024 * 1024)
+    data = package.whole(part, 8 * 1024 * 1024)
     found: dict[str, tuple[str, str]] = {}
     tags = RELATIONSHIP.findall(data)
     if len(tags) != data.count(b"Relationship ") or b":Relationship" in data:
@@ -143,43 +171,23 @@ def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
     return True
 
 
-def _sheet(archive: zipfile.ZipFile, name: str, part: str, facts: Facts) -> tuple[SheetFacts, int] | None:
-    """A sheet from its declared dimension, with the most cells its grid can
-    span: no cell reference in it has more letters or digits than the
-    dimension's far corner. None where a cell says no place of its own, a
-    reference runs past that bound, or no dimension is declared."""
-    small = archive.getinfo(part).file_size <= CHUNK
-    pieces = (
-        iter((read_part(archive, part),)) if small else chunks(archive, part)
-    )  # entities checked in the first 64 KB either way
+def _sheet(package: _Package, name: str, part: str, facts: Facts) -> SheetFacts | None:
+    """A sheet as its declared dimension bounds it, its formula and error
+    marks noted; None where no dimension is declared (the full inspection then
+    measures it). Unpacked whole, which checks the part as the library will
+    read it; entities checked in its first 64 KB either way."""
+    small = package.infos[part].file_size <= CHUNK
+    pieces = iter((package.whole(part),)) if small else chunks(package.archive, part)
     first = next(pieces, b"")
     found = DIMENSION.search(first[:4096])
     if found is None:
         return None
-    letters, digits = found.groups()
-    for chunk in itertools.chain((first,), pieces):  # each starts where a tag starts
-        if (
-            _beyond(chunk, len(letters), len(digits))
-            or chunk.count(b"<c ") + chunk.count(b"<c>") != chunk.count(b'<c r="')
-            or b":c " in chunk
-            or b":c>" in chunk
-        ):
-            return None
-        if not facts.formulas_or_errors:
-            facts.formulas_or_errors = formula_or_error(chunk)
+    facts.formulas_or_errors = facts.formulas_or_errors or formula_or_error(first)
+    for chunk in pieces:  # each starts where a tag starts
+        facts.formulas_or_errors = facts.formulas_or_errors or formula_or_error(chunk)
     facts.parts_read.add(part)
-    sheet = SheetFacts(name, "worksheet", int(digits), _col_number(letters), 0, part)
-    return sheet, COLUMNS_WITH_LETTERS[len(letters)] * (10 ** len(digits) - 1)
-
-
-def _beyond(chunk: bytes, letters: int, digits: int) -> bool:
-    """Whether a cell reference has more letters or more digits than the
-    dimension's: found at C speed in a copy with every letter made A and every
-    digit 0, rather than by a pattern tried at every cell."""
-    shape = chunk.translate(SHAPES)
-    if b'<c r="' + b"A" * (letters + 1) in shape:
-        return True
-    return any(b'<c r="' + b"A" * n + b"0" * (digits + 1) in shape for n in range(1, letters + 1))
+    letters, digits = found.groups()
+    return SheetFacts(name, "worksheet", int(digits), _col_number(letters), 0, part)
 
 
 def _col_number(letters: bytes) -> int:

@@ -51,6 +51,8 @@ def is_error(value: Any) -> bool:
 
 def as_text(value: Any) -> str:
     """A cell as the text a person would read in it."""
+    if value.__class__ is str:  # most cells: first, before the checks for other kinds
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

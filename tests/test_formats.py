@@ -3,6 +3,8 @@ structure: the facts the reader relies on before any library parses it."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from corpus import (
     MAIN_NS,
@@ -261,3 +263,32 @@ def test_a_word_document_renamed_xlsx_is_named_a_word_document(tmp_path) -> None
     with pytest.raises(Refused) as refused:
         inspect((tmp_path / "return.docx").read_bytes())
     assert refused.value.code == "file-not-spreadsheet" and "Word" in refused.value.facts["detail"]
+
+
+def test_error_and_formula_marks_of_a_sheet_parsed_whole_are_those_read_event_by_event() -> None:
+    """A small sheet is parsed whole in C rather than event by event; where the
+    two could differ (a worksheet element inside the sheet, a cell written
+    twice) it is read event by event."""
+    from kcp_sheets.formats.sheet_xml import _marks_streamed, _marks_whole
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strict = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    cells = '<c r="A1" t="e"><v>#REF!</v></c><c r="B1"><f>1+1</f><v>2</v></c><c r="C2" t="e"><f>1/0</f></c>'
+    sheets = {
+        "plain": f'<worksheet xmlns="{main}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>',
+        "strict": f'<worksheet xmlns="{strict}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>',
+        "prefixed": f'<x:worksheet xmlns:x="{main}"><x:sheetData><x:row r="1">'
+        + cells.replace("<", "<x:").replace("<x:/", "</x:")
+        + "</x:row></x:sheetData></x:worksheet>",
+        "twice": f'<worksheet xmlns="{main}"><sheetData><row r="1">{cells}<c r="A1" t="e"><v>#N/A</v></c>'
+        "</row></sheetData></worksheet>",
+        "nested": f'<worksheet xmlns="{main}"><sheetData><row r="1">{cells}</row></sheetData>'
+        f'<worksheet xmlns="{strict}"/></worksheet>',
+    }
+    expected = ({(0, 0): "#REF!", (1, 2): "#ERROR"}, {(0, 1), (1, 2)})
+    for name, text in sheets.items():
+        xml = text.encode()
+        streamed = _marks_streamed(io.BytesIO(xml))
+        whole = _marks_whole(xml)
+        assert whole is None if name in ("twice", "nested") else whole == streamed == expected, name
+    assert _marks_streamed(io.BytesIO(sheets["twice"].encode()))[0][(0, 0)] == "#N/A"

@@ -5,20 +5,25 @@ memory or CPU time must cost that file alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from corpus import cases, far_apart_xlsx, implied_positions_xlsx, mutants
+from corpus import MAIN_NS, cases, far_apart_xlsx, implied_positions_xlsx, minimal_xlsx, mutants, package
 
 from kcp_sheets.check import check_returns
 from kcp_sheets.formats import Facts, Refused, inspect
+from kcp_sheets.formats.members import Unusual, unpacked
 from kcp_sheets.glance import glance, vouched
-from kcp_sheets.read_workers import Limits, Reads
+from kcp_sheets.intake import Source
+from kcp_sheets.read_workers import Limits, Reads, read_looked
 from kcp_sheets.reader import read_source
+from kcp_sheets.sent import SentWorkbooks
 
 
 def said(look, data: bytes) -> tuple:  # noqa: ANN001
@@ -44,6 +49,16 @@ def test_the_cheap_look_refuses_what_the_full_inspection_refuses_in_its_words(va
         assert said(glance, case.data) == said(inspect, case.data), case.name
 
 
+def test_a_package_rewritten_for_the_library_is_the_same_bytes_each_time(valid_xlsx: bytes) -> None:
+    """Its parts are dated as zipfile dates a part with no date, not with the
+    time of writing: two inspections of one file agree to the byte."""
+    rewritten = [c for c in cases(valid_xlsx) if c.name.startswith(("relocated parts", "with an Excel 4 macro"))]
+    for case in rewritten:
+        package = inspect(case.data).package
+        assert package, case.name
+        assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(package)).infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_the_cheap_look_vouches_for_a_plain_return_and_for_nothing_odd(valid_xlsx: bytes) -> None:
     """A return as sent and filled in takes the cheap path; far cells with no
     dimension, cells placed only by their order, and a dimension claiming the
@@ -63,6 +78,43 @@ def test_a_formula_is_found_by_the_cheap_look_too(valid_xlsx: bytes, tmp_path: P
     assert looked is not None and looked.formulas_or_errors
     plain = vouched(valid_xlsx)
     assert plain is not None and not plain.formulas_or_errors
+
+
+def test_a_sheet_larger_than_its_dimension_says_is_refused_in_the_full_inspections_words(review, plans) -> None:  # noqa: ANN001
+    """The cheap look takes a sheet's declared dimension at its word; the grid
+    the library built is measured after, and one past the budget sends the
+    file to the full inspection, whose refusal the officer reads."""
+    sheet = (
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1"/><sheetData>'
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="30000"><c r="CV30000"><v>2</v></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
+    source = Source("understated.xlsx", package(minimal_xlsx(sheet)), dt.datetime.now(dt.UTC))
+    sent = SentWorkbooks(list(plans.values()))
+    assert vouched(source.data) is not None
+    as_built = read_source(source, review, sent, look=glance)
+    assert [p.code for p in as_built.problems] == ["sheet-too-large"]
+    looked = read_looked(source, review, sent)
+    full = read_source(source, review, sent)
+    assert [p.message for p in looked.problems] == [p.message for p in full.problems]
+    assert [p.code for p in full.problems] == ["sheet-too-large"]
+    assert "30,000 rows by 100 columns (2 values)" in full.problems[0].message
+
+
+def test_the_look_unpacks_a_part_as_zipfile_does_or_not_at_all(valid_xlsx: bytes) -> None:
+    """Parts unpacked in one call from the package's bytes are zipfile's bytes;
+    a part whose header or contents were damaged is not read at all."""
+    archive = zipfile.ZipFile(io.BytesIO(valid_xlsx))
+    for info in archive.infolist():
+        assert unpacked(valid_xlsx, info, info.file_size) == archive.read(info)
+        assert unpacked(valid_xlsx, info, 100) == archive.read(info)[:100]
+    sheet = archive.getinfo("xl/worksheets/sheet2.xml")
+    start = sheet.header_offset + 30 + len(sheet.orig_filename) + len(sheet.extra)
+    for at in (sheet.header_offset, sheet.header_offset + 31, start + sheet.compress_size // 2):
+        damaged = bytearray(valid_xlsx)
+        damaged[at] ^= 0x55
+        with pytest.raises(Unusual):
+            unpacked(bytes(damaged), sheet, sheet.file_size)
 
 
 def _greedy(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that runs away on one file

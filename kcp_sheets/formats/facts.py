@@ -3,6 +3,7 @@ or the one reason it must not be parsed; and the limits a file must keep."""
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,12 @@ class Facts:
     package: bytes = b""
     cells: dict[str, Any] | None = None  # a flat file's sheets (formats.flat.Cells), read here: no library reads it
     parts_read: set[str] = field(default_factory=set)  # parts already checked whole
+    # The sheets' extents as their files declare them, not measured from their cells (the cheap
+    # look, in a worker with limits of its own): the grids the library builds are measured instead.
+    declared: bool = False
+    # The package as the cheap look opened it: the notes and the file's properties are read
+    # from it rather than from the package opened again.
+    archive: zipfile.ZipFile | None = None
 
 
 class Refused(Exception):

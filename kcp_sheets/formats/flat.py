@@ -22,7 +22,7 @@ from typing import Any
 
 from .facts import MAX_FORMULA_CELLS, MAX_GRID_CELLS, MAX_UNZIPPED, Facts, Refused, SheetFacts
 from .ods import ODS_MIMETYPE
-from .zipsafe import no_entities
+from .zipsafe import no_entities, undated
 
 Package = Callable[[bytes], Facts]  # a zip package's facts: how a .fods is read, as the .ods it stands for
 
@@ -178,8 +178,8 @@ def _fods(data: bytes, package: Package) -> Facts:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as ods:
         ods.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        ods.writestr("META-INF/manifest.xml", MANIFEST)
-        ods.writestr("content.xml", data)
+        ods.writestr(undated("META-INF/manifest.xml"), MANIFEST)
+        ods.writestr(undated("content.xml"), data)
     facts = package(out.getvalue())
     facts.package = facts.package or out.getvalue()
     return facts

@@ -9,7 +9,7 @@ import re
 import zipfile
 
 from .facts import MAX_FORMULA_CELLS, MAX_UNZIPPED, Facts, Refused, SheetFacts
-from .zipsafe import attribute, chunks, open_part, read_part, xml_heads, xml_text
+from .zipsafe import attribute, chunks, open_part, read_part, undated, xml_heads, xml_text
 
 ODS_TAG = re.compile(rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)([\s/][^<>]*)?>")
 
@@ -57,7 +57,7 @@ def _ods_as_the_library_reads(archive: zipfile.ZipFile, names: set[str]) -> byte
         package.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
         for name in sorted(names - {"mimetype"}):
             data = read_part(archive, name, MAX_UNZIPPED) if name == "content.xml" else archive.read(name)
-            package.writestr(name, ODS_LAYOUT.sub(b">", data) if name == "content.xml" else data)
+            package.writestr(undated(name), ODS_LAYOUT.sub(b">", data) if name == "content.xml" else data)
     return out.getvalue()
 
 

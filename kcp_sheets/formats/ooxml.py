@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from .facts import MAX_SHARED_STRINGS, Facts, Refused, SheetFacts
 from .sheet_xml import xlsx_extent
-from .zipsafe import attribute, read_part, xml_heads, xml_text
+from .zipsafe import attribute, read_part, undated, xml_heads, xml_text
 
 UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -163,15 +163,15 @@ def _for_library(archive: zipfile.ZipFile, book_part: str, book: bytes, rels: di
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for info in archive.infolist():
             if info.filename not in skip:
-                package.writestr(info.filename, archive.read(info))
+                package.writestr(undated(info.filename), archive.read(info))
         for old, new in moved.items():
-            package.writestr(new, book if old == book_part else archive.read(old))
+            package.writestr(undated(new), book if old == book_part else archive.read(old))
         package.writestr(
-            "xl/_rels/workbook.xml.rels",
+            undated("xl/_rels/workbook.xml.rels"),
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{lines}</Relationships>',
         )
         package.writestr(
-            "_rels/.rels",
+            undated("_rels/.rels"),
             (
                 '<?xml version="1.0" encoding="UTF-8"?><Relationships '
                 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '

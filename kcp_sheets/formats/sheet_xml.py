@@ -8,6 +8,7 @@ import io
 import re
 import xml.etree.ElementTree as ET  # the parts were checked for entity declarations first
 import zipfile
+from typing import IO
 
 from ..cellref import a1, column_number
 from .facts import Facts, SheetFacts
@@ -87,40 +88,85 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts
     return SheetFacts(name, kind, rows, cols, cells, part)
 
 
-def xlsx_cell_marks(
-    data: bytes, parts: dict[str, str]
-) -> dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]]:
+Marks = tuple[dict[tuple[int, int], str], set[tuple[int, int]]]  # error cells with their text, formula cells
+WHOLE = 1024 * 1024  # a sheet part no larger than this is parsed whole, in C, rather than event by event
+
+
+def xlsx_cell_marks(data: bytes, parts: dict[str, str]) -> dict[str, Marks]:
     """Per sheet name (its part found by `inspect`): error cells with
-    their text, and cells holding formulas (0-based). Rows are dropped once
-    read, so memory does not grow with the sheet."""
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # or Strict's, as the sheet's root says
-    marks: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]]]] = {}
+    their text, and cells holding formulas (0-based). A sheet is parsed whole
+    where it is small and plainly one worksheet (`_marks_whole`); otherwise
+    its rows are dropped once read, so memory does not grow with the sheet."""
+    marks: dict[str, Marks] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in parts.items():
-            errors: dict[tuple[int, int], str] = {}
-            formulas: set[tuple[int, int]] = set()
-            rows: ET.Element | None = None
-            with archive.open(part) as stream:
-                for event, element in ET.iterparse(stream, events=("start", "end")):
-                    if event == "start":
-                        if element.tag.endswith("}worksheet"):
-                            ns = element.tag[: -len("worksheet")]
-                        elif element.tag == f"{ns}sheetData":
-                            rows = element
-                        continue
-                    if element.tag == f"{ns}row" and rows is not None:
-                        rows.clear()
-                        continue
-                    if element.tag != f"{ns}c":
-                        continue
-                    has_formula = element.find(f"{ns}f") is not None
-                    if element.get("t") == "e" or has_formula:
-                        where = a1(element.get("r", ""))
-                        if where is not None:
-                            if element.get("t") == "e":
-                                value = element.find(f"{ns}v")
-                                errors[where] = value.text if value is not None and value.text else "#ERROR"
-                            if has_formula:
-                                formulas.add(where)
-            marks[name] = (errors, formulas)
+            found = None
+            if archive.getinfo(part).file_size <= WHOLE:
+                found = _marks_whole(archive.read(part))
+            if found is None:
+                with archive.open(part) as stream:
+                    found = _marks_streamed(stream)
+            marks[name] = found
     return marks
+
+
+def _marks_whole(xml: bytes) -> Marks | None:
+    """A small sheet's marks from its tree, built in C: only the cells are
+    walked in Python. None where the streamed reading could find otherwise
+    (a namespace that changes part way, through a second worksheet element,
+    or a cell written twice, whose last mark then depends on the order the
+    two are met): that reading then runs instead."""
+    root = ET.fromstring(xml)
+    if xml.count(b"worksheet") != 2 or not root.tag.endswith("}worksheet"):
+        return None
+    ns = root.tag[: -len("worksheet")]
+    errors: dict[tuple[int, int], str] = {}
+    formulas: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int]] = set()
+    for element in root.iter(f"{ns}c"):
+        has_formula = element.find(f"{ns}f") is not None
+        is_error = element.get("t") == "e"
+        if not (is_error or has_formula):
+            continue
+        where = a1(element.get("r", ""))
+        if where is None:
+            continue
+        if where in seen:
+            return None
+        seen.add(where)
+        if is_error:
+            value = element.find(f"{ns}v")
+            errors[where] = value.text if value is not None and value.text else "#ERROR"
+        if has_formula:
+            formulas.add(where)
+    return errors, formulas
+
+
+def _marks_streamed(stream: IO[bytes]) -> Marks:
+    """A sheet's marks read event by event, each row dropped once read."""
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # or Strict's, as the sheet's root says
+    errors: dict[tuple[int, int], str] = {}
+    formulas: set[tuple[int, int]] = set()
+    rows: ET.Element | None = None
+    for event, element in ET.iterparse(stream, events=("start", "end")):
+        if event == "start":
+            if element.tag.endswith("}worksheet"):
+                ns = element.tag[: -len("worksheet")]
+            elif element.tag == f"{ns}sheetData":
+                rows = element
+            continue
+        if element.tag == f"{ns}row" and rows is not None:
+            rows.clear()
+            continue
+        if element.tag != f"{ns}c":
+            continue
+        has_formula = element.find(f"{ns}f") is not None
+        if element.get("t") == "e" or has_formula:
+            where = a1(element.get("r", ""))
+            if where is not None:
+                if element.get("t") == "e":
+                    value = element.find(f"{ns}v")
+                    errors[where] = value.text if value is not None and value.text else "#ERROR"
+                if has_formula:
+                    formulas.add(where)
+    return errors, formulas

@@ -30,6 +30,7 @@ class Accounts:
         self.claimed: set[str] = set()
         self.taken: dict[str, set[tuple[int, int]]] = {}
         self.reported: dict[str, set[tuple[int, int]]] = {}
+        self.settled: dict[str, int] = {}  # rows [0, n) of a sheet settled already: nothing there is open
 
     def claim(self, name: str) -> None:
         """The sheet is one of the workbook's own."""
@@ -49,13 +50,16 @@ class Accounts:
         """Report every non-empty cell in rows [start, end) not yet taken or reported."""
         for r, c, v in self._open_cells(sheet, start, end):
             self.report("cell-unread", sheet=sheet, cell=cell_name(r + 1, c), found=as_text(v), detail=detail)
+        if start <= self.settled.get(sheet, 0):
+            stop = len(self.grids[sheet]) if end is None else min(end, len(self.grids[sheet]))
+            self.settled[sheet] = max(self.settled.get(sheet, 0), stop)
 
     def settle_all(self) -> None:
         """The last step of a read: anything typed anywhere that is still open is reported.
         A sheet a person added is listed cell by cell, then a row to a problem."""
         for name in self.grids:
-            if name in self.claimed:
-                self.settle(name)
+            if name in self.claimed:  # from the first row not settled yet (a table's and a form's were)
+                self.settle(name, self.settled.get(name, 0))
                 continue
             cells = self._open_cells(name)
             for r, c, v in cells[:ADDED_SHEET_CELLS]:
@@ -103,17 +107,20 @@ def take_sent_text(accounts: Accounts, sheet: str, plan: SentWorkbook, sent_name
         spec_sheet.subtitle,
         *(text for _, _, text, _ in instruction_cells(plan.spec, plan.content, spec_sheet)),
     ]
-    ours = {_plain(t) for t in texts if t}
+    exact = {t for t in texts if t and t.strip()}
+    plain: set[str] | None = None  # the texts as compared, made only if a cell is not exactly as written
     grid = accounts.grids[sheet]
-    accounts.take(
-        sheet,
-        (
-            (r, c)
-            for r, row in enumerate(grid)
-            for c, v in enumerate(row)
-            if not is_blank(v) and _plain(as_text(v)) in ours
-        ),
-    )
+    taken: list[tuple[int, int]] = []
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if v in exact:  # as written, the usual case
+                taken.append((r, c))
+            elif not is_blank(v):
+                if plain is None:
+                    plain = {_plain(t) for t in exact}
+                if _plain(as_text(v)) in plain:
+                    taken.append((r, c))
+    accounts.take(sheet, taken)
 
 
 def _plain(text: str) -> str:

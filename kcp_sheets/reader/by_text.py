@@ -25,18 +25,17 @@ def match_by_text(found: Found, sent_by_id: dict[str, dict[str, Any]], lines: li
     typed an issue or a partner other rows share, is a new action, as it
     looks."""
     positions = [(col.key, found.columns[col.key]) for col in found.fixed]
-    sent_text: dict[str, list[str]] = {}
-    shared: list[Counter[str]] = []  # per fixed column: how many sent rows hold each text
+    sent: _SentTexts | None = None  # made for the first row that is not as sent: most returns have none
     assigned: dict[int, str] = {}
     for r, ident, cells, _ in lines:
         if ident in sent_by_id and _as_sent(cells, sent_by_id[ident], positions):
             continue
         mine = [_text(cells, c) for _, c in positions]
-        if not sent_text:
-            sent_text, shared = _sent_texts(found.fixed, sent_by_id)
-        if ident in sent_text and sent_text[ident] == mine:
+        if sent is None:
+            sent = _SentTexts(found.fixed, sent_by_id)
+        if ident in sent_by_id and sent.row(ident) == mine:
             continue
-        fits = {i: _fit(theirs, mine, shared) for i, theirs in sent_text.items()}
+        fits = {i: _fit(sent.row(i), mine, sent.shared) for i in sent.sharing_a_text(mine)}
         best = max(fits.values(), default=0)
         if best == 0 or fits.get(ident, 0) >= best:
             continue  # its text was edited, or fits nothing better than its own ID
@@ -44,6 +43,43 @@ def match_by_text(found: Found, sent_by_id: dict[str, dict[str, Any]], lines: li
         if winner is not None:
             assigned[r] = winner
     return assigned
+
+
+class _SentTexts:
+    """The sent rows' fixed texts as compared, normalised only where a returned
+    row needs them: a column where the row has text, to find the sent rows it
+    could be, and then those rows whole. A row fits only a sent row that has
+    its longest text, so no other sent row need be normalised."""
+
+    def __init__(self, fixed: list[Column], sent_by_id: dict[str, dict[str, Any]]) -> None:
+        self.keys = [col.key for col in fixed]
+        self.sent_by_id = sent_by_id
+        self.rows: dict[str, list[str]] = {}
+        self.columns: dict[int, dict[str, str]] = {}  # column -> each sent row's text there, by ID
+        self.shared: dict[int, Counter[str]] = {}  # column -> how many sent rows hold each text
+
+    def row(self, ident: str) -> list[str]:
+        found = self.rows.get(ident)
+        if found is None:
+            row = self.sent_by_id[ident]
+            found = self.rows[ident] = [norm(as_sent_text(row.get(key))) for key in self.keys]
+        return found
+
+    def sharing_a_text(self, mine: list[str]) -> list[str]:
+        """The sent rows, in order, with the same text as `mine` in some column where it has text."""
+        ids: set[str] = set()
+        for n, text in enumerate(mine):
+            if text:
+                ids.update(i for i, theirs in self._column(n).items() if theirs == text)
+        return [i for i in self.sent_by_id if i in ids]
+
+    def _column(self, n: int) -> dict[str, str]:
+        found = self.columns.get(n)
+        if found is None:
+            key = self.keys[n]
+            found = self.columns[n] = {i: norm(as_sent_text(row.get(key))) for i, row in self.sent_by_id.items()}
+            self.shared[n] = Counter(found.values())
+        return found
 
 
 def _report(found: Found, r: int, ident: str, winners: list[str]) -> str | None:
@@ -84,18 +120,11 @@ def _text(cells: list[Any], c: int) -> str:
     )
 
 
-def _sent_texts(
-    fixed: list[Column], sent_by_id: dict[str, dict[str, Any]]
-) -> tuple[dict[str, list[str]], list[Counter[str]]]:
-    """Each sent row's fixed text as compared, and per column how many sent rows hold each text."""
-    sent_text = {i: [norm(as_sent_text(row.get(col.key))) for col in fixed] for i, row in sent_by_id.items()}
-    return sent_text, [Counter(theirs[n] for theirs in sent_text.values()) for n in range(len(fixed))]
-
-
-def _fit(theirs: list[str], mine: list[str], shared: list[Counter[str]]) -> int:
+def _fit(theirs: list[str], mine: list[str], shared: dict[int, Counter[str]]) -> int:
     """How much of a sent row's fixed text a returned row has (0 when it is not
     enough to say it is that row: half or less of it, none of it its own, or
-    not its longest text, which says what the row is)."""
+    not its longest text, which says what the row is). `shared` holds every
+    column where `mine` has text, which is every column it can share."""
     same = [n for n, (a, b) in enumerate(zip(theirs, mine, strict=True)) if a == b and a != ""]
     longest = max(range(len(theirs)), key=lambda n: len(theirs[n]), default=-1)
     if (

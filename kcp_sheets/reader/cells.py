@@ -58,7 +58,7 @@ def row_values(
                 edited.append((col, raw))
             values[col.key] = old
             continue
-        if (raw is None or raw == "") and (r, c) not in formulas:
+        if (raw is None or raw == "") and (not formulas or (r, c) not in formulas):
             values[col.key] = None
             continue
         value, code, note = reading.parse(col, raw)
@@ -68,7 +68,7 @@ def row_values(
             reading.add("formula", **at(c), found=as_text(raw))
         if note or (code and col.kind == "score"):
             notes[col.key] = note if code == "score-note" else as_text(raw)
-        if value is not None and col.is_input:
+        if value is not None and is_input:
             reading.result.answers += 1
         values[col.key] = value
     extras = {title: cells[c] for c, title in extra.items() if c < len(cells) and not is_blank(cells[c])}

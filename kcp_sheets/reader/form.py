@@ -20,11 +20,14 @@ def read_form(reading: Reading, sheet_name: str, sheet: Sheet) -> None:
     accounts = reading.accounts
     accounts.take(sheet_name, sheet.title_cells)
     values: dict[str, Any] = {}
-    labels = {r: as_text(row[0]).strip().casefold() for r, row in enumerate(grid) if row and not is_blank(row[0])}
+    labels: dict[str, int] = {}  # the first row holding each label, as compared
+    for r, row in enumerate(grid):
+        if row and not is_blank(row[0]):
+            labels.setdefault(as_text(row[0]).strip().casefold(), r)
     last_col = sheet.form_last_col()
     last_field = 0
     for f in sheet.fields:
-        r = next((r for r, text in labels.items() if text == f.label.strip().casefold()), None)
+        r = labels.get(f.label.strip().casefold())
         if r is None:
             reading.add("header-missing", sheet=sheet_name, detail=f.label)
             continue

@@ -36,11 +36,11 @@ def cell_notes(data: bytes, facts: Facts) -> list[Note]:
         except Exception:  # noqa: BLE001 - olefile raises many kinds on a damaged container; the values are read all the same
             return []
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if facts.kind == "xlsx":
-                return _xlsx(archive, {s.name: s.part for s in facts.sheets if s.part})
-            if facts.kind == "ods":
-                return _ods(archive)
+        archive = zipfile.ZipFile(io.BytesIO(data)) if facts.archive is None else facts.archive  # opened by the look?
+        if facts.kind == "xlsx":
+            return _xlsx(archive, {s.name: s.part for s in facts.sheets if s.part})
+        if facts.kind == "ods":
+            return _ods(archive)
     except (*ZIP_ERRORS, ET.ParseError, KeyError):
         return []
     return []

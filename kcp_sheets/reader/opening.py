@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import xml.etree.ElementTree as ET  # the parse error the marks may raise
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,7 @@ class Sheets:
     notes: list[tuple[str, int, int, str]] = field(
         default_factory=list
     )  # cell notes and comments: sheet, row, column, text
+    received: zipfile.ZipFile | None = None  # the file as received, opened by the cheap look: read for its properties
 
 
 EXCEL_DEFAULT_PASSWORD = (
@@ -100,10 +102,13 @@ def open_sheets(source: Source, report: Report, look: Callable[[bytes], Facts] =
         failed = None
     if (failed is None or failed) and not _second_reader(data, facts, sheets, failed, report):
         return None
+    if facts.declared and not _fits_as_built(sheets.grids, report):
+        return None  # a dimension that understated the sheet: the worker reads it again fully inspected
     if facts.formulas_or_errors:
         _mark_errors_and_formulas(data, facts, sheets)
     sheets.formulas.update({s.name: s.formulas for s in facts.sheets if s.formulas})  # .ods: found while measuring
     sheets.notes = cell_notes(data, facts)
+    sheets.received = facts.archive  # of the bytes received, which the look was given
     return sheets
 
 
@@ -120,27 +125,41 @@ SECOND = {"xls": xls_grids, "xlsx": xlsx_grids}
 
 def _first_reader(data: bytes, facts: Facts, sheets: Sheets) -> list[str]:
     """The sheets as python-calamine reads them, and the names of those it
-    could not read. It picks its reader by the file's extension, so it is
-    told the format found. A whole workbook it cannot open (or panics on)
-    raises."""
+    could not read. A whole workbook it cannot open (or panics on) raises."""
     failed: list[str] = []
+    with _library_workbook(data, facts) as workbook:
+        unread = {
+            s.name for s in facts.sheets if s.kind in ("macro", "missing")
+        }  # not run; or not found, so not measured
+        for meta in workbook.sheets_metadata:
+            if meta.name in unread or meta.typ == calamine.SheetTypeEnum.MacroSheet:
+                continue
+            try:
+                sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
+                raise
+            except BaseException:  # noqa: BLE001 - the library's error, or its panic
+                failed.append(meta.name)
+    return failed
+
+
+@contextmanager
+def _library_workbook(data: bytes, facts: Facts) -> Iterator[calamine.CalamineWorkbook]:
+    """The workbook opened by python-calamine, told the format found: it picks
+    its reader by a file's extension, so the bytes go to a file named for the
+    format, since from memory it tries formats in turn. A package the cheap
+    look vouched for (`Facts.declared`) is read from memory all the same: it
+    is a zip (never an .xls) holding none of the parts an .xlsb or .ods reader
+    takes, so only the .xlsx reader can read it; a temporary file is spared."""
+    if facts.declared:
+        with _quiet_stderr(), calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            yield workbook
+        return
     with tempfile.NamedTemporaryFile(prefix="kcp-", suffix=f".{facts.kind}", dir=SCRATCH) as file:
         file.write(data)
         file.flush()
         with _quiet_stderr(), calamine.CalamineWorkbook.from_path(file.name) as workbook:
-            unread = {
-                s.name for s in facts.sheets if s.kind in ("macro", "missing")
-            }  # not run; or not found, so not measured
-            for meta in workbook.sheets_metadata:
-                if meta.name in unread or meta.typ == calamine.SheetTypeEnum.MacroSheet:
-                    continue
-                try:
-                    sheets.grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                except (KeyboardInterrupt, SystemExit, deadline.ReadTooLong):
-                    raise
-                except BaseException:  # noqa: BLE001 - the library's error, or its panic
-                    failed.append(meta.name)
-    return failed
+            yield workbook
 
 
 def _second_reader(data: bytes, facts: Facts, sheets: Sheets, failed: list[str] | None, report: Report) -> bool:
@@ -196,6 +215,16 @@ def _fits(sheets: list[SheetFacts], report: Report) -> bool:
         spread = f"{sheet.rows:,} rows by {sheet.cols:,} columns ({sheet.cells:,} values)"
         report("sheet-too-large", sheet=sheet.name, detail=spread, far=cell_name(sheet.rows, sheet.cols - 1))
     return False
+
+
+def _fits_as_built(grids: dict[str, Grid], report: Report) -> bool:
+    """Whether the grids the library built fit the budget, for sheets whose
+    extent was only declared; if not, the sheets that spread farthest are named."""
+    extents = {name: (len(grid), max(map(len, grid), default=0)) for name, grid in grids.items()}
+    if sum(rows * cols for rows, cols in extents.values()) <= MAX_GRID_CELLS:
+        return True
+    valued = {name: sum(v is not None and v != "" for row in grid for v in row) for name, grid in grids.items()}
+    return _fits([SheetFacts(n, rows=r, cols=c, cells=valued[n]) for n, (r, c) in extents.items()], report)
 
 
 @contextmanager

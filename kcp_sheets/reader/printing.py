@@ -3,6 +3,7 @@ writer lays the table out on, so the officer hears of it before printing."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import pages
@@ -25,21 +26,8 @@ def too_long_to_print(
     if not texts or reading.result.sent is None:
         return
     common = reading.result.sent.spec.common
-    header = pages.header_height(
-        [(c.header, c.width) for c in table.columns if not c.turned],
-        [(c.header, c.width) for c in table.columns if c.turned],
-    )
     title_rows = max(row for row, _ in sheet.title_cells) + 1
-    limit = pages.table_row_limit(
-        [c.width for c in table.columns],
-        table.repeat_columns,
-        common.orientation,
-        common.smallest_print_scale,
-        header,
-        table.header_row - 1,
-        title_rows,
-    )
-    most = pages.lines_that_fit(limit)
+    most = _lines_that_fit(table, common.orientation, common.smallest_print_scale, title_rows)
     for row in rows:
         for col in texts:
             text = row.values.get(col.key)
@@ -59,3 +47,23 @@ def too_long_to_print(
                 words=len(words),
                 fits=fits,
             )
+
+
+@lru_cache(maxsize=64)
+def _lines_that_fit(table: Table, orientation: str, smallest: int, title_rows: int) -> int:
+    """Lines of typed text a row of this table prints whole: the same for every
+    return of a template, so worked out once rather than on every read."""
+    header = pages.header_height(
+        [(c.header, c.width) for c in table.columns if not c.turned],
+        [(c.header, c.width) for c in table.columns if c.turned],
+    )
+    limit = pages.table_row_limit(
+        [c.width for c in table.columns],
+        table.repeat_columns,
+        orientation,
+        smallest,
+        header,
+        table.header_row - 1,
+        title_rows,
+    )
+    return pages.lines_that_fit(limit)

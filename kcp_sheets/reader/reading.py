@@ -131,7 +131,7 @@ class Reading:
             self.result.problems.append(
                 problem("cell-note", self.name, sheet=sheet, cell=cell_name(row + 1, col), found=text)
             )
-        self.result.saved = saved_at(self.result.source.data)
+        self.result.saved = saved_at(self.result.source.data, sheets.received)
         self.accounts = Accounts(sheets.grids, self.add)
         plan = recognise(self)
         if plan is None:

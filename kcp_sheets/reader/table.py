@@ -3,6 +3,7 @@ cell parsed by its column's kind; what does not fit is reported."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..cellref import cell_name
@@ -201,14 +202,21 @@ def _other_clusters(found: Found, line: Line, row: Row) -> bool:
     return True
 
 
+@lru_cache(maxsize=64)
+def _headers(table: Table) -> dict[str, str]:
+    """Each header a table's columns have or had, as compared, to its column's
+    key: the same for every return of a template, so made once."""
+    return {norm(old): c.key for c in table.columns for old in c.formerly} | {
+        norm(c.header): c.key for c in table.columns
+    }
+
+
 def find_header(grid: Grid, table: Table, expected: int = -1, start: int = 0) -> tuple[int, dict[str, int]]:
     """The header row (0-based) and the column of each key found in it.
 
     The row the template puts it on is tried first; only if most headers are
     not there are the rows around it searched (rows inserted above, say)."""
-    wanted = {norm(old): c.key for c in table.columns for old in c.formerly} | {
-        norm(c.header): c.key for c in table.columns
-    }
+    wanted = _headers(table)
 
     def match(r: int) -> dict[str, int]:
         columns: dict[str, int] = {}
