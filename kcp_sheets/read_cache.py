@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .kept import CACHE_FILE, WAIT_SECONDS
 from .intake import Source
 from .ledger import SentRow
 from .reader import Return, Row
@@ -38,8 +39,6 @@ from .sent import SentWorkbook
 from .settings import Review
 from .spec import templates_dir
 
-CACHE_FILE = ".kcp-read-cache.sqlite"
-WAIT_SECONDS = 5  # another command writing it: after this, go on without it
 
 Portable = tuple[
     Return, tuple[str, str, int] | None

@@ -1,0 +1,72 @@
+"""What the commands keep between runs (kept.py): the settings checked and the
+sent workbooks decoded are taken back only when built from the same inputs,
+are exactly what building them again gives, and a damaged or unwritable
+cache is built around."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kcp_sheets import kept
+from kcp_sheets.problems import ProblemError
+from kcp_sheets.settings import load_review
+
+
+def _kept_names(folder: Path) -> list[str]:
+    with sqlite3.connect(folder / kept.CACHE_FILE) as db:
+        return [r[0] for r in db.execute("SELECT name FROM kept ORDER BY name")]
+
+
+def test_settings_kept_are_those_read_again(folder: Path) -> None:
+    fresh = load_review(folder)
+    assert not (folder / kept.CACHE_FILE).exists()  # only the commands keep them
+    first = load_review(folder, keep=True)
+    assert _kept_names(folder) == ["settings"]
+    again = load_review(folder, keep=True)
+    assert fresh == first == again
+    assert again.folder == folder and again.actions_of("ET") == fresh.actions_of("ET")
+
+
+def test_settings_changed_since_are_read_again(folder: Path) -> None:
+    load_review(folder, keep=True)
+    text = (folder / "actions.csv").read_text(encoding="utf-8-sig")
+    (folder / "actions.csv").write_text(text.replace("Low satisfaction", "Poor satisfaction", 1), encoding="utf-8")
+    changed = load_review(folder, keep=True)
+    assert changed.actions_of("ET")[0].issue.startswith("Poor satisfaction")
+    assert load_review(folder, keep=True) == changed
+
+
+def test_settings_with_mistakes_are_never_kept(folder: Path) -> None:
+    load_review(folder, keep=True)
+    text = (folder / "review.yaml").read_text()
+    (folder / "review.yaml").write_text(text.replace("ruth.owen@example.org", "ruth.owen.example.org", 1))
+    for _ in range(2):
+        with pytest.raises(ProblemError):
+            load_review(folder, keep=True)
+
+
+def test_a_damaged_cache_is_read_around(folder: Path) -> None:
+    load_review(folder, keep=True)
+    (folder / kept.CACHE_FILE).write_bytes(b"not a database at all" * 100)
+    assert load_review(folder, keep=True) == load_review(folder)
+
+
+def test_something_else_kept_under_the_settings_name_is_not_taken(folder: Path) -> None:
+    load_review(folder, keep=True)
+    with sqlite3.connect(folder / kept.CACHE_FILE) as db:
+        [digest] = db.execute("SELECT digest FROM kept WHERE name = 'settings'").fetchone()
+    kept.put(folder, "settings", digest, {"not": "a review"})
+    assert load_review(folder, keep=True) == load_review(folder)
+
+
+def test_what_cannot_be_kept_is_built_each_time(folder: Path) -> None:
+    kept.put(folder, "thing", "digest", lambda: None)  # cannot be pickled: nothing kept, no error
+    assert kept.get(folder, "thing", "digest") is None
+    kept.put(folder, "thing", "digest", {"a": 1})
+    assert kept.get(folder, "thing", "digest") == {"a": 1}
+    assert kept.get(folder, "thing", "another digest") is None
+    kept.put(folder, "thing", "another digest", {"a": 2})
+    assert kept.get(folder, "thing", "digest") is None  # one entry per name: the latest
