@@ -40,10 +40,14 @@ def get(folder: Path, name: str, digest: str) -> Any | None:
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=WAIT_SECONDS)
         try:
-            row = db.execute("SELECT data FROM kept WHERE name = ? AND digest = ?", (name, digest)).fetchone()
+            row = db.execute("SELECT rowid FROM kept WHERE name = ? AND digest = ?", (name, digest)).fetchone()
+            if row is None:
+                return None
+            with db.blobopen("kept", "data", row[0], readonly=True) as blob:
+                # Read as it is unpickled, never held whole beside what it builds.
+                return pickle.load(_Stream(blob))  # noqa: S301 - written by this program, in the officer's own folder
         finally:
             db.close()
-        return pickle.loads(row[0]) if row else None  # noqa: S301 - written by this program, in the officer's own folder
     except Exception:  # noqa: BLE001 - missing, damaged or another version's: built again
         return None
 
@@ -61,3 +65,13 @@ def put(folder: Path, name: str, digest: str, value: Any) -> None:
             db.close()
     except Exception:  # noqa: BLE001 - not kept (a read-only folder, a full disk): built again next time
         return
+
+
+class _Stream:
+    """A stored blob as pickle reads a file (the binary protocol reads, never lines)."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self.read = blob.read
+
+    def readline(self) -> bytes:
+        raise pickle.UnpicklingError("not a binary pickle")

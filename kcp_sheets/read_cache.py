@@ -31,14 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .kept import CACHE_FILE, WAIT_SECONDS
 from .intake import Source
+from .kept import CACHE_FILE, WAIT_SECONDS
 from .ledger import SentRow
 from .reader import Return, Row
 from .sent import SentWorkbook
 from .settings import Review
 from .spec import templates_dir
-
 
 Portable = tuple[
     Return, tuple[str, str, int] | None

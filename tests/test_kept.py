@@ -70,3 +70,49 @@ def test_what_cannot_be_kept_is_built_each_time(folder: Path) -> None:
     assert kept.get(folder, "thing", "another digest") is None
     kept.put(folder, "thing", "another digest", {"a": 2})
     assert kept.get(folder, "thing", "digest") is None  # one entry per name: the latest
+
+
+def _sent(folder: Path, keep: bool) -> tuple[list, dict]:
+    from kcp_sheets.ledger import Ledger
+    from kcp_sheets.read_cache import context
+    from kcp_sheets.sent_kept import rows_now, sent_workbooks
+
+    review = load_review(folder, keep=True)
+    with Ledger(folder) as ledger:
+        now = rows_now(review)
+        return sent_workbooks(ledger, review, now, context(review, ledger.sent_rows(review.review_id)), keep), now
+
+
+def test_sent_workbooks_kept_are_those_decoded(tmp_path: Path) -> None:
+    from kcp_sheets.demo import prepare_demo
+    from kcp_sheets.sent import encode
+
+    folder = tmp_path / "demo"
+    prepare_demo(folder)
+    decoded, _ = _sent(folder, keep=False)
+    assert "sent" not in _kept_names(folder)
+    first, _ = _sent(folder, keep=True)
+    assert "sent" in _kept_names(folder)
+    again, now = _sent(folder, keep=True)
+    assert (
+        [(p.key, encode(p)) for p in again]
+        == [(p.key, encode(p)) for p in first]
+        == [(p.key, encode(p)) for p in decoded]
+    )
+    tracker = again[0].spec.main_table().key
+    assert again[0].content.rows[tracker] is now[again[0].cluster]  # the settings' rows, not a copy
+
+
+def test_sent_workbooks_are_decoded_again_when_the_settings_change(tmp_path: Path) -> None:
+    from kcp_sheets.demo import prepare_demo
+
+    folder = tmp_path / "demo"
+    prepare_demo(folder)
+    _sent(folder, keep=True)
+    text = (folder / "actions.csv").read_text(encoding="utf-8-sig")
+    (folder / "actions.csv").write_text(text.replace("Low satisfaction", "Poor satisfaction", 1), encoding="utf-8")
+    sent, now = _sent(folder, keep=True)
+    tracker = sent[0].spec.main_table().key
+    et = next(p for p in sent if p.cluster == "ET")
+    assert et.content.rows[tracker][0]["issue"].startswith("Low satisfaction")  # as sent, not as the settings say now
+    assert now["ET"][0]["issue"].startswith("Poor satisfaction")

@@ -50,11 +50,12 @@ def load_review(folder: Path, limits: Limits = LIMITS, keep: bool = False) -> Re
         with building():
             found = kept.get(folder, "settings", digest)
         if isinstance(found, Review):
-            return replace(found, folder=folder)
+            return replace(found, folder=folder, digest=digest)
     with building():
         review = _load_review(folder, limits)
     if digest and digest == _files_digest(folder, limits):  # not changed while it was read
         kept.put(folder, "settings", digest, replace(review, folder=Path()))
+        return replace(review, digest=digest)
     return review
 
 
