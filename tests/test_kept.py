@@ -116,3 +116,14 @@ def test_sent_workbooks_are_decoded_again_when_the_settings_change(tmp_path: Pat
     et = next(p for p in sent if p.cluster == "ET")
     assert et.content.rows[tracker][0]["issue"].startswith("Low satisfaction")  # as sent, not as the settings say now
     assert now["ET"][0]["issue"].startswith("Poor satisfaction")
+
+
+def test_the_commands_keep_the_settings_of_the_folder_they_work_on(folder: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kcp_sheets.cli import app
+
+    result = CliRunner().invoke(app, ["generate", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert _kept_names(folder) == ["settings"]
+    assert load_review(folder, keep=True) == load_review(folder)
