@@ -73,7 +73,7 @@ def records_of(
 ) -> dict[str, Iterable[dict[str, Any]]]:
     """The records of one consolidation, from the plan's rows (before any redaction),
     made one by one as the ledger writes them (docs/performance.md)."""
-    actions = (dict(zip(ACTION_KEYS, map(r.get, ACTION_KEYS))) for r in rows.get("all_actions", []))
+    actions = ({k: r.get(k) for k in ACTION_KEYS} for r in rows.get("all_actions", []))
     health = ({**{k: r.get(k) for k in HEALTH_KEYS}, "score": r.get("score_value")} for r in rows.get("health", []))
     delivery = (
         {
