@@ -238,7 +238,10 @@ class Shared:
         self._commons: list[Any] = []  # not hashable (it holds the styles), and one or two at most
 
     def _one(self, part: Any) -> Any:
-        return self._parts.setdefault(part, part)
+        try:
+            return self._parts.setdefault(part, part)
+        except TypeError:  # a part holding something unhashable: held as it is
+            return part
 
     def spec(self, spec: WorkbookSpec) -> WorkbookSpec:
         sheets = tuple(self._one(self._sheet(s)) for s in spec.sheets)

@@ -127,3 +127,28 @@ def test_the_commands_keep_the_settings_of_the_folder_they_work_on(folder: Path)
     assert result.exit_code == 0, result.output
     assert _kept_names(folder) == ["settings"]
     assert load_review(folder, keep=True) == load_review(folder)
+
+
+def test_layouts_decoded_together_share_their_parts_and_stay_as_they_were(review) -> None:
+    import dataclasses
+
+    from kcp_sheets.sent import Shared
+    from kcp_sheets.workbooks import cluster_workbook
+
+    shared = Shared()
+    one, two = (shared.spec(cluster_workbook(review, code).spec) for code in ("ET", "HW"))
+    assert one == cluster_workbook(review, "ET").spec and two == cluster_workbook(review, "HW").spec
+    assert one.main_table().table.columns is two.main_table().table.columns
+    table = one.main_table()
+    odd = dataclasses.replace(  # something unhashable inside (a list): held as it is, not refused
+        table,
+        table=dataclasses.replace(table.table, columns=(*table.table.columns[:-1], _listed(table.table.columns[-1]))),
+    )
+    spec = dataclasses.replace(one, sheets=tuple(odd if s is table else s for s in one.sheets))
+    assert shared.spec(spec) == spec
+
+
+def _listed(column):  # noqa: ANN001, ANN202
+    import dataclasses
+
+    return dataclasses.replace(column, choices=list(column.choices))
