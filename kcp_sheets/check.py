@@ -29,11 +29,10 @@ from .reader import Return
 from .reader.crossed import answers_from_other_returns
 from .review_states import load_decisions, record_returns, return_state, settle
 from .sent import SentWorkbook, changes_since
+from .sent_kept import rows_now, sent_workbooks
 from .settings import Review
 from .spec import load_spec
 from .workbooks import (
-    cluster_rows,
-    planned_workbooks,
     review_context,
     review_wide_workbooks,
 )
@@ -141,10 +140,11 @@ def check_returns(
             ret.state = return_state(ret)
         return CheckResult(review, returns, problems)
     with Ledger(review.folder, read_only=not record, busy_seconds=busy_seconds) as ledger:
-        sent, current, notices = _what_was_sent(ledger, review, record)
-        with ReadCache(
-            review.folder, read_context(review, ledger.sent_rows(review.review_id)), read_only=not record
-        ) as cache:
+        notices = _notices(ledger, review, record)
+        current = rows_now(review)
+        context = read_context(review, ledger.sent_rows(review.review_id))
+        sent = sent_workbooks(ledger, review, current, context, keep=record)
+        with ReadCache(review.folder, context, read_only=not record) as cache:
             returns = list(_read_all(sources, review, sent, progress, cache, reads))
         _check_senders(review, returns)
         answers_from_other_returns(returns)
@@ -164,12 +164,10 @@ def check_returns(
     return CheckResult(review, returns, problems, notices, current)
 
 
-def _what_was_sent(
-    ledger: Ledger, review: Review, record: bool
-) -> tuple[list[SentWorkbook], dict[str, list[dict[str, Any]]], list[str]]:
-    """What the returns are read against (recorded as sent first, if nothing
-    was and the check records), the rows the settings hold now, and what the
-    officer is told about a ledger made or filled from the settings."""
+def _notices(ledger: Ledger, review: Review, record: bool) -> list[str]:
+    """What the officer is told about a ledger made or filled from the
+    settings; a check that records records the workbooks as sent first, if
+    nothing was."""
     notices = []
     if ledger.created and record:
         notices.append(
@@ -180,38 +178,7 @@ def _what_was_sent(
         with ledger.transaction():
             if record_as_sent(ledger, review) and not ledger.created:
                 notices.append("Nothing was recorded as sent: returns are read against what the settings make now.")
-    with building():
-        current = {c.code: cluster_rows(review, c.code) for c in review.clusters}
-    sent = ledger.sent(review.review_id, each=lambda plan: _sharing_rows(plan, current))
-    if not sent:  # only read, and nothing recorded as sent: what a first check would record
-        sent = [replace(plan, edition=1) for plan in planned_workbooks(review)]
-    return sent, current, notices
-
-
-def _sharing_rows(plan: SentWorkbook, current: dict[str, list[dict[str, Any]]]) -> SentWorkbook:
-    """A sent workbook whose rows are exactly the cluster's rows as the
-    settings make them now, value for value and type for type, holds those
-    instead of its own copy: a national review's sent rows are 200,000 copies
-    of text the settings already hold."""
-    now = current.get(plan.cluster) if plan.cluster else None
-    if now is not None:
-        key = plan.spec.main_table().key
-        if _identical(now, plan.content.rows.get(key)):
-            plan.content.rows[key] = now
-    return plan
-
-
-def _identical(a: list[dict[str, Any]], b: list[dict[str, Any]] | None) -> bool:
-    if b is None or len(a) != len(b):
-        return False
-    for x, y in zip(a, b, strict=True):
-        if x.keys() != y.keys():
-            return False
-        for k, v in x.items():
-            w = y[k]
-            if v is not w and (type(v) is not type(w) or v != w):
-                return False
-    return True
+    return notices
 
 
 def _changes_since(review: Review, returns: list[Return], now_rows: dict[str, list[dict[str, Any]]]) -> None:

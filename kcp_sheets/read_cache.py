@@ -32,14 +32,12 @@ from typing import Any
 
 from . import __version__
 from .intake import Source
+from .kept import CACHE_FILE, WAIT_SECONDS
 from .ledger import SentRow
 from .reader import Return, Row
 from .sent import SentWorkbook
 from .settings import Review
 from .spec import templates_dir
-
-CACHE_FILE = ".kcp-read-cache.sqlite"
-WAIT_SECONDS = 5  # another command writing it: after this, go on without it
 
 Portable = tuple[
     Return, tuple[str, str, int] | None

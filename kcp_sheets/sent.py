@@ -24,7 +24,7 @@ from typing import Any
 
 from .content import Content
 from .problems import Problem, problem
-from .spec import WorkbookSpec
+from .spec import Sheet, WorkbookSpec
 from .values import as_text
 
 EDITION = "edition"  # the identity key naming which edition of a workbook this is
@@ -219,11 +219,45 @@ def _tagged(value: dict[str, Any]) -> Any:
     return value
 
 
-def decode(spec: str, content: str, cluster: str, edition: int) -> SentWorkbook:
+def decode(spec: str, content: str, cluster: str, edition: int, shared: Shared | None = None) -> SentWorkbook:
+    """A sent workbook from its record; with `shared`, the parts of its layout
+    equal to those of one decoded before with it are held once."""
     built_spec = _build(WorkbookSpec, json.loads(spec, object_hook=_tagged))
     built_content = _build(Content, json.loads(content, object_hook=_tagged))
     built_content.contacts = [tuple(c) for c in built_content.contacts]
-    return SentWorkbook(built_spec, built_content, cluster, edition)
+    return SentWorkbook(shared.spec(built_spec) if shared else built_spec, built_content, cluster, edition)
+
+
+class Shared:
+    """The layouts of many workbooks decoded together, each sheet and table
+    held once however many workbooks have it: a national review's 2,500
+    trackers differ only in the titles that name their cluster."""
+
+    def __init__(self) -> None:
+        self._parts: dict[Any, Any] = {}
+        self._commons: list[Any] = []  # not hashable (it holds the styles), and one or two at most
+
+    def _one(self, part: Any) -> Any:
+        try:
+            return self._parts.setdefault(part, part)
+        except TypeError:  # a part holding something unhashable: held as it is
+            return part
+
+    def spec(self, spec: WorkbookSpec) -> WorkbookSpec:
+        sheets = tuple(self._one(self._sheet(s)) for s in spec.sheets)
+        common = next((c for c in self._commons if c == spec.common), None)
+        if common is None:
+            self._commons.append(spec.common)
+            common = spec.common
+        return dataclasses.replace(spec, sheets=sheets, common=common)
+
+    def _sheet(self, sheet: Sheet) -> Sheet:
+        """A sheet whose parts (its table's columns, each paragraph) are those held, where equal."""
+        table = sheet.table
+        if table is not None:
+            table = self._one(dataclasses.replace(table, columns=self._one(table.columns)))
+        paragraphs = tuple(self._one(p) for p in sheet.paragraphs)
+        return dataclasses.replace(sheet, table=table, paragraphs=paragraphs)
 
 
 def content_hash(plan: SentWorkbook) -> str:

@@ -129,13 +129,15 @@ def test_a_returns_state_is_worked_out_in_one_place() -> None:
 
 def test_the_settings_stand_on_problems_and_text_files_alone() -> None:
     """The settings are read before anything else: they import no step, reader or surface
-    (the workbooks' spec only for the names of its scales, the time limit only for its default)."""
+    (the workbooks' spec only for the names of its scales, the time limit only for its default,
+    what the commands keep only to take back settings built from the same files)."""
     found = modules()
     for name, tree in found.items():
         if name.startswith("settings."):
             reached = {m.split(".")[0] for m in imports(name, tree)}
-            assert reached <= {"settings", "problems", "textfile", "bulk", "spec", "deadline"}, (name, reached)
+            assert reached <= {"settings", "problems", "textfile", "bulk", "spec", "deadline", "kept"}, (name, reached)
     assert imports("deadline", found["deadline"]) == set()
+    assert imports("kept", found["kept"]) <= {"__version__"}  # a file of blobs: it knows nothing of the review
 
 
 def test_the_surfaces_sit_on_top_and_the_guard_on_nothing() -> None:

@@ -374,6 +374,22 @@ def test_records_replaced_keep_the_plans_order_and_only_what_changed_is_written(
         assert stored(ledger) == [("ET-02", 3), ("ET-03", 1), ("HW-01", 5), ("1.1.1", 3)]
 
 
+def test_a_record_given_twice_is_the_later_one_however_often_replaced(sent: Path) -> None:
+    """Two records under one key: each write leaves the later, even when what
+    the ledger held beside the first is the later one as written last time."""
+    twice = {
+        "actions": [
+            {"id": "ET-01", "cluster": "ET", "agreed_score": 1},
+            {"id": "ET-01", "cluster": "ET", "agreed_score": 5},
+        ]
+    }
+    with Ledger(sent) as ledger:
+        for _ in range(3):
+            with ledger.transaction():
+                ledger.replace_records("kcp-2003", 2003, "K", "Review 2003", twice)
+            assert [r["agreed_score"] for r in ledger.records("actions")] == [5]
+
+
 def test_reviews_of_one_year_are_listed_in_the_order_they_were_last_consolidated(sent: Path) -> None:
     def consolidated(ledger: Ledger, review: str) -> None:
         with ledger.transaction():
@@ -522,3 +538,18 @@ def test_a_command_freezes_what_it_built_and_the_desk_does_not(how: str, frozen:
 
     done = subprocess.run([sys.executable, "-c", FREEZE_PROBE, how], capture_output=True, text=True, check=True)
     assert done.stdout.split() == [frozen, "True"]
+
+
+def test_records_are_written_as_the_json_encoder_writes_them() -> None:
+    import datetime as dt
+
+    from kcp_sheets.ledger.records import _RECORD_JSON, _encode_record
+
+    records = [
+        {"id": "ET-01", "cluster": "ET", "agreed_score": 4, "nrf": True, "new": None, "ratio": 0.1 + 0.2},
+        {"id": "Å-02", "action": 'Quote " and \\ and \n and \u2028 and 😀', "due": dt.date(2004, 3, 31)},
+        {"id": 3, "at": dt.datetime(2004, 4, 24, 9, 30), "nested": {"a": [1, 2.5, float("inf")]}, "big": 10**20},
+        {"id": "x", "odd": Path("a/b"), "empty": "", "list": []},
+    ]
+    for record in records:
+        assert _encode_record(record) == _RECORD_JSON.encode(record)

@@ -149,7 +149,7 @@ def review(folder: Path) -> Review:
 
     folder_checked(folder)
     with stopping(f"The review folder {folder} has mistakes; nothing was done."):
-        return load_review(folder)
+        return load_review(folder, keep=True)
 
 
 def run(step: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:

@@ -34,16 +34,19 @@ class ClusterReturn:
         text as it is now, and actions added since (unscored, to ask for).
         Made when asked, not kept: the plan's rows are made from them once."""
         sheet = self.sent.spec.main_table()
-        now = [Row(str(r["id"]), dict(r), 0) for r in self.sent.content.rows.get(sheet.key, [])]
+        sent = self.sent.content.rows.get(sheet.key, [])
         if self.ret is None:
-            return now
+            return [Row(str(r["id"]), dict(r), 0) for r in sent]
         returned = self.ret.rows.get(self.ret.sent.spec.main_table().key if self.ret.sent else sheet.key, [])
-        current = {r.id: r.values for r in now}
+        current = {str(r["id"]): r for r in sent}  # read, never changed
         fixed = [c.key for c in sheet.table.columns if not c.is_input]
         rows = []
         for row in returned:
             if not row.new and row.id in current:
                 now_values = current[row.id]
+                if _holds(row.values, now_values, fixed):  # as read against the rows now: the row as it is
+                    rows.append(row)
+                    continue
                 row = Row(
                     row.id,
                     {**row.values, **{k: now_values[k] for k in fixed if k in now_values}},
@@ -54,7 +57,7 @@ class ClusterReturn:
                 )
             rows.append(row)
         seen = {r.id for r in returned}
-        return rows + [r for r in now if r.id not in seen]
+        return rows + [Row(str(r["id"]), dict(r), 0) for r in sent if str(r["id"]) not in seen]
 
     @cached_property
     def headers(self) -> dict[str, str]:
@@ -67,6 +70,12 @@ class ClusterReturn:
         if self.ret is None or form is None:
             return {}, []
         return self.ret.fields.get(form.key, {}), self.ret.rows.get(form.key, [])
+
+
+def _holds(values: dict[str, Any], now: dict[str, Any], keys: list[str]) -> bool:
+    """Whether a row read holds each fixed text as the settings make it now,
+    the very same value: a return read against the rows now holds them all."""
+    return all(k not in now or (k in values and values[k] is now[k]) for k in keys)
 
 
 def cluster_return(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..bulk import building
-from ..sent import SentWorkbook, decode, encode
+from ..sent import SentWorkbook, Shared, decode, encode
 from .opening import Opened, now
 
 
@@ -48,8 +48,9 @@ class SentEditions(Opened):
         rows = self.db.execute(
             "SELECT cluster, edition, spec, content FROM sent WHERE review = ? ORDER BY id", (review,)
         )
+        shared = Shared()
         with building():
-            decoded = (decode(r["spec"], r["content"], r["cluster"], r["edition"]) for r in rows)
+            decoded = (decode(r["spec"], r["content"], r["cluster"], r["edition"], shared) for r in rows)
             return [each(p) for p in decoded] if each else list(decoded)
 
     def sent_id(self, review: str, plan: SentWorkbook) -> int | None:

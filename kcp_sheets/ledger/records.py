@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..bulk import building
@@ -21,6 +21,31 @@ def _as_text(value: Any) -> str:
 _RECORD_JSON = json.JSONEncoder(
     ensure_ascii=False, check_circular=False, default=_as_text
 )  # made once, used for every record
+
+
+def _record_encoder() -> Callable[[dict[str, Any]], str]:
+    """A record as JSON text, exactly as _RECORD_JSON.encode writes it: through
+    json's C encoder made once where Python has it (`encode` makes one per
+    call, a third of the time of 200,000 records)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _RECORD_JSON.encode
+    e = _RECORD_JSON
+    chunks = make(
+        None,
+        e.default,
+        json.encoder.encode_basestring,
+        e.indent,
+        e.key_separator,
+        e.item_separator,
+        e.sort_keys,
+        e.skipkeys,
+        e.allow_nan,
+    )
+    return lambda record: "".join(chunks(record, 0))
+
+
+_encode_record = _record_encoder()
 
 
 class ReviewRecords(Opened):
@@ -56,12 +81,24 @@ class ReviewRecords(Opened):
             (review, year, partnership, title),
         )
         keys: set[tuple[str, str, str]] = set()
+        # What the review holds now, in the same order, read beside the new
+        # records: one the same in every respect is not written again (SQLite
+        # would compare it too, but only after the statement is run for it).
+        held = self.db.execute(
+            "SELECT kind, cluster, id, year, data, seq FROM records WHERE review = ? ORDER BY seq, rowid", (review,)
+        )
 
         def rows() -> Iterator[tuple[Any, ...]]:  # one by one: the records are never held twice, as JSON too
+            was = next(held, None)
             for seq, (kind, record) in enumerate((kind, r) for kind, rs in records.items() for r in rs):
                 key = (kind, str(record.get("cluster") or ""), str(record["id"]))
+                again = key in keys  # the same key twice: the later one stands, as written in turn
                 keys.add(key)
-                yield (review, year, *key, _RECORD_JSON.encode(record), seq)
+                data = _encode_record(record)
+                while was is not None and was[5] < seq:
+                    was = next(held, None)
+                if again or was is None or tuple(was) != (*key, year, data, seq):
+                    yield (review, year, *key, data, seq)
 
         self.db.executemany(
             "INSERT INTO records (review, year, kind, cluster, id, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?)"

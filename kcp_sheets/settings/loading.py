@@ -5,11 +5,14 @@ lists; every mistake reported at once, in file and line order."""
 from __future__ import annotations
 
 import difflib
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .. import kept
 from ..bulk import building
 from ..problems import Line, Problem, ProblemError, problem
 from ..textfile import LIMITS, Limits, expanded_nodes, read_text
@@ -34,10 +37,43 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def load_review(folder: Path, limits: Limits = LIMITS) -> Review:
-    """Read and check a review folder; raise ProblemError listing every mistake."""
+def load_review(folder: Path, limits: Limits = LIMITS, keep: bool = False) -> Review:
+    """Read and check a review folder; raise ProblemError listing every mistake.
+
+    With `keep` (the commands), settings checked before from the very same
+    files are taken as they were kept (`kept.py`), and settings checked now
+    are kept: a national master list of 200,000 actions is parsed once, not
+    at every command. Settings with mistakes are never kept."""
+    folder = Path(folder)
+    digest = _files_digest(folder, limits) if keep else ""
+    if digest:
+        with building():
+            found = kept.get(folder, "settings", digest)
+        if isinstance(found, Review):
+            return replace(found, folder=folder, digest=digest)
     with building():
-        return _load_review(Path(folder), limits)
+        review = _load_review(folder, limits)
+    if digest and digest == _files_digest(folder, limits):  # not changed while it was read
+        kept.put(folder, "settings", digest, replace(review, folder=Path()))
+        return replace(review, digest=digest)
+    return review
+
+
+def _files_digest(folder: Path, limits: Limits) -> str:
+    """Everything a review's settings are built from: its files, the limits, the
+    code; "" (nothing kept) if a file is past what the settings can be."""
+    digest = hashlib.sha256(f"{kept.code_digest()}\x1e{limits!r}".encode())
+    for name in FILES:
+        path = folder / name
+        try:
+            if path.stat().st_size > max(limits.yaml_bytes, limits.csv_bytes):
+                return ""
+            data = path.read_bytes()
+            digest.update(f"\x1e{name}\x1f{len(data)}\x1f".encode())
+            digest.update(data)
+        except OSError:
+            digest.update(f"\x1e{name}\x1fnot read".encode())
+    return digest.hexdigest()
 
 
 def _load_review(folder: Path, limits: Limits) -> Review:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -101,6 +101,9 @@ class Review:
     accreditation: tuple[AccreditationAction, ...]
     templates: Path | None = None  # the workbook templates the workbooks are made from; None: those shipped
     read_seconds: float = READ_SECONDS  # the longest one file (a workbook, or the e-mail it came in) may take to read
+    # What the settings were built from, as one digest, when a command keeps them ("" otherwise): what
+    # else a command keeps from them is kept under it (kept.py).
+    digest: str = field(default="", compare=False)
 
     def cluster(self, code: str) -> Cluster:
         return self._clusters_by_code[code]
