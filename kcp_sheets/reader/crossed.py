@@ -24,55 +24,65 @@ from .records import Return, Row
 MIN_TEXT = 12  # free text shorter than this ("Done", "On track") is anyone's
 MIN_RUN = 2  # rows in a row, each the same as the other return's rows in the same order
 STOCK = 20  # answers found on more rows than this are a stock phrase, whoever typed them
+ROW_BITS = 32  # a place is kept as one number: its return's position, then its row's in these low bits
+ROW_MASK = (1 << ROW_BITS) - 1
 
 
 def answers_from_other_returns(returns: Iterable[Return], min_run: int = MIN_RUN) -> None:
     """Add to both returns an error for each run of rows whose free-text
     answers are word for word another cluster's return's, in the same order."""
-    with building():  # a hash for each of a national review's 200,000 rows, none of them in a cycle
-        tables = [(ret, _texts(ret)) for ret in returns if ret.sent is not None and ret.cluster]
-        pairs = _pairs(tables)
-    for (a, b), matched in pairs.items():
+    tables: list[tuple[Return, list[Row]]] = []  # each return compared, with its rows in sheet order
+    first: dict[int, int] = {}  # a row's free-text answers (their hash) -> where first found
+    again: dict[int, list[int]] = {}  # answers found on more than one row -> every place they are
+    with building():  # a national review's 200,000 rows: one small entry each, none of them in a cycle
+        for ret in returns:
+            if ret.sent is None or not ret.cluster:
+                continue
+            rows, hashes = _texts(ret)
+            base = len(tables) << ROW_BITS
+            tables.append((ret, rows))
+            for n, texts in enumerate(hashes):
+                if texts is not None:
+                    seen = first.setdefault(texts, base | n)
+                    if seen != base | n:
+                        again.setdefault(texts, [seen]).append(base | n)
+    for (a, b), matched in _pairs(tables, again.values()).items():
         for run in _runs(matched, min_run):
-            _report(
-                tables[a][0], [tables[a][1][i][0] for i, _ in run], tables[b][0], [tables[b][1][j][0] for _, j in run]
-            )
-            _report(
-                tables[b][0], [tables[b][1][j][0] for _, j in run], tables[a][0], [tables[a][1][i][0] for i, _ in run]
-            )
+            mine, theirs = [tables[a][1][i] for i, _ in run], [tables[b][1][j] for _, j in run]
+            _report(tables[a][0], mine, tables[b][0], theirs)
+            _report(tables[b][0], theirs, tables[a][0], mine)
 
 
-def _pairs(tables: list[tuple[Return, list[tuple[Row, int | None]]]]) -> dict[tuple[int, int], set[tuple[int, int]]]:
+def _pairs(
+    tables: list[tuple[Return, list[Row]]], shared: Iterable[list[int]]
+) -> dict[tuple[int, int], set[tuple[int, int]]]:
     """Rows of two clusters' returns whose answers are the same, by (table a, table b):
     (row a, row b). Answers on more than STOCK rows are a stock phrase, never a match."""
-    where: dict[int, list[tuple[int, int]]] = {}  # a row's free-text answers (their hash) -> (table, row position)
-    for t, (_, rows) in enumerate(tables):
-        for n, (_, texts) in enumerate(rows):
-            if texts is not None:
-                where.setdefault(texts, []).append((t, n))
-    pairs: dict[tuple[int, int], set[tuple[int, int]]] = {}  # (table a, table b) -> (row a, row b)
-    for places in where.values():
+    pairs: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for places in shared:
         if len(places) > STOCK:
             continue
-        for x, (a, i) in enumerate(places):
-            for b, j in places[x + 1 :]:
+        found = [(p >> ROW_BITS, p & ROW_MASK) for p in places]
+        for x, (a, i) in enumerate(found):
+            for b, j in found[x + 1 :]:
                 if tables[a][0].cluster != tables[b][0].cluster:
                     pairs.setdefault((a, b), set()).add((i, j))
     return pairs
 
 
-def _texts(ret: Return) -> list[tuple[Row, int | None]]:
-    """Each row of the return's main table, in sheet order, with its free-text
-    answers as compared, by their hash (a national review holds 200,000 rows);
-    None for a row with none longer than a word or two."""
+def _texts(ret: Return) -> tuple[list[Row], list[int | None]]:
+    """The rows of the return's main table, in sheet order, and each one's
+    free-text answers as compared, by their hash (a national review holds
+    200,000 rows); None for a row with none longer than a word or two."""
     sheet = ret.sent.spec.main_table()
     keys = [c.key for c in sheet.table.columns if c.is_input and c.kind == "text"] if sheet.table else []
-    found = []
-    for row in sorted(ret.rows.get(sheet.key, []), key=attrgetter("cell_row")):  # no work when in order already
+    rows = sorted(ret.rows.get(sheet.key, []), key=attrgetter("cell_row"))  # no work when in order already
+    hashes: list[int | None] = []
+    for row in rows:
         values = row.values
         texts = [_compared(values.get(k)) for k in keys]
-        found.append((row, hash("\x1f".join(texts)) if any(len(t) >= MIN_TEXT for t in texts) else None))
-    return found
+        hashes.append(hash("\x1f".join(texts)) if any(len(t) >= MIN_TEXT for t in texts) else None)
+    return rows, hashes
 
 
 def _compared(value: object) -> str:
