@@ -77,6 +77,9 @@ class Reads:
     # Files in each worker's hands at once (enough that they never wait on this
     # process): a worker that dies takes at most these, of every worker, back with it.
     in_flight: int = 16
+    # One worker per core, at most 8: each may grow to its memory limit (its
+    # start plus 1.5 GB), so a large server's cores are not all taken at once.
+    workers: int = field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 8)))
 
 
 DEFAULT = Reads()
@@ -138,8 +141,10 @@ def _pooled(
     while start < len(sources):
         done: dict[int, Outcome] = {}
         running: dict[Future[bytes], int] = {}
-        with ProcessPoolExecutor(initializer=_start_worker, initargs=(review, planned, reads, cheap)) as pool:
-            ahead = max(2, reads.in_flight * (pool._max_workers or 1))  # the pool's own count of its workers
+        with ProcessPoolExecutor(
+            max_workers=reads.workers, initializer=_start_worker, initargs=(review, planned, reads, cheap)
+        ) as pool:
+            ahead = max(2, reads.in_flight * reads.workers)
             sent = start
             while start < len(sources) and not _collect(running, done):
                 while sent < len(sources) and len(running) < ahead and len(done) < KEPT_AHEAD:

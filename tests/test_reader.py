@@ -556,6 +556,8 @@ def test_many_returns_are_read_in_parallel_with_the_same_result(review, plans, o
         for r in parallel.returns
     ] == [(r.source.name, r.label, r.used, r.answers, True) for r in serial.returns]
     assert parallel.all_problems() == serial.all_problems()
+    one_worker = check_returns(review, paths, reads=Reads(workers=1))  # as many workers as asked, however many cores
+    assert one_worker.all_problems() == serial.all_problems()
     assert parallel.returns[0].sent is plans["ET"] or parallel.returns[0].sent.label == "ET"
 
 
