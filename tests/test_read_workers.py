@@ -117,6 +117,52 @@ def test_the_look_unpacks_a_part_as_zipfile_does_or_not_at_all(valid_xlsx: bytes
             unpacked(bytes(damaged), sheet, sheet.file_size)
 
 
+def _flagged(data: bytes, part: str, bits: int, central: bool = True) -> bytes:
+    """The package with flag bits added to a part's local header, and to its
+    central directory entry unless `central` is False."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(part)
+    out = bytearray(data)
+    out[info.header_offset + 6 : info.header_offset + 8] = (info.flag_bits | bits).to_bytes(2, "little")
+    at = data.find(b"PK\x01\x02")
+    while central and at >= 0:
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + length] == part.encode():
+            out[at + 8 : at + 10] = (info.flag_bits | bits).to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("bits", [0x20, 0x40])
+def test_a_part_zipfile_will_not_unpack_for_its_flags_is_not_unpacked_by_the_look(valid_xlsx: bytes, bits: int) -> None:
+    """Compressed patched data (flag bit 5) and strong encryption (bit 6) are
+    refused by zipfile, so by the full inspection: the look must not read
+    such a part either, and the officer reads the full inspection's words."""
+    for part in ("xl/workbook.xml", "docProps/app.xml"):
+        flagged = _flagged(valid_xlsx, part, bits)
+        with pytest.raises(Unusual):
+            unpacked(flagged, zipfile.ZipFile(io.BytesIO(flagged)).getinfo(part), 100)
+        assert vouched(flagged) is None, part
+        assert said(glance, flagged) == said(inspect, flagged)
+
+
+def test_a_local_name_is_decoded_as_its_own_header_says_as_zipfile_decodes_it() -> None:
+    """A name marked UTF-8 in the central directory but not in its local
+    header is read by zipfile in the old code page, so it does not match and
+    zipfile will not unpack it: nor does the look."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/média.xml", b"<x/>")
+    data = out.getvalue()
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/média.xml")
+    assert unpacked(data, info, 100) == b"<x/>"
+    local = bytearray(data)
+    local[info.header_offset + 6 : info.header_offset + 8] = (info.flag_bits & ~0x800).to_bytes(2, "little")
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(bytes(local))).read(info.filename)
+    with pytest.raises(Unusual):
+        unpacked(bytes(local), info, 100)
+
+
 def _greedy(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that runs away on one file
     if source.name == "bomb.xlsx":
         held = bytearray(2 * 1024**3)  # 2 GB of address space, never touched
