@@ -29,6 +29,7 @@ from .formats import Facts, Refused, SheetFacts, inspect
 from .formats.facts import MAX_GRID_CELLS, MAX_PART, MAX_PARTS, MAX_RATIO, MAX_SHARED_STRINGS, MAX_UNZIPPED
 from .formats.kind import ZIP_MAGIC
 from .formats.members import Unusual, unpacked
+from .formats.normal import UTF16_MARKS
 from .formats.ooxml import SHEET_KINDS, UNIQUE_COUNT
 from .formats.sheet_xml import formula_or_error
 from .formats.zipsafe import CHUNK, ZIP_ERRORS, attribute, chunks, no_entities, xml_text
@@ -119,15 +120,24 @@ class _Package:
         info = self.infos[part]
         if info.file_size > limit:
             raise Unusual(part)
-        body = unpacked(self.data, info, info.file_size)
+        body = _checked(part, unpacked(self.data, info, info.file_size))
         no_entities(part, body[:HEAD])
         return body
 
     def head(self, part: str) -> bytes:
         """The first 64 KB of an XML part the look does not read whole."""
-        body = unpacked(self.data, self.infos[part], HEAD)
+        body = _checked(part, unpacked(self.data, self.infos[part], HEAD))
         no_entities(part, body)
         return body
+
+
+def _checked(part: str, body: bytes) -> bytes:
+    """A part's bytes, if the entity check can read them: XML in UTF-16 hides
+    its declarations from a search for bytes, and the full inspection writes
+    it as UTF-8 before it checks (`formats.normal`), so it is left to that."""
+    if body[:2] in UTF16_MARKS:
+        raise Unusual(part)
+    return body
 
 
 def _relationships(package: _Package, part: str, base: str) -> dict[str, tuple[str, str]] | None:
@@ -156,8 +166,12 @@ def _relationships(package: _Package, part: str, base: str) -> dict[str, tuple[s
 
 def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
     """Whether the central directory is within every limit the full inspection
-    sets, part by part as well as in all; nothing encrypted."""
-    if len(infos) > MAX_PARTS:
+    sets, part by part as well as in all; nothing encrypted; no part named
+    twice or with Windows' backslashes (the full inspection rewrites such a
+    package, keeping the first of a name, where the library and this look
+    would read the last)."""
+    names = {i.filename for i in infos}
+    if len(infos) > MAX_PARTS or len(names) != len(infos) or any("\\" in n for n in names):
         return False
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))

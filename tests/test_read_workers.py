@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import os
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -161,6 +162,46 @@ def test_a_local_name_is_decoded_as_its_own_header_says_as_zipfile_decodes_it() 
         zipfile.ZipFile(io.BytesIO(bytes(local))).read(info.filename)
     with pytest.raises(Unusual):
         unpacked(bytes(local), info, 100)
+
+
+def test_an_entity_in_a_utf16_part_is_refused_by_the_look_as_by_the_full_inspection() -> None:
+    """A part in UTF-16 hides '<!ENTITY' from a search for its bytes; the full
+    inspection writes it as UTF-8 first and refuses it. The look leaves it to
+    that, rather than vouch for a file whose properties a parser would then
+    read with its entities expanded."""
+    sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1"/><sheetData/></worksheet>'
+    core = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE c [<!ENTITY y "2020">]><cp:coreProperties '
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dcterms="http://purl.org/dc/terms/"><dcterms:modified>&y;-01-01T00:00:00Z</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+    parts = minimal_xlsx(sheet.encode())
+    parts["docProps/core.xml"] = core.encode("utf-16")
+    data = package(parts)
+    assert vouched(data) is None
+    assert said(glance, data) == said(inspect, data)
+    assert said(inspect, data)[1] == "file-hostile"
+
+
+def test_a_package_the_full_inspection_rewrites_is_left_to_it(valid_xlsx: bytes) -> None:
+    """A part named twice, or named with backslashes beside its '/' name: the
+    full inspection rewrites the package keeping the first of each name,
+    while the look and the library would read the last."""
+    parts = {
+        i.filename: zipfile.ZipFile(io.BytesIO(valid_xlsx)).read(i)
+        for i in zipfile.ZipFile(io.BytesIO(valid_xlsx)).infolist()
+    }
+    for name in ("xl\\worksheets\\sheet2.xml", "xl/worksheets/sheet2.xml"):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the name written twice: the point
+            archive.writestr(name, parts["xl/worksheets/sheet2.xml"].replace(b"<sheetData>", b"<sheetData/><x>", 1))
+            for part, body in parts.items():
+                archive.writestr(part, body)
+        data = out.getvalue()
+        assert vouched(data) is None, name
+        assert said(glance, data) == said(inspect, data), name
 
 
 def _greedy(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that runs away on one file
