@@ -292,3 +292,34 @@ def test_error_and_formula_marks_of_a_sheet_parsed_whole_are_those_read_event_by
         whole = _marks_whole(xml)
         assert whole is None if name in ("twice", "nested") else whole == streamed == expected, name
     assert _marks_streamed(io.BytesIO(sheets["twice"].encode()))[0][(0, 0)] == "#N/A"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c\tr="CV30000"><v>2</v></c>',
+        b'<c\nr="CV30000"><v>2</v></c>',
+        b"<c r='CV30000'><v>2</v></c>",
+        b"<c r = 'CV30000'><v>2</v></c>",
+        b'<c s="0"\tr="CV30000"><v>2</v></c>',
+        b'<c r="cv30000"><v>2</v></c>',
+        b'<c r="&#67;V30000"><v>2</v></c>',
+        b'<c r="A1" r="CV30000"><v>2</v></c>',
+        b'<c r="A1" s="0"r="CV30000"><v>2</v></c>',
+    ],
+)
+def test_a_cell_placed_in_any_way_the_library_reads_is_measured_where_the_library_puts_it(cell: bytes) -> None:
+    """The reading library takes a cell's place in either quotes, in letters
+    of either case, after any whitespace, from a character reference (the
+    second reader) and from the last of two names: the inspection measures
+    the sheet as far, so that no grid is built past the budget unmeasured."""
+    sheet = (
+        (
+            f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+            '<row r="30000">'
+        ).encode()
+        + cell
+        + b"</row></sheetData></worksheet>"
+    )
+    [measured] = inspect(package(minimal_xlsx(sheet))).sheets
+    assert (measured.rows, measured.cols) == (30000, 100)
