@@ -8,10 +8,11 @@ opening a return. This look checks what a parser would trip on from the
 zip's central directory (part count, sizes, ratios, encryption), the few
 small parts that say where the sheets are, the head of every other part for
 entity declarations, and each sheet's declared dimension; a sheet is
-unpacked once (as the library unpacks it) only to find formula and error
-marks. Its extent is taken from that dimension (`Facts.declared`): the
-grids the library builds are measured after, in the worker, and a file
-whose grids pass the budget is read again fully inspected. Anything it
+unpacked once (as the library unpacks it) to find formula and error marks
+and, at C speed, any cell placed past that dimension or not by a plain
+reference. Its extent is taken from that dimension (`Facts.declared`): the
+grids the library builds are measured after as well, in the worker, and a
+file whose grids pass the budget is read again fully inspected. Anything it
 cannot vouch for, and every file that is not a plain .xlsx, gets the full
 inspection instead, so a refusal is always the full inspection's, word for
 word.
@@ -20,6 +21,7 @@ word.
 from __future__ import annotations
 
 import io
+import itertools
 import posixpath
 import re
 import struct
@@ -44,6 +46,8 @@ XML_PARTS = (".xml", ".rels", ".vml", ".rdf")  # the parts whose heads are check
 HEAD = 64 * 1024  # of a part, what is checked for entity declarations
 SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
 DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
+COLUMNS_WITH_LETTERS = {1: 26, 2: 702, 3: 16384}  # the widest sheet a reference of so many letters reaches
+SHAPES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\t\n\r", b"A" * 26 + b"0" * 10 + b"   ")
 
 
 def glance(data: bytes) -> Facts:
@@ -94,7 +98,7 @@ def _look(data: bytes) -> Facts | None:
         if sheet is None:
             return None
         facts.sheets.append(sheet)
-    if not facts.sheets or sum(s.grid for s in facts.sheets) > MAX_GRID_CELLS:
+    if not facts.sheets or sum(_reach(s) for s in facts.sheets) > MAX_GRID_CELLS:
         return None
     strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
     for part in sorted(names - facts.parts_read):
@@ -187,21 +191,47 @@ def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
 
 def _sheet(package: _Package, name: str, part: str, facts: Facts) -> SheetFacts | None:
     """A sheet as its declared dimension bounds it, its formula and error
-    marks noted; None where no dimension is declared (the full inspection then
-    measures it). Unpacked whole, which checks the part as the library will
-    read it; entities checked in its first 64 KB either way."""
+    marks noted; None where no dimension is declared or a cell is placed past
+    it, or not by a plain reference (the full inspection then measures it).
+    Unpacked whole, which checks the part as the library will read it;
+    entities checked in its first 64 KB either way."""
     small = package.infos[part].file_size <= CHUNK
     pieces = iter((package.whole(part),)) if small else chunks(package.archive, part)
     first = next(pieces, b"")
     found = DIMENSION.search(first[:4096])
-    if found is None:
+    if found is None or found.group(2).startswith(b"0"):
         return None
-    facts.formulas_or_errors = facts.formulas_or_errors or formula_or_error(first)
-    for chunk in pieces:  # each starts where a tag starts
+    letters, digits = found.groups()
+    for chunk in itertools.chain((first,), pieces):  # each starts where a tag starts
+        if not _within(chunk, len(letters), len(digits)):
+            return None
         facts.formulas_or_errors = facts.formulas_or_errors or formula_or_error(chunk)
     facts.parts_read.add(part)
-    letters, digits = found.groups()
     return SheetFacts(name, "worksheet", int(digits), _col_number(letters), 0, part)
+
+
+def _within(chunk: bytes, letters: int, digits: int) -> bool:
+    """Whether every cell of a piece of sheet XML is placed by a plain
+    reference (`<c r="` then capitals and digits) with no more letters or
+    digits than the dimension's far corner: then the full inspection, which
+    also counts cells the library leaves out (no value), measures the sheet
+    within `_reach`, and the two agree. Found at C speed in a copy with every
+    capital made A, every digit 0 and all whitespace a space, rather than by
+    a pattern at every cell."""
+    shape = chunk.translate(SHAPES)
+    placed = shape.count(b'<c r="A')
+    if shape.count(b"<c ") + shape.count(b"<c>") != placed or b":c " in shape or b":c>" in shape:
+        return False
+    if b'<c r="' + b"A" * (letters + 1) in shape:
+        return False
+    return not any(b'<c r="' + b"A" * n + b"0" * (digits + 1) in shape for n in range(1, letters + 1))
+
+
+def _reach(sheet: SheetFacts) -> int:
+    """The most cells a sheet's grid can span when no reference has more
+    letters or digits than its dimension's far corner."""
+    letters = 1 if sheet.cols <= 26 else 2 if sheet.cols <= 702 else 3
+    return COLUMNS_WITH_LETTERS[letters] * (10 ** len(str(sheet.rows)) - 1)
 
 
 def _col_number(letters: bytes) -> int:

@@ -82,12 +82,14 @@ def test_a_formula_is_found_by_the_cheap_look_too(valid_xlsx: bytes, tmp_path: P
 
 
 def test_a_sheet_larger_than_its_dimension_says_is_refused_in_the_full_inspections_words(review, plans) -> None:  # noqa: ANN001
-    """The cheap look takes a sheet's declared dimension at its word; the grid
-    the library built is measured after, and one past the budget sends the
-    file to the full inspection, whose refusal the officer reads."""
+    """The cheap look takes a sheet's declared dimension at its word where no
+    plain reference runs past it; the grid the library built is measured
+    after, and one past the budget (here a cell whose second name, the one
+    the library takes, is far) sends the file to the full inspection, whose
+    refusal the officer reads."""
     sheet = (
         f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1"/><sheetData>'
-        '<row r="1"><c r="A1"><v>1</v></c></row><row r="30000"><c r="CV30000"><v>2</v></c></row>'
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="30000"><c r="A1" r="CV30000"><v>2</v></c></row>'
         "</sheetData></worksheet>"
     ).encode()
     source = Source("understated.xlsx", package(minimal_xlsx(sheet)), dt.datetime.now(dt.UTC))
@@ -202,6 +204,43 @@ def test_a_package_the_full_inspection_rewrites_is_left_to_it(valid_xlsx: bytes)
         data = out.getvalue()
         assert vouched(data) is None, name
         assert said(glance, data) == said(inspect, data), name
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<c r="CV30000"></c>',
+        b'<c r="CV30000"><v></v></c>',
+        b'<c r="CV30000"><f>1+1</f></c>',
+        b'<c r="cv30000"></c>',
+        b"<c r='CV30000'></c>",
+        b'<c\tr="CV30000"></c>',
+        b'<c r="&#67;V30000"></c>',
+    ],
+)
+def test_a_far_cell_the_library_leaves_out_is_refused_as_the_full_inspection_refuses_it(
+    review,  # noqa: ANN001
+    plans,  # noqa: ANN001
+    far: bytes,
+) -> None:
+    """A cell with no value past the declared dimension: the full inspection
+    counts it, so the sheet is too large; the library leaves it out, so the
+    grids as built fit. The look must not vouch for the file, or the worker
+    would read what the officer's own process refuses."""
+    sheet = (
+        (
+            f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1"/><sheetData>'
+            '<row r="1"><c r="A1"><v>1</v></c></row><row r="30000">'
+        ).encode()
+        + far
+        + b"</row></sheetData></worksheet>"
+    )
+    source = Source("far.xlsx", package(minimal_xlsx(sheet)), dt.datetime.now(dt.UTC))
+    sent = SentWorkbooks(list(plans.values()))
+    assert vouched(source.data) is None
+    full = read_source(source, review, sent)
+    assert [p.code for p in full.problems] == ["sheet-too-large"]
+    assert [p.message for p in read_looked(source, review, sent).problems] == [p.message for p in full.problems]
 
 
 def _greedy(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202 - a reader that runs away on one file
