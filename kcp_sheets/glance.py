@@ -34,7 +34,7 @@ from .formats.members import Unusual, unpacked
 from .formats.normal import UTF16_MARKS
 from .formats.ooxml import SHEET_KINDS, UNIQUE_COUNT
 from .formats.sheet_xml import formula_or_error
-from .formats.zipsafe import CHUNK, ZIP_ERRORS, attribute, chunks, no_entities, xml_text
+from .formats.zipsafe import CHUNK, HEAD, ZIP_ERRORS, attribute, chunks, no_entities, xml_text
 
 BOOK = "xl/workbook.xml"
 USUAL = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
@@ -43,7 +43,6 @@ OTHER_KINDS = ("content.xml", "mimetype", "META-INF/manifest.xml", "xl/workbook.
 RELATIONSHIP = re.compile(rb"<Relationship ([^<>]*)>")
 ATTRIBUTE = re.compile(rb'(?<![\w:.-])(\w+)="([^"]*)"')
 XML_PARTS = (".xml", ".rels", ".vml", ".rdf")  # the parts whose heads are checked, as `formats` checks them
-HEAD = 64 * 1024  # of a part, what is checked for entity declarations
 SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
 DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
 COLUMNS_WITH_LETTERS = {1: 26, 2: 702, 3: 16384}  # the widest sheet a reference of so many letters reaches

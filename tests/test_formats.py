@@ -323,3 +323,48 @@ def test_a_cell_placed_in_any_way_the_library_reads_is_measured_where_the_librar
     )
     [measured] = inspect(package(minimal_xlsx(sheet))).sheets
     assert (measured.rows, measured.cols) == (30000, 100)
+
+
+HEAD = 64 * 1024  # of a part, what the inspection searches for declarations
+
+
+def _declaring(prolog: bytes) -> bytes:
+    """A workbook whose sheet starts with `prolog`, then a document type that
+    declares an entity its first cell uses."""
+    body = f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c>'
+    body += "</row></sheetData></worksheet>"
+    return package(minimal_xlsx(prolog + b'<!ENTITY e "declared past the head">]>' + body.encode()))
+
+
+def test_a_document_type_whose_declarations_run_past_the_head_is_refused() -> None:
+    """Declarations are searched for in a part's first 64 KB: a document type
+    that starts across that boundary, or whose ']' seen in the head is in a
+    comment or a literal, or that follows a long comment, declares what the
+    search did not see. The parser would still read it."""
+    start = b'<?xml version="1.0"?>'
+    across = start + b" " * (HEAD - len(start) - 4) + b"<!DOCTYPE worksheet ["
+    assert across.index(b"<!DOCTYPE") < HEAD < across.index(b"<!DOCTYPE") + 9
+    prologs = {
+        "across the boundary": across,
+        "a ']' in a comment": start + b"<!DOCTYPE worksheet [<!-- ] -->" + b" " * HEAD,
+        "a ']' in a literal": start + b"<!DOCTYPE worksheet [<!ATTLIST c x CDATA ']>'>" + b" " * HEAD,
+        "after a long comment": start + b"<!--" + b" " * HEAD + b"--><!DOCTYPE worksheet [",
+    }
+    for name, prolog in prologs.items():
+        assert refused(_declaring(prolog)) == (
+            "file-hostile",
+            {"detail": "xl/worksheets/sheet1.xml declares a document type too long to check"},
+        ), name
+
+
+def test_a_long_part_with_a_short_prolog_is_read_as_before() -> None:
+    """The prolog of a part longer than the head is read whole when it ends in
+    the head: a document type with a comment, a literal and a ']' of its own."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 4000))
+    sheet = f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    prolog = b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- made by hand -->\n'
+    doctype = b"<!DOCTYPE worksheet [<!-- ] --><!ATTLIST c x CDATA ']>'>]>\n"
+    for head in (prolog, prolog + doctype):
+        assert len(head + sheet) > HEAD
+        [measured] = inspect(package(minimal_xlsx(head + sheet))).sheets
+        assert (measured.rows, measured.cols) == (3999, 1)

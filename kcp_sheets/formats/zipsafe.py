@@ -25,7 +25,18 @@ ZIP_ERRORS = (
     NotImplementedError,
     KeyError,
 )
+HEAD = 64 * 1024  # of a part, what is searched for declarations: they can only come before its first element
 DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[")  # a document type with declarations of its own
+# What may come before a document type and the first element: whitespace,
+# processing instructions (the XML declaration among them) and comments.
+PROLOG = re.compile(rb"(?:\s|<\?.*?\?>|<!--.*?-->)*+", re.S)
+# A document type read whole as a parser reads it, so that a ']' or '>' in a
+# comment, an instruction or a quoted literal of its declarations does not end it.
+DOCTYPE = re.compile(
+    rb"<!DOCTYPE(?>[^\[>\"']|\"[^\"]*\"|'[^']*')*+"
+    rb"(?:\[(?>\s|%[^;<>]*;|<!--.*?-->|<\?.*?\?>|<!(?!--)(?>[^>\"']|\"[^\"]*\"|'[^']*')*+>)*+\])?\s*>",
+    re.S,
+)
 
 
 def undated(part: str) -> zipfile.ZipInfo:
@@ -71,7 +82,7 @@ def read_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> byt
             data = stream.read(limit + 1)
     except ZIP_ERRORS:
         raise unpacking(part) from None
-    no_entities(part, data[: 64 * 1024])
+    no_entities(part, data[:HEAD])
     return data
 
 
@@ -94,7 +105,7 @@ def open_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> IO[
 def part_head(archive: zipfile.ZipFile, part: str) -> bytes:
     try:
         with archive.open(part) as stream:
-            return stream.read(64 * 1024)
+            return stream.read(HEAD)
     except ZIP_ERRORS as exc:
         if "encrypted" in str(exc).lower():
             raise Refused("file-encrypted") from None
@@ -104,14 +115,30 @@ def part_head(archive: zipfile.ZipFile, part: str) -> bytes:
 def no_entities(part: str, head: bytes) -> None:
     """Refuses XML that declares an entity (the way to expand a few bytes into
     gigabytes, or to read another file), or whose own declarations run past
-    the head so they cannot be checked; a DOCTYPE line alone is no hazard."""
+    the head so they cannot be checked; a DOCTYPE line alone is no hazard.
+    `head`: the part's first `HEAD` bytes, or all of it if it is shorter."""
     if b"<!ENTITY" in head:  # plain byte searches: the longer the word, the faster they run
         raise Refused("file-hostile", detail=f"{part} declares XML entities")
-    if b"<!DOCTYPE" not in head:  # most parts: no document type, so no declarations of its own
+    cut = len(head) >= HEAD  # the part goes on past the head
+    if b"<!DOCTYPE" not in head and not cut:  # most parts: no document type, so no declarations of its own
         return
     subset = DOCTYPE_SUBSET.search(head)
-    if subset and b"]" not in head[subset.end() :]:
+    if (subset and b"]" not in head[subset.end() :]) or (cut and not _prolog_in(head)):
         raise Refused("file-hostile", detail=f"{part} declares a document type too long to check")
+
+
+def _prolog_in(head: bytes) -> bool:
+    """Whether all that may come before a part's first element (where alone a
+    document type, and so a declaration, may stand) ends within its head: a
+    document type that starts or ends past it, or after a comment that does,
+    could declare what the search of the head did not see."""
+    end = PROLOG.match(head, 3 if head.startswith(b"\xef\xbb\xbf") else 0).end()
+    if head.startswith(b"<!DOCTYPE", end):
+        doctype = DOCTYPE.match(head, end)
+        if doctype is None:
+            return False
+        end = PROLOG.match(head, doctype.end()).end()
+    return len(head) - end >= len(b"<!DOCTYPE") and head[end : end + 2] not in (b"<!", b"<?")
 
 
 def chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
@@ -123,7 +150,7 @@ def chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
             while True:
                 block = stream.read(CHUNK)
                 if first:
-                    no_entities(part, block[: 64 * 1024])
+                    no_entities(part, block[:HEAD])
                     first = False
                 if not block:
                     break
