@@ -27,14 +27,25 @@ import re
 import struct
 import zipfile
 
+from .cellref import column_number
 from .formats import Facts, Refused, SheetFacts, inspect
-from .formats.facts import MAX_GRID_CELLS, MAX_PART, MAX_PARTS, MAX_RATIO, MAX_SHARED_STRINGS, MAX_UNZIPPED
+from .formats.facts import MAX_GRID_CELLS, MAX_PART, MAX_RATIO, MAX_SHARED_STRINGS
 from .formats.kind import ZIP_MAGIC
 from .formats.members import Unusual, unpacked
 from .formats.normal import UTF16_MARKS
 from .formats.ooxml import SHEET_KINDS, UNIQUE_COUNT
 from .formats.sheet_xml import formula_or_error
-from .formats.zipsafe import CHUNK, HEAD, ZIP_ERRORS, attribute, chunks, no_entities, xml_text
+from .formats.zipsafe import (
+    CHUNK,
+    HEAD,
+    XML_SUFFIXES,
+    ZIP_ERRORS,
+    attribute,
+    chunks,
+    no_entities,
+    too_many_or_too_large,
+    xml_text,
+)
 
 BOOK = "xl/workbook.xml"
 USUAL = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
@@ -42,7 +53,6 @@ NEEDED = {"[Content_Types].xml", "_rels/.rels", BOOK, "xl/_rels/workbook.xml.rel
 OTHER_KINDS = ("content.xml", "mimetype", "META-INF/manifest.xml", "xl/workbook.bin")
 RELATIONSHIP = re.compile(rb"<Relationship ([^<>]*)>")
 ATTRIBUTE = re.compile(rb'(?<![\w:.-])(\w+)="([^"]*)"')
-XML_PARTS = (".xml", ".rels", ".vml", ".rdf")  # the parts whose heads are checked, as `formats` checks them
 SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
 DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})"')
 COLUMNS_WITH_LETTERS = {1: 26, 2: 702, 3: 16384}  # the widest sheet a reference of so many letters reaches
@@ -101,7 +111,7 @@ def _look(data: bytes) -> Facts | None:
         return None
     strings = {t for k, t in rels.values() if k == "sharedStrings"} | {USUAL["sharedStrings"]}
     for part in sorted(names - facts.parts_read):
-        if not part.lower().endswith(XML_PARTS):
+        if not part.lower().endswith(XML_SUFFIXES):
             continue
         head = package.head(part)  # every one, for entities: what reads it reads a checked part
         count = UNIQUE_COUNT.search(head[:4096]) if part in strings else None
@@ -120,6 +130,7 @@ class _Package:
         self.infos = {i.filename: i for i in archive.infolist()}  # the last of a name, as zipfile finds it
 
     def whole(self, part: str, limit: int = MAX_PART) -> bytes:
+        """A part no larger than `limit`, all of it, checked by its size and checksum."""
         info = self.infos[part]
         if info.file_size > limit:
             raise Unusual(part)
@@ -174,11 +185,7 @@ def _plain_container(infos: list[zipfile.ZipInfo]) -> bool:
     package, keeping the first of a name, where the library and this look
     would read the last)."""
     names = {i.filename for i in infos}
-    if len(infos) > MAX_PARTS or len(names) != len(infos) or any("\\" in n for n in names):
-        return False
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+    if too_many_or_too_large(infos) is not None or len(names) != len(infos) or any("\\" in n for n in names):
         return False
     for info in infos:
         if info.flag_bits & 0x1 or info.file_size > MAX_PART:
@@ -206,7 +213,7 @@ def _sheet(package: _Package, name: str, part: str, facts: Facts) -> SheetFacts 
             return None
         facts.formulas_or_errors = facts.formulas_or_errors or formula_or_error(chunk)
     facts.parts_read.add(part)
-    return SheetFacts(name, "worksheet", int(digits), _col_number(letters), 0, part)
+    return SheetFacts(name, "worksheet", int(digits), column_number(letters), 0, part)
 
 
 def _within(chunk: bytes, letters: int, digits: int) -> bool:
@@ -231,10 +238,3 @@ def _reach(sheet: SheetFacts) -> int:
     letters or digits than its dimension's far corner."""
     letters = 1 if sheet.cols <= 26 else 2 if sheet.cols <= 702 else 3
     return COLUMNS_WITH_LETTERS[letters] * (10 ** len(str(sheet.rows)) - 1)
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n

@@ -63,4 +63,5 @@ def unpacked(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
 
 
 def _inflated(packed: bytes, most: int) -> bytes:
+    """At most `most` bytes of a deflated part: never more, whatever it would unpack to."""
     return zlib.decompressobj(-15).decompress(packed, most) if most else b""

@@ -14,6 +14,7 @@ from typing import IO
 from .facts import MAX_PART, MAX_PARTS, MAX_RATIO, MAX_UNZIPPED, Refused
 
 CHUNK = 1024 * 1024
+XML_SUFFIXES = (".xml", ".rels", ".vml", ".rdf")  # the parts a parser may read as XML: each is checked
 # What Python's zipfile raises on a damaged or unusual container.
 ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -66,13 +67,23 @@ def opened(data: bytes) -> tuple[zipfile.ZipFile, set[str]]:
                 "its zip package is incomplete: the end of the file, which lists what is inside, is missing or broken"
             ),
         ) from None
+    refusal = too_many_or_too_large(infos)
+    if refusal is not None:
+        raise refusal
+    return archive, {i.filename for i in infos}
+
+
+def too_many_or_too_large(infos: list[zipfile.ZipInfo]) -> Refused | None:
+    """Why a package is refused from its central directory alone (absurdly
+    many parts, or parts that together would unpack to absurd sizes), or None:
+    one rule for the full inspection and the cheap look."""
     if len(infos) > MAX_PARTS:
-        raise Refused("file-hostile", detail=f"{len(infos)} parts inside the file")
+        return Refused("file-hostile", detail=f"{len(infos)} parts inside the file")
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        raise Refused("file-hostile", detail=f"it would unpack to {total / 1024 / 1024:.1f} MB (a 'zip bomb')")
-    return archive, {i.filename for i in infos}
+        return Refused("file-hostile", detail=f"it would unpack to {total / 1024 / 1024:.1f} MB (a 'zip bomb')")
+    return None
 
 
 def read_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> bytes:
@@ -103,6 +114,7 @@ def open_part(archive: zipfile.ZipFile, part: str, limit: int = MAX_PART) -> IO[
 
 
 def part_head(archive: zipfile.ZipFile, part: str) -> bytes:
+    """A part's first `HEAD` bytes, where its declarations must be if it has any."""
     try:
         with archive.open(part) as stream:
             return stream.read(HEAD)
@@ -173,6 +185,7 @@ ATTRIBUTES: dict[bytes, re.Pattern[bytes]] = {}
 
 
 def attribute(attrs: bytes, name: bytes) -> bytes | None:
+    """An attribute's raw value in a tag's attribute text, prefixed or not, in either quotes."""
     pattern = ATTRIBUTES.get(name)
     if pattern is None:
         pattern = ATTRIBUTES[name] = re.compile(rb"(?:^|[\s])(?:[\w.-]+:)?" + name + rb'\s*=\s*["\']([^"\']*)["\']')
@@ -190,7 +203,7 @@ def xml_heads(archive: zipfile.ZipFile, parts: set[str]) -> Iterator[tuple[str, 
     declares entities: whatever reads it (the library, or the file's properties)
     reads a checked part. Yields each with its first 64 KB."""
     for part in sorted(parts):
-        if not part.lower().endswith((".xml", ".rels", ".vml", ".rdf")):
+        if not part.lower().endswith(XML_SUFFIXES):
             continue
         size = archive.getinfo(part).file_size
         if size > MAX_PART:  # no XML part of a workbook is this large
