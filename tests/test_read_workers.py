@@ -166,6 +166,25 @@ def test_a_local_name_is_decoded_as_its_own_header_says_as_zipfile_decodes_it() 
         unpacked(bytes(local), info, 100)
 
 
+def test_a_part_whose_offset_zipfile_cannot_seek_to_is_not_read_from_the_end_instead(valid_xlsx: bytes) -> None:
+    """A directory that says it starts past where it does gives every part a
+    negative offset: zipfile cannot read there, and the full inspection
+    refuses the file; counted from the end of the bytes, the same offsets
+    would find the parts, so the look must not count them so."""
+    end = valid_xlsx.rfind(b"PK\x05\x06")
+    moved = bytearray(valid_xlsx)
+    offset = int.from_bytes(valid_xlsx[end + 16 : end + 20], "little")
+    moved[end + 16 : end + 20] = (offset + len(valid_xlsx)).to_bytes(4, "little")
+    data = bytes(moved)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/workbook.xml")
+    assert info.header_offset < 0
+    with pytest.raises(Unusual):
+        unpacked(data, info, 100)
+    assert vouched(data) is None
+    assert said(glance, data) == said(inspect, data)
+    assert said(inspect, data)[1] == "file-truncated"
+
+
 def test_an_entity_in_a_utf16_part_is_refused_by_the_look_as_by_the_full_inspection() -> None:
     """A part in UTF-16 hides '<!ENTITY' from a search for its bytes; the full
     inspection writes it as UTF-8 first and refuses it. The look leaves it to

@@ -35,6 +35,8 @@ def unpacked(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
     checked as zipfile checks it; a part read whole, by its size and checksum."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & REFUSED_FLAGS:
         raise Unusual(info.filename)
+    if info.header_offset < 0:  # a directory placed past where it is: zipfile cannot seek there, and
+        raise Unusual(info.filename)  # from the package's bytes it would be counted from their end
     try:
         fields = LOCAL_HEADER.unpack_from(data, info.header_offset)
     except struct.error:
