@@ -157,7 +157,9 @@ def _checked(part: str, body: bytes) -> bytes:
 def _relationships(package: _Package, part: str, base: str) -> dict[str, tuple[str, str]] | None:
     """A relationships part as {id: (type, target part)}, targets resolved as
     `formats` resolves them; None where any entry is written otherwise than
-    plainly (its attributes double-quoted, no prefixes, no escapes)."""
+    plainly (its attributes double-quoted, no prefixes, no escapes, a
+    relative target with no '.', '..' or '//', which the library would join
+    as written and so read another part than the one checked)."""
     data = package.whole(part, 8 * 1024 * 1024)
     found: dict[str, tuple[str, str]] = {}
     tags = RELATIONSHIP.findall(data)
@@ -171,10 +173,10 @@ def _relationships(package: _Package, part: str, base: str) -> dict[str, tuple[s
         if rel_id is None or kind is None or not target or any(ch in target for ch in b"%&\\"):
             return None
         text = target.decode("utf-8")
-        found[rel_id.decode("utf-8")] = (
-            kind.decode("utf-8").rsplit("/", 1)[-1],
-            text[1:] if text.startswith("/") else posixpath.normpath(posixpath.join(base, text)),
-        )
+        part = text[1:] if text.startswith("/") else posixpath.join(base, text)
+        if not text.startswith("/") and posixpath.normpath(part) != part:
+            return None
+        found[rel_id.decode("utf-8")] = (kind.decode("utf-8").rsplit("/", 1)[-1], part)
     return found
 
 

@@ -368,3 +368,33 @@ def test_a_long_part_with_a_short_prolog_is_read_as_before() -> None:
         assert len(head + sheet) > HEAD
         [measured] = inspect(package(minimal_xlsx(head + sheet))).sheets
         assert (measured.rows, measured.cols) == (3999, 1)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["worksheets/x/../sheet1.xml", "./worksheets/sheet1.xml", "worksheets//sheet1.xml", "worksheets/sheet%31.xml"],
+)
+def test_the_library_reads_the_sheet_that_was_measured_whatever_its_target_says(target: str) -> None:
+    """A relative target the format resolves ('.', '..', '//', escapes) the
+    reading library joins as written: where a part of that literal name is
+    also in the package, it would read that part, never measured. The
+    package is then rewritten for it, with the target the inspection followed."""
+    import zipfile
+
+    import python_calamine
+
+    def sheet(far: str) -> bytes:
+        return (
+            f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+            f"{far}</sheetData></worksheet>"
+        ).encode()
+
+    parts = minimal_xlsx(sheet(""))
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(b"worksheets/sheet1.xml", target.encode())
+    parts["xl/" + target] = sheet('<row r="30000"><c r="CV30000"><v>2</v></c></row>')
+    [measured] = inspect(package(parts)).sheets
+    read = inspect(package(parts)).package or package(parts)
+    assert zipfile.ZipFile(io.BytesIO(read)).namelist()
+    grid = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(read)).get_sheet_by_name("Data").to_python()
+    assert (len(grid), max(map(len, grid))) == (measured.rows, measured.cols)

@@ -185,6 +185,20 @@ def test_a_part_whose_offset_zipfile_cannot_seek_to_is_not_read_from_the_end_ins
     assert said(inspect, data)[1] == "file-truncated"
 
 
+@pytest.mark.parametrize("target", ["worksheets/x/../sheet1.xml", "./worksheets/sheet1.xml", "worksheets//sheet1.xml"])
+def test_a_target_the_library_would_join_as_written_is_left_to_the_full_inspection(target: str) -> None:
+    """The look checks the part a target resolves to; the library reads the
+    part named as the target is written, which may be another one."""
+    sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1"/><sheetData/></worksheet>'
+    parts = minimal_xlsx(sheet.encode())
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(b"worksheets/sheet1.xml", target.encode())
+    parts["xl/" + target] = sheet.replace("<sheetData/>", "<sheetData><row r='1'/></sheetData>").encode()
+    data = package(parts)
+    assert vouched(data) is None
+    assert said(glance, data) == said(inspect, data)
+
+
 def test_an_entity_in_a_utf16_part_is_refused_by_the_look_as_by_the_full_inspection() -> None:
     """A part in UTF-16 hides '<!ENTITY' from a search for its bytes; the full
     inspection writes it as UTF-8 first and refuses it. The look leaves it to
