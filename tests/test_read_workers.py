@@ -199,6 +199,32 @@ def test_a_target_the_library_would_join_as_written_is_left_to_the_full_inspecti
     assert said(glance, data) == said(inspect, data)
 
 
+def test_a_part_that_ends_before_the_size_its_directory_gives_is_not_read_in_part(valid_xlsx: bytes) -> None:
+    """A part whose directory claims more than it holds, with a checksum that
+    does not match: zipfile, reaching the end of its data even while reading
+    only its head, checks the checksum and refuses it, so the full inspection
+    refuses the file; the look must not take the shorter head unchecked."""
+    info = zipfile.ZipFile(io.BytesIO(valid_xlsx)).getinfo("docProps/app.xml")
+    data = bytearray(valid_xlsx)
+    fields = (100_000).to_bytes(4, "little"), (info.CRC ^ 1).to_bytes(4, "little")
+    data[info.header_offset + 22 : info.header_offset + 26], data[info.header_offset + 14 : info.header_offset + 18] = (
+        fields
+    )
+    at = valid_xlsx.find(b"PK\x01\x02")
+    while at >= 0:
+        length = int.from_bytes(valid_xlsx[at + 28 : at + 30], "little")
+        if valid_xlsx[at + 46 : at + 46 + length] == b"docProps/app.xml":
+            data[at + 24 : at + 28], data[at + 16 : at + 20] = fields
+        at = valid_xlsx.find(b"PK\x01\x02", at + 4)
+    short = bytes(data)
+    assert zipfile.ZipFile(io.BytesIO(short)).getinfo("docProps/app.xml").file_size == 100_000
+    with pytest.raises(Unusual):
+        unpacked(short, zipfile.ZipFile(io.BytesIO(short)).getinfo("docProps/app.xml"), 64 * 1024)
+    assert vouched(short) is None
+    assert said(glance, short) == said(inspect, short)
+    assert said(inspect, short)[1] == "file-truncated"
+
+
 def test_an_entity_in_a_utf16_part_is_refused_by_the_look_as_by_the_full_inspection() -> None:
     """A part in UTF-16 hides '<!ENTITY' from a search for its bytes; the full
     inspection writes it as UTF-8 first and refuses it. The look leaves it to

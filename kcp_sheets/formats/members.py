@@ -35,8 +35,10 @@ def unpacked(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
     checked as zipfile checks it; a part read whole, by its size and checksum."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & REFUSED_FLAGS:
         raise Unusual(info.filename)
-    if info.header_offset < 0:  # a directory placed past where it is: zipfile cannot seek there, and
-        raise Unusual(info.filename)  # from the package's bytes it would be counted from their end
+    # A negative offset (a directory that says it starts past where it does):
+    # zipfile cannot seek there, while indexing the bytes would count from their end.
+    if info.header_offset < 0:
+        raise Unusual(info.filename)
     try:
         fields = LOCAL_HEADER.unpack_from(data, info.header_offset)
     except struct.error:
@@ -59,8 +61,8 @@ def unpacked(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
         out = packed[:wanted] if info.compress_type == zipfile.ZIP_STORED else _inflated(packed, wanted)
     except zlib.error:
         raise Unusual(info.filename) from None
-    if whole and (len(out) != info.file_size or zlib.crc32(out) != info.CRC):
-        raise Unusual(info.filename)
+    if len(out) != wanted or (whole and zlib.crc32(out) != info.CRC):  # a part that ends short: zipfile
+        raise Unusual(info.filename)  # raises, or checks its checksum, where this look would take less
     return out
 
 
