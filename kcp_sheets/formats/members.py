@@ -61,8 +61,10 @@ def unpacked(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
         out = packed[:wanted] if info.compress_type == zipfile.ZIP_STORED else _inflated(packed, wanted)
     except zlib.error:
         raise Unusual(info.filename) from None
-    if len(out) != wanted or (whole and zlib.crc32(out) != info.CRC):  # a part that ends short: zipfile
-        raise Unusual(info.filename)  # raises, or checks its checksum, where this look would take less
+    # A part that ends short of what is wanted: zipfile, reaching its end,
+    # checks its checksum (or raises) even when reading only its head.
+    if len(out) != wanted or (whole and zlib.crc32(out) != info.CRC):
+        raise Unusual(info.filename)
     return out
 
 
