@@ -292,3 +292,109 @@ def test_error_and_formula_marks_of_a_sheet_parsed_whole_are_those_read_event_by
         whole = _marks_whole(xml)
         assert whole is None if name in ("twice", "nested") else whole == streamed == expected, name
     assert _marks_streamed(io.BytesIO(sheets["twice"].encode()))[0][(0, 0)] == "#N/A"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c\tr="CV30000"><v>2</v></c>',
+        b'<c\nr="CV30000"><v>2</v></c>',
+        b"<c r='CV30000'><v>2</v></c>",
+        b"<c r = 'CV30000'><v>2</v></c>",
+        b'<c s="0"\tr="CV30000"><v>2</v></c>',
+        b'<c r="cv30000"><v>2</v></c>',
+        b'<c r="&#67;V30000"><v>2</v></c>',
+        b'<c r="A1" r="CV30000"><v>2</v></c>',
+        b'<c r="A1" s="0"r="CV30000"><v>2</v></c>',
+    ],
+)
+def test_a_cell_placed_in_any_way_the_library_reads_is_measured_where_the_library_puts_it(cell: bytes) -> None:
+    """The reading library takes a cell's place in either quotes, in letters
+    of either case, after any whitespace, from a character reference (the
+    second reader) and from the last of two names: the inspection measures
+    the sheet as far, so that no grid is built past the budget unmeasured."""
+    sheet = (
+        (
+            f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+            '<row r="30000">'
+        ).encode()
+        + cell
+        + b"</row></sheetData></worksheet>"
+    )
+    [measured] = inspect(package(minimal_xlsx(sheet))).sheets
+    assert (measured.rows, measured.cols) == (30000, 100)
+
+
+HEAD = 64 * 1024  # of a part, what the inspection searches for declarations
+
+
+def _declaring(prolog: bytes) -> bytes:
+    """A workbook whose sheet starts with `prolog`, then a document type that
+    declares an entity its first cell uses."""
+    body = f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c>'
+    body += "</row></sheetData></worksheet>"
+    return package(minimal_xlsx(prolog + b'<!ENTITY e "declared past the head">]>' + body.encode()))
+
+
+def test_a_document_type_whose_declarations_run_past_the_head_is_refused() -> None:
+    """Declarations are searched for in a part's first 64 KB: a document type
+    that starts across that boundary, or whose ']' seen in the head is in a
+    comment or a literal, or that follows a long comment, declares what the
+    search did not see. The parser would still read it."""
+    start = b'<?xml version="1.0"?>'
+    across = start + b" " * (HEAD - len(start) - 4) + b"<!DOCTYPE worksheet ["
+    assert across.index(b"<!DOCTYPE") < HEAD < across.index(b"<!DOCTYPE") + 9
+    prologs = {
+        "across the boundary": across,
+        "a ']' in a comment": start + b"<!DOCTYPE worksheet [<!-- ] -->" + b" " * HEAD,
+        "a ']' in a literal": start + b"<!DOCTYPE worksheet [<!ATTLIST c x CDATA ']>'>" + b" " * HEAD,
+        "after a long comment": start + b"<!--" + b" " * HEAD + b"--><!DOCTYPE worksheet [",
+    }
+    for name, prolog in prologs.items():
+        assert refused(_declaring(prolog)) == (
+            "file-hostile",
+            {"detail": "xl/worksheets/sheet1.xml declares a document type too long to check"},
+        ), name
+
+
+def test_a_long_part_with_a_short_prolog_is_read_as_before() -> None:
+    """The prolog of a part longer than the head is read whole when it ends in
+    the head: a document type with a comment, a literal and a ']' of its own."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 4000))
+    sheet = f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    prolog = b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- made by hand -->\n'
+    doctype = b"<!DOCTYPE worksheet [<!-- ] --><!ATTLIST c x CDATA ']>'>]>\n"
+    for head in (prolog, prolog + doctype):
+        assert len(head + sheet) > HEAD
+        [measured] = inspect(package(minimal_xlsx(head + sheet))).sheets
+        assert (measured.rows, measured.cols) == (3999, 1)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["worksheets/x/../sheet1.xml", "./worksheets/sheet1.xml", "worksheets//sheet1.xml", "worksheets/sheet%31.xml"],
+)
+def test_the_library_reads_the_sheet_that_was_measured_whatever_its_target_says(target: str) -> None:
+    """A relative target the format resolves ('.', '..', '//', escapes) the
+    reading library joins as written: where a part of that literal name is
+    also in the package, it would read that part, never measured. The
+    package is then rewritten for it, with the target the inspection followed."""
+    import zipfile
+
+    import python_calamine
+
+    def sheet(far: str) -> bytes:
+        return (
+            f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+            f"{far}</sheetData></worksheet>"
+        ).encode()
+
+    parts = minimal_xlsx(sheet(""))
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(b"worksheets/sheet1.xml", target.encode())
+    parts["xl/" + target] = sheet('<row r="30000"><c r="CV30000"><v>2</v></c></row>')
+    [measured] = inspect(package(parts)).sheets
+    read = inspect(package(parts)).package or package(parts)
+    assert zipfile.ZipFile(io.BytesIO(read)).namelist()
+    grid = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(read)).get_sheet_by_name("Data").to_python()
+    assert (len(grid), max(map(len, grid))) == (measured.rows, measured.cols)

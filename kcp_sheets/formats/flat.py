@@ -22,7 +22,7 @@ from typing import Any
 
 from .facts import MAX_FORMULA_CELLS, MAX_GRID_CELLS, MAX_UNZIPPED, Facts, Refused, SheetFacts
 from .ods import ODS_MIMETYPE
-from .zipsafe import no_entities, undated
+from .zipsafe import HEAD, no_entities, undated
 
 Package = Callable[[bytes], Facts]  # a zip package's facts: how a .fods is read, as the .ods it stands for
 
@@ -174,7 +174,7 @@ def gunzip(data: bytes, limit: int = MAX_UNZIPPED) -> bytes:
 
 def _fods(data: bytes, package: Package) -> Facts:
     """A flat .fods, handed on as the .ods it is: the same XML as its content."""
-    no_entities("the file", data[: 64 * 1024])
+    no_entities("the file", data[:HEAD])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as ods:
         ods.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
@@ -189,7 +189,7 @@ def _events(data: bytes, drop: tuple[str, ...] = ("Cell", "Row")) -> Iterator[tu
     """ElementTree's start and end events, after the entity check; each cell
     and row is taken out of its parent once read, so memory stays flat
     however long the sheet."""
-    no_entities("the file", data[: 64 * 1024])
+    no_entities("the file", data[:HEAD])
     parents: list[ET.Element] = []
     for event, element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
         if event == "start":

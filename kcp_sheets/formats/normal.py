@@ -11,7 +11,8 @@ import io
 import re
 import zipfile
 
-XML_SUFFIXES = (".xml", ".rels", ".vml", ".rdf")
+from .zipsafe import XML_SUFFIXES
+
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 DECLARED = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][\w-]+["']""")
 

@@ -36,11 +36,13 @@ def actual(names: set[str], part: str) -> str:
 
 
 def _relationships(
-    archive: zipfile.ZipFile, names: set[str], part: str, recased: list[str] | None = None
+    archive: zipfile.ZipFile, names: set[str], part: str, readdressed: list[str] | None = None
 ) -> list[tuple[str, str, str]]:
     """(id, type, target part) of a part's relationships; targets resolved as
-    the format says, in the letter case the package uses (those whose case
-    differs from what was written are added to `recased`)."""
+    the format says, in the letter case the package uses. Those the reading
+    library would look for elsewhere (another letter case, or a relative
+    target with '.', '..', '//' or escapes, which it joins as written) are
+    added to `readdressed`: the package is then rewritten for it."""
     base, file = posixpath.split(part)
     rels = actual(names, posixpath.join(base, "_rels", file + ".rels"))
     if rels not in names:
@@ -53,18 +55,20 @@ def _relationships(
         target = (attribute(attrs, b"Target") or b"").decode("utf-8", "replace")
         rel_id = (attribute(attrs, b"Id") or b"").decode("utf-8", "replace")
         rel_type = (attribute(attrs, b"Type") or b"").decode("utf-8", "replace").rsplit("/", 1)[-1]
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-        written = unquote(resolved)
+        as_written = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+        written = unquote(as_written if target.startswith("/") else posixpath.normpath(as_written))
         cased = actual(names, written)
-        if cased != written and recased is not None:
-            recased.append(written)
+        if cased != as_written and readdressed is not None:
+            readdressed.append(written)
         found.append((rel_id, rel_type, cased))
     return found
 
 
 def ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
-    recased: list[str] = []
-    book_part = next((t for _, kind, t in _relationships(archive, names, "", recased) if kind in OFFICE_DOCUMENT), None)
+    readdressed: list[str] = []
+    book_part = next(
+        (t for _, kind, t in _relationships(archive, names, "", readdressed) if kind in OFFICE_DOCUMENT), None
+    )
     if (
         book_part is None or book_part not in names
     ):  # no relationship to it, or one to where it is not: found as Excel finds it
@@ -75,7 +79,7 @@ def ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
         raise Refused("file-truncated", detail="it holds no workbook part, only the package around one")
     if book_part.lower().endswith(".bin"):
         raise Refused("file-xlsb")
-    rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, book_part, recased)}
+    rels = {rel_id: (kind, target) for rel_id, kind, target in _relationships(archive, names, book_part, readdressed)}
     book = read_part(archive, book_part)
     facts = Facts("xlsx", macros=any(n.lower().endswith("vbaproject.bin") for n in names))
     unread: list[tuple[int, int]] = []  # <sheet> entries the library would refuse the whole file for
@@ -100,7 +104,7 @@ def ooxml(archive: zipfile.ZipFile, names: set[str]) -> Facts:
     usual = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
     if (
         unread
-        or recased
+        or readdressed
         or book_part != "xl/workbook.xml"
         or any(not _plain_target(book_part, t) or usual.get(k, t) != t for k, t in rels.values())
     ):

@@ -4,6 +4,7 @@ workbook was last saved."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import xml.etree.ElementTree as ET  # the parts were checked for entity declarations first
@@ -17,13 +18,22 @@ from .zipsafe import chunks
 # Formula or error cells in sheet XML: <f>, <f ...>, <f/>, <x:f> or <x:f ...>, t="e".
 FORMULA_LEADS = ((b"<f", b"> /"), (b":f", b"> "))
 CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^<>]*)>")
-CELL_REF = re.compile(rb'\br\s*=\s*"([A-Z]{1,3})(\d+)"')
-ROW_REF = re.compile(rb'\br\s*=\s*"(\d+)"')
+# A tag's own r attribute, in either quotes (the reading library takes both), not a prefixed one.
+R_ATTRIBUTE = re.compile(rb"""(?<![\w:.-])r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+CELL_NAME = re.compile(rb"([A-Za-z]{1,3})(\d+)")  # letters in either case: the library reads both
+# Cell tags the scan of placed cells does not count: prefixed, or with other
+# whitespace than a space after the name. A chunk holding one is walked tag by tag.
+ODD_CELLS = (b":c ", b":c>", b"<c\t", b"<c\n", b"<c\r", b":c\t", b":c\n", b":c\r")
 # Both start with a literal, so the scan runs at C speed.
 PLACED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 # Every placed cell in one pass: a cell with a value gives its reference and
 # ">", a <c .../> (a style and no value) gives empty strings.
-PLACED_CELLS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^<>]*(?<!/)(>)|<c r="[A-Z]{1,3}\d+"[^<>]*/>')
+# A tag that names its place twice is left to the walk, which takes the last
+# name, as the library does.
+SECOND_R = rb"(?![^<>]*r\s*=)"  # of a cell's own attributes (r, s, t, cm, vm, ph) only r ends in r
+PLACED_CELLS = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"' + SECOND_R + rb"[^<>]*(?<!/)(>)|" + rb'<c r="[A-Z]{1,3}\d+"' + SECOND_R + rb"[^<>]*/>"
+)
 ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^<>]*)>")
 
 
@@ -52,7 +62,7 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts
         if not facts.formulas_or_errors:
             facts.formulas_or_errors = formula_or_error(chunk)
         tags = PLACED_CELLS.findall(chunk)  # (letters, digits, ">") for a cell with a value, empty for <c .../>
-        if len(tags) == chunk.count(b"<c ") + chunk.count(b"<c>") and b":c " not in chunk and b":c>" not in chunk:
+        if len(tags) == chunk.count(b"<c ") + chunk.count(b"<c>") and not any(odd in chunk for odd in ODD_CELLS):
             valued = [tag for tag in tags if tag[2]]
             if valued:
                 widest = max({tag[0] for tag in valued}, key=lambda s: (len(s), s))
@@ -67,25 +77,44 @@ def xlsx_extent(archive: zipfile.ZipFile, name: str, kind: str, part: str, facts
                 row, col = int(ref.group(2)) - 1, column_number(ref.group(1)) - 1
             last_row = ROW_TAG.match(chunk, max(0, chunk.rfind(b"<row")))
             if last_row is not None and (not tags or last_row.start() > last):
-                ref = ROW_REF.search(last_row.group(1))
-                row, col = (int(ref.group(1)) - 1 if ref else row + 1), -1
+                row, col = _row_of(last_row.group(1), row), -1
             continue
         for match in CELL_TAG.finditer(chunk):
             tag, attrs = match.groups()
             if tag == b"row":
-                ref = ROW_REF.search(attrs)
-                row, col = (int(ref.group(1)) - 1 if ref else row + 1), -1
+                row, col = _row_of(attrs, row), -1
                 continue
-            ref = CELL_REF.search(attrs)
-            if ref:
-                row, col = int(ref.group(2)) - 1, column_number(ref.group(1)) - 1
-            else:
-                col += 1
+            row, col = _cell_of(attrs, row, col)
             if attrs.rstrip().endswith(b"/"):
                 continue  # a cell with a style and no value
             rows, cols, cells = max(rows, row + 1), max(cols, col + 1), cells + 1
     facts.parts_read.add(part)
     return SheetFacts(name, kind, rows, cols, cells, part)
+
+
+def _r(attrs: bytes) -> bytes | None:
+    """A tag's r attribute as the reading library reads it: in either quotes,
+    its character references read, the last where a tag has two."""
+    found = R_ATTRIBUTE.findall(attrs)
+    if not found:
+        return None
+    value = found[-1][0] or found[-1][1]
+    return html.unescape(value.decode("utf-8", "replace")).encode("utf-8") if b"&" in value else value
+
+
+def _row_of(attrs: bytes, last: int) -> int:
+    """A row's 0-based number: its own, or the one after the last."""
+    ref = _r(attrs)
+    return int(ref) - 1 if ref is not None and ref.isdigit() else last + 1
+
+
+def _cell_of(attrs: bytes, row: int, col: int) -> tuple[int, int]:
+    """A cell's 0-based place: its own name, or the column after the last cell's."""
+    ref = _r(attrs)
+    name = CELL_NAME.fullmatch(ref) if ref is not None else None
+    if name is None:
+        return row, col + 1
+    return int(name.group(2)) - 1, column_number(name.group(1).upper()) - 1
 
 
 Marks = tuple[dict[tuple[int, int], str], set[tuple[int, int]]]  # error cells with their text, formula cells

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from ..cellref import a1
 from ..formats import ZIP_ERRORS, Facts, Refused, no_entities
+from ..formats.zipsafe import HEAD
 
 Note = tuple[str, int, int, str]  # sheet, row, column (0-based), the note's whole text
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -123,7 +124,7 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
         raise KeyError(name)
     data = archive.read(name)
     try:
-        no_entities(name, data[: 64 * 1024])
+        no_entities(name, data[:HEAD])
     except Refused:
         raise KeyError(name) from None
     return data
