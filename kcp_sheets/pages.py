@@ -241,14 +241,20 @@ def lines(text: str, width: float, chars_per_width: float = 0.95) -> int:
     return wrapped(text, max(1.0, width * chars_per_width - 1))
 
 
+WIDE = 1.3  # a capital, m or w, in widths of a digit
+
+
 def longest_word(texts: list[str], whole: bool = False) -> float:
     """The column width (in characters of the default font) the longest word of
     `texts` needs to print unbroken: capitals and W/M are wider than a digit. A
     word may break after a hyphen, unless `whole` (an ID: 'HW-NEW-08')."""
     widest = 0.0
     for text in texts:
-        for word in text.split() if whole else text.replace("-", "- ").split():
-            widest = max(widest, sum(1.3 if c.isupper() or c in "mw" else 1.0 for c in word))
+        words = text.split() if whole else text.replace("-", "- ").split()
+        for word in sorted(words, key=len, reverse=True):
+            if len(word) * WIDE <= widest:
+                break  # no shorter word can be wider, even all capitals
+            widest = max(widest, sum(WIDE if c.isupper() or c in "mw" else 1.0 for c in word))
     return widest + 1.5 if widest else 0.0
 
 
