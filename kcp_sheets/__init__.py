@@ -2,4 +2,4 @@
 annual review. Generate the workbooks, read back the returns, consolidate
 them into the improvement action plan."""
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
