@@ -117,7 +117,7 @@ def main() -> None:
         ["Ref", "Action", "Due", "Achieved", "New date or note"],
         "accreditation",
         ["{{ r.id }}", "{{ r.action }}", "{{ r.due }}", "{{ r.achieved }}", "{{ r.next }}"],
-        [1.5, 7, 2.5, 2, 4],
+        [1.5, 6.5, 2.5, 2.5, 4],
     )
 
     doc.add_heading("Section 3: Improvement planning", level=1)
