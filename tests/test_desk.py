@@ -3,6 +3,7 @@ The pages are driven in a real browser in test_desk_browser.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -133,6 +134,17 @@ def test_a_return_page_lists_problems_by_sheet_and_cell_and_what_to_ask(folder: 
     assert f"<h3>{error.sheet}</h3>" in page and error.place in page
     assert "What to ask the sender" in page and error.ask in page
     assert client.get("/returns/0000000000000000").status_code == 404
+
+
+def test_the_inbox_shows_when_each_file_was_saved_in_uk_time(folder: Path) -> None:
+    """09:30 UTC on a summer's day is 10:30 on the officer's clock, whatever the machine's zone."""
+    review = load_review(folder)
+    path = clean_return(review, "HW", folder / "inbox" / "hw.xlsx")
+    summer = dt.datetime(2004, 4, 21, 9, 30, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (summer, summer))
+    client, _ = signed_in(folder)
+    row = client.get("/inbox").text.split(">hw.xlsx")[1].split("</tr>")[0]
+    assert "21/04/2004 10:30" in row
 
 
 def test_uploads_land_in_the_inbox_under_a_safe_name_and_replace_nothing(folder: Path) -> None:

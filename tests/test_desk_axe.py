@@ -142,3 +142,5 @@ def test_the_job_page_follows_the_work_without_reloading(desk: tuple[str, Path],
     while "Done." not in browser.find_element(By.TAG_NAME, "main").text and time.monotonic() < deadline:
         time.sleep(0.5)
     assert browser.execute_script("return window.kcpSamePage === true;")
+    # the page follows its own job: no banner left behind saying it is still running
+    assert "is running" not in browser.find_element(By.TAG_NAME, "body").text

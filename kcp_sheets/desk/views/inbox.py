@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ... import steps as library
+from ...dates import local
 from ...folder import INBOX
 from ...intake import inbox_files
 from ...problems import Problem, ProblemError, problem
@@ -44,7 +45,7 @@ def inbox_page(desk: Desk, request: Request) -> Response:
                 "name": name,
                 "size": stat.st_size,
                 "added": name in added,
-                "modified": dt.datetime.fromtimestamp(stat.st_mtime).strftime("%d/%m/%Y %H:%M"),
+                "modified": f"{local(dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)):%d/%m/%Y %H:%M}",
                 "returns": [{"ret": r, "key": key_of(r.source.name)} for r in read],
                 "refusals": [{"problem": p, "key": key_of(p.file)} for p in refusals],
             }
