@@ -101,6 +101,16 @@ def test_action_for_unknown_cluster(folder: Path) -> None:
     assert p.file == "actions.csv" and "'XX'" in p.message and "ET" in p.ask
 
 
+def test_a_cluster_code_mistyped_down_its_column_is_one_mistake(folder: Path) -> None:
+    """ETT typed for every ET action (a code copied down a column): one problem saying how many, not one per row."""
+    path = folder / "actions.csv"
+    ids = [line.split(",")[0] for line in path.read_text(encoding="utf-8-sig").splitlines() if ",ET," in line]
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(",ET,", ",ETT,"), encoding="utf-8")
+    [p] = problems_of(folder)
+    assert f"{len(ids)} actions ({ids[0]} ... {ids[-1]}) are for cluster 'ETT'" in p.message
+    assert p.row_id == ids[0] and p.ask.startswith("Did you mean ET?")
+
+
 def test_unreadable_yaml_names_the_line(folder: Path) -> None:
     edit(folder / "review.yaml", "year: 2004", "year: [2004")
     [p] = problems_of(folder)

@@ -5,6 +5,7 @@ spreadsheet numbers it."""
 from __future__ import annotations
 
 import csv
+import difflib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -188,11 +189,14 @@ def actions(
     # and outcomes, the same partners down many rows), not one per row.
     shared: dict[str, str] = {code: code for code in codes}
     share = shared.setdefault
+    unknown: dict[str, list[tuple[Line, str]]] = {}  # a cluster not in the settings -> its actions' rows and IDs
     for row in rows:
         _unique_id(row, "id", seen, path, problems)
         scores = _scores(row, score_keys, path, problems)
         code = row["cluster"].upper()  # 'et' is ET
-        problems.extend(_action_mistakes(row, code, codes, path))
+        if code not in codes:
+            unknown.setdefault(row["cluster"], []).append((_row(row), row["id"]))
+        problems.extend(_action_mistakes(row, path))
         actions.append(
             Action(
                 id=row["id"],
@@ -208,7 +212,26 @@ def actions(
                 retired=row.get("retired", "").lower() in YES,
             )
         )
+    problems.extend(_unknown_cluster(cluster, found, codes, path) for cluster, found in unknown.items())
     return actions, problems
+
+
+def _unknown_cluster(cluster: str, found: list[tuple[Line, str]], codes: set[str], path: Path) -> Problem:
+    """One problem for every action given a cluster the settings do not have: a typo
+    in a code copied down a column is one mistake, not one for each row."""
+    (first, first_id), (last, last_id) = found[0], found[-1]
+    which = f"Action {first_id} is" if len(found) == 1 else f"{len(found)} actions ({first_id} ... {last_id}) are"
+    rows = "" if len(found) == 1 else f" (the first on row {first.number}, the last on row {last.number})"
+    near = difflib.get_close_matches(cluster.upper(), sorted(codes), n=1)
+    return problem(
+        "settings-invalid",
+        path.name,
+        line=first,
+        row_id=first_id,
+        detail=f"{which} for cluster '{cluster}'{rows}, which is not in {SETTINGS_FILE}.",
+        fix=(f"Did you mean {near[0]}? " if near else "")
+        + f"Use one of the cluster codes: {', '.join(sorted(codes))}.",
+    )
 
 
 def _scores(
@@ -232,15 +255,8 @@ def _scores(
     return scores
 
 
-def _action_mistakes(row: dict[str, str], code: str, codes: set[str], path: Path) -> Iterator[Problem]:
-    """An action's row: a cluster the review has, an outcome or an action, and Yes or No for nrf."""
-    if code not in codes:
-        yield _action_mistake(
-            row,
-            path,
-            f"Action {row['id']} is for cluster '{row['cluster']}', which is not in {SETTINGS_FILE}.",
-            f"Use one of the cluster codes: {', '.join(sorted(codes))}.",
-        )
+def _action_mistakes(row: dict[str, str], path: Path) -> Iterator[Problem]:
+    """An action's row: an outcome or an action, and Yes or No for nrf (its cluster is checked for all rows at once)."""
     if not row["action"] and not row["outcome"]:
         yield _action_mistake(
             row,
