@@ -115,6 +115,7 @@ def test_unreadable_yaml_names_the_line(folder: Path) -> None:
     edit(folder / "review.yaml", "year: 2004", "year: [2004")
     [p] = problems_of(folder)
     assert p.code == "settings-unreadable" and str(p.line).startswith("line ")
+    assert "a list opened with [ is not closed with ]" in p.message  # the reader's "expected ',' or ']'" said plainly
 
 
 def test_missing_file(folder: Path) -> None:
@@ -214,6 +215,7 @@ def test_yaml_syntax_error_names_the_line(folder: Path) -> None:
     [p] = problems_of(folder)
     assert p.code == "settings-unreadable" and p.line is not None
     assert abs(p.line.number - (folder / "review.yaml").read_text().splitlines().index("   name: : oops") - 1) <= 1
+    assert "indented more or less than the lines around it" in p.message and "expected" not in p.message
 
 
 def test_cluster_without_champion_is_an_error(folder: Path) -> None:

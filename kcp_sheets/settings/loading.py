@@ -143,7 +143,7 @@ def _parsed(text: str, limits: Limits) -> tuple[yaml.Node | None, dict[str, Any]
                     "settings-unreadable",
                     SETTINGS_FILE,
                     line=Line(mark.line + 1) if mark else None,
-                    detail=str(getattr(exc, "problem", None) or exc),
+                    detail=in_plain_words(str(getattr(exc, "problem", None) or exc)),
                 )
             ]
         ) from None
@@ -232,3 +232,32 @@ def _of(place: Place) -> str:
 
 def _by_file_and_line(p: Problem) -> tuple[int, str, int]:
     return (FILES.index(p.file) if p.file in FILES else len(FILES), p.file, p.line.number if p.line else 0)
+
+
+# What YAML's reader says when it stops, in words for someone editing settings by hand.
+PLAIN_WORDS = {
+    "did not find expected '-' indicator": "a line is indented more or less than the lines around it",
+    "did not find expected key": "a line is indented more or less than the lines around it",
+    "did not find expected node content": "a setting has no value where one is expected",
+    "did not find expected ',' or ']'": "a list opened with [ is not closed with ]",
+    "did not find expected ',' or '}'": "a {...} is not closed with }",
+    "expected ',' or '}'": "a {...} is not closed with }",
+    "expected ',' or ']'": "a list opened with [ is not closed with ]",
+    "expected <block end>": "a line is indented more or less than the lines around it",
+    "mapping values are not allowed here": (
+        "a colon is where a value should be (put a value that holds a colon in quotes)"
+    ),
+    "could not find expected ':'": "a line has no colon between the setting's name and its value",
+    "found character '\\t' that cannot start any token": "a line is indented with a tab; indent with spaces",
+    "found unexpected end of stream": "a quotation mark is opened and never closed",
+    "found unknown escape character": 'a backslash inside "double quotes" (use single quotes around it)',
+    "found undefined alias": "a *name refers to no &name",
+}
+
+
+def in_plain_words(said: str) -> str:
+    """The reason the settings could not be read, in plain words where the reader's own are jargon."""
+    for words, plain in PLAIN_WORDS.items():
+        if said.startswith(words):
+            return plain
+    return f"it is not written as settings are (the reader stopped with: {said})"
