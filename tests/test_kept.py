@@ -129,6 +129,15 @@ def test_the_commands_keep_the_settings_of_the_folder_they_work_on(folder: Path)
     assert load_review(folder, keep=True) == load_review(folder)
 
 
+def test_the_desks_buttons_keep_the_settings_as_the_commands_do(folder: Path) -> None:
+    from kcp_sheets import steps
+    from kcp_sheets.desk.jobs import Job
+    from kcp_sheets.desk.steps import run
+
+    run(steps.generate, folder, Job("generate", "Generate"))
+    assert _kept_names(folder) == ["settings"]
+
+
 def test_layouts_decoded_together_share_their_parts_and_stay_as_they_were(review) -> None:
     import dataclasses
 

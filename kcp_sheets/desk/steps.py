@@ -14,7 +14,7 @@ from .jobs import Job
 
 def run(step: Callable[..., steps.Outcome], folder: Path, job: Job, **options: Any) -> None:
     """Run one step on the folder's review as it is now, and put its outcome on the job's page."""
-    outcome = step(load_review(folder), progress=job.progress, **options)
+    outcome = step(load_review(folder, keep=True), progress=job.progress, **options)  # as the commands load it
     job.written = outcome.written
     job.summary = outcome.summary
     if outcome.left_out:
