@@ -129,7 +129,7 @@ def check_returns(
     `reads` says how files not read before are read (`read_workers`)."""
     files = list(paths) if paths is not None else inbox_files(review.folder / INBOX)
     sources, problems = gather(
-        files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX, review.read_seconds
+        files, int(review.max_return_mb * 1024 * 1024), review.folder / INBOX, review.read_seconds, hold=False
     )
     if planned is not None:
         returns = list(_read_all(sources, review, planned, progress, reads=reads))
@@ -231,9 +231,7 @@ def _read_all(
             result, key = hit
         else:
             result, key, data = next(fresh)
-            if data is not None and not any(
-                p.code == "file-read-failed" for p in result.problems
-            ):  # a failure may pass: not kept
+            if data is not None and not any(p.code in NOT_KEPT for p in result.problems):  # a failure may pass
                 new.append((source, data))
         # The bytes and the plan are already here: they are not kept or sent back.
         result.source = source
@@ -250,6 +248,7 @@ def _read_all(
 
 
 CACHE_BATCH = 200
+NOT_KEPT = ("file-read-failed", "file-changed")  # reads that may go otherwise next time
 
 
 def _check_senders(review: Review, returns: list[Return]) -> None:

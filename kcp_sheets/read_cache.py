@@ -8,8 +8,8 @@ of opening the file again: checking an inbox where one return is new reads
 one file, and `consolidate` after `check` reads none.
 
 A read that failed (`file-read-failed`: the machine out of memory or disk
-space, a crash in the reading library) is never kept: the next check tries
-the file again.
+space, a crash in the reading library), or found the file changed while it
+was checked (`file-changed`), is never kept: the next check tries the file again.
 
 The cache is `.kcp-read-cache.sqlite` in the review folder. It is not a
 record (the ledger is): deleting it only makes the next check read every

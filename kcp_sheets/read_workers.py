@@ -236,7 +236,7 @@ def read_looked(source: Source, review: Review, plans: SentWorkbooks, reader: Re
     again fully inspected, so the officer is told what the file is exactly as
     the checking process would. A read that ran out of time is read again
     only if the full inspection refuses the file (then at once)."""
-    result = reader(source, review, plans, look=glance)
+    result = reader(source, review, plans, look=glance)  # the source's bytes read again, if they were let go
     if not any(p.code in REFUSALS for p in result.problems):
         return result
     if [p.code for p in result.problems] == ["file-read-failed"] and "was stopped" in result.problems[0].message:

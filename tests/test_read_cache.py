@@ -221,3 +221,53 @@ def test_a_kept_or_sent_back_read_gives_back_every_row_as_it_was_read(tmp_path: 
     with ReadCache(folder, read_context(review, rows)) as cache:
         assert read_all(cache) == direct  # from the cache
     assert read_all(reads=Reads(parallel_from=1)) == direct  # from worker processes, after the cheap look
+
+
+def saved_again_meanwhile(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN201
+    """read_source, as someone saves et.xlsx again (as another workbook) after the check listed it."""
+    if source.name == "et.xlsx" and source.path is not None:
+        source.path.write_bytes((source.path.parent / "hw.xlsx").read_bytes())
+    return read_source(source, review, plans, **options)
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10**6], ids=["in workers", "in this process"])
+def test_a_file_saved_again_while_it_is_checked_is_read_next_time_not_as_it_was_listed(
+    returned: Path, parallel_from: int
+) -> None:
+    """A check takes each file's hash when it lists it and reads the file only
+    later: bytes other than those listed are not read under the listed hash
+    (nor kept), so what is recorded of a file is always what was read."""
+    result = check_returns(
+        load_review(returned), reads=Reads(parallel_from=parallel_from, reader=saved_again_meanwhile)
+    )
+    et = next(r for r in result.returns if r.source.name == "et.xlsx")
+    assert [(p.code, p.message) for p in et.problems] == [
+        ("file-changed", "The file could not be checked: it changed while it was being checked.")
+    ]
+    read, reads = count_reads()
+    again = check_returns(load_review(returned), reads=reads)
+    assert read == ["et.xlsx"]  # not kept: read again, as it is now
+    assert {r.source.name: r.label for r in again.returns} == {"et.xlsx": "HW", "hw.xlsx": "HW"}
+
+
+def test_a_file_moved_away_while_it_is_checked_says_so(returned: Path) -> None:
+    def moved_meanwhile(source, review, plans, **options):  # noqa: ANN001, ANN003, ANN202
+        if source.name == "et.xlsx" and source.path is not None:
+            source.path.unlink()
+        return read_source(source, review, plans, **options)
+
+    result = check_returns(load_review(returned), reads=Reads(parallel_from=10**6, reader=moved_meanwhile))
+    et = next(r for r in result.returns if r.source.name == "et.xlsx")
+    assert [p.code for p in et.problems] == ["file-changed"]
+    assert "could not be opened again to read it (No such file or directory)" in et.problems[0].message
+
+
+def test_a_check_holds_no_inbox_files_bytes_while_it_reads(returned: Path) -> None:
+    """Bytes are let go once hashed, and read again only for a file not read before."""
+    from kcp_sheets.intake import gather, inbox_files
+
+    inbox = returned / INBOX
+    sources, _ = gather(inbox_files(inbox), 10**7, inbox, hold=False)
+    assert [(s.name, s.data, len(s.sha256)) for s in sources] == [("et.xlsx", b"", 64), ("hw.xlsx", b"", 64)]
+    held, _ = gather(inbox_files(inbox), 10**7, inbox)
+    assert [s.sha256 for s in held] == [s.sha256 for s in sources] and all(s.data for s in held)

@@ -1,8 +1,8 @@
 """The files in the inbox, each as the Sources it holds: a workbook itself,
 the workbooks inside a saved e-mail or a .zip, or a problem saying why not.
 
-Every return is read into memory once (after its size is checked), so inputs
-are never opened for writing. What a file really is, and whether it may be
+Every return is read into memory (after its size is checked), and only
+read, never opened for writing. What a file really is, and whether it may be
 parsed at all, is decided from its bytes by `formats.inspect`.
 """
 
@@ -57,12 +57,15 @@ def gather(
     inbox: Path | None = None,
     seconds: float = deadline.READ_SECONDS,
     read_email: Opener | None = None,
+    hold: bool = True,
 ) -> tuple[list[Source], list[Problem]]:
     """Sources to read from the given files, and the problems of files that are not.
 
     A file in `inbox` is named by its path there, so two files of the same
     name in different sub-folders are told apart. An e-mail is opened (by
-    `read_email`, `from_email` unless given) within `seconds`."""
+    `read_email`, `from_email` unless given) within `seconds`. Without `hold`,
+    a workbook that is a file of its own is let go once its hash is taken, to
+    be read again if it is read at all (a check that has read it before does not)."""
     sources: list[Source] = []
     problems: list[Problem] = []
     bundles: set[str] = set()
@@ -73,6 +76,10 @@ def gather(
             problems += skipped
             continue
         found, more = _opened(path, name, max_bytes, seconds, read_email)
+        if not hold:
+            for source in found:
+                if source.path is not None:
+                    source.release()
         sources += found
         problems += more
     return sources, problems
@@ -117,7 +124,7 @@ def _opened(
         read = (read_email or from_email) if suffix in EMAIL_SUFFIXES else from_outlook
         return _within(seconds, read, name, data, received, max_bytes)
     if suffix in SPREADSHEET_SUFFIXES or (suffix in SNIFFED_SUFFIXES and data.startswith(WORKBOOK_MAGIC)):
-        return [Source(name, data, received)], []  # its bytes, not its name, say what it is
+        return [Source(name, data, received, path=path)], []  # its bytes, not its name, say what it is
     if suffix in ZIP_SUFFIXES:
         return from_zip(name, data, received, "", False, max_bytes)
     detail = f"a {suffix} file" if suffix else "a file with no extension"

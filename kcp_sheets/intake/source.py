@@ -60,6 +60,7 @@ class Source:
     sha256: str = ""
     emailed: bool = False  # `received` is the e-mail's own Date, not a file time
     undated: bool = False  # from an e-mail that has no Date: received is when the ledger first saw it
+    path: Path | None = None  # the inbox file that is these bytes, if it is one: read again when let go
 
     def __post_init__(self) -> None:
         self.received = local(self.received)  # every surface shows it as the officer's clock says it
@@ -67,8 +68,24 @@ class Source:
             self.sha256 = hashlib.sha256(self.data).hexdigest()
 
     def release(self) -> None:
-        """Drop the bytes once read: thousands of returns need not stay in memory."""
+        """Drop the bytes: thousands of returns need not stay in memory. A source
+        that is a file of its own is read again when needed (`reload`)."""
         self.data = b""
+
+    def reload(self) -> str:
+        """The bytes again, if they were let go, from the file: "" if they are
+        here, else why not. A file changed since it was listed is not read as
+        it is now: what was listed (and will be recorded) is the earlier one."""
+        if self.data or self.path is None or not self.sha256:
+            return ""
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            return f"it could not be opened again to read it ({exc.strerror or exc})"
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            return "it changed while it was being checked"
+        self.data = data
+        return ""
 
     @property
     def suffix(self) -> str:

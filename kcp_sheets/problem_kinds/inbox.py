@@ -93,6 +93,11 @@ INBOX: dict[str, Kind] = {
         "Not a workbook of this review: {detail}.",
         "Check the file; if it is a return, ask the sender to fill in the workbook they were sent.",
     ),
+    "file-changed": Kind(
+        "error",
+        "The file could not be checked: {detail}.",
+        "Check again once whoever is saving or moving it has finished.",
+    ),
     "file-read-failed": Kind(
         "error",
         "Unexpected failure reading this file: {detail}.",

@@ -34,6 +34,9 @@ def read_source(
 ) -> Return:
     """Read one source; whatever happens, the result is a Return with problems.
     `look` says what the file is before it is opened (see `open_sheets`)."""
+    changed = source.reload()
+    if changed:
+        return Return(source, problems=[problem("file-changed", source.name, detail=changed)])
     result = Return(source)
     try:
         with deadline.within(review.read_seconds):
