@@ -6,6 +6,7 @@ cache is built around."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,32 @@ def _listed(column):  # noqa: ANN001, ANN202
     import dataclasses
 
     return dataclasses.replace(column, choices=list(column.choices))
+
+
+def test_the_desks_pages_take_the_settings_kept_and_keep_nothing(folder: Path) -> None:
+    """A page writes nothing, yet a national master list is not parsed again at every page."""
+    from starlette.testclient import TestClient
+
+    from kcp_sheets.desk.app import create_app
+    from kcp_sheets.desk.guard import Keys
+
+    keys = Keys()
+    client = TestClient(create_app(folder, keys), base_url="http://127.0.0.1:8040", follow_redirects=False)
+    assert client.get(f"/?token={keys.token}").status_code == 303
+    title = load_review(folder).title
+    assert title in client.get("/").text
+    assert not (folder / kept.CACHE_FILE).exists()  # the page kept nothing
+    load_review(folder, keep=True)  # a command keeps them
+    [digest] = _kept_digests(folder)
+    as_kept = load_review(folder)
+    kept.put(folder, "settings", digest, replace(as_kept, title="Settings as kept", folder=Path()))
+    assert "Settings as kept" in client.get("/").text  # taken as kept: not parsed again
+    (folder / "review.yaml").write_text((folder / "review.yaml").read_text() + "\n")  # changed since: read again
+    page = client.get("/").text
+    assert title in page and "Settings as kept" not in page
+    assert _kept_digests(folder) == [digest]  # and not kept by the page
+
+
+def _kept_digests(folder: Path) -> list[str]:
+    with sqlite3.connect(folder / kept.CACHE_FILE) as db:
+        return [r[0] for r in db.execute("SELECT digest FROM kept WHERE name = 'settings'")]

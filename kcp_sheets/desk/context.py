@@ -59,8 +59,9 @@ class Desk:
     page_wait: float = PAGE_WAIT  # how long a page waits for a ledger another command holds
 
     def review(self) -> tuple[Review | None, list[Problem]]:
+        """The review's settings as the commands last kept them, if nothing they came from has changed."""
         try:
-            return load_review(self.folder), []
+            return load_review(self.folder, keep=True, read_only=True), []
         except ProblemError as exc:
             return None, exc.problems
 

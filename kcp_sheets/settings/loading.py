@@ -37,13 +37,14 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def load_review(folder: Path, limits: Limits = LIMITS, keep: bool = False) -> Review:
+def load_review(folder: Path, limits: Limits = LIMITS, keep: bool = False, read_only: bool = False) -> Review:
     """Read and check a review folder; raise ProblemError listing every mistake.
 
     With `keep` (the commands), settings checked before from the very same
     files are taken as they were kept (`kept.py`), and settings checked now
-    are kept: a national master list of 200,000 actions is parsed once, not
-    at every command. Settings with mistakes are never kept."""
+    are kept, unless `read_only` (the desk's pages, which write nothing): a
+    national master list of 200,000 actions is parsed once, not at every
+    command or page. Settings with mistakes are never kept."""
     folder = Path(folder)
     digest = _files_digest(folder, limits) if keep else ""
     if digest:
@@ -54,7 +55,8 @@ def load_review(folder: Path, limits: Limits = LIMITS, keep: bool = False) -> Re
     with building():
         review = _load_review(folder, limits)
     if digest and digest == _files_digest(folder, limits):  # not changed while it was read
-        kept.put(folder, "settings", digest, replace(review, folder=Path()))
+        if not read_only:
+            kept.put(folder, "settings", digest, replace(review, folder=Path()))
         return replace(review, digest=digest)
     return review
 
