@@ -154,6 +154,14 @@ def problems_of(folder: Path, ref: int | str, busy_seconds: float = BUSY_SECONDS
         return ledger_returns.problems(ledger, ledger_returns.find(ledger, ref))
 
 
+# How the command line is told why (the desk has a box beside each button: desk/views/returns.py).
+SAY_WHY = {
+    ACCEPTED: '--note (e.g. --note "scores agreed by telephone")',
+    REJECTED: '--reason (e.g. --reason "sent the wrong cluster\'s workbook")',
+    "dealt with": '--note (e.g. --note "the sender confirmed 4 by e-mail")',
+}
+
+
 def set_state(
     folder: Path, ref: int | str, state: str, note: str = "", busy_seconds: float = BUSY_SECONDS
 ) -> ReturnRecord:
@@ -162,7 +170,7 @@ def set_state(
         raise ProblemError([problem("ledger-bad-state", "ledger", detail=state)])
     note = note.strip()
     if state in DECISIONS and not note:
-        raise ProblemError([problem("ledger-note-needed", "ledger", detail=state)])
+        raise ProblemError([problem("ledger-note-needed", "ledger", what="A return", detail=state, how=SAY_WHY[state])])
     with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
         ident = ledger_returns.find(ledger, ref)
         if state == ACCEPTED and ledger_returns.one_return(ledger, ident).state == SUPERSEDED:
@@ -176,7 +184,17 @@ def mark_dealt_with(
 ) -> ProblemRecord:
     """Mark one problem of a return dealt with; it stays so when the return is read again."""
     if not note.strip():
-        raise ProblemError([problem("ledger-note-needed", "ledger", detail="marked dealt with")])
+        raise ProblemError(
+            [
+                problem(
+                    "ledger-note-needed",
+                    "ledger",
+                    what="A problem",
+                    detail="marked dealt with",
+                    how=SAY_WHY["dealt with"],
+                )
+            ]
+        )
     with Ledger(folder, busy_seconds=busy_seconds) as ledger, ledger.transaction():
         ident = ledger_returns.find(ledger, ref)
         ledger_returns.deal_with(ledger, ident, key, note.strip())

@@ -345,6 +345,7 @@ def test_accept_reject_and_deal_with_go_to_the_ledger(folder: Path) -> None:
     assert client.post(f"{page}/decide", data={"decision": "accepted", "note": "agreed"}).status_code == 403
     refused = client.post(f"{page}/decide", data={"csrf": keys.csrf, "decision": "accepted", "note": " "})
     assert refused.status_code == 400 and "only with a note" in refused.text
+    assert "Say why in the box beside the button" in refused.text and "--note" not in refused.text  # the desk's words
     answer = client.post(
         f"{page}/decide", data={"csrf": keys.csrf, "decision": "accepted", "note": "Scores agreed <by phone>"}
     )

@@ -554,3 +554,17 @@ def test_a_msg_return_from_outside_the_cluster_is_flagged(demo: Path, tmp_path: 
     assert flag.severity == "error"  # held for the officer's decision: never used in place of the cluster's own
     [stranger] = [r for r in result.returns if r.source.name == flag.file]
     assert stranger.state == "has problems" and not stranger.merged
+
+
+def test_a_decision_or_a_problem_dealt_with_without_a_note_names_the_option_it_needs(
+    demo: Path, tmp_path: Path
+) -> None:
+    folder = copy_of(demo, tmp_path)
+    accepted = run("accept", str(folder), "LL return 2004.xlsx")
+    assert accepted.exit_code == CANNOT_RUN and "Say why with --note" in accepted.stderr
+    rejected = run("reject", str(folder), "LL return 2004.xlsx")
+    assert rejected.exit_code == CANNOT_RUN and "Say why with --reason" in rejected.stderr
+    dealt = run("dealt-with", str(folder), "LL return 2004.xlsx", "somekey")
+    assert dealt.exit_code == CANNOT_RUN and "Say why with --note" in dealt.stderr
+    assert "A problem is marked dealt with only with a note saying why." in dealt.stderr
+    assert "--reason" not in dealt.stderr and "accept" not in dealt.stderr  # dealing with a problem is no decision

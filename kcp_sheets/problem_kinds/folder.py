@@ -143,8 +143,7 @@ FOLDER: dict[str, Kind] = {
     ),
     "ledger-note-needed": Kind(
         "error",
-        "A return is {detail} only with a note saying why.",
-        'Say why: accept with --note (e.g. --note "scores agreed by telephone"), reject with --reason '
-        '(e.g. --reason "sent the wrong cluster\'s workbook"); on the desk, in the box beside the button.',
+        "{what} is {detail} only with a note saying why.",
+        "Say why with {how}.",
     ),
 }

@@ -4,6 +4,7 @@ about it (accept, reject, dealt with), recorded in the ledger."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +21,10 @@ from ..context import Desk, checked, key_of
 
 def return_page(desk: Desk, request: Request) -> Response:
     return _return_view(desk, request)
+
+
+# What to do, said for the desk where the command line's words name its options.
+ON_THE_DESK = {"ledger-note-needed": "Say why in the box beside the button, then press the button again."}
 
 
 def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None, form: Any = None) -> Response:
@@ -58,7 +63,7 @@ def _return_view(desk: Desk, request: Request, said: list[Problem] | None = None
         errors=len(open_errors),
         warnings=sum(p.severity == "warning" and not p.dealt_with for p in found),
         dealt=sum(bool(p.dealt_with) for p in found),
-        said=said or [],
+        said=[replace(p, ask=ON_THE_DESK.get(p.code, p.ask)) for p in said or ()],
         done=request.query_params.get("done", ""),
         decisions=bool(ret and ret.ledger_id and ret.sent and ret.state != SUPERSEDED),
         dealing=bool(ret and ret.ledger_id),
