@@ -33,6 +33,7 @@ from .ledger import BUSY_SECONDS, Ledger
 from .ledger import returns as ledger_returns
 from .ledger.returns import Event, ProblemRecord, Read, ReturnRecord
 from .lifecycle import ACCEPTED, DECISIONS, REJECTED, SUPERSEDED, UNDO, state_of
+from .merge import newest_first
 from .problems import Problem, ProblemError, problem
 from .reader import Return
 
@@ -100,8 +101,12 @@ def settle(ledger: Ledger, returns: list[Return]) -> None:
 def record_returns(
     ledger: Ledger, review_id: str, returns: list[Return], sent_ids: dict[tuple[str, str, int], int]
 ) -> None:
-    """Write every return read, its state and its problems (the earlier ones replaced)."""
+    """Write every return read, its state and its problems (the earlier ones
+    replaced), and each copy's place among its workbook's copies, so that a
+    decision made before the next check restates them as that check will."""
     settle(ledger, returns)
+    ranks = _copy_ranks(returns)
+    ledger_returns.forget_copy_ranks(ledger, review_id)
     for ret in returns:
         source = ret.source
         read = Read(
@@ -118,8 +123,18 @@ def record_returns(
             ret.warnings,
             ret.state,
             _keyed(ret.problems),
+            ranks.get(id(ret)),
         )
         ret.ledger_id = ledger_returns.record_read(ledger, review_id, read, ret.ledger_id)
+
+
+def _copy_ranks(returns: list[Return]) -> dict[int, int]:
+    """Each recognised return's place among the copies of its workbook, the newest 0, rejected ones too."""
+    copies: dict[str, list[Return]] = {}
+    for ret in returns:
+        if ret.sent is not None:
+            copies.setdefault(ret.label, []).append(ret)
+    return {id(ret): rank for group in copies.values() for rank, ret in enumerate(newest_first(group))}
 
 
 def _keyed(problems: list[Problem]) -> list[tuple[str, str, str, str, str, str, str, str, str]]:

@@ -29,7 +29,7 @@ from kcp_sheets.consolidate import write_plan
 from kcp_sheets.fill import fill_workbook
 from kcp_sheets.folder import INBOX, OUTBOX
 from kcp_sheets.generate import generate
-from kcp_sheets.ledger import LEDGER_FILE, Ledger
+from kcp_sheets.ledger import LEDGER_FILE, SCHEMA_VERSION, Ledger
 from kcp_sheets.problems import ProblemError
 from kcp_sheets.review_states import (
     list_returns,
@@ -328,10 +328,11 @@ def test_a_ledger_of_the_first_schema_is_brought_up_to_date_and_keeps_its_record
     db = sqlite3.connect(sent / LEDGER_FILE)
     db.execute("DROP INDEX records_by_kind_year")
     db.execute("ALTER TABLE records DROP COLUMN seq")
+    db.execute("ALTER TABLE returns DROP COLUMN copy_rank")
     db.execute("PRAGMA user_version = 1")  # as 0.1 and the first 0.2 left it
     db.close()
     with Ledger(sent) as ledger:
-        assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         plan = " ".join(
             str(tuple(r))
             for r in ledger.db.execute(

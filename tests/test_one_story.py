@@ -289,3 +289,50 @@ def test_an_older_copy_is_not_accepted_and_is_never_called_left_out(told: dict, 
     assert refused.returncode == 2 and "older copy" in refused.stderr and "newer copy" in refused.stderr
     said = kcp("consolidate", str(folder)).stdout
     assert "WB draft.xlsx" not in said.split("left out", 1)[-1]
+
+
+def _states(folder: Path) -> dict[str, str]:
+    """Each return's state as `returns` (the ledger) says it."""
+    found = {}
+    for line in kcp("returns", str(folder)).stdout.splitlines():
+        if line.startswith("#") and ": " in line:
+            name, rest = line.split(" ", 1)[1].split(": ", 1)
+            found[name] = rest.split("; ")[1].split(":")[0]  # "accepted: the note" is accepted
+    return found
+
+
+def test_a_decision_orders_the_copies_as_a_check_does_by_the_time_each_was_saved(tmp_path: Path) -> None:
+    """The draft's file is dated after the return's, but the return says it was
+    saved later: a check takes the return as the newer, and so does the ledger
+    when a decision restates the copies."""
+    folder = tmp_path / "saved"
+    prepare_demo(folder)
+    later = (folder / "inbox" / "WB return 2004.xlsx").stat().st_mtime + 3600
+    os.utime(folder / "inbox" / "WB draft.xlsx", (later, later))
+    kcp("check", str(folder))
+    assert _states(folder)["WB draft.xlsx"] == "superseded"
+    newer = number_of(folder, "WB return 2004.xlsx")
+    assert kcp("reject", str(folder), newer, "--reason", "sent by mistake").returncode == 0
+    assert _states(folder)["WB draft.xlsx"] != "superseded"
+    assert kcp("reopen", str(folder), newer).returncode == 0
+    assert _states(folder)["WB draft.xlsx"] == "superseded"  # as the next check says
+    checked = next(line for line in kcp("check", str(folder)).stdout.splitlines() if "WB draft.xlsx" in line)
+    assert checked.endswith(", superseded by WB return 2004.xlsx")
+
+
+def test_a_copy_taken_out_of_the_inbox_supersedes_nothing_when_a_decision_is_made(tmp_path: Path) -> None:
+    """The newer copy moved out of the inbox: the check uses the draft, and
+    accepting the draft accepts it on every surface (it had been said to be
+    superseded by the copy no longer there)."""
+    folder = tmp_path / "moved"
+    prepare_demo(folder)
+    kcp("check", str(folder))
+    (folder / "inbox" / "WB return 2004.xlsx").rename(tmp_path / "WB return 2004.xlsx")
+    kcp("check", str(folder))
+    accepted = kcp("accept", str(folder), "WB draft.xlsx", "--note", "the draft is the one")
+    assert accepted.returncode == 0 and accepted.stdout.strip().endswith("WB draft.xlsx: accepted.")
+    assert _states(folder)["WB draft.xlsx"] == "accepted"
+    assert (
+        "WB Work and business: received 19/04/2004 (WB draft.xlsx), stage 2, accepted"
+        in kcp("status", str(folder)).stdout
+    )

@@ -88,6 +88,7 @@ class Read:
     problems: list[
         tuple[str, str, str, str, str, str, str, str, str]
     ]  # key, code, severity, sheet, cell, row_id, found, message, ask
+    copy_rank: int | None = None  # its place among the copies of its workbook, the newest 0
 
 
 def known(ledger: Ledger, sha256: str) -> Known | None:
@@ -119,20 +120,22 @@ def record_read(ledger: Ledger, review_id: str, read: Read, ident: int = 0) -> i
         read.errors,
         read.warnings,
         read.state,
+        read.copy_rank,
     )
     if ident:
         ledger.db.execute(
             "UPDATE returns SET name = ?, sender = ?, received = ?, sent_id = ?, review = ?, last_read = ?, stage = ?, "
             "answers = ?,"
-            " errors = ?, warnings = ?, state = ? WHERE id = ?",
+            " errors = ?, warnings = ?, state = ?, copy_rank = ? WHERE id = ?",
             (*values, ident),
         )
     else:
         cursor = ledger.db.execute(
             "INSERT INTO returns (name, sender, received, sent_id, review, last_read, stage, answers, errors, "
-            "warnings, state, sha256, first_read)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (sha256) DO UPDATE SET last_read = excluded.last_read RETURNING id",
+            "warnings, state, copy_rank, sha256, first_read)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (sha256) DO UPDATE SET last_read = excluded.last_read, copy_rank = excluded.copy_rank"
+            " RETURNING id",
             (*values, read.sha256, when),
         )
         ident = int(cursor.fetchone()[0])
@@ -220,20 +223,32 @@ def decide(ledger: Ledger, ident: int, decision: str, note: str) -> None:
     ledger.event(decision if decision in DECISIONS else "decision undone", ident, note)
 
 
+def forget_copy_ranks(ledger: Ledger, review_id: str) -> None:
+    """Before a check records what it found: a copy it does not find again
+    (taken out of the inbox) is no longer one of its workbook's copies."""
+    ledger.db.execute("UPDATE returns SET copy_rank = NULL WHERE review = ?", (review_id,))
+
+
 def _restate_copies(ledger: Ledger, ident: int) -> None:
     """Every copy returned for the same workbook, as the next check would find
-    them: the latest received that is not rejected is current, the others
-    superseded (a check also weighs the time each says it was saved)."""
+    them: the newest that is not rejected is current, the others superseded.
+    Newest as the last check ordered them (`copy_rank`: by the time each was
+    e-mailed, saved, received); copies it did not find are left as they were."""
     sent_id = ledger.db.execute("SELECT sent_id FROM returns WHERE id = ?", (ident,)).fetchone()[0]
     if sent_id is None:
         _restate(ledger, ident)
         return
     copies = ledger.db.execute(
-        "SELECT id, decision FROM returns WHERE sent_id = ? ORDER BY received DESC, id DESC", (sent_id,)
+        "SELECT id, decision, copy_rank FROM returns WHERE sent_id = ? ORDER BY copy_rank, received DESC, id DESC",
+        (sent_id,),
     ).fetchall()
+    if any(c["copy_rank"] is not None for c in copies):  # else a ledger not checked since copies were ranked
+        copies = [c for c in copies if c["copy_rank"] is not None]
     current = next((c["id"] for c in copies if c["decision"] != "rejected"), None)
     for copy in copies:
         _restate(ledger, copy["id"], superseded=copy["decision"] != "rejected" and copy["id"] != current)
+    if all(c["id"] != ident for c in copies):  # the copy decided on is not in the inbox now
+        _restate(ledger, ident)
 
 
 def deal_with(ledger: Ledger, ident: int, key: str, note: str) -> None:

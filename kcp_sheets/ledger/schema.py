@@ -52,5 +52,10 @@ MIGRATIONS: list[list[str]] = [
         # Each record's place in its review, so a record rewritten in place keeps it.
         "ALTER TABLE records ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
     ],
+    [
+        # Each return's place among the copies of its workbook at the last check (0 the
+        # newest, as the check orders them); NULL for one that check did not find.
+        "ALTER TABLE returns ADD COLUMN copy_rank INTEGER",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
