@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import unfinished
+from .amended import keep_amended
 from .check import CheckResult
 from .consolidate import consolidate, final_score
 from .folder import OUTPUT, safe_file_name
@@ -60,6 +61,7 @@ def write_report(
     out_dir = out_dir or review.folder / OUTPUT
     name = safe_file_name(f"{review.year} Annual review report{' (public)' if public else ''}.docx")
     path = out_dir / name
+    keep_amended(review.folder, path)
     out_dir.mkdir(parents=True, exist_ok=True)
     unfinished.sweep(out_dir)
     data = render(result, public)

@@ -336,3 +336,38 @@ def test_a_copy_taken_out_of_the_inbox_supersedes_nothing_when_a_decision_is_mad
         "WB Work and business: received 19/04/2004 (WB draft.xlsx), stage 2, accepted"
         in kcp("status", str(folder)).stdout
     )
+
+
+def test_the_steering_groups_amended_plan_and_report_are_never_written_over(tmp_path: Path) -> None:
+    """A late return consolidated after the meeting: the plan the steering
+    group amended stays as they left it, and the officer is told how to keep it."""
+    folder = tmp_path / "amended"
+    prepare_demo(folder)
+    assert kcp("consolidate", str(folder)).returncode == 0
+    assert kcp("report", str(folder)).returncode == 0
+    [plan] = (folder / "output").glob("*Improvement Action Plan.xlsx")
+    [report] = (folder / "output").glob("*Annual review report.docx")
+    assert kcp("consolidate", str(folder)).returncode == 0  # as written: written again
+    book = openpyxl.load_workbook(plan)
+    book.worksheets[0]["A1"] = "Amended at the steering group, 12 May"
+    book.save(plan)
+    amended = plan.read_bytes()
+    refused = kcp("consolidate", str(folder))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"output/{plan.name} has been changed since kcp-sheets wrote it" in refused.stderr
+    assert "rename it" in refused.stderr and plan.read_bytes() == amended
+    report.write_bytes(report.read_bytes() + b"\0")  # saved again in Word, say
+    said = kcp("report", str(folder))
+    assert said.returncode == 2 and f"output/{report.name} has been changed since kcp-sheets wrote it" in said.stderr
+    plan.rename(plan.with_name("Plan as amended.xlsx"))
+    assert kcp("consolidate", str(folder)).returncode == 0 and (folder / "output" / "Plan as amended.xlsx").is_file()
+
+
+def test_a_plan_the_ledger_has_no_record_of_writing_is_not_written_over(tmp_path: Path) -> None:
+    folder = tmp_path / "unrecorded"
+    prepare_demo(folder)
+    assert kcp("consolidate", str(folder)).returncode == 0
+    [plan] = (folder / "output").glob("*Improvement Action Plan.xlsx")
+    (folder / LEDGER_FILE).unlink()  # a ledger begun again
+    refused = kcp("consolidate", str(folder))
+    assert refused.returncode == 2 and "is not a file kcp-sheets wrote" in refused.stderr

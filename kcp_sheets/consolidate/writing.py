@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import unfinished
+from ..amended import keep_amended
 from ..check import CheckResult
 from ..folder import OUTPUT, safe_file_name
 from ..history import records_of
@@ -34,6 +35,7 @@ def write_plan(
     if public:
         name = name.removesuffix(".xlsx") + " (public).xlsx"
     path = (out_dir or result.review.folder / OUTPUT) / name
+    keep_amended(result.review.folder, path)
     unfinished.sweep(path.parent)
     aside = write_aside(spec, content, path, stream_from_rows)
     try:

@@ -73,6 +73,12 @@ FOLDER: dict[str, Kind] = {
         "Correct the template entry named; templates ship with kcp_sheets.",
     ),
     # The ledger.
+    "output-amended": Kind(
+        "error",
+        "{folder}/{name} {detail}: writing the new one would replace it.",
+        "Keep it: rename it (e.g. add 'amended' to its name) or move it out of {folder}/, then run this again, "
+        "and carry its changes into the new one.",
+    ),
     "ledger-unreadable": Kind(
         "error",
         "The ledger is damaged: {detail}.",
