@@ -287,6 +287,7 @@ def test_a_co_ordinator_sorted_the_tracker_by_action_without_the_id_column(sent:
     book.save(path)
     tables, problems = consolidated(sent)
     actions = {r["ID"]: r for r in tables["All Actions"] if r.get("Cluster") == "HW"}
+    assert list(actions) == ids  # the papers keep the master list's order, however the tracker was sorted
     for ident in ids:
         assert actions[ident]["Progress this year"] == f"progress of {ident}", ident
         assert actions[ident]["Action required"] == next(

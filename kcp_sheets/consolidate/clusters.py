@@ -30,9 +30,11 @@ class ClusterReturn:
         return self.sent.cluster
 
     def rows(self) -> list[Row]:
-        """The rows as returned, with the officer's changes since sending: fixed
-        text as it is now, and actions added since (unscored, to ask for).
-        Made when asked, not kept: the plan's rows are made from them once."""
+        """The rows in the master list's order, as returned, with the officer's
+        changes since sending: fixed text as it is now, and actions added since
+        (unscored, to ask for); then the actions the cluster added, as they
+        came. However a co-ordinator sorted the tracker, the papers keep the
+        list's order. Made when asked, not kept: the plan's rows are made from them once."""
         sheet = self.sent.spec.main_table()
         sent = self.sent.content.rows.get(sheet.key, [])
         if self.ret is None:
@@ -40,13 +42,14 @@ class ClusterReturn:
         returned = self.ret.rows.get(self.ret.sent.spec.main_table().key if self.ret.sent else sheet.key, [])
         current = {str(r["id"]): r for r in sent}  # read, never changed
         fixed = [c.key for c in sheet.table.columns if not c.is_input]
-        rows = []
+        listed: dict[str, Row] = {}
+        added: list[Row] = []  # new actions, and rows of an earlier edition no longer in the list
         for row in returned:
-            if not row.new and row.id in current:
-                now_values = current[row.id]
-                if _holds(row.values, now_values, fixed):  # as read against the rows now: the row as it is
-                    rows.append(row)
-                    continue
+            if row.new or row.id not in current:
+                added.append(row)
+                continue
+            now_values = current[row.id]
+            if not _holds(row.values, now_values, fixed):  # read against other text: the text as it is now
                 row = Row(
                     row.id,
                     {**row.values, **{k: now_values[k] for k in fixed if k in now_values}},
@@ -55,9 +58,8 @@ class ClusterReturn:
                     row.extra,
                     row.notes,
                 )
-            rows.append(row)
-        seen = {r.id for r in returned}
-        return rows + [Row(str(r["id"]), dict(r), 0) for r in sent if str(r["id"]) not in seen]
+            listed[row.id] = row
+        return [listed.get(str(r["id"])) or Row(str(r["id"]), dict(r), 0) for r in sent] + added
 
     @cached_property
     def headers(self) -> dict[str, str]:
