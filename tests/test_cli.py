@@ -152,7 +152,7 @@ def test_usage_lines_read_as_a_person_types_them() -> None:
     ):
         usage = runner.invoke(app, [name, "--help"]).output.splitlines()[0]
         assert "{" not in usage and "}" not in usage and "......" not in usage, usage
-    assert runner.invoke(app, ["accept", "--help"]).output.splitlines()[0].endswith("accept [OPTIONS] FOLDER RETURN")
+    assert runner.invoke(app, ["accept", "--help"]).output.splitlines()[0].endswith("accept [OPTIONS] [FOLDER] RETURN")
 
 
 def test_the_demos_returns_were_saved_when_their_file_times_say(tmp_path: Path) -> None:

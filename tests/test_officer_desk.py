@@ -568,3 +568,22 @@ def test_a_decision_or_a_problem_dealt_with_without_a_note_names_the_option_it_n
     assert dealt.exit_code == CANNOT_RUN and "Say why with --note" in dealt.stderr
     assert "A problem is marked dealt with only with a note saying why." in dealt.stderr
     assert "--reason" not in dealt.stderr and "accept" not in dealt.stderr  # dealing with a problem is no decision
+
+
+def test_the_decisions_take_the_current_folder_as_every_command_does(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`accept 3` inside the review folder: the folder may be left out before a return, as `--help` says."""
+    folder = copy_of(demo, tmp_path)
+    monkeypatch.chdir(folder)
+    shown = run("returns", "LL return 2004.xlsx")
+    assert shown.exit_code == CLEAN and "LL return 2004.xlsx: has problems" in shown.stdout
+    accepted = run("accept", "LL return 2004.xlsx", "--note", "Scores confirmed by phone")
+    assert accepted.exit_code == CLEAN and "LL return 2004.xlsx: accepted." in accepted.stdout
+    assert run("reopen", "LL return 2004.xlsx").exit_code == CLEAN
+    rejected = run("reject", str(folder), "LL return 2004.xlsx", "--reason", "Wrong cluster")  # named, as before
+    assert rejected.exit_code == CLEAN and "rejected." in rejected.stdout
+    missing = run("dealt-with", "LL return 2004.xlsx")
+    assert missing.exit_code == CANNOT_RUN and "Missing argument 'KEY'" in missing.stderr
+    assert "[FOLDER] RETURN KEY" in run("dealt-with", "--help").stdout
+    assert "default: the current folder" in run("--help").stdout

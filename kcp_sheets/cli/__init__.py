@@ -19,7 +19,7 @@ app = typer.Typer(
     help="The support officer's side of the partnership's annual review: generate the "
     "workbooks, check the returns, chase the clusters, consolidate the returns into the "
     "improvement action plan.\n\n"
-    "Each command takes the review folder (default: the current folder). Exit codes: "
+    "Each command takes the review folder (default: the current folder; init is given the new one). Exit codes: "
     "0 done, no error left to ask about; 1 errors found in the returns; 2 the command could not "
     "run (folder, settings or a file named); 3 the tool itself failed.",
     no_args_is_help=True,

@@ -40,13 +40,17 @@ class Prose(TyperCommand):
         return " ".join((self.short_help or self.help or "").split("\n\n")[0].split())
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        """The usage line as people type it: FOLDER RETURN, [FOLDER] when it may be left out, never {FOLDER}."""
+        """The usage line as people type it: FOLDER RETURN, [FOLDER] when it may be left out, never {FOLDER}.
+        After a [FOLDER] that is taken from the arguments given (`accept 3`), those after it are
+        shown as needed, which they are."""
         pieces = [self.options_metavar] if self.options_metavar else []
+        shifted = False
         for param in self.get_params(ctx):
             if isinstance(param, TyperArgument):
                 name = (param.metavar or param.name or "").upper()
                 name += "..." if param.nargs != 1 and not name.endswith("...") else ""
-                pieces.append(name if param.required else f"[{name}]")
+                pieces.append(name if param.required or shifted or name.startswith("[") else f"[{name}]")
+                shifted = shifted or name == "[FOLDER]"
         return pieces
 
     def format_options(self, ctx: Any, formatter: Any) -> None:

@@ -12,16 +12,44 @@ import typer
 
 from ..lifecycle import described
 from ..problems import counted
-from .base import Folder, ReviewFolder, console, stopping
+from ..settings import SETTINGS_FILE
+from .base import CANNOT_RUN, Folder, console, stopping
 
+# `accept 3` in the review folder is `accept . 3`: the folder may be left out
+# before the arguments that follow it, as every other command's may.
+FolderFirst = Annotated[
+    str | None,
+    typer.Argument(help="The review folder (default: the current folder).", metavar="[FOLDER]", show_default=False),
+]
 ReturnRef = Annotated[
-    str,
+    str | None,
     typer.Argument(
         help="The return: its number (as check and returns show it, e.g. 3) or its file name.",
         metavar="RETURN",
         show_default=False,
     ),
 ]
+ProblemKey = Annotated[
+    str | None,
+    typer.Argument(
+        help="The problem's key, as `kcp-sheets returns FOLDER RETURN` lists it.", metavar="KEY", show_default=False
+    ),
+]
+
+
+def _shifted(command: str, given: list[str | None], wanted: int) -> list[str]:
+    """The folder and the arguments after it, the folder "." when one fewer
+    was given; a usage error (exit 2) naming what is missing."""
+    typed = [g for g in given if g is not None]
+    after = ["RETURN", "KEY"][: wanted - 1]  # what follows the folder
+    if len(typed) < len(after):
+        missing = " and ".join(f"'{name}'" for name in after[len(typed) :])
+        usage = " ".join(["[FOLDER]", *after])
+        console(stderr=True).print(f"Error: Missing argument {missing}. Usage: kcp-sheets {command} {usage}")
+        raise typer.Exit(CANNOT_RUN)
+    return [".", *typed] if len(typed) == len(after) else typed
+
+
 Note = Annotated[
     str,
     typer.Option(
@@ -53,6 +81,8 @@ def returns(
     from ..review_states import events, get_return, list_returns, problems_of
 
     out = console()
+    if ret is None and not folder.is_dir() and Path(SETTINGS_FILE).is_file():
+        folder, ret = Path("."), str(folder)  # `returns 3` in the review folder
     with stopping():
         if ret is None:
             records = list_returns(folder)
@@ -107,14 +137,15 @@ def _decide(folder: Path, ret: str, state: str, note: str = "") -> None:
     console().print(f"#{record.id} {record.name}: {record.state}.")
 
 
-def accept(folder: ReviewFolder, ret: ReturnRef, note: Note = "") -> None:
+def accept(folder: FolderFirst = None, ret: ReturnRef = None, note: Note = "") -> None:
     """Accept a return as it is, with a note saying why: consolidate then merges it, errors and all."""
-    _decide(folder, ret, "accepted", note)
+    where, which = _shifted("accept", [folder, ret], 2)
+    _decide(Path(where), which, "accepted", note)
 
 
 def reject(
-    folder: ReviewFolder,
-    ret: ReturnRef,
+    folder: FolderFirst = None,
+    ret: ReturnRef = None,
     note: Annotated[
         str,
         typer.Option(
@@ -127,29 +158,28 @@ def reject(
     ] = "",
 ) -> None:
     """Reject a return, with a reason: consolidate leaves it out and uses an earlier copy if there is one."""
-    _decide(folder, ret, "rejected", note)
+    where, which = _shifted("reject", [folder, ret], 2)
+    _decide(Path(where), which, "rejected", note)
 
 
-def reopen(folder: ReviewFolder, ret: ReturnRef) -> None:
+def reopen(folder: FolderFirst = None, ret: ReturnRef = None) -> None:
     """Undo the decision about a return: it is new, or has problems, again."""
-    _decide(folder, ret, "new")
+    where, which = _shifted("reopen", [folder, ret], 2)
+    _decide(Path(where), which, "new")
 
 
 def dealt_with(
-    folder: ReviewFolder,
-    ret: ReturnRef,
-    key: Annotated[
-        str,
-        typer.Argument(
-            help="The problem's key, as `kcp-sheets returns FOLDER RETURN` lists it.", metavar="KEY", show_default=False
-        ),
-    ],
+    folder: FolderFirst = None,
+    ret: ReturnRef = None,
+    key: ProblemKey = None,
     note: Note = "",
     undo: Annotated[bool, typer.Option("--undo", help="The problem is open again.")] = False,
 ) -> None:
     """Mark one problem of a return dealt with, with a note; it stays dealt with when the return is read again."""
     from ..review_states import mark_dealt_with, undo_dealt_with
 
+    where, ret, key = _shifted("dealt-with", [folder, ret, key], 3)
+    folder = Path(where)
     with stopping():
         if undo:
             undo_dealt_with(folder, ret, key)
