@@ -26,7 +26,10 @@ def aside(path: Path) -> Path:
     """An empty file beside `path`, named for this process, readable as any
     file the officer saves (not mkstemp's owner-only mode)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=prefix(), suffix=path.suffix, dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix(), suffix=path.suffix, dir=path.parent)
+    except OSError as exc:  # said of the file the officer asked for, never of the hidden name
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     os.close(fd)
     mask = os.umask(0o022)
     os.umask(mask)

@@ -113,6 +113,31 @@ def test_a_read_only_copy_can_be_looked_at_and_says_it_cannot_be_changed(demo: P
         )
 
 
+def test_an_output_folder_that_cannot_be_written_to_is_named_with_the_plan_it_was_to_hold(
+    demo: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "review"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns("output"))
+    with small_disk(folder / "output", "1m") as output:
+        assert subprocess.run(["mount", "-o", "remount,ro", str(output)], check=False).returncode == 0
+        said = kcp("consolidate", str(folder))
+        assert said.returncode == 2 and "Traceback" not in said.stderr
+        assert "Read-only file system" in said.stderr and "2004 Improvement Action Plan.xlsx" in said.stderr
+        assert ".kcp-" not in said.stderr  # never the hidden name it is written under first
+
+
+def test_an_output_folder_that_fills_up_says_the_disk_is_full_and_leaves_nothing_half_written(
+    demo: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "review"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns("output"))
+    with small_disk(folder / "output", "24k") as output:
+        said = kcp("consolidate", str(folder))
+        assert said.returncode == 2 and "Traceback" not in said.stderr and "unexpected" not in said.stderr
+        assert "The disk is full" in said.stderr and "2004 Improvement Action Plan.xlsx" in said.stderr
+        assert list(output.iterdir()) == []  # nothing half-written, nothing hidden left behind
+
+
 def test_a_yaml_alias_bomb_is_refused_before_it_is_built(folder: Path) -> None:
     bomb = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     bomb += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]

@@ -218,6 +218,26 @@ def test_yaml_syntax_error_names_the_line(folder: Path) -> None:
     assert "indented more or less than the lines around it" in p.message and "expected" not in p.message
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ('title: "Review of the Strategies\n', "a quotation mark is opened and never closed"),
+        ("title: 'Review of the Strategies\n", "a quotation mark is opened and never closed"),
+        ("\tyear: 2004\n", "a line is indented with a tab; indent with spaces"),
+    ],
+    ids=["double quote left open", "single quote left open", "a tab"],
+)
+def test_a_quote_left_open_or_a_tab_is_named_at_its_own_line(folder: Path, typed: str, said: str) -> None:
+    """A quote left open runs on over the lines after it, so the reader stops further down;
+    the officer is sent to the line where it opens, and told what it is."""
+    text = (folder / "review.yaml").read_text()
+    line = next(n for n in text.splitlines() if n.startswith(typed.strip().split(":")[0].strip("\t\"'") + ":"))
+    (folder / "review.yaml").write_text(text.replace(line + "\n", typed, 1))
+    [p] = problems_of(folder)
+    assert p.code == "settings-unreadable" and said in p.message and "reader stopped" not in p.message
+    assert (folder / "review.yaml").read_text().splitlines()[p.line.number - 1] == typed.rstrip("\n")
+
+
 def test_cluster_without_champion_is_an_error(folder: Path) -> None:
     text = (folder / "review.yaml").read_text()
     start = text.index("    champions:\n      - {name: Jane Hart")
@@ -287,3 +307,21 @@ def test_what_the_schema_says_is_required_is_what_stops_a_review(tmp_path: Path)
                     )
         else:
             assert load_review(folder).clusters, key
+
+
+@pytest.mark.parametrize("separator", [";", "\t"], ids=["semicolons", "tabs"])
+def test_a_list_saved_with_semicolons_or_tabs_is_read_as_with_commas(folder: Path, separator: str) -> None:
+    """Excel saves "CSV" with semicolons where the comma is the decimal point."""
+    import csv
+    import io
+
+    before = load_review(folder)
+    for name in ("actions.csv", "health_criteria.csv", "accreditation_plan.csv"):
+        path = folder / name
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        out = io.StringIO()
+        csv.writer(out, delimiter=separator).writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    after = load_review(folder)
+    assert after.actions == before.actions and after.criteria == before.criteria
+    assert after.accreditation == before.accreditation

@@ -4,6 +4,7 @@ help lists them in, and the console script."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -74,15 +75,21 @@ def main() -> None:
     from ..bulk import for_one_run
 
     for_one_run()
+    if not os.environ.get("KCP_DEBUG"):
+        # What a library fails to tidy away after a failure already told (a zip left open on a
+        # full disk, closed again at exit) is no news to the officer, and never a traceback.
+        sys.unraisablehook = lambda _: None
     try:
         app(standalone_mode=True)
     except SystemExit:
         raise
     except OSError as exc:
-        print(
-            f"kcp-sheets: {exc.strerror or exc}: {exc.filename or ''}. Check the folder exists and can be written to.",
-            file=sys.stderr,
+        advice = (
+            "The disk is full: make room and run this again; nothing was written."
+            if exc.errno == errno.ENOSPC
+            else "Check the folder exists and can be written to."
         )
+        print(f"kcp-sheets: {exc.strerror or exc}: {exc.filename or ''}. {advice}", file=sys.stderr)
         sys.exit(CANNOT_RUN)
     except Exception as exc:  # the last line of defence for a person at a prompt
         if os.environ.get("KCP_DEBUG"):

@@ -45,7 +45,7 @@ def table_rows(
     except ProblemError as exc:
         return iter(()), exc.problems
     csv.field_size_limit(max(csv.field_size_limit(), limits.field + 1))  # our own check below says which line
-    reader = csv.reader(_lines(text), strict=True)
+    reader = csv.reader(_lines(text), strict=True, delimiter=_separator(text[: text.find("\n") + 1], required))
     problems: list[Problem] = []
     try:
         header = [h.strip().lower() for h in next(reader, [])]
@@ -129,6 +129,17 @@ def _csv_mistake(path: Path, start: int, end: int, exc: csv.Error, limits: Limit
         detail=detail,
         fix="Open the file in Excel or a text editor, correct the quotes on that line, and save it as CSV.",
     )
+
+
+def _separator(header: str, required: list[str]) -> str:
+    """The character between values: a comma, or what Excel saves "CSV" with
+    where the comma is the decimal point (a semicolon), or a tab: the one
+    that splits the header row into the columns required."""
+    for separator in ",;\t":
+        names = {name.strip().strip('"').strip().lower() for name in header.split(separator)}
+        if all(column in names for column in required):
+            return separator
+    return ","
 
 
 def _lines(text: str) -> Iterator[str]:

@@ -139,15 +139,13 @@ def _parsed(text: str, limits: Limits) -> tuple[yaml.Node | None, dict[str, Any]
             loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        detail = in_plain_words(str(getattr(exc, "problem", None) or exc))
+        opened = _quote_left_open(text, line or text.count("\n") + 1)
+        if opened:  # a quote left open runs on over the lines after it: the mistake is where it opens
+            line, detail = opened, "a quotation mark is opened and never closed"
         raise ProblemError(
-            [
-                problem(
-                    "settings-unreadable",
-                    SETTINGS_FILE,
-                    line=Line(mark.line + 1) if mark else None,
-                    detail=in_plain_words(str(getattr(exc, "problem", None) or exc)),
-                )
-            ]
+            [problem("settings-unreadable", SETTINGS_FILE, line=Line(line) if line else None, detail=detail)]
         ) from None
     if not isinstance(data, dict):
         raise ProblemError(
@@ -251,10 +249,26 @@ PLAIN_WORDS = {
     ),
     "could not find expected ':'": "a line has no colon between the setting's name and its value",
     "found character '\\t' that cannot start any token": "a line is indented with a tab; indent with spaces",
+    "found a tab character that violates indentation": "a line is indented with a tab; indent with spaces",
+    "found a tab character where an indentation space is expected": (
+        "a line is indented with a tab; indent with spaces"
+    ),
     "found unexpected end of stream": "a quotation mark is opened and never closed",
     "found unknown escape character": 'a backslash inside "double quotes" (use single quotes around it)',
     "found undefined alias": "a *name refers to no &name",
 }
+
+
+def _quote_left_open(text: str, upto: int) -> int | None:
+    """The first line up to `upto` (1-based) whose value opens a quotation mark
+    it does not close: a value that starts with a quote and has no closing one."""
+    for number, line in enumerate(text.splitlines()[:upto], start=1):
+        _, colon, value = line.partition(": ")
+        value = (value if colon else line.lstrip().removeprefix("- ")).strip()
+        for quote in "\"'":
+            if value.startswith(quote) and value.count(quote) - value.count("\\" + quote) < 2:
+                return number
+    return None
 
 
 def in_plain_words(said: str) -> str:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
 from .. import unfinished
 from ..content import Content
@@ -54,6 +55,10 @@ def write_aside(spec: WorkbookSpec, content: Content, path: Path, stream_from_ro
         workbook.worksheet_class = GrowingSheet
         render(Book(workbook, spec, content, streaming=large))
         workbook.close()
+    except FileCreateError as exc:  # the disk full, say: said of the file asked for, as any OSError is
+        tmp.unlink(missing_ok=True)
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise OSError(cause.errno, cause.strerror or str(cause), str(path)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
