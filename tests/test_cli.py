@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kcp_sheets.cli import app
@@ -183,3 +184,12 @@ def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
         result = run("serve", str(folder), "--port", str(port))
     assert result.exit_code == 2, result.output
     assert f"Port {port} is already in use" in result.stderr and "--port" in result.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_serve_on_a_port_that_cannot_be_is_a_typing_mistake(tmp_path: Path, port: str) -> None:
+    folder = tmp_path / "review"
+    run("init", str(folder))
+    result = run("serve", str(folder), "--port", port)
+    assert result.exit_code == 2 and "Invalid value for '--port'" in result.stderr
+    assert "unexpected" not in result.output and "OverflowError" not in result.output

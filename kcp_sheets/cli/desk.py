@@ -22,6 +22,8 @@ def serve(
             help=f"The port to listen on (default: {DESK_PORT}, or the next free one); 0 picks any free port.",
             metavar="N",
             show_default=False,
+            min=0,
+            max=65535,  # a port past it is a typing mistake, said as one
         ),
     ] = DESK_PORT,
     host: Annotated[
