@@ -137,7 +137,7 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
     template = _load("reminder")
     context = {
         **_context(review, line.cluster),
-        "return_name": line.return_name,
+        "return_name": line.workbook_name,  # as they named it, not where it sits in the inbox
         "reason": line.note.rstrip("."),
         "received": long_date(line.arrived) if line.arrived else "",
     }
@@ -152,7 +152,7 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
         paragraph = wording.get(reason, "").format(**context)
         if not paragraph:
             continue
-        if line.return_name and not text_parts:  # a return came: thanked for once, before the first thing asked
+        if line.theirs and not text_parts:  # their return came: thanked for once, before the first thing asked
             paragraph = f"{template['thanks'].format(**context)} {paragraph}"
         listed = [
             i
@@ -183,8 +183,9 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
 def write_reminders(
     review: Review, lines: list[Chase], out_dir: Path, today: dt.date, outbox: Path | None = None
 ) -> list[Path]:
-    """One reminder per cluster to chase. A return to correct is attached as it
-    came back; a missing one as it was sent (from `outbox`, where generate wrote it)."""
+    """One reminder per cluster to chase. Their own return, to correct, is
+    attached as it came back; otherwise the workbook as it was sent (from
+    `outbox`, where generate wrote it)."""
     sent = {p.cluster: p.file_name for p in planned_workbooks(review) if p.cluster}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -192,7 +193,7 @@ def write_reminders(
         if not line.chased:
             continue
         attachment = None
-        if line.return_name:
+        if line.theirs:
             attachment = returned_workbook(review, line)
         elif outbox is not None and (outbox / sent[line.cluster]).is_file():
             attachment = (sent[line.cluster], (outbox / sent[line.cluster]).read_bytes())

@@ -145,7 +145,8 @@ def _shown(result: CheckResult, named: list[str]) -> dict[str, Any]:
 def status(folder: Folder = Path(".")) -> None:
     """The chase list: for each cluster, what has come back, and whom to chase and why.
 
-    A cluster is chased when its return is missing, rejected, late, has errors, is at
+    A cluster is chased when its return is missing (or came only from someone outside
+    the cluster: yours to accept or reject), rejected, late, has errors, is at
     stage 1 only after the stage 2 deadline, or leaves rows unscored: its
     co-ordinators are chased, one address a line, with its champions in copy.
     The partnership-health and accreditation reviews are the officer's own
