@@ -1,6 +1,7 @@
-"""The reminders as the officer and the co-ordinators meet them: each naming
-the workbook as its senders know it, and a return from outside the cluster
-never chased as the cluster's mistake, on every surface alike."""
+"""The reminders as the officer and the co-ordinators meet them: only the
+current set in outbox/reminders/, each naming the workbook as its senders
+know it, and a return from outside the cluster never chased as the cluster's
+mistake, on every surface alike."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from kcp_sheets.cli import app
 from kcp_sheets.demo import prepare_demo
 from kcp_sheets.desk.app import create_app
 from kcp_sheets.desk.guard import Keys
+from kcp_sheets.mail import MARK
 
 runner = CliRunner()
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -69,6 +71,55 @@ def row_of(page: str, workbook: str) -> str:
     return page[page.index(f"{workbook}</") :].split("</tr>")[0]
 
 
+# Only the current set of reminders.
+
+
+def test_a_second_remind_removes_its_own_reminders_no_longer_due_and_nothing_else(folder: Path, tmp_path: Path) -> None:
+    reminders = folder / "outbox" / "reminders"
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for name in ("HW return 2004.xlsx", "ET return 2004.eml"):
+        (folder / "inbox" / name).rename(aside / name)
+    first = run("remind", str(folder))
+    assert "5 reminders written" in first.stdout, first.output
+    hw = reminders / "2004 Health and well-being - reminder.eml"
+    et = reminders / "2004 Environment and transport - reminder.eml"
+    assert parse(hw)[MARK] and parse(et)[MARK]
+    # one written before reminders carried their mark: known by its name and message ID
+    et.write_bytes(b"".join(line for line in et.read_bytes().splitlines(True) if not line.startswith(MARK.encode())))
+    assert parse(et)[MARK] is None
+    theirs = {  # what a person put there stays, whatever it looks like
+        "notes.txt": b"ring Hamid on Monday",
+        "to Hamid.eml": b"From: Helen Kay <helen.kay@rbkc.gov.uk>\nSubject: LL\n\nHamid, a word about LL-02.\n",
+        "2004 Homes and housing - reminder.eml": b"From: Helen Kay <helen.kay@rbkc.gov.uk>\nSubject: my own\n\nMine.\n",
+    }
+    for name, data in theirs.items():
+        (reminders / name).write_bytes(data)
+    for name in ("HW return 2004.xlsx", "ET return 2004.eml"):
+        (aside / name).rename(folder / "inbox" / name)
+    second = run("remind", str(folder))
+    assert second.exit_code == 0, second.output
+    assert "3 reminders written" in second.stdout
+    said = " ".join(second.stdout.split())
+    assert (
+        "Removed 2 earlier reminders no longer due: 2004 Environment and transport - reminder.eml, "
+        "2004 Health and well-being - reminder.eml." in said
+    )
+    assert sorted(p.name for p in reminders.iterdir()) == sorted(
+        [
+            "2004 Community development - reminder.eml",
+            "2004 Learning and leisure - reminder.eml",
+            "2004 Safe communities - reminder.eml",
+            *theirs,
+        ]
+    )
+    assert all((reminders / name).read_bytes() == data for name, data in theirs.items())
+    downloads = desk_page(folder, "/downloads")
+    assert "Health and well-being - reminder" not in downloads and "Learning and leisure - reminder" in downloads
+    third = run("remind", str(folder))
+    assert "Removed" not in third.stdout  # the same set again: nothing to take away
+
+
 # A return from outside the cluster.
 
 
@@ -108,6 +159,10 @@ def test_once_the_officer_takes_it_as_theirs_it_is_their_return(stranger: Path) 
     assert accepted.exit_code == 0, accepted.output
     [wb] = [line for line in run("status", str(folder)).stdout.splitlines() if line.startswith("WB ")]
     assert "accepted: Joe is Maria's deputy" in wb and "Chase" not in wb
+    again = run("remind", str(folder))
+    assert "Removed 1 earlier reminder no longer due: 2004 Work and business - reminder.eml." in " ".join(
+        again.stdout.split()
+    )
 
 
 # The workbook named as its senders know it.

@@ -201,8 +201,10 @@ def remind(folder: Folder = Path(".")) -> None:
     Each goes to the cluster's co-ordinators with its champions in copy, and
     says what is missing or wrong, cell by cell, as they will find it in their
     workbook, and by when. A return with errors is attached for them to
-    correct; a missing one is attached again as it was sent. Open each draft
-    in Thunderbird or Outlook, read it and send it.
+    correct; a missing one is attached again as it was sent. The reminders
+    written earlier for clusters no longer chased are removed, and named; any
+    other file in the folder stays. Open each draft in Thunderbird or Outlook,
+    read it and send it.
     """
     from .. import steps
 
