@@ -165,6 +165,21 @@ def test_once_the_officer_takes_it_as_theirs_it_is_their_return(stranger: Path) 
     )
 
 
+def test_rejecting_it_as_not_theirs_is_never_told_to_the_cluster(stranger: Path) -> None:
+    folder = stranger
+    reason = "Joe Bloggs is not known to the cluster"
+    run("check", str(folder))  # recorded, to be decided on
+    assert run("reject", str(folder), "wb.eml > WB return.xlsx", "--reason", reason).exit_code == 0
+    [wb] = [line for line in run("status", str(folder)).stdout.splitlines() if line.startswith("WB ")]
+    assert f"rejected: {reason}" in wb and "Chase: sent from outside the cluster" in wb
+    assert run("remind", str(folder)).exit_code == 0
+    message = parse(folder / "outbox/reminders/2004 Work and business - reminder.eml")
+    text = message.get_body(("plain",)).get_content()
+    assert reason not in text and "could not use it" not in text and "not yet received" in message["Subject"]
+    [attached] = list(message.iter_attachments())
+    assert attached.get_filename() == "2004 Work and business - progress tracker.xlsx"
+
+
 # The workbook named as its senders know it.
 
 
