@@ -251,5 +251,5 @@ def returned_workbook(review: Review, line: Chase) -> tuple[str, bytes] | None:
         sources, _ = gather([path], int(review.max_return_mb * 1024 * 1024), inbox)
         for source in sources:
             if source.sha256 == line.return_sha256:
-                return Path(source.name.split(" > ")[-1]).name, source.data
+                return line.workbook_name, source.data
     return None
