@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from .check import CheckResult
 from .lifecycle import ACCEPTED, REJECTED, described
 from .problems import Problem
-from .settings import Person
+from .reader import Return
+from .settings import Person, Review
 from .workbooks import planned_workbooks
 
-# Why a workbook is chased, in the order they are told.
-MISSING, REJECTED_RETURN, LATE, ERRORS, STAGE1, UNSCORED = (
+# Why a workbook is chased, in the order they are told. A return e-mailed by
+# someone outside the cluster is the officer's to decide on: until she does,
+# the cluster is chased for its own, as for a missing one.
+MISSING, FROM_OUTSIDE, REJECTED_RETURN, LATE, ERRORS, STAGE1, UNSCORED = (
     "missing",
+    "sent from outside the cluster",
     "rejected",
     "late",
     "errors",
@@ -61,12 +66,34 @@ class Chase:
         return bool(self.reasons) and not self.own
 
     @property
+    def theirs(self) -> bool:
+        """A return came and is the cluster's own: thanked for, and attached to put right."""
+        return bool(self.return_name) and FROM_OUTSIDE not in self.reasons
+
+    @property
+    def workbook_name(self) -> str:
+        """The return's file name as its sender knows it: "LL return.xlsx", not the
+        inbox's "April/ll.eml > LL return.xlsx"."""
+        return returned_file_name(self.return_name)
+
+    @property
     def state(self) -> str:
         if self.arrived is None:
             return "not yet"
         if self.review_state in (ACCEPTED, REJECTED):
             return described(self.review_state, self.note)
         return "errors" if self.errors else ("warnings" if self.warnings else "clean")
+
+
+def returned_file_name(return_name: str) -> str:
+    """The workbook's own file name within a return's name in the inbox."""
+    return PurePath(return_name.split(" > ")[-1]).name
+
+
+def from_outside(ret: Return) -> bool:
+    """Sent by someone outside the cluster, and not yet taken as the cluster's
+    (accepted, or that problem dealt with)."""
+    return any(p.code == "sender-unexpected" and not p.dealt_with for p in ret.problems)
 
 
 def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]:
@@ -82,25 +109,13 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
             name, to, cc = f"{cluster.code} {cluster.name}", cluster.coordinators, cluster.champions
         else:
             name, to, cc = plan.spec.title, (), ()
-        stage1_due = today <= review.stage1_deadline
-        due = review.stage1_deadline if stage1_due else review.stage2_deadline
         if ret is None:
-            reasons = (MISSING,) + (() if stage1_due else (LATE,))
+            reasons = (MISSING,) + (() if today <= review.stage1_deadline else (LATE,))
             lines.append(
                 Chase(plan.label, name, plan.cluster, due=review.stage1_deadline, reasons=reasons, to=to, cc=cc)
             )
             continue
-        unscored = ret.unscored()
-        reasons = []
-        if ret.state == REJECTED:
-            reasons.append(REJECTED_RETURN)
-        if ret.errors:
-            reasons.append(ERRORS)
-        if plan.cluster and ret.stage < 2 and today > review.stage2_deadline:
-            reasons += [STAGE1, LATE]
-        if unscored:
-            reasons.append(UNSCORED)
-        asks = tuple(p for p in ret.problems if not p.dealt_with and (p.severity == "error" or p.code in ASK_ABOUT))
+        reasons, due, asks = _asked(review, ret, bool(plan.cluster), today)
         deadline = review.stage2_deadline if ret.stage >= 2 else review.stage1_deadline
         lines.append(
             Chase(
@@ -114,10 +129,10 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
                 stage=ret.stage,
                 errors=ret.errors,
                 warnings=ret.warnings,
-                unscored=unscored,
+                unscored=ret.unscored(),
                 due=due,
                 arrived_late=bool(plan.cluster) and ret.source.received.date() > deadline,
-                reasons=tuple(dict.fromkeys(reasons)),
+                reasons=reasons,
                 to=to,
                 cc=cc,
                 problems=asks,
@@ -126,3 +141,27 @@ def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]
             )
         )
     return lines
+
+
+def _asked(
+    review: Review, ret: Return, cluster: bool, today: dt.date
+) -> tuple[tuple[str, ...], dt.date, tuple[Problem, ...]]:
+    """Why a workbook that came back is chased, by when, and what to ask for cell by cell.
+
+    A return from outside the cluster is not theirs to correct: they are asked
+    for their own, by the stage 1 deadline, as when nothing came."""
+    stage1_due = today <= review.stage1_deadline
+    if cluster and from_outside(ret):
+        return (FROM_OUTSIDE,) + (() if stage1_due else (LATE,)), review.stage1_deadline, ()
+    reasons = []
+    if ret.state == REJECTED:
+        reasons.append(REJECTED_RETURN)
+    if ret.errors:
+        reasons.append(ERRORS)
+    if cluster and ret.stage < 2 and today > review.stage2_deadline:
+        reasons += [STAGE1, LATE]
+    if ret.unscored():
+        reasons.append(UNSCORED)
+    asks = tuple(p for p in ret.problems if not p.dealt_with and (p.severity == "error" or p.code in ASK_ABOUT))
+    due = review.stage1_deadline if stage1_due else review.stage2_deadline
+    return tuple(dict.fromkeys(reasons)), due, asks

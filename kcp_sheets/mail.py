@@ -8,6 +8,7 @@ the review (and, for a reminder, the day it is written)."""
 from __future__ import annotations
 
 import datetime as dt
+import email.parser
 import email.policy
 import email.utils
 import hashlib
@@ -29,6 +30,9 @@ from .spec import templates_dir
 from .workbooks import long_date, planned_workbooks, review_context
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+MARK = "X-KCP-Sheets-Reminder"  # in every reminder written: how a later run knows its own drafts
+HEAD_BYTES = 64 * 1024  # a draft's headers are read from its first bytes alone
+MESSAGE_DOMAIN = "kcp-sheets.invalid"
 
 
 def _load(name: str = "email") -> dict[str, Any]:
@@ -64,8 +68,10 @@ def _message(
     sent: dt.datetime,
     key: str,
     attachment: tuple[str, bytes] | None,
+    mark: str = "",
 ) -> bytes:
-    """A draft To the cluster's co-ordinators, Cc its champions and the officer."""
+    """A draft To the cluster's co-ordinators, Cc its champions and the officer;
+    `mark`, when given, in a header of our own that says which draft it is."""
     cluster = review.cluster(code)
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = _address(review.officer)
@@ -74,8 +80,10 @@ def _message(
     message["Subject"] = subject
     message["Date"] = email.utils.format_datetime(sent)
     digest = hashlib.sha256(key.encode()).hexdigest()
-    message["Message-ID"] = f"<{digest[:24]}@kcp-sheets.invalid>"
+    message["Message-ID"] = f"<{digest[:24]}@{MESSAGE_DOMAIN}>"
     message["X-Unsent"] = "1"  # Outlook opens it as a draft to send
+    if mark:
+        message[MARK] = mark
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
     if attachment:
@@ -137,7 +145,7 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
     template = _load("reminder")
     context = {
         **_context(review, line.cluster),
-        "return_name": line.return_name,
+        "return_name": line.workbook_name,  # as they named it, not where it sits in the inbox
         "reason": line.note.rstrip("."),
         "received": long_date(line.arrived) if line.arrived else "",
     }
@@ -152,7 +160,7 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
         paragraph = wording.get(reason, "").format(**context)
         if not paragraph:
             continue
-        if line.return_name and not text_parts:  # a return came: thanked for once, before the first thing asked
+        if line.theirs and not text_parts:  # their return came: thanked for once, before the first thing asked
             paragraph = f"{template['thanks'].format(**context)} {paragraph}"
         listed = [
             i
@@ -176,6 +184,7 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
         sent,
         f"{review.review_id}/{line.cluster}/reminder/{today}/{line.return_sha256}",
         attachment,
+        mark=f"{review.review_id} {line.cluster}",
     )
     return safe_file_name(template["file_name"].format(**context)), data
 
@@ -183,8 +192,9 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
 def write_reminders(
     review: Review, lines: list[Chase], out_dir: Path, today: dt.date, outbox: Path | None = None
 ) -> list[Path]:
-    """One reminder per cluster to chase. A return to correct is attached as it
-    came back; a missing one as it was sent (from `outbox`, where generate wrote it)."""
+    """One reminder per cluster to chase. Their own return, to correct, is
+    attached as it came back; otherwise the workbook as it was sent (from
+    `outbox`, where generate wrote it)."""
     sent = {p.cluster: p.file_name for p in planned_workbooks(review) if p.cluster}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -192,7 +202,7 @@ def write_reminders(
         if not line.chased:
             continue
         attachment = None
-        if line.return_name:
+        if line.theirs:
             attachment = returned_workbook(review, line)
         elif outbox is not None and (outbox / sent[line.cluster]).is_file():
             attachment = (sent[line.cluster], (outbox / sent[line.cluster]).read_bytes())
@@ -201,6 +211,34 @@ def write_reminders(
         path.write_bytes(data)
         written.append(path)
     return written
+
+
+def withdraw_reminders(review: Review, out_dir: Path, keep: list[Path]) -> list[Path]:
+    """Remove the reminders written earlier that are not among those just
+    written (`keep`): a cluster no longer chased leaves no draft looking
+    current. Only our own drafts go; any other file stays."""
+    template = _load("reminder")
+    named = {safe_file_name(template["file_name"].format(**_context(review, c.code))) for c in review.clusters}
+    removed = []
+    for path in sorted(out_dir.glob("*.eml")) if out_dir.is_dir() else []:
+        if path in keep or path.is_symlink() or not path.is_file() or not _ours(path, path.name in named):
+            continue
+        path.unlink()
+        removed.append(path)
+    return removed
+
+
+def _ours(path: Path, reminder_name: bool) -> bool:
+    """A reminder we wrote: it carries our header; one written before the header
+    was, a reminder's name and our message ID."""
+    try:
+        with path.open("rb") as file:
+            head = email.parser.BytesHeaderParser().parsebytes(file.read(HEAD_BYTES))
+    except OSError:
+        return False
+    if head[MARK] is not None:
+        return True
+    return reminder_name and str(head["Message-ID"] or "").strip().endswith(f"@{MESSAGE_DOMAIN}>")
 
 
 def returned_workbook(review: Review, line: Chase) -> tuple[str, bytes] | None:
@@ -213,5 +251,5 @@ def returned_workbook(review: Review, line: Chase) -> tuple[str, bytes] | None:
         sources, _ = gather([path], int(review.max_return_mb * 1024 * 1024), inbox)
         for source in sources:
             if source.sha256 == line.return_sha256:
-                return Path(source.name.split(" > ")[-1]).name, source.data
+                return line.workbook_name, source.data
     return None

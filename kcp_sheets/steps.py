@@ -95,19 +95,25 @@ def chase(review: Review, today: dt.date | None = None, progress: Progress = _qu
 
 def remind(review: Review, today: dt.date | None = None, progress: Progress = _quiet) -> Outcome:
     """A draft reminder for each cluster chased, its return (or the workbook sent) attached."""
-    from .mail import write_reminders
+    from .mail import withdraw_reminders, write_reminders
 
     today = today or dt.date.today()
     outcome = chase(review, today, progress)
     progress(0, 0, "Writing the reminders")
-    outcome.written = write_reminders(
-        review, outcome.lines, review.folder / OUTBOX / "reminders", today, review.folder / OUTBOX
-    )
+    out_dir = review.folder / OUTBOX / "reminders"
+    outcome.written = write_reminders(review, outcome.lines, out_dir, today, review.folder / OUTBOX)
+    removed = withdraw_reminders(review, out_dir, outcome.written)
     outcome.summary = (
         f"{len(outcome.written)} reminders written. Open each in your e-mail program, read it, and send it."
         if outcome.written
         else "Nobody to chase: every cluster's return is in, at stage 2, scored and free of errors."
     )
+    if removed:
+        outcome.summary += (
+            f" Removed {counted(len(removed), 'earlier reminder')} no longer due: "
+            + ", ".join(path.name for path in removed)
+            + "."
+        )
     return outcome
 
 

@@ -145,7 +145,8 @@ def _shown(result: CheckResult, named: list[str]) -> dict[str, Any]:
 def status(folder: Folder = Path(".")) -> None:
     """The chase list: for each cluster, what has come back, and whom to chase and why.
 
-    A cluster is chased when its return is missing, rejected, late, has errors, is at
+    A cluster is chased when its return is missing (or came only from someone outside
+    the cluster: yours to accept or reject), rejected, late, has errors, is at
     stage 1 only after the stage 2 deadline, or leaves rows unscored: its
     co-ordinators are chased, one address a line, with its champions in copy.
     The partnership-health and accreditation reviews are the officer's own
@@ -200,8 +201,10 @@ def remind(folder: Folder = Path(".")) -> None:
     Each goes to the cluster's co-ordinators with its champions in copy, and
     says what is missing or wrong, cell by cell, as they will find it in their
     workbook, and by when. A return with errors is attached for them to
-    correct; a missing one is attached again as it was sent. Open each draft
-    in Thunderbird or Outlook, read it and send it.
+    correct; a missing one is attached again as it was sent. The reminders
+    written earlier for clusters no longer chased are removed, and named; any
+    other file in the folder stays. Open each draft in Thunderbird or Outlook,
+    read it and send it.
     """
     from .. import steps
 
