@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .dates import local
 from .ledger import Ledger
+from .ledger.consolidations import written_as
 from .problems import ProblemError, problem
 
 
@@ -29,10 +30,8 @@ def keep_amended(folder: Path, path: Path) -> None:
         return  # not readable: the write itself says why
     digest = hashlib.sha256(data).hexdigest()
     with Ledger(folder, read_only=True) as ledger:
-        written = ledger.db.execute(
-            "SELECT output_sha256, at FROM consolidations WHERE output = ? ORDER BY id", (path.name,)
-        ).fetchall()
-    if any(row[0] == digest for row in written):
+        written = written_as(ledger, path.name)
+    if digest in written:
         return
     when = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     detail = (

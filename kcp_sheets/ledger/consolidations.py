@@ -42,3 +42,11 @@ def record_consolidation(
         [(cursor.lastrowid, i.return_id, i.name, i.sha256, int(i.used), i.why) for i in inputs],
     )
     ledger.event(what, detail=f"{output} ({sum(i.used for i in inputs)} returns used)")
+
+
+def written_as(ledger: Ledger, output: str) -> list[str]:
+    """The hash of every plan or report written under the name `output`, oldest first."""
+    return [
+        r[0]
+        for r in ledger.db.execute("SELECT output_sha256 FROM consolidations WHERE output = ? ORDER BY id", (output,))
+    ]
