@@ -216,3 +216,38 @@ def test_the_flags_are_the_reviews_own_templates_where_it_has_them(tmp_path: Pat
     )
     assert ("equalities_made", "Equalities helped") in flags(own)
     assert ("equalities_made", "Helped equalities") in flags()
+
+
+# A name from the code (snake_case, CamelCase), or a placeholder left unfilled.
+CODE_NAME = re.compile(r"\b\w*(?:_\w+|[a-z][A-Z])\w*\b|[{}%]")
+
+
+def headings(document: docx.document.Document) -> list[str]:
+    """What a reader takes for a heading: the title, every heading, every table's header row."""
+    said = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title", "Subtitle"))]
+    return said + [cell.text for table in document.tables for cell in table.rows[0].cells]
+
+
+def test_no_heading_of_the_report_is_a_name_from_the_code(written: dict[str, Path]) -> None:
+    """Part 2's table once read 'Criterion | SentWorkbook action | Lead': a class's name printed as a heading."""
+    for copy in ("steering", "public"):
+        said = headings(docx.Document(written[copy]))
+        assert "Planned action" in said and "Special achievements" in said
+        assert [h for h in said if CODE_NAME.search(h)] == [], copy
+
+
+def test_the_shipped_template_is_what_its_generator_makes_every_time(tmp_path: Path) -> None:
+    """workbook_templates/annual_report.docx is made by docs/make_report_template.py: a change to one
+    without running the other (as when a rename reached the generator but not the .docx) shows here."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "docs" / "make_report_template.py"
+    spec = importlib.util.spec_from_file_location("make_report_template", script)
+    assert spec and spec.loader
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    generator.main(tmp_path / "a.docx")
+    generator.main(tmp_path / "b.docx")
+    made = (tmp_path / "a.docx").read_bytes()
+    assert made == (tmp_path / "b.docx").read_bytes()
+    assert made == (templates_dir() / TEMPLATE).read_bytes()
