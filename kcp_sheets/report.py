@@ -24,7 +24,7 @@ from typing import Any
 
 from . import unfinished
 from .check import CheckResult
-from .consolidate import consolidate, final_score
+from .consolidate import STAGE_1_ONLY, consolidate, final_score
 from .folder import OUTPUT, safe_file_name
 from .ledger import Ledger
 from .ledger.consolidations import Input, record_consolidation
@@ -279,7 +279,7 @@ def _cluster(
             f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): "
             f"{block.get('outstanding')}."
         )
-        missing = "Not recorded in the return."
+        missing = f"Not reported yet: {STAGE_1_ONLY}." if block.get("stage") == 1 else "Not recorded in the return."
     elif block.get("left_out"):
         text = f"Its return was not used, so its {total} targets and actions are not counted in this report."
         missing = "Not reported: the cluster's return was not used."

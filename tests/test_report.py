@@ -251,3 +251,25 @@ def test_the_shipped_template_is_what_its_generator_makes_every_time(tmp_path: P
     made = (tmp_path / "a.docx").read_bytes()
     assert made == (tmp_path / "b.docx").read_bytes()
     assert made == (templates_dir() / TEMPLATE).read_bytes()
+
+
+def test_a_return_of_stage_1_alone_waits_for_its_review_meeting_and_never_agreed_nothing(
+    demo: Path, written: dict[str, Path]
+) -> None:
+    """The demo's Safe communities sent its co-ordinators' scores alone: `status` says 'stage 1 only'.
+    The plan's Part 1 and the report say its review meeting has not come back yet, not that it agreed nothing."""
+    from kcp_sheets.settings import load_review
+
+    _, content = consolidate(check_returns(load_review(demo), record=False))
+    [sc] = [r for r in content.rows["part1"] if r["cluster_name"] == "Safe communities"]
+    assert sc["id"] is None and "stage 1 only" in sc["action"] and "not come back yet" in sc["action"]
+    document = docx.Document(written["steering"])
+    [part1] = [t for t in document.tables if t.rows[0].cells[1].text == "Action for improvement"]
+    [said] = [r.cells[1].text for r in part1.rows if r.cells[0].text == "Safe communities"]
+    assert said == sc["action"] and "agreed" not in said
+    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+    opening = paragraphs[paragraphs.index("Safe communities") + 1]
+    assert opening.startswith("Received 24/04/2004, stage 1.")
+    achievements = paragraphs[paragraphs.index("Special achievements", paragraphs.index("Safe communities")) + 1]
+    assert "stage 1 only" in achievements and "Not recorded in the return" not in achievements
+    assert "No action for improvement was agreed" not in text_of(document)  # no cluster in the demo agreed none

@@ -25,7 +25,8 @@ def cluster_block(clusters: list[ClusterReturn], review: Review, actions: list[d
         scores = [final_score(r) for r in rows]
         agreed = [r.get("agreed_score") for r in rows if r.get("agreed_score") is not None]
         row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": c.returned}
-        row |= {"used": c.ret is not None, "left_out": c.left_out}  # not shown: what the report says of it
+        # Not shown: what the report says of it.
+        row |= {"used": c.ret is not None, "left_out": c.left_out, "stage": c.ret.stage if c.ret else None}
         for n in range(5, 0, -1):
             row[f"s{n}"] = scores.count(n)  # counted in C: 200,000 scores, each seen seven times
         row["unscored"] = scores.count(None)

@@ -15,6 +15,10 @@ from ..sent import SentWorkbook
 from ..settings import Review
 from ..workbooks import cluster_rows, cluster_workbook, planned_workbooks, review_wide_workbooks
 
+# A return of stage 1 alone (the co-ordinators' scores) has nothing of the review meeting yet: the plan
+# and the report say so in the words `status` uses, never that the meeting agreed nothing.
+STAGE_1_ONLY = "stage 1 only: the review meeting's part has not come back yet"
+
 
 @dataclass(frozen=True)
 class ClusterReturn:
