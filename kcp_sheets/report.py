@@ -147,7 +147,9 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
         if len({r["year"] for r in history}) > 1
         else [],
     }
-    return context, {"scores_chart": scores_chart(blocks.get("clusters", []), words)}
+    # The picture counts what the summary counts: a cluster whose return was not used is named under it instead.
+    counted = [c for c in blocks.get("clusters", []) if not c.get("left_out")]
+    return context, {"scores_chart": scores_chart(counted, words)}
 
 
 def _opening(result: CheckResult, public: bool, rows: Table, blocks: Table) -> dict[str, Any]:
@@ -156,15 +158,16 @@ def _opening(result: CheckResult, public: bool, rows: Table, blocks: Table) -> d
     latest = result.latest()
     as_at = f"{latest:%d %B %Y}" if latest else "no returns yet"
     counts = {r["what"]: r["count"] for r in blocks.get("counts", [])}
+    not_used = [str(c["cluster"]) for c in blocks.get("clusters", []) if c.get("left_out")]
     return {
         "partnership": review.partnership,
         "title": f"{review.title} {review.year}: draft annual report",
         "status_line": f"A draft for the steering group, from the returns received up to {as_at}."
         + (" This copy is for the public: people are not named in it." if public else ""),
-        "summary_text": _summary(counts, rows.get("all_actions", []), review.scales["achievement"]),
+        "summary_text": _summary(counts, rows.get("all_actions", []), not_used, review.scales["achievement"]),
         "scores_chart_caption": (
             "Figure 1: each cluster's targets and actions by score, 5 (achieved) to 1 (not achieved); "
-            "the numbers are in each bar."
+            "the numbers are in each bar." + (f" Not shown, as {_returns_not_used(not_used)}." if not_used else "")
         ),
         "headline": [
             {"what": r["what"], "count": _text(r["count"])}
@@ -249,14 +252,28 @@ def _actions(rows: list[dict[str, Any]], group: tuple[str, str], lead: str) -> l
     return [{k: _text(r.get(v)) for k, v in fields.items()} for r in rows]
 
 
-def _summary(counts: dict[str, Any], actions: list[dict[str, Any]], words: dict[int, str]) -> str:
-    scores = [final_score(a) for a in actions]
-    by = ", ".join(f"{sum(s == n for s in scores)} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
-    unscored = sum(s is None for s in scores)
-    return (
-        f"Returns received: {counts.get('Returns received', '')}; used: {counts.get('Returns used', '')}. "
-        f"The clusters reported on {len(actions)} targets and actions: {by}, and {unscored} not scored."
+def _summary(counts: dict[str, Any], actions: list[dict[str, Any]], not_used: list[str], words: dict[int, str]) -> str:
+    """The returns, and the targets and actions by score: those of a cluster whose return was not used
+    are not counted here, as Section 1 says they are not counted in the report."""
+    counted = [a for a in actions if a.get("cluster_name") not in not_used]
+    scores = [final_score(a) for a in counted]
+    by = ", ".join(f"{scores.count(n)} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
+    said = f"Returns received: {counts.get('Returns received', '')}; used: {counts.get('Returns used', '')}. "
+    if not not_used:
+        return (
+            said
+            + f"The clusters reported on {len(actions)} targets and actions: {by}, and {scores.count(None)} not scored."
+        )
+    return said + (
+        f"Of the clusters' {len(actions)} targets and actions, {len(actions) - len(counted)} are not counted, "
+        f"as {_returns_not_used(not_used)}. Of the other {len(counted)}: {by}, and {scores.count(None)} not scored."
     )
+
+
+def _returns_not_used(names: list[str]) -> str:
+    """'the return of A was not used', 'the returns of A, B and C were not used'."""
+    listed = " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"the returns of {listed} were not used" if len(names) > 1 else f"the return of {listed} was not used"
 
 
 def _code(review: Any, name: str) -> str:
@@ -307,13 +324,18 @@ def _cluster(
             )
     return {
         "name": block["cluster"],
-        "returned": str(block.get("returned", "")).capitalize(),
+        "returned": _sentence(str(block.get("returned", ""))),
         "scores_text": text,
         "achievements": _text(summary.get("achievements")) or missing,
         "barriers": _text(summary.get("barriers")) or missing,
         "solutions": _text(summary.get("solutions")) or missing,
         "flags": found,
     }
+
+
+def _sentence(text: str) -> str:
+    """Text begun with a capital, the rest as it is: what follows may be a note the officer typed."""
+    return text[:1].upper() + text[1:]
 
 
 def _text(value: Any) -> str:

@@ -273,3 +273,55 @@ def test_a_return_of_stage_1_alone_waits_for_its_review_meeting_and_never_agreed
     achievements = paragraphs[paragraphs.index("Special achievements", paragraphs.index("Safe communities")) + 1]
     assert "stage 1 only" in achievements and "Not recorded in the return" not in achievements
     assert "No action for improvement was agreed" not in text_of(document)  # no cluster in the demo agreed none
+
+
+NOTE = "Not from the cluster; Joe is not known"
+
+
+@pytest.fixture(scope="module")
+def rejected(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> docx.document.Document:
+    """The demo with both copies of Work and business's return rejected, as the officer typed the reason:
+    Learning and leisure's (an error) and Work and business's returns are left out."""
+    from kcp_sheets.review_states import set_state
+    from kcp_sheets.settings import load_review
+
+    folder = tmp_path_factory.mktemp("rejected") / "demo"
+    shutil.copytree(demo, folder)
+    for ret in check_returns(load_review(folder)).returns:
+        if ret.cluster == "WB":
+            set_state(folder, ret.ledger_id, "rejected", NOTE)
+    [path] = write_report(check_returns(load_review(folder)))
+    return docx.Document(path)
+
+
+def test_the_summary_counts_no_target_of_a_return_section_1_says_is_not_counted(
+    rejected: docx.document.Document,
+) -> None:
+    paragraphs = [p.text for p in rejected.paragraphs if p.text.strip()]
+    clusters = paragraphs[
+        paragraphs.index("Section 1: Reviewing delivery") : paragraphs.index("Section 2: Reviewing partnership working")
+    ]
+    said = {clusters[i - 1]: text for i, text in enumerate(clusters) if re.search(r"\d+ targets and actions", text)}
+    assert len(said) == 7
+    counted = {
+        name: int(re.search(r"(\d+) targets and actions", text)[1])
+        for name, text in said.items()
+        if "not counted" not in text
+    }
+    assert set(said) - set(counted) == {"Learning and leisure", "Work and business"}
+    summary = paragraphs[paragraphs.index("Summary") + 1]
+    by_score = re.findall(
+        r"(\d+) (?:achieved|largely achieved|partially achieved|little progress|not achieved|not scored)", summary
+    )
+    assert sum(int(n) for n in by_score) == sum(counted.values())
+    assert "Learning and leisure and Work and business were not used" in summary
+    [chart] = rejected.inline_shapes  # the picture counts what the summary counts
+    alt = chart._inline.docPr.get("descr")
+    assert "Safe communities" in alt and "Work and business" not in alt and "Learning and leisure" not in alt
+
+
+def test_the_officers_note_keeps_its_case_wherever_the_report_quotes_it(rejected: docx.document.Document) -> None:
+    paragraphs = [p.text for p in rejected.paragraphs if p.text.strip()]
+    opening = paragraphs[paragraphs.index("Work and business") + 1]
+    assert opening.startswith(f"Received 25/04/2004, left out: rejected: {NOTE}. ")
+    assert NOTE in text_of(rejected) and NOTE.lower() not in text_of(rejected)
