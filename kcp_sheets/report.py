@@ -141,7 +141,7 @@ def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], d
         **_opening(result, public, rows, blocks),
         **_delivery(review, rows, blocks),
         **_partnership_working(rows, blocks),
-        **_improvement_planning(rows),
+        **_improvement_planning(rows, blocks),
         "history_intro": "Each cluster's targets and actions by score, review by review.",
         "history": [{k: _text(v) for k, v in r.items()} for r in history]
         if len({r["year"] for r in history}) > 1
@@ -212,10 +212,7 @@ def _delivery_intro(clusters: list[dict[str, Any]]) -> str:
 def _partnership_working(rows: Table, blocks: Table) -> dict[str, Any]:
     """Section 2, reviewing partnership working: the health review and last year's accreditation actions."""
     return {
-        "health_intro": (
-            "The steering group reviewed the partnership's health against the six criteria; "
-            "each is reviewed in depth at least once in three years."
-        ),
+        "health_intro": _health_intro(blocks.get("health", [])),
         "health": [{k: _text(v) for k, v in r.items()} for r in blocks.get("health", [])],
         "accreditation_intro": "Each dated action of last year's accreditation action plan: achieved, or its new date.",
         "accreditation": [
@@ -231,13 +228,31 @@ def _partnership_working(rows: Table, blocks: Table) -> dict[str, Any]:
     }
 
 
-def _improvement_planning(rows: Table) -> dict[str, Any]:
+def _health_intro(health: list[dict[str, Any]]) -> str:
+    """What Section 2's scores rest on, as the plan's Summary says it: the review used, received
+    but left out (and why), or not received; never that the group reviewed what was not used."""
+    came = health[0] if health else {}
+    depth = "each criterion is reviewed in depth at least once in three years."
+    if came.get("used"):
+        return "The steering group reviewed the partnership's health against the six criteria; " + depth
+    if came.get("left_out"):
+        return (
+            f"The partnership-health review was {came['returned']}. Its scores are not counted in this report; " + depth
+        )
+    return "The partnership-health review has not been received: no criterion is scored in this report; " + depth
+
+
+def _improvement_planning(rows: Table, blocks: Table) -> dict[str, Any]:
     """Section 3, improvement planning: the plan's part 1 (the clusters') and part 2 (the partnership's)."""
+    health = blocks.get("health") or [{}]
     return {
         "part1_intro": "The actions for improvement each cluster agreed at its review meeting.",
         "part1": _actions(rows.get("part1", []), ("cluster", "cluster_name"), lead="key_contact"),
         "part2_intro": (
             "Actions from the partnership-health review, and last year's accreditation actions not yet achieved."
+            if health[0].get("used")
+            else "Last year's accreditation actions not yet achieved; the partnership-health review's actions "
+            f"are not here, as {'its return was not used' if health[0].get('left_out') else 'it was not received'}."
         ),
         "part2": _actions(rows.get("part2", []), ("criterion", "criterion_title"), lead="lead"),
     }

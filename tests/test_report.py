@@ -325,3 +325,29 @@ def test_the_officers_note_keeps_its_case_wherever_the_report_quotes_it(rejected
     opening = paragraphs[paragraphs.index("Work and business") + 1]
     assert opening.startswith(f"Received 25/04/2004, left out: rejected: {NOTE}. ")
     assert NOTE in text_of(rejected) and NOTE.lower() not in text_of(rejected)
+
+
+def test_a_health_review_left_out_is_not_said_to_be_reviewed_nor_not_returned(demo: Path, tmp_path: Path) -> None:
+    """The health review came back with a score typed as '3/4', an error: status says received, with errors.
+    Section 2 said 'The steering group reviewed the partnership's health' over 'not returned' for each criterion."""
+    from kcp_sheets.fill import fill_workbook
+    from kcp_sheets.settings import load_review
+    from kcp_sheets.workbooks import planned_workbooks
+
+    folder = tmp_path / "demo"
+    shutil.copytree(demo, folder)
+    review = load_review(folder)
+    [health] = [w for w in planned_workbooks(review) if w.spec.template == "partnership-health"]
+    typed = folder / "inbox" / health.file_name
+    fill_workbook(health, typed, tmp_path / "typed.xlsx", {"Partnership Health": {"2.1.1": {"score": "3/4"}}})
+    shutil.move(tmp_path / "typed.xlsx", typed)
+    [path] = write_report(check_returns(review))
+    document = docx.Document(path)
+    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+    intro = paragraphs[paragraphs.index("Section 2: Reviewing partnership working") + 1]
+    assert "reviewed the partnership's health" not in intro
+    assert "received" in intro and "left out: 1 error still to resolve" in intro and "not counted" in intro
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "Criterion" and len(t.columns) == 5]
+    assert {row.cells[1].text for row in table.rows[1:]} == {"left out"}
+    part2 = paragraphs[paragraphs.index("Part 2: partnership working, by criterion") + 1]
+    assert "health review's actions are not here, as its return was not used" in part2
