@@ -22,7 +22,8 @@ from kcp_sheets.consolidate import consolidate
 from kcp_sheets.demo import prepare_demo
 from kcp_sheets.ledger import Ledger
 from kcp_sheets.problems import ProblemError
-from kcp_sheets.report import TEMPLATE, flags, write_report
+from kcp_sheets.report import TEMPLATE, write_report
+from kcp_sheets.report_content import flags
 from kcp_sheets.spec import templates_dir
 
 SECTIONS = [
