@@ -61,13 +61,16 @@ def why_left_out(*, recognised: bool, state: str, note: str, open_errors: int, n
     return ""
 
 
-def left_out_in_papers(*, state: str, note: str, open_errors: int, newer: str = "", public: bool = False) -> str:
+def left_out_in_papers(
+    *, state: str, note: str, open_errors: int, newer: str = "", public: bool = False, own: bool = False
+) -> str:
     """Why a return is not used, as the steering group's papers say it: no
-    instruction meant for the officer, and in the public copy no officer's note."""
+    instruction meant for the officer, and in the public copy no officer's note.
+    The partnership's `own` workbooks (health, accreditation) have no cluster to resolve errors with."""
     if public:
         return "not used in this plan"
     if state == HAS_PROBLEMS:
-        return f"left out: {counted(open_errors, 'error')} still to resolve with the cluster"
+        return f"left out: {counted(open_errors, 'error')} still to resolve" + ("" if own else " with the cluster")
     return "left out: " + why_left_out(recognised=True, state=state, note=note, open_errors=open_errors, newer=newer)
 
 

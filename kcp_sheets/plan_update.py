@@ -54,6 +54,7 @@ def plan_path(review: Review) -> Path:
             "received": 0,
             "used": 0,
             "expected": 0,
+            "health_returned": "",
             **history_words(1),
             **{f"achievement_{n}": "" for n in range(1, 6)},
         }

@@ -7,12 +7,12 @@ and the plan never disagree.
 It is rendered from a Word template (docxtpl: Jinja placeholders in an
 ordinary .docx): the review folder's own `annual_report.docx` if the officer
 has put a restyled one there, else the one shipped in workbook_templates/.
-With `public`, people are removed as in the plan's public copy.
+With `public`, people are removed as in the plan's public copy. What it
+says is `report_content`'s; here it is rendered, recorded and made a PDF.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import os
@@ -20,30 +20,19 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from . import unfinished
 from .amended import keep_amended
 from .check import CheckResult
-from .consolidate import consolidate, final_score
 from .folder import OUTPUT, safe_file_name
 from .ledger import Ledger
 from .ledger.consolidations import Input, record_consolidation
 from .problems import ProblemError, problem
-from .report_chart import scores_chart
-from .settings import Review
-from .spec import load_spec, templates_dir
+from .report_content import report_context
+from .spec import templates_dir
 
 TEMPLATE = "annual_report.docx"
 PDF_SECONDS = 300
-CASE_STUDY = "case_study"  # the flag whose actions the report tells with their progress, as case studies
-
-
-def flags(templates: Path | None = None) -> list[tuple[str, str]]:
-    """The tracker's flags (NRF funded, case study, equalities...), by key and header, as its template
-    declares them: the review's own templates where it has them, as its workbooks were written from them."""
-    tracker = load_spec("cluster_tracker", templates).main_table()
-    return [(c.key, c.header) for c in tracker.table.columns if c.kind == "flag"]
 
 
 def template_path(folder: Path) -> Path:
@@ -127,209 +116,6 @@ def render(result: CheckResult, public: bool) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-Table = dict[str, list[dict[str, Any]]]  # the plan's rows or blocks, by name
-
-
-def report_context(result: CheckResult, public: bool) -> tuple[dict[str, Any], dict[str, tuple[bytes, str]]]:
-    """What the template is filled with, taken from the plan's content; and its charts (PNG, alt text)."""
-    review = result.review
-    _, content = consolidate(result, public)
-    rows, blocks = content.rows, content.blocks
-    words = review.scales["achievement"]
-    history = blocks.get("history", [])
-    context: dict[str, Any] = {
-        **_opening(result, public, rows, blocks),
-        **_delivery(review, rows, blocks),
-        **_partnership_working(rows, blocks),
-        **_improvement_planning(rows),
-        "history_intro": "Each cluster's targets and actions by score, review by review.",
-        "history": [{k: _text(v) for k, v in r.items()} for r in history]
-        if len({r["year"] for r in history}) > 1
-        else [],
-    }
-    return context, {"scores_chart": scores_chart(blocks.get("clusters", []), words)}
-
-
-def _opening(result: CheckResult, public: bool, rows: Table, blocks: Table) -> dict[str, Any]:
-    """The title, whose returns it is drawn from, and the summary: what a reader meets first."""
-    review = result.review
-    latest = result.latest()
-    as_at = f"{latest:%d %B %Y}" if latest else "no returns yet"
-    counts = {r["what"]: r["count"] for r in blocks.get("counts", [])}
-    return {
-        "partnership": review.partnership,
-        "title": f"{review.title} {review.year}: draft annual report",
-        "status_line": f"A draft for the steering group, from the returns received up to {as_at}."
-        + (" This copy is for the public: people are not named in it." if public else ""),
-        "summary_text": _summary(counts, rows.get("all_actions", []), review.scales["achievement"]),
-        "scores_chart_caption": (
-            "Figure 1: each cluster's targets and actions by score, 5 (achieved) to 1 (not achieved); "
-            "the numbers are in each bar."
-        ),
-        "headline": [
-            {"what": r["what"], "count": _text(r["count"])}
-            for r in blocks.get("counts", [])
-            if not r["what"].startswith("Problems")
-        ],
-    }
-
-
-def _delivery(review: Review, rows: Table, blocks: Table) -> dict[str, Any]:
-    """Section 1, reviewing delivery: each cluster's scores, review meeting and actions."""
-    actions = rows.get("all_actions", [])
-    reviews = {r["id"]: r for r in rows.get("cluster_reviews", [])}
-    marks = flags(review.templates)
-    return {
-        "delivery_intro": _delivery_intro(blocks.get("clusters", [])),
-        "clusters": [
-            _cluster(
-                c,
-                reviews.get(_code(review, c["cluster"]), {}),
-                [a for a in actions if a.get("cluster_name") == c["cluster"]],
-                review.scales["achievement"],
-                marks,
-            )
-            for c in blocks.get("clusters", [])
-        ],
-    }
-
-
-def _delivery_intro(clusters: list[dict[str, Any]]) -> str:
-    """What Section 1 rests on, as it stands: how many clusters' returns it uses, never "every cluster"."""
-    used = sum(bool(c.get("used")) for c in clusters)
-    said = (
-        "Each cluster's co-ordinators score its targets and actions, and its champions agree the scores at the "
-        "stage 2 review meeting. "
-    )
-    if used == len(clusters):
-        return said + f"This section uses the returns of all {len(clusters)} clusters."
-    return said + f"This section uses the returns of {used} of the {len(clusters)} clusters; each other is named below."
-
-
-def _partnership_working(rows: Table, blocks: Table) -> dict[str, Any]:
-    """Section 2, reviewing partnership working: the health review and last year's accreditation actions."""
-    return {
-        "health_intro": (
-            "The steering group reviewed the partnership's health against the six criteria; "
-            "each is reviewed in depth at least once in three years."
-        ),
-        "health": [{k: _text(v) for k, v in r.items()} for r in blocks.get("health", [])],
-        "accreditation_intro": "Each dated action of last year's accreditation action plan: achieved, or its new date.",
-        "accreditation": [
-            {
-                "id": r["id"],
-                "action": _text(r.get("action")),
-                "due": _text(r.get("due")),
-                "achieved": _text(r.get("achieved")),
-                "next": _text(r.get("new_date") or r.get("note")),
-            }
-            for r in rows.get("accreditation", [])
-        ],
-    }
-
-
-def _improvement_planning(rows: Table) -> dict[str, Any]:
-    """Section 3, improvement planning: the plan's part 1 (the clusters') and part 2 (the partnership's)."""
-    return {
-        "part1_intro": "The actions for improvement each cluster agreed at its review meeting.",
-        "part1": _actions(rows.get("part1", []), ("cluster", "cluster_name"), lead="key_contact"),
-        "part2_intro": (
-            "Actions from the partnership-health review, and last year's accreditation actions not yet achieved."
-        ),
-        "part2": _actions(rows.get("part2", []), ("criterion", "criterion_title"), lead="lead"),
-    }
-
-
-def _actions(rows: list[dict[str, Any]], group: tuple[str, str], lead: str) -> list[dict[str, str]]:
-    """Part 1's or Part 2's actions as the report's table lists them: under whom (a
-    cluster, a criterion), what, who leads, by when, and the support."""
-    name, key = group
-    fields = {name: key, "action": "action", "lead": lead, "due": "due"}
-    fields |= {"support_needed": "support_needed", "support_how": "support_how"}
-    return [{k: _text(r.get(v)) for k, v in fields.items()} for r in rows]
-
-
-def _summary(counts: dict[str, Any], actions: list[dict[str, Any]], words: dict[int, str]) -> str:
-    scores = [final_score(a) for a in actions]
-    by = ", ".join(f"{sum(s == n for s in scores)} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
-    unscored = sum(s is None for s in scores)
-    return (
-        f"Returns received: {counts.get('Returns received', '')}; used: {counts.get('Returns used', '')}. "
-        f"The clusters reported on {len(actions)} targets and actions: {by}, and {unscored} not scored."
-    )
-
-
-def _code(review: Any, name: str) -> str:
-    return next((c.code for c in review.clusters if c.name == name), name)
-
-
-def _cluster(
-    block: dict[str, Any],
-    summary: dict[str, Any],
-    actions: list[dict[str, Any]],
-    words: dict[int, str],
-    marks: list[tuple[str, str]],
-) -> dict[str, Any]:
-    """One cluster's part of Section 1."""
-    total = sum(int(block.get(f"s{n}") or 0) for n in (5, 4, 3, 2, 1)) + int(block.get("unscored") or 0)
-    scored = "; ".join(f"{block.get(f's{n}') or 0} {words[n].lower()}" for n in (5, 4, 3, 2, 1))
-    if block.get("used"):
-        text = (
-            f"Of its {total} targets and actions: {scored}; {block.get('unscored') or 0} unscored. "
-            f"Average agreed score: {block.get('average')}. Outstanding (scored 1 or 2, or unscored): "
-            f"{block.get('outstanding')}."
-        )
-        missing = "Not recorded in the return."
-    elif block.get("left_out"):
-        text = f"Its return was not used, so its {total} targets and actions are not counted in this report."
-        missing = "Not reported: the cluster's return was not used."
-    else:
-        text = f"Its {total} targets and actions are unscored and counted as outstanding."
-        missing = "Not reported: no return was received."
-    found = []
-    for key, title in marks:
-        marked = [a for a in actions if a.get(key) is True]
-        if marked:
-            found.append(
-                {
-                    "title": f"{title} ({len(marked)})",
-                    "actions": [
-                        {
-                            "id": a["id"],
-                            "action": _text(a.get("action") or a.get("outcome")),
-                            "progress": f". Progress: {_text(a.get('progress'))}"
-                            if key == CASE_STUDY and a.get("progress")
-                            else "",
-                        }
-                        for a in marked
-                    ],
-                }
-            )
-    return {
-        "name": block["cluster"],
-        "returned": str(block.get("returned", "")).capitalize(),
-        "scores_text": text,
-        "achievements": _text(summary.get("achievements")) or missing,
-        "barriers": _text(summary.get("barriers")) or missing,
-        "solutions": _text(summary.get("solutions")) or missing,
-        "flags": found,
-    }
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def as_pdf(path: Path) -> Path:

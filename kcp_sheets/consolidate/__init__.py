@@ -14,12 +14,13 @@ together: its layout, rows and blocks, and its public copy's cuts, through
 `public_copy`) and `writing` (the workbook written and the ledger's note of it).
 """
 
-from .clusters import final_score
+from .clusters import STAGE_1_ONLY, final_score
 from .plan import ACTIONS_SHEET_LIMIT, consolidate, partnership_actions, too_many_actions_for_sheets
 from .writing import record_consolidation, write_plan
 
 __all__ = [
     "ACTIONS_SHEET_LIMIT",
+    "STAGE_1_ONLY",
     "consolidate",
     "final_score",
     "partnership_actions",

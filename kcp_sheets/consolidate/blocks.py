@@ -25,7 +25,8 @@ def cluster_block(clusters: list[ClusterReturn], review: Review, actions: list[d
         scores = [final_score(r) for r in rows]
         agreed = [r.get("agreed_score") for r in rows if r.get("agreed_score") is not None]
         row: dict[str, Any] = {"cluster": review.cluster(c.code).name, "returned": c.returned}
-        row |= {"used": c.ret is not None, "left_out": c.left_out}  # not shown: what the report says of it
+        # Not shown: what the report says of it.
+        row |= {"used": c.ret is not None, "left_out": c.left_out, "stage": c.ret.stage if c.ret else None}
         for n in range(5, 0, -1):
             row[f"s{n}"] = scores.count(n)  # counted in C: 200,000 scores, each seen seven times
         row["unscored"] = scores.count(None)
@@ -37,8 +38,10 @@ def cluster_block(clusters: list[ClusterReturn], review: Review, actions: list[d
     return block
 
 
-def health_block(review: Review, health: list[dict[str, Any]], returned: bool) -> list[dict[str, Any]]:
-    """Per criterion: its total score out of its maximum, how many scored, when last and next reviewed in depth."""
+def health_block(review: Review, health: list[dict[str, Any]], came: ClusterReturn | None) -> list[dict[str, Any]]:
+    """Per criterion: its total score out of its maximum, how many scored, when last and next reviewed in depth;
+    no total where the review's return is not used, but whether it came and was left out (`came`)."""
+    used, left_out = came is not None and came.ret is not None, came is not None and came.left_out
     block = []
     for name in review.criterion_names():
         mine = [r for r in health if r.get("criterion") == name]
@@ -47,11 +50,15 @@ def health_block(review: Review, health: list[dict[str, Any]], returned: bool) -
         block.append(
             {
                 "criterion": name,
-                "total": sum(scored) if returned else "not returned",
+                "total": sum(scored) if used else "left out" if left_out else "not returned",
                 "maximum": 5 * len(mine),
                 "scored": f"{len(scored)} of {len(mine)}",
                 "last_in_depth": last_shown,
                 "due": due,
+                # Not shown: what the block's title and the report say of the return.
+                "returned": came.returned if came else "not received",
+                "used": used,
+                "left_out": left_out,
             }
         )
     return block

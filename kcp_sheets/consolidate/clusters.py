@@ -15,9 +15,16 @@ from ..sent import SentWorkbook
 from ..settings import Review
 from ..workbooks import cluster_rows, cluster_workbook, planned_workbooks, review_wide_workbooks
 
+# A return of stage 1 alone (the co-ordinators' scores) has nothing of the review meeting yet: the plan
+# and the report say so in the words `status` uses, never that the meeting agreed nothing.
+STAGE_1_ONLY = "stage 1 only: the review meeting's part has not come back yet"
+
 
 @dataclass(frozen=True)
 class ClusterReturn:
+    """A cluster's workbook and what came back for it; for the partnership's own
+    reviews (health), only what came back is asked of it."""
+
     sent: SentWorkbook  # the cluster's workbook as the settings make it now
     ret: Return | None  # the return used in the plan, if any
     returned: str = (
@@ -83,14 +90,21 @@ def _holds(values: dict[str, Any], now: dict[str, Any], keys: list[str]) -> bool
 def cluster_return(
     sent: SentWorkbook, used: Return | None, standing: Return | None, public: bool = False
 ) -> ClusterReturn:
-    """A cluster's workbook and what came back: used, received but left out (and why, but
-    in the public copy), or not received."""
+    """A workbook (a cluster's, or the health review) and what came back: used, received
+    but left out (and why, but in the public copy), or not received: as `standing` and
+    the states of the check say, never worked out again."""
     if used is not None:
-        return ClusterReturn(sent, used, f"received {used.source.received:%d/%m/%Y}, stage {used.stage}")
+        stage = f", stage {used.stage}" if sent.cluster else ""  # the partnership's own reviews have no stages
+        return ClusterReturn(sent, used, f"received {used.source.received:%d/%m/%Y}{stage}")
     if standing is None:
         return ClusterReturn(sent, None)
     why = left_out_in_papers(
-        state=standing.state, note=standing.note, open_errors=standing.errors, newer=standing.newer, public=public
+        state=standing.state,
+        note=standing.note,
+        open_errors=standing.errors,
+        newer=standing.newer,
+        public=public,
+        own=not sent.cluster,
     )
     return ClusterReturn(sent, None, f"received {standing.source.received:%d/%m/%Y}, {why}", left_out=True)
 

@@ -61,10 +61,17 @@ def _consolidate(result: CheckResult, public: bool, actions_sheet_limit: int) ->
     used = {r.label: r for r in result.merged()}
     standing = result.standing()
     clusters = [cluster_return(w, used.get(w.label), standing.get(w.label), public) for w in workbooks if w.cluster]
+    sent_health = _template(workbooks, HEALTH)
+    health = (
+        cluster_return(sent_health, used.get(sent_health.label), standing.get(sent_health.label), public)
+        if sent_health
+        else None
+    )
     latest = result.latest()
     with Ledger(review.folder, read_only=True) as ledger:
         earlier = earlier_actions(ledger, review.year)
     context = _context(review, workbooks, used, standing, latest, len(earlier))
+    context["health_returned"] = health.returned if health else "not received"
     spec = load_spec("improvement_plan").resolve(context, review.earlier_years, review.scored_years)
     # Where the summary points people: an officer's sheet is hidden, and not in the public copy at all.
     tab = {s.key: "" if public and s.officer else f"{s.name} (hidden)" if s.officer else s.name for s in spec.sheets}
@@ -75,11 +82,10 @@ def _consolidate(result: CheckResult, public: bool, actions_sheet_limit: int) ->
             tab[key] = "" if public else "too many for a sheet: kcp-sheets export writes them as CSV"
         spec = replace(spec, sheets=tuple(s for s in spec.sheets if s.key not in ACTION_LISTS))
     problems = result.all_problems()
-    rows = _rows(result, clusters, workbooks, used, problems)
-    health = _template(workbooks, HEALTH)
+    rows = _rows(result, clusters, health, workbooks, used, problems)
     summary = {
         "clusters": blocks.cluster_block(clusters, review, rows["all_actions"]),
-        "health": blocks.health_block(review, rows["health"], health is not None and health.label in used),
+        "health": blocks.health_block(review, rows["health"], health),
         "counts": blocks.counts_block(context, rows, tab, tally(problems), public),
         "returns": blocks.returns_block(result),
         "history": score_profiles(
@@ -118,6 +124,7 @@ def _context(
 def _rows(
     result: CheckResult,
     clusters: list[ClusterReturn],
+    health: ClusterReturn | None,
     workbooks: list[SentWorkbook],
     used: dict[str, Return],
     problems: list[Problem],
@@ -132,8 +139,8 @@ def _rows(
         r for r in rows["all_actions"] if final_score(r) in (None, 1, 2) and r["cluster"] not in left_out
     ]  # the same rows, not copies
     rows["cluster_reviews"], rows["part1"] = cluster_reviews(clusters, review)
-    health, accreditation = _template(workbooks, HEALTH), _template(workbooks, ACCREDITATION)
-    rows["health"] = health_rows(review, used.get(health.label) if health else None, words)
+    accreditation = _template(workbooks, ACCREDITATION)
+    rows["health"] = health_rows(review, health.ret if health else None, words)
     rows["accreditation"] = accreditation_rows(review, used.get(accreditation.label) if accreditation else None)
     rows["part2"] = part2_rows(review, rows["health"], rows["accreditation"])
     rows["flagged"] = flagged(clusters[0].sent if clusters else None, rows["all_actions"])

@@ -14,7 +14,7 @@ from ..reader import Return, Row
 from ..sent import SentWorkbook
 from ..settings import Review
 from ..values import as_text
-from .clusters import ClusterReturn, Words, final_score
+from .clusters import STAGE_1_ONLY, ClusterReturn, Words, final_score
 
 
 def action_row(c: ClusterReturn, row: Row, words: Words, cluster_name: str) -> dict[str, Any]:
@@ -66,6 +66,8 @@ def cluster_reviews(clusters: list[ClusterReturn], review: Review) -> tuple[list
 
 
 def _why_no_action(c: ClusterReturn) -> str:
+    if c.ret is not None and c.ret.stage == 1:
+        return f"No action for improvement yet: {STAGE_1_ONLY}."
     if c.ret is not None:
         return "No action for improvement was agreed at the cluster's review meeting."
     if c.left_out:
