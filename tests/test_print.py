@@ -98,6 +98,25 @@ def test_every_page_of_a_sheet_printed_across_pages_shows_its_whole_title(
     assert checked >= 12, checked  # every tracker's progress sheet, the two reviews and the plan's health sheet
 
 
+def test_every_page_of_the_workbooks_sent_shows_its_sheets_title(
+    written: dict[str, Path], printed: dict[str, list[Page]]
+) -> None:
+    """As the README promises: a page printed from a workbook sent out says at
+    its head what it is, the Review Summary's page of actions for improvement too."""
+    checked = 0
+    for name in (n for n in written if "progress tracker" in n or n.endswith("review.xlsx")):
+        book = openpyxl.load_workbook(written[name])
+        for ws in book.worksheets:
+            if ws.sheet_state != "visible" or not ws["A1"].value:
+                continue
+            mine = [page for page in printed[name] if f" {ws.title}, page " in f" {page.footer} "]
+            title = " ".join(str(ws["A1"].value).split())
+            missing = [page.number for page in mine if title not in " ".join(page.text.split())]
+            assert not missing, (name, ws.title, title, missing)
+            checked += len(mine)
+    assert checked >= 60, checked
+
+
 def test_long_names_print_whole_in_the_title_and_the_footer(folder: Path, tmp_path: Path) -> None:
     """A long cluster name makes the title and subtitle too long for Excel's page
     header: the subtitle (the deadlines and the colour key) keeps its row and

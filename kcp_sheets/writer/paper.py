@@ -59,11 +59,12 @@ def title(book: Book, ws: GrowingSheet, sheet: Sheet) -> None:
 def title_when_across(ws: GrowingSheet, sheet: Sheet) -> int:
     """The first row to print. A sheet printed over several pages across
     would show its title cut off at the repeated columns' edge on all but
-    the first: there every page's header carries the title (at its own
-    size: a page header is not scaled), and the title's rows are not
+    the first, and a form whose table starts a page of its own would show
+    it on the first alone: there every page's header carries the title (at
+    its own size: a page header is not scaled), and the title's rows are not
     printed. A subtitle too long for Excel's limit on a header keeps its
     row, and prints as it did."""
-    if not ws.vbreaks:
+    if not ws.vbreaks and not (sheet.kind == "form" and ws.hbreaks):
         return 0
     (title_row, _), (subtitle_row, _) = sheet.title_cells
     heading = f'&L&"-,Bold"&12{pages.after_size(sheet.title)}'
