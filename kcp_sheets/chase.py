@@ -28,8 +28,10 @@ MISSING, FROM_OUTSIDE, REJECTED_RETURN, LATE, ERRORS, STAGE1, UNSCORED = (
     "stage 1 only",
     "unscored rows",
 )
-# Problems a reminder asks the co-ordinators to put right: every error, and the missing scores.
-ASK_ABOUT = ("score-unscored", "agreed-missing")
+# Problems a reminder asks the co-ordinators to put right: every error, and the missing
+# scores, of the rows sent and of those added since.
+SCORES_OWED = ("score-unscored", "agreed-missing", "row-added-since")
+ASK_ABOUT = SCORES_OWED
 
 
 @dataclass(frozen=True)

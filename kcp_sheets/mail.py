@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .chase import Chase
+from .chase import SCORES_OWED, Chase
 from .folder import INBOX, safe_file_name
 from .intake import gather, inbox_files
 from .problems import Problem
@@ -163,9 +163,7 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
         if line.theirs and not text_parts:  # their return came: thanked for once, before the first thing asked
             paragraph = f"{template['thanks'].format(**context)} {paragraph}"
         listed = [
-            i
-            for i, p in zip(items, line.problems, strict=True)
-            if (p.code in ("score-unscored", "agreed-missing")) == (reason == "unscored rows")
+            i for i, p in zip(items, line.problems, strict=True) if (p.code in SCORES_OWED) == (reason == "unscored rows")
         ]
         listed = listed if reason in ("errors", "unscored rows") else []
         text_parts.append("\n".join([paragraph, *(f"  - {i}" for i in listed)]))

@@ -284,7 +284,11 @@ def changes_since(sent: SentWorkbook, now: SentWorkbook, file: str) -> list[Prob
         for ident, row in after.items():
             if ident not in before:
                 what = next((as_text(row.get(k)) for k in ("action", "outcome", "title") if row.get(k)), "")
-                found.append(problem("row-added-since", file, sheet=sheet.name, row_id=ident, detail=what[:200]))
+                found.append(
+                    problem(
+                        "row-added-since", file, sheet=sheet.name, row_id=ident, detail=what[:200], found=what[:200]
+                    )
+                )
                 continue
             old = before[ident]
             changed = [

@@ -371,3 +371,29 @@ def test_a_plan_the_ledger_has_no_record_of_writing_is_not_written_over(tmp_path
     (folder / LEDGER_FILE).unlink()  # a ledger begun again
     refused = kcp("consolidate", str(folder))
     assert refused.returncode == 2 and "is not a file kcp-sheets wrote" in refused.stderr
+
+
+def test_an_action_added_after_sending_is_unscored_alike_in_status_the_plan_and_the_reminder(tmp_path: Path) -> None:
+    """The officer adds ET-14 to the master list once the workbooks are out: the
+    return cannot have scored it, so every surface counts it unscored, and the
+    reminder asks for it."""
+    from kcp_sheets.chase import chase_list
+    from kcp_sheets.check import check_returns
+    from kcp_sheets.consolidate import consolidate
+    from kcp_sheets.settings import load_review
+
+    folder = tmp_path / "added"
+    prepare_demo(folder)
+    with (folder / "actions.csv").open("a", encoding="utf-8") as f:
+        f.write("ET-14,ET,Litter,Cleaner streets,Add ten litter bins by March 2005,RBKC,RBKC,No,\n")
+    result = check_returns(load_review(folder))
+    [et] = [c for c in chase_list(result) if c.label == "ET"]
+    [row] = [r for r in consolidate(result)[1].blocks["clusters"] if r["cluster"] == "Environment and transport"]
+    assert et.unscored == row["unscored"] >= 1
+    assert "ET-14" in {p.row_id for p in et.problems}
+    status = next(line for line in kcp("status", str(folder)).stdout.splitlines() if line.startswith("ET "))
+    assert f"{row['unscored']} unscored" in status
+    assert kcp("remind", str(folder)).returncode == 0
+    [draft] = (folder / "outbox" / "reminders").glob("*Environment and transport*")
+    text = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+    assert "row ET-14: added to the strategy after your workbook was sent (Add ten litter bins" in text

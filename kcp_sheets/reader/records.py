@@ -81,7 +81,9 @@ class Return:
         return self.used and used_in_plan(self.state, self.sent is not None)
 
     def unscored(self) -> int:
-        """Rows the return has not scored yet (none of the table's scored_by)."""
+        """Rows the return has not scored yet (none of the table's scored_by),
+        and rows the officer added since it was sent, which it cannot have
+        scored: the plan lists both unscored."""
         if not self.sent:
             return 0
         count = 0
@@ -90,4 +92,5 @@ class Return:
                 for row in self.rows.get(sheet.key, []):
                     if all(row.values.get(k) is None for k in sheet.table.scored_by):
                         count += 1
+                count += sum(p.code == "row-added-since" and p.sheet == sheet.name for p in self.problems)
         return count
