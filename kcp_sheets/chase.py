@@ -92,12 +92,6 @@ def returned_file_name(return_name: str) -> str:
     return PurePath(return_name.split(" > ")[-1]).name
 
 
-def from_outside(ret: Return) -> bool:
-    """Sent by someone outside the cluster, and not yet taken as the cluster's
-    (accepted, or that problem dealt with)."""
-    return any(p.code == "sender-unexpected" and not p.dealt_with for p in ret.problems)
-
-
 def chase_list(result: CheckResult, today: dt.date | None = None) -> list[Chase]:
     """Every workbook of the review, in the order it was sent, with why it is chased."""
     review = result.review
@@ -153,7 +147,7 @@ def _asked(
     A return from outside the cluster is not theirs to correct: they are asked
     for their own, by the stage 1 deadline, as when nothing came."""
     stage1_due = today <= review.stage1_deadline
-    if cluster and from_outside(ret):
+    if cluster and ret.from_outside:
         return (FROM_OUTSIDE,) + (() if stage1_due else (LATE,)), review.stage1_deadline, ()
     reasons = []
     if ret.state == REJECTED:

@@ -19,7 +19,7 @@ from .generate import record_as_sent
 from .intake import Source, gather, inbox_files
 from .ledger import BUSY_SECONDS, Ledger
 from .lifecycle import REJECTED, why_left_out
-from .merge import merge_into, newest_first, why_newer
+from .merge import merge_into, standing_first, why_newer
 from .problems import Problem, Tally, problem, problem_rows, tally
 from .read_cache import ReadCache, restored
 from .read_cache import context as read_context
@@ -152,12 +152,14 @@ def check_returns(
         if not record:
             load_decisions(ledger, returns)
             _undated(returns)
+            settle(ledger, returns)  # what the officer settled decides which copy stands
             _supersede(returns)
             settle(ledger, returns)
             return CheckResult(review, returns, problems, notices, current)
         with ledger.transaction():
             load_decisions(ledger, returns)
             _undated(returns)
+            settle(ledger, returns)
             _supersede(returns)
             sent_ids = {p.key: ledger.sent_id(review.review_id, p) or 0 for p in sent}
             record_returns(ledger, review.review_id, returns, sent_ids)
@@ -277,7 +279,9 @@ def _undated(returns: list[Return]) -> None:
 
 def _supersede(returns: list[Return]) -> None:
     """Two returns for one workbook: merged into the newer, cell by cell; the
-    older stays listed. A rejected return supersedes nothing and is not merged."""
+    older stays listed. A rejected return supersedes nothing and is not merged.
+    A copy from outside the cluster is held aside, unmerged, while the cluster's
+    own stands (`standing_first`), until the officer takes it as theirs."""
     by_label: dict[str, list[Return]] = {}
     for ret in returns:
         if ret.sent is not None and ret.decision != REJECTED:
@@ -285,10 +289,20 @@ def _supersede(returns: list[Return]) -> None:
     for group in by_label.values():
         if len(group) < 2:
             continue
-        newest, *older = newest_first(group)
+        newest, *older = standing_first(group)
         for other in older:
-            merge_into(newest, other)
             other.used = False
+            if other.from_outside and not newest.from_outside:
+                other.problems.append(
+                    problem(
+                        "copy-from-outside-held",
+                        other.source.name,
+                        detail=newest.sent.spec.title,
+                        used=newest.source.name,
+                    )
+                )
+                continue
+            merge_into(newest, other)
             other.newer = newest.source.name
             other.problems.append(
                 problem(

@@ -163,7 +163,9 @@ def reminder(review: Review, line: Chase, today: dt.date, attachment: tuple[str,
         if line.theirs and not text_parts:  # their return came: thanked for once, before the first thing asked
             paragraph = f"{template['thanks'].format(**context)} {paragraph}"
         listed = [
-            i for i, p in zip(items, line.problems, strict=True) if (p.code in SCORES_OWED) == (reason == "unscored rows")
+            i
+            for i, p in zip(items, line.problems, strict=True)
+            if (p.code in SCORES_OWED) == (reason == "unscored rows")
         ]
         listed = listed if reason in ("errors", "unscored rows") else []
         text_parts.append("\n".join([paragraph, *(f"  - {i}" for i in listed)]))

@@ -26,6 +26,13 @@ def newest_first(returns: list[Return]) -> list[Return]:
     return sorted(returns, key=functools.cmp_to_key(_compare), reverse=True)
 
 
+def standing_first(returns: list[Return]) -> list[Return]:
+    """The copies of one workbook in the order they stand: the cluster's own,
+    newest first, then those from outside the cluster, which the officer has
+    yet to take as theirs. A stranger's copy never stands over the cluster's."""
+    return sorted(newest_first(returns), key=lambda ret: ret.from_outside)
+
+
 def _compare(a: Return, b: Return) -> int:
     for x, y in (
         (a.source.received if a.source.emailed else None, b.source.received if b.source.emailed else None),

@@ -77,7 +77,7 @@ def return_state(ret: Return) -> str:
     """A return's state as read, by the one transition of lifecycle.py."""
     recognised = ret.sent is not None
     return state_of(
-        recognised=recognised, decision=ret.decision, superseded=recognised and not ret.used, open_errors=ret.errors
+        recognised=recognised, decision=ret.decision, superseded=recognised and bool(ret.newer), open_errors=ret.errors
     )
 
 

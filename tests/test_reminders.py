@@ -195,3 +195,57 @@ def test_a_reminder_names_the_return_by_its_own_file_name_not_the_inbox_path(fol
     assert "(LL return.xlsx)" in message.get_body(("html",)).get_content()
     [attached] = list(message.iter_attachments())
     assert attached.get_filename() == "LL return.xlsx"
+
+
+def _states(folder: Path) -> dict[str, str]:
+    """Each return's state as `returns` (the ledger) says it."""
+    found = {}
+    for line in run("returns", str(folder)).stdout.splitlines():
+        if line.startswith("#") and ": " in line:
+            name, rest = line.split(" ", 1)[1].split(": ", 1)
+            found[name] = rest.split("; ")[1].split(":")[0]
+    return found
+
+
+def test_a_strangers_newer_copy_never_stands_over_the_clusters_own(folder: Path, tmp_path: Path) -> None:
+    """The cluster's own return came, then a newer copy from someone outside it:
+    the cluster's stands, used and chased as theirs; the stranger's is held aside,
+    unmerged, until the officer takes it as theirs, when it stands as the newer,
+    on every surface and in the ledger alike."""
+    (folder / "inbox" / "WB draft.xlsx").rename(tmp_path / "WB draft.xlsx")
+    later = tmp_path / "WB later.xlsx"
+    shutil.copy(folder / "inbox" / "WB return 2004.xlsx", later)
+    import openpyxl
+
+    book = openpyxl.load_workbook(later)
+    book["Progress Tracker"]["I5"] = "Progress as the stranger typed it"
+    book.properties.modified = book.properties.modified.replace(month=4, day=28)
+    book.save(later)
+    stranger_mail = emailed(later, folder / "inbox" / "wb.eml", STRANGER, "WB return.xlsx")
+    message = parse(stranger_mail)
+    message.replace_header("Date", "Wed, 28 Apr 2004 10:00:00 +0000")
+    stranger_mail.write_bytes(bytes(message))
+    checked = run("check", str(folder)).stdout
+    own = next(line for line in checked.splitlines() if "  WB return 2004.xlsx:" in line)
+    held = next(line for line in checked.splitlines() if "  wb.eml > WB return.xlsx:" in line)
+    assert own.endswith(", new") and held.endswith(", has problems"), (own, held)
+    assert "held aside and not merged" in run("returns", str(folder), "wb.eml > WB return.xlsx").stdout
+    [wb] = [line for line in run("status", str(folder)).stdout.splitlines() if line.startswith("WB ")]
+    assert "(WB return 2004.xlsx)" in wb and "outside the cluster" not in wb
+    assert _states(folder) == {
+        **_states(folder),
+        "WB return 2004.xlsx": "new",
+        "wb.eml > WB return.xlsx": "has problems",
+    }
+    plan = run("consolidate", str(folder))
+    assert plan.exit_code == 0
+    [written] = (folder / "output").glob("*Improvement Action Plan.xlsx")
+    typed = [c.value for ws in openpyxl.load_workbook(written).worksheets for r in ws.iter_rows() for c in r]
+    assert "Progress as the stranger typed it" not in typed  # not merged while held aside
+    accepted = run("accept", str(folder), "wb.eml > WB return.xlsx", "--note", "Joe is Maria's deputy")
+    assert accepted.exit_code == 0 and accepted.stdout.strip().endswith("accepted.")
+    assert _states(folder)["WB return 2004.xlsx"] == "superseded"  # the stranger's, taken as theirs, is the newer
+    again = run("check", str(folder)).stdout
+    assert next(line for line in again.splitlines() if "  WB return 2004.xlsx:" in line).endswith(
+        ", superseded by wb.eml > WB return.xlsx"
+    )

@@ -229,24 +229,39 @@ def forget_copy_ranks(ledger: Ledger, review_id: str) -> None:
     ledger.db.execute("UPDATE returns SET copy_rank = NULL WHERE review = ?", (review_id,))
 
 
+# A copy sent from outside the cluster that the officer has not yet taken as the
+# cluster's (accepted it, or dealt with that problem): it never stands over the
+# cluster's own, as `merge.standing_first` orders them in a check.
+_FROM_OUTSIDE = (
+    "r.decision != 'accepted' AND EXISTS (SELECT 1 FROM problems p WHERE p.return_id = r.id"
+    " AND p.code = 'sender-unexpected' AND NOT EXISTS (SELECT 1 FROM dealt_with d"
+    " WHERE d.return_id = p.return_id AND d.key = p.key))"
+)
+
+
 def _restate_copies(ledger: Ledger, ident: int) -> None:
     """Every copy returned for the same workbook, as the next check would find
-    them: the newest that is not rejected is current, the others superseded.
-    Newest as the last check ordered them (`copy_rank`: by the time each was
-    e-mailed, saved, received); copies it did not find are left as they were."""
+    them: the cluster's own newest that is not rejected is current, the
+    others superseded, but a copy from outside the cluster is held aside while
+    one of the cluster's own stands. Newest as the last check ordered them
+    (`copy_rank`: by the time each was e-mailed, saved, received); copies it
+    did not find are left as they were."""
     sent_id = ledger.db.execute("SELECT sent_id FROM returns WHERE id = ?", (ident,)).fetchone()[0]
     if sent_id is None:
         _restate(ledger, ident)
         return
     copies = ledger.db.execute(
-        "SELECT id, decision, copy_rank FROM returns WHERE sent_id = ? ORDER BY copy_rank, received DESC, id DESC",
+        f"SELECT r.id, r.decision, r.copy_rank, {_FROM_OUTSIDE} AS outside FROM returns r WHERE r.sent_id = ?"
+        " ORDER BY outside, r.copy_rank, r.received DESC, r.id DESC",
         (sent_id,),
     ).fetchall()
     if any(c["copy_rank"] is not None for c in copies):  # else a ledger not checked since copies were ranked
         copies = [c for c in copies if c["copy_rank"] is not None]
-    current = next((c["id"] for c in copies if c["decision"] != "rejected"), None)
+    current = next((c for c in copies if c["decision"] != "rejected"), None)
     for copy in copies:
-        _restate(ledger, copy["id"], superseded=copy["decision"] != "rejected" and copy["id"] != current)
+        held = bool(copy["outside"]) and current is not None and not current["outside"]
+        superseded = copy["decision"] != "rejected" and copy["id"] != current["id"] and not held if current else False
+        _restate(ledger, copy["id"], superseded=superseded)
     if all(c["id"] != ident for c in copies):  # the copy decided on is not in the inbox now
         _restate(ledger, ident)
 
@@ -257,14 +272,14 @@ def deal_with(ledger: Ledger, ident: int, key: str, note: str) -> None:
     ledger.db.execute(
         "INSERT OR REPLACE INTO dealt_with (return_id, key, note, at) VALUES (?, ?, ?, ?)", (ident, key, note, now())
     )
-    _restate(ledger, ident)
+    _restate_copies(ledger, ident)  # a stranger's copy taken as the cluster's may now stand
     ledger.event("dealt with", ident, f"{key}: {note}")
 
 
 def undo_dealt_with(ledger: Ledger, ident: int, key: str) -> None:
     _problem_key(ledger, ident, key)
     ledger.db.execute("DELETE FROM dealt_with WHERE return_id = ? AND key = ?", (ident, key))
-    _restate(ledger, ident)
+    _restate_copies(ledger, ident)
     ledger.event("dealt with undone", ident, key)
 
 

@@ -185,6 +185,12 @@ INBOX: dict[str, Kind] = {
         "{row_id} was removed from the actions after this workbook was sent; its answers are kept.",
         "Nothing to ask.",
     ),
+    "copy-from-outside-held": Kind(
+        "warning",
+        "Another return for {detail}, {used}, came from the cluster itself and is used; this copy, "
+        "from outside the cluster, is held aside and not merged.",
+        "Accept this copy if the cluster sent it (it then stands as the newer, if it is); reject it if not.",
+    ),
     "duplicate-return": Kind(
         "warning",
         "Two returns for {detail}: this older one was merged into the newer, {newer}, cell by cell.",

@@ -76,6 +76,12 @@ class Return:
         return sum(p.severity == "warning" and not p.dealt_with for p in self.problems)
 
     @property
+    def from_outside(self) -> bool:
+        """Sent by someone outside the cluster, and not yet taken as the cluster's
+        (accepted, or that problem dealt with): the officer's to decide on."""
+        return any(p.code == "sender-unexpected" and not p.dealt_with for p in self.problems)
+
+    @property
     def merged(self) -> bool:
         """Goes into the plan: the current copy, and accepted or clean."""
         return self.used and used_in_plan(self.state, self.sent is not None)
